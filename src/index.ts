@@ -9,6 +9,8 @@ export * from './errors.js';
 export * from './analysis/index.js';
 export * from './engine/index.js';
 export * from './compress/index.js';
+export * from './population/index.js';
+export * from './data/index.js';
 export * from './evaluate/index.js';
 export * from './onnx/index.js';
 export * from './audit/index.js';
