@@ -1,1 +1,2 @@
-export {};
+export { createOnnxLayersPredictor } from './layers-predictor.js';
+export type { OnnxLayersPredictorOptions } from './layers-predictor.js';
