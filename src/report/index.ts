@@ -1,1 +1,2 @@
-export {};
+export { crc32, encodePng, encodePngDataUri } from './png.js';
+export type { EncodePngOptions, PngChannels } from './png.js';
