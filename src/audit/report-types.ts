@@ -1,0 +1,338 @@
+/**
+ * The AuditReport: the complete, JSON-serialisable result of {@link auditCompression}.
+ *
+ * Rules every field follows, so a report survives `JSON.stringify` / `JSON.parse` unchanged:
+ * - only plain objects, arrays, strings, finite numbers, booleans and `null` (no typed arrays,
+ *   no `NaN`, no `Infinity`, no `undefined`): a number that cannot be computed is `null`, and the
+ *   section or row that holds it says why in a `reason` string;
+ * - rates and accuracies are fractions in 0..1;
+ * - class indices are 0-based and index into {@link AuditReport.classNames};
+ * - levels are identified by string keys (`'0'`, `'0.3'`, `'int8'`), kept in the order the
+ *   population was given, the baseline level first.
+ *
+ * Every field is described in docs/report-schema.md.
+ * @packageDocumentation
+ */
+import type { GatesConfig } from '../gate/types.js';
+
+/** Current report schema version; bumped only for breaking changes of the layout. */
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+/** Why a section holds no results: `unavailable` (input missing, e.g. no labels), `inconclusive`
+ * (too few models or samples to decide) or `not-applicable` (e.g. PIEs of the baseline level itself). */
+export type SkipStatus = 'unavailable' | 'inconclusive' | 'not-applicable';
+
+/** A section that could not be computed, with the reason in plain words. */
+export interface SkippedSection {
+  status: SkipStatus;
+  reason: string;
+}
+
+/** A report section: either computed (`status: 'ok'` plus its fields) or skipped with a reason. */
+export type Section<T> = ({ status: 'ok' } & T) | SkippedSection;
+
+/** Multiple-comparison correction applied to the per-class p-values. */
+export type PValueCorrection = 'none' | 'holm' | 'bh';
+
+/** How a tied modal vote is broken: `'max'` takes the class with the larger index,
+ * `'min'` the smaller one. */
+export type TieBreak = 'max' | 'min';
+
+/** The release verdict: `'ungated'` when no gates were configured. */
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'ungated';
+
+/** Process exit codes used by gates and the CLI: 0 pass (or ungated), 1 a gate failed,
+ * 2 usage/config/input error, 3 inconclusive. */
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** The top-level report. */
+export interface AuditReport {
+  /** Always 1 for this layout. */
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** ISO 8601 UTC time the report was produced. */
+  generatedAt: string;
+  environment: AuditEnvironment;
+  config: AuditConfigEcho;
+  testSet: TestSetSummary;
+  /** Display name of every class; `classNames.length` is the number of classes. */
+  classNames: string[];
+  /** Key of the baseline level (also `config.baseline`). */
+  baselineLevel: string;
+  /** One entry per level, baseline first, then in the order given. */
+  levels: LevelReport[];
+  /** Gate evaluation; `null` when no gates were configured. */
+  gates: GateEvaluation | null;
+  /** Release verdict (same as `gates.verdict`, or `'ungated'`). */
+  verdict: Verdict;
+  /** Exit code matching the verdict (0, 1 or 3). */
+  exitCode: ExitCode;
+  /** Non-fatal remarks made while auditing (e.g. a class absent from the test set). */
+  warnings: string[];
+  /** Wall time spent, in seconds. */
+  timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number };
+}
+
+/** Where and with what the report was made. */
+export interface AuditEnvironment {
+  /** pie-audit version (from package.json). */
+  pieAuditVersion: string;
+  /** `process.version`, e.g. `'v20.19.0'`. */
+  nodeVersion: string;
+  /** `process.platform` and `process.arch`. */
+  platform: string;
+  arch: string;
+  /** TensorFlow.js backend used to run models, `null` when every model was given as predictions. */
+  backend: BackendEcho | null;
+  /** How many models of the whole population ran on each runtime (`tfjs`, `onnx`, `function`, `precomputed`). */
+  runtimes: Record<string, number>;
+}
+
+/** TensorFlow.js backend description. */
+export interface BackendEcho {
+  /** Backend name, e.g. `'wasm'`, `'cpu'`, `'tensorflow'`. */
+  name: string;
+  /** Further facts the engine reports (SIMD, threads, tfjs version), as strings/numbers/booleans. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** The audit options as they were applied (after defaults). */
+export interface AuditConfigEcho {
+  /** Significance level of the per-class tests. */
+  alpha: number;
+  correction: PValueCorrection;
+  tieBreak: TieBreak;
+  /** Baseline level key. */
+  baseline: string;
+  /** Level keys in report order. */
+  levels: string[];
+  /** Positive class index for subgroup FPR/FNR, `null` when the task is not binary or none was set. */
+  positiveClass: number | null;
+  /** Seed used for any random choice (exemplar sampling), `null` when none was needed. */
+  seed: number | null;
+  /** Most PIE exemplars listed per level. */
+  maxExemplars: number;
+  /** Gate thresholds as given, `null` when none. */
+  gates: GatesConfig | null;
+}
+
+/** Facts about the evaluation data. */
+export interface TestSetSummary {
+  /** Number of test examples. */
+  n: number;
+  /** Shape of one input (e.g. `[28, 28, 1]`), `null` when only predictions were given. */
+  inputShape: number[] | null;
+  /** Whether true labels were given (accuracy, per-class tests and subgroup rates need them). */
+  hasLabels: boolean;
+  /** Examples per true class (length = classNames.length), `null` without labels. */
+  labelCounts: number[] | null;
+  /** Names of the group attributes given (e.g. `['Blond_Hair', 'Male']`). */
+  attributeNames: string[];
+}
+
+/** Everything measured for one level of the population. */
+export interface LevelReport {
+  /** Level key, e.g. `'0'`, `'0.9'`, `'int8'`. */
+  key: string;
+  /** True for the baseline level. */
+  isBaseline: boolean;
+  /** The key read as a number when it is one (a target sparsity), else `null`. */
+  numericLevel: number | null;
+  /** Number of models at this level. */
+  populationSize: number;
+  /** One row per model, in the order given. */
+  models: ModelSummary[];
+  /** Top-1 accuracy over the population's models. */
+  accuracy: Section<AccuracySummary>;
+  /** Mean measured sparsity (fraction of zero weights) over models that report it, else `null`. */
+  meanSparsity: number | null;
+  /** Mean gzipped weight size in bytes over models that report it, else `null`. */
+  meanGzippedBytes: number | null;
+  /** Examples whose modal label at this level was a tie broken by `tieBreak`. */
+  modalTies: { count: number; rate: number };
+  /** PIEs of this level against the baseline level; `not-applicable` for the baseline itself. */
+  pies: Section<PieSummary>;
+  /** Accuracy of the baseline population on this level's PIEs vs the other examples. */
+  baselineAccuracyOnPies: Section<BaselineAccuracyOnPies>;
+  /** Per-class Welch tests of normalised recall against the baseline level. */
+  classImpact: Section<ClassImpactSummary>;
+  /** Over-indexing of attribute values among this level's PIEs. */
+  attributes: Section<{ rows: AttributeOverIndexRow[] }>;
+  /** Subgroup false positive / false negative rates and their change vs the baseline (binary tasks). */
+  subgroups: Section<{ positiveClass: number; rows: SubgroupErrorRow[] }>;
+  /** Up to `maxExemplars` PIEs, for inspection. */
+  exemplars: PieExemplar[];
+}
+
+/** One model of a level. */
+export interface ModelSummary {
+  /** Position within the level (0-based). */
+  index: number;
+  /** Identifier: file path, model name, or `'<level>#<index>'`. */
+  id: string;
+  /** Top-1 accuracy, `null` without labels. */
+  top1: number | null;
+  /** Fraction of zero weights, `null` when unknown (e.g. predictions only). */
+  sparsity: number | null;
+  /** Size of the gzipped weights in bytes, `null` when unknown. */
+  gzippedBytes: number | null;
+  /** Runtime that produced its predictions: `tfjs`, `onnx`, `function` or `precomputed`. */
+  runtime: string;
+  /** Why a faster runtime was not used, `null` when no fallback happened. */
+  fallbackReason: string | null;
+}
+
+/** Top-1 accuracy over a population. */
+export interface AccuracySummary {
+  /** Per model, in order. */
+  perModel: number[];
+  mean: number;
+  /** Sample standard deviation (n - 1), `null` for a single model. */
+  sd: number | null;
+  min: number;
+  max: number;
+}
+
+/** Pruning Identified Exemplars of one level. */
+export interface PieSummary {
+  /** Number of PIEs: examples whose modal label differs from the baseline modal label. */
+  count: number;
+  /** count / number of test examples. */
+  rate: number;
+  /** PIEs per true class (length = classNames.length), `null` without labels. */
+  byTrueClass: number[] | null;
+  /** PIEs per baseline modal class (always available). */
+  byBaselineModal: number[];
+}
+
+/** Top-1 accuracy of the baseline population (mean over its models) on PIEs vs non-PIEs. */
+export interface BaselineAccuracyOnPies {
+  /** Mean accuracy of baseline models on this level's PIEs, `null` when there are none. */
+  onPies: number | null;
+  /** Mean accuracy of baseline models on the other examples, `null` when there are none. */
+  onNonPies: number | null;
+  /** Accuracy of the baseline modal label on PIEs / non-PIEs. */
+  modalOnPies: number | null;
+  modalOnNonPies: number | null;
+  nPies: number;
+  nNonPies: number;
+}
+
+/** Result of the per-class impact tests of one level. */
+export interface ClassImpactSummary {
+  /** Significance level used. */
+  alpha: number;
+  correction: PValueCorrection;
+  /** Classes significantly hurt (normalised recall lower at this level, adjusted p < alpha). */
+  hurtClasses: number[];
+  /** Classes significantly helped. */
+  helpedClasses: number[];
+  /** One row per class. */
+  rows: ClassImpactRow[];
+}
+
+/** Welch test of one class's normalised recall, baseline level vs this level. */
+export interface ClassImpactRow {
+  classIndex: number;
+  className: string;
+  /** Test examples of this class. */
+  support: number;
+  /** Mean recall of the class over baseline / compressed models. */
+  baselineRecall: number | null;
+  compressedRecall: number | null;
+  /** Mean of recall / population mean top-1, per population. */
+  baselineNormalizedRecall: number | null;
+  compressedNormalizedRecall: number | null;
+  /** compressedNormalizedRecall - baselineNormalizedRecall. */
+  normalizedRecallChange: number | null;
+  /** Welch t statistic, degrees of freedom, raw and adjusted two-sided p-value. */
+  t: number | null;
+  df: number | null;
+  pValue: number | null;
+  adjustedPValue: number | null;
+  /** adjustedPValue < alpha. */
+  significant: boolean;
+  /** `'hurt'` or `'helped'` when significant, else `'none'`. */
+  direction: 'hurt' | 'helped' | 'none';
+  /** `'inconclusive'` when the test could not be run for this class (with `reason`). */
+  status: 'ok' | 'inconclusive';
+  reason: string | null;
+}
+
+/** How much more (or less) often an attribute value occurs among PIEs than in the test set. */
+export interface AttributeOverIndexRow {
+  attribute: string;
+  /** The attribute value as a string (e.g. `'1'`, `'-1'`, `'yes'`). */
+  value: string;
+  /** Test examples with this value, and their share of the test set. */
+  countInTestSet: number;
+  shareInTestSet: number;
+  /** PIEs with this value, and their share of all PIEs (`null` when there are no PIEs). */
+  countInPies: number;
+  shareInPies: number | null;
+  /** shareInPies / shareInTestSet; > 1 means over-represented among PIEs; `null` without PIEs. */
+  overIndex: number | null;
+  /** Two-sided Fisher exact test of value vs PIE membership, `null` when not computable. */
+  pValue: number | null;
+}
+
+/** False positive / false negative rates of one group, baseline vs this level. */
+export interface SubgroupErrorRow {
+  attribute: string;
+  value: string;
+  /** Examples in the group, how many are truly positive / negative. */
+  n: number;
+  positives: number;
+  negatives: number;
+  /** Mean over models of each population; `null` when the group has no negatives (FPR) or positives (FNR). */
+  baselineFpr: number | null;
+  compressedFpr: number | null;
+  baselineFnr: number | null;
+  compressedFnr: number | null;
+  /** compressed - baseline. */
+  fprChange: number | null;
+  fnrChange: number | null;
+  /** Welch test p-values of the per-model rates, `null` when fewer than 2 models per level. */
+  fprPValue: number | null;
+  fnrPValue: number | null;
+}
+
+/** One Pruning Identified Exemplar. */
+export interface PieExemplar {
+  /** Row index in the test set. */
+  index: number;
+  baselineModal: number;
+  compressedModal: number;
+  /** True class, `null` without labels. */
+  trueLabel: number | null;
+  /** Fraction of baseline / compressed models voting for their modal label. */
+  baselineAgreement: number;
+  compressedAgreement: number;
+  /** PNG data URI of the input when it is an image, else `null`. */
+  thumbnail: string | null;
+}
+
+/** The outcome of evaluating gates against a report. */
+export interface GateEvaluation {
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  exitCode: 0 | 1 | 3;
+  /** One row per checked threshold. */
+  results: GateResult[];
+}
+
+/** One checked threshold. */
+export interface GateResult {
+  /** Gate name: `maxPieRate`, `maxPieCount`, `maxSignificantlyHurtClasses`, `minTop1`,
+   * `attributes.maxOverIndex`, `attributes.maxFprIncrease`, `attributes.maxFnrIncrease`. */
+  gate: string;
+  /** Level key checked. */
+  level: string;
+  /** Attribute (and value, for attribute gates), else `null`. */
+  attribute: string | null;
+  value: string | null;
+  threshold: number;
+  /** Observed value, `null` when it could not be measured. */
+  observed: number | null;
+  status: 'pass' | 'fail' | 'inconclusive';
+  /** Human-readable explanation, e.g. `PIE rate 0.071 at level 0.9 exceeds 0.05`. */
+  reason: string;
+}
