@@ -13,6 +13,7 @@
  * Every field is described in docs/report-schema.md.
  * @packageDocumentation
  */
+import type { TieBreak } from '../analysis/modal-labels.js';
 import type { GatesConfig } from '../gate/types.js';
 
 /** Current report schema version; bumped only for breaking changes of the layout. */
@@ -31,12 +32,8 @@ export interface SkippedSection {
 /** A report section: either computed (`status: 'ok'` plus its fields) or skipped with a reason. */
 export type Section<T> = ({ status: 'ok' } & T) | SkippedSection;
 
-/** Multiple-comparison correction applied to the per-class p-values. */
-export type PValueCorrection = 'none' | 'holm' | 'bh';
-
-/** How a tied modal vote is broken: `'max'` takes the class with the larger index,
- * `'min'` the smaller one. */
-export type TieBreak = 'max' | 'min';
+/** Multiple-comparison correction applied to the per-class p-values: none, Holm, or Benjamini-Hochberg. */
+export type AuditCorrection = 'none' | 'holm' | 'bh';
 
 /** The release verdict: `'ungated'` when no gates were configured. */
 export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'ungated';
@@ -99,7 +96,8 @@ export interface BackendEcho {
 export interface AuditConfigEcho {
   /** Significance level of the per-class tests. */
   alpha: number;
-  correction: PValueCorrection;
+  correction: AuditCorrection;
+  /** How a tied modal vote is broken: `'max'` keeps the larger tied class index, `'min'` the smaller. */
   tieBreak: TieBreak;
   /** Baseline level key. */
   baseline: string;
@@ -221,7 +219,7 @@ export interface BaselineAccuracyOnPies {
 export interface ClassImpactSummary {
   /** Significance level used. */
   alpha: number;
-  correction: PValueCorrection;
+  correction: AuditCorrection;
   /** Classes significantly hurt (normalised recall lower at this level, adjusted p < alpha). */
   hurtClasses: number[];
   /** Classes significantly helped. */
