@@ -1,1 +1,28 @@
-export * from './report-types.js';
+// Row types are re-exported under report-specific names: the statistics core has its own
+// ClassImpactRow / AttributeOverIndexRow (inputs to the report, with different fields).
+export { REPORT_SCHEMA_VERSION } from './report-types.js';
+export type {
+  AuditReport,
+  AuditEnvironment,
+  BackendEcho,
+  AuditConfigEcho,
+  AuditCorrection,
+  TestSetSummary,
+  LevelReport,
+  ModelSummary,
+  AccuracySummary,
+  PieSummary,
+  BaselineAccuracyOnPies,
+  ClassImpactSummary,
+  ClassImpactRow as ReportClassImpactRow,
+  AttributeOverIndexRow as ReportAttributeOverIndexRow,
+  SubgroupErrorRow,
+  PieExemplar,
+  GateEvaluation,
+  GateResult,
+  Section,
+  SkippedSection,
+  SkipStatus,
+  Verdict,
+  ExitCode,
+} from './report-types.js';

@@ -237,10 +237,11 @@ export interface ClassImpactRow {
   /** Mean recall of the class over baseline / compressed models. */
   baselineRecall: number | null;
   compressedRecall: number | null;
-  /** Mean of recall / population mean top-1, per population. */
+  /** Mean over the population's models of (class recall - the population's mean top-1 accuracy). */
   baselineNormalizedRecall: number | null;
   compressedNormalizedRecall: number | null;
-  /** compressedNormalizedRecall - baselineNormalizedRecall. */
+  /** compressedNormalizedRecall - baselineNormalizedRecall (a fraction; x100 for percentage points).
+   * Negative: compression cost this class more recall than it cost the model overall. */
   normalizedRecallChange: number | null;
   /** Welch t statistic, degrees of freedom, raw and adjusted two-sided p-value. */
   t: number | null;
@@ -271,6 +272,10 @@ export interface AttributeOverIndexRow {
   overIndex: number | null;
   /** Two-sided Fisher exact test of value vs PIE membership, `null` when not computable. */
   pValue: number | null;
+  /** Benjamini-Hochberg adjusted p-value across every value of every attribute at this level. */
+  adjustedPValue: number | null;
+  /** adjustedPValue < alpha. */
+  significant: boolean;
 }
 
 /** False positive / false negative rates of one group, baseline vs this level. */
