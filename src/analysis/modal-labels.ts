@@ -1,0 +1,237 @@
+import { PieAuditError } from '../errors.js';
+import { assertClassCount, throwBadLabel } from './validate-labels.js';
+import { assertPopulation } from './validate-population.js';
+
+/** How a tie for the most frequent label is broken: the largest (`'max'`) or the smallest (`'min'`) tied label. */
+export type TieBreak = 'max' | 'min';
+
+/** Options of {@link modalLabels}. */
+export interface ModalLabelsOptions {
+  /**
+   * Among labels tied for most frequent, keep the largest (`'max'`, default: the authors' code takes
+   * `mode().max()`) or the smallest (`'min'`, what `scipy.stats.mode` and `np.argmax` over counts return).
+   */
+  tieBreak?: TieBreak;
+  /** Number of classes; labels must lie in `[0, nClasses)`. Inferred as (largest label + 1) when omitted, at the cost of one extra pass. */
+  nClasses?: number;
+  /** The argument's name used in error messages (default `population`). */
+  name?: string;
+}
+
+/** Result of {@link modalLabels}. */
+export interface ModalLabels {
+  /** The modal (most frequent) label of each example across the models. `Uint16Array` when `nClasses <= 65536`, else `Int32Array`. */
+  labels: Uint16Array | Int32Array;
+  /** Number of examples whose most frequent label was tied (resolved by `tieBreak`). */
+  ties: number;
+  /** 1 where the example's modal label was a tie, else 0. */
+  isTie: Uint8Array;
+  /** The number of classes used (given or inferred). */
+  nClasses: number;
+  /** The number of models in the population. */
+  nModels: number;
+}
+
+/** Largest class count handled with dense per-example counters; beyond it a per-example sort is used. */
+const DENSE_CLASS_LIMIT = 1 << 22;
+/** Classes up to which the argmax is a scan of the counters (cheaper than tracking the running best). */
+const SCAN_CLASS_LIMIT = 64;
+/** Target size in bytes of one block of counters: small enough to stay in cache. */
+const BLOCK_BYTES = 1 << 20;
+const MAX_BLOCK = 1 << 16;
+
+type Counts = Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * The modal label of every example over a population of models (Hooker et al. 2019, §2: the
+ * population's answer for an example is its most frequent predicted label).
+ *
+ * `population` holds one label array per model (`population[m][i]` = model m's label for example i);
+ * `Uint8Array`, `Uint16Array`, `Int32Array` and `number[]` all work. Work is memory-bound: models are
+ * streamed block by block into compact per-example class counters (`Uint8` counts for fewer than 256
+ * models), followed by one argmax pass; nothing is allocated per example.
+ *
+ * @throws PieAuditError `EMPTY_POPULATION` (no models), `LENGTH_MISMATCH` (models label different numbers of
+ *   examples), `LABEL_OUT_OF_RANGE` / `NON_FINITE` (a label that is not an integer in `[0, nClasses)`),
+ *   `INVALID_ARGUMENT` (bad options)
+ * @example
+ * const { labels, ties } = modalLabels([
+ *   Uint8Array.of(0, 1, 2),
+ *   Uint8Array.of(0, 2, 1),
+ *   Uint8Array.of(1, 2, 1),
+ * ]);
+ * // labels = Uint16Array [0, 2, 1], ties = 0
+ * modalLabels([[3], [5]], { tieBreak: 'min' }).labels; // Uint16Array [3] (a tie; 'max' would give 5)
+ */
+export function modalLabels(population: readonly ArrayLike<number>[], options: ModalLabelsOptions = {}): ModalLabels {
+  const name = options.name ?? 'population';
+  const tieBreak = options.tieBreak ?? 'max';
+  if (tieBreak !== 'max' && tieBreak !== 'min') {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.tieBreak must be 'max' or 'min'; got ${String(tieBreak)}.`, { name: 'options.tieBreak' });
+  }
+  const nExamples = assertPopulation(population, name);
+  let nClasses = options.nClasses;
+  if (nClasses === undefined) nClasses = inferClassCount(population, name);
+  else assertClassCount(nClasses, 'options.nClasses');
+  if (nClasses > 0x7fffffff) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.nClasses is ${nClasses}; at most 2^31 - 1 classes are supported.`, { name: 'options.nClasses' });
+  }
+  const nModels = population.length;
+  const labels = nClasses <= 65536 ? new Uint16Array(nExamples) : new Int32Array(nExamples);
+  const isTie = new Uint8Array(nExamples);
+  const preferMax = tieBreak === 'max';
+  let ties: number;
+  if (nClasses > DENSE_CLASS_LIMIT) {
+    ties = modalBySorting(population, nExamples, nClasses, preferMax, labels, isTie, name);
+  } else {
+    const bytes = nModels < 256 ? 1 : nModels < 65536 ? 2 : 4;
+    const block = Math.max(1, Math.min(MAX_BLOCK, nExamples, Math.floor(BLOCK_BYTES / (nClasses * bytes))));
+    const counts: Counts = bytes === 1 ? new Uint8Array(block * nClasses) : bytes === 2 ? new Uint16Array(block * nClasses) : new Uint32Array(block * nClasses);
+    ties = 0;
+    if (nClasses <= SCAN_CLASS_LIMIT) {
+      for (let start = 0; start < nExamples; start += block) {
+        const end = Math.min(nExamples, start + block);
+        for (let m = 0; m < nModels; m++) countBlock(population[m], start, end, counts, nClasses, name, m);
+        ties += argmaxAndClear(counts, start, end, nClasses, preferMax, labels, isTie);
+      }
+    } else {
+      const best = new Int32Array(block);
+      const bestCount = new Uint32Array(block);
+      const atMax = new Uint32Array(block);
+      for (let start = 0; start < nExamples; start += block) {
+        const end = Math.min(nExamples, start + block);
+        bestCount.fill(0);
+        for (let m = 0; m < nModels; m++) countBlockTracking(population[m], start, end, counts, nClasses, preferMax, best, bestCount, atMax, name, m);
+        for (let i = start; i < end; i++) {
+          const j = i - start;
+          labels[i] = best[j];
+          if (atMax[j] > 1) {
+            isTie[i] = 1;
+            ties++;
+          }
+        }
+        // Clear only the counters this block touched: O(models) per example, whatever nClasses is.
+        for (let m = 0; m < nModels; m++) clearBlock(population[m], start, end, counts, nClasses);
+      }
+    }
+  }
+  return { labels, ties, isTie, nClasses, nModels };
+}
+
+/** One pass over every label: validates it and returns (largest label + 1). */
+function inferClassCount(population: readonly ArrayLike<number>[], name: string): number {
+  let max = -1;
+  for (let m = 0; m < population.length; m++) {
+    const labels = population[m];
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if ((v >>> 0) !== v || v > 0x7ffffffe) throwBadLabel(v, i, undefined, `${name}[${m}]`);
+      if (v > max) max = v;
+    }
+  }
+  return Math.max(1, max + 1);
+}
+
+function countBlock(labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number, name: string, m: number): void {
+  for (let i = start, base = 0; i < end; i++, base += nClasses) {
+    const v = labels[i];
+    // `(v >>> 0) === v` holds exactly for integers in [0, 2^32): one test rejects NaN, negatives and fractions.
+    if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+    counts[base + v]++;
+  }
+}
+
+function countBlockTracking(
+  labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number, preferMax: boolean,
+  best: Int32Array, bestCount: Uint32Array, atMax: Uint32Array, name: string, m: number,
+): void {
+  for (let i = start, j = 0, base = 0; i < end; i++, j++, base += nClasses) {
+    const v = labels[i];
+    if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+    const c = ++counts[base + v];
+    // Counters only grow by one, so the running argmax can change only to the label just counted.
+    const b = bestCount[j];
+    if (c > b) {
+      bestCount[j] = c;
+      best[j] = v;
+      atMax[j] = 1;
+    } else if (c === b) {
+      atMax[j]++;
+      if (preferMax ? v > best[j] : v < best[j]) best[j] = v;
+    }
+  }
+}
+
+function clearBlock(labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number): void {
+  for (let i = start, base = 0; i < end; i++, base += nClasses) counts[base + labels[i]] = 0;
+}
+
+function argmaxAndClear(counts: Counts, start: number, end: number, nClasses: number, preferMax: boolean, labels: Uint16Array | Int32Array, isTie: Uint8Array): number {
+  let ties = 0;
+  for (let i = start, base = 0; i < end; i++, base += nClasses) {
+    let best = 0;
+    let bestCount = 0;
+    let atMax = 0;
+    for (let c = 0; c < nClasses; c++) {
+      const n = counts[base + c];
+      if (n === 0) continue;
+      counts[base + c] = 0;
+      if (n > bestCount) {
+        bestCount = n;
+        best = c;
+        atMax = 1;
+      } else if (n === bestCount) {
+        atMax++;
+        // Classes are visited in increasing order: a later tied class is the larger one.
+        if (preferMax) best = c;
+      }
+    }
+    labels[i] = best;
+    if (atMax > 1) {
+      isTie[i] = 1;
+      ties++;
+    }
+  }
+  return ties;
+}
+
+/** Fallback for very many classes: sort each example's labels and take the longest run. */
+function modalBySorting(
+  population: readonly ArrayLike<number>[], nExamples: number, nClasses: number, preferMax: boolean,
+  labels: Uint16Array | Int32Array, isTie: Uint8Array, name: string,
+): number {
+  const nModels = population.length;
+  const scratch = new Int32Array(nModels);
+  let ties = 0;
+  for (let i = 0; i < nExamples; i++) {
+    for (let m = 0; m < nModels; m++) {
+      const v = population[m][i];
+      if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+      scratch[m] = v;
+    }
+    scratch.sort();
+    let best = scratch[0];
+    let bestCount = 0;
+    let atMax = 0;
+    for (let a = 0; a < nModels; ) {
+      let b = a + 1;
+      while (b < nModels && scratch[b] === scratch[a]) b++;
+      const run = b - a;
+      if (run > bestCount) {
+        bestCount = run;
+        best = scratch[a];
+        atMax = 1;
+      } else if (run === bestCount) {
+        atMax++;
+        if (preferMax) best = scratch[a];
+      }
+      a = b;
+    }
+    labels[i] = best;
+    if (atMax > 1) {
+      isTie[i] = 1;
+      ties++;
+    }
+  }
+  return ties;
+}
