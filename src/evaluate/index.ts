@@ -1,4 +1,12 @@
 export type { Predictor } from './predictor.js';
+export type { SourcePredictor } from './source-predictor.js';
 export type * from './types.js';
+export { evaluatePopulation } from './evaluate-population.js';
+export { predictionsOf, probabilitiesOf } from './predictions-of.js';
+export { createPredictor, type CreatePredictorOptions } from './create-predictor.js';
 export { argmaxRows } from './argmax-rows.js';
+export { hashTestSet } from './cache/hash-test-set.js';
+export { hashLayersModel, hashGraphModel } from './cache/hash-model.js';
+export { cacheEntryPath } from './cache/prediction-cache.js';
+export { CACHE_FORMAT_VERSION } from './cache/cache-entry.js';
 export * from './predictions/index.js';

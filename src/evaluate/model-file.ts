@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { PieAuditError } from '../errors.js';
+
+/** A tfjs model.json located and read, with a content hash of its topology and weights. */
+export interface TfjsModelFile {
+  /** Absolute path of model.json. */
+  modelJsonPath: string;
+  /** `layers-model` or `graph-model`, from the `format` field (or the topology's look when absent). */
+  format: 'layers-model' | 'graph-model';
+}
+
+/**
+ * Resolves a path (model.json or its folder) and tells whether it holds a tfjs layers or graph model.
+ * Unreadable or malformed JSON throws `CORRUPT_MODEL` naming the file.
+ *
+ * @example
+ * const { format } = await inspectTfjsModelFile('models/baseline'); // 'layers-model'
+ */
+export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile & { json: Record<string, unknown>; jsonBytes: Buffer }> {
+  let modelJsonPath = resolve(path);
+  try {
+    if ((await stat(modelJsonPath)).isDirectory()) modelJsonPath = join(modelJsonPath, 'model.json');
+  } catch (e) {
+    throw new PieAuditError('CORRUPT_MODEL', `model file ${path} does not exist; pass the path of a tfjs model.json, its folder, or an .onnx file.`, { file: path }, { cause: e });
+  }
+  let jsonBytes: Buffer;
+  try {
+    jsonBytes = await readFile(modelJsonPath);
+  } catch (e) {
+    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: modelJsonPath }, { cause: e });
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(jsonBytes.toString('utf8')) as Record<string, unknown>;
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object');
+  } catch (e) {
+    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} is not valid tfjs model.json (${(e as Error).message}); re-save or re-convert the model.`, { file: modelJsonPath }, { cause: e });
+  }
+  const topology = json.modelTopology as Record<string, unknown> | undefined;
+  let format: TfjsModelFile['format'];
+  if (json.format === 'graph-model' || json.format === 'layers-model') format = json.format;
+  else if (topology && typeof topology === 'object' && 'node' in topology) format = 'graph-model';
+  else format = 'layers-model';
+  return { modelJsonPath, format, json, jsonBytes };
+}
+
+/**
+ * sha256 of a tfjs model on disk: model.json bytes, then every weight shard in manifest order.
+ * The path itself is not hashed, so a copied model shares cache entries with its original.
+ * A missing shard throws `CORRUPT_MODEL` naming it.
+ *
+ * @example
+ * const key = await hashTfjsModelFile('models/baseline/model.json');
+ */
+export async function hashTfjsModelFile(path: string): Promise<string> {
+  const { modelJsonPath, json, jsonBytes } = await inspectTfjsModelFile(path);
+  const hash = createHash('sha256').update('tfjs-model-file\0').update(jsonBytes);
+  const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown }>) : [];
+  for (const group of manifest) {
+    for (const shard of Array.isArray(group.paths) ? (group.paths as string[]) : []) {
+      const file = join(dirname(modelJsonPath), shard);
+      try {
+        hash.update(await readFile(file));
+      } catch (e) {
+        throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file }, { cause: e });
+      }
+    }
+  }
+  return hash.digest('hex');
+}
