@@ -22,3 +22,18 @@ export {
   type SubgroupComparison,
   type SubgroupErrorRateComparison,
 } from './compare-subgroup-error-rates.js';
+export {
+  classImpactTest,
+  type ClassImpactInput,
+  type ClassImpactOptions,
+  type ClassImpactCorrection,
+  type ClassImpactReason,
+  type ClassImpactRow,
+  type ClassImpactResult,
+} from './class-impact-test.js';
+export {
+  attributeOverIndex,
+  type AttributeOverIndexOptions,
+  type AttributeOverIndexRow,
+  type AttributeOverIndexResult,
+} from './attribute-over-index.js';

@@ -1,0 +1,249 @@
+import { PieAuditError } from '../errors.js';
+import { adjustPValues, welchTTest } from './stats/index.js';
+import { assertFinite } from './validate-finite.js';
+import { assertLength } from './validate-length.js';
+
+/** Multiple-testing correction applied across the classes that could be tested. */
+export type ClassImpactCorrection = 'none' | 'holm' | 'bh' | 'by' | 'bonferroni' | 'hochberg';
+
+/** Inputs of {@link classImpactTest}: per-model recalls and accuracies of both populations (see {@link populationRecall}). */
+export interface ClassImpactInput {
+  /** `baselineRecall[m][c]`: recall of class c for baseline model m; `null` where the class has no examples. */
+  baselineRecall: readonly ArrayLike<number | null>[];
+  /** `compressedRecall[m][c]`: recall of class c for compressed model m. */
+  compressedRecall: readonly ArrayLike<number | null>[];
+  /** Top-1 accuracy of each baseline model (same order as `baselineRecall`). */
+  baselineAccuracy: ArrayLike<number>;
+  /** Top-1 accuracy of each compressed model. */
+  compressedAccuracy: ArrayLike<number>;
+}
+
+/** Options of {@link classImpactTest}. */
+export interface ClassImpactOptions {
+  /** Significance level (default 0.05). */
+  alpha?: number;
+  /** Correction across the testable classes (default `'none'`, as in Hooker et al. 2019). */
+  correction?: ClassImpactCorrection;
+}
+
+/** Why a class could not be tested. */
+export type ClassImpactReason =
+  | 'need at least 2 models per level'
+  | 'class has no examples'
+  | 'need at least 2 models with examples of this class per level';
+
+/** The test of one class. */
+export interface ClassImpactRow {
+  classIndex: number;
+  /** Mean raw recall over the baseline models (`null` when the class has no examples). */
+  baselineMeanRecall: number | null;
+  /** Mean raw recall over the compressed models. */
+  compressedMeanRecall: number | null;
+  /**
+   * `100 × (mean_k(R_k[m][c] − Ā_k) − mean_b(R_b[m][c] − Ā_b))`: the change in recall beyond the change in
+   * overall accuracy, in percentage points; negative means compression hurt this class more than average.
+   */
+  normalizedDifferencePp: number | null;
+  /** Welch t statistic (compressed minus baseline); `null` when inconclusive or degenerate. */
+  t: number | null;
+  /** Welch–Satterthwaite degrees of freedom; `null` when inconclusive or degenerate. */
+  df: number | null;
+  /** Two-sided p-value; `null` when inconclusive. */
+  p: number | null;
+  /** p after `correction` across the `ok` classes; `null` when inconclusive. */
+  pAdjusted: number | null;
+  /** `pAdjusted < alpha` (false when inconclusive). */
+  significant: boolean;
+  /** `'hurt'` / `'helped'` when significant (by the sign of the normalized difference), else `'unchanged'`; `null` when inconclusive. */
+  direction: 'hurt' | 'helped' | 'unchanged' | null;
+  /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
+  status: 'ok' | 'inconclusive';
+  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
+  reason: ClassImpactReason | string | null;
+  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
+  degenerate: boolean;
+  /** Models entering the test per population (those with examples of the class). */
+  nBaseline: number;
+  nCompressed: number;
+}
+
+/** Result of {@link classImpactTest}. */
+export interface ClassImpactResult {
+  classes: ClassImpactRow[];
+  alpha: number;
+  correction: ClassImpactCorrection;
+  /** Mean top-1 accuracy of each population (the normalizers). */
+  baselineMeanAccuracy: number;
+  compressedMeanAccuracy: number;
+  /** Number of classes significantly hurt / helped, and not testable. */
+  nHurt: number;
+  nHelped: number;
+  nInconclusive: number;
+}
+
+const CORRECTIONS: readonly ClassImpactCorrection[] = ['none', 'holm', 'bh', 'by', 'bonferroni', 'hochberg'];
+
+/**
+ * Which classes compression affects more than the model overall (Hooker et al. 2019, §2.1): for each class c,
+ * a two-tailed Welch t-test between `{ R_b[m][c] − mean(A_b) }` over the baseline models and
+ * `{ R_k[m][c] − mean(A_k) }` over the compressed models, where R is per-class recall and A top-1 accuracy.
+ * Subtracting each population's mean accuracy means only change beyond the overall accuracy shift counts.
+ *
+ * Never invents a p-value: with fewer than 2 models in either population every class is `'inconclusive'`
+ * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. When both samples
+ * have zero variance, the class is decided exactly: equal means give p = 1 (unchanged), different means p = 0.
+ *
+ * @throws PieAuditError `LENGTH_MISMATCH` (accuracies vs recalls, or models with different class counts),
+ *   `NON_FINITE`, `INVALID_ARGUMENT` (recall or accuracy outside [0, 1], bad options), `EMPTY_POPULATION`
+ * @example
+ * const result = classImpactTest({
+ *   baselineRecall: [[0.9, 0.8], [0.92, 0.81], [0.91, 0.79]],
+ *   compressedRecall: [[0.9, 0.6], [0.91, 0.62], [0.9, 0.58]],
+ *   baselineAccuracy: [0.85, 0.865, 0.85],
+ *   compressedAccuracy: [0.75, 0.765, 0.74],
+ * });
+ * result.classes[1].direction; // 'hurt': class 1 lost more recall than the overall accuracy drop
+ */
+export function classImpactTest(input: ClassImpactInput, options: ClassImpactOptions = {}): ClassImpactResult {
+  const alpha = options.alpha ?? 0.05;
+  const correction = options.correction ?? 'none';
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, { name: 'options.alpha' });
+  }
+  if (!CORRECTIONS.includes(correction)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.correction must be one of ${CORRECTIONS.join(', ')}; got ${String(correction)}.`, { name: 'options.correction' });
+  }
+  if (input === null || typeof input !== 'object') {
+    throw new PieAuditError('INVALID_ARGUMENT', 'classImpactTest expects { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy }.');
+  }
+  const { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy } = input;
+  const nClasses = checkRecalls(baselineRecall, 'baselineRecall', -1);
+  checkRecalls(compressedRecall, 'compressedRecall', nClasses);
+  assertLength(baselineAccuracy, baselineRecall.length, 'baselineAccuracy', 'baselineRecall (one accuracy per model)');
+  assertLength(compressedAccuracy, compressedRecall.length, 'compressedAccuracy', 'compressedRecall (one accuracy per model)');
+  checkUnitInterval(baselineAccuracy, 'baselineAccuracy', false);
+  checkUnitInterval(compressedAccuracy, 'compressedAccuracy', false);
+
+  const meanAccB = mean(baselineAccuracy);
+  const meanAccK = mean(compressedAccuracy);
+  const tooFewModels = baselineRecall.length < 2 || compressedRecall.length < 2;
+  const rows: ClassImpactRow[] = [];
+  for (let c = 0; c < nClasses; c++) {
+    const rawB = column(baselineRecall, c);
+    const rawK = column(compressedRecall, c);
+    const normB = rawB.map((r) => r - meanAccB);
+    const normK = rawK.map((r) => r - meanAccK);
+    const row: ClassImpactRow = {
+      classIndex: c,
+      baselineMeanRecall: rawB.length === 0 ? null : mean(rawB),
+      compressedMeanRecall: rawK.length === 0 ? null : mean(rawK),
+      normalizedDifferencePp: rawB.length === 0 || rawK.length === 0 ? null : 100 * (mean(normK) - mean(normB)),
+      t: null,
+      df: null,
+      p: null,
+      pAdjusted: null,
+      significant: false,
+      direction: null,
+      status: 'inconclusive',
+      reason: null,
+      degenerate: false,
+      nBaseline: rawB.length,
+      nCompressed: rawK.length,
+    };
+    if (tooFewModels) row.reason = 'need at least 2 models per level';
+    else if (rawB.length === 0 || rawK.length === 0) row.reason = 'class has no examples';
+    else if (rawB.length < 2 || rawK.length < 2) row.reason = 'need at least 2 models with examples of this class per level';
+    else {
+      // Compressed minus baseline, so a negative t means the class lost more than the average class.
+      // Constant samples are caught here too: a mean of equal floats can be off by an ulp, which would
+      // give a meaningless t from a variance of ~1e-34 instead of the exact decision below.
+      const constant = isConstant(normK) && isConstant(normB);
+      const test = constant ? null : welchTTest(normK, normB, { alternative: 'two-sided', confLevel: 0.95 });
+      row.status = 'ok';
+      if (test === null || test.degenerate) {
+        // Both samples constant: the t statistic is undefined (0/0) or infinite. Decide exactly from the values.
+        row.degenerate = true;
+        const same = Math.abs(normK[0] - normB[0]) <= 1e-12;
+        row.p = same ? 1 : 0;
+        row.reason = same
+          ? 'zero variance in both populations and equal means: no change (p set to 1)'
+          : 'zero variance in both populations and different means: an exact difference (p set to 0)';
+      } else {
+        row.t = test.t;
+        row.df = test.df;
+        row.p = test.p;
+      }
+    }
+    rows.push(row);
+  }
+
+  const okRows = rows.filter((r) => r.status === 'ok');
+  const adjusted = adjustPValues(okRows.map((r) => r.p as number), correction);
+  okRows.forEach((r, i) => {
+    const q = adjusted[i];
+    r.pAdjusted = q === null || q === undefined ? null : q;
+    r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
+    const d = r.normalizedDifferencePp as number;
+    r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'helped' : 'unchanged';
+  });
+  return {
+    classes: rows,
+    alpha,
+    correction,
+    baselineMeanAccuracy: meanAccB,
+    compressedMeanAccuracy: meanAccK,
+    nHurt: rows.filter((r) => r.direction === 'hurt').length,
+    nHelped: rows.filter((r) => r.direction === 'helped').length,
+    nInconclusive: rows.length - okRows.length,
+  };
+}
+
+function checkRecalls(recall: readonly ArrayLike<number | null>[], name: string, nClasses: number): number {
+  if (!Array.isArray(recall)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array with one per-class recall array per model.`, { name });
+  }
+  if (recall.length === 0) {
+    throw new PieAuditError('EMPTY_POPULATION', `${name} has no models; pass one per-class recall array per model.`, { name });
+  }
+  let n = nClasses;
+  for (let m = 0; m < recall.length; m++) {
+    if (n < 0) {
+      assertLength(recall[m], recall[m]?.length ?? 0, `${name}[${m}]`, `${name}[${m}]`);
+      n = recall[m].length;
+    } else {
+      assertLength(recall[m], n, `${name}[${m}]`, nClasses < 0 ? `${name}[0] (one recall per class)` : 'baselineRecall[0] (one recall per class)');
+    }
+    checkUnitInterval(recall[m], `${name}[${m}]`, true);
+  }
+  return n;
+}
+
+function checkUnitInterval(values: ArrayLike<number | null>, name: string, allowNull: boolean): void {
+  assertFinite(values, name, { allowNull });
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && (v < 0 || v > 1)) {
+      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${i}] is ${v}; recalls and accuracies are fractions in [0, 1] (divide percentages by 100).`, { name, index: i, value: v });
+    }
+  }
+}
+
+function column(recall: readonly ArrayLike<number | null>[], c: number): number[] {
+  const out: number[] = [];
+  for (const row of recall) {
+    const v = row[c];
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
+
+function isConstant(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s / values.length;
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { classImpactTest } from '../../src/analysis/class-impact-test.js';
+import { welchTTest } from '../../src/analysis/stats/index.js';
+import { isPieAuditError } from '../../src/errors.js';
+
+const SEED = 31337;
+
+const fraction = fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000);
+
+const inputArb = fc
+  .record({ nB: fc.integer({ min: 2, max: 8 }), nK: fc.integer({ min: 2, max: 8 }), nClasses: fc.integer({ min: 1, max: 5 }) })
+  .chain(({ nB, nK, nClasses }) =>
+    fc.record({
+      baselineRecall: fc.array(fc.array(fraction, { minLength: nClasses, maxLength: nClasses }), { minLength: nB, maxLength: nB }),
+      compressedRecall: fc.array(fc.array(fraction, { minLength: nClasses, maxLength: nClasses }), { minLength: nK, maxLength: nK }),
+      baselineAccuracy: fc.array(fraction, { minLength: nB, maxLength: nB }),
+      compressedAccuracy: fc.array(fraction, { minLength: nK, maxLength: nK }),
+    }),
+  );
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return isPieAuditError(e) ? e.code : 'other';
+  }
+  return 'none';
+}
+
+describe('classImpactTest', () => {
+  it('equals a direct Welch test on accuracy-normalized recalls, class by class', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const result = classImpactTest(input);
+        const aB = mean(input.baselineAccuracy);
+        const aK = mean(input.compressedAccuracy);
+        result.classes.forEach((row, c) => {
+          const normB = input.baselineRecall.map((r) => r[c] - aB);
+          const normK = input.compressedRecall.map((r) => r[c] - aK);
+          expect(row.classIndex).toBe(c);
+          expect(row.status).toBe('ok');
+          expect(row.normalizedDifferencePp).toBeCloseTo(100 * (mean(normK) - mean(normB)), 9);
+          expect(row.baselineMeanRecall).toBeCloseTo(mean(input.baselineRecall.map((r) => r[c])), 12);
+          const direct = welchTTest(normK, normB, { alternative: 'two-sided' });
+          if (row.degenerate) {
+            expect(row.t).toBeNull();
+            expect(row.p === 0 || row.p === 1).toBe(true);
+          } else {
+            expect(row.t).toBe(direct.t);
+            expect(row.df).toBe(direct.df);
+            expect(row.p).toBe(direct.p);
+          }
+          // Default correction 'none' keeps p; significance is p < alpha; direction follows the sign.
+          expect(row.pAdjusted).toBe(row.p);
+          expect(row.significant).toBe((row.p as number) < 0.05);
+          if (row.significant) expect(row.direction).toBe((row.normalizedDifferencePp as number) < 0 ? 'hurt' : 'helped');
+          else expect(row.direction).toBe('unchanged');
+        });
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
+  it('keeps p-values in [0, 1], and adjusted p-values never below the raw ones', () => {
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom('holm', 'bh', 'bonferroni') as fc.Arbitrary<'holm' | 'bh' | 'bonferroni'>, (input, correction) => {
+        const result = classImpactTest(input, { correction, alpha: 0.1 });
+        for (const row of result.classes) {
+          expect(row.p).not.toBeNull();
+          expect(row.p as number).toBeGreaterThanOrEqual(0);
+          expect(row.p as number).toBeLessThanOrEqual(1);
+          expect(row.pAdjusted as number).toBeGreaterThanOrEqual((row.p as number) - 1e-15);
+          expect(row.pAdjusted as number).toBeLessThanOrEqual(1);
+          expect(row.significant).toBe((row.pAdjusted as number) < 0.1);
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it('marks every class inconclusive with a population of one model, without a p-value or an error', () => {
+    const r = classImpactTest({
+      baselineRecall: [[0.9, 0.5]],
+      compressedRecall: [[0.8, 0.2], [0.82, 0.25]],
+      baselineAccuracy: [0.7],
+      compressedAccuracy: [0.6, 0.61],
+    });
+    for (const row of r.classes) {
+      expect(row.status).toBe('inconclusive');
+      expect(row.reason).toBe('need at least 2 models per level');
+      expect(row.p).toBeNull();
+      expect(row.pAdjusted).toBeNull();
+      expect(row.significant).toBe(false);
+      expect(row.direction).toBeNull();
+    }
+    expect(r.nInconclusive).toBe(2);
+  });
+
+  it('marks a class without examples inconclusive and adjusts only over the testable classes', () => {
+    const r = classImpactTest(
+      {
+        baselineRecall: [[0.9, null, 0.5], [0.91, null, 0.52], [0.88, null, 0.49]],
+        compressedRecall: [[0.7, null, 0.5], [0.72, null, 0.51], [0.69, null, 0.5]],
+        baselineAccuracy: [0.8, 0.81, 0.79],
+        compressedAccuracy: [0.78, 0.79, 0.77],
+      },
+      { correction: 'bonferroni' },
+    );
+    expect(r.classes[1].status).toBe('inconclusive');
+    expect(r.classes[1].reason).toBe('class has no examples');
+    expect(r.classes[1].normalizedDifferencePp).toBeNull();
+    const ok = r.classes.filter((x) => x.status === 'ok');
+    expect(ok).toHaveLength(2);
+    for (const row of ok) expect(row.pAdjusted).toBeCloseTo(Math.min(1, 2 * (row.p as number)), 12);
+    expect(r.classes[0].direction).toBe('hurt');
+  });
+
+  it('decides zero-variance classes exactly: equal values unchanged (p = 1), different values p = 0', () => {
+    const r = classImpactTest({
+      baselineRecall: [[1, 0.5], [1, 0.5]],
+      compressedRecall: [[1, 0.3], [1, 0.3]],
+      baselineAccuracy: [0.8, 0.8],
+      compressedAccuracy: [0.8, 0.8],
+    });
+    expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, t: null, df: null, significant: false, direction: 'unchanged' });
+    expect(r.classes[1]).toMatchObject({ status: 'ok', degenerate: true, p: 0, t: null, significant: true, direction: 'hurt' });
+    expect(r.classes[1].normalizedDifferencePp).toBeCloseTo(-20, 9);
+  });
+
+  it('rejects mismatched lengths, NaN and out-of-range values with named arguments', () => {
+    const good = { baselineRecall: [[0.5], [0.6]], compressedRecall: [[0.5], [0.4]], baselineAccuracy: [0.5, 0.6], compressedAccuracy: [0.5, 0.4] };
+    expect(codeOf(() => classImpactTest(good))).toBe('none');
+    expect(codeOf(() => classImpactTest({ ...good, baselineAccuracy: [0.5] }))).toBe('LENGTH_MISMATCH');
+    expect(codeOf(() => classImpactTest({ ...good, compressedRecall: [[0.5, 0.1], [0.4, 0.1]] }))).toBe('LENGTH_MISMATCH');
+    expect(codeOf(() => classImpactTest({ ...good, baselineRecall: [[0.5], [NaN]] }))).toBe('NON_FINITE');
+    expect(codeOf(() => classImpactTest({ ...good, compressedAccuracy: [0.5, 40] }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => classImpactTest({ ...good, baselineRecall: [] , baselineAccuracy: [] }))).toBe('EMPTY_POPULATION');
+    expect(codeOf(() => classImpactTest(good, { alpha: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(() => classImpactTest({ ...good, baselineRecall: [[0.5], [NaN]] })).toThrow(/baselineRecall\[1\]\[0\]/);
+  });
+});
