@@ -163,7 +163,7 @@ describe('evaluatePopulation with functions and precomputed predictions', () => 
     const file = join(dir, 'preds.json');
     writeFileSync(file, JSON.stringify(labels.map((l) => (l + 1) % k)));
     const r = await evaluatePopulation(
-      [{ predict: async (x, rows) => scoresOf(x, rows), name: 'fn' }, { predictions: labels }, { probabilities: fnScores, nClasses: k }, { predictionsFile: file }],
+      [{ predict: async (x: Float32Array, rows: number) => scoresOf(x, rows), name: 'fn' }, { predictions: labels }, { probabilities: fnScores, nClasses: k }, { predictionsFile: file }],
       { inputs, n, labels },
       { batchSize: 7 },
     );
