@@ -23,7 +23,7 @@ export function verdictExitCode(verdict: 'pass' | 'fail' | 'inconclusive' | 'ung
  * level, no labels, a non-binary task for FPR/FNR gates), else `pass`.
  *
  * An attribute over-index above its threshold fails only when Fisher's exact test of that value
- * vs PIE membership is significant at the report's alpha; a breach resting on too few PIEs to be
+ * vs PIE membership is significant at the report's alpha (BH-adjusted across attribute values); a breach resting on too few PIEs to be
  * significant is `inconclusive`, so a handful of PIEs cannot fail a release on noise alone.
  *
  * Invalid configs (unknown gate, level or attribute; threshold out of range) throw a
@@ -112,10 +112,11 @@ function checkOverIndex(report: AuditReport, level: LevelReport, attribute: stri
   const where = `${attribute}=${worst.value} at level ${level.key}`;
   if (observed <= threshold) {
     push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'pass', reason: `largest over-index ${fmt(observed)} (${where}) is within ${fmt(threshold)}` });
-  } else if (worst.pValue !== null && worst.pValue < report.config.alpha) {
-    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'fail', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} (Fisher p = ${worst.pValue.toExponential(2)}, ${worst.countInPies} of the PIEs)` });
+  } else if (worst.significant && worst.adjustedPValue !== null) {
+    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'fail', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} (Fisher test, BH-adjusted p = ${worst.adjustedPValue.toExponential(2)}; ${worst.countInPies} PIEs have it)` });
   } else {
-    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'inconclusive', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} but rests on ${worst.countInPies} PIEs and is not significant (p = ${worst.pValue === null ? 'n/a' : fmt(worst.pValue)} >= alpha ${report.config.alpha})` });
+    const p = worst.adjustedPValue === null ? 'not computable' : `adjusted p = ${fmt(worst.adjustedPValue)} >= alpha ${report.config.alpha}`;
+    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'inconclusive', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} but rests on ${worst.countInPies} PIEs and is not significant (${p})` });
   }
 }
 

@@ -1,0 +1,282 @@
+import { attributeOverIndex } from '../analysis/attribute-over-index.js';
+import { classImpactTest } from '../analysis/class-impact-test.js';
+import { compareSubgroupErrorRates } from '../analysis/compare-subgroup-error-rates.js';
+import { findPIEs } from '../analysis/find-pies.js';
+import { modalLabels } from '../analysis/modal-labels.js';
+import { populationRecall, type PopulationRecall } from '../analysis/population-recall.js';
+import { subgroupErrorRates, type GroupValue } from '../analysis/subgroup-error-rates.js';
+import { welchTTest } from '../analysis/stats/welch-t-test.js';
+import type { AttributeValues } from './audit-options.js';
+import { pickExemplars } from './exemplars.js';
+import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
+import type {
+  AccuracySummary,
+  AttributeOverIndexRow,
+  BaselineAccuracyOnPies,
+  ClassImpactRow,
+  ClassImpactSummary,
+  LevelReport,
+  ModelSummary,
+  PieSummary,
+  Section,
+  SubgroupErrorRow,
+} from './report-types.js';
+import type { NormalizedAudit } from './validate-audit-options.js';
+
+/** What every level's analysis shares: the config, the baseline population and its derived data. @internal */
+export interface AuditContext {
+  config: NormalizedAudit;
+  nClasses: number;
+  baselinePredictions: readonly Uint16Array[];
+  /** Per-model recall of the baseline population; null without labels. */
+  baselineRecall: PopulationRecall | null;
+  /** Attribute values as GroupValue arrays (CelebA -1/1 kept as numbers). */
+  attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
+}
+
+const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
+const unavailable = (reason: string) => ({ status: 'unavailable' as const, reason });
+const inconclusive = (reason: string) => ({ status: 'inconclusive' as const, reason });
+
+/** Converts user attribute arrays to GroupValue arrays (null stays null). @internal */
+export function toGroupValues(values: AttributeValues): ArrayLike<GroupValue | null> {
+  return values as ArrayLike<GroupValue | null>;
+}
+
+function accuracySummary(recall: PopulationRecall | null): Section<AccuracySummary> {
+  if (!recall) return unavailable('no labels were given, so accuracy cannot be measured');
+  const perModel = recall.accuracy;
+  return { status: 'ok', perModel, mean: perModel.reduce((a, b) => a + b, 0) / perModel.length, sd: sampleSd(perModel), min: Math.min(...perModel), max: Math.max(...perModel) };
+}
+
+function countBy(values: ArrayLike<number>, mask: Uint8Array, nClasses: number): number[] {
+  const out = new Array<number>(nClasses).fill(0);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[values[i]]++;
+  return out;
+}
+
+function baselineAccuracyOnPies(ctx: AuditContext, isPIE: Uint8Array, baselineModal: ArrayLike<number>): Section<BaselineAccuracyOnPies> {
+  const labels = ctx.config.labels;
+  if (!labels) return unavailable('no labels were given, so accuracy on PIEs cannot be measured');
+  let nPies = 0;
+  for (let i = 0; i < isPIE.length; i++) nPies += isPIE[i];
+  const nNonPies = isPIE.length - nPies;
+  const perModelPies: number[] = [];
+  const perModelRest: number[] = [];
+  for (const preds of ctx.baselinePredictions) {
+    let okPies = 0;
+    let okRest = 0;
+    for (let i = 0; i < isPIE.length; i++) {
+      if (preds[i] === labels[i]) {
+        if (isPIE[i]) okPies++;
+        else okRest++;
+      }
+    }
+    if (nPies > 0) perModelPies.push(okPies / nPies);
+    if (nNonPies > 0) perModelRest.push(okRest / nNonPies);
+  }
+  let modalPies = 0;
+  let modalRest = 0;
+  for (let i = 0; i < isPIE.length; i++) {
+    if (baselineModal[i] === labels[i]) {
+      if (isPIE[i]) modalPies++;
+      else modalRest++;
+    }
+  }
+  return {
+    status: 'ok',
+    onPies: meanOrNull(perModelPies),
+    onNonPies: meanOrNull(perModelRest),
+    modalOnPies: nPies > 0 ? modalPies / nPies : null,
+    modalOnNonPies: nNonPies > 0 ? modalRest / nNonPies : null,
+    nPies,
+    nNonPies,
+  };
+}
+
+function classImpact(ctx: AuditContext, levelKey: string, compressed: PopulationRecall | null, classNames: string[]): Section<ClassImpactSummary> {
+  const base = ctx.baselineRecall;
+  if (!base || !compressed) return unavailable('no labels were given, so per-class recall cannot be measured');
+  const nb = base.accuracy.length;
+  const nk = compressed.accuracy.length;
+  if (nb < 2 || nk < 2) {
+    return inconclusive(`need at least 2 models per level (baseline '${ctx.config.baseline}' has ${nb}, level '${levelKey}' has ${nk})`);
+  }
+  const result = classImpactTest(
+    { baselineRecall: base.recall, compressedRecall: compressed.recall, baselineAccuracy: base.accuracy, compressedAccuracy: compressed.accuracy },
+    { alpha: ctx.config.alpha, correction: ctx.config.correction },
+  );
+  const meanB = result.baselineMeanAccuracy;
+  const meanK = result.compressedMeanAccuracy;
+  const rows: ClassImpactRow[] = result.classes.map((r) => {
+    const bNorm = r.baselineMeanRecall === null ? null : r.baselineMeanRecall - meanB;
+    const kNorm = r.compressedMeanRecall === null ? null : r.compressedMeanRecall - meanK;
+    return {
+      classIndex: r.classIndex,
+      className: classNames[r.classIndex],
+      support: base.support[r.classIndex],
+      baselineRecall: finiteOrNull(r.baselineMeanRecall),
+      compressedRecall: finiteOrNull(r.compressedMeanRecall),
+      baselineNormalizedRecall: finiteOrNull(bNorm),
+      compressedNormalizedRecall: finiteOrNull(kNorm),
+      normalizedRecallChange: r.normalizedDifferencePp === null ? null : finiteOrNull(r.normalizedDifferencePp / 100),
+      t: finiteOrNull(r.t),
+      df: finiteOrNull(r.df),
+      pValue: finiteOrNull(r.p),
+      adjustedPValue: finiteOrNull(r.pAdjusted),
+      significant: r.significant,
+      direction: r.direction === 'hurt' || r.direction === 'helped' ? r.direction : 'none',
+      status: r.status,
+      reason: r.reason,
+    };
+  });
+  return {
+    status: 'ok',
+    alpha: result.alpha,
+    correction: ctx.config.correction,
+    hurtClasses: rows.filter((r) => r.direction === 'hurt').map((r) => r.classIndex),
+    helpedClasses: rows.filter((r) => r.direction === 'helped').map((r) => r.classIndex),
+    rows,
+  };
+}
+
+function attributeRows(ctx: AuditContext, isPIE: Uint8Array): Section<{ rows: AttributeOverIndexRow[] }> {
+  if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
+  const record: Record<string, ArrayLike<GroupValue | null>> = {};
+  for (const a of ctx.attributes) record[a.name] = a.values;
+  const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
+  return {
+    status: 'ok',
+    rows: result.rows.map((r) => ({
+      attribute: r.attribute,
+      value: String(r.value),
+      countInTestSet: r.countOverall,
+      shareInTestSet: r.shareOverall,
+      countInPies: r.countAmongPIEs,
+      shareInPies: finiteOrNull(r.shareAmongPIEs),
+      overIndex: finiteOrNull(r.overIndexRatio),
+      pValue: finiteOrNull(r.p),
+      adjustedPValue: finiteOrNull(r.pAdjusted),
+      significant: r.significant,
+    })),
+  };
+}
+
+/** Positive class for FPR/FNR, or the reason there is none. */
+function positiveClassOf(ctx: AuditContext): number | string {
+  if (!ctx.config.labels) return 'no labels were given, so error rates cannot be measured';
+  if (ctx.config.positiveClass !== null) return ctx.config.positiveClass;
+  if (ctx.nClasses === 2) return 1;
+  return `the task has ${ctx.nClasses} classes; set positiveClass to measure one-vs-rest FPR/FNR`;
+}
+
+function perModelRates(labels: ArrayLike<number>, population: readonly Uint16Array[], groups: ArrayLike<GroupValue | null>, positiveClass: number, rate: 'fpr' | 'fnr'): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const preds of population) {
+    for (const g of subgroupErrorRates(labels, preds, groups, { positiveClass }).subgroups) {
+      const v = g[rate];
+      if (v === null) continue;
+      const key = String(g.group);
+      if (!out.has(key)) out.set(key, []);
+      out.get(key)!.push(v);
+    }
+  }
+  return out;
+}
+
+function welchP(a: number[] | undefined, b: number[] | undefined): number | null {
+  if (!a || !b || a.length < 2 || b.length < 2) return null;
+  return finiteOrNull(welchTTest(a, b).p);
+}
+
+function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[]): Section<{ positiveClass: number; rows: SubgroupErrorRow[] }> {
+  const positive = positiveClassOf(ctx);
+  if (typeof positive === 'string') return unavailable(positive);
+  if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
+  const labels = ctx.config.labels!;
+  const rows: SubgroupErrorRow[] = [];
+  for (const attribute of ctx.attributes) {
+    const cmp = compareSubgroupErrorRates({ labels, groups: attribute.values, baselinePredictions: ctx.baselinePredictions, compressedPredictions: compressed, positiveClass: positive });
+    const fprB = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive, 'fpr');
+    const fprK = perModelRates(labels, compressed, attribute.values, positive, 'fpr');
+    const fnrB = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive, 'fnr');
+    const fnrK = perModelRates(labels, compressed, attribute.values, positive, 'fnr');
+    for (const g of cmp.subgroups) {
+      const key = String(g.group);
+      rows.push({
+        attribute: attribute.name,
+        value: key,
+        n: g.n,
+        positives: g.positives,
+        negatives: g.negatives,
+        baselineFpr: finiteOrNull(g.baseline.fpr),
+        compressedFpr: finiteOrNull(g.compressed.fpr),
+        baselineFnr: finiteOrNull(g.baseline.fnr),
+        compressedFnr: finiteOrNull(g.compressed.fnr),
+        fprChange: finiteOrNull(g.absoluteChange.fpr),
+        fnrChange: finiteOrNull(g.absoluteChange.fnr),
+        fprPValue: welchP(fprK.get(key), fprB.get(key)),
+        fnrPValue: welchP(fnrK.get(key), fnrB.get(key)),
+      });
+    }
+  }
+  return { status: 'ok', positiveClass: positive, rows };
+}
+
+/**
+ * Everything the report says about one level.
+ * @internal
+ */
+export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], classNames: string[]): LevelReport {
+  const { config, nClasses } = ctx;
+  const isBaseline = levelKey === config.baseline;
+  const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
+  const numeric = Number(levelKey);
+  const modal = modalLabels(predictions, { tieBreak: config.tieBreak, nClasses });
+  const sparsities = models.map((m) => m.sparsity);
+  const sizes = models.map((m) => m.gzippedBytes);
+  if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
+  const base: Omit<LevelReport, 'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars'> = {
+    key: levelKey,
+    isBaseline,
+    numericLevel: levelKey.trim() !== '' && Number.isFinite(numeric) ? numeric : null,
+    populationSize: predictions.length,
+    models,
+    accuracy: accuracySummary(recall),
+    meanSparsity: meanOrNull(sparsities),
+    meanGzippedBytes: meanOrNull(sizes),
+    modalTies: { count: modal.ties, rate: modal.ties / config.n },
+  };
+  if (isBaseline) {
+    const why = 'the baseline level is the reference the other levels are compared with';
+    return { ...base, pies: notApplicable(why), baselineAccuracyOnPies: notApplicable(why), classImpact: notApplicable(why), attributes: notApplicable(why), subgroups: notApplicable(why), exemplars: [] };
+  }
+  const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
+  const pies: PieSummary = {
+    count: found.count,
+    rate: found.rate,
+    byTrueClass: config.labels ? countBy(config.labels, found.isPIE, nClasses) : null,
+    byBaselineModal: countBy(found.baselineModal, found.isPIE, nClasses),
+  };
+  return {
+    ...base,
+    pies: { status: 'ok', ...pies },
+    baselineAccuracyOnPies: baselineAccuracyOnPies(ctx, found.isPIE, found.baselineModal),
+    classImpact: classImpact(ctx, levelKey, recall, classNames),
+    attributes: attributeRows(ctx, found.isPIE),
+    subgroups: subgroupRows(ctx, predictions),
+    exemplars: pickExemplars({
+      isPIE: found.isPIE,
+      baselineModal: found.baselineModal,
+      compressedModal: found.compressedModal,
+      baseline: ctx.baselinePredictions,
+      compressed: predictions,
+      labels: config.labels,
+      inputs: config.inputs,
+      inputShape: config.inputShape,
+      max: config.maxExemplars,
+      seed: config.seed,
+      thumbnails: config.thumbnails,
+    }),
+  };
+}

@@ -1,0 +1,82 @@
+import type { BackendRequest } from '../engine/backend.js';
+import type { EvaluationRuntime, ModelSource } from '../evaluate/types.js';
+import type { GatesConfig } from '../gate/types.js';
+import type { AuditCorrection } from './report-types.js';
+import type { TieBreak } from '../analysis/modal-labels.js';
+
+/** A group attribute value per test example: CelebA's -1/1, 0/1, booleans or strings; `null` = unknown. */
+export type AttributeValues = ArrayLike<number | string | boolean | null>;
+
+/**
+ * A population member: any {@link ModelSource} (tfjs model, path, function, precomputed predictions or
+ * probabilities), optionally wrapped with an id and known compression facts.
+ */
+export type PopulationMember =
+  | ModelSource
+  | {
+      model: ModelSource;
+      /** Shown in the report (default: the source's name or `'<level>#<index>'`). */
+      id?: string;
+      /** Fraction of zero weights, when known (measured from tfjs models otherwise). */
+      sparsity?: number;
+      /** Gzipped weight size in bytes, when known. */
+      gzippedBytes?: number;
+    };
+
+/** The data every model is audited on. */
+export interface AuditTestSet {
+  /** Row-major flattened inputs; not needed when every member is given as predictions. */
+  inputs?: Float32Array;
+  /** Shape of one input, e.g. `[28, 28, 1]`. */
+  inputShape?: readonly number[];
+  /** Number of examples; inferred from labels, inputs or predictions when omitted. */
+  n?: number;
+  /** True class per example. Without labels only PIEs are computed (no accuracy, class tests or FPR/FNR). */
+  labels?: ArrayLike<number>;
+  /** Group attributes per example, e.g. `{ Blond_Hair: [...], Male: [...] }`. */
+  attributes?: Record<string, AttributeValues>;
+}
+
+/** Progress of an audit: evaluation batches first, then one event per analysed level. */
+export type AuditProgress =
+  | { phase: 'evaluate'; model: number; models: number; batch: number; batches: number; examplesDone: number }
+  | { phase: 'analyse'; level: string; index: number; levels: number };
+
+/** Options of {@link auditCompression}. */
+export interface AuditOptions {
+  /**
+   * Models per level: `{ 0: baselines, 0.9: pruned }` or named variants `{ fp32: [...], int8: [...] }`.
+   * A `Map` keeps any key order; with an object, keys follow JavaScript's property order.
+   */
+  population: Record<string, readonly PopulationMember[]> | Map<string | number, readonly PopulationMember[]>;
+  testSet: AuditTestSet;
+  /** Display names of the classes (default `'0'`, `'1'`, ...). */
+  classNames?: readonly string[];
+  /** Baseline level key (default `0` when present, else the first level). */
+  baseline?: string | number;
+  /** Significance level of the per-class tests (default 0.05). */
+  alpha?: number;
+  /** Multiple-comparison correction over classes (default `'none'`, as in the paper). */
+  correction?: AuditCorrection;
+  /** Tie rule of the modal label (default `'max'`, as the authors' code). */
+  tieBreak?: TieBreak;
+  /** Positive class for subgroup FPR/FNR (default 1 for two-class tasks; required otherwise to get them). */
+  positiveClass?: number;
+  /** Release gates evaluated on the report. */
+  gates?: GatesConfig;
+  /** TensorFlow.js backend for models that run (default `'auto'`). */
+  backend?: BackendRequest;
+  /** Runtime for tfjs models (default `'auto'`: ONNX when possible). */
+  runtime?: EvaluationRuntime;
+  /** On-disk prediction cache. */
+  cache?: { dir: string } | false;
+  /** Examples per forward pass (default 1024). */
+  batchSize?: number;
+  onProgress?: (event: AuditProgress) => void;
+  /** Seed for picking exemplars (default 0). */
+  seed?: number;
+  /** PIE exemplars listed per level (default 16). */
+  maxExemplars?: number;
+  /** Whether to attach PNG thumbnails to exemplars of image inputs (default true). */
+  thumbnails?: boolean;
+}

@@ -1,0 +1,25 @@
+/** A finite number, or `null` for anything else (undefined, NaN, Infinity): reports never hold NaN. */
+export function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Mean of finite values, `null` when there are none. */
+export function meanOrNull(values: ReadonlyArray<number | null>): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v !== null && Number.isFinite(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : null;
+}
+
+/** Sample standard deviation (n - 1); `null` for fewer than two values. */
+export function sampleSd(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0);
+  return Math.sqrt(ss / (values.length - 1));
+}

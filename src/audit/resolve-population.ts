@@ -1,0 +1,98 @@
+import { PieAuditError } from '../errors.js';
+import { resolveSource } from '../evaluate/resolve-source.js';
+import type { ModelSource } from '../evaluate/types.js';
+import type { PopulationMember } from './audit-options.js';
+
+/** One population member with its level and the facts known before evaluation. */
+export interface ResolvedMember {
+  level: string;
+  index: number;
+  source: ModelSource;
+  id: string | null;
+  sparsity: number | null;
+  gzippedBytes: number | null;
+}
+
+/** The population as ordered levels of members. */
+export interface ResolvedPopulation {
+  levels: string[];
+  members: ResolvedMember[];
+  /** Index range of each level in `members`. */
+  ranges: Map<string, { start: number; end: number }>;
+}
+
+function isWrapped(m: PopulationMember): m is Extract<PopulationMember, { model: ModelSource }> {
+  // Only plain objects wrap a model: a tf.Sequential also has a `model` field.
+  return typeof m === 'object' && m !== null && Object.getPrototypeOf(m) === Object.prototype && 'model' in m;
+}
+
+function optionalFraction(v: unknown, key: string): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PieAuditError('CONFIG_ERROR', `${key} must be a fraction in [0, 1]; got ${String(v)}.`, { key });
+  return v;
+}
+
+/** Canonical level key: numbers print as JavaScript does (`0.90` -> `'0.9'`), strings stay. */
+export function levelKey(key: string | number): string {
+  return typeof key === 'number' ? String(key) : key.trim();
+}
+
+/**
+ * Flattens `{ level: members[] }` into an ordered member list, validating the shape.
+ * @internal
+ */
+export function resolvePopulation(population: unknown): ResolvedPopulation {
+  const entries: Array<[string, unknown]> =
+    population instanceof Map
+      ? [...population.entries()].map(([k, v]) => [levelKey(k as string | number), v])
+      : typeof population === 'object' && population !== null && !Array.isArray(population)
+        ? Object.entries(population).map(([k, v]) => [levelKey(k), v])
+        : (() => {
+            throw new PieAuditError('CONFIG_ERROR', 'population must be an object mapping level keys to arrays of models, e.g. { 0: baselines, 0.9: pruned }.', { key: 'population' });
+          })();
+  if (entries.length < 2) {
+    throw new PieAuditError('CONFIG_ERROR', `population needs a baseline level and at least one compressed level; got ${entries.length} level(s).`, { key: 'population' });
+  }
+  const levels: string[] = [];
+  const members: ResolvedMember[] = [];
+  const ranges = new Map<string, { start: number; end: number }>();
+  for (const [level, list] of entries) {
+    const key = `population['${level}']`;
+    if (level === '') throw new PieAuditError('CONFIG_ERROR', 'population has an empty level key; name each level (e.g. 0.9 or "int8").', { key: 'population' });
+    if (ranges.has(level)) throw new PieAuditError('CONFIG_ERROR', `population has two levels named '${level}'.`, { key });
+    if (!Array.isArray(list)) throw new PieAuditError('CONFIG_ERROR', `${key} must be an array of models; got ${typeof list}.`, { key });
+    if (list.length === 0) throw new PieAuditError('EMPTY_POPULATION', `${key} is empty; every level needs at least one model.`, { key });
+    const start = members.length;
+    list.forEach((m: PopulationMember, index: number) => {
+      if (m === null || m === undefined) throw new PieAuditError('CONFIG_ERROR', `${key}[${index}] is ${String(m)}; expected a model, a path or { predictions }.`, { key: `${key}[${index}]` });
+      if (isWrapped(m)) {
+        members.push({
+          level,
+          index,
+          source: m.model,
+          id: typeof m.id === 'string' ? m.id : null,
+          sparsity: optionalFraction(m.sparsity, `${key}[${index}].sparsity`),
+          gzippedBytes: m.gzippedBytes === undefined ? null : Number.isFinite(m.gzippedBytes) && (m.gzippedBytes as number) >= 0 ? (m.gzippedBytes as number) : (() => {
+            throw new PieAuditError('CONFIG_ERROR', `${key}[${index}].gzippedBytes must be a non-negative number.`, { key: `${key}[${index}].gzippedBytes` });
+          })(),
+        });
+      } else {
+        members.push({ level, index, source: m as ModelSource, id: null, sparsity: null, gzippedBytes: null });
+      }
+    });
+    levels.push(level);
+    ranges.set(level, { start, end: members.length });
+  }
+  return { levels, members, ranges };
+}
+
+/** What running a source takes: tfjs models need a backend and inputs, ONNX files inputs, precomputed sources nothing. @internal */
+export function sourceNeeds(source: ModelSource, what: string): { backend: boolean; inputs: boolean } {
+  const kind = resolveSource(source, what).kind;
+  return { backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file', inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function' };
+}
+
+/** True when a source is a tfjs LayersModel (weights can be inspected for sparsity and size). */
+export function isLayersModel(source: ModelSource): boolean {
+  return typeof source === 'object' && source !== null && typeof (source as { getWeights?: unknown }).getWeights === 'function' && Array.isArray((source as { layers?: unknown }).layers);
+}
