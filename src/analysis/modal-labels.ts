@@ -3,7 +3,9 @@ import { assertClassCount, throwBadLabel } from './validate-labels.js';
 import { assertPopulation } from './validate-population.js';
 
 /** How a tie for the most frequent label is broken: the largest (`'max'`) or the smallest (`'min'`) tied label. */
-export type TieBreak = 'max' | 'min';
+export type ModalTieBreak = 'max' | 'min';
+/** Alias of {@link ModalTieBreak} (exported from the package as `ModalTieBreak`). */
+export type TieBreak = ModalTieBreak;
 
 /** Options of {@link modalLabels}. */
 export interface ModalLabelsOptions {
