@@ -1,2 +1,9 @@
 export { createOnnxLayersPredictor } from './layers-predictor.js';
 export type { OnnxLayersPredictorOptions } from './layers-predictor.js';
+export { createOnnxSessionPredictor } from './session-predictor.js';
+export type { OnnxSessionOptions } from './session-predictor.js';
+export { exportLayersModelToOnnx, ONNX_BATCH_DIM } from './export-layers-model.js';
+export type { OnnxExportOptions } from './export-layers-model.js';
+export { onnxSupport } from './onnx-support.js';
+export type { OnnxSupport, OnnxUnsupportedLayer } from './onnx-support.js';
+export { tfSamePadding } from './tf-same-padding.js';

@@ -1,4 +1,5 @@
 import type { layers } from '@tensorflow/tfjs';
+import { PieAuditError } from '../errors.js';
 import { activationIssue, emitActivation } from './activations.js';
 import { layerWeights, pair } from './export-context.js';
 import type { ExportContext, LayerWeight, LogicalShape, OnnxValue } from './export-context.js';
@@ -75,7 +76,7 @@ function depthwiseKernelToOihw(w: LayerWeight): { dims: number[]; values: Float3
 
 function requireWeight(weights: Map<string, LayerWeight>, role: string, layer: layers.Layer): LayerWeight {
   const w = weights.get(role);
-  if (!w) throw new Error(`layer '${layer.name}' has no '${role}' weight`);
+  if (!w) throw new PieAuditError('CORRUPT_MODEL', `layer '${layer.name}' has no '${role}' weight; build the model before exporting it`);
   return w;
 }
 
@@ -130,11 +131,10 @@ const conv2d: LayerConverter = {
   },
 };
 
-function emitDepthwise(ctx: ExportContext, layer: layers.Layer, config: LayerConfig, x: OnnxValue, inputShape: LogicalShape, w: LayerWeight, bias: string[], out: string): string {
+function emitDepthwise(ctx: ExportContext, layer: layers.Layer, config: LayerConfig, x: OnnxValue, inputShape: LogicalShape, w: LayerWeight, bias: string[], out: string, dilations: [number, number]): string {
   const k = depthwiseKernelToOihw(w);
   const kernelSize: [number, number] = [k.dims[2], k.dims[3]];
   const strides = pair(config.strides, 1);
-  const dilations = pair(config.dilationRate, 1);
   const weight = ctx.g.floatInitializer(`${layer.name}/depthwise_kernel`, k.dims, k.values);
   return ctx.g.node('Conv', [x.name, weight, ...bias], {
     kernel_shape: { ints: kernelSize },
@@ -150,7 +150,9 @@ const depthwiseConv2d: LayerConverter = {
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNchw(input);
     const weights = layerWeights(layer);
-    const y = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), biasInput(ctx, layer, weights), layer.name);
+    // tfjs 4.x's DepthwiseConv2D layer ignores dilationRate (it computes, and reports shapes for, an
+    // undilated convolution); the export reproduces what tfjs computes.
+    const y = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), biasInput(ctx, layer, weights), layer.name, [1, 1]);
     return emitActivation(ctx, ctx.value(y, outputShape, 'nchw'), config.activation, layer.name);
   },
 };
@@ -160,7 +162,7 @@ const separableConv2d: LayerConverter = {
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNchw(input);
     const weights = layerWeights(layer);
-    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), [], `${layer.name}_depthwise`);
+    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), [], `${layer.name}_depthwise`, pair(config.dilationRate, 1));
     const p = convKernelToOihw(requireWeight(weights, 'pointwise_kernel', layer));
     const pw = ctx.g.floatInitializer(`${layer.name}/pointwise_kernel`, p.dims, p.values);
     const y = ctx.g.node('Conv', [depthwise, pw, ...biasInput(ctx, layer, weights)], {
@@ -243,8 +245,9 @@ const reshape: LayerConverter = {
     inputShapes.length === 1 && Array.isArray(config.targetShape) ? undefined : 'expects one input and a targetShape',
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNatural(input);
-    // 0 copies the batch dimension; a -1 in targetShape is inferred as in tfjs.
-    const shape = ctx.g.int64Initializer(`${layer.name}/shape`, [0, ...(config.targetShape as number[])]);
+    // 0 copies the batch dimension; the unknown entry (-1, serialized by tfjs as null) is inferred.
+    const target = (config.targetShape as Array<number | null>).map((d) => (d === null || d < 0 ? -1 : d));
+    const shape = ctx.g.int64Initializer(`${layer.name}/shape`, [0, ...target]);
     return ctx.value(ctx.g.node('Reshape', [x.name, shape], {}, layer.name), outputShape, 'nhwc');
   },
 };
@@ -401,15 +404,14 @@ function alignInputs(ctx: ExportContext, inputs: OnnxValue[]): OnnxValue[] {
   return inputs.map((v) => (anyNchw ? ctx.toNchw(v) : v));
 }
 
-function elementwise(op: 'Add' | 'Mul' | 'Sub' | 'Max' | 'Min' | 'Mean', exact?: number): LayerConverter {
+function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min' | 'Mean'): LayerConverter {
   return {
-    issue: (_config, inputShapes) =>
-      firstIssue(sameRankIssue(inputShapes), exact !== undefined && inputShapes.length !== exact ? `expects exactly ${exact} inputs` : undefined),
+    issue: (_config, inputShapes) => sameRankIssue(inputShapes),
     emit(ctx, layer, _config, inputs, outputShape) {
       const xs = alignInputs(ctx, inputs);
       let y: string;
       if (op === 'Add' && xs.length > 2) y = ctx.g.node('Sum', xs.map((v) => v.name), {}, layer.name);
-      else if (op === 'Add' || op === 'Mul' || op === 'Sub') {
+      else if (op === 'Add' || op === 'Mul') {
         y = xs[0].name;
         for (let i = 1; i < xs.length; i++) y = ctx.g.node(op, [y, xs[i].name], {}, i === xs.length - 1 ? layer.name : `${layer.name}_${i}`);
       } else y = ctx.g.node(op, xs.map((v) => v.name), {}, layer.name);
@@ -457,7 +459,6 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Cropping2D: cropping2d,
   UpSampling2D: upSampling2d,
   Add: elementwise('Add'),
-  Subtract: elementwise('Sub', 2),
   Multiply: elementwise('Mul'),
   Average: elementwise('Mean'),
   Maximum: elementwise('Max'),

@@ -1,6 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Predictor } from '../evaluate/predictor.js';
+import { isPieAuditError } from '../errors.js';
+import { exportLayersModelToOnnx } from './export-layers-model.js';
 import { loadOnnxRuntime, ONNXRUNTIME_MISSING } from './load-onnxruntime.js';
+import { describeUnsupported, onnxSupport } from './onnx-support.js';
+import { createOnnxSessionPredictor, resolveThreads } from './session-predictor.js';
 
 /** Options for {@link createOnnxLayersPredictor}. */
 export interface OnnxLayersPredictorOptions {
@@ -11,20 +15,37 @@ export interface OnnxLayersPredictorOptions {
 /**
  * Exports a tfjs LayersModel to ONNX in memory and runs it on onnxruntime-node.
  *
- * Resolves to `{ predictor }`, or to `{ fallbackReason }` when onnxruntime-node is absent or the model
- * holds a layer the exporter does not cover (the reason names the layer), so the caller can fall back to tfjs.
+ * Resolves to `{ predictor }` (runtime 'onnx'; feed the same NHWC float32 rows as tfjs), or to
+ * `{ fallbackReason }` when onnxruntime-node is absent, a layer is not covered (the reason names
+ * each such layer), the model does not have exactly one input and one output, or onnxruntime
+ * rejects the export, so the caller can fall back to tfjs. Throws only for an invalid `threads`.
  *
  * @example
- * const r = await createOnnxLayersPredictor(model);
- * const predictor = 'predictor' in r ? r.predictor : makeTfjsPredictor(model, r.fallbackReason);
+ * const r = await createOnnxLayersPredictor(model, { threads: 2 });
+ * if ('predictor' in r) scores = await r.predictor.predict(batch, 256);
+ * else console.warn(`using tfjs: ${r.fallbackReason}`);
  */
 export async function createOnnxLayersPredictor(
   model: tf.LayersModel,
   options: OnnxLayersPredictorOptions = {},
 ): Promise<{ predictor: Predictor } | { fallbackReason: string }> {
-  void model;
-  void options;
+  const threads = resolveThreads(options.threads);
   const ort = await loadOnnxRuntime();
   if (!ort) return { fallbackReason: ONNXRUNTIME_MISSING };
-  return { fallbackReason: 'the ONNX exporter is not yet available in this build' };
+  const support = onnxSupport(model);
+  if (!support.supported) return { fallbackReason: `ONNX export does not cover ${describeUnsupported(support.unsupported)}` };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    return { fallbackReason: `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the ONNX predictor takes exactly one of each` };
+  }
+  const featureDims = model.inputs[0].shape.slice(1);
+  if (!featureDims.every((d) => typeof d === 'number' && d > 0)) {
+    return { fallbackReason: `input '${model.inputNames[0]}' has unknown feature dimensions [${featureDims.join(', ')}]; give the model a fixed inputShape` };
+  }
+  try {
+    const predictor = await createOnnxSessionPredictor(exportLayersModelToOnnx(model), { threads });
+    return { predictor };
+  } catch (e) {
+    if (isPieAuditError(e)) return { fallbackReason: `ONNX export of model '${model.name}' failed: ${e.message}` };
+    throw e;
+  }
 }
