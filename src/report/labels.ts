@@ -1,0 +1,53 @@
+import type { AuditReport, LevelReport, Section, Verdict } from '../audit/report-types.js';
+
+/**
+ * Display name of a class index: its entry in `classNames`, else `#<index>`, else '—' for null.
+ *
+ * @example
+ * classLabel(report, 3); // '3' for MNIST
+ */
+export function classLabel(report: Pick<AuditReport, 'classNames'>, index: number | null | undefined): string {
+  if (typeof index !== 'number' || !Number.isFinite(index)) return '—';
+  return report.classNames[index] ?? `#${index}`;
+}
+
+/**
+ * The payload of a section when it was computed, else null.
+ *
+ * @example
+ * const pies = okSection(level.pies); // PieSummary & { status: 'ok' } | null
+ */
+export function okSection<T>(section: Section<T> | null | undefined): ({ status: 'ok' } & T) | null {
+  return section && section.status === 'ok' ? (section as { status: 'ok' } & T) : null;
+}
+
+/**
+ * "status: reason" for a skipped section, or null when it was computed.
+ *
+ * @example
+ * skipNote({ status: 'inconclusive', reason: 'fewer than 2 models' }); // 'inconclusive: fewer than 2 models'
+ */
+export function skipNote(section: Section<unknown> | null | undefined): string | null {
+  if (!section) return 'unavailable: missing from the report';
+  if (section.status === 'ok') return null;
+  const s = section as { status: string; reason?: unknown };
+  return `${s.status}: ${typeof s.reason === 'string' && s.reason ? s.reason : 'no reason given'}`;
+}
+
+/** Levels other than the baseline, in report order. */
+export function compressedLevels(report: AuditReport): LevelReport[] {
+  return report.levels.filter((l) => !l.isBaseline);
+}
+
+/** Short words for each verdict, used as headings. */
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  inconclusive: 'INCONCLUSIVE',
+  ungated: 'UNGATED (no gates configured)',
+};
+
+/** Level key shown with its unit: numeric keys are target sparsities. */
+export function levelLabel(level: Pick<LevelReport, 'key' | 'isBaseline'>): string {
+  return level.isBaseline ? `${level.key} (baseline)` : level.key;
+}

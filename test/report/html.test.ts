@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { AWKWARD_CLASS_NAMES, fixtureOptionsArb, makeAuditReport } from './fixtures.js';
+
+const count = (text: string, pattern: RegExp): number => (text.match(pattern) ?? []).length;
+
+describe('renderHtml', () => {
+  it('is one self-contained page: no scripts, no external URLs, a CSP that blocks all requests but data: images, and no NaN/undefined', () => {
+    fc.assert(
+      fc.property(fixtureOptionsArb(fc), (options) => {
+        const html = renderHtml(makeAuditReport(options));
+        expect(html.startsWith('<!doctype html>')).toBe(true);
+        expect(html).not.toMatch(/<script|<link|<iframe|@import|url\(/i);
+        // The only http(s) string allowed is the SVG namespace, which is an identifier, not a request.
+        expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:/);
+        for (const m of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) expect(m[1]).toMatch(/^data:image\/png;base64,/);
+        expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+        expect(html).not.toMatch(/NaN|undefined|Infinity|\[object/);
+      }),
+      { seed: 40, numRuns: 50 },
+    );
+  });
+
+  it('has the verdict, the four charts and a thumbnail per exemplar for a full report', () => {
+    const report = makeAuditReport({ seed: 1 });
+    const html = renderHtml(report);
+    expect(html).toContain('class="verdict verdict-fail"');
+    for (const id of ['chart-top1', 'chart-pie-rate', 'chart-class-impact', 'chart-attributes']) expect(html).toContain(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}"`);
+    expect(html).toContain('<title id="chart-top1-title">Top-1 accuracy vs sparsity</title>');
+    const exemplars = report.levels.reduce((n, l) => n + l.exemplars.length, 0);
+    expect(count(html, /<img src="data:image\/png;base64,/g)).toBe(exemplars);
+    expect(html.indexOf('Verdict: FAIL')).toBeLessThan(html.indexOf('id="charts"'));
+  });
+
+  it('uses a categorical x axis for named levels', () => {
+    const html = renderHtml(makeAuditReport({ seed: 2, levels: ['fp32', 'fp16', 'int8'] }));
+    expect(html).toContain('Top-1 accuracy by compression level');
+    expect(html).toContain('>int8</text>');
+  });
+
+  it('escapes class names and refuses thumbnails that are not PNG data URIs', () => {
+    const report = makeAuditReport({ seed: 3, classNames: AWKWARD_CLASS_NAMES });
+    const level = report.levels.at(-1)!;
+    level.exemplars[0]!.thumbnail = 'https://example.com/x.png';
+    level.exemplars[1]!.thumbnail = 'data:image/png;base64,AAAA" onerror="x';
+    const html = renderHtml(report);
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('example.com');
+    expect(html).not.toContain('onerror="x');
+    expect(count(html, /class="noimg"/g)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is deterministic', () => {
+    expect(renderHtml(makeAuditReport({ seed: 8 }))).toBe(renderHtml(makeAuditReport({ seed: 8 })));
+  });
+});

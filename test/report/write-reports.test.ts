@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderCsvTables } from '../../src/report/csv.js';
+import { renderHtml } from '../../src/report/html.js';
+import { loadReport } from '../../src/report/load-report.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { writeReports, type ReportFormat } from '../../src/report/write-reports.js';
+import { makeAuditReport } from './fixtures.js';
+
+const freshDir = (): string => mkdtempSync(join(tmpdir(), 'pie-report-'));
+
+function expectedFiles(report: ReturnType<typeof makeAuditReport>): Record<string, string> {
+  return { ...renderCsvTables(report), 'report.md': renderMarkdown(report), 'report.html': renderHtml(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` };
+}
+
+describe('writeReports', () => {
+  it('writes exactly the requested formats, and report.json loads back equal to the report', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(['json', 'md', 'html', 'csv'] as ReportFormat[], { minLength: 1 }), async (formats) => {
+        const dir = freshDir();
+        const report = makeAuditReport({ seed: 12, levels: ['0', '0.5', '0.9'] });
+        const written = await writeReports(report, dir, formats);
+        const expected = expectedFiles(report);
+        const names = readdirSync(dir).sort();
+        const want = Object.keys(expected).filter((n) => (n.endsWith('.csv') ? formats.includes('csv') : formats.includes(n.split('.')[1] as ReportFormat))).sort();
+        expect(names).toEqual(want);
+        expect(written.map((p) => p.slice(dir.length + 1)).sort()).toEqual(want);
+        for (const n of names) expect(readFileSync(join(dir, n), 'utf8')).toBe(expected[n]);
+        if (formats.includes('json')) expect(await loadReport(join(dir, 'report.json'))).toEqual(report);
+      }),
+      { seed: 50, numRuns: 8 },
+    );
+  });
+
+  it('on a failed write leaves no temp files, no report.json, and only complete files', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'report.html')); // a folder in the way: renaming the HTML file onto it fails
+    const report = makeAuditReport({ seed: 13 });
+    await expect(writeReports(report, dir)).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('report.html') });
+    const left = readdirSync(dir);
+    expect(left.filter((n) => n.includes('.tmp'))).toEqual([]);
+    expect(left).not.toContain('report.json');
+    const expected = expectedFiles(report);
+    for (const n of left) if (n !== 'report.html') expect(readFileSync(join(dir, n), 'utf8')).toBe(expected[n]);
+  });
+
+  it('fails with IO_ERROR naming the path when the output folder cannot be created', async () => {
+    const file = join(freshDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    await expect(writeReports(makeAuditReport({ seed: 1 }), join(file, 'out'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('not-a-folder') });
+  });
+
+  it('rejects unknown formats before writing anything', async () => {
+    const dir = freshDir();
+    await expect(writeReports(makeAuditReport({ seed: 1 }), dir, ['md', 'pdf' as ReportFormat])).rejects.toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringContaining('pdf') });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('loadReport', () => {
+  it('names the file in CORRUPT_FILE for truncated JSON', async () => {
+    const dir = freshDir();
+    const json = JSON.stringify(makeAuditReport({ seed: 2, levels: ['0', '0.9'], thumbnails: false }));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: json.length - 1 }), async (cut) => {
+        const file = join(dir, 'report.json');
+        writeFileSync(file, json.slice(0, cut));
+        await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining(file) });
+      }),
+      { seed: 51, numRuns: 25 },
+    );
+  });
+
+  it('rejects other schema versions with CONFIG_ERROR and missing fields with CORRUPT_FILE naming the field', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'report.json');
+    const report = makeAuditReport({ seed: 2, levels: ['0', '0.9'], thumbnails: false });
+    writeFileSync(file, JSON.stringify({ ...report, schemaVersion: 2 }));
+    await expect(loadReport(file)).rejects.toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringMatching(/schemaVersion 2.*reads schemaVersion 1/) });
+    const broken = structuredClone(report) as unknown as { levels: Array<Record<string, unknown>> };
+    delete broken.levels[1]!.pies;
+    writeFileSync(file, JSON.stringify(broken));
+    await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining('levels[1].pies') });
+    writeFileSync(file, JSON.stringify({ hello: 1 }));
+    await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining('schemaVersion') });
+    await expect(loadReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('missing.json') });
+  });
+});
