@@ -7,3 +7,5 @@ export { loadLayersModelFromFile } from './load-layers-model-from-file.js';
 export { loadGraphModelFromFile } from './load-graph-model-from-file.js';
 export { importOptionalModule } from './optional-module.js';
 export type { OptionalModuleResult } from './optional-module.js';
+export { cloneLayersModel } from './clone-layers-model.js';
+export { registerWasmGradientKernels } from './wasm-gradients/index.js';

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { constantSparsity, findPrunableWeights, polynomialDecay, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
+import { initBackend } from '../../src/engine/index.js';
+import { isPieAuditError } from '../../src/errors.js';
+import { tinyCnn, tinyMlp, weightMap, zerosOf } from './helpers.js';
+
+const LEVELS = [0, 0.3, 0.5, 0.7, 0.9, 0.99];
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('findPrunableWeights', () => {
+  it('selects kernels of Dense/Conv/Depthwise/Separable layers, never biases or BatchNormalization', () => {
+    const names = findPrunableWeights(tinyCnn(1)).map((w) => `${w.layerClass}:${w.name.split('/').pop()}`);
+    expect(names).toEqual(['Conv2D:kernel', 'DepthwiseConv2D:depthwise_kernel', 'SeparableConv2D:depthwise_kernel', 'SeparableConv2D:pointwise_kernel', 'Dense:kernel']);
+    const tfmotLike = findPrunableWeights(tinyCnn(1), { pruneDepthwise: false }).map((w) => w.name.split('/').pop());
+    expect(tfmotLike).toEqual(['kernel', 'pointwise_kernel', 'kernel']);
+  });
+});
+
+describe('pruneLowMagnitude', () => {
+  it('hits each level within one weight per layer and leaves biases, BatchNormalization and the input model untouched', async () => {
+    const model = tinyCnn(3);
+    const before = weightMap(model);
+    for (const level of LEVELS) {
+      const pruned = await pruneLowMagnitude(model, { sparsity: level });
+      const after = weightMap(pruned.model);
+      const prunable = new Set(pruned.weights.map((w) => w.name));
+      for (const [name, values] of after) {
+        if (prunable.has(name)) {
+          const zeros = zerosOf(values);
+          expect(Math.abs(zeros - level * values.length)).toBeLessThanOrEqual(1);
+          const mask = pruned.masks.get(name) as Uint8Array;
+          values.forEach((v, i) => expect(Object.is(v, mask[i] ? before.get(name)![i] : 0)).toBe(true)); // +0, not -0
+        } else {
+          expect(Array.from(values)).toEqual(Array.from(before.get(name)!));
+        }
+      }
+      pruned.dispose(true);
+    }
+    // the caller's model was not modified
+    for (const [name, values] of weightMap(model)) expect(Array.from(values)).toEqual(Array.from(before.get(name)!));
+  });
+
+  it('hits the target within one weight for random Dense shapes (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(...LEVELS), fc.integer({ min: 0, max: 1000 }), async (inputs, units, level, seed) => {
+        const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputs], units, kernelInitializer: tf.initializers.randomNormal({ seed }) })] });
+        const pruned = await pruneLowMagnitude(m, { sparsity: level, inPlace: true });
+        const kernel = m.layers[0].getWeights()[0].dataSync() as Float32Array;
+        expect(Math.abs(zerosOf(kernel) - level * kernel.length)).toBeLessThanOrEqual(1);
+        expect(pruned.weights[0].maskSparsity).toBe(zerosOf(kernel) / kernel.length);
+        pruned.dispose(true);
+      }),
+      { seed: 4, numRuns: 25 },
+    );
+  });
+
+  it('prunes the smallest magnitudes', async () => {
+    const model = tinyMlp(5);
+    const original = weightMap(model);
+    const pruned = await pruneLowMagnitude(model, { sparsity: 0.7 });
+    for (const w of pruned.weights) {
+      const mask = pruned.masks.get(w.name)!;
+      const values = original.get(w.name)!;
+      let maxPruned = 0;
+      let minKept = Infinity;
+      values.forEach((v, i) => (mask[i] ? (minKept = Math.min(minKept, Math.abs(v))) : (maxPruned = Math.max(maxPruned, Math.abs(v)))));
+      expect(maxPruned).toBeLessThanOrEqual(minKept);
+      expect(w.threshold).toBe(minKept);
+    }
+    pruned.dispose(true);
+  });
+
+  it('leaves masks at ones until the schedule first prunes (beginStep > step)', async () => {
+    const pruned = await pruneLowMagnitude(tinyMlp(1), { schedule: constantSparsity(0.5, { beginStep: 10 }) });
+    for (const mask of pruned.masks.values()) expect(mask.every((m) => m === 1)).toBe(true);
+    expect(pruned.updateMasks(9)).toBe(false);
+    expect(pruned.updateMasks(10)).toBe(true);
+    for (const w of pruned.weights) expect(w.maskSparsity).toBeCloseTo(0.5, 1);
+    pruned.dispose(true);
+  });
+
+  it('starts a polynomial schedule at its initial sparsity', async () => {
+    const pruned = await pruneLowMagnitude(tinyMlp(1), { schedule: polynomialDecay(0.3, 0.9, { endStep: 100 }) });
+    for (const w of pruned.weights) expect(w.targetSparsity).toBeCloseTo(0.3, 12);
+    pruned.dispose(true);
+  });
+
+  it('block-prunes whole blocks of the 2-D kernel', async () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 6, kernelInitializer: tf.initializers.randomNormal({ seed: 9 }) })] });
+    const pruned = await pruneLowMagnitude(m, { sparsity: 0.5, blockSize: [2, 3], blockPooling: 'MAX', inPlace: true });
+    const mask = pruned.masks.get(pruned.weights[0].name)!;
+    for (let r = 0; r < 8; r += 2) for (let c = 0; c < 6; c += 3) {
+      const cells = [0, 1].flatMap((dr) => [0, 1, 2].map((dc) => mask[(r + dr) * 6 + c + dc]));
+      expect(new Set(cells).size).toBe(1);
+    }
+    expect(pruned.weights[0].maskSparsity).toBe(0.5);
+    pruned.dispose(true);
+  });
+
+  it('stripPruning returns the plain model with real zeros', async () => {
+    const pruned = await pruneLowMagnitude(tinyMlp(2), { sparsity: 0.9 });
+    const stripped = stripPruning(pruned);
+    expect(stripped).toBe(pruned.model);
+    const zeros = [...weightMap(stripped).entries()].filter(([n]) => n.endsWith('kernel')).map(([, v]) => zerosOf(v) / v.length);
+    zeros.forEach((z) => expect(z).toBeCloseTo(0.9, 1));
+    expect(() => pruned.applyMasks()).toThrow(/disposed or stripped/);
+    stripped.dispose();
+  });
+
+  it('throws NO_PRUNABLE_LAYERS, INVALID_SPARSITY and NON_FINITE with clear messages', async () => {
+    const bnOnly = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [4] })] });
+    const e1 = await pruneLowMagnitude(bnOnly, { sparsity: 0.5 }).catch((e: unknown) => e);
+    expect(isPieAuditError(e1, 'NO_PRUNABLE_LAYERS')).toBe(true);
+    expect((e1 as Error).message).toContain('BatchNormalization');
+    const e2 = await pruneLowMagnitude(tinyMlp(1), { sparsity: 1 }).catch((e: unknown) => e);
+    expect(isPieAuditError(e2, 'INVALID_SPARSITY')).toBe(true);
+    const broken = tinyMlp(1);
+    const [k, b] = broken.layers[1].getWeights();
+    const bad = k.dataSync().slice();
+    bad[3] = Number.NaN;
+    broken.layers[1].setWeights([tf.tensor(bad, k.shape), b]);
+    const e3 = await pruneLowMagnitude(broken, { sparsity: 0.5 }).catch((e: unknown) => e);
+    expect(isPieAuditError(e3, 'NON_FINITE')).toBe(true);
+    expect((e3 as Error).message).toContain(broken.layers[1].name);
+  });
+});
