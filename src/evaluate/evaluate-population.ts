@@ -65,7 +65,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
       nClasses = width;
       nClassesFrom = what;
     } else if (nClasses !== width) {
-      throw new PieAuditError('SHAPE_MISMATCH', `${what} (models[${m}]) outputs ${width} classes but ${nClassesFrom} outputs ${nClasses}; every model of a population must score the same classes.`, { model: m, nClasses: width, expected: nClasses });
+      throw new PieAuditError('SHAPE_MISMATCH', `${what} outputs ${width} classes but ${nClassesFrom} outputs ${nClasses}; every model of a population must score the same classes.`, { model: m, nClasses: width, expected: nClasses });
     }
     if (!returnProbabilities) return undefined;
     probabilities ??= new Float32Array(models.length * n * width);
