@@ -138,7 +138,7 @@ function tailQuantile(tail: number, df: number): number {
     hi *= 8;
     if (hi === Infinity) return Infinity; // the quantile exceeds the largest double
   }
-  let u = lo === 0 ? hi / 2 : Math.sqrt(lo * hi);
+  let u = lo === 0 ? hi / 2 : Math.sqrt(lo) * Math.sqrt(hi);
   for (let iteration = 0; iteration < 400; iteration++) {
     const tailAtU = upperTail(u, df);
     if (tailAtU === tail) return u;
@@ -152,7 +152,7 @@ function tailQuantile(tail: number, df: number): number {
       next = u - g / slope;
     }
     if (!(next > lo && next < hi)) {
-      next = lo > 0 && hi / lo > 4 ? Math.sqrt(lo * hi) : lo + (hi - lo) / 2;
+      next = lo > 0 && hi / lo > 4 ? Math.sqrt(lo) * Math.sqrt(hi) : lo + (hi - lo) / 2;
     }
     if (Math.abs(next - u) <= 2 * Number.EPSILON * u || next === lo || next === hi) {
       return next;
