@@ -7,3 +7,5 @@ export type { OnnxExportOptions } from './export-layers-model.js';
 export { onnxSupport } from './onnx-support.js';
 export type { OnnxSupport, OnnxUnsupportedLayer } from './onnx-support.js';
 export { tfSamePadding } from './tf-same-padding.js';
+export { evaluateManyOnnx } from './evaluate-many.js';
+export type { EvaluateManyOnnxOptions, OnnxModelScores } from './evaluate-many.js';

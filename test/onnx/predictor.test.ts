@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCnn, buildMlp } from '../../bench/evaluate_nets.js';
 import { isPieAuditError } from '../../src/errors.js';
-import { createOnnxLayersPredictor, createOnnxSessionPredictor, exportLayersModelToOnnx, onnxSupport, tfSamePadding } from '../../src/onnx/index.js';
+import { createOnnxLayersPredictor, createOnnxSessionPredictor, evaluateManyOnnx, exportLayersModelToOnnx, onnxSupport, tfSamePadding } from '../../src/onnx/index.js';
 import { onnx } from '../../src/onnx/onnx-proto.js';
 import { TOLERANCE } from './equivalence.js';
 import { ortPredict, randomizeWeights, relativeMaxError, seededRandom, tfjsPredict, uniform, useWasmBackend } from './helpers.js';
@@ -139,5 +139,31 @@ describe('tfSamePadding', () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+});
+
+describe('evaluateManyOnnx', () => {
+  it('scores every model of a population in worker threads as tfjs does, and falls back per model', async () => {
+    const population = [1, 2, 3].map((seed) => {
+      const model = buildCnn();
+      randomizeWeights(model, seed);
+      return model;
+    });
+    const input = tf.input({ shape: [28, 28, 1] });
+    const uncovered = tf.model({ inputs: input, outputs: sym(tf.layers.dense({ units: 10 }), sym(tf.layers.layerNormalization({ name: 'ln' }), sym(tf.layers.flatten(), input))) });
+    const n = 5;
+    const x = uniform(seededRandom(4), n * 784, 0, 1);
+    const results = await evaluateManyOnnx([...population, uncovered], x, n, { workers: 2, batchSize: 2 });
+    expect(results).toHaveLength(4);
+    population.forEach((model, i) => {
+      const r = results[i];
+      if (!('scores' in r)) throw new Error(r.fallbackReason);
+      expect(r.runtime).toBe('onnx');
+      expect(relativeMaxError(r.scores, tfjsPredict(model, x, n))).toBeLessThan(TOLERANCE);
+    });
+    expect('fallbackReason' in results[3] && results[3].fallbackReason).toMatch(/'ln' \(LayerNormalization\)/);
+    await expectCode(evaluateManyOnnx(population, x.subarray(1), n), 'LENGTH_MISMATCH');
+    await expectCode(evaluateManyOnnx(population, x, n, { workers: 0 }), 'INVALID_ARGUMENT');
+    for (const m of [...population, uncovered]) m.dispose();
   });
 });
