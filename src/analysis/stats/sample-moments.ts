@@ -31,12 +31,44 @@ function twoSum(a: number, b: number): [number, number] {
  * and a constant sample has variance exactly 0.
  *
  * Throws INSUFFICIENT_SAMPLES when there are fewer than `minimumSize` values and NON_FINITE
- * (naming `name` and the index) for NaN or infinite values.
+ * (naming `name` and the index) for NaN or infinite values. `scale` (a power of two, so exact)
+ * multiplies every value first; callers use it to keep tiny or huge samples away from
+ * underflow and overflow.
  *
  * @example
  * sampleMoments([1e6 + 0.001, 1e6 + 0.002, 1e6 + 0.003], 'a').variance; // 1e-6 (to ~10 digits)
  */
-export function sampleMoments(values: ArrayLike<number>, name: string, minimumSize = 2): SampleMoments {
+export function sampleMoments(values: ArrayLike<number>, name: string, minimumSize = 2, scale = 1): SampleMoments {
+  validateSample(values, name, minimumSize);
+  const n = values.length;
+  const scaled = scale === 1 ? values : Float64Array.from(values, (v) => v * scale);
+  const meanHigh = compensatedSum(scaled) / n;
+  // Residuals r_i = x_i - meanHigh exactly, as (head, tail) pairs.
+  const heads = new Float64Array(n);
+  const tails = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const [head, tail] = twoSum(scaled[i], -meanHigh);
+    heads[i] = head;
+    tails[i] = tail;
+  }
+  const meanLow = (compensatedSum(heads) + compensatedSum(tails)) / n;
+  const squares = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const deviation = heads[i] + (tails[i] - meanLow);
+    squares[i] = deviation * deviation;
+  }
+  const variance = compensatedSum(squares) / (n - 1);
+  return { n, mean: meanHigh + meanLow, meanHigh, meanLow, variance };
+}
+
+/**
+ * Checks that `values` is an array-like of at least `minimumSize` finite numbers, throwing
+ * INSUFFICIENT_SAMPLES or NON_FINITE (naming `name` and the index) otherwise.
+ *
+ * @example
+ * validateSample([1, 2, 3], 'a', 2); // passes
+ */
+export function validateSample(values: ArrayLike<number>, name: string, minimumSize: number): void {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
     throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array of numbers.`, { argument: name });
   }
@@ -58,21 +90,4 @@ export function sampleMoments(values: ArrayLike<number>, name: string, minimumSi
       );
     }
   }
-  const meanHigh = compensatedSum(values) / n;
-  // Residuals r_i = x_i - meanHigh exactly, as (head, tail) pairs.
-  const heads = new Float64Array(n);
-  const tails = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const [head, tail] = twoSum(values[i], -meanHigh);
-    heads[i] = head;
-    tails[i] = tail;
-  }
-  const meanLow = (compensatedSum(heads) + compensatedSum(tails)) / n;
-  const squares = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const deviation = heads[i] + (tails[i] - meanLow);
-    squares[i] = deviation * deviation;
-  }
-  const variance = compensatedSum(squares) / (n - 1);
-  return { n, mean: meanHigh + meanLow, meanHigh, meanLow, variance };
 }

@@ -1,4 +1,4 @@
-import { sampleMoments } from './sample-moments.js';
+import { sampleMoments, validateSample } from './sample-moments.js';
 import { studentTCdf, studentTQuantile, studentTSf } from './student-t-distribution.js';
 import { type Alternative, checkAlternative, checkConfLevel } from './validate.js';
 
@@ -63,19 +63,27 @@ export interface WelchTTestResult {
 export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: WelchTTestOptions = {}): WelchTTestResult {
   const alternative = checkAlternative(options.alternative);
   const confLevel = checkConfLevel(options.confLevel);
-  const ma = sampleMoments(a, 'a');
-  const mb = sampleMoments(b, 'b');
+  validateSample(a, 'a', 2);
+  validateSample(b, 'b', 2);
+  // t, df and p are scale-free: work on the data times a power of two (exact) that brings the
+  // largest magnitude near 1, so squares of tiny or huge values neither underflow nor overflow.
+  const scale = powerOfTwoScale(Math.max(maxAbs(a), maxAbs(b)));
+  const unscale = 1 / scale;
+  const ma = sampleMoments(a, 'a', 2, scale);
+  const mb = sampleMoments(b, 'b', 2, scale);
   // Mean difference from the extended-precision means: (high parts) + (low parts).
-  const meanDifference = ma.meanHigh - mb.meanHigh + (ma.meanLow - mb.meanLow);
+  const scaledDifference = ma.meanHigh - mb.meanHigh + (ma.meanLow - mb.meanLow);
   const seA = ma.variance / ma.n;
   const seB = mb.variance / mb.n;
   const stderrSquared = seA + seB;
-  const stderr = Math.sqrt(stderrSquared);
+  const scaledStderr = Math.sqrt(stderrSquared);
+  const meanDifference = scaledDifference * unscale;
+  const stderr = scaledStderr * unscale;
   const base = {
-    meanA: ma.mean,
-    meanB: mb.mean,
-    varA: ma.variance,
-    varB: mb.variance,
+    meanA: ma.mean * unscale,
+    meanB: mb.mean * unscale,
+    varA: ma.variance * unscale * unscale,
+    varB: mb.variance * unscale * unscale,
     nA: ma.n,
     nB: mb.n,
     stderr,
@@ -85,7 +93,7 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
   };
 
   if (stderrSquared === 0) {
-    const t = meanDifference === 0 ? Number.NaN : meanDifference > 0 ? Infinity : -Infinity;
+    const t = scaledDifference === 0 ? Number.NaN : scaledDifference > 0 ? Infinity : -Infinity;
     let p: number;
     if (Number.isNaN(t)) p = Number.NaN;
     else if (alternative === 'two-sided') p = 0;
@@ -100,8 +108,11 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
     return { ...base, t, df: Number.NaN, p, ci, degenerate: true };
   }
 
-  const t = meanDifference / stderr;
-  const df = (stderrSquared * stderrSquared) / ((seA * seA) / (ma.n - 1) + (seB * seB) / (mb.n - 1));
+  const t = scaledDifference / scaledStderr;
+  // Satterthwaite df written with the weights w = se²/(seA² + seB²), immune to under/overflow.
+  const wA = seA / stderrSquared;
+  const wB = seB / stderrSquared;
+  const df = 1 / ((wA * wA) / (ma.n - 1) + (wB * wB) / (mb.n - 1));
   let p: number;
   let ci: [number, number];
   if (alternative === 'less') {
@@ -116,4 +127,20 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
     ci = [meanDifference - q * stderr, meanDifference + q * stderr];
   }
   return { ...base, t, df, p, ci, degenerate: false };
+}
+
+function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/**
+ * A power of two s with s * max in [1, 2) (1 for an all-zero sample); the exponent is capped at
+ * ±1000 so that s and 1/s are both finite doubles (subnormal data still lands far from underflow).
+ */
+function powerOfTwoScale(max: number): number {
+  if (max === 0) return 1;
+  const exponent = Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(max))));
+  return Math.pow(2, exponent);
 }
