@@ -221,7 +221,7 @@ function attributesSection(report: AuditReport): string {
   return (
     '<h2 id="attributes">Attribute over-indexing among PIEs</h2>' +
     '<p class="note">Ratio = share among PIEs / share in the test set (&gt; 1: over-represented among PIEs); p: two-sided Fisher exact test of value vs PIE membership; adjusted p: Benjamini-Hochberg over all attribute values of the level.</p>' +
-    (rows.length ? `<details><summary>All ${rows.length} rows</summary>${htmlTable([['Level', 't'], ['Attribute', 't'], ['Value', 't'], 'Share among PIEs', 'Share in test set', 'Ratio', 'Fisher p', 'adjusted p', 'Significant'], rows)}</details>` : '') +
+    (rows.length ? `<details${rows.length <= 30 ? ' open' : ''}><summary>All ${rows.length} rows</summary>${htmlTable([['Level', 't'], ['Attribute', 't'], ['Value', 't'], 'Share among PIEs', 'Share in test set', 'Ratio', 'Fisher p', 'adjusted p', 'Significant'], rows)}</details>` : '') +
     notesList(notes)
   );
 }
@@ -259,7 +259,7 @@ function subgroupsSection(report: AuditReport): string {
     `<h2 id="subgroups">Subgroup error rates${positive !== null ? ` (positive class ${esc(classLabel(report, positive))})` : ''}</h2>` +
     (rows.length
       ? '<p class="note">False positive / false negative rate, mean over each population\'s models: baseline → compressed, change in percentage points, Welch p.</p>' +
-        `<details><summary>All ${rows.length} rows</summary>${htmlTable([['Level', 't'], ['Attribute', 't'], ['Value', 't'], 'n', 'FPR', 'Δ FPR', 'p (FPR)', 'FNR', 'Δ FNR', 'p (FNR)'], rows)}</details>`
+        `<details${rows.length <= 30 ? ' open' : ''}><summary>All ${rows.length} rows</summary>${htmlTable([['Level', 't'], ['Attribute', 't'], ['Value', 't'], 'n', 'FPR', 'Δ FPR', 'p (FPR)', 'FNR', 'Δ FNR', 'p (FNR)'], rows)}</details>`
       : '') +
     notesList(rows.length ? uniqueNotes : uniqueNotes.map((n) => `Not computed: ${n}`))
   );

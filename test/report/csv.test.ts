@@ -12,7 +12,7 @@ const parse = (csv: string) => fromCSV(csv, { autoType: false }).objects() as Ar
 describe('renderCsvTables', () => {
   it('has one row per level / class test / attribute value / subgroup / exemplar / gate, with a header even when empty, and no NaN cells', () => {
     fc.assert(
-      fc.property(fixtureOptionsArb(fc), (options) => {
+      fc.property(fixtureOptionsArb(), (options) => {
         const report = makeAuditReport(options);
         const tables = renderCsvTables(report);
         expect(Object.keys(tables).sort()).toEqual([...CSV_TABLE_NAMES].sort());

@@ -16,6 +16,7 @@ import type {
   PieExemplar,
   SubgroupErrorRow,
 } from '../../src/audit/report-types.js';
+import fc from 'fast-check';
 import { encodePngDataUri } from '../../src/report/png.js';
 
 export interface FixtureOptions {
@@ -310,7 +311,7 @@ export const AWKWARD_CLASS_NAMES = ['plain', 'a|b', '<script>alert(1)</script>',
  * fast-check arbitrary over fixture options: numeric or named levels, 1-5 models, with or without
  * labels/gates/thumbnails, awkward class names, and up to everything missing (chaos 1).
  */
-export const fixtureOptionsArb = (fc: typeof import('fast-check')): import('fast-check').Arbitrary<FixtureOptions> =>
+export const fixtureOptionsArb = (): fc.Arbitrary<FixtureOptions> =>
   fc.record({
     seed: fc.integer({ min: 1, max: 1_000_000 }),
     chaos: fc.constantFrom(0, 0.2, 0.6, 1),

@@ -8,7 +8,7 @@ const count = (text: string, pattern: RegExp): number => (text.match(pattern) ??
 describe('renderHtml', () => {
   it('is one self-contained page: no scripts, no external URLs, a CSP that blocks all requests but data: images, and no NaN/undefined', () => {
     fc.assert(
-      fc.property(fixtureOptionsArb(fc), (options) => {
+      fc.property(fixtureOptionsArb(), (options) => {
         const html = renderHtml(makeAuditReport(options));
         expect(html.startsWith('<!doctype html>')).toBe(true);
         expect(html).not.toMatch(/<script|<link|<iframe|@import|url\(/i);

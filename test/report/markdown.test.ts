@@ -21,7 +21,7 @@ const cells = (row: string): number => row.replace(/\\\|/g, '').split('|').lengt
 describe('renderMarkdown', () => {
   it('never prints NaN, undefined, null or Infinity, and every table row has as many cells as its header', () => {
     fc.assert(
-      fc.property(fixtureOptionsArb(fc), (options) => {
+      fc.property(fixtureOptionsArb(), (options) => {
         const md = renderMarkdown(makeAuditReport(options));
         expect(md).not.toMatch(/NaN|undefined|\bnull\b|Infinity|\[object/);
         for (const t of tables(md)) for (const row of t) expect(cells(row)).toBe(cells(t[0]!));

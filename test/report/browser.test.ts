@@ -1,0 +1,101 @@
+/**
+ * Opens the HTML report in a real Chromium (headless, via playwright-core) and checks what a
+ * reader relies on: it loads without errors, requests nothing from the network, shows the charts
+ * and the thumbnails decode. Skips only when /usr/bin/chromium is absent
+ * (Debian: `apt-get install -y chromium`).
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { renderHtml } from '../../src/report/html.js';
+import { makeAuditReport, type FixtureOptions } from './fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[report browser test] skipped: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to check the HTML report in a real browser.`);
+
+describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
+  let context: BrowserContext;
+  let workDir: string;
+
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    workDir = mkdtempSync(join(tmpdir(), 'pie-report-browser-'));
+    context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  async function open(name: string, options: FixtureOptions) {
+    const report = makeAuditReport(options);
+    const file = join(workDir, `${name}.html`);
+    writeFileSync(file, renderHtml(report));
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    const url = pathToFileURL(file).href;
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, report, problems, file, external: () => requests.filter((u) => u !== url && !u.startsWith('data:')) };
+  }
+
+  it('loads a full report without errors or network requests, with the four charts and decodable thumbnails', async () => {
+    const { page, report, problems, external } = await open('full', { seed: 1 });
+    const titles = await page.$$eval('svg.chart > title', (ts) => ts.map((t) => t.textContent));
+    expect(titles).toEqual([
+      'Top-1 accuracy vs sparsity',
+      'PIE rate vs sparsity',
+      'Per-class normalised recall change vs sparsity',
+      `Attribute over-indexing among PIEs at level ${report.levels.at(-1)!.key}`,
+    ]);
+    // Every chart is laid out with a real size and has accessible text.
+    const boxes = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height, desc: s.querySelector('desc')?.textContent ?? '' })));
+    for (const b of boxes) {
+      expect(b.w).toBeGreaterThan(300);
+      expect(b.h).toBeGreaterThan(150);
+      expect(b.desc.length).toBeGreaterThan(20);
+    }
+    // Significant classes are ringed in the class chart.
+    const significant = report.levels.flatMap((l) => (l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant) : []));
+    expect(await page.$$eval('#chart-class-impact circle.marker', (c) => c.length)).toBe(significant.length);
+    // Open the folded galleries, then every thumbnail must have decoded to its 56x56 PNG.
+    await page.$$eval('details', (ds) => ds.forEach((d) => d.setAttribute('open', '')));
+    const images = await page.$$eval('figure.pie img', (imgs) => (imgs as unknown as Array<{ complete: boolean; naturalWidth: number; naturalHeight: number }>).map((i) => ({ complete: i.complete, w: i.naturalWidth, h: i.naturalHeight })));
+    expect(images).toHaveLength(report.levels.reduce((n, l) => n + l.exemplars.length, 0));
+    for (const i of images) expect(i).toEqual({ complete: true, w: 56, h: 56 });
+    expect(await page.textContent('.verdict h2')).toBe('Verdict: FAIL');
+    expect(problems).toEqual([]);
+    expect(external()).toEqual([]);
+    const shot = join(workDir, 'full.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(existsSync(shot)).toBe(true);
+    if (process.env.PIE_AUDIT_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.PIE_AUDIT_SCREENSHOT_DIR, 'report-top.png') });
+    await page.close();
+  });
+
+  it('renders named levels on a categorical axis and a sparse report without errors', async () => {
+    const { page, problems, external } = await open('named', { seed: 7, levels: ['fp32', 'fp16', 'int8'], chaos: 0.5, classNames: ['<b>cat</b>', 'dog & "fox"'] });
+    const ticks = await page.$$eval('#chart-pie-rate .x-axis text', (ts) => ts.map((t) => t.textContent));
+    expect(ticks).toEqual(['fp32', 'fp16', 'int8']);
+    // Class names are shown as text, never interpreted as markup.
+    expect(await page.$$eval('main b', (bs) => bs.some((b) => b.textContent === 'cat' && b.closest('td,figcaption,text') !== null))).toBe(false);
+    expect(problems).toEqual([]);
+    expect(external()).toEqual([]);
+    await page.close();
+  });
+});
