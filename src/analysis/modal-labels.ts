@@ -36,10 +36,10 @@ export interface ModalLabels {
 
 /** Largest class count handled with dense per-example counters; beyond it a per-example sort is used. */
 const DENSE_CLASS_LIMIT = 1 << 22;
-/** Classes up to which the argmax is a scan of the counters (cheaper than tracking the running best). */
+/** Classes up to which the argmax always scans the counters (otherwise only while nClasses <= models). */
 const SCAN_CLASS_LIMIT = 64;
-/** Target size in bytes of one block of counters: small enough to stay in cache. */
-const BLOCK_BYTES = 1 << 20;
+/** Target size in bytes of one block of counters: small enough to stay in the L1/L2 cache. */
+const BLOCK_BYTES = 1 << 15;
 const MAX_BLOCK = 1 << 16;
 
 type Counts = Uint8Array | Uint16Array | Uint32Array;
@@ -90,30 +90,19 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
     const block = Math.max(1, Math.min(MAX_BLOCK, nExamples, Math.floor(BLOCK_BYTES / (nClasses * bytes))));
     const counts: Counts = bytes === 1 ? new Uint8Array(block * nClasses) : bytes === 2 ? new Uint16Array(block * nClasses) : new Uint32Array(block * nClasses);
     ties = 0;
-    if (nClasses <= SCAN_CLASS_LIMIT) {
-      for (let start = 0; start < nExamples; start += block) {
-        const end = Math.min(nExamples, start + block);
-        for (let m = 0; m < nModels; m++) countBlock(population[m], start, end, counts, nClasses, name, m);
+    // Few classes: scan each example's counters. Many classes: revisit the block's labels instead, so the
+    // argmax costs O(models) per example whatever nClasses is.
+    const scan = nClasses <= Math.max(SCAN_CLASS_LIMIT, nModels);
+    const best = scan ? null : new Int32Array(block);
+    const bestCount = scan ? null : new Uint32Array(block);
+    const atMax = scan ? null : new Uint32Array(block);
+    for (let start = 0; start < nExamples; start += block) {
+      const end = Math.min(nExamples, start + block);
+      for (let m = 0; m < nModels; m++) countBlock(population[m], start, end, counts, nClasses, name, m);
+      if (scan) {
         ties += argmaxAndClear(counts, start, end, nClasses, preferMax, labels, isTie);
-      }
-    } else {
-      const best = new Int32Array(block);
-      const bestCount = new Uint32Array(block);
-      const atMax = new Uint32Array(block);
-      for (let start = 0; start < nExamples; start += block) {
-        const end = Math.min(nExamples, start + block);
-        bestCount.fill(0);
-        for (let m = 0; m < nModels; m++) countBlockTracking(population[m], start, end, counts, nClasses, preferMax, best, bestCount, atMax, name, m);
-        for (let i = start; i < end; i++) {
-          const j = i - start;
-          labels[i] = best[j];
-          if (atMax[j] > 1) {
-            isTie[i] = 1;
-            ties++;
-          }
-        }
-        // Clear only the counters this block touched: O(models) per example, whatever nClasses is.
-        for (let m = 0; m < nModels; m++) clearBlock(population[m], start, end, counts, nClasses);
+      } else {
+        ties += argmaxByLabels(population, start, end, counts, nClasses, preferMax, labels, isTie, best as Int32Array, bestCount as Uint32Array, atMax as Uint32Array);
       }
     }
   }
@@ -143,29 +132,43 @@ function countBlock(labels: ArrayLike<number>, start: number, end: number, count
   }
 }
 
-function countBlockTracking(
-  labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number, preferMax: boolean,
-  best: Int32Array, bestCount: Uint32Array, atMax: Uint32Array, name: string, m: number,
-): void {
-  for (let i = start, j = 0, base = 0; i < end; i++, j++, base += nClasses) {
-    const v = labels[i];
-    if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
-    const c = ++counts[base + v];
-    // Counters only grow by one, so the running argmax can change only to the label just counted.
-    const b = bestCount[j];
-    if (c > b) {
-      bestCount[j] = c;
-      best[j] = v;
-      atMax[j] = 1;
-    } else if (c === b) {
-      atMax[j]++;
-      if (preferMax ? v > best[j] : v < best[j]) best[j] = v;
+/**
+ * Argmax of a block by revisiting its labels: the first visit of each (example, label) reads the label's
+ * count and clears it, later visits see 0 and skip. Only distinct labels cost a comparison.
+ */
+function argmaxByLabels(
+  population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, preferMax: boolean,
+  labels: Uint16Array | Int32Array, isTie: Uint8Array, best: Int32Array, bestCount: Uint32Array, atMax: Uint32Array,
+): number {
+  bestCount.fill(0);
+  for (let m = 0; m < population.length; m++) {
+    const row = population[m];
+    for (let i = start, j = 0, base = 0; i < end; i++, j++, base += nClasses) {
+      const v = row[i];
+      const k = base + v;
+      const n = counts[k];
+      if (n === 0) continue;
+      counts[k] = 0;
+      const b = bestCount[j];
+      if (n > b) {
+        bestCount[j] = n;
+        best[j] = v;
+        atMax[j] = 1;
+      } else if (n === b) {
+        atMax[j]++;
+        if (preferMax ? v > best[j] : v < best[j]) best[j] = v;
+      }
     }
   }
-}
-
-function clearBlock(labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number): void {
-  for (let i = start, base = 0; i < end; i++, base += nClasses) counts[base + labels[i]] = 0;
+  let ties = 0;
+  for (let i = start, j = 0; i < end; i++, j++) {
+    labels[i] = best[j];
+    if (atMax[j] > 1) {
+      isTie[i] = 1;
+      ties++;
+    }
+  }
+  return ties;
 }
 
 function argmaxAndClear(counts: Counts, start: number, end: number, nClasses: number, preferMax: boolean, labels: Uint16Array | Int32Array, isTie: Uint8Array): number {

@@ -34,7 +34,7 @@ describe('modalLabels', () => {
     );
   });
 
-  it('matches a brute-force count with many classes (running-argmax path)', () => {
+  it('matches a brute-force count with more classes than models (label-revisit argmax path)', () => {
     fc.assert(
       fc.property(populationArb({ minClasses: 65, maxClasses: 300, maxModels: 12 }), fc.constantFrom<'max' | 'min'>('max', 'min'), ({ rows, population, nClasses }, tieBreak) => {
         const ref = bruteModal(rows, rows[0].length, tieBreak);
