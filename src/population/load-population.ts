@@ -1,0 +1,83 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { compressionStats } from '../compress/compression-stats.js';
+import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
+import { PieAuditError } from '../errors.js';
+import { levelKey, type Population } from './population.js';
+import { POPULATION_MANIFEST, type PopulationManifest } from './save-population.js';
+
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** Level directories and their model directories, from the manifest or by scanning. */
+async function discover(root: string): Promise<{ seeds: number[]; levels: { key: string; dirName: string; sparsity: number; models: string[] }[] }> {
+  const manifestPath = join(root, POPULATION_MANIFEST);
+  const text = await readFile(manifestPath, 'utf8').catch(() => undefined);
+  if (text !== undefined) {
+    let manifest: PopulationManifest;
+    try {
+      manifest = JSON.parse(text) as PopulationManifest;
+    } catch (e) {
+      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not valid JSON (${(e as Error).message}); delete it to load by scanning the directories`, { file: manifestPath });
+    }
+    if (manifest.format !== 'pie-audit-population' || !Array.isArray(manifest.levels)) {
+      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not a pie-audit population manifest`, { file: manifestPath });
+    }
+    return {
+      seeds: Array.isArray(manifest.seeds) ? manifest.seeds : [],
+      levels: manifest.levels.map((l) => ({ key: levelKey(l.sparsity), dirName: l.key, sparsity: l.sparsity, models: l.models })),
+    };
+  }
+  // No manifest (e.g. produced by tensorflowjs_converter): every directory named like a sparsity level.
+  const levels: { key: string; dirName: string; sparsity: number; models: string[] }[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^(0(\.\d+)?|\.\d+)$/.test(entry.name)) continue;
+    const sparsity = Number(entry.name);
+    const models: string[] = [];
+    for (const m of await readdir(join(root, entry.name), { withFileTypes: true })) {
+      if (m.isDirectory() && (await stat(join(root, entry.name, m.name, 'model.json')).catch(() => undefined))) models.push(m.name);
+    }
+    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder) });
+  }
+  return { seeds: [], levels };
+}
+
+/**
+ * Loads a population saved by {@link savePopulation}, or any directory laid out as
+ * `<dir>/<level>/<model>/model.json` (level directories named by sparsity: `0`, `0.3`, `0.9`, ...;
+ * models in natural name order), e.g. Keras models converted with `tensorflowjs_converter`.
+ * Throws `EMPTY_POPULATION` when no level or an empty level is found, `CORRUPT_MODEL` naming a bad file.
+ *
+ * @example
+ * const pop = await loadPopulation('populations/mnist-mlp');
+ * pop.levels['0'].length; // baseline population size
+ */
+export async function loadPopulation(dir: string): Promise<Population> {
+  const root = resolve(dir);
+  const s = await stat(root).catch(() => undefined);
+  if (!s || !s.isDirectory()) throw new PieAuditError('IO_ERROR', `population directory ${root} does not exist`, { path: root });
+  const found = await discover(root);
+  if (found.levels.length === 0) {
+    throw new PieAuditError('EMPTY_POPULATION', `no level directories (named 0, 0.3, 0.9, ...) with models in ${root}; expected <dir>/<level>/<model>/model.json`, { path: root });
+  }
+  if (new Set(found.levels.map((l) => l.key)).size !== found.levels.length) {
+    throw new PieAuditError('INVALID_ARGUMENT', `${root} has two directories for the same sparsity level (${found.levels.map((l) => l.dirName).join(', ')})`);
+  }
+  found.levels.sort((a, b) => a.sparsity - b.sparsity);
+  const levels: Record<string, tf.LayersModel[]> = {};
+  const modelNames: Record<string, string[]> = {};
+  try {
+    for (const level of found.levels) {
+      if (level.models.length === 0) throw new PieAuditError('EMPTY_POPULATION', `level directory ${join(root, level.dirName)} holds no <model>/model.json`, { path: join(root, level.dirName) });
+      levels[level.key] = [];
+      modelNames[level.key] = level.models;
+      for (const name of level.models) levels[level.key].push(await loadLayersModelFromFile(join(root, level.dirName, name)));
+    }
+  } catch (e) {
+    for (const models of Object.values(levels)) for (const m of models) m.dispose();
+    throw e;
+  }
+  const measuredSparsity: Record<string, number[]> = {};
+  for (const [key, models] of Object.entries(levels)) measuredSparsity[key] = models.map((m) => compressionStats(m).prunableSparsity);
+  return { levels, sparsityLevels: found.levels.map((l) => l.sparsity), seeds: found.seeds, modelNames, measuredSparsity };
+}
