@@ -56,8 +56,8 @@ export interface AttributeOverIndexResult {
 }
 
 /**
- * Which attribute values are over-represented among PIEs (Hooker et al. 2019, §3, CelebA: e.g. Blond_Hair
- * and Male are over-indexed among PIEs). For each attribute value v: its share among PIEs, its share overall,
+ * Which attribute values are over-represented among PIEs, as Hooker et al. (2019, 2020) examine for CelebA
+ * attributes such as Blond_Hair, Male and Young. For each attribute value v: its share among PIEs, its share overall,
  * their ratio (1 = represented as in the data), and Fisher's exact two-sided test on the 2×2 table
  * `[[PIE & v, PIE & not v], [non-PIE & v, non-PIE & not v]]`, with BH-adjusted p-values across every value of
  * every attribute.

@@ -84,7 +84,7 @@ export interface ClassImpactResult {
 const CORRECTIONS: readonly ClassImpactCorrection[] = ['none', 'holm', 'bh', 'by', 'bonferroni', 'hochberg'];
 
 /**
- * Which classes compression affects more than the model overall (Hooker et al. 2019, §2.1): for each class c,
+ * Which classes compression affects more than the model overall (Hooker et al. 2019): for each class c,
  * a two-tailed Welch t-test between `{ R_b[m][c] − mean(A_b) }` over the baseline models and
  * `{ R_k[m][c] − mean(A_k) }` over the compressed models, where R is per-class recall and A top-1 accuracy.
  * Subtracting each population's mean accuracy means only change beyond the overall accuracy shift counts.

@@ -66,7 +66,7 @@ export interface CompareSubgroupErrorRatesInput {
 
 /**
  * Subgroup FPR, FNR and error rate of a baseline population vs a compressed population of models
- * (Hooker et al. 2020, "Characterising Bias in Compressed Models", §3), averaged over the models of each
+ * (Hooker et al. 2020, "Characterising Bias in Compressed Models"), averaged over the models of each
  * population, with the absolute, relative and overall-normalized change per subgroup.
  *
  * @throws PieAuditError `EMPTY_POPULATION`, `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `NON_FINITE`, `INVALID_ARGUMENT`

@@ -32,7 +32,7 @@ export interface PIEResult {
 }
 
 /**
- * Pruning Identified Exemplars (Hooker et al. 2019, §2.2): example i is a PIE when the modal label of the
+ * Pruning Identified Exemplars (Hooker et al. 2019): example i is a PIE when the modal label of the
  * compressed population differs from the modal label of the baseline population. No true labels are needed.
  *
  * Each population is one label array per model, all of the same length; both populations must label the

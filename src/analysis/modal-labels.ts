@@ -45,7 +45,7 @@ const MAX_BLOCK = 1 << 16;
 type Counts = Uint8Array | Uint16Array | Uint32Array;
 
 /**
- * The modal label of every example over a population of models (Hooker et al. 2019, §2: the
+ * The modal label of every example over a population of models (Hooker et al. 2019: the
  * population's answer for an example is its most frequent predicted label).
  *
  * `population` holds one label array per model (`population[m][i]` = model m's label for example i);

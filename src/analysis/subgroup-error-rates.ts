@@ -49,7 +49,7 @@ export interface SubgroupErrorRatesOptions {
 
 /**
  * Per-subgroup false positive rate, false negative rate and error rate of a binary decision
- * (Hooker et al. 2020, §3: FPR and FNR per CelebA subgroup such as Male/Female, Young/Old).
+ * (Hooker et al. 2020: FPR and FNR per CelebA subgroup such as Male/Female, Young/Old).
  *
  * `labels` and `predicted` are class indices; `positiveClass` marks the positive one and every other class
  * is negative, so multi-class predictions reduce to "positive vs not". `groups` gives each example's
