@@ -11,7 +11,7 @@ const LOG_2PI = 1.837877066409345483560659472811;
  * log-factorials never appear: only Stirling errors and deviance terms do.
  *
  * @example
- * Math.exp(logBinomialDensity(3, 10, 0.5, 0.5)); // 120/1024 = 0.1171875
+ * Math.exp(logBinomialDensity(3, 10, 0.5, 0.5)); // ≈ 120/1024 = 0.1171875
  */
 export function logBinomialDensity(x: number, n: number, p: number, q: number): number {
   if (p === 0) return x === 0 ? 0 : -Infinity;
@@ -39,7 +39,7 @@ export function logBinomialDensity(x: number, n: number, p: number, q: number): 
  * prefactor of the regularized incomplete gamma function.
  *
  * @example
- * Math.exp(logPoissonDensity(2, 3)); // 9 e^-3 / 2 = 0.22404180765538775
+ * Math.exp(logPoissonDensity(2, 3)); // ≈ 9 e^-3 / 2 = 0.22404180765538775
  */
 export function logPoissonDensity(a: number, x: number): number {
   if (x === 0) return a === 0 ? 0 : -Infinity;

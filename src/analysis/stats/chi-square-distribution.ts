@@ -6,7 +6,7 @@ import { incompleteGammaPair } from './incomplete-gamma.js';
  * P(X > x) = Q(k/2, x/2) (R's `pchisq(x, k, lower.tail = FALSE)`). Returns 1 for x <= 0.
  *
  * @example
- * chiSquareSf(3.841458820694124, 1); // 0.05
+ * chiSquareSf(3.841458820694124, 1); // 0.05000000000000011
  */
 export function chiSquareSf(x: number, k: number): number {
   assertNotNaN(x, 'x');
@@ -20,7 +20,7 @@ export function chiSquareSf(x: number, k: number): number {
  * P(X <= x) = P(k/2, x/2). Returns 0 for x <= 0.
  *
  * @example
- * chiSquareCdf(2, 2); // 1 - e^-1 = 0.6321205588285577
+ * chiSquareCdf(2, 2); // 1 - e^-1 ≈ 0.632120558828558
  */
 export function chiSquareCdf(x: number, k: number): number {
   assertNotNaN(x, 'x');

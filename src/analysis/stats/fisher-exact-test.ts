@@ -44,8 +44,8 @@ const DOUBLE_EPSILON = Number.EPSILON;
  *
  * @example
  * const r = fisherExactTest([[3, 1], [1, 3]]);
- * r.p;                        // 0.4857142857142857
- * r.conditionalMleOddsRatio;  // 6.408308867005788 (R: 6.408309)
+ * r.p;                        // 0.4857142857142859 (R: 0.4857142857142858)
+ * r.conditionalMleOddsRatio;  // 6.408308867005792 (R: 6.408308867005788)
  */
 export function fisherExactTest(
   table: readonly (readonly number[])[] | [[number, number], [number, number]],

@@ -9,7 +9,7 @@ import { logBinomialDensity } from './binomial-density.js';
  * digits.
  *
  * @example
- * Math.exp(logHypergeometricPmf(3, 4, 4, 4)); // 16/70 = 0.22857142857142856
+ * Math.exp(logHypergeometricPmf(3, 4, 4, 4)); // ≈ 16/70 = 0.22857142857142856
  */
 export function logHypergeometricPmf(x: number, r: number, b: number, n: number): number {
   if (x < 0 || n < x || r < x || n - x > b) return -Infinity;

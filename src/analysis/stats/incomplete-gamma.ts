@@ -52,7 +52,7 @@ export function incompleteGammaPair(a: number, x: number): IncompleteGammaPair {
  * The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a).
  *
  * @example
- * regularizedUpperGamma(0.5, 2); // erfc(sqrt(2)) = 0.04550026389635842
+ * regularizedUpperGamma(0.5, 2); // erfc(sqrt(2)) ≈ 0.045500263896358
  */
 export function regularizedUpperGamma(a: number, x: number): number {
   return incompleteGammaPair(a, x).upper;
@@ -62,7 +62,7 @@ export function regularizedUpperGamma(a: number, x: number): number {
  * The regularized lower incomplete gamma function P(a, x) = γ(a, x) / Γ(a).
  *
  * @example
- * regularizedLowerGamma(1, 1); // 1 - 1/e = 0.6321205588285577
+ * regularizedLowerGamma(1, 1); // 1 - 1/e ≈ 0.632120558828558
  */
 export function regularizedLowerGamma(a: number, x: number): number {
   return incompleteGammaPair(a, x).lower;

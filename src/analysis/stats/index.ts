@@ -20,5 +20,3 @@ export { logGamma, logBeta } from './log-gamma.js';
 export { logHypergeometricPmf, hypergeometricCdf } from './hypergeometric-distribution.js';
 export { sampleMoments } from './sample-moments.js';
 export type { SampleMoments } from './sample-moments.js';
-export { zeroin } from './zeroin.js';
-export type { ZeroinResult } from './zeroin.js';

@@ -36,7 +36,9 @@ function twoSum(a: number, b: number): [number, number] {
  * underflow and overflow.
  *
  * @example
- * sampleMoments([1e6 + 0.001, 1e6 + 0.002, 1e6 + 0.003], 'a').variance; // 1e-6 (to ~10 digits)
+ * // 9.99999978579582e-7: the variance of the three stored doubles, which lie up to 6e-11 away
+ * // from 1e6 + 0.001 etc.; the one-pass formula (Σx² - (Σx)²/n)/(n-1) returns 0 here.
+ * sampleMoments([1e6 + 0.001, 1e6 + 0.002, 1e6 + 0.003], 'a').variance;
  */
 export function sampleMoments(values: ArrayLike<number>, name: string, minimumSize = 2, scale = 1): SampleMoments {
   validateSample(values, name, minimumSize);

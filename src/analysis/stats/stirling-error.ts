@@ -10,7 +10,7 @@ import { stirlingSeries } from './log-gamma.js';
  * `stirlingError(n) = stirlingError(n + 1) + (n + 1/2) log1p(1/n) - 1`.
  *
  * @example
- * stirlingError(1); // 1 - log(sqrt(2π)) = 0.08106146679532726
+ * stirlingError(1); // 1 - log(sqrt(2π)) ≈ 0.0810614667953273
  */
 export function stirlingError(n: number): number {
   let correction = 0;

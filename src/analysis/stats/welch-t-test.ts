@@ -57,8 +57,8 @@ export interface WelchTTestResult {
  * @example
  * const r = welchTTest([0.493, 1.067], [0.329, 0.588]);
  * r.t;  // 1.0210762217732072
- * r.df; // 1.390990532986246
- * r.p;  // 0.45211352051564124
+ * r.df; // 1.3909905329862462
+ * r.p;  // 0.452113520515641 (R: 0.45211352051564124)
  */
 export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: WelchTTestOptions = {}): WelchTTestResult {
   const alternative = checkAlternative(options.alternative);

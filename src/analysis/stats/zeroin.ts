@@ -16,7 +16,7 @@ export interface ZeroinResult {
  * `f(lower)` and `f(upper)` must have opposite signs (or one be zero).
  *
  * @example
- * zeroin((x) => x * x - 2, 0, 2, { tol: 1e-15 }).root; // 1.4142135623730951
+ * zeroin((x) => x * x - 2, 0, 2, { tol: 1e-15 }).root; // ≈ 1.414213562373095
  */
 export function zeroin(
   f: (x: number) => number,
