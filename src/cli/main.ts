@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { PIE_AUDIT_VERSION } from '../version.js';
+import { runCli } from './run-cli.js';
 
-process.stdout.write(`pie-audit ${PIE_AUDIT_VERSION}\n`);
+// The bin entry: run the command, flush, and exit with its code (0 pass, 1 fail, 2 error, 3 inconclusive).
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;

