@@ -121,7 +121,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         xCategories,
         referenceY: 0,
         yFormat: (v) => `${Number(v.toPrecision(3))}`,
-        markerLabel: `significant (p < ${alpha})`,
+        markerLabel: `significant (adj. p < ${alpha})`,
         series,
         height: 360,
       }),

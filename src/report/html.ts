@@ -1,7 +1,7 @@
 import type { AuditReport, PieExemplar } from '../audit/report-types.js';
 import { reportCharts } from './charts.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
-import { classLabel, compressedLevels, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
+import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
 import { escapeXml as esc } from './svg/escape.js';
 
 // Only well-formed base64 PNG data URIs are embedded, so a hand-edited report cannot make the
@@ -178,7 +178,7 @@ function classesSection(report: AuditReport): string {
     const inconclusive = ci.rows.filter((r) => r.status === 'inconclusive');
     if (inconclusive.length) notes.push(`Level ${l.key}, inconclusive: ${inconclusive.map((r) => `class ${r.className || classLabel(report, r.classIndex)} (${r.reason ?? 'no reason given'})`).join('; ')}`);
     details.push(
-      `<details><summary>All classes at level ${esc(l.key)} (α = ${esc(formatValue(ci.alpha))}, ${esc(ci.correction)} correction)</summary>` +
+      `<details><summary>All classes at level ${esc(l.key)} (α = ${esc(formatValue(ci.alpha))}, ${esc(correctionText(ci.correction))})</summary>` +
         htmlTable([['Class', 't'], ['Result', 't'], 'Δ normalised recall', 'Recall (baseline → compressed)', 't', 'df', 'p', 'adjusted p', ['Note', 't']], ci.rows.map((r) => rowCells(r, false))) +
         '</details>',
     );
@@ -315,7 +315,7 @@ function environmentSection(report: AuditReport): string {
     ['Models per runtime', Object.entries(env.runtimes ?? {}).map(([k, v]) => `${k}: ${formatCount(v)}`).join(', ') || MISSING],
     ['Test input shape', report.testSet.inputShape ? `[${report.testSet.inputShape.join(', ')}]` : MISSING],
     ['Attributes', report.testSet.attributeNames.join(', ') || MISSING],
-    ['Significance', `α = ${formatValue(report.config.alpha)}, ${report.config.correction} correction`],
+    ['Significance', `α = ${formatValue(report.config.alpha)}, ${correctionText(report.config.correction)}`],
     ['Tie break / seed', `${report.config.tieBreak} / ${report.config.seed === null ? MISSING : String(report.config.seed)}`],
     ['Generated', report.generatedAt],
     ['Time', `${formatNumber(report.timings?.totalSeconds, 1)} s (evaluation ${formatNumber(report.timings?.evaluationSeconds, 1)} s, analysis ${formatNumber(report.timings?.analysisSeconds, 1)} s)`],

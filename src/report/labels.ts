@@ -39,6 +39,16 @@ export function compressedLevels(report: AuditReport): LevelReport[] {
   return report.levels.filter((l) => !l.isBaseline);
 }
 
+/**
+ * The multiple-comparison correction in words.
+ *
+ * @example
+ * correctionText('bh'); // 'Benjamini-Hochberg correction'
+ */
+export function correctionText(correction: string): string {
+  return correction === 'none' ? 'no multiple-comparison correction' : correction === 'holm' ? 'Holm correction' : correction === 'bh' ? 'Benjamini-Hochberg correction' : `${correction} correction`;
+}
+
 /** Short words for each verdict, used as headings. */
 export const VERDICT_TEXT: Record<Verdict, string> = {
   pass: 'PASS',

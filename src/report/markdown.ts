@@ -1,6 +1,6 @@
 import type { AttributeOverIndexRow, AuditReport, SubgroupErrorRow } from '../audit/report-types.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
-import { classLabel, compressedLevels, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
+import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
 
 /**
  * Escapes text for a GitHub-flavoured Markdown table cell: HTML-significant characters, pipes,
@@ -71,7 +71,7 @@ function summaryLine(report: AuditReport): string {
   const k = report.classNames.length;
   return (
     `Test set: ${formatCount(report.testSet.n)} examples, ${k} classes, ${report.testSet.hasLabels ? 'with' : 'without'} true labels. ` +
-    `Baseline level \`${markdownCell(report.baselineLevel)}\`; α = ${formatNumber(report.config.alpha, 3)}, ${markdownCell(report.config.correction)} correction. ` +
+    `Baseline level \`${markdownCell(report.baselineLevel)}\`; α = ${formatValue(report.config.alpha)}, ${markdownCell(correctionText(report.config.correction))}. ` +
     `pie-audit ${markdownCell(env.pieAuditVersion)}, Node ${markdownCell(env.nodeVersion)}, ${markdownCell(backend)}.`
   );
 }
