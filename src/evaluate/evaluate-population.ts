@@ -5,6 +5,8 @@ import { readCacheEntry, writeCacheEntry } from './cache/prediction-cache.js';
 import { hashBytes, hashGraphModel, hashLayersModel } from './cache/hash-model.js';
 import { hashTestSet } from './cache/hash-test-set.js';
 import { createPredictorFor } from './create-predictor.js';
+import { createTfjsWorkerPool, layersModelArtifacts, WorkerJobError } from './tfjs-worker-pool.js';
+import { availableParallelism } from 'node:os';
 import { sizeOf } from './input-shape.js';
 import { hashTfjsModelFile } from './model-file.js';
 import { loadPredictions } from './predictions/load-predictions.js';
@@ -12,6 +14,26 @@ import { resolveSource, type ResolvedSource } from './resolve-source.js';
 import type { SourcePredictor } from './source-predictor.js';
 import { copyLabels } from './to-label-array.js';
 import type { EvaluatePopulationOptions, ModelSource, PerModelEvaluation, PopulationPredictions, TestSet } from './types.js';
+
+/** A LayersModel left for the worker pool. */
+interface DeferredJob {
+  m: number;
+  source: Extract<ResolvedSource, { kind: 'layers' | 'tfjs-file' }>;
+  what: string;
+  inputShape: readonly number[];
+  fallbackReason: string | undefined;
+  modelKey: string | undefined;
+  report: (batch: number, batches: number, examplesDone: number) => void;
+}
+
+function resolveConcurrency(concurrency: EvaluatePopulationOptions['concurrency']): number {
+  if (concurrency === undefined) return 1;
+  if (concurrency === 'auto') return availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.concurrency must be 'auto' or a positive integer, got ${String(concurrency)}.`, { concurrency });
+  }
+  return concurrency;
+}
 
 /** Rows one model contributes: labels, and score rows when it produced (or loaded) them. */
 interface ModelRows {
@@ -59,6 +81,43 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
   const perModel: PerModelEvaluation[] = [];
   let testSetKey: string | undefined;
 
+  const workers = resolveConcurrency(options.concurrency);
+  const deferred: DeferredJob[] = [];
+
+  /** Cache write and perModel entry once a model's predictions are complete. */
+  const finishModel = async (
+    m: number,
+    r: { runtime: PerModelEvaluation['runtime']; fallbackReason: string | undefined; width: number; target: Float32Array | undefined; modelKey: string | undefined; started: number; label: string; worker?: boolean },
+  ): Promise<void> => {
+    const out = predictions.subarray(m * n, (m + 1) * n);
+    for (let i = 0; i < n; i++) if (out[i] > maxLabel) maxLabel = out[i];
+    if (cacheDir && r.modelKey && testSetKey) {
+      await writeCacheEntry(cacheDir, {
+        header: {
+          modelKey: r.modelKey,
+          testSetKey,
+          n,
+          nClasses: r.width,
+          hasProbabilities: r.target !== undefined,
+          runtime: r.runtime,
+          ...(r.fallbackReason !== undefined ? { fallbackReason: r.fallbackReason } : {}),
+          source: r.label,
+          createdAt: new Date().toISOString(),
+        },
+        predictions: out,
+        ...(r.target ? { probabilities: r.target } : {}),
+      });
+    }
+    perModel[m] = {
+      runtime: r.runtime,
+      ...(r.fallbackReason !== undefined ? { fallbackReason: r.fallbackReason } : {}),
+      seconds: (performance.now() - r.started) / 1000,
+      cached: false,
+      source: r.label,
+      ...(r.worker ? { worker: true } : {}),
+    };
+  };
+
   /** The probabilities buffer, allocated once the first model's width is known. */
   const probabilityRows = (width: number, m: number, what: string): Float32Array | undefined => {
     if (nClasses === undefined) {
@@ -85,7 +144,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
       const rows = await usePrecomputed(source, out, n, what, returnProbabilities, (w) => probabilityRows(w, m, what));
       maxLabel = Math.max(maxLabel, rows.maxLabel);
       report(1, 1, n);
-      perModel.push({ runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label });
+      perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };
       continue;
     }
 
@@ -105,13 +164,13 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
           if (target && hit.probabilities) target.set(hit.probabilities);
           for (let i = 0; i < n; i++) if (out[i] > maxLabel) maxLabel = out[i];
           report(1, 1, n);
-          perModel.push({
+          perModel[m] = {
             runtime: hit.header.runtime,
             ...(hit.header.fallbackReason !== undefined ? { fallbackReason: hit.header.fallbackReason } : {}),
             seconds: (performance.now() - started) / 1000,
             cached: true,
             source: source.label,
-          });
+          };
           continue;
         }
       }
@@ -128,35 +187,61 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
       if (predictor.inputShape && sizeOf(predictor.inputShape) !== featureSize) {
         throw new PieAuditError('SHAPE_MISMATCH', `${what} takes ${sizeOf(predictor.inputShape)} values per example but the test set has ${featureSize} (testSet.inputs.length / n); set testSet.inputShape to the model's input shape.`, { model: m });
       }
+      if (workers > 1 && predictor.runtime === 'tfjs' && predictor.inputShape && (source.kind === 'layers' || (source.kind === 'tfjs-file' && predictor.modelKind === 'layers'))) {
+        // Evaluated later, side by side in worker threads (tfjs-wasm uses one core per thread).
+        deferred.push({ m, source, what, inputShape: predictor.inputShape, fallbackReason: predictor.fallbackReason, modelKey, report });
+        continue;
+      }
       ({ width, target } = await runBatches(predictor, testSet.inputs, n, featureSize, batchSize, out, what, (w) => probabilityRows(w, m, what), report, options.signal));
     } finally {
       await predictor.dispose();
     }
-    for (let i = 0; i < n; i++) if (out[i] > maxLabel) maxLabel = out[i];
-    if (cacheDir && modelKey && testSetKey) {
-      await writeCacheEntry(cacheDir, {
-        header: {
-          modelKey,
-          testSetKey,
-          n,
-          nClasses: width,
-          hasProbabilities: target !== undefined,
-          runtime: predictor.runtime,
-          ...(predictor.fallbackReason !== undefined ? { fallbackReason: predictor.fallbackReason } : {}),
-          source: source.label,
-          createdAt: new Date().toISOString(),
-        },
-        predictions: out,
-        ...(target ? { probabilities: target } : {}),
-      });
+    await finishModel(m, { runtime: predictor.runtime, fallbackReason: predictor.fallbackReason, width, target, modelKey, started, label: source.label });
+  }
+
+  if (deferred.length > 0) {
+    const inputs = testSet.inputs!;
+    const pool = createTfjsWorkerPool(Math.min(workers, deferred.length), inputs, n, batchSize);
+    try {
+      await Promise.all(
+        deferred.map(async (job) => {
+          options.signal?.throwIfAborted();
+          const started = performance.now();
+          const out = predictions.subarray(job.m * n, (job.m + 1) * n);
+          const batches = Math.ceil(n / batchSize);
+          let width: number | undefined;
+          let target: Float32Array | undefined;
+          let inWorker = true;
+          const artifacts = await layersModelArtifacts(job.source.kind === 'layers' ? job.source.model : job.source.path);
+          try {
+            await pool.run({ id: job.m, artifacts, inputShape: job.inputShape }, ({ start, rows, scores }) => {
+              options.signal?.throwIfAborted();
+              if (width === undefined) {
+                width = scores.length / rows;
+                if (!Number.isInteger(width) || width < 1) throw new PieAuditError('SHAPE_MISMATCH', `${job.what} returned ${scores.length} scores for a batch of ${rows} examples.`, {});
+                target = probabilityRows(width, job.m, job.what);
+              }
+              argmaxRows(scores, rows, width, out, start, { what: job.what, firstExample: start });
+              target?.set(scores, start * width);
+              job.report(start / batchSize + 1, batches, start + rows);
+            });
+          } catch (e) {
+            if (!(e instanceof WorkerJobError)) throw e;
+            inWorker = false;
+            // The worker's tfjs could not run this model (e.g. a custom layer registered only here): run it here.
+            const predictor = await createPredictorFor(job.source, { runtime: 'tfjs', name: job.what, inputShape: job.inputShape });
+            try {
+              ({ width, target } = await runBatches(predictor, inputs, n, featureSize, batchSize, out, job.what, (w) => probabilityRows(w, job.m, job.what), job.report, options.signal));
+            } finally {
+              await predictor.dispose();
+            }
+          }
+          await finishModel(job.m, { runtime: 'tfjs', fallbackReason: job.fallbackReason, width: width!, target, modelKey: job.modelKey, started, label: job.source.label, worker: inWorker });
+        }),
+      );
+    } finally {
+      await pool.close();
     }
-    perModel.push({
-      runtime: predictor.runtime,
-      ...(predictor.fallbackReason !== undefined ? { fallbackReason: predictor.fallbackReason } : {}),
-      seconds: (performance.now() - started) / 1000,
-      cached: false,
-      source: source.label,
-    });
   }
 
   if (testSet.labels) {

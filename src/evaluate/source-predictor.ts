@@ -8,6 +8,8 @@ export interface SourcePredictor extends Predictor {
   readonly nClasses?: number;
   /** The per-example input shape the predictor feeds its model, when it has one. */
   readonly inputShape?: readonly number[];
+  /** For tfjs predictors: which kind of tfjs model runs. */
+  readonly modelKind?: 'layers' | 'graph';
   /** The tfjs backend in use (for runtime 'tfjs'). */
   readonly backend?: string;
 }

@@ -34,6 +34,7 @@ export function createTfjsGraphPredictor(
 
   return {
     runtime: 'tfjs',
+    modelKind: 'graph',
     nClasses,
     inputShape: shape,
     backend: tf.getBackend(),

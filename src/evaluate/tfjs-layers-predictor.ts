@@ -29,6 +29,7 @@ export function createTfjsLayersPredictor(
   const nClasses = outShape.every((d) => typeof d === 'number') ? (outShape as number[]).reduce((a, b) => a * b, 1) : undefined;
   return {
     runtime: 'tfjs',
+    modelKind: 'layers',
     ...(options.fallbackReason !== undefined ? { fallbackReason: options.fallbackReason } : {}),
     nClasses,
     inputShape: shape,

@@ -101,6 +101,12 @@ export interface EvaluatePopulationOptions {
   /** On-disk prediction cache; off when omitted or `false`. */
   cache?: { dir: string } | false;
   onProgress?: (event: EvaluationProgress) => void;
+  /**
+   * Worker threads for LayersModels that run on tfjs (runtime 'tfjs', or 'auto' when ONNX is not
+   * possible): each thread has its own single-threaded wasm backend and evaluates whole models side by
+   * side. `'auto'` = one per core. Default 1 (everything in the calling thread).
+   */
+  concurrency?: 'auto' | number;
   /** Aborts between batches; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -117,6 +123,8 @@ export interface PerModelEvaluation {
   cached: boolean;
   /** A short description of the source (path, model name, or kind). */
   source: string;
+  /** True when the model ran in a worker thread (`concurrency` > 1); `seconds` then overlap between models. */
+  worker?: boolean;
 }
 
 /** Result of {@link evaluatePopulation}. */
