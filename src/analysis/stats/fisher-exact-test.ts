@@ -61,24 +61,41 @@ export function fisherExactTest(
   const x = a;
   const lo = Math.max(0, k - n);
   const hi = Math.min(k, m);
-  const support: number[] = [];
-  for (let s = lo; s <= hi; s++) support.push(s);
-  const logdc = support.map((s) => logHypergeometricPmf(s, m, n, k));
+  const size = hi - lo + 1;
+  const logdc = new Float64Array(size);
+  for (let i = 0; i < size; i++) logdc[i] = logHypergeometricPmf(lo + i, m, n, k);
+  const weights = new Float64Array(size); // scratch for the unnormalized noncentral probabilities
 
-  // Noncentral hypergeometric probabilities over the support for odds ratio ncp.
-  const dnhyper = (ncp: number): number[] => {
+  // Noncentral hypergeometric probabilities over the support lo..hi for odds ratio ncp (R's dnhyper).
+  const dnhyper = (ncp: number): Float64Array => {
     const logNcp = Math.log(ncp);
-    const dd = logdc.map((l, i) => l + logNcp * support[i]);
-    const max = Math.max(...dd);
-    const e = dd.map((v) => Math.exp(v - max));
-    const total = compensatedSum(e);
-    return e.map((v) => v / total);
+    let max = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const v = logdc[i] + logNcp * (lo + i);
+      weights[i] = v;
+      if (v > max) max = v;
+    }
+    for (let i = 0; i < size; i++) weights[i] = Math.exp(weights[i] - max);
+    const total = compensatedSum(weights);
+    for (let i = 0; i < size; i++) weights[i] /= total;
+    return weights;
+  };
+  /** Compensated sum of d[i] * factor(i) over i in [from, to]. */
+  const sumRange = (d: Float64Array, from: number, to: number, withSupport: boolean): number => {
+    let sum = 0;
+    let compensation = 0;
+    for (let i = from; i <= to; i++) {
+      const v = withSupport ? d[i] * (lo + i) : d[i];
+      const t = sum + v;
+      compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      sum = t;
+    }
+    return sum + compensation;
   };
   const mnhyper = (ncp: number): number => {
     if (ncp === 0) return lo;
     if (ncp === Infinity) return hi;
-    const dn = dnhyper(ncp);
-    return compensatedSum(dn.map((v, i) => support[i] * v));
+    return sumRange(dnhyper(ncp), 0, size - 1, true);
   };
   const pnhyper = (q: number, ncp: number, upperTail: boolean): number => {
     if (ncp === 1) {
@@ -86,8 +103,8 @@ export function fisherExactTest(
     }
     if (ncp === 0) return Number(upperTail ? q <= lo : q >= lo);
     if (ncp === Infinity) return Number(upperTail ? q <= hi : q >= hi);
-    const dn = dnhyper(ncp);
-    return compensatedSum(dn.filter((_, i) => (upperTail ? support[i] >= q : support[i] <= q)));
+    const d = dnhyper(ncp);
+    return upperTail ? sumRange(d, Math.max(0, q - lo), size - 1, false) : sumRange(d, 0, Math.min(size - 1, q - lo), false);
   };
 
   let p: number;
