@@ -98,7 +98,7 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
     const atMax = scan ? null : new Uint32Array(block);
     for (let start = 0; start < nExamples; start += block) {
       const end = Math.min(nExamples, start + block);
-      for (let m = 0; m < nModels; m++) countBlock(population[m], start, end, counts, nClasses, name, m);
+      countBlock(population, start, end, counts, nClasses, name);
       if (scan) {
         ties += argmaxAndClear(counts, start, end, nClasses, preferMax, labels, isTie);
       } else {
@@ -123,12 +123,17 @@ function inferClassCount(population: readonly ArrayLike<number>[], name: string)
   return Math.max(1, max + 1);
 }
 
-function countBlock(labels: ArrayLike<number>, start: number, end: number, counts: Counts, nClasses: number, name: string, m: number): void {
-  for (let i = start, base = 0; i < end; i++, base += nClasses) {
-    const v = labels[i];
-    // `(v >>> 0) === v` holds exactly for integers in [0, 2^32): one test rejects NaN, negatives and fractions.
-    if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
-    counts[base + v]++;
+function countBlock(population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, name: string): void {
+  // The model loop lives here, not in the caller: with many classes a block is a few dozen examples, and a
+  // call per (model, block) would cost as much as the counting itself.
+  for (let m = 0; m < population.length; m++) {
+    const labels = population[m];
+    for (let i = start, base = 0; i < end; i++, base += nClasses) {
+      const v = labels[i];
+      // `(v >>> 0) === v` holds exactly for integers in [0, 2^32): one test rejects NaN, negatives and fractions.
+      if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+      counts[base + v]++;
+    }
   }
 }
 
