@@ -39,6 +39,13 @@ export interface WelchTTestResult {
    * interval collapses to the mean difference. R refuses this case ("data are essentially constant").
    */
   degenerate: boolean;
+  /**
+   * True when the standard error is below 10 · 2^-52 · max(|meanA|, |meanB|): R's criterion for
+   * refusing with "data are essentially constant". The result is then computed anyway, but t
+   * divides by rounding noise (e.g. values that differ only in their last bit), so a tiny p
+   * means nothing. Always true when `degenerate`.
+   */
+  essentiallyConstant: boolean;
 }
 
 /**
@@ -105,7 +112,7 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
         : alternative === 'less'
           ? [-Infinity, meanDifference]
           : [meanDifference, Infinity];
-    return { ...base, t, df: Number.NaN, p, ci, degenerate: true };
+    return { ...base, t, df: Number.NaN, p, ci, degenerate: true, essentiallyConstant: true };
   }
 
   const t = scaledDifference / scaledStderr;
@@ -126,7 +133,9 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
     const q = studentTQuantile(1 - (1 - confLevel) / 2, df);
     ci = [meanDifference - q * stderr, meanDifference + q * stderr];
   }
-  return { ...base, t, df, p, ci, degenerate: false };
+  const essentiallyConstant =
+    scaledStderr < 10 * Number.EPSILON * Math.max(Math.abs(ma.meanHigh), Math.abs(mb.meanHigh));
+  return { ...base, t, df, p, ci, degenerate: false, essentiallyConstant };
 }
 
 function maxAbs(values: ArrayLike<number>): number {

@@ -27,6 +27,7 @@ describe('welchTTest against the R / SciPy oracle', () => {
       expectClose(r.t, w.exact.t, 1e-10, `${w.id} t`);
       expectClose(r.df, w.exact.df, 1e-10, `${w.id} df`);
       expect(r.degenerate).toBe(false);
+      expect(r.essentiallyConstant).toBe(false);
     }
   });
 
@@ -111,6 +112,16 @@ describe('welchTTest degenerate and invalid input', () => {
     expect(r.degenerate).toBe(true);
     expect(r.t).toBeNaN();
     expect(r.p).toBeNaN();
+  });
+
+  it("flags R's 'essentially constant' case: values differing only in their last bits", () => {
+    const a = [0.1 + 0.2, 0.3, 0.3]; // 0.30000000000000004, 0.3, 0.3
+    const b = [0.7, 0.7, 0.7 + 1e-16];
+    const r = welchTTest(a, b);
+    expect(r.degenerate).toBe(false);
+    expect(r.essentiallyConstant).toBe(true);
+    expect(welchTTest([1, 2, 3], [2, 3, 4]).essentiallyConstant).toBe(false);
+    expect(welchTTest([1, 1], [2, 2]).essentiallyConstant).toBe(true);
   });
 
   it('throws INSUFFICIENT_SAMPLES naming the short sample (oracle w12)', () => {
