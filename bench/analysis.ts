@@ -9,7 +9,7 @@
  * Sizes can be reduced for a quick check: `BENCH_ANALYSIS_EXAMPLES=100000 npx tsx bench/analysis.ts`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync, readFileSync as read } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,7 +129,7 @@ function sameArrays(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 function cpuModel(): string {
   try {
-    const line = read('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1].trim();
   } catch {
     // not Linux: fall back to os.cpus()
