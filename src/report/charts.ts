@@ -21,6 +21,11 @@ function xOf(level: LevelReport, numeric: boolean): number | string {
   return numeric ? (level.numericLevel as number) : level.key;
 }
 
+/** Most class lines drawn in the per-class chart; more would be unreadable. */
+const MAX_CLASS_SERIES = 12;
+/** Most bars in the over-indexing chart. */
+const MAX_BARS = 24;
+
 const pct = (v: number): string => `${Number((v * 100).toPrecision(4))}%`;
 
 /**
@@ -94,7 +99,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
   const impactLevels = compressedLevels(report).filter((l) => okSection(l.classImpact));
   if (impactLevels.length > 0) {
     const alpha = okSection(impactLevels[0]!.classImpact)?.alpha ?? report.config.alpha;
-    const series = report.classNames.map((_, c) => ({
+    const allSeries = report.classNames.map((_, c) => ({
       name: classLabel(report, c),
       points: report.levels.map((l): LinePoint => {
         if (l.isBaseline) return { x: xOf(l, numeric), y: 0 };
@@ -108,6 +113,18 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         };
       }),
     }));
+    // Many classes (e.g. ImageNet) would make an unreadable chart: keep the ones that moved most.
+    const moved = (s: (typeof allSeries)[number]): number => Math.max(0, ...s.points.map((p) => (typeof p.y === 'number' ? Math.abs(p.y) + (p.marked ? 1e6 : 0) : 0)));
+    const series =
+      allSeries.length <= MAX_CLASS_SERIES
+        ? allSeries
+        : allSeries
+            .map((s, i) => ({ s, i, m: moved(s) }))
+            .sort((a, b) => b.m - a.m || a.i - b.i)
+            .slice(0, MAX_CLASS_SERIES)
+            .sort((a, b) => a.i - b.i)
+            .map((e) => e.s);
+    const subset = series.length < allSeries.length ? ` Shown: the ${series.length} of ${allSeries.length} classes with the largest change (significant ones first); all classes are in the tables and classes.csv.` : '';
     const id = 'chart-class-impact';
     charts.push({
       id,
@@ -115,7 +132,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
       svg: renderLineChart({
         id,
         title: `Per-class normalised recall change ${vs}`,
-        description: `For each class, the change in normalised recall (class recall minus the population's mean top-1 accuracy), compressed minus baseline, in percentage points; 0 means the class lost no more than the model overall, below 0 it lost more. Ringed points are significant (adjusted p < ${alpha}).`,
+        description: `For each class, the change in normalised recall (class recall minus the population's mean top-1 accuracy), compressed minus baseline, in percentage points; 0 means the class lost no more than the model overall, below 0 it lost more. Ringed points are significant (adjusted p < ${alpha}).${subset}`,
         xLabel,
         yLabel: 'Δ normalised recall (pp)',
         xCategories,
@@ -133,7 +150,18 @@ export function reportCharts(report: AuditReport): ReportChart[] {
   if (attrLevel && attrs) {
     const alpha = report.config.alpha;
     const id = 'chart-attributes';
-    const title = `Attribute over-indexing among PIEs at level ${attrLevel.key}`;
+    // Keep the chart readable with many attributes: the values furthest from parity (ratio 1).
+    const distance = (v: number | null): number => (v !== null && v > 0 ? Math.abs(Math.log(v)) : v === 0 ? Infinity : -1);
+    const rows =
+      attrs.rows.length <= MAX_BARS
+        ? attrs.rows
+        : attrs.rows
+            .map((r, i) => ({ r, i }))
+            .sort((a, b) => distance(b.r.overIndex) - distance(a.r.overIndex) || a.i - b.i)
+            .slice(0, MAX_BARS)
+            .sort((a, b) => a.i - b.i)
+            .map((e) => e.r);
+    const title = `Attribute over-indexing among PIEs at level ${attrLevel.key}${rows.length < attrs.rows.length ? ` (${rows.length} of ${attrs.rows.length} values furthest from parity)` : ''}`;
     charts.push({
       id,
       title,
@@ -147,7 +175,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         valueFormat: (v) => `${Number(v.toPrecision(3))}`,
         markedLabel: `significant (adjusted p < ${alpha})`,
         unmarkedLabel: 'not significant',
-        bars: attrs.rows.map((r) => ({
+        bars: rows.map((r) => ({
           label: `${r.attribute} = ${r.value}`,
           value: r.overIndex,
           marked: r.significant === true,

@@ -1,6 +1,7 @@
 import type { AuditReport, PieExemplar } from '../audit/report-types.js';
 import { reportCharts } from './charts.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
+import { piesByClass } from './pies-by-class.js';
 import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
 import { escapeXml as esc } from './svg/escape.js';
 
@@ -137,10 +138,18 @@ function levelsTable(report: AuditReport): string {
       td(onPies ? formatPercent(onPies.onNonPies, 1) : MISSING),
     ];
   });
+  const byClass = piesByClass(report);
+  const byClassTable = byClass
+    ? `<details><summary>PIEs by ${esc(byClass.basis)}</summary>${htmlTable(
+        [['Class', 't'], ...byClass.levels.map((k) => `Level ${k}`)],
+        byClass.rows.map((r) => [td(esc(r.className), 't'), ...r.counts.map((c) => td(formatCount(c)))]),
+      )}</details>`
+    : '';
   return (
     '<h2 id="levels">Levels</h2>' +
     htmlTable([['Level', 't'], 'Models', 'Top-1 (mean ± sd, pp)', 'Sparsity', 'Gzipped', 'PIEs', 'PIE rate', 'Modal ties', 'Baseline acc. on PIEs', 'on other examples'], rows) +
-    notesList(notes)
+    notesList(notes) +
+    byClassTable
   );
 }
 

@@ -1,5 +1,6 @@
 import type { AttributeOverIndexRow, AuditReport, SubgroupErrorRow } from '../audit/report-types.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
+import { piesByClass } from './pies-by-class.js';
 import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
 
 /**
@@ -18,6 +19,10 @@ export function markdownCell(text: string): string {
     .replace(/([\\|*_`[\]#~])/g, '\\$1')
     .replace(/\r?\n|\r/g, ' ');
 }
+
+/** Most significant classes listed per level, and most inconclusive classes named per level. */
+const MAX_CLASS_ROWS = 25;
+const MAX_NAMED = 12;
 
 function collapsible(summary: string, body: string): string {
   // A blank line after <summary> lets GitHub render the Markdown table inside <details>.
@@ -98,11 +103,27 @@ function levelsSection(report: AuditReport): string {
       onPies ? formatPercent(onPies.onNonPies, 1) : MISSING,
     ];
   });
+  const byClass = piesByClass(report);
+  if (byClass) {
+    // Classes with the most PIEs at the most compressed level first; capped for many-class tasks.
+    const last = byClass.levels.length - 1;
+    const sorted = [...byClass.rows].sort((a, b) => (b.counts[last] ?? -1) - (a.counts[last] ?? -1) || a.classIndex - b.classIndex);
+    const shown = sorted.slice(0, MAX_CLASS_ROWS * 2);
+    const extra = shown.length < sorted.length ? `\n\n${sorted.length - shown.length} more classes in report.html and classes.csv.` : '';
+    notes.push(
+      collapsible(
+        `PIEs by ${byClass.basis}`,
+        table(['Class', ...byClass.levels.map((k) => `Level ${markdownCell(k)}`)], shown.map((r) => [markdownCell(r.className), ...r.counts.map((c) => formatCount(c))])) + extra,
+      ),
+    );
+  }
   const parts = [
     '## Levels',
     table(['Level', 'Models', 'Top-1 (mean ± sd, pp)', 'Sparsity', 'Gzipped', 'PIEs', 'PIE rate', 'Modal ties', 'Baseline acc. on PIEs', 'on other examples'], rows),
   ];
-  if (notes.length) parts.push(notes.map((n) => `- ${n}`).join('\n'));
+  const bullets = notes.filter((n) => !n.startsWith('<details>'));
+  if (bullets.length) parts.push(bullets.map((n) => `- ${n}`).join('\n'));
+  parts.push(...notes.filter((n) => n.startsWith('<details>')));
   return parts.join('\n\n');
 }
 
@@ -117,7 +138,10 @@ function classesSection(report: AuditReport): string {
     }
     const significant = ci.rows.filter((r) => r.significant && r.status === 'ok');
     if (significant.length === 0) notes.push(`Level ${markdownCell(l.key)}: no class significantly hurt or helped.`);
-    for (const r of significant) {
+    // Keep the summary small for many-class tasks: the strongest evidence first, the rest in classes.csv.
+    const listed = significant.length <= MAX_CLASS_ROWS ? significant : [...significant].sort((a, b) => (a.adjustedPValue ?? 1) - (b.adjustedPValue ?? 1) || a.classIndex - b.classIndex).slice(0, MAX_CLASS_ROWS);
+    if (listed.length < significant.length) notes.push(`Level ${markdownCell(l.key)}: ${significant.length} classes significant; the ${listed.length} with the smallest adjusted p are listed, all are in classes.csv.`);
+    for (const r of listed) {
       rows.push([
         markdownCell(l.key),
         markdownCell(r.className || classLabel(report, r.classIndex)),
@@ -132,9 +156,11 @@ function classesSection(report: AuditReport): string {
     }
     const inconclusive = ci.rows.filter((r) => r.status === 'inconclusive');
     if (inconclusive.length) {
+      const more = inconclusive.length > MAX_NAMED ? `; and ${inconclusive.length - MAX_NAMED} more (see classes.csv)` : '';
       notes.push(
         `Level ${markdownCell(l.key)}, inconclusive: ` +
-          inconclusive.map((r) => `class ${markdownCell(r.className || classLabel(report, r.classIndex))} (${markdownCell(r.reason ?? 'no reason given')})`).join('; '),
+          inconclusive.slice(0, MAX_NAMED).map((r) => `class ${markdownCell(r.className || classLabel(report, r.classIndex))} (${markdownCell(r.reason ?? 'no reason given')})`).join('; ') +
+          more,
       );
     }
   }

@@ -54,4 +54,12 @@ describe('renderHtml', () => {
   it('is deterministic', () => {
     expect(renderHtml(makeAuditReport({ seed: 8 }))).toBe(renderHtml(makeAuditReport({ seed: 8 })));
   });
+
+  it('keeps the per-class chart readable for many classes: the 12 classes that moved most', () => {
+    const html = renderHtml(makeAuditReport({ seed: 6, classes: 200 }));
+    const chart = html.slice(html.indexOf('id="chart-class-impact"'), html.indexOf('</svg>', html.indexOf('id="chart-class-impact"')));
+    expect(count(chart, /class="series"/g)).toBe(12);
+    expect(chart).toContain('the 12 of 200 classes with the largest change');
+    expect(chart).not.toContain('more</text>');
+  });
 });

@@ -94,4 +94,17 @@ describe('renderMarkdown', () => {
     expect(md).toContain('Verdict: UNGATED');
     expect(md).toContain('No release gates were configured');
   });
+
+  it('stays short for many-class tasks: at most 25 significant classes listed per level, the rest pointed to classes.csv', () => {
+    const report = makeAuditReport({ seed: 6, classes: 200 });
+    const md = renderMarkdown(report);
+    for (const level of report.levels) {
+      if (level.classImpact.status !== 'ok') continue;
+      const listed = md.split('\n').filter((l) => l.startsWith(`| ${level.key} | `) && /hurt|helped/.test(l)).length;
+      const significant = level.classImpact.rows.filter((r) => r.significant).length;
+      expect(listed).toBe(Math.min(25, significant));
+      if (significant > 25) expect(md).toContain(`Level ${level.key}: ${significant} classes significant; the 25 with the smallest adjusted p are listed, all are in classes.csv.`);
+    }
+    expect(md).toContain('<summary>PIEs by true class</summary>');
+  });
 });

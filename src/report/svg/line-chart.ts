@@ -156,12 +156,19 @@ export function renderLineChart(options: LineChartOptions): string {
     const lx = width - legendWidth + 4;
     let ly = margin.top + 4;
     out.push('<g class="legend" fill="#222">');
-    options.series.forEach((s, i) => {
+    // Entries that fit beside the plot; the rest are summarised as "+N more".
+    const room = Math.max(1, Math.floor((height - margin.top - (anyMarked ? 24 : 4)) / 16));
+    const shown = options.series.length > room ? room - 1 : options.series.length;
+    options.series.slice(0, shown).forEach((s, i) => {
       const color = s.color ?? seriesColor(i);
       out.push(`<line x1="${coord(lx)}" x2="${coord(lx + 18)}" y1="${coord(ly)}" y2="${coord(ly)}" stroke="${color}" stroke-width="2"${i >= 10 ? ' stroke-dasharray="6 3"' : ''}/>`);
       out.push(`<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(s.name, 20))}</text>`);
       ly += 16;
     });
+    if (shown < options.series.length) {
+      out.push(`<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">+${options.series.length - shown} more</text>`);
+      ly += 16;
+    }
     if (anyMarked) {
       ly += 4;
       out.push(`<circle cx="${coord(lx + 9)}" cy="${coord(ly)}" r="6.5" fill="none" stroke="#111" stroke-width="1.5"/>`);

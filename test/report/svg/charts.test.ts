@@ -103,4 +103,19 @@ describe('renderBarChart', () => {
     expect(ref).toBeGreaterThan(widths[0]!);
     expect(ref).toBeLessThan(widths[1]!);
   });
+
+  it('never lets the legend run past the chart: extra series are summarised as "+N more"', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 200, max: 500 }), fc.boolean(), (nSeries, height, marked) => {
+        const series = Array.from({ length: nSeries }, (_, i) => ({ name: `s${i}`, points: [{ x: 0, y: i, marked }] }));
+        const svg = renderLineChart({ title: 'L', description: 'd', xLabel: 'x', yLabel: 'y', series, height });
+        const legendYs = [...svg.slice(svg.indexOf('class="legend"')).matchAll(/<text x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1]));
+        for (const y of legendYs) expect(y).toBeLessThanOrEqual(height);
+        const entries = count(svg.slice(svg.indexOf('class="legend"')), /<line /g);
+        const more = /\+(\d+) more</.exec(svg);
+        expect(entries + (more ? Number(more[1]) : 0)).toBe(nSeries);
+      }),
+      { seed: 17, numRuns: 60 },
+    );
+  });
 });
