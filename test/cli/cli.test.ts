@@ -1,0 +1,143 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeNpy } from '../../src/data/npy.js';
+import { syntheticPopulation } from '../audit/synthetic.js';
+import { repoRoot, runCliInProcess as run, runCliProcess } from './cli-helpers.js';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pie-audit-cli-'));
+  const s = syntheticPopulation({ seed: 21 });
+  const population: Record<string, string[]> = {};
+  for (const [level, members] of Object.entries(s.population)) {
+    mkdirSync(join(dir, 'preds', level), { recursive: true });
+    population[level] = members.map((m, i) => {
+      const file = join('preds', level, `model-${i}.npy`);
+      writeFileSync(join(dir, file), encodeNpy(Int32Array.from(m.predictions), [s.n]));
+      return file;
+    });
+  }
+  writeFileSync(join(dir, 'labels.npy'), encodeNpy(Int32Array.from(s.labels), [s.n]));
+  writeFileSync(join(dir, 'groups.csv'), `region\n${Array.from(s.labels, (_, i) => (i % 2 ? 'north' : 'south')).join('\n')}\n`);
+  writeFileSync(join(dir, 'gates-fail.json'), JSON.stringify({ maxPieRate: { '0.9': 0.01 }, minTop1: { '0.5': 0.5 } }));
+  writeFileSync(join(dir, 'gates-pass.json'), JSON.stringify({ maxPieRate: { '0.9': 0.9 } }));
+  writeFileSync(join(dir, 'gates-bad.json'), JSON.stringify({ maxPieRate: { '0.8': 0.1 } }));
+  writeFileSync(
+    join(dir, 'audit.json'),
+    JSON.stringify({ population, testSet: { labels: 'labels.npy', attributes: 'groups.csv' }, classNames: ['a', 'b', 'c', 'd'], gates: 'gates-fail.json' }),
+  );
+  // The population as a folder: <dir>/<level>/<model>.npy
+  writeFileSync(join(dir, 'audit-dir.json'), JSON.stringify({ population: 'preds', testSet: { labels: 'labels.npy' } }));
+  writeFileSync(join(dir, 'audit-typo.json'), JSON.stringify({ population: 'preds', testSett: {} }));
+});
+
+describe('pie-audit CLI', () => {
+  it('audits a population of prediction files, writes every report file and exits 1 when a gate fails (spawned bin)', () => {
+    const out = join(dir, 'out');
+    const r = runCliProcess(['audit', join(dir, 'audit.json'), '--out', out]);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(1);
+    for (const f of ['report.json', 'report.md', 'report.html', 'levels.csv', 'classes.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(r.stdout).toMatch(/verdict: FAIL \(exit 1\)/);
+    expect(r.stdout).toMatch(/\[fail\] PIE rate .* at level 0\.9 exceeds 0\.01/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.exitCode).toBe(1);
+    expect(report.testSet.attributeNames).toEqual(['region']);
+
+  });
+
+  it('gates and renders a saved report', async () => {
+    const out = join(dir, 'out');
+    if (!existsSync(join(out, 'report.json'))) await run(['audit', join(dir, 'audit.json'), '--out', out, '--quiet']);
+    // gate on the saved report: pass -> 0, failing -> 1, a gates file naming an unknown level -> 2
+    expect((await run(['gate', join(out, 'report.json'), '--gates', join(dir, 'gates-pass.json')])).code).toBe(0);
+    expect((await run(['gate', join(out, 'report.json'), '--gates', join(dir, 'gates-fail.json'), '--quiet'])).code).toBe(1);
+    const bad = await run(['gate', join(out, 'report.json'), '--gates', join(dir, 'gates-bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/gates\.maxPieRate\.0\.8: unknown level/);
+
+    // report rendering from the saved JSON
+    const md = await run(['report', join(out, 'report.json'), '--format', 'md']);
+    expect(md.code).toBe(0);
+    expect(md.stdout.length).toBeGreaterThan(200);
+    const csvDir = join(dir, 'csv');
+    expect((await run(['report', join(out, 'report.json'), '--format', 'csv', '--out', csvDir])).code).toBe(0);
+    expect(existsSync(join(csvDir, 'levels.csv'))).toBe(true);
+    expect((await run(['report', join(out, 'report.json'), '--format', 'csv'])).code).toBe(2);
+  });
+
+  it('reads a population folder laid out <dir>/<level>/<model> and exits 0 without gates', async () => {
+    const r = await run(['audit', join(dir, 'audit-dir.json'), '--out', join(dir, 'out-dir'), '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'out-dir', 'report.json'), 'utf8'));
+    expect(report.levels.map((l: { key: string }) => l.key)).toEqual(['0', '0.5', '0.9']);
+    expect(report.levels[0].populationSize).toBe(4);
+  });
+
+  it('fails with one clear line and exit 2 on usage and config errors', async () => {
+    const spawned = runCliProcess(['frobnicate']);
+    expect(spawned.code).toBe(2);
+    expect(spawned.stderr.trim()).toBe("pie-audit: error: unknown command 'frobnicate'; use audit, report, gate or demo (pie-audit --help).");
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['audit', join(dir, 'audit.json')], /needs --out/],
+      [['audit', join(dir, 'audit-typo.json'), '--out', join(dir, 'x')], /testSett: unknown key/],
+      [['audit', join(dir, 'missing.json'), '--out', join(dir, 'x')], /Cannot read config file/],
+      [['gate', join(dir, 'audit.json')], /needs --gates/],
+      [['demo', '--models', 'zero'], /--models must be an integer/],
+      [['audit', '--bogus'], /Unknown option '--bogus'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('prints help for every command', async () => {
+    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo']]) {
+      const r = await run([...command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage/);
+    }
+  });
+
+  it('audits CelebA-format annotations: test split from the partition file, labels from an attribute', async () => {
+    const celeba = join(repoRoot, 'test', 'fixtures', 'celeba');
+    const cdir = mkdtempSync(join(tmpdir(), 'pie-audit-celeba-'));
+    // Three test images (000004-000006); Blond_Hair there is -1, 1, -1.
+    const preds = { '0': [[0, 1, 0], [0, 1, 0]], '0.9': [[0, 0, 0], [0, 0, 1]] };
+    const population: Record<string, string[]> = {};
+    for (const [level, list] of Object.entries(preds)) {
+      population[level] = list.map((p, i) => {
+        const f = join(cdir, `${level}-${i}.npy`);
+        writeFileSync(f, encodeNpy(Int32Array.from(p), [3]));
+        return f;
+      });
+    }
+    writeFileSync(
+      join(cdir, 'audit.json'),
+      JSON.stringify({
+        population,
+        testSet: { attributes: join(celeba, 'list_attr_celeba.txt'), partition: join(celeba, 'list_eval_partition.txt'), split: 'test', labelsFromAttribute: 'Blond_Hair', attributeNames: ['Male', 'Young'] },
+        classNames: ['not blond', 'blond'],
+      }),
+    );
+    const r = await run(['audit', join(cdir, 'audit.json'), '--out', join(cdir, 'out'), '--quiet', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(cdir, 'out', 'report.json'), 'utf8'));
+    expect(report.testSet.n).toBe(3);
+    expect(report.testSet.labelCounts).toEqual([2, 1]);
+    expect(report.testSet.attributeNames).toEqual(['Male', 'Young']);
+    // Compressed modal labels [0, 0, 1] (the last is a 1-1 tie broken to 'max') vs baseline [0, 1, 0].
+    expect(report.levels[1].pies.count).toBe(2);
+    expect(report.levels[1].subgroups.status).toBe('ok');
+  });
+});
