@@ -2,6 +2,7 @@
  * Renders an audit report to HTML and screenshots it in headless Chromium, to review the layout.
  *
  *   npx tsx scripts/screenshot-report.ts [report.json] [--out dir] [--width 1400]
+ *   (fixture variations: --levels fp32,fp16,int8  --chaos 0.3  --classes 200)
  *
  * Without a report.json it renders the realistic fixture used by the tests. Writes
  * `<out>/report.html`, `<out>/report-top.png` (first screen) and `<out>/report-full.png` (full page).
@@ -24,6 +25,7 @@ const outDir = resolve(flag('--out') ?? mkdtempSync(join(tmpdir(), 'pie-audit-sh
 const width = Number(flag('--width') ?? 1400);
 const chaos = Number(flag('--chaos') ?? 0);
 const levels = flag('--levels')?.split(',');
+const classes = flag('--classes');
 const reportPath = args[0];
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -31,7 +33,7 @@ if (!existsSync(executablePath)) {
   process.exit(2);
 }
 
-const report = reportPath ? await loadReport(reportPath) : makeAuditReport({ seed: 1, chaos, levels });
+const report = reportPath ? await loadReport(reportPath) : makeAuditReport({ seed: 1, chaos, levels, classes: classes ? Number(classes) : undefined });
 mkdirSync(outDir, { recursive: true });
 const htmlPath = join(outDir, 'report.html');
 writeFileSync(htmlPath, renderHtml(report));

@@ -12,7 +12,12 @@ export interface ReportChart {
   svg: string;
 }
 
-/** True when every level key is a number (a target sparsity), so the x axis can be numeric. */
+/**
+ * True when every level key is a number (a target sparsity), so the x axis can be numeric.
+ *
+ * @example
+ * hasNumericLevels(report); // false when a level is named 'int8'
+ */
 export function hasNumericLevels(report: AuditReport): boolean {
   return report.levels.length > 0 && report.levels.every((l) => typeof l.numericLevel === 'number' && Number.isFinite(l.numericLevel));
 }
@@ -138,7 +143,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         xCategories,
         referenceY: 0,
         yFormat: (v) => `${Number(v.toPrecision(3))}`,
-        markerLabel: `significant (adj. p < ${alpha})`,
+        markerLabel: `adj. p < ${alpha}`,
         series,
         height: 360,
       }),

@@ -7,7 +7,12 @@ import { writeFilesAtomic } from './write-atomic.js';
 type Cell = string | number | boolean | null;
 type Row = Record<string, Cell>;
 
-/** Names of the CSV files {@link renderCsvTables} produces. */
+/**
+ * Names of the CSV files {@link renderCsvTables} produces.
+ *
+ * @example
+ * for (const name of CSV_TABLE_NAMES) console.log(tables[name]);
+ */
 export const CSV_TABLE_NAMES = ['levels.csv', 'classes.csv', 'attributes.csv', 'subgroups.csv', 'pies.csv', 'gates.csv'] as const;
 export type CsvTableName = (typeof CSV_TABLE_NAMES)[number];
 

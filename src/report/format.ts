@@ -54,7 +54,7 @@ export function formatPercent(v: number | null | undefined, digits = 2): string 
 export function formatPValue(p: number | null | undefined): string {
   if (!finite(p)) return MISSING;
   if (p === 0) return '0';
-  if (p < 0.001) return p.toExponential(1).replace('e-', 'e-').replace('e+', 'e');
+  if (p < 0.001) return p.toExponential(1);
   return p.toFixed(3);
 }
 

@@ -1,6 +1,6 @@
-export { crc32, encodePng, encodePngDataUri } from './png.js';
+export { encodePng, encodePngDataUri } from './png.js';
 export type { EncodePngOptions, PngChannels } from './png.js';
-export { renderMarkdown, markdownCell } from './markdown.js';
+export { renderMarkdown } from './markdown.js';
 export { renderCsvTables, writeCsvTables, CSV_TABLE_NAMES } from './csv.js';
 export type { CsvTableName } from './csv.js';
 export { renderHtml } from './html.js';
@@ -10,5 +10,5 @@ export { writeReports, REPORT_FORMATS } from './write-reports.js';
 export type { ReportFormat } from './write-reports.js';
 export { loadReport, findReportProblem } from './load-report.js';
 export { writeFilesAtomic } from './write-atomic.js';
-export { renderLineChart, renderBarChart, escapeXml } from './svg/index.js';
+export { renderLineChart, renderBarChart } from './svg/index.js';
 export type { LineChartOptions, LinePoint, LineSeries, Bar, BarChartOptions } from './svg/index.js';

@@ -34,7 +34,12 @@ export function skipNote(section: Section<unknown> | null | undefined): string |
   return `${s.status}: ${typeof s.reason === 'string' && s.reason ? s.reason : 'no reason given'}`;
 }
 
-/** Levels other than the baseline, in report order. */
+/**
+ * Levels other than the baseline, in report order.
+ *
+ * @example
+ * compressedLevels(report).map((l) => l.key); // ['0.3', '0.5', '0.9']
+ */
 export function compressedLevels(report: AuditReport): LevelReport[] {
   return report.levels.filter((l) => !l.isBaseline);
 }
@@ -49,7 +54,12 @@ export function correctionText(correction: string): string {
   return correction === 'none' ? 'no multiple-comparison correction' : correction === 'holm' ? 'Holm correction' : correction === 'bh' ? 'Benjamini-Hochberg correction' : `${correction} correction`;
 }
 
-/** Short words for each verdict, used as headings. */
+/**
+ * Short words for each verdict, used as headings.
+ *
+ * @example
+ * VERDICT_TEXT.fail; // 'FAIL'
+ */
 export const VERDICT_TEXT: Record<Verdict, string> = {
   pass: 'PASS',
   fail: 'FAIL',
@@ -57,7 +67,12 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   ungated: 'UNGATED (no gates configured)',
 };
 
-/** Level key shown with its unit: numeric keys are target sparsities. */
+/**
+ * Level key as shown in tables, the baseline marked.
+ *
+ * @example
+ * levelLabel({ key: '0', isBaseline: true }); // '0 (baseline)'
+ */
 export function levelLabel(level: Pick<LevelReport, 'key' | 'isBaseline'>): string {
   return level.isBaseline ? `${level.key} (baseline)` : level.key;
 }

@@ -9,7 +9,12 @@ import { writeFilesAtomic } from './write-atomic.js';
 /** Output formats of {@link writeReports}. */
 export type ReportFormat = 'json' | 'md' | 'html' | 'csv';
 
-/** Every format, in the default order. */
+/**
+ * Every format, in the default order.
+ *
+ * @example
+ * await writeReports(report, 'out', REPORT_FORMATS.filter((f) => f !== 'csv'));
+ */
 export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html', 'csv'];
 
 /**
