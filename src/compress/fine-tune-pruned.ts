@@ -143,7 +143,6 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
   const epochLoss: number[] = [];
   let steps = 0;
   let maskUpdates = 0;
-  let unmasked: Map<string, Float32Array> | undefined;
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = options.shuffle === false ? null : seededPermutation(flat.n, random);
@@ -151,9 +150,8 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
       let batches = 0;
       for (let start = 0, batch = 0; start < flat.n; start += batchSize, batch++) {
         const step = pruned.step;
-        const masksUpdated = pruned.updateMasks(step, { schedule, ...(unmasked ? { values: unmasked } : {}) });
+        const masksUpdated = pruned.updateMasks(step, { schedule });
         if (masksUpdated) maskUpdates++;
-        unmasked = undefined;
         const { x, y } = batchTensors(flat, order, start, Math.min(flat.n, start + batchSize), width);
         const cost = optimizer.minimize(() => lossOf(kind, model.apply(x, { training: true }) as tf.Tensor, y), true, variables);
         x.dispose();
@@ -164,7 +162,7 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
           throw new PieAuditError('NON_FINITE', `training loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batch}); lower options.learningRate`, { step });
         }
         // tfmot ranks weights for the next mask update as the optimizer left them, before re-masking.
-        if (schedule(step + 1).shouldPrune) unmasked = pruned.readWeights();
+        pruned.unmaskedValues = schedule(step + 1).shouldPrune ? pruned.readWeights() : undefined;
         pruned.applyMasks();
         pruned.step = step + 1;
         steps++;

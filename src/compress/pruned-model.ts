@@ -62,6 +62,12 @@ export class PrunedModel {
   readonly settings: PrunedModelSettings;
   /** Training step (optimizer iterations) that the next batch will run as. */
   step: number;
+  /**
+   * The pruned weights as the last optimizer step left them, before re-masking, kept by
+   * `fineTunePruned` when the next step recomputes masks; the next `updateMasks` ranks these (as tfmot
+   * does) and clears them.
+   */
+  unmaskedValues: ReadonlyMap<string, Float32Array> | undefined;
   private readonly targets: Target[];
   private disposed = false;
 
@@ -70,6 +76,7 @@ export class PrunedModel {
     this.model = model;
     this.settings = settings;
     this.step = step;
+    this.unmaskedValues = undefined;
     this.targets = weights.map((weight) => ({
       weight,
       mask: new Uint8Array(weight.shape.reduce((a, b) => a * b, 1)).fill(1),
@@ -128,9 +135,11 @@ export class PrunedModel {
     const schedule = options.schedule ?? this.settings.schedule;
     const decision = schedule(step);
     if (!decision.shouldPrune) return false;
+    const given = options.values ?? this.unmaskedValues;
+    this.unmaskedValues = undefined;
     const [bh, bw] = this.settings.blockSize;
     for (const t of this.targets) {
-      const values = options.values?.get(t.weight.name) ?? (t.weight.variable.read().dataSync() as Float32Array);
+      const values = given?.get(t.weight.name) ?? (t.weight.variable.read().dataSync() as Float32Array);
       const shape = t.weight.shape;
       const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
       const rows = cols === 0 ? 0 : values.length / cols;

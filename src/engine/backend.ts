@@ -82,7 +82,10 @@ async function tryNative(): Promise<{ ok: true } | { ok: false; reasons: string[
 }
 
 async function activate(name: BackendInfo['name']): Promise<boolean> {
-  if (tf.getBackend() === name && tf.findBackend(name)) return true;
+  if (tf.getBackend() === name && tf.findBackend(name)) {
+    if (name === 'wasm') registerWasmGradientKernels();
+    return true;
+  }
   const ok = await tf.setBackend(name);
   if (!ok) return false;
   await tf.ready();

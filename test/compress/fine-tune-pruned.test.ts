@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compressionStats, fineTunePruned, polynomialDecay, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
+import { compressionStats, constantSparsity, fineTunePruned, polynomialDecay, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { syntheticData, tinyCnn, tinyMlp, weightMap, zerosOf } from './helpers.js';
@@ -35,7 +35,7 @@ describe('fineTunePruned', () => {
     });
     expect(result.steps).toBe(12);
     expect(result.finalStep).toBe(12);
-    // step 0 was pruned at creation (no update needed again at 0 with the same step? it is recomputed: tfmot updates at 0,2,4,6)
+    // tfmot recomputes masks at beginStep and every frequency steps up to endStep: 0, 2, 4, 6
     expect(updates).toEqual([0, 2, 4, 6]);
     expect(result.maskUpdates).toBe(4);
     for (const w of pruned.weights) {
@@ -51,6 +51,37 @@ describe('fineTunePruned', () => {
       expect(w.zeros).toBe(mask.length - mask.reduce((a, b) => a + b, 0));
     }
     stripped.dispose();
+  });
+
+  it('ranks the next mask update on the weights as the optimizer left them, before re-masking (as tfmot)', async () => {
+    const pruned = await pruneLowMagnitude(tinyMlp(6), { schedule: constantSparsity(0.6, { frequency: 2 }) });
+    const seen: boolean[] = [];
+    await fineTunePruned(pruned, { x: data.x, shape: [96, 12], y: data.y }, {
+      epochs: 1,
+      batchSize: 32,
+      seed: 2,
+      learningRate: 0.05,
+      onBatchEnd: ({ step }) => {
+        const pending = pruned.unmaskedValues;
+        seen.push(pending !== undefined);
+        if (!pending) return;
+        const live = weightMap(pruned.model);
+        let moved = 0;
+        for (const [name, mask] of pruned.masks) {
+          const raw = pending.get(name)!;
+          mask.forEach((m, i) => {
+            if (m === 0) {
+              expect(live.get(name)![i]).toBe(0);
+              if (raw[i] !== 0) moved++;
+            }
+          });
+        }
+        expect(step % 2).toBe(1);
+        expect(moved).toBeGreaterThan(0); // the gradient step moved pruned weights; the live model stays masked
+      },
+    });
+    expect(seen).toEqual([false, true, false]);
+    pruned.dispose(true);
   });
 
   it('is bit-for-bit deterministic for a seed, and the seed matters', async () => {
