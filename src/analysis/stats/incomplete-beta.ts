@@ -92,6 +92,20 @@ function continuedFractionTail(x: number, y: number, a: number, b: number, logX:
 }
 
 /**
+ * I_x(a, b) by the continued fraction with a prefactor x^a (1-x)^b / B(a, b) supplied by the
+ * caller (as its log), for callers that can form it more accurately than from x itself. Only
+ * valid on the fast side, x < (a + 1) / (a + b + 2).
+ *
+ * @example
+ * // I_0.25(2, 2) with log(0.25² · 0.75² / B(2, 2)) = log(0.2109375)
+ * incompleteBetaWithPrefactor(0.25, 2, 2, Math.log(0.2109375)); // 0.15625
+ */
+export function incompleteBetaWithPrefactor(x: number, a: number, b: number, logPrefactor: number): number {
+  if (logPrefactor < -745.2) return 0;
+  return Math.exp(logPrefactor) * (lentzBetaFraction(x, a, b) / a);
+}
+
+/**
  * The continued fraction 1 / (1 + d1 / (1 + d2 / (1 + ...))) of DLMF 8.17.22 by the modified
  * Lentz algorithm (Numerical Recipes `betacf`).
  */
