@@ -71,3 +71,25 @@ export function buildMobileNet(alpha = 0.25, classes = 10): tf.LayersModel {
 export function buildNet(name: NetName): tf.LayersModel {
   return name === 'mlp' ? buildMlp() : name === 'cnn' ? buildCnn() : buildMobileNet();
 }
+
+/**
+ * Seeded random weights of a realistic scale (kernels ~ U(+-sqrt(3 / fanIn)), BN statistics around
+ * 0 and 1), so timings and agreement checks see non-degenerate activations.
+ */
+export function randomizeNetWeights(model: tf.LayersModel, seed: number): void {
+  let s = seed >>> 0;
+  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0) continue;
+    const values = layer.weights.map((w) => {
+      const shape = w.shape as number[];
+      const role = w.originalName.split('/').pop()!;
+      const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+      const [lo, hi] = role === 'moving_variance' || role === 'gamma' ? [0.5, 1.5] : role.includes('kernel') ? [-Math.sqrt(3 / fanIn), Math.sqrt(3 / fanIn)] : [-0.3, 0.3];
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => lo + (hi - lo) * next());
+      return tf.tensor(data, shape);
+    });
+    layer.setWeights(values);
+    tf.dispose(values);
+  }
+}
