@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
+import { reportCharts } from '../../src/report/charts.js';
 import { renderHtml } from '../../src/report/html.js';
 import { makeAuditReport, type FixtureOptions } from './fixtures.js';
 
@@ -79,6 +80,14 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     expect(images).toHaveLength(report.levels.reduce((n, l) => n + l.exemplars.length, 0));
     for (const i of images) expect(i).toEqual({ complete: true, w: 56, h: 56 });
     expect(await page.textContent('.verdict h2')).toBe('Verdict: FAIL');
+    // Each chart is also a well-formed standalone SVG document (for use outside the report).
+    const svgs = reportCharts(report).map((c) => c.svg);
+    type XmlParser = new () => { parseFromString(text: string, type: string): { getElementsByTagName(name: string): { length: number } } };
+    const xmlErrors = await page.evaluate((docs) => {
+      const Parser = (globalThis as unknown as { DOMParser: XmlParser }).DOMParser;
+      return docs.map((d) => new Parser().parseFromString(d, 'image/svg+xml').getElementsByTagName('parsererror').length);
+    }, svgs);
+    expect(xmlErrors).toEqual(svgs.map(() => 0));
     expect(problems).toEqual([]);
     expect(external()).toEqual([]);
     const shot = join(workDir, 'full.png');
