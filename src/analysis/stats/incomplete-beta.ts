@@ -21,7 +21,8 @@ const MAX_ITERATIONS = 200_000;
  * mean; the other tail is 1 minus it, so a small tail is always computed directly (never as
  * 1 - something close to 1). The prefactor x^a (1-x)^b / B(a, b) comes from Loader's
  * saddle-point binomial density, which keeps it accurate when a or b is in the millions.
- * Measured against SciPy's `betainc`: relative error about 1e-14 or better (see docs/statistics.md).
+ * Measured against 40-digit mpmath values: relative error below 3e-14 on the reference grid, where
+ * SciPy 1.10's `betainc` is up to 3.5e-11 off (see docs/statistics.md).
  *
  * @example
  * regularizedIncompleteBeta(0.5, 2, 3); // 0.6875

@@ -59,8 +59,8 @@ function upperTail(u: number, df: number): number {
  * (non-integer df allowed, df = Infinity is the standard normal).
  *
  * Via the regularized incomplete beta function; the smaller tail is always computed directly,
- * so `studentTCdf(-40, 3)` keeps full relative precision. Measured against SciPy's `stdtr`:
- * relative error about 1e-14 (docs/statistics.md).
+ * so `studentTCdf(-40, 3)` keeps full relative precision. Measured against 40-digit mpmath values:
+ * relative error below 1e-13 for df from 1 to 1e6 (docs/statistics.md).
  *
  * @example
  * studentTCdf(2.0, 10); // 0.9633059826146297
