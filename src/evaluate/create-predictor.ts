@@ -51,6 +51,9 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
   if (runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
     throw new PieAuditError('INVALID_ARGUMENT', `runtime must be 'auto', 'tfjs' or 'onnx', got ${JSON.stringify(runtime)}.`, { runtime });
   }
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, { threads: options.threads });
+  }
   const name = options.name ?? resolved.label;
   if (resolved.kind === 'layers' || resolved.kind === 'graph' || resolved.kind === 'tfjs-file') await ensureTfjsBackend();
   switch (resolved.kind) {

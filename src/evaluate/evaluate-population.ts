@@ -68,6 +68,9 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
   if (!Array.isArray(models) || models.length === 0) {
     throw new PieAuditError('EMPTY_POPULATION', 'models is empty; pass at least one model source.', {});
   }
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, { threads: options.threads });
+  }
   const { n, featureSize, inputShape } = checkTestSet(testSet);
   const returnProbabilities = options.returnProbabilities ?? false;
   const cacheDir = options.cache ? options.cache.dir : undefined;
