@@ -39,6 +39,14 @@ let queue: Promise<unknown> = Promise.resolve();
 let nativeGpu = false;
 let nativePackages: Record<string, string> = {};
 
+/** Install advice; a package present without its native addon needs its install script run again. */
+function nativeHint(reasons: readonly string[]): string {
+  const broken = reasons.some((r) => r.includes('installed but failed to load'));
+  return broken
+    ? `Run its install script again (\`npm rebuild @tensorflow/tfjs-node\`, without --ignore-scripts), or reinstall it. ${NATIVE_INSTALL_HINT}`
+    : NATIVE_INSTALL_HINT;
+}
+
 function basePackages(): Record<string, string> {
   return {
     '@tensorflow/tfjs': tf.version.tfjs,
@@ -112,7 +120,7 @@ async function initOnce(requested: BackendRequest): Promise<BackendInfo> {
     if (!native.ok) {
       throw new PieAuditError(
         'BACKEND_UNAVAILABLE',
-        `backend "tensorflow" is unavailable: ${native.reasons.join('; ')}. ${NATIVE_INSTALL_HINT}`,
+        `backend "tensorflow" is unavailable: ${native.reasons.join('; ')}. ${nativeHint(native.reasons)}`,
         { requested, reasons: native.reasons },
       );
     }
