@@ -26,3 +26,5 @@ export type {
   Verdict,
   ExitCode,
 } from './report-types.js';
+export { auditCompression } from './audit-compression.js';
+export type { AuditOptions, AuditTestSet, AuditProgress, PopulationMember, AttributeValues } from './audit-options.js';

@@ -60,9 +60,9 @@ export interface DemoOptions {
 function createMlp(hidden: number[]): (seed: number) => tf.LayersModel {
   return (seed) => {
     const model = tf.sequential();
-    hidden.forEach((units, i) =>
-      model.add(tf.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}), kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })),
-    );
+    // Images in, so reports can show PIE thumbnails; Flatten costs nothing.
+    model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
+    hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })));
     model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
     return model;
   };
@@ -90,7 +90,7 @@ function trainer(x: Float32Array, y: Uint8Array, recipe: DemoRecipe): (model: tf
             yb[k] = y[r];
           }
           tf.tidy(() => {
-            const xt = tf.tensor2d(xb, [b, 784]);
+            const xt = tf.tensor4d(xb, [b, 28, 28, 1]);
             const yt = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
             optimizer.minimize(() => {
               const p = tf.clipByValue(model.apply(xt, { training: true }) as tf.Tensor, 1e-7, 1);
@@ -143,7 +143,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     levels: recipe.levels,
     seeds: recipe.seeds,
     fineTune: {
-      data: { x: fine.rows, shape: [fineRows.length, 784], y: fine.labels as Uint8Array },
+      data: { x: fine.rows, shape: [fineRows.length, 28, 28, 1], y: fine.labels as Uint8Array },
       epochs: recipe.fineTuneEpochs,
       batchSize: recipe.batchSize,
       learningRate: recipe.fineTuneLearningRate,
