@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PieAuditError } from '../errors.js';
 
@@ -35,7 +35,14 @@ export async function writeFilesAtomic(dir: string, files: Record<string, string
       current = name;
       const tmp = join(dir, `.${name}.${token}.tmp`);
       pending.set(name, tmp);
-      await writeFile(tmp, files[name]!, { flag: 'wx' });
+      const handle = await open(tmp, 'wx');
+      try {
+        await handle.writeFile(files[name]!);
+        // Flush to disk before the rename so a crash cannot leave a renamed but empty file.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     for (const name of names) {
       current = name;

@@ -7,6 +7,7 @@ import { renderCsvTables } from '../../src/report/csv.js';
 import { renderHtml } from '../../src/report/html.js';
 import { loadReport } from '../../src/report/load-report.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { writeFilesAtomic } from '../../src/report/write-atomic.js';
 import { writeReports, type ReportFormat } from '../../src/report/write-reports.js';
 import { makeAuditReport } from './fixtures.js';
 
@@ -87,5 +88,21 @@ describe('loadReport', () => {
     writeFileSync(file, JSON.stringify({ hello: 1 }));
     await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining('schemaVersion') });
     await expect(loadReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('missing.json') });
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  it('refuses names with folders and writes nothing then', async () => {
+    const dir = freshDir();
+    await expect(writeFilesAtomic(dir, { 'ok.txt': 'a', '../escape.txt': 'b' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('../escape.txt') });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('replaces an existing file in one step', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'report.md'), 'old');
+    await writeFilesAtomic(dir, { 'report.md': 'new' });
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['report.md']);
   });
 });
