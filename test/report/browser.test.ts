@@ -18,6 +18,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[report browser test] skipped: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to check the HTML report in a real browser.`);
 
+// CI sets PIE_AUDIT_REQUIRE_BROWSER=1 so a missing browser fails the run instead of skipping silently.
+if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1') {
+  throw new Error(`${CHROMIUM} is required (PIE_AUDIT_REQUIRE_BROWSER=1) but absent: apt-get install -y chromium`);
+}
+
 describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
   let context: BrowserContext;
   let workDir: string;
