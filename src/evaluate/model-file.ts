@@ -34,11 +34,20 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(jsonBytes.toString('utf8')) as Record<string, unknown>;
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object');
+    if (json === null || typeof json !== 'object') throw new Error('not a JSON object');
   } catch (e) {
     throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} is not valid tfjs model.json (${(e as Error).message}); re-save or re-convert the model.`, { file: modelJsonPath }, { cause: e });
   }
   const topology = json.modelTopology as Record<string, unknown> | undefined;
+  if (!topology || typeof topology !== 'object') {
+    const looksLikePredictions = Array.isArray(json) || 'predictions' in json || 'probabilities' in json;
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${modelJsonPath} has no "modelTopology" object, so it is not a tfjs model.json` +
+        (looksLikePredictions ? `; it looks like predictions: pass { predictionsFile: ${JSON.stringify(path)} }.` : '; re-save or re-convert the model.'),
+      { file: modelJsonPath },
+    );
+  }
   let format: TfjsModelFile['format'];
   if (json.format === 'graph-model' || json.format === 'layers-model') format = json.format;
   else if (topology && typeof topology === 'object' && 'node' in topology) format = 'graph-model';

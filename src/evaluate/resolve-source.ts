@@ -40,6 +40,10 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
   if (source instanceof tf.GraphModel) return { kind: 'graph', model: source, label: 'GraphModel' };
   if (isObject(source)) {
     const name = typeof source.name === 'string' ? source.name : undefined;
+    if (typeof source.execute === 'function' && typeof source.executeAsync === 'function') {
+      // A GraphModel from another copy of tfjs fails instanceof.
+      return { kind: 'graph', model: source as unknown as tf.GraphModel, label: 'GraphModel' };
+    }
     if (typeof source.predict === 'function') {
       // A LayersModel from another copy of tfjs fails instanceof but still has predictOnBatch.
       if (typeof source.predictOnBatch === 'function' && typeof source.toJSON === 'function') {

@@ -119,6 +119,10 @@ describe('evaluatePopulation with tfjs models', () => {
     await saveLayersModel(cnn, broken);
     writeFileSync(join(broken, 'model.json'), '{"modelTopology": {');
     await expect(evaluatePopulation([broken], testSet)).rejects.toSatisfy(failsWith('CORRUPT_MODEL', join(broken, 'model.json')));
+    // A JSON file of predictions passed as a bare path is not mistaken for a model, and the message says what to do.
+    const preds = join(dir, 'preds-not-model.json');
+    writeFileSync(preds, JSON.stringify({ predictions: [1, 2, 3] }));
+    await expect(evaluatePopulation([preds], testSet)).rejects.toSatisfy(failsWith('CORRUPT_MODEL', preds, 'predictionsFile'));
   });
 
   it('reports progress after every batch of every model', async () => {
