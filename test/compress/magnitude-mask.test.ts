@@ -51,6 +51,22 @@ describe('magnitudeMask', () => {
     );
   });
 
+  it('selects correctly with heavy ties (quickselect on few distinct magnitudes)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 300 }), fc.constantFrom(...LEVELS), (ints, s) => {
+        const values = Float32Array.from(ints, (v) => v / 2);
+        const { mask, threshold } = magnitudeMask(values, s);
+        const sorted = Array.from(values, Math.abs).sort((a, b) => b - a);
+        const k = keptCount(values.length, s);
+        expect(threshold).toBe(sorted[k - 1]);
+        expect(mask.reduce((a, b) => a + b, 0)).toBe(k);
+        const keep = magnitudeMask(values, s, { tieBreak: 'keep' }).mask;
+        expect(keep.reduce((a, b) => a + b, 0)).toBe(sorted.filter((v) => v >= threshold).length);
+      }),
+      { seed: 21, numRuns: 300 },
+    );
+  });
+
   it("tieBreak 'keep' reproduces tfmot's >= threshold rule", () => {
     const values = new Float32Array([0.5, -0.5, 0.5, 0.1, 2]);
     // k = round_half_even(5 * 0.5) = 2: the tie at 0.5 is broken by index
