@@ -152,7 +152,8 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
       tieBreak: config.tieBreak,
       baseline: config.baseline,
       levels: config.levels,
-      positiveClass: ctx.attributes.length > 0 && config.labels && (config.positiveClass !== null || nClasses === 2) ? (config.positiveClass ?? 1) : config.positiveClass,
+      // The class subgroup rates used as positive (1 by default for two-class tasks).
+      positiveClass: levels.map((l) => (l.subgroups.status === 'ok' ? l.subgroups.positiveClass : null)).find((p) => p !== null) ?? config.positiveClass,
       seed: config.seed,
       maxExemplars: config.maxExemplars,
       gates: config.gates,
