@@ -1,11 +1,8 @@
-import { BatchMatMul, getKernel } from '@tensorflow/tfjs';
+import { BatchMatMul } from '@tensorflow/tfjs';
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { PieAuditError } from '../../errors.js';
 import { withWasmKernelScope } from './kernel-scope.js';
 import type { DisposingBackend, WasmKernelScope } from './kernel-scope.js';
-
-/** The wasm backend's own BatchMatMul, captured before it is wrapped. */
-let nativeBatchMatMul: KernelConfig | undefined;
+import { nativeKernel, wrapperConfig } from './native-kernels.js';
 
 /** Swaps the last two axes (a matrix transpose per batch entry). */
 function transposeLastTwo(scope: WasmKernelScope, x: TensorInfo): TensorInfo {
@@ -21,7 +18,7 @@ function sizeOf(t: TensorInfo): number {
 }
 
 function runNative(scope: WasmKernelScope, a: TensorInfo, b: TensorInfo): TensorInfo {
-  const out = (nativeBatchMatMul as KernelConfig).kernelFunc({
+  const out = nativeKernel(BatchMatMul).kernelFunc({
     inputs: { a, b },
     backend: scope.backend,
     attrs: { transposeA: false, transposeB: false },
@@ -48,14 +45,8 @@ function runNative(scope: WasmKernelScope, a: TensorInfo, b: TensorInfo): Tensor
 export const batchMatMulWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
-  if (nativeBatchMatMul === undefined) {
-    throw new PieAuditError(
-      'BACKEND_UNAVAILABLE',
-      "The wasm backend's own BatchMatMul was not found; import '@tensorflow/tfjs-backend-wasm' before calling registerWasmGradientKernels().",
-    );
-  }
   if (!transposeA && !transposeB) {
-    return nativeBatchMatMul.kernelFunc({ inputs, backend, attrs });
+    return nativeKernel(BatchMatMul).kernelFunc({ inputs, backend, attrs });
   }
   return withWasmKernelScope(backend as DisposingBackend, (scope) => {
     const ra = a.shape.length;
@@ -82,29 +73,7 @@ export const batchMatMulWasm: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * Kernel registration for {@link batchMatMulWasm}; {@link captureNativeBatchMatMul} must run first.
- * Its setup/dispose forward to the backend's own kernel so the wrapper also works when it is registered
- * before the wasm backend initialises.
+ * Kernel registration for {@link batchMatMulWasm} (wraps the backend's own BatchMatMul, which must be
+ * captured first with `captureNativeKernel`).
  */
-export const batchMatMulWasmConfig: KernelConfig = {
-  kernelName: BatchMatMul,
-  backendName: 'wasm',
-  kernelFunc: batchMatMulWasm,
-  setupFunc: (backend) => nativeBatchMatMul?.setupFunc?.(backend),
-  disposeFunc: (backend) => nativeBatchMatMul?.disposeFunc?.(backend),
-};
-
-/**
- * Remembers the wasm backend's own BatchMatMul (once) so {@link batchMatMulWasm} can delegate to it.
- * Returns false when there is none to wrap.
- *
- * @example
- * if (captureNativeBatchMatMul()) registerKernel(batchMatMulWasmConfig);
- */
-export function captureNativeBatchMatMul(): boolean {
-  if (nativeBatchMatMul !== undefined) return true;
-  const current = getKernel(BatchMatMul, 'wasm');
-  if (current === undefined || current.kernelFunc === batchMatMulWasm) return false;
-  nativeBatchMatMul = { ...current };
-  return true;
-}
+export const batchMatMulWasmConfig: KernelConfig = wrapperConfig(BatchMatMul, batchMatMulWasm);

@@ -1,10 +1,12 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { batchMatMulWasmConfig, captureNativeBatchMatMul } from './batch-mat-mul.js';
+import { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterWasmConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputWasmConfig } from './depthwise-backprop-input.js';
+import { maxPoolGradWasmConfig } from './max-pool-grad.js';
+import { captureNativeKernel } from './native-kernels.js';
 
 export { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul.js';
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
@@ -17,6 +19,7 @@ export {
   depthwiseConv2dNativeBackpropInputWasm,
   depthwiseConv2dNativeBackpropInputWasmConfig,
 } from './depthwise-backprop-input.js';
+export { maxPoolGradWasm, maxPoolGradWasmConfig } from './max-pool-grad.js';
 export { WasmKernelScope, withWasmKernelScope } from './kernel-scope.js';
 export type { DisposingBackend } from './kernel-scope.js';
 
@@ -28,7 +31,14 @@ export const addedWasmKernelConfigs: readonly KernelConfig[] = [
 ];
 
 /** The wasm backend's own kernels that {@link registerWasmGradientKernels} replaces with faster compositions. */
-export const replacedWasmKernelConfigs: readonly KernelConfig[] = [conv2DBackpropInputWasmConfig, batchMatMulWasmConfig];
+export const replacedWasmKernelConfigs: readonly KernelConfig[] = [
+  conv2DBackpropInputWasmConfig,
+  batchMatMulWasmConfig,
+  maxPoolGradWasmConfig,
+];
+
+/** Replacements that fall back to the backend's own kernel for some inputs, so need it captured. */
+const wrappers = new Map([[batchMatMulWasmConfig, batchMatMulWasm]]);
 
 function install(config: KernelConfig): void {
   const current = getKernel(config.kernelName, 'wasm');
@@ -40,7 +50,7 @@ function install(config: KernelConfig): void {
 /**
  * Gradient kernels for the wasm backend that tfjs 4.22 does not ship (Conv2DBackpropFilter and
  * friends), composed from the backend's own fast kernels so convolutional nets can be fine-tuned on wasm.
- * Also replaces Conv2DBackpropInput and transposed BatchMatMul with faster compositions.
+ * Also replaces Conv2DBackpropInput, transposed BatchMatMul and MaxPoolGrad with faster (and, for MaxPoolGrad, correct) compositions.
  * Idempotent: a second call changes nothing. Call it after `import '@tensorflow/tfjs-backend-wasm'`
  * (ideally once `tf.setBackend('wasm')` has resolved).
  *
@@ -55,7 +65,8 @@ export function registerWasmGradientKernels(): void {
     if (getKernel(config.kernelName, 'wasm') === undefined) registerKernel(config);
   }
   for (const config of replacedWasmKernelConfigs) {
-    if (config === batchMatMulWasmConfig && !captureNativeBatchMatMul()) continue;
+    const wrapped = wrappers.get(config);
+    if (wrapped !== undefined && !captureNativeKernel(config.kernelName, wrapped)) continue;
     install(config);
   }
 }

@@ -26,8 +26,11 @@ export class WasmKernelScope {
 
   constructor(readonly backend: DisposingBackend) {}
 
-  /** Runs the wasm kernel `kernelName` and remembers its output for disposal. */
-  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+  /**
+   * Runs the wasm kernel `kernelName` and remembers its output for disposal. List-input kernels
+   * (Concat, AddN) take an array, as tfjs's own ops pass them.
+   */
+  run(kernelName: string, inputs: NamedTensorInfoMap | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
     const config = getKernel(kernelName, 'wasm');
     if (config === undefined) {
       throw new PieAuditError(
@@ -37,7 +40,7 @@ export class WasmKernelScope {
         { kernelName },
       );
     }
-    const out = config.kernelFunc({ inputs, backend: this.backend, attrs });
+    const out = config.kernelFunc({ inputs: inputs as NamedTensorInfoMap, backend: this.backend, attrs });
     if (Array.isArray(out)) {
       throw new PieAuditError('INVALID_ARGUMENT', `Kernel '${kernelName}' returned several outputs where one was expected.`, {
         kernelName,

@@ -15,6 +15,7 @@ export function toChannelsLast(scope: WasmKernelScope, x: TensorInfo, dataFormat
  * Zero-pads (or crops) an NHWC tensor so that it starts `top` rows / `left` columns before the
  * original first row / column and has exactly `height` × `width` spatial positions: the window of
  * the padded input a convolution actually reads. Negative `top`/`left` crop from the start.
+ * `padValue` fills the new positions (0, or −Infinity for max pooling).
  *
  * @example
  * // 'same' 3x3 conv on 5x5: one row and column of zeros on each side
@@ -27,6 +28,7 @@ export function cropOrPadSpatial(
   height: number,
   left: number,
   width: number,
+  padValue = 0,
 ): TensorInfo {
   const [b, h, w, c] = x.shape as [number, number, number, number];
   const bottom = height - top - h;
@@ -44,7 +46,7 @@ export function cropOrPadSpatial(
   const pl = Math.max(0, left);
   const pr = Math.max(0, right);
   if (pt + pb + pl + pr > 0) {
-    t = scope.run('PadV2', { x: t }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: 0 });
+    t = scope.run('PadV2', { x: t }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: padValue });
   }
   return t;
 }
