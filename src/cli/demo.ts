@@ -177,7 +177,8 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       maxExemplars: 12,
       seed: 1,
       onProgress: (e) => {
-        if (e.phase === 'evaluate') progress.update(`evaluating (${elapsed()})`, e.model + (e.batch >= e.batches ? 1 : 0), e.models);
+        // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
+        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update(`evaluating (${elapsed()})`, e.model + 1, e.models);
       },
     });
     progress.done();
