@@ -204,46 +204,64 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
 
   if (deferred.length > 0) {
     const inputs = testSet.inputs!;
-    const pool = createTfjsWorkerPool(Math.min(workers, deferred.length), inputs, n, batchSize);
+    const queue = [...deferred];
+    const inThisThread = async (job: DeferredJob): Promise<{ width: number; target: Float32Array | undefined }> => {
+      const out = predictions.subarray(job.m * n, (job.m + 1) * n);
+      const predictor = await createPredictorFor(job.source, { runtime: 'tfjs', name: job.what, inputShape: job.inputShape });
+      try {
+        return await runBatches(predictor, inputs, n, featureSize, batchSize, out, job.what, (w) => probabilityRows(w, job.m, job.what), job.report, options.signal);
+      } finally {
+        await predictor.dispose();
+      }
+    };
+    // The calling thread is one lane; `workers - 1` worker threads are the others. Jobs are taken one at
+    // a time, so at most one model per lane is deserialized at once.
+    const lanes = Math.min(workers, deferred.length);
+    const pool = lanes > 1 ? createTfjsWorkerPool(lanes - 1, inputs, n, batchSize) : undefined;
+    const inWorker = async (job: DeferredJob): Promise<{ width: number; target: Float32Array | undefined; worker: boolean }> => {
+      const out = predictions.subarray(job.m * n, (job.m + 1) * n);
+      const batches = Math.ceil(n / batchSize);
+      let width: number | undefined;
+      let target: Float32Array | undefined;
+      const artifacts = await layersModelArtifacts(job.source.kind === 'layers' ? job.source.model : job.source.path);
+      try {
+        await pool!.run({ id: job.m, artifacts, inputShape: job.inputShape }, ({ start, rows, scores }) => {
+          options.signal?.throwIfAborted();
+          if (width === undefined) {
+            width = scores.length / rows;
+            if (!Number.isInteger(width) || width < 1) throw new PieAuditError('SHAPE_MISMATCH', `${job.what} returned ${scores.length} scores for a batch of ${rows} examples.`, {});
+            target = probabilityRows(width, job.m, job.what);
+          }
+          argmaxRows(scores, rows, width, out, start, { what: job.what, firstExample: start });
+          target?.set(scores, start * width);
+          job.report(start / batchSize + 1, batches, start + rows);
+        });
+        return { width: width!, target, worker: true };
+      } catch (e) {
+        if (!(e instanceof WorkerJobError)) throw e;
+        // The worker's tfjs could not build this model (e.g. a custom layer registered only here): run it here.
+        return { ...(await inThisThread(job)), worker: false };
+      }
+    };
+    let failed = false;
     try {
       await Promise.all(
-        deferred.map(async (job) => {
-          options.signal?.throwIfAborted();
-          const started = performance.now();
-          const out = predictions.subarray(job.m * n, (job.m + 1) * n);
-          const batches = Math.ceil(n / batchSize);
-          let width: number | undefined;
-          let target: Float32Array | undefined;
-          let inWorker = true;
-          const artifacts = await layersModelArtifacts(job.source.kind === 'layers' ? job.source.model : job.source.path);
+        Array.from({ length: lanes }, async (_, lane) => {
           try {
-            await pool.run({ id: job.m, artifacts, inputShape: job.inputShape }, ({ start, rows, scores }) => {
+            for (let job = queue.shift(); job && !failed; job = queue.shift()) {
               options.signal?.throwIfAborted();
-              if (width === undefined) {
-                width = scores.length / rows;
-                if (!Number.isInteger(width) || width < 1) throw new PieAuditError('SHAPE_MISMATCH', `${job.what} returned ${scores.length} scores for a batch of ${rows} examples.`, {});
-                target = probabilityRows(width, job.m, job.what);
-              }
-              argmaxRows(scores, rows, width, out, start, { what: job.what, firstExample: start });
-              target?.set(scores, start * width);
-              job.report(start / batchSize + 1, batches, start + rows);
-            });
-          } catch (e) {
-            if (!(e instanceof WorkerJobError)) throw e;
-            inWorker = false;
-            // The worker's tfjs could not run this model (e.g. a custom layer registered only here): run it here.
-            const predictor = await createPredictorFor(job.source, { runtime: 'tfjs', name: job.what, inputShape: job.inputShape });
-            try {
-              ({ width, target } = await runBatches(predictor, inputs, n, featureSize, batchSize, out, job.what, (w) => probabilityRows(w, job.m, job.what), job.report, options.signal));
-            } finally {
-              await predictor.dispose();
+              const started = performance.now();
+              const r = lane === 0 ? { ...(await inThisThread(job)), worker: false } : await inWorker(job);
+              await finishModel(job.m, { runtime: 'tfjs', fallbackReason: job.fallbackReason, width: r.width, target: r.target, modelKey: job.modelKey, started, label: job.source.label, worker: r.worker });
             }
+          } catch (e) {
+            failed = true; // the other lanes stop after their current model
+            throw e;
           }
-          await finishModel(job.m, { runtime: 'tfjs', fallbackReason: job.fallbackReason, width: width!, target, modelKey: job.modelKey, started, label: job.source.label, worker: inWorker });
         }),
       );
     } finally {
-      await pool.close();
+      await pool?.close();
     }
   }
 
