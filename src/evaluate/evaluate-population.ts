@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
 import { argmaxRows } from './argmax-rows.js';
 import { readCacheEntry, writeCacheEntry } from './cache/prediction-cache.js';
@@ -68,6 +69,9 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
   if (!Array.isArray(models) || models.length === 0) {
     throw new PieAuditError('EMPTY_POPULATION', 'models is empty; pass at least one model source.', {});
   }
+  if (options.runtime !== undefined && options.runtime !== 'auto' && options.runtime !== 'tfjs' && options.runtime !== 'onnx') {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.runtime must be 'auto', 'tfjs' or 'onnx', got ${JSON.stringify(options.runtime)}.`, { runtime: options.runtime });
+  }
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, { threads: options.threads });
   }
@@ -90,7 +94,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
   /** Cache write and perModel entry once a model's predictions are complete. */
   const finishModel = async (
     m: number,
-    r: { runtime: PerModelEvaluation['runtime']; fallbackReason: string | undefined; width: number; target: Float32Array | undefined; modelKey: string | undefined; started: number; label: string; worker?: boolean },
+    r: { runtime: PerModelEvaluation['runtime']; fallbackReason: string | undefined; width: number; target: Float32Array | undefined; modelKey: string | undefined; started: number; label: string; worker?: boolean; backend?: string | undefined },
   ): Promise<void> => {
     const out = predictions.subarray(m * n, (m + 1) * n);
     for (let i = 0; i < n; i++) if (out[i] > maxLabel) maxLabel = out[i];
@@ -117,6 +121,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
       seconds: (performance.now() - r.started) / 1000,
       cached: false,
       source: r.label,
+      ...(r.backend !== undefined ? { backend: r.backend } : {}),
       ...(r.worker ? { worker: true } : {}),
     };
   };
@@ -199,7 +204,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
     } finally {
       await predictor.dispose();
     }
-    await finishModel(m, { runtime: predictor.runtime, fallbackReason: predictor.fallbackReason, width, target, modelKey, started, label: source.label });
+    await finishModel(m, { runtime: predictor.runtime, fallbackReason: predictor.fallbackReason, width, target, modelKey, started, label: source.label, backend: predictor.backend });
   }
 
   if (deferred.length > 0) {
@@ -252,7 +257,7 @@ export async function evaluatePopulation(models: readonly ModelSource[], testSet
               options.signal?.throwIfAborted();
               const started = performance.now();
               const r = lane === 0 ? { ...(await inThisThread(job)), worker: false } : await inWorker(job);
-              await finishModel(job.m, { runtime: 'tfjs', fallbackReason: job.fallbackReason, width: r.width, target: r.target, modelKey: job.modelKey, started, label: job.source.label, worker: r.worker });
+              await finishModel(job.m, { runtime: 'tfjs', fallbackReason: job.fallbackReason, width: r.width, target: r.target, modelKey: job.modelKey, started, label: job.source.label, worker: r.worker, backend: r.worker ? 'wasm' : tf.getBackend() });
             }
           } catch (e) {
             failed = true; // the other lanes stop after their current model

@@ -123,6 +123,8 @@ export interface PerModelEvaluation {
   cached: boolean;
   /** A short description of the source (path, model name, or kind). */
   source: string;
+  /** The tfjs backend that ran the model (`'wasm'`, `'tensorflow'`, `'cpu'`), for runtime 'tfjs' when computed in this run. */
+  backend?: string;
   /** True when the model ran in a worker thread (`concurrency` > 1); `seconds` then overlap between models. */
   worker?: boolean;
 }

@@ -48,7 +48,10 @@ describe('evaluatePopulation with tfjs models', () => {
         expect(r.predictions).toBeInstanceOf(Uint16Array);
         expect(Array.from(predictionsOf(r, 0))).toEqual(expected[0]);
         expect(Array.from(predictionsOf(r, 1))).toEqual(expected[1]);
-        expect(r.perModel.map((p) => p.runtime)).toEqual(['tfjs', 'tfjs']);
+        expect(r.perModel.map((p) => [p.runtime, p.backend])).toEqual([
+          ['tfjs', 'wasm'],
+          ['tfjs', 'wasm'],
+        ]);
         expect(tf.memory().numTensors).toBe(before);
       }),
       { seed: 5, numRuns: 6 },
