@@ -2,7 +2,13 @@ import { encodePngDataUri } from '../report/png.js';
 import { seededPermutation } from '../data/seeded-random.js';
 import type { PieExemplar } from './report-types.js';
 
-/** Image layout of an input shape, or null when it is not an image a browser can show. */
+/**
+ * Image layout of an input shape, or null when it is not an image a browser can show.
+ * @internal
+ * @example
+ * imageLayout([28, 28, 1]); // { width: 28, height: 28, channels: 1 }
+ * imageLayout([784]); // null
+ */
 export function imageLayout(inputShape: readonly number[] | undefined): { width: number; height: number; channels: 1 | 3 | 4 } | null {
   if (!inputShape) return null;
   const [h, w, c = 1] = inputShape;

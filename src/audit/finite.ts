@@ -1,9 +1,19 @@
-/** A finite number, or `null` for anything else (undefined, NaN, Infinity): reports never hold NaN. */
+/**
+ * A finite number, or `null` for anything else (undefined, NaN, Infinity): reports never hold NaN.
+ * @internal
+ * @example
+ * finiteOrNull(NaN); // null
+ */
 export function finiteOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** Mean of finite values, `null` when there are none. */
+/**
+ * Mean of finite values, `null` when there are none.
+ * @internal
+ * @example
+ * meanOrNull([1, null, 3]); // 2
+ */
 export function meanOrNull(values: ReadonlyArray<number | null>): number | null {
   let sum = 0;
   let n = 0;
@@ -16,7 +26,12 @@ export function meanOrNull(values: ReadonlyArray<number | null>): number | null 
   return n > 0 ? sum / n : null;
 }
 
-/** Sample standard deviation (n - 1); `null` for fewer than two values. */
+/**
+ * Sample standard deviation (n - 1); `null` for fewer than two values.
+ * @internal
+ * @example
+ * sampleSd([1, 3]); // 1.4142135623730951
+ */
 export function sampleSd(values: readonly number[]): number | null {
   if (values.length < 2) return null;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;

@@ -16,7 +16,11 @@
 import type { TieBreak } from '../analysis/modal-labels.js';
 import type { GatesConfig } from '../gate/types.js';
 
-/** Current report schema version; bumped only for breaking changes of the layout. */
+/**
+ * Current report schema version; bumped only for breaking changes of the layout.
+ * @example
+ * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('re-run the audit');
+ */
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
 /** Why a section holds no results: `unavailable` (input missing, e.g. no labels), `inconclusive`

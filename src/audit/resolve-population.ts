@@ -32,7 +32,12 @@ function optionalFraction(v: unknown, key: string): number | null {
   return v;
 }
 
-/** Canonical level key: numbers print as JavaScript does (`0.90` -> `'0.9'`), strings stay. */
+/**
+ * Canonical level key: numbers print as JavaScript does (`0.90` -> `'0.9'`), strings are trimmed.
+ * @internal
+ * @example
+ * levelKey(0.9); // '0.9'
+ */
 export function levelKey(key: string | number): string {
   return typeof key === 'number' ? String(key) : key.trim();
 }
@@ -92,7 +97,12 @@ export function sourceNeeds(source: ModelSource, what: string): { backend: boole
   return { backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file', inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function' };
 }
 
-/** True when a source is a tfjs LayersModel (weights can be inspected for sparsity and size). */
+/**
+ * True when a source is a tfjs LayersModel (weights can be inspected for sparsity and size).
+ * @internal
+ * @example
+ * isLayersModel(tf.sequential()); // true
+ */
 export function isLayersModel(source: ModelSource): boolean {
   return typeof source === 'object' && source !== null && typeof (source as { getWeights?: unknown }).getWeights === 'function' && Array.isArray((source as { layers?: unknown }).layers);
 }

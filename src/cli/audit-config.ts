@@ -66,7 +66,11 @@ const PREDICTION_EXTENSIONS = ['.npy', '.csv', '.json', '.arrow', '.feather', '.
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
 
-/** Reads a JSON file, with errors naming the file and the JSON problem. */
+/**
+ * Reads a JSON file, with errors naming the file and the JSON problem (`CONFIG_ERROR`).
+ * @example
+ * const gates = readJsonFile('gates.json', 'gates file');
+ */
 export function readJsonFile(path: string, what: string): unknown {
   const text = readText(path, what);
   try {

@@ -34,7 +34,11 @@ export interface DemoRecipe {
   testSubset: number | null;
 }
 
-/** The recipe of `pie-audit demo` (k models per level, default 5) and of `--quick`. */
+/**
+ * The recipe of `pie-audit demo` (k models per level, default 5) and of `--quick`.
+ * @example
+ * demoRecipe({ models: 3 }).seeds; // [1, 2, 3]
+ */
 export function demoRecipe(options: { models?: number; quick?: boolean } = {}): DemoRecipe {
   const k = options.models ?? (options.quick ? 2 : 5);
   const seeds = Array.from({ length: k }, (_, i) => i + 1);

@@ -1,12 +1,4 @@
-/**
- * Progress on stderr: a redrawn bar when stderr is a terminal, plain throttled lines otherwise
- * (logs and CI), nothing with `quiet`.
- *
- * @example
- * const progress = createProgress({ quiet: false });
- * progress.update('evaluating', 3, 30);
- * progress.done();
- */
+/** A progress reporter (see {@link createProgress}). */
 export interface Progress {
   /** Reports `done` of `total` steps of a named phase. */
   update(label: string, done: number, total: number): void;
@@ -16,6 +8,15 @@ export interface Progress {
   done(): void;
 }
 
+/**
+ * Progress on stderr: a redrawn bar when stderr is a terminal, plain throttled lines otherwise
+ * (logs and CI), nothing with `quiet`.
+ *
+ * @example
+ * const progress = createProgress({ quiet: false });
+ * progress.update('evaluating', 3, 30);
+ * progress.done();
+ */
 export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { update() {}, log() {}, done() {} };

@@ -21,7 +21,11 @@ const NUMERIC = ['tenure', 'monthly_charges', 'total_charges', 'phone_service', 
 const CATEGORICAL = ['multiple_lines', 'internet_service', 'online_security', 'online_backup', 'device_protection', 'tech_support', 'streaming_tv', 'streaming_movies', 'contract', 'payment_method'];
 const GROUPS = ['female', 'senior_citizen', 'partner', 'dependents'] as const;
 
-/** Path of the bundled `data/wa_churn.csv.gz` (works from the sources and from the built package). */
+/**
+ * Path of the bundled `data/wa_churn.csv.gz` (works from the sources and from the built package).
+ * @example
+ * loadChurn({ path: bundledChurnPath() });
+ */
 export function bundledChurnPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const rel of ['../../data/wa_churn.csv.gz', '../data/wa_churn.csv.gz', '../../../data/wa_churn.csv.gz']) {

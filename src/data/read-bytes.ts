@@ -30,7 +30,11 @@ export function readBytes(source: string | Uint8Array, what = 'file'): Uint8Arra
   return bytes;
 }
 
-/** Reads a (possibly gzipped) text file or passes text through. */
+/**
+ * Reads a (possibly gzipped) text file, or decodes bytes, as UTF-8.
+ * @example
+ * const text = readText('list_eval_partition.txt.gz');
+ */
 export function readText(source: string | Uint8Array, what = 'file'): string {
   return new TextDecoder('utf-8').decode(readBytes(source, what));
 }
