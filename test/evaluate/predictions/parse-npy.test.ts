@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPieAuditError } from '../../../src/errors.js';
 import { parseNpy } from '../../../src/evaluate/predictions/parse-npy.js';
@@ -47,5 +48,24 @@ describe('parseNpy reads what numpy.save writes', () => {
       expect((e as Error).message).toContain('cut.npy');
     }
     expect(() => parseNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'junk.npy')).toThrow(/junk\.npy/);
+  });
+});
+
+describe('parseNpy on damaged files', () => {
+  it('either reads the file or throws a PieAuditError, never another error', () => {
+    const base = readFileSync(join(dir, 'scores-float32.npy'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.nat(), (edits, cut) => {
+        const bytes = Uint8Array.from(base);
+        for (const [at, value] of edits) bytes[at % 140] = value; // damage the header region
+        const damaged = bytes.subarray(0, bytes.length - (cut % 8));
+        try {
+          parseNpyPredictions(damaged, 'damaged.npy');
+        } catch (e) {
+          expect(isPieAuditError(e)).toBe(true);
+        }
+      }),
+      { seed: 31, numRuns: 300 },
+    );
   });
 });
