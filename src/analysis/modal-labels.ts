@@ -36,8 +36,8 @@ export interface ModalLabels {
 
 /** Largest class count handled with dense per-example counters; beyond it a per-example sort is used. */
 const DENSE_CLASS_LIMIT = 1 << 22;
-/** Classes up to which the argmax always scans the counters (otherwise only while nClasses <= models). */
-const SCAN_CLASS_LIMIT = 64;
+/** The argmax scans counter words while a row has at most this many words per model. */
+const SCAN_WORDS_PER_MODEL = 4;
 /** Target size in bytes of one block of counters: small enough to stay in the L1/L2 cache. */
 const BLOCK_BYTES = 1 << 15;
 const MAX_BLOCK = 1 << 16;
@@ -87,22 +87,28 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
     ties = modalBySorting(population, nExamples, nClasses, preferMax, labels, isTie, name);
   } else {
     const bytes = nModels < 256 ? 1 : nModels < 65536 ? 2 : 4;
-    const block = Math.max(1, Math.min(MAX_BLOCK, nExamples, Math.floor(BLOCK_BYTES / (nClasses * bytes))));
-    const counts: Counts = bytes === 1 ? new Uint8Array(block * nClasses) : bytes === 2 ? new Uint16Array(block * nClasses) : new Uint32Array(block * nClasses);
+    // Each example's counters form a row padded to whole 32-bit words, so the argmax can skip four
+    // (Uint8) or two (Uint16) empty counters with one test.
+    const perWord = 4 / bytes;
+    const stride = Math.ceil(nClasses / perWord) * perWord;
+    const block = Math.max(1, Math.min(MAX_BLOCK, nExamples, Math.floor(BLOCK_BYTES / (stride * bytes))));
+    const buffer = new ArrayBuffer(block * stride * bytes);
+    const counts: Counts = bytes === 1 ? new Uint8Array(buffer) : bytes === 2 ? new Uint16Array(buffer) : new Uint32Array(buffer);
+    const words = new Uint32Array(buffer);
     ties = 0;
-    // Few classes: scan each example's counters. Many classes: revisit the block's labels instead, so the
-    // argmax costs O(models) per example whatever nClasses is.
-    const scan = nClasses <= Math.max(SCAN_CLASS_LIMIT, nModels);
+    // Scan the counter words when a row has at most a few words per model; with far more classes than
+    // models, revisit the block's labels instead so the argmax costs O(models) per example.
+    const scan = stride / perWord <= Math.max(SCAN_WORDS_PER_MODEL * nModels, 16);
     const best = scan ? null : new Int32Array(block);
     const bestCount = scan ? null : new Uint32Array(block);
     const atMax = scan ? null : new Uint32Array(block);
     for (let start = 0; start < nExamples; start += block) {
       const end = Math.min(nExamples, start + block);
-      countBlock(population, start, end, counts, nClasses, name);
+      countBlock(population, start, end, counts, nClasses, stride, name);
       if (scan) {
-        ties += argmaxAndClear(counts, start, end, nClasses, preferMax, labels, isTie);
+        ties += argmaxByScan(counts, words, start, end, stride, perWord, preferMax, labels, isTie);
       } else {
-        ties += argmaxByLabels(population, start, end, counts, nClasses, preferMax, labels, isTie, best as Int32Array, bestCount as Uint32Array, atMax as Uint32Array);
+        ties += argmaxByLabels(population, start, end, counts, stride, preferMax, labels, isTie, best as Int32Array, bestCount as Uint32Array, atMax as Uint32Array);
       }
     }
   }
@@ -123,12 +129,12 @@ function inferClassCount(population: readonly ArrayLike<number>[], name: string)
   return Math.max(1, max + 1);
 }
 
-function countBlock(population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, name: string): void {
+function countBlock(population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, stride: number, name: string): void {
   // The model loop lives here, not in the caller: with many classes a block is a few dozen examples, and a
   // call per (model, block) would cost as much as the counting itself.
   for (let m = 0; m < population.length; m++) {
     const labels = population[m];
-    for (let i = start, base = 0; i < end; i++, base += nClasses) {
+    for (let i = start, base = 0; i < end; i++, base += stride) {
       const v = labels[i];
       // `(v >>> 0) === v` holds exactly for integers in [0, 2^32): one test rejects NaN, negatives and fractions.
       if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
@@ -142,13 +148,13 @@ function countBlock(population: readonly ArrayLike<number>[], start: number, end
  * count and clears it, later visits see 0 and skip. Only distinct labels cost a comparison.
  */
 function argmaxByLabels(
-  population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, preferMax: boolean,
+  population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, stride: number, preferMax: boolean,
   labels: Uint16Array | Int32Array, isTie: Uint8Array, best: Int32Array, bestCount: Uint32Array, atMax: Uint32Array,
 ): number {
   bestCount.fill(0);
   for (let m = 0; m < population.length; m++) {
     const row = population[m];
-    for (let i = start, j = 0, base = 0; i < end; i++, j++, base += nClasses) {
+    for (let i = start, j = 0, base = 0; i < end; i++, j++, base += stride) {
       const v = row[i];
       const k = base + v;
       const n = counts[k];
@@ -176,25 +182,38 @@ function argmaxByLabels(
   return ties;
 }
 
-function argmaxAndClear(counts: Counts, start: number, end: number, nClasses: number, preferMax: boolean, labels: Uint16Array | Int32Array, isTie: Uint8Array): number {
+/**
+ * Argmax of a block by scanning each example's counters in class order, one 32-bit word (four Uint8 or two
+ * Uint16 counters) at a time: empty words cost one test. Clears the counters it reads.
+ */
+function argmaxByScan(
+  counts: Counts, words: Uint32Array, start: number, end: number, stride: number, perWord: number, preferMax: boolean,
+  labels: Uint16Array | Int32Array, isTie: Uint8Array,
+): number {
+  const wordsPerRow = stride / perWord;
   let ties = 0;
-  for (let i = start, base = 0; i < end; i++, base += nClasses) {
+  for (let i = start, w0 = 0; i < end; i++, w0 += wordsPerRow) {
     let best = 0;
     let bestCount = 0;
     let atMax = 0;
-    for (let c = 0; c < nClasses; c++) {
-      const n = counts[base + c];
-      if (n === 0) continue;
-      counts[base + c] = 0;
-      if (n > bestCount) {
-        bestCount = n;
-        best = c;
-        atMax = 1;
-      } else if (n === bestCount) {
-        atMax++;
-        // Classes are visited in increasing order: a later tied class is the larger one.
-        if (preferMax) best = c;
+    for (let w = 0; w < wordsPerRow; w++) {
+      if (words[w0 + w] === 0) continue;
+      const c0 = w * perWord;
+      const k0 = (w0 + w) * perWord;
+      for (let q = 0; q < perWord; q++) {
+        const n = counts[k0 + q];
+        if (n === 0) continue;
+        if (n > bestCount) {
+          bestCount = n;
+          best = c0 + q;
+          atMax = 1;
+        } else if (n === bestCount) {
+          atMax++;
+          // Classes are visited in increasing order: a later tied class is the larger one.
+          if (preferMax) best = c0 + q;
+        }
       }
+      words[w0 + w] = 0;
     }
     labels[i] = best;
     if (atMax > 1) {
