@@ -170,15 +170,18 @@ function positiveClassOf(ctx: AuditContext): number | string {
   return `the task has ${ctx.nClasses} classes; set positiveClass to measure one-vs-rest FPR/FNR`;
 }
 
-function perModelRates(labels: ArrayLike<number>, population: readonly Uint16Array[], groups: ArrayLike<GroupValue | null>, positiveClass: number, rate: 'fpr' | 'fnr'): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+/** Per group, the FPR and FNR of every model (undefined rates left out). */
+function perModelRates(labels: ArrayLike<number>, population: readonly Uint16Array[], groups: ArrayLike<GroupValue | null>, positiveClass: number): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
+  const out = { fpr: new Map<string, number[]>(), fnr: new Map<string, number[]>() };
+  const add = (map: Map<string, number[]>, key: string, v: number | null) => {
+    if (v === null) return;
+    if (!map.has(key)) map.set(key, []);
+    map.get(key)!.push(v);
+  };
   for (const preds of population) {
     for (const g of subgroupErrorRates(labels, preds, groups, { positiveClass }).subgroups) {
-      const v = g[rate];
-      if (v === null) continue;
-      const key = String(g.group);
-      if (!out.has(key)) out.set(key, []);
-      out.get(key)!.push(v);
+      add(out.fpr, String(g.group), g.fpr);
+      add(out.fnr, String(g.group), g.fnr);
     }
   }
   return out;
@@ -197,10 +200,8 @@ function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[]): Se
   const rows: SubgroupErrorRow[] = [];
   for (const attribute of ctx.attributes) {
     const cmp = compareSubgroupErrorRates({ labels, groups: attribute.values, baselinePredictions: ctx.baselinePredictions, compressedPredictions: compressed, positiveClass: positive });
-    const fprB = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive, 'fpr');
-    const fprK = perModelRates(labels, compressed, attribute.values, positive, 'fpr');
-    const fnrB = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive, 'fnr');
-    const fnrK = perModelRates(labels, compressed, attribute.values, positive, 'fnr');
+    const base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
+    const comp = perModelRates(labels, compressed, attribute.values, positive);
     for (const g of cmp.subgroups) {
       const key = String(g.group);
       rows.push({
@@ -215,8 +216,8 @@ function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[]): Se
         compressedFnr: finiteOrNull(g.compressed.fnr),
         fprChange: finiteOrNull(g.absoluteChange.fpr),
         fnrChange: finiteOrNull(g.absoluteChange.fnr),
-        fprPValue: welchP(fprK.get(key), fprB.get(key)),
-        fnrPValue: welchP(fnrK.get(key), fnrB.get(key)),
+        fprPValue: welchP(comp.fpr.get(key), base.fpr.get(key)),
+        fnrPValue: welchP(comp.fnr.get(key), base.fnr.get(key)),
       });
     }
   }

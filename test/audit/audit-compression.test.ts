@@ -104,6 +104,20 @@ describe('auditCompression on precomputed predictions', () => {
     assertJsonClean(report);
   });
 
+  it('accepts a Map population in any level order, with the baseline named explicitly', async () => {
+    const s = syntheticPopulation({ seed: 8 });
+    const population = new Map<string | number, Array<{ predictions: Uint16Array }>>([
+      [0.9, s.population['0.9']],
+      ['fp32', s.population['0']],
+    ]);
+    const report = await auditCompression({ population, testSet: { labels: s.labels }, baseline: 'fp32', maxExemplars: 3 });
+    expect(report.levels.map((l) => l.key)).toEqual(['fp32', '0.9']);
+    expect(report.baselineLevel).toBe('fp32');
+    expect(report.levels[1].exemplars).toHaveLength(3);
+    const indices = report.levels[1].exemplars.map((e) => e.index);
+    expect(indices).toEqual([...indices].sort((a, b) => a - b));
+  });
+
   it('rejects bad configuration up front with CONFIG_ERROR naming the key', async () => {
     const s = syntheticPopulation({ seed: 1 });
     const base = { population: s.population, testSet: { labels: s.labels } };
