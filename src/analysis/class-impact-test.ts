@@ -1,7 +1,7 @@
 import { PieAuditError } from '../errors.js';
 import { adjustPValues, welchTTest } from './stats/index.js';
 import { assertFinite } from './validate-finite.js';
-import { assertLength } from './validate-length.js';
+import { assertArrayLike, assertLength } from './validate-length.js';
 
 /** Multiple-testing correction applied across the classes that could be tested. */
 export type ClassImpactCorrection = 'none' | 'holm' | 'bh' | 'by' | 'bonferroni' | 'hochberg';
@@ -208,7 +208,7 @@ function checkRecalls(recall: readonly ArrayLike<number | null>[], name: string,
   let n = nClasses;
   for (let m = 0; m < recall.length; m++) {
     if (n < 0) {
-      assertLength(recall[m], recall[m]?.length ?? 0, `${name}[${m}]`, `${name}[${m}]`);
+      assertArrayLike(recall[m], `${name}[${m}]`);
       n = recall[m].length;
     } else {
       assertLength(recall[m], n, `${name}[${m}]`, nClasses < 0 ? `${name}[0] (one recall per class)` : 'baselineRecall[0] (one recall per class)');
