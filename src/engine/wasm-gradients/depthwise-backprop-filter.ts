@@ -1,6 +1,7 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { cropOrPadSpatial } from './spatial.js';
+import { assertUndilated } from './dilation-guard.js';
 import { withWasmKernelScope } from './kernel-scope.js';
 import type { DisposingBackend } from './kernel-scope.js';
 
@@ -21,6 +22,7 @@ import type { DisposingBackend } from './kernel-scope.js';
 export const depthwiseConv2dNativeBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
+  assertUndilated(dilations, 'DepthwiseConv2dNativeBackpropFilter');
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,

@@ -1,6 +1,7 @@
 import { backend_util, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { cropOrPadSpatial, dilateSpatial } from './spatial.js';
+import { assertUndilated } from './dilation-guard.js';
 import { withWasmKernelScope } from './kernel-scope.js';
 import type { DisposingBackend } from './kernel-scope.js';
 
@@ -20,6 +21,7 @@ import type { DisposingBackend } from './kernel-scope.js';
 export const depthwiseConv2dNativeBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
+  assertUndilated(dilations, 'DepthwiseConv2dNativeBackpropInput');
   const info = backend_util.computeConv2DInfo(
     inputShape,
     filter.shape as [number, number, number, number],

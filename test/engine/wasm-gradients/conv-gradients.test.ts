@@ -94,3 +94,14 @@ describe('DepthwiseConv2dNative gradients on wasm', () => {
     expect(worst).toBeLessThanOrEqual(TOLERANCE);
   });
 });
+
+describe('depthwise gradient kernels outside their domain', () => {
+  it('reject dilated depthwise convolutions with INVALID_ARGUMENT naming the kernel', () => {
+    const x = seededNormal([1, 9, 9, 2], 1);
+    const dy = seededNormal([1, 5, 5, 2], 2);
+    const attrs = { strides: [1, 1], dilations: [2, 2], pad: 'valid', filterShape: [3, 3, 2, 1] };
+    expect(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, attrs as never)).toThrow(
+      /DepthwiseConv2dNativeBackpropFilter on wasm supports only dilations 1/,
+    );
+  });
+});
