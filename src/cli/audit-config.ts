@@ -187,6 +187,11 @@ function readAttributes(path: string, key: string): CelebaAttributes {
   return { imageIds: table.rows.map((_, i) => String(i)), attributeNames: table.columns, values: values as unknown as Record<string, Int8Array> };
 }
 
+/** A path as a population member: `.json` files other than model.json are predictions files. */
+function toMember(path: string): PopulationMember {
+  return /\.json$/i.test(path) && !/(^|[\\/])model\.json$/i.test(path) ? { predictionsFile: path, format: 'json' } : path;
+}
+
 /** Everything `pie-audit audit` needs, resolved from a config file. */
 export interface LoadedAuditConfig {
   options: AuditOptions;
@@ -267,7 +272,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
 
   const gates = typeof cfg.gates === 'string' ? (readJsonFile(at(cfg.gates), 'gates file') as AuditOptions['gates']) : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
-    population: Object.fromEntries(Object.entries(population).map(([k, v]) => [k, v as PopulationMember[]])),
+    population: Object.fromEntries(Object.entries(population).map(([k, v]) => [k, v.map(toMember)])),
     testSet: { inputs, inputShape, labels, attributes },
     classNames: cfg.classNames,
     baseline: cfg.baseline,

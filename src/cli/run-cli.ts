@@ -113,7 +113,8 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   // Without labels or inputs, the number of examples comes from the first predictions file.
   if (!options.testSet.labels && !options.testSet.inputs) {
     const first = Object.values(options.population)[0]?.[0];
-    if (typeof first === 'string' && !/model\.json$|\.onnx$/i.test(first)) options.testSet.n = (await loadPredictions(first)).n;
+    const file = typeof first === 'string' ? (/model\.json$|\.onnx$/i.test(first) ? null : first) : first && typeof first === 'object' && 'predictionsFile' in first ? first.predictionsFile : null;
+    if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
   const report = await auditCompression({

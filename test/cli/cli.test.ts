@@ -79,6 +79,29 @@ describe('pie-audit CLI', () => {
     expect(report.levels[0].populationSize).toBe(4);
   });
 
+  it('audits JSON prediction files without labels or inputs: PIEs only, accuracy unavailable', async () => {
+    const jdir = mkdtempSync(join(tmpdir(), 'pie-audit-json-'));
+    const files = { '0': [[0, 1, 2, 2], [0, 1, 2, 1]], int8: [[0, 2, 2, 2], [1, 2, 2, 2]] };
+    const population: Record<string, string[]> = {};
+    for (const [level, list] of Object.entries(files)) {
+      population[level] = list.map((p, i) => {
+        writeFileSync(join(jdir, `${level}-${i}.json`), JSON.stringify({ predictions: p }));
+        return `${level}-${i}.json`;
+      });
+    }
+    writeFileSync(join(jdir, 'audit.json'), JSON.stringify({ population }));
+    const r = await run(['audit', join(jdir, 'audit.json'), '--out', join(jdir, 'out'), '--quiet', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(jdir, 'out', 'report.json'), 'utf8'));
+    expect(report.testSet.n).toBe(4);
+    expect(report.testSet.hasLabels).toBe(false);
+    // baseline modal [0, 1, 2, 2] ('max' breaks the 2-1 tie), int8 modal [1, 2, 2, 2] ('max' again)
+    expect(report.levels[1].pies.count).toBe(2);
+    expect(report.levels[1].accuracy.status).toBe('unavailable');
+    expect(report.environment.backend).toBeNull();
+  });
+
   it('fails with one clear line and exit 2 on usage and config errors', async () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
