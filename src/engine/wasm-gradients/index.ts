@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropFilterWasmConfig } from './depthwise-backp
 import { depthwiseConv2dNativeBackpropInputWasmConfig } from './depthwise-backprop-input.js';
 import { maxPoolGradWasmConfig } from './max-pool-grad.js';
 import { captureNativeKernel } from './native-kernels.js';
+import { tileWasm, tileWasmConfig } from './tile.js';
 
 export { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul.js';
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
@@ -20,6 +21,7 @@ export {
   depthwiseConv2dNativeBackpropInputWasmConfig,
 } from './depthwise-backprop-input.js';
 export { maxPoolGradWasm, maxPoolGradWasmConfig } from './max-pool-grad.js';
+export { tileWasm, tileWasmConfig } from './tile.js';
 export { WasmKernelScope, withWasmKernelScope } from './kernel-scope.js';
 export type { DisposingBackend } from './kernel-scope.js';
 
@@ -35,10 +37,14 @@ export const replacedWasmKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropInputWasmConfig,
   batchMatMulWasmConfig,
   maxPoolGradWasmConfig,
+  tileWasmConfig,
 ];
 
 /** Replacements that fall back to the backend's own kernel for some inputs, so need it captured. */
-const wrappers = new Map([[batchMatMulWasmConfig, batchMatMulWasm]]);
+const wrappers = new Map([
+  [batchMatMulWasmConfig, batchMatMulWasm],
+  [tileWasmConfig, tileWasm],
+]);
 
 function install(config: KernelConfig): void {
   const current = getKernel(config.kernelName, 'wasm');
@@ -50,7 +56,8 @@ function install(config: KernelConfig): void {
 /**
  * Gradient kernels for the wasm backend that tfjs 4.22 does not ship (Conv2DBackpropFilter and
  * friends), composed from the backend's own fast kernels so convolutional nets can be fine-tuned on wasm.
- * Also replaces Conv2DBackpropInput, transposed BatchMatMul and MaxPoolGrad with faster (and, for MaxPoolGrad, correct) compositions.
+ * Also replaces Conv2DBackpropInput, transposed BatchMatMul and MaxPoolGrad with faster (and, for MaxPoolGrad, correct) compositions, and
+ * adds a memcpy fast path to Tile (batch-norm gradients).
  * Idempotent: a second call changes nothing. Call it after `import '@tensorflow/tfjs-backend-wasm'`
  * (ideally once `tf.setBackend('wasm')` has resolved).
  *
