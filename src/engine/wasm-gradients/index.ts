@@ -56,8 +56,8 @@ function install(config: KernelConfig): void {
 /**
  * Gradient kernels for the wasm backend that tfjs 4.22 does not ship (Conv2DBackpropFilter and
  * friends), composed from the backend's own fast kernels so convolutional nets can be fine-tuned on wasm.
- * Also replaces Conv2DBackpropInput, transposed BatchMatMul and MaxPoolGrad with faster (and, for MaxPoolGrad, correct) compositions, and
- * adds a memcpy fast path to Tile (batch-norm gradients).
+ * Also replaces Conv2DBackpropInput, transposed BatchMatMul and MaxPoolGrad with faster (and, for
+ * MaxPoolGrad, correct) compositions, and adds a memcpy fast path to Tile (batch-norm gradients).
  * Idempotent: a second call changes nothing. Call it after `import '@tensorflow/tfjs-backend-wasm'`
  * (ideally once `tf.setBackend('wasm')` has resolved).
  *
