@@ -235,7 +235,7 @@ export async function main(): Promise<void> {
     `Machine: ${machine(torchInfo.torch)}. Load average (1 min) ${load0[0].toFixed(1)} at start, ${load1[0].toFixed(1)} at end` +
       ' (the machine is shared; a load above the core count slows every runtime, multi-threaded ones most).',
     `Medians of ${REPS} interleaved runs after one warm-up; random uniform inputs; ${SAMPLES.mlp * SCALE}/${SAMPLES.cnn * SCALE}/${SAMPLES.mobilenet * SCALE} examples per timed run (MLP/CNN/MobileNet).`,
-    'ORT = onnxruntime-node, 2 intra-op threads, graph optimization "all", no spin-wait; "exported" is the default path for tfjs models',
+    'ORT = onnxruntime-node, 2 intra-op threads, graph optimization "all", spin-wait on (its default); "exported" is the default path for tfjs models',
     '(`createOnnxLayersPredictor`: the LayersModel exported in memory by src/onnx); "hand-written" is a graph built by hand with onnx-proto',
     '(bench/evaluate_handwritten.ts; MLP and CNN only). PyTorch: `torch.set_num_threads(2)`, eval + inference_mode, NCHW inputs,',
     '`OMP_WAIT_POLICY=PASSIVE` (OpenMP spin-waiting collapses under a shared machine\'s load). tfjs-cpu is limited to one small batch on the conv nets.',
