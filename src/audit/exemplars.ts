@@ -1,5 +1,6 @@
 import { encodePngDataUri } from '../report/png.js';
-import { seededPermutation } from '../data/seeded-random.js';
+import { seededRandom } from '../data/seeded-random.js';
+import { seededPermutation } from '../random/seeded-permutation.js';
 import type { PieExemplar } from './report-types.js';
 
 /**
@@ -47,7 +48,7 @@ export function pickExemplars(args: {
   for (let i = 0; i < args.isPIE.length; i++) if (args.isPIE[i]) pies.push(i);
   let chosen = pies;
   if (pies.length > args.max) {
-    const perm = seededPermutation(pies.length, args.seed);
+    const perm = seededPermutation(pies.length, seededRandom(args.seed));
     chosen = Array.from(perm.subarray(0, args.max), (k) => pies[k]).sort((a, b) => a - b);
   }
   const layout = args.thumbnails ? imageLayout(args.inputShape) : null;

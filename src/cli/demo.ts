@@ -3,7 +3,8 @@ import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../audit/report-types.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
-import { seededPermutation } from '../data/seeded-random.js';
+import { seededRandom } from '../data/seeded-random.js';
+import { seededPermutation } from '../random/seeded-permutation.js';
 import { initBackend } from '../engine/backend.js';
 import { buildPopulation } from '../population/build-population.js';
 import { disposePopulation } from '../population/population.js';
@@ -83,7 +84,7 @@ function trainer(x: Float32Array, y: Uint8Array, recipe: DemoRecipe): (model: tf
     const bs = recipe.batchSize;
     try {
       for (let epoch = 0; epoch < recipe.epochs; epoch++) {
-        const order = seededPermutation(n, seed * 1000 + epoch);
+        const order = seededPermutation(n, seededRandom(seed * 1000 + epoch));
         for (let start = 0; start < n; start += bs) {
           const b = Math.min(bs, n - start);
           const xb = new Float32Array(b * 784);
@@ -131,12 +132,12 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
 
   let rows = longTailIndices(train.labels, { classIndex: recipe.longTailDigit, keepFraction: recipe.keepFraction, seed: 1 });
   if (recipe.trainSubset !== null && recipe.trainSubset < rows.length) {
-    const perm = seededPermutation(rows.length, 2);
+    const perm = seededPermutation(rows.length, seededRandom(2));
     rows = Uint32Array.from(perm.subarray(0, recipe.trainSubset), (k) => rows[k]).sort();
   }
   const trainSet = takeRows(train.images, 784, rows, train.labels);
   const trainLabels = trainSet.labels as Uint8Array;
-  const fineRows = seededPermutation(rows.length, 3).subarray(0, Math.min(recipe.fineTuneSubset, rows.length));
+  const fineRows = seededPermutation(rows.length, seededRandom(3)).subarray(0, Math.min(recipe.fineTuneSubset, rows.length));
   const fine = takeRows(trainSet.rows, 784, fineRows, trainLabels);
   const kept = trainLabels.reduce((a, l) => a + (l === recipe.longTailDigit ? 1 : 0), 0);
   progress.log(`demo: ${rows.length} training images, digit ${recipe.longTailDigit} kept at ${kept} images (${(recipe.keepFraction * 100).toFixed(0)}%); MLP 784-${recipe.hidden.join('-')}-10, ${recipe.seeds.length} models x ${recipe.levels.length} levels`);
@@ -162,7 +163,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   let testImages = test.images;
   let testLabels = test.labels;
   if (recipe.testSubset !== null && recipe.testSubset < test.n) {
-    const pick = seededPermutation(test.n, 4).subarray(0, recipe.testSubset).sort();
+    const pick = seededPermutation(test.n, seededRandom(4)).subarray(0, recipe.testSubset).sort();
     const sub = takeRows(test.images, 784, pick, test.labels);
     testImages = sub.rows;
     testLabels = sub.labels as Uint8Array;

@@ -3,7 +3,8 @@ import { PieAuditError } from '../errors.js';
 import { assertFiniteWeights } from './assert-finite-weights.js';
 import type { PrunedModel } from './pruned-model.js';
 import type { PruningSchedule } from './pruning-schedule.js';
-import { mulberry32, seededPermutation } from './seeded-permutation.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { seededPermutation } from '../random/seeded-permutation.js';
 import { flattenTrainingData, type FlatTrainingData, type TrainingData } from './training-data.js';
 
 /** What {@link fineTunePruned} reports after each batch. */
@@ -69,7 +70,7 @@ function makeOptimizer(options: FineTuneOptions): { optimizer: tf.Optimizer; own
   throw new PieAuditError('INVALID_ARGUMENT', `options.optimizer must be a tf.Optimizer or 'adam', 'sgd', 'rmsprop' (got ${JSON.stringify(o)})`);
 }
 
-function batchTensors(data: FlatTrainingData, order: Int32Array | null, start: number, end: number, width: number): { x: tf.Tensor; y: tf.Tensor } {
+function batchTensors(data: FlatTrainingData, order: Uint32Array | null, start: number, end: number, width: number): { x: tf.Tensor; y: tf.Tensor } {
   const b = end - start;
   const f = data.featureSize;
   let xs: Float32Array;

@@ -1,5 +1,6 @@
 import { PieAuditError } from '../errors.js';
-import { seededPermutation } from './seeded-random.js';
+import { seededRandom } from './seeded-random.js';
+import { seededPermutation } from '../random/seeded-permutation.js';
 
 /**
  * Row indices that keep every example except most of one class: a seeded random `keepFraction` of
@@ -16,7 +17,7 @@ export function longTailIndices(labels: ArrayLike<number>, options: { classIndex
   const ofClass: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === classIndex) ofClass.push(i);
   if (ofClass.length === 0) throw new PieAuditError('EMPTY_CLASS', `classIndex ${classIndex} has no examples in labels.`);
-  const perm = seededPermutation(ofClass.length, seed);
+  const perm = seededPermutation(ofClass.length, seededRandom(seed));
   const keep = new Set<number>();
   const nKeep = Math.round(ofClass.length * keepFraction);
   for (let k = 0; k < nKeep; k++) keep.add(ofClass[perm[k]]);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 /** Label array in one of the container types users pass (typed arrays or plain arrays). */
 export type LabelContainer = 'u8' | 'u16' | 'i32' | 'array';
@@ -56,13 +57,4 @@ export function bruteModal(rows: number[][], nExamples: number, tieBreak: 'max' 
 }
 
 /** Deterministic PRNG (mulberry32) for hand-rolled random data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-node';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 /** tfjs on the wasm backend, the reference the exported graphs are compared with. */
 export async function useWasmBackend(): Promise<void> {
@@ -9,16 +10,7 @@ export async function useWasmBackend(): Promise<void> {
 }
 
 /** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** `n` uniform values in [lo, hi). */
 export function uniform(rand: () => number, n: number, lo = -1, hi = 1): Float32Array {

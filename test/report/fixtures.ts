@@ -18,6 +18,7 @@ import type {
 } from '../../src/audit/report-types.js';
 import fc from 'fast-check';
 import { encodePngDataUri } from '../../src/report/png.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 export interface FixtureOptions {
   seed?: number;
@@ -39,17 +40,7 @@ export interface FixtureOptions {
 
 export const DEFAULT_LEVELS = ['0', '0.3', '0.5', '0.7', '0.9', '0.97'];
 
-/** mulberry32: small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function normalCdf(x: number): number {
   // Abramowitz-Stegun 7.1.26 erf approximation; plenty for a fixture.
