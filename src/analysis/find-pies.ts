@@ -1,7 +1,7 @@
-import { assertClassCount, throwBadLabel } from './validate-labels.js';
+import { assertClassCount } from './validate-labels.js';
 import { assertPopulation } from './validate-population.js';
 import { PieAuditError } from '../errors.js';
-import { modalLabels, type TieBreak } from './modal-labels.js';
+import { inferClassCount, modalLabels, type TieBreak } from './modal-labels.js';
 
 /** Options of {@link findPIEs}. */
 export interface FindPIEsOptions {
@@ -63,7 +63,7 @@ export function findPIEs(
   let nClasses = options.nClasses;
   if (nClasses === undefined) {
     // One shared class count, so both modal-label arrays have the same type and meaning.
-    nClasses = Math.max(largestLabel(baselinePopulation, 'baselinePopulation'), largestLabel(compressedPopulation, 'compressedPopulation')) + 1;
+    nClasses = Math.max(inferClassCount(baselinePopulation, 'baselinePopulation'), inferClassCount(compressedPopulation, 'compressedPopulation'));
   } else {
     assertClassCount(nClasses, 'options.nClasses');
   }
@@ -90,17 +90,4 @@ export function findPIEs(
     ties: { baseline: baseline.ties, compressed: compressed.ties },
     nClasses,
   };
-}
-
-function largestLabel(population: readonly ArrayLike<number>[], name: string): number {
-  let max = 0;
-  for (let m = 0; m < population.length; m++) {
-    const labels = population[m];
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i];
-      if ((v >>> 0) !== v || v > 0x7ffffffe) throwBadLabel(v, i, undefined, `${name}[${m}]`);
-      if (v > max) max = v;
-    }
-  }
-  return max;
 }

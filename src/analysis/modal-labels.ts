@@ -115,8 +115,8 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
   return { labels, ties, isTie, nClasses, nModels };
 }
 
-/** One pass over every label: validates it and returns (largest label + 1). */
-function inferClassCount(population: readonly ArrayLike<number>[], name: string): number {
+/** One pass over every label: validates it and returns (largest label + 1), at least 1. */
+export function inferClassCount(population: readonly ArrayLike<number>[], name: string): number {
   let max = -1;
   for (let m = 0; m < population.length; m++) {
     const labels = population[m];
