@@ -158,7 +158,9 @@ export async function main(): Promise<void> {
       const size = NET_SHAPES[n].input.reduce((a, b) => a * b, 1);
       for (const batch of BATCHES) {
         const samples = scaled(SAMPLES[n], batch);
-        for (const rt of RUNTIMES) {
+        // The order rotates every run so no runtime always follows the same one (cache, thread-pool wake-ups).
+        const order = RUNTIMES.map((_, i) => RUNTIMES[(i + rep + 1) % RUNTIMES.length]);
+        for (const rt of order) {
           const key = `${n}|${batch}|${rt}`;
           let s: number;
           let count = samples;
@@ -234,7 +236,7 @@ export async function main(): Promise<void> {
     '',
     `Machine: ${machine(torchInfo.torch)}. Load average (1 min) ${load0[0].toFixed(1)} at start, ${load1[0].toFixed(1)} at end` +
       ' (the machine is shared; a load above the core count slows every runtime, multi-threaded ones most).',
-    `Medians of ${REPS} interleaved runs after one warm-up; random uniform inputs; ${SAMPLES.mlp * SCALE}/${SAMPLES.cnn * SCALE}/${SAMPLES.mobilenet * SCALE} examples per timed run (MLP/CNN/MobileNet).`,
+    `Medians of ${REPS} interleaved runs (runtime order rotated each run) after one warm-up; random uniform inputs; ${SAMPLES.mlp * SCALE}/${SAMPLES.cnn * SCALE}/${SAMPLES.mobilenet * SCALE} examples per timed run (MLP/CNN/MobileNet).`,
     'ORT = onnxruntime-node, 2 intra-op threads, graph optimization "all", spin-wait on (its default); "exported" is the default path for tfjs models',
     '(`createOnnxLayersPredictor`: the LayersModel exported in memory by src/onnx); "hand-written" is a graph built by hand with onnx-proto',
     '(bench/evaluate_handwritten.ts; MLP and CNN only). PyTorch: `torch.set_num_threads(2)`, eval + inference_mode, NCHW inputs,',
