@@ -92,3 +92,22 @@ describe('pruned weights', () => {
     model.dispose();
   });
 });
+
+describe('models loaded from saved artifacts', () => {
+  it('export the same as the model they were saved from (configs deserialized by tfjs)', async () => {
+    const original = buildMobileNet();
+    randomizeWeights(original, 3);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await original.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const a = await compareWithTfjs(original, 3, 4, false);
+    const b = await compareWithTfjs(loaded, 3, 4, false);
+    expect(b.error).toBeLessThan(TOLERANCE);
+    expect(Array.from(b.onnx)).toEqual(Array.from(a.onnx));
+    original.dispose();
+    loaded.dispose();
+  });
+});
