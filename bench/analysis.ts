@@ -8,6 +8,7 @@
  * Run: `npx tsx bench/analysis.ts` (or `npm run bench -- analysis`).
  * Sizes can be reduced for a quick check: `BENCH_ANALYSIS_EXAMPLES=100000 npx tsx bench/analysis.ts`.
  */
+import { cpuModel } from './lib/machine.js';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -125,16 +126,6 @@ function sameArrays(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
-    if (line) return line.split(':')[1].trim();
-  } catch {
-    // not Linux: fall back to os.cpus()
-  }
-  return cpus()[0]?.model ?? 'unknown CPU';
 }
 
 interface Row {

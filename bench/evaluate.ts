@@ -9,8 +9,8 @@
  *
  * `npx tsx bench/evaluate.ts` (BENCH_SCALE=0.25 for a quick look). Writes docs/benchmarks.md#evaluate.
  */
+import { cpuModel } from './lib/machine.js';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -98,7 +98,7 @@ function relError(a: Float32Array, b: Float32Array): number {
 }
 
 function machine(torchVersion: string): string {
-  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  const cpu = cpuModel();
   const req = createRequire(import.meta.url);
   const version = (pkg: string): string => (req(`${pkg}/package.json`) as { version: string }).version;
   return `${cpu}, ${availableParallelism()} cores, Node ${process.version}, tfjs ${version('@tensorflow/tfjs')}, onnxruntime-node ${version('onnxruntime-node')}, onnx-proto ${version('onnx-proto')}, PyTorch ${torchVersion}`;

@@ -7,11 +7,11 @@
  * python3-torch, when installed) at 1 and 2 threads, in one run. Writes the `train` section of
  * docs/benchmarks.md.
  */
+import { cpuModel } from './lib/machine.js';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { addedWasmKernelConfigs, registerWasmGradientKernels, replacedWasmKernelConfigs } from '../src/engine/wasm-gradients/index.js';
 import { writeBenchmarkSection } from './lib/write-section.js';
 
@@ -224,12 +224,11 @@ export async function main(): Promise<void> {
     }
   }
 
-  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   const torchVersion = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
   const lines = [
     '## Training: Adam, batch 32',
     '',
-    `Machine: ${cpuModel}, ${cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}, PyTorch ${torchVersion || 'not installed'}. ` +
+    `Machine: ${cpuModel()}, ${cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}, PyTorch ${torchVersion || 'not installed'}. ` +
       `Load average (1 min) ${loadStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end: the machine is shared, so wall times are ` +
       'inflated; process CPU time is the steadier figure. Median per step after one warm-up, scaled to 10,000 samples (313 steps). ' +
       'tfjs-wasm runs single-threaded under Node; PyTorch CPU time at 2 threads counts both threads (`OMP_WAIT_POLICY=PASSIVE`).',

