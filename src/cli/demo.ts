@@ -7,7 +7,7 @@ import { seededRandom } from '../data/seeded-random.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
 import { initBackend } from '../engine/backend.js';
 import { buildPopulation } from '../population/build-population.js';
-import { disposePopulation } from '../population/population.js';
+import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
 import { formatSummary } from './summary.js';
@@ -114,24 +114,28 @@ function trainer(x: Float32Array, y: Uint8Array, recipe: DemoRecipe): (model: tf
   };
 }
 
+/** What {@link buildDemoPopulation} returns: the pruned population and the test images it is audited on. */
+export interface DemoPopulation {
+  population: Population;
+  testImages: Float32Array;
+  testLabels: Uint8Array;
+  classNames: string[];
+}
+
 /**
- * The bundled demo: MNIST with one digit made rare (a seeded 5% of its training images kept), k MLPs
- * trained with fixed seeds, each pruned to every sparsity level with fine-tuning (buildPopulation),
- * all evaluated on the 10,000 test images and audited. Writes report.json/.md/.html and CSVs to
- * `out` and prints the summary.
+ * The demo's data and population without the audit: MNIST with the long-tail digit, k MLPs trained
+ * with fixed seeds, each pruned to every level with fine-tuning. Used by {@link runDemo} and by the
+ * checks that compare runtimes on the demo's own models. The caller disposes the population.
  *
  * @example
- * const report = await runDemo({ out: 'pie-audit-demo', progress: createProgress(), print: (t) => process.stdout.write(t) });
+ * const quiet = { update() {}, log() {}, done() {} };
+ * const { population, testImages } = await buildDemoPopulation(demoRecipe({ quick: true }), quiet);
+ * disposePopulation(population);
  */
-export async function runDemo(options: DemoOptions): Promise<AuditReport> {
-  const recipe = { ...demoRecipe(options), ...options.recipe };
-  const started = Date.now();
-  const { progress, print } = options;
-  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => ''): Promise<DemoPopulation> {
   const train = loadMnist('train');
   const test = loadMnist('test');
   await initBackend({ backend: 'auto' });
-
   let rows = longTailIndices(train.labels, { classIndex: recipe.longTailDigit, keepFraction: recipe.keepFraction, seed: 1 });
   if (recipe.trainSubset !== null && recipe.trainSubset < rows.length) {
     const perm = seededPermutation(rows.length, seededRandom(2));
@@ -159,9 +163,6 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     },
     onProgress: (p) => progress.update(p.phase === 'train' ? `training (${elapsed()})` : `pruning (${elapsed()})`, p.completed, p.total),
   });
-  progress.done();
-  progress.log(`demo: population built in ${elapsed()}`);
-
   let testImages = test.images;
   let testLabels = test.labels;
   if (recipe.testSubset !== null && recipe.testSubset < test.n) {
@@ -170,6 +171,26 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     testImages = sub.rows;
     testLabels = sub.labels as Uint8Array;
   }
+  return { population, testImages, testLabels, classNames: test.classNames };
+}
+
+/**
+ * The bundled demo: MNIST with one digit made rare (a seeded 5% of its training images kept), k MLPs
+ * trained with fixed seeds, each pruned to every sparsity level with fine-tuning (buildPopulation),
+ * all evaluated on the 10,000 test images and audited. Writes report.json/.md/.html and CSVs to
+ * `out` and prints the summary.
+ *
+ * @example
+ * const report = await runDemo({ out: 'pie-audit-demo', progress: createProgress(), print: (t) => process.stdout.write(t) });
+ */
+export async function runDemo(options: DemoOptions): Promise<AuditReport> {
+  const recipe = { ...demoRecipe(options), ...options.recipe };
+  const started = Date.now();
+  const { progress, print } = options;
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed);
+  progress.done();
+  progress.log(`demo: population built in ${elapsed()}`);
   try {
     const members: Record<string, Array<{ model: tf.LayersModel; id: string; sparsity: number }>> = {};
     for (const [key, models] of Object.entries(population.levels)) {
@@ -178,7 +199,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     const report = await auditCompression({
       population: members,
       testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
-      classNames: test.classNames,
+      classNames,
       baseline: 0,
       backend: 'auto',
       runtime: options.runtime ?? 'auto',
