@@ -1,6 +1,6 @@
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { cropOrPadSpatial, dilateSpatial, toChannelsLast } from './spatial.js';
+import { padForInputGradient, toChannelsLast } from './spatial.js';
 import { withWasmKernelScope } from './kernel-scope.js';
 import type { DisposingBackend } from './kernel-scope.js';
 
@@ -33,17 +33,7 @@ export const conv2DBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) 
   );
   return withWasmKernelScope(backend as DisposingBackend, (scope) => {
     const dyh = toChannelsLast(scope, dy, info.dataFormat);
-    const dyDil = dilateSpatial(scope, dyh, info.strideHeight, info.strideWidth);
-    const fH = info.filterHeight;
-    const fW = info.filterWidth;
-    const dyPad = cropOrPadSpatial(
-      scope,
-      dyDil,
-      fH - 1 - info.padInfo.top,
-      info.inHeight + fH - 1,
-      fW - 1 - info.padInfo.left,
-      info.inWidth + fW - 1,
-    );
+    const dyPad = padForInputGradient(scope, dyh, info);
     const flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = scope.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
     const dx = scope.run(

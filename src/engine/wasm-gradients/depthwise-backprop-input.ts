@@ -1,6 +1,6 @@
 import { backend_util, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs';
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { cropOrPadSpatial, dilateSpatial } from './spatial.js';
+import { padForInputGradient } from './spatial.js';
 import { assertUndilated } from './dilation-guard.js';
 import { withWasmKernelScope } from './kernel-scope.js';
 import type { DisposingBackend } from './kernel-scope.js';
@@ -33,17 +33,7 @@ export const depthwiseConv2dNativeBackpropInputWasm: KernelFunc = ({ inputs, bac
   );
   const [fH, fW, c, m] = filter.shape as [number, number, number, number];
   return withWasmKernelScope(backend as DisposingBackend, (scope) => {
-    const dyDil = dilateSpatial(scope, dy, info.strideHeight, info.strideWidth);
-    const effH = info.effectiveFilterHeight;
-    const effW = info.effectiveFilterWidth;
-    const dyPad = cropOrPadSpatial(
-      scope,
-      dyDil,
-      effH - 1 - info.padInfo.top,
-      info.inHeight + effH - 1,
-      effW - 1 - info.padInfo.left,
-      info.inWidth + effW - 1,
-    );
+    const dyPad = padForInputGradient(scope, dy, info);
     const flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     const perChannel = scope.run('Reshape', { x: flipped }, { shape: [fH, fW, c * m, 1] });
     const dxAll = scope.run(

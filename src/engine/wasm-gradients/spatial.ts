@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import type { WasmKernelScope } from './kernel-scope.js';
 
 /**
@@ -70,4 +70,20 @@ export function dilateSpatial(scope: WasmKernelScope, x: TensorInfo, sh: number,
     { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
   );
   return scope.run('Reshape', { x: padded }, { shape: [b, h * sh, w * sw, c] });
+}
+
+/**
+ * `dy` dilated by the strides and padded so that a stride-1 'valid' convolution with the spatially
+ * flipped filter yields the input gradient: the transposed convolution written as a plain one, shared
+ * by the Conv2D and depthwise input gradients.
+ *
+ * @example
+ * const dyPad = padForInputGradient(scope, dy, info);
+ * const dx = scope.run('Conv2D', { x: dyPad, filter: flippedSwapped }, { strides: 1, pad: 'valid', ... });
+ */
+export function padForInputGradient(scope: WasmKernelScope, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const dilated = dilateSpatial(scope, dy, info.strideHeight, info.strideWidth);
+  const effH = info.effectiveFilterHeight;
+  const effW = info.effectiveFilterWidth;
+  return cropOrPadSpatial(scope, dilated, effH - 1 - info.padInfo.top, info.inHeight + effH - 1, effW - 1 - info.padInfo.left, info.inWidth + effW - 1);
 }
