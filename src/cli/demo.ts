@@ -33,6 +33,8 @@ export interface DemoRecipe {
   seeds: number[];
   /** Test images audited (null: all 10,000). */
   testSubset: number | null;
+  /** Keep the 10-way classifier layer dense (prune only the hidden layers). */
+  denseClassifier?: boolean;
 }
 
 /**
@@ -44,9 +46,9 @@ export function demoRecipe(options: { models?: number; quick?: boolean } = {}): 
   const k = options.models ?? (options.quick ? 2 : 5);
   const seeds = Array.from({ length: k }, (_, i) => i + 1);
   if (options.quick) {
-    return { longTailDigit: 8, keepFraction: 0.05, hidden: [32], epochs: 1, trainSubset: 3000, learningRate: 0.002, fineTuneEpochs: 1, fineTuneSubset: 1000, fineTuneLearningRate: 0.0005, batchSize: 128, levels: [0, 0.5, 0.9], seeds, testSubset: 1000 };
+    return { longTailDigit: 8, keepFraction: 0.05, hidden: [32], epochs: 1, trainSubset: 3000, learningRate: 0.002, fineTuneEpochs: 1, fineTuneSubset: 1000, fineTuneLearningRate: 0.0005, batchSize: 128, levels: [0, 0.5, 0.9], seeds, testSubset: 1000, denseClassifier: true };
   }
-  return { longTailDigit: 8, keepFraction: 0.05, hidden: [128], epochs: 3, trainSubset: null, learningRate: 0.001, fineTuneEpochs: 2, fineTuneSubset: 12000, fineTuneLearningRate: 0.0002, batchSize: 128, levels: [0, 0.3, 0.5, 0.7, 0.9, 0.99], seeds, testSubset: null };
+  return { longTailDigit: 8, keepFraction: 0.05, hidden: [128], epochs: 3, trainSubset: null, learningRate: 0.001, fineTuneEpochs: 2, fineTuneSubset: 12000, fineTuneLearningRate: 0.0002, batchSize: 128, levels: [0, 0.3, 0.5, 0.7, 0.9, 0.99], seeds, testSubset: null, denseClassifier: true };
 }
 
 /** Options of {@link runDemo}. */
@@ -70,7 +72,7 @@ function createMlp(hidden: number[]): (seed: number) => tf.LayersModel {
     // Images in, so reports can show PIE thumbnails; Flatten costs nothing.
     model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
     hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })));
-    model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
+    model.add(tf.layers.dense({ name: `classifier_${seed}`, units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
     return model;
   };
 }
@@ -160,6 +162,7 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
       learningRate: recipe.fineTuneLearningRate,
       schedule: 'polynomial',
       frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
+      ...(recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {}),
     },
     onProgress: (p) => progress.update(p.phase === 'train' ? `training (${elapsed()})` : `pruning (${elapsed()})`, p.completed, p.total),
   });

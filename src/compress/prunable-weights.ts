@@ -22,6 +22,11 @@ export interface FindPrunableWeightsOptions {
    * tfmot's registry leaves them dense; default true.
    */
   readonly pruneDepthwise?: boolean;
+  /**
+   * Which layers to prune, as tfmot's idiom of wrapping only chosen layers with `prune_low_magnitude`
+   * (e.g. keep the classifier dense: `(l) => l.name !== 'logits'`). Default: every prunable layer.
+   */
+  readonly pruneLayer?: (layer: { name: string; className: string }) => boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export function findPrunableWeights(model: tf.LayersModel, options: FindPrunable
       return;
     }
     const cls = layer.getClassName();
+    if (options.pruneLayer && !options.pruneLayer({ name: layer.name, className: cls })) return;
     const wanted = new Set([...(PRUNABLE_WEIGHTS[cls] ?? []), ...(pruneDepthwise ? (DEPTHWISE_WEIGHTS[cls] ?? []) : [])]);
     if (wanted.size === 0) return;
     for (const v of layer.weights) {

@@ -22,6 +22,8 @@ export interface PruneLowMagnitudeOptions {
   readonly tieBreak?: TieBreak;
   /** Prune depthwise kernels too (tfmot does not); default true. */
   readonly pruneDepthwise?: boolean;
+  /** Which layers to prune (default all prunable ones); e.g. `(l) => l.name !== 'logits'` keeps the classifier dense. */
+  readonly pruneLayer?: (layer: { name: string; className: string }) => boolean;
   /** Training step pruning starts at (optimizer iterations already run); default 0. */
   readonly step?: number;
   /** Prune `model` itself instead of a copy; default false (the caller's model is left untouched). */
@@ -61,12 +63,13 @@ export async function pruneLowMagnitude(model: tf.LayersModel, options: PruneLow
   const tieBreak = options.tieBreak ?? 'index';
   const step = options.step ?? 0;
   if (!Number.isSafeInteger(step) || step < 0) throw new PieAuditError('INVALID_ARGUMENT', `options.step must be an integer >= 0 (got ${step})`);
-  const findOptions = { pruneDepthwise: options.pruneDepthwise ?? true };
+  const findOptions = { pruneDepthwise: options.pruneDepthwise ?? true, pruneLayer: options.pruneLayer };
   if (findPrunableWeights(model, findOptions).length === 0) {
     throw new PieAuditError(
       'NO_PRUNABLE_LAYERS',
       `model has no prunable weights (layers: ${model.layers.map((l) => l.getClassName()).join(', ')}); ` +
-        'magnitude pruning applies to kernels of Dense, Conv, SeparableConv, DepthwiseConv, Embedding and RNN layers',
+        'magnitude pruning applies to kernels of Dense, Conv, SeparableConv, DepthwiseConv, Embedding and RNN layers' +
+        (options.pruneLayer ? ', and options.pruneLayer must accept at least one of them' : ''),
     );
   }
   assertFiniteWeights(model);

@@ -30,6 +30,8 @@ export interface PopulationFineTune extends Omit<FineTuneOptions, 'seed' | 'sche
   readonly frequency?: number;
   readonly blockSize?: readonly [number, number];
   readonly blockPooling?: BlockPooling;
+  /** Which layers to prune (default all prunable ones), as `pruneLowMagnitude`'s `pruneLayer`. */
+  readonly pruneLayer?: (layer: { name: string; className: string }) => boolean;
 }
 
 /** Progress of {@link buildPopulation}: one event per finished task. */
@@ -131,8 +133,9 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
           schedule: scheduleFor(fine, level, totalSteps),
           ...(fine.blockSize ? { blockSize: fine.blockSize } : {}),
           ...(fine.blockPooling ? { blockPooling: fine.blockPooling } : {}),
+          ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
         });
-        const { data: _data, schedule: _schedule, frequency: _frequency, blockSize: _blockSize, blockPooling: _blockPooling, ...trainOptions } = fine;
+        const { data: _data, schedule: _schedule, frequency: _frequency, blockSize: _blockSize, blockPooling: _blockPooling, pruneLayer: _pruneLayer, ...trainOptions } = fine;
         const run = await fineTunePruned(live, data, { ...trainOptions, seed });
         const model = stripPruning(live);
         live = undefined;

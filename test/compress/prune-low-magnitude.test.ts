@@ -112,6 +112,23 @@ describe('pruneLowMagnitude', () => {
     stripped.dispose();
   });
 
+  it('prunes only the layers pruneLayer accepts, leaving the others bit-identical (e.g. a dense classifier)', async () => {
+    const model = tinyMlp(4);
+    const classifier = model.layers[1].name;
+    const before = weightMap(model);
+    const pruned = await pruneLowMagnitude(model, { sparsity: 0.9, pruneLayer: (l) => l.name !== classifier });
+    expect(pruned.weights.map((w) => w.name)).toEqual([`${model.layers[0].name}/kernel`]);
+    const after = weightMap(stripPruning(pruned));
+    expect(after.get(`${classifier}/kernel`)).toEqual(before.get(`${classifier}/kernel`));
+    const hidden = after.get(`${model.layers[0].name}/kernel`)!;
+    expect(Math.abs(zerosOf(hidden) - 0.9 * hidden.length)).toBeLessThanOrEqual(1);
+    pruned.model.dispose();
+    model.dispose();
+    const none = await pruneLowMagnitude(tinyMlp(4), { sparsity: 0.5, pruneLayer: () => false }).catch((e: unknown) => e);
+    expect(isPieAuditError(none, 'NO_PRUNABLE_LAYERS')).toBe(true);
+    expect((none as Error).message).toContain('pruneLayer');
+  });
+
   it('throws NO_PRUNABLE_LAYERS, INVALID_SPARSITY and NON_FINITE with clear messages', async () => {
     const bnOnly = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [4] })] });
     const e1 = await pruneLowMagnitude(bnOnly, { sparsity: 0.5 }).catch((e: unknown) => e);

@@ -21,8 +21,8 @@ describe('ONNX export on the demo population', () => {
       let differing = 0;
       for (let i = 0; i < onnx.predictions.length; i++) if (onnx.predictions[i] !== tfjs.predictions[i]) differing++;
       expect(differing).toBe(0);
-      // The 0.9 level really is pruned, so the comparison covers sparse weights.
-      expect(Math.min(...population.measuredSparsity['0.9'])).toBeGreaterThan(0.89);
+      // The 0.9 level really is pruned (hidden layer at 90%, the small classifier dense), so the comparison covers sparse weights.
+      expect(Math.min(...population.measuredSparsity['0.9'])).toBeGreaterThan(0.88);
     } finally {
       disposePopulation(population);
     }
