@@ -32,30 +32,38 @@ const convCase = fc
 
 beforeAll(useWasmWithGradientKernels);
 
+type Conv = (x: tf.Tensor4D, w: tf.Tensor4D, strides: number, pad: Padding) => tf.Tensor4D;
+
+/**
+ * Largest wasm-vs-cpu relative error of dx and dw of `conv` over 60 random problems (each one must
+ * also be within TOLERANCE, so fast-check reports the first failing shape).
+ */
+function worstGradientError(conv: Conv, seed: number): number {
+  let worst = 0;
+  fc.assert(
+    fc.property(convCase, (c) => {
+      const x = seededNormal([c.batch, c.height, c.width, c.inChannels], c.seed);
+      const w = seededNormal([c.filterHeight, c.filterWidth, c.inChannels, c.outOrMultiplier], c.seed + 1);
+      const out = conv(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
+      // A weighted sum makes dy a random tensor rather than all ones.
+      const weight = seededNormal(out.shape, c.seed + 2);
+      const grads = (a: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
+        tf.grads((xi: tf.Tensor, wi: tf.Tensor) => conv(xi as tf.Tensor4D, wi as tf.Tensor4D, c.stride, c.pad).mul(r).sum())([a, b]);
+      const [cpuDx, cpuDw] = onBackend('cpu', [x, w, weight], grads);
+      const [wasmDx, wasmDw] = onBackend('wasm', [x, w, weight], grads);
+      const err = Math.max(relativeError(wasmDx, cpuDx), relativeError(wasmDw, cpuDw));
+      worst = Math.max(worst, err);
+      tf.dispose([x, w, out, weight]);
+      return err <= TOLERANCE;
+    }),
+    { seed, numRuns: 60 },
+  );
+  return worst;
+}
+
 describe('Conv2DBackpropFilter / Conv2DBackpropInput on wasm', () => {
   it('tf.grad of a conv2d matches the cpu backend for random shapes, strides 1|2 and same/valid/explicit padding', () => {
-    let worst = 0;
-    fc.assert(
-      fc.property(convCase, (c) => {
-        const x = seededNormal([c.batch, c.height, c.width, c.inChannels], c.seed);
-        const w = seededNormal([c.filterHeight, c.filterWidth, c.inChannels, c.outOrMultiplier], c.seed + 1);
-        const weight = seededNormal(
-          [c.batch, ...tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad).shape.slice(1)],
-          c.seed + 2,
-        );
-        // A weighted sum makes dy a random tensor rather than all ones.
-        const grads = (a: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
-          tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.stride, c.pad).mul(r).sum())([a, b]);
-        const [cpuDx, cpuDw] = onBackend('cpu', [x, w, weight], grads);
-        const [wasmDx, wasmDw] = onBackend('wasm', [x, w, weight], grads);
-        const err = Math.max(relativeError(wasmDx, cpuDx), relativeError(wasmDw, cpuDw));
-        worst = Math.max(worst, err);
-        tf.dispose([x, w, weight]);
-        return err <= TOLERANCE;
-      }),
-      { seed: 20261121, numRuns: 60 },
-    );
-    expect(worst).toBeLessThanOrEqual(TOLERANCE);
+    expect(worstGradientError(tf.conv2d, 20261121)).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('Conv2DBackpropFilter also accepts NCHW input and dy', () => {
@@ -71,27 +79,7 @@ describe('Conv2DBackpropFilter / Conv2DBackpropInput on wasm', () => {
 
 describe('DepthwiseConv2dNative gradients on wasm', () => {
   it('tf.grad of a depthwiseConv2d matches the cpu backend (channel multiplier 1..5, strides 1|2, all paddings)', () => {
-    let worst = 0;
-    fc.assert(
-      fc.property(convCase, (c) => {
-        const x = seededNormal([c.batch, c.height, c.width, c.inChannels], c.seed);
-        const w = seededNormal([c.filterHeight, c.filterWidth, c.inChannels, c.outOrMultiplier], c.seed + 1);
-        const outShape = tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad).shape;
-        const weight = seededNormal(outShape, c.seed + 2);
-        const grads = (a: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
-          tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
-            tf.depthwiseConv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.stride, c.pad).mul(r).sum(),
-          )([a, b]);
-        const [cpuDx, cpuDw] = onBackend('cpu', [x, w, weight], grads);
-        const [wasmDx, wasmDw] = onBackend('wasm', [x, w, weight], grads);
-        const err = Math.max(relativeError(wasmDx, cpuDx), relativeError(wasmDw, cpuDw));
-        worst = Math.max(worst, err);
-        tf.dispose([x, w, weight]);
-        return err <= TOLERANCE;
-      }),
-      { seed: 20261122, numRuns: 60 },
-    );
-    expect(worst).toBeLessThanOrEqual(TOLERANCE);
+    expect(worstGradientError(tf.depthwiseConv2d, 20261122)).toBeLessThanOrEqual(TOLERANCE);
   });
 });
 
