@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attributeOverIndex } from '../../src/analysis/attribute-over-index.js';
 import { adjustPValues, fisherExactTest } from '../../src/analysis/stats/index.js';
-import { isPieAuditError } from '../../src/errors.js';
-import { rng } from './helpers.js';
+import { codeOf, rng } from './helpers.js';
 
 const SEED = 2718;
 
@@ -102,17 +101,9 @@ describe('attributeOverIndex', () => {
   });
 
   it('rejects mismatched lengths and bad flags with named arguments', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isPieAuditError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
-    expect(code(() => attributeOverIndex([1, 0], { sex: ['F'] }))).toBe('LENGTH_MISMATCH');
+    expect(codeOf(() => attributeOverIndex([1, 0], { sex: ['F'] }))).toBe('LENGTH_MISMATCH');
     expect(() => attributeOverIndex([1, 0], { sex: ['F'] })).toThrow(/attributes\.sex/);
-    expect(code(() => attributeOverIndex([1, 2], { sex: ['F', 'M'] }))).toBe('INVALID_ARGUMENT');
-    expect(code(() => attributeOverIndex([1, 0], { score: [1, NaN] }))).toBe('NON_FINITE');
+    expect(codeOf(() => attributeOverIndex([1, 2], { sex: ['F', 'M'] }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => attributeOverIndex([1, 0], { score: [1, NaN] }))).toBe('NON_FINITE');
   });
 });

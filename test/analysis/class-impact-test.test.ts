@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classImpactTest } from '../../src/analysis/class-impact-test.js';
 import { welchTTest } from '../../src/analysis/stats/index.js';
-import { isPieAuditError } from '../../src/errors.js';
+import { codeOf } from './helpers.js';
 
 const SEED = 31337;
 
@@ -20,15 +20,6 @@ const inputArb = fc
   );
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return isPieAuditError(e) ? e.code : 'other';
-  }
-  return 'none';
-}
 
 describe('classImpactTest', () => {
   it('equals a direct Welch test on accuracy-normalized recalls, class by class', () => {

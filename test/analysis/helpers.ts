@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { mulberry32 } from '../../src/random/mulberry32.js';
+import { isPieAuditError } from '../../src/errors.js';
 
 /** Label array in one of the container types users pass (typed arrays or plain arrays). */
 export type LabelContainer = 'u8' | 'u16' | 'i32' | 'array';
@@ -58,3 +59,13 @@ export function bruteModal(rows: number[][], nExamples: number, tieBreak: 'max' 
 
 /** Deterministic PRNG (mulberry32) for hand-rolled random data. */
 export const rng = mulberry32;
+
+/** The PieAuditError code `f` throws: 'other' for any other error, 'none' when it does not throw. */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return isPieAuditError(e) ? e.code : 'other';
+  }
+  return 'none';
+}

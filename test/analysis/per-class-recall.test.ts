@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { perClassRecall } from '../../src/analysis/per-class-recall.js';
 import { topOneAccuracy } from '../../src/analysis/top-one-accuracy.js';
 import { populationRecall } from '../../src/analysis/population-recall.js';
-import { isPieAuditError } from '../../src/errors.js';
+import { codeOf } from './helpers.js';
 
 const SEED = 99;
 
@@ -45,14 +45,6 @@ describe('perClassRecall and topOneAccuracy', () => {
   });
 
   it('reject mismatched lengths, out-of-range labels and NaN with named arguments', () => {
-    const codeOf = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return isPieAuditError(e) ? e.code : 'other';
-      }
-      return undefined;
-    };
     expect(codeOf(() => perClassRecall([0, 1], [0], 2))).toBe('LENGTH_MISMATCH');
     expect(codeOf(() => perClassRecall([0, 2], [0, 1], 2))).toBe('LABEL_OUT_OF_RANGE');
     expect(codeOf(() => perClassRecall([0, 1], [0, NaN], 2))).toBe('NON_FINITE');

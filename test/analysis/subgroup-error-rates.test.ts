@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { subgroupErrorRates } from '../../src/analysis/subgroup-error-rates.js';
 import { compareSubgroupErrorRates } from '../../src/analysis/compare-subgroup-error-rates.js';
-import { isPieAuditError } from '../../src/errors.js';
+import { codeOf } from './helpers.js';
 
 const SEED = 4242;
 
@@ -50,19 +50,11 @@ describe('subgroupErrorRates', () => {
   });
 
   it('rejects bad input with named arguments', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isPieAuditError(e) ? e.code : 'other';
-      }
-      return 'none';
-    };
-    expect(code(() => subgroupErrorRates([0, 1], [0], ['a', 'b'], { positiveClass: 1 }))).toBe('LENGTH_MISMATCH');
-    expect(code(() => subgroupErrorRates([0, 1], [0, 1], ['a'], { positiveClass: 1 }))).toBe('LENGTH_MISMATCH');
-    expect(code(() => subgroupErrorRates([0, 1], [0, 1], ['a', 'b'], { positiveClass: -1 }))).toBe('INVALID_ARGUMENT');
-    expect(code(() => subgroupErrorRates([0, NaN], [0, 1], ['a', 'b'], { positiveClass: 1 }))).toBe('NON_FINITE');
-    expect(code(() => subgroupErrorRates([0, 1], [0, 1], ['a', NaN], { positiveClass: 1 }))).toBe('NON_FINITE');
+    expect(codeOf(() => subgroupErrorRates([0, 1], [0], ['a', 'b'], { positiveClass: 1 }))).toBe('LENGTH_MISMATCH');
+    expect(codeOf(() => subgroupErrorRates([0, 1], [0, 1], ['a'], { positiveClass: 1 }))).toBe('LENGTH_MISMATCH');
+    expect(codeOf(() => subgroupErrorRates([0, 1], [0, 1], ['a', 'b'], { positiveClass: -1 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => subgroupErrorRates([0, NaN], [0, 1], ['a', 'b'], { positiveClass: 1 }))).toBe('NON_FINITE');
+    expect(codeOf(() => subgroupErrorRates([0, 1], [0, 1], ['a', NaN], { positiveClass: 1 }))).toBe('NON_FINITE');
   });
 });
 
