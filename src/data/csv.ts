@@ -8,13 +8,14 @@ export interface CsvTable {
 }
 
 /**
- * Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends). The first row is
- * the header. Rows of the wrong width raise a `CORRUPT_FILE` error naming the line.
+ * Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends, a
+ * leading byte-order mark); blank lines are skipped. No header handling and no width check: see
+ * {@link parseCsv} for a table with a header row.
  *
  * @example
- * parseCsv('a,b\n1,"x,y"\n'); // { columns: ['a', 'b'], rows: [['1', 'x,y']] }
+ * parseCsvRecords('1,"x,y"\n\n2,z\n'); // [['1', 'x,y'], ['2', 'z']]
  */
-export function parseCsv(text: string, options: { delimiter?: string; source?: string } = {}): CsvTable {
+export function parseCsvRecords(text: string, options: { delimiter?: string; source?: string } = {}): string[][] {
   const delimiter = options.delimiter ?? ',';
   const source = options.source ?? 'CSV input';
   const records: string[][] = [];
@@ -54,6 +55,19 @@ export function parseCsv(text: string, options: { delimiter?: string; source?: s
     record.push(field);
     records.push(record);
   }
+  return records;
+}
+
+/**
+ * Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends). The first row is
+ * the header. Rows of the wrong width raise a `CORRUPT_FILE` error naming the line.
+ *
+ * @example
+ * parseCsv('a,b\n1,"x,y"\n'); // { columns: ['a', 'b'], rows: [['1', 'x,y']] }
+ */
+export function parseCsv(text: string, options: { delimiter?: string; source?: string } = {}): CsvTable {
+  const source = options.source ?? 'CSV input';
+  const records = parseCsvRecords(text, options);
   if (records.length === 0) throw new PieAuditError('CORRUPT_FILE', `${source} is empty; it needs a header row.`);
   const [columns, ...rows] = records;
   rows.forEach((row, r) => {

@@ -1,3 +1,4 @@
+import { parseCsvRecords } from '../../data/csv.js';
 import { PieAuditError } from '../../errors.js';
 import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-predictions.js';
 
@@ -5,7 +6,7 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
 const LABEL_COLUMN_NAMES = new Set(['prediction', 'predictions', 'pred', 'predicted', 'label_pred', 'y_pred']);
 
 /**
- * Parses predictions from comma-separated text, one example per line.
+ * Parses predictions from comma-separated text (RFC 4180 quoting), one example per line.
  *
  * - One column: the top-1 label of each example.
  * - Several columns: one score row per example (column c = class c), unless a header names a
@@ -18,16 +19,17 @@ const LABEL_COLUMN_NAMES = new Set(['prediction', 'predictions', 'pred', 'predic
  * parseCsvPredictions('pred\n3\n1\n', 'preds.csv').predictions; // Uint16Array [3, 1]
  */
 export function parseCsvPredictions(text: string, what: string): LoadedPredictions {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = parseCsvRecords(text, { source: what })
+    .map((record) => record.map((f) => f.trim()))
+    .filter((record) => record.some((f) => f !== ''));
   if (lines.length === 0) throw new PieAuditError('CORRUPT_FILE', `${what} holds no rows.`, { file: what });
-  const split = (line: string) => line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
   let header: string[] | undefined;
-  const first = split(lines[0]);
+  const first = lines[0];
   if (first.some((f) => f === '' || !isNumeric(f))) {
     header = first;
     lines.shift();
   }
-  let columns = header ? header.length : split(lines[0] ?? '').length;
+  let columns = header ? header.length : (lines[0] ?? []).length;
   let skip = 0;
   if (header && (header[0] === '' || header[0] === 'Unnamed: 0')) skip = 1;
   let labelColumn = -1;
@@ -41,7 +43,7 @@ export function parseCsvPredictions(text: string, what: string): LoadedPredictio
   const labels: number[] = byLabel ? new Array<number>(n) : [];
   const probabilities = byLabel ? new Float32Array(0) : new Float32Array(n * columns);
   for (let i = 0; i < n; i++) {
-    const fields = split(lines[i]);
+    const fields = lines[i];
     if (fields.length !== columns + skip) {
       throw new PieAuditError('CORRUPT_FILE', `${what}: data row ${i} has ${fields.length} fields, expected ${columns + skip}.`, { file: what, row: i });
     }

@@ -80,6 +80,12 @@ describe('loadPredictions', () => {
     expect(Array.from(p.predictions)).toEqual([1, 0]);
   });
 
+  it('reads quoted CSV fields as one field, commas inside included', async () => {
+    const p = await loadPredictions(write('csv', '"score, class 0","score, class 1"\r\n0.2,0.8\r\n"0.7",0.3\r\n'));
+    expect(p.nClasses).toBe(2);
+    expect(Array.from(p.predictions)).toEqual([1, 0]);
+  });
+
   it('honours an explicit format for files without a known extension', async () => {
     const r = await loadPredictions(write('txt', '[1,2,3]'), { format: 'json' });
     expect(Array.from(r.predictions)).toEqual([1, 2, 3]);
