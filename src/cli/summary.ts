@@ -1,6 +1,8 @@
 import type { AuditReport } from '../audit/report-types.js';
+import { formatPercent } from '../report/format.js';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+// Terminal text says 'n/a' where the reports show a dash.
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : formatPercent(v));
 
 /**
  * A short plain-text summary of a report for the terminal: one line per level, then the verdict
