@@ -1,3 +1,4 @@
+import { levelKey } from '../population/population.js';
 import { PieAuditError } from '../errors.js';
 import { resolveSource } from '../evaluate/resolve-source.js';
 import type { ModelSource } from '../evaluate/types.js';
@@ -30,16 +31,6 @@ function optionalFraction(v: unknown, key: string): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PieAuditError('CONFIG_ERROR', `${key} must be a fraction in [0, 1]; got ${String(v)}.`, { key });
   return v;
-}
-
-/**
- * Canonical level key: numbers print as JavaScript does (`0.90` -> `'0.9'`), strings are trimmed.
- * @internal
- * @example
- * levelKey(0.9); // '0.9'
- */
-export function levelKey(key: string | number): string {
-  return typeof key === 'number' ? String(key) : key.trim();
 }
 
 /**
