@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../audit/report-types.js';
@@ -10,6 +9,7 @@ import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { loadAuditConfig, readJsonFile } from './audit-config.js';
@@ -95,13 +95,6 @@ function parse(command: string, args: string[], options: ParseArgsConfig['option
   }
 }
 
-function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' } });
   if (values.help) return help('audit', io);
@@ -157,7 +150,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   }
   const text = format === 'html' ? renderHtml(report) : renderMarkdown(report);
   if (out) {
-    writeFileAtomic(out, text);
+    await writeFilesAtomic(dirname(resolve(out)), { [basename(out)]: text });
     if (!values.quiet) io.stdout(`wrote ${out}\n`);
   } else io.stdout(text);
   return 0;

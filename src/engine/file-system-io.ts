@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, readdir, writeFile } from 'node:fs/promises';
+import { replaceDirectory } from './replace-directory.js';
+import { mkdir, readFile, stat, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
@@ -101,26 +101,9 @@ async function saveAtomically(artifacts: ModelArtifacts, jsonPath: string, shard
       );
     }
   }
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = `${dir}.tmp-${tag}`;
-  await mkdir(tmp, { recursive: false });
   try {
-    await writeArtifacts(artifacts, tmp, shardBytes, jsonName);
-    if (existing) {
-      const old = `${dir}.old-${tag}`;
-      await rename(dir, old);
-      try {
-        await rename(tmp, dir);
-      } catch (e) {
-        await rename(old, dir);
-        throw e;
-      }
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(tmp, dir);
-    }
+    await replaceDirectory(dir, existing !== undefined, (tmp) => writeArtifacts(artifacts, tmp, shardBytes, jsonName));
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
     if (e instanceof PieAuditError) throw e;
     throw new PieAuditError('IO_ERROR', `could not save the model to ${dir}: ${(e as Error).message}`, { path: dir }, { cause: e });
   }

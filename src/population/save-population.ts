@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { replaceDirectory } from '../engine/replace-directory.js';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileSystemIO } from '../engine/file-system-io.js';
 import { PieAuditError } from '../errors.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
@@ -49,33 +49,22 @@ export async function savePopulation(population: Population, dir: string): Promi
     }
     return { key, sparsity, models, names };
   });
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = `${target}.tmp-${tag}`;
-  await mkdir(dirname(target), { recursive: true });
-  await mkdir(tmp);
   try {
-    for (const level of levels) {
-      await mkdir(join(tmp, level.key));
-      for (let i = 0; i < level.models.length; i++) await level.models[i].save(fileSystemIO(join(tmp, level.key, level.names[i])));
-    }
-    const manifest: PopulationManifest = {
-      format: 'pie-audit-population',
-      formatVersion: 1,
-      generatedBy: `pie-audit ${PIE_AUDIT_VERSION}`,
-      seeds: [...population.seeds],
-      levels: levels.map((l) => ({ key: l.key, sparsity: l.sparsity, models: l.names, ...(population.measuredSparsity[l.key] ? { measuredSparsity: population.measuredSparsity[l.key] } : {}) })),
-    };
-    await writeFile(join(tmp, POPULATION_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (existing) {
-      const old = `${target}.old-${tag}`;
-      await rename(target, old);
-      await rename(tmp, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(tmp, target);
-    }
+    await replaceDirectory(target, existing !== undefined, async (tmp) => {
+      for (const level of levels) {
+        await mkdir(join(tmp, level.key));
+        for (let i = 0; i < level.models.length; i++) await level.models[i].save(fileSystemIO(join(tmp, level.key, level.names[i])));
+      }
+      const manifest: PopulationManifest = {
+        format: 'pie-audit-population',
+        formatVersion: 1,
+        generatedBy: `pie-audit ${PIE_AUDIT_VERSION}`,
+        seeds: [...population.seeds],
+        levels: levels.map((l) => ({ key: l.key, sparsity: l.sparsity, models: l.names, ...(population.measuredSparsity[l.key] ? { measuredSparsity: population.measuredSparsity[l.key] } : {}) })),
+      };
+      await writeFile(join(tmp, POPULATION_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    });
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
     if (e instanceof PieAuditError) throw e;
     throw new PieAuditError('IO_ERROR', `could not save the population to ${target}: ${(e as Error).message}`, { path: target }, { cause: e });
   }
