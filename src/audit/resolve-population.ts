@@ -1,4 +1,4 @@
-import { levelKey } from '../population/population.js';
+import { levelKey } from '../schema/level-key.js';
 import { PieAuditError } from '../errors.js';
 import { resolveSource } from '../evaluate/resolve-source.js';
 import type { ModelSource } from '../evaluate/types.js';

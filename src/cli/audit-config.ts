@@ -1,3 +1,4 @@
+import { compareLevelKeys } from '../schema/level-key.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { AuditOptions, AttributeValues, PopulationMember } from '../audit/audit-options.js';
@@ -82,15 +83,7 @@ export function readJsonFile(path: string, what: string): unknown {
 
 /** Sorts level names: numbers ascending first, then names alphabetically. */
 function sortLevels(levels: string[]): string[] {
-  const num = (s: string) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : null);
-  return [...levels].sort((a, b) => {
-    const x = num(a);
-    const y = num(b);
-    if (x !== null && y !== null) return x - y;
-    if (x !== null) return -1;
-    if (y !== null) return 1;
-    return a.localeCompare(b);
-  });
+  return [...levels].sort(compareLevelKeys);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { PieAuditError } from '../errors.js';
-import { formatShape, shapeFits, shapeMismatch, sizeOf } from './input-shape.js';
-import { requireOnnxRuntime, type OrtSession } from './onnx-runtime.js';
-import type { SourcePredictor } from './source-predictor.js';
+import { PieAuditError } from '../../errors.js';
+import { formatShape, shapeFits, shapeMismatch, sizeOf } from '../input-shape.js';
+import { assertSingleInputOutput, openOnnxSession, requireOnnxRuntime } from './onnx-runtime.js';
+import type { SourcePredictor } from '../source-predictor.js';
 
 /** Per-example layout changes tried, in order, when the test set's shape does not match the ONNX input as is. */
 const LAYOUTS: Array<{ name: string; perm: number[] }> = [
@@ -29,20 +29,8 @@ export async function createOnnxFilePredictor(
   options: { inputShape?: readonly number[]; threads?: number } = {},
 ): Promise<SourcePredictor> {
   const ort = await requireOnnxRuntime(`ONNX model ${file}`);
-  let session: OrtSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-  } catch (e) {
-    throw new PieAuditError('CORRUPT_MODEL', `ONNX model ${file} could not be loaded by onnxruntime: ${(e as Error).message.split('\n')[0]}. Re-export it (e.g. torch.onnx.export) and check it with onnx.checker.`, { file }, { cause: e });
-  }
-  if (session.inputNames.length !== 1) {
-    await session.release();
-    throw new PieAuditError('UNSUPPORTED_LAYER', `ONNX model ${file} has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); evaluation feeds a single input.`, { file });
-  }
+  const session = await openOnnxSession(ort, bytes, file, options.threads ? { threads: options.threads } : {});
+  await assertSingleInputOutput(session, file, { firstOutput: true });
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   const meta = session.inputMetadata?.find((m) => m.name === inputName);
