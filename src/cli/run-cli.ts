@@ -114,8 +114,9 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const report = await auditCompression({
     ...options,
     onProgress: (e) => {
-      if (e.phase === 'evaluate') progress.update(`model ${e.model + 1}/${e.models}`, e.batch, e.batches);
-      else progress.update('analysing levels', e.index + 1, e.levels);
+      // One overall bar per phase: models finished plus the share of the current one.
+      if (e.phase === 'evaluate') progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
+      else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
     },
   });
   progress.done();
