@@ -167,7 +167,7 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
       frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
       ...(recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {}),
     },
-    onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)} (${elapsed()})`),
+    onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
   });
   let testImages = test.images;
   let testLabels = test.labels;
@@ -215,7 +215,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       seed: 1,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
-        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models} (${elapsed()})`);
+        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);
       },
     });
     progress.done();
