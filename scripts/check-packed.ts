@@ -22,7 +22,12 @@ import { writeDocProject } from '../test/docs/doc-blocks.js';
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'pie-audit-packed-'));
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1', ...env }, timeout: 300_000 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
@@ -54,7 +59,8 @@ console.log(`check-packed: ${tarball} unpacked into ${modules}/pie-audit`);
 
 // 1. The CLI's help points to files that exist in the installed package.
 const cli = run(process.execPath, [join(modules, 'pie-audit/dist/cli/main.js')], project);
-if (cli.status !== 2 || !/Usage:/.test(cli.stderr)) fail(`pie-audit without a command: exit ${cli.status}, stderr ${cli.stderr.slice(0, 200)}`);
+if (cli.status !== 2 || !/Usage:/.test(cli.stderr))
+  fail(`pie-audit without a command: exit ${cli.status}, stderr ${cli.stderr.slice(0, 200)}`);
 const docs = /^Docs: (.*)$/m.exec(cli.stderr)?.[1].split(', ') ?? [];
 if (docs.length === 0) fail('the help names no docs');
 for (const path of docs) if (!existsSync(resolve(project, path))) fail(`the help names ${path}, which the installed package lacks`);
@@ -70,7 +76,8 @@ console.log(JSON.stringify({ backend: tf.getBackend(), wasm: tf.findBackendFacto
 `,
 );
 const plain = run(process.execPath, [join(project, 'plain-tfjs.mjs')], project);
-if (plain.status !== 0 || plain.stdout.trim() !== '{"backend":"cpu","wasm":false}') fail(`plain tfjs after importing pie-audit: ${plain.stdout}${plain.stderr}`);
+if (plain.status !== 0 || plain.stdout.trim() !== '{"backend":"cpu","wasm":false}')
+  fail(`plain tfjs after importing pie-audit: ${plain.stdout}${plain.stderr}`);
 console.log('check-packed: importing pie-audit leaves tfjs as it was (no wasm backend registered)');
 
 // 3. The documentation's TypeScript blocks, against the installed types and code.
@@ -81,7 +88,9 @@ const blocks = writeDocProject(project, [
 ]);
 const tsc = run(process.execPath, [join(modules, 'typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], project);
 if (tsc.status !== 0) fail(`the documentation's blocks do not typecheck against the installed package:\n${tsc.stdout}${tsc.stderr}`);
-const ran = run(process.execPath, ['--import', 'tsx', join(project, 'run-blocks.ts'), ...blocks], project, { TSX_TSCONFIG_PATH: join(project, 'tsconfig.json') });
+const ran = run(process.execPath, ['--import', 'tsx', join(project, 'run-blocks.ts'), ...blocks], project, {
+  TSX_TSCONFIG_PATH: join(project, 'tsconfig.json'),
+});
 const results = JSON.parse(ran.stdout.trim().split('\n').at(-1) ?? '[]') as Array<{ file: string; ok: boolean; error?: string }>;
 const broken = results.filter((r) => !r.ok);
 if (ran.status !== 0 || results.length !== blocks.length || broken.length > 0) {
@@ -91,7 +100,12 @@ console.log(`check-packed: ${blocks.length} documentation blocks typecheck and r
 
 // 4. An example, importing 'pie-audit', against the installed package.
 cpSync(join(repoRoot, 'examples'), join(project, 'examples'), { recursive: true });
-const example = run(process.execPath, ['--import', 'tsx', join(project, 'examples/precomputed-predictions.ts'), join(project, 'example-out')], project);
-if (example.status !== 0 || !existsSync(join(project, 'example-out', 'report.json'))) fail(`examples/precomputed-predictions.ts: exit ${example.status}\n${example.stderr}`);
+const example = run(
+  process.execPath,
+  ['--import', 'tsx', join(project, 'examples/precomputed-predictions.ts'), join(project, 'example-out')],
+  project,
+);
+if (example.status !== 0 || !existsSync(join(project, 'example-out', 'report.json')))
+  fail(`examples/precomputed-predictions.ts: exit ${example.status}\n${example.stderr}`);
 console.log('check-packed: examples/precomputed-predictions.ts runs against the installed package');
 console.log('check-packed: OK');

@@ -24,7 +24,8 @@ export function formatAttributeSummary(report: AuditReport): string {
     const shown = significant.length > 0 ? significant : ranked.slice(0, 1);
     const text = shown.map((r) => {
       const p = r.adjustedPValue === null ? 'p n/a' : `adj. p ${formatPValue(r.adjustedPValue)}`;
-      return `${r.attribute}=${r.value} ${(r.overIndex ?? 0).toFixed(2)}x (${formatPercent(r.shareInPies)} of PIEs vs ${formatPercent(r.shareInTestSet)}, ${p})`;
+      const shares = `${formatPercent(r.shareInPies)} of PIEs vs ${formatPercent(r.shareInTestSet)}`;
+      return `${r.attribute}=${r.value} ${(r.overIndex ?? 0).toFixed(2)}x (${shares}, ${p})`;
     });
     const head = significant.length > 0 ? 'over-indexed among PIEs' : 'none significantly over-indexed; highest';
     lines.push(`attributes at ${level.key}: ${shown.length === 0 ? 'no PIEs' : `${head}: ${text.join('; ')}`}`);

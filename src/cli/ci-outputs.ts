@@ -37,7 +37,10 @@ export async function writeCiOutputs(
 ): Promise<string[]> {
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   if (request.stepSummary && !summaryFile) {
-    throw new PieAuditError('INVALID_ARGUMENT', '--step-summary: GITHUB_STEP_SUMMARY is not set; it is set inside GitHub Actions jobs (or set it to a file).');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      '--step-summary: GITHUB_STEP_SUMMARY is not set; it is set inside GitHub Actions jobs (or set it to a file).',
+    );
   }
   const written: string[] = [];
   if (request.junit) {
@@ -54,7 +57,10 @@ export async function writeCiOutputs(
     }
   }
   if (request.stepSummary && summaryFile) {
-    await appendFile(summaryFile, `${renderMarkdown(gates === report.gates ? report : { ...report, gates, verdict: gates?.verdict ?? 'ungated', exitCode: gates?.exitCode ?? 0 })}\n`);
+    // `gate` checks other thresholds than the audit did: the summary shows the ones just checked.
+    const shown: AuditReport =
+      gates === report.gates ? report : { ...report, gates, verdict: gates?.verdict ?? 'ungated', exitCode: gates?.exitCode ?? 0 };
+    await appendFile(summaryFile, `${renderMarkdown(shown)}\n`);
     written.push(summaryFile);
   }
   return written;

@@ -58,7 +58,10 @@ export function createProgress(options: ProgressOptions = {}): Progress {
         if (barLabel !== null && barLabel !== label) endBar();
         const width = 30;
         const filled = Math.round(fraction * width);
-        stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${counts(done, total, detail)}\x1b[K`);
+        stream.write(
+          `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ` +
+            `${counts(done, total, detail)}\x1b[K`,
+        );
         barLabel = label;
         if (fraction >= 1) endBar();
         return;

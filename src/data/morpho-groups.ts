@@ -20,7 +20,12 @@ export const MORPHO_GROUP_NAMES = {
   height: ['short', 'typical', 'tall'],
 } as const;
 
-const MEASURE_OF: Record<keyof typeof MORPHO_GROUP_NAMES, keyof DigitMorphometrics> = { stroke: 'thickness', slant: 'slant', width: 'width', height: 'height' };
+const MEASURE_OF: Record<keyof typeof MORPHO_GROUP_NAMES, keyof DigitMorphometrics> = {
+  stroke: 'thickness',
+  slant: 'slant',
+  width: 'width',
+  height: 'height',
+};
 
 /** Linear-interpolation quantile (R type 7, NumPy's default) of sorted values. */
 function quantileSorted(sorted: Float64Array, p: number): number {
@@ -41,13 +46,19 @@ function quantileSorted(sorted: Float64Array, p: number): number {
  * attributes.stroke[0]; // 'typical'
  * @throws PieAuditError INVALID_ARGUMENT when `tail` is outside (0, 0.5) or `labels` has another length.
  */
-export function morphoGroups(measures: DigitMorphometrics, options: MorphoGroupsOptions = {}): Record<keyof typeof MORPHO_GROUP_NAMES, string[]> {
+export function morphoGroups(
+  measures: DigitMorphometrics,
+  options: MorphoGroupsOptions = {},
+): Record<keyof typeof MORPHO_GROUP_NAMES, string[]> {
   const tail = options.tail ?? 0.1;
   if (!(tail > 0 && tail < 0.5)) throw new PieAuditError('INVALID_ARGUMENT', `options.tail must be in (0, 0.5); got ${tail}.`);
   const n = measures.thickness.length;
   const labels = options.labels;
   if (labels && labels.length !== n) {
-    throw new PieAuditError('LENGTH_MISMATCH', `options.labels has ${labels.length} entries for ${n} measured images; pass the labels of the measured images.`);
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `options.labels has ${labels.length} entries for ${n} measured images; pass the labels of the measured images.`,
+    );
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {

@@ -173,15 +173,27 @@ export function measureDigits(images: ArrayLike<number>, options: MeasureDigitsO
   const side = options.side ?? 28;
   const threshold = options.threshold ?? 0.5;
   const boundFraction = options.boundFraction ?? 0.02;
-  if (!Number.isInteger(side) || side < 2) throw new PieAuditError('INVALID_ARGUMENT', `options.side must be an integer of at least 2; got ${side}.`);
-  if (!(threshold > 0 && threshold <= 1)) throw new PieAuditError('INVALID_ARGUMENT', `options.threshold must be in (0, 1]; got ${threshold}.`);
-  if (!(boundFraction >= 0 && boundFraction < 1)) throw new PieAuditError('INVALID_ARGUMENT', `options.boundFraction must be in [0, 1); got ${boundFraction}.`);
+  if (!Number.isInteger(side) || side < 2)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.side must be an integer of at least 2; got ${side}.`);
+  if (!(threshold > 0 && threshold <= 1))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.threshold must be in (0, 1]; got ${threshold}.`);
+  if (!(boundFraction >= 0 && boundFraction < 1))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.boundFraction must be in [0, 1); got ${boundFraction}.`);
   const size = side * side;
   if (images.length % size !== 0) {
-    throw new PieAuditError('INVALID_ARGUMENT', `images: ${images.length} pixels is not a whole number of ${side}x${side} images; pass options.side.`);
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `images: ${images.length} pixels is not a whole number of ${side}x${side} images; pass options.side.`,
+    );
   }
   const n = images.length / size;
-  const out: DigitMorphometrics = { area: new Float64Array(n), thickness: new Float64Array(n), slant: new Float64Array(n), width: new Float64Array(n), height: new Float64Array(n) };
+  const out: DigitMorphometrics = {
+    area: new Float64Array(n),
+    thickness: new Float64Array(n),
+    slant: new Float64Array(n),
+    width: new Float64Array(n),
+    height: new Float64Array(n),
+  };
   const binary = new Uint8Array(size);
   for (let i = 0; i < n; i++) {
     const offset = i * size;

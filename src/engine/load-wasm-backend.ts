@@ -16,7 +16,12 @@ export function loadWasmBackend(): Promise<string> {
     (wasm) => wasm.version_wasm,
     (e: unknown) => {
       loaded = undefined;
-      throw new PieAuditError('BACKEND_UNAVAILABLE', `@tensorflow/tfjs-backend-wasm could not be imported: ${(e as Error).message}; reinstall pie-audit or choose backend "cpu".`, {}, { cause: e });
+      throw new PieAuditError(
+        'BACKEND_UNAVAILABLE',
+        `@tensorflow/tfjs-backend-wasm could not be imported: ${(e as Error).message}; reinstall pie-audit or choose backend "cpu".`,
+        {},
+        { cause: e },
+      );
     },
   );
   return loaded;

@@ -30,7 +30,8 @@ function testCase(r: GateResult): string {
   const open = `    <testcase classname="pie-audit.${xml(r.gate)}" name="${xml(testCaseName(r))}">`;
   const details = `threshold ${r.threshold}, observed ${r.observed === null ? 'not measured' : r.observed}`;
   if (r.status === 'pass') return `${open}</testcase>`;
-  if (r.status === 'fail') return `${open}\n      <failure message="${xml(r.reason)}" type="gate failed">${xml(details)}</failure>\n    </testcase>`;
+  if (r.status === 'fail')
+    return `${open}\n      <failure message="${xml(r.reason)}" type="gate failed">${xml(details)}</failure>\n    </testcase>`;
   return `${open}\n      <skipped message="${xml(`inconclusive: ${r.reason}`)}"/>\n    </testcase>`;
 }
 

@@ -9,7 +9,10 @@ import { renderJunit } from '../../src/report/junit.js';
 let dir: string;
 
 /** The CLI in-process with its own environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY). */
-async function run(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const stream = { write: (t: string) => ((stderr += t), true), isTTY: false } as unknown as NodeJS.WriteStream;
@@ -18,14 +21,20 @@ async function run(args: string[], env: Record<string, string | undefined> = {})
 }
 
 /** Python's own XML parser reads the JUnit file: test cases, failures and skips with their messages. */
-function parseJunit(file: string): { tests: string; failures: string; skipped: string; cases: Array<{ name: string; kind: string; message: string }> } {
+function parseJunit(file: string): {
+  tests: string;
+  failures: string;
+  skipped: string;
+  cases: Array<{ name: string; kind: string; message: string }>;
+} {
   const script = `import json, sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 suite = root.find('testsuite')
 cases = []
 for c in suite.findall('testcase'):
     child = c.find('failure') if c.find('failure') is not None else c.find('skipped')
-    cases.append({'name': c.get('name'), 'kind': 'pass' if child is None else child.tag, 'message': '' if child is None else child.get('message')})
+    kind, message = ('pass', '') if child is None else (child.tag, child.get('message'))
+    cases.append({'name': c.get('name'), 'kind': kind, 'message': message})
 print(json.dumps({'tests': suite.get('tests'), 'failures': suite.get('failures'), 'skipped': suite.get('skipped'), 'cases': cases}))`;
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' }));
 }
@@ -33,7 +42,16 @@ print(json.dumps({'tests': suite.get('tests'), 'failures': suite.get('failures')
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pie-audit-ci-'));
   // Predictions only, no labels: PIE gates decide, accuracy gates cannot (inconclusive).
-  const files = { '0': [[0, 1, 2, 2], [0, 1, 2, 1]], int8: [[0, 2, 2, 2], [1, 2, 2, 2]] };
+  const files = {
+    '0': [
+      [0, 1, 2, 2],
+      [0, 1, 2, 1],
+    ],
+    int8: [
+      [0, 2, 2, 2],
+      [1, 2, 2, 2],
+    ],
+  };
   const population: Record<string, string[]> = {};
   for (const [level, list] of Object.entries(files)) {
     population[level] = list.map((p, i) => {
@@ -68,12 +86,27 @@ describe('CLI outputs for CI', () => {
     const xml = renderJunit({
       verdict: 'fail',
       exitCode: 1,
-      results: [{ gate: 'attributes.maxOverIndex', level: '0.9', attribute: 'a<&>"', value: "it's\u0001", threshold: 1.5, observed: 2, status: 'fail', reason: 'ratio 2 > 1.5 for <a & b>' }],
+      results: [
+        {
+          gate: 'attributes.maxOverIndex',
+          level: '0.9',
+          attribute: 'a<&>"',
+          value: "it's\u0001",
+          threshold: 1.5,
+          observed: 2,
+          status: 'fail',
+          reason: 'ratio 2 > 1.5 for <a & b>',
+        },
+      ],
     });
     const file = join(dir, 'escaped.xml');
     writeFileSync(file, xml);
     const parsed = parseJunit(file);
-    expect(parsed.cases[0]).toEqual({ name: `attributes.maxOverIndex a<&>"=it's at level 0.9`, kind: 'failure', message: 'ratio 2 > 1.5 for <a & b>' });
+    expect(parsed.cases[0]).toEqual({
+      name: `attributes.maxOverIndex a<&>"=it's at level 0.9`,
+      kind: 'failure',
+      message: 'ratio 2 > 1.5 for <a & b>',
+    });
     expect(renderJunit(null)).toMatch(/tests="0"[^]*no gates configured/);
   });
 
@@ -84,7 +117,9 @@ describe('CLI outputs for CI', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^::error title=pie-audit gate failed%3A maxPieCount at level int8::2 PIEs at level int8 exceeds the limit of 0$/);
+    expect(lines[0]).toMatch(
+      /^::error title=pie-audit gate failed%3A maxPieCount at level int8::2 PIEs at level int8 exceeds the limit of 0$/,
+    );
     expect(lines[1]).toMatch(/^::warning title=pie-audit gate inconclusive%3A minTop1 at level int8::/);
     expect((await run(['gate', report, '--gates', join(dir, 'gates.json'), '--quiet'], {})).stdout).toBe('');
   });
@@ -94,7 +129,9 @@ describe('CLI outputs for CI', () => {
     writeFileSync(summary, '# earlier step\n');
     const report = join(dir, 'out', 'report.json');
     if (!existsSync(report)) await run(['audit', join(dir, 'audit.json'), '--out', join(dir, 'out'), '--quiet']);
-    const r = await run(['gate', report, '--gates', join(dir, 'gates.json'), '--quiet', '--step-summary'], { GITHUB_STEP_SUMMARY: summary });
+    const r = await run(['gate', report, '--gates', join(dir, 'gates.json'), '--quiet', '--step-summary'], {
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(r.code).toBe(1);
     const text = readFileSync(summary, 'utf8');
     expect(text.startsWith('# earlier step\n')).toBe(true);

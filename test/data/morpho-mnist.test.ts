@@ -25,11 +25,12 @@ function dilate(image: Float32Array): Float32Array {
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       let m = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const yy = y + dy;
-        const xx = x + dx;
-        if (yy >= 0 && xx >= 0 && yy < 28 && xx < 28) m = Math.max(m, image[yy * 28 + xx]);
-      }
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && xx >= 0 && yy < 28 && xx < 28) m = Math.max(m, image[yy * 28 + xx]);
+        }
       out[y * 28 + x] = m;
     }
   }
@@ -62,7 +63,10 @@ describe('measureDigits (Morpho-MNIST-style measurements)', () => {
   });
 
   it('measures what the names say: 1s narrower than 0s, dilated digits thicker, sheared digits slanted', () => {
-    const widths = (digit: number) => Array.from(labels.keys()).filter((i) => labels[i] === digit).map((i) => measured.width[i]);
+    const widths = (digit: number) =>
+      Array.from(labels.keys())
+        .filter((i) => labels[i] === digit)
+        .map((i) => measured.width[i]);
     expect(median(widths(1))).toBeLessThan(median(widths(0)) / 2);
     for (let i = 0; i < 50; i++) {
       const image = images.slice(i * 784, (i + 1) * 784);

@@ -23,11 +23,18 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     // pie-audit is the package's own name; here it maps to the sources (src/index.ts).
     const files = writeDocProject(dir, docs, { 'pie-audit': [join(repoRoot, 'src/index.ts')] });
-    const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
     const env = { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json') };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+      timeout: 240_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     const results = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Array<{ file: string; ok: boolean; error?: string }>;
     expect(results).toHaveLength(files.length);

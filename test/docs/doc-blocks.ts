@@ -30,7 +30,12 @@ function ownNames(block: string): Set<string> {
   for (const m of block.matchAll(/\b(?:const|let|var|function)\s+(\w+)/g)) names.add(m[1]);
   for (const m of block.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)) {
     for (const part of m[1].split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) names.add(name);
     }
   }
@@ -66,8 +71,15 @@ export function writeDocProject(dir: string, docs: DocSource[], paths?: Record<s
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doc-blocks', private: true, type: 'module' }));
   const compilerOptions = {
-    target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,
-    noEmit: true, skipLibCheck: true, types: ['node'], ...(paths ? { paths } : {}),
+    target: 'ES2022',
+    lib: ['ES2023'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+    ...(paths ? { paths } : {}),
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts', 'blocks/*.ts'] }, null, 2));
   writeFileSync(

@@ -62,11 +62,12 @@ export const pruned90 = population.levels['0.9'];
 function predictRows(model: tf.LayersModel): Float32Array {
   return tf.tidy(() => (model.predict(tf.tensor4d(inputs, [TEST_N, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
 }
-const argmax = (rows: Float32Array) => Int32Array.from({ length: TEST_N }, (_, i) => {
-  let best = 0;
-  for (let c = 1; c < 10; c++) if (rows[i * 10 + c] > rows[i * 10 + best]) best = c;
-  return best;
-});
+const argmax = (rows: Float32Array) =>
+  Int32Array.from({ length: TEST_N }, (_, i) => {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (rows[i * 10 + c] > rows[i * 10 + best]) best = c;
+    return best;
+  });
 
 /** Predictions "from another framework": labels and probability rows of the pruned models, and .npy files of the baselines. */
 export const int32ArrayFromPyTorch = argmax(predictRows(pruned90[0]));

@@ -16,7 +16,12 @@ const dir = mkdtempSync(join(tmpdir(), 'pie-audit-side-effects-'));
 function runUserScript(name: string, source: string): { code: number | null; stdout: string; stderr: string } {
   const file = join(dir, `${name}.mts`);
   writeFileSync(file, source);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +33,8 @@ describe('importing pie-audit leaves tfjs and the process as the user set them u
 import * as pie from ${entry};
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
 const out = model.predict(tf.zeros([1, 3])) as tf.Tensor;
-console.log(JSON.stringify({ exports: Object.keys(pie).length, shape: out.shape, backend: tf.getBackend(), wasm: tf.findBackendFactory('wasm') !== null }));`,
+const wasm = tf.findBackendFactory('wasm') !== null;
+console.log(JSON.stringify({ exports: Object.keys(pie).length, shape: out.shape, backend: tf.getBackend(), wasm }));`,
     );
     // tfjs's own cpu-backend notice may appear on stderr; no error may.
     expect(r.stderr).not.toMatch(/error|not yet been initialized/i);
