@@ -160,9 +160,10 @@ function shapeOfInk(img: ArrayLike<number>, offset: number, side: number, boundF
 
 /**
  * Morpho-MNIST-style shape measurements (Castro et al. 2019) of square grey-level digit images:
- * area, stroke thickness, slant, width and height. Computed at the images' own resolution (Morpho-MNIST
- * first upsamples 4x and thins to a medial axis), so values rank images the same way but run about a
- * pixel thicker than Morpho-MNIST's published tables. Images with no ink measure 0 throughout.
+ * area, stroke thickness, slant, width and height. Computed at the images' own resolution, with a
+ * ridge of the distance map standing in for the medial axis (Morpho-MNIST first upsamples 4x and thins),
+ * so values are not on the scale of Morpho-MNIST's published tables; they serve to rank images.
+ * Images with no ink measure 0 throughout.
  *
  * @example
  * const test = loadMnist('test');
