@@ -30,7 +30,14 @@ export interface ClassImpactOptions {
 export type ClassImpactReason =
   | 'need at least 2 models per level'
   | 'class has no examples'
-  | 'need at least 2 models with examples of this class per level';
+  | 'need at least 2 models with examples of this class per level'
+  | typeof CONSTANT_EQUAL_REASON
+  | typeof CONSTANT_DIFFERENT_REASON;
+
+/** Reason of a class whose raw recall is one value in every model of both populations. */
+export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
+/** Reason of a class whose raw recall is constant within each population but differs between them. */
+export const CONSTANT_DIFFERENT_REASON = 'recall constant within each population but different between them: an exact difference (p = 0)';
 
 /** The test of one class. */
 export interface ClassImpactRow {
@@ -58,9 +65,9 @@ export interface ClassImpactRow {
   direction: 'hurt' | 'helped' | 'unchanged' | null;
   /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
-  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
-  reason: ClassImpactReason | string | null;
-  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
+  /** Why the class is inconclusive, or how a constant class was decided (printable as is); `null` otherwise. */
+  reason: ClassImpactReason | null;
+  /** True when raw recall was constant within both populations (decided without a t statistic; see docs/methodology.md). */
   degenerate: boolean;
   /** Models entering the test per population (those with examples of the class). */
   nBaseline: number;
@@ -90,8 +97,10 @@ const CORRECTIONS: readonly ClassImpactCorrection[] = ['none', 'holm', 'bh', 'by
  * Subtracting each population's mean accuracy means only change beyond the overall accuracy shift counts.
  *
  * Never invents a p-value: with fewer than 2 models in either population every class is `'inconclusive'`
- * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. When both samples
- * have zero variance, the class is decided exactly: equal means give p = 1 (unchanged), different means p = 0.
+ * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. A class whose raw
+ * recall is constant within both populations is decided exactly on the raw recall: the same value in both gives
+ * p = 1 (unchanged), different values p = 0 (direction by the normalized difference). The normalizers alone
+ * (the populations' mean accuracies) never make a class significant.
  *
  * @throws PieAuditError `LENGTH_MISMATCH` (accuracies vs recalls, or models with different class counts),
  *   `NON_FINITE`, `INVALID_ARGUMENT` (recall or accuracy outside [0, 1], bad options), `EMPTY_POPULATION`
@@ -155,19 +164,17 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     else if (rawB.length < 2 || rawK.length < 2) row.reason = 'need at least 2 models with examples of this class per level';
     else {
       // Compressed minus baseline, so a negative t means the class lost more than the average class.
-      // Constant samples are caught here too: a mean of equal floats can be off by an ulp, which would
-      // give a meaningless t from a variance of ~1e-34 instead of the exact decision below.
-      const constant = isConstant(normK) && isConstant(normB);
+      // Constancy is judged on the raw recall: normalizing subtracts one constant per population, so a constant
+      // raw recall gives two zero-variance samples whose means differ whenever top-1 moved. A normalized sample
+      // can also be constant up to an ulp; either way the t statistic would divide by rounding noise.
+      const constant = (isConstant(rawK) || isConstant(normK)) && (isConstant(rawB) || isConstant(normB));
       const test = constant ? null : welchTTest(normK, normB, { alternative: 'two-sided', confLevel: 0.95 });
       row.status = 'ok';
       if (test === null || test.degenerate) {
-        // Both samples constant: the t statistic is undefined (0/0) or infinite. Decide exactly from the values.
         row.degenerate = true;
-        const same = Math.abs(normK[0] - normB[0]) <= 1e-12;
+        const same = Math.abs(mean(rawK) - mean(rawB)) <= 1e-12;
         row.p = same ? 1 : 0;
-        row.reason = same
-          ? 'zero variance in both populations and equal means: no change (p set to 1)'
-          : 'zero variance in both populations and different means: an exact difference (p set to 0)';
+        row.reason = same ? CONSTANT_EQUAL_REASON : CONSTANT_DIFFERENT_REASON;
       } else {
         row.t = test.t;
         row.df = test.df;
@@ -185,6 +192,7 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
     const d = r.normalizedDifferencePp as number;
     r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'helped' : 'unchanged';
+    // An exact p = 1 stays 'unchanged' under any correction (an adjusted p never falls below the raw one).
   });
   return {
     classes: rows,
