@@ -72,7 +72,12 @@ interface Row {
   contested: number;
 }
 
-function runCase(design: PermutationDesign, baseline: Uint8Array[], compressed: Uint8Array[], dir: string): Row & { python: string; numpy: string } {
+function runCase(
+  design: PermutationDesign,
+  baseline: Uint8Array[],
+  compressed: Uint8Array[],
+  dir: string,
+): Row & { python: string; numpy: string } {
   const start = performance.now();
   const result = pieNoiseFloor(baseline, compressed, { design, draws: DRAWS, seed: SEED, nClasses: N_CLASSES });
   const js = (performance.now() - start) / 1000;
@@ -85,13 +90,19 @@ function runCase(design: PermutationDesign, baseline: Uint8Array[], compressed: 
   pooled.forEach((labels, m) => flat.set(labels, m * N_EXAMPLES));
   writeNpy(join(dir, 'pooled.npy'), flat, [pooled.length, N_EXAMPLES]);
   writeNpy(join(dir, 'sides.npy'), splits.sides, [splits.nSplits, splits.sideSize]);
-  const out = execFileSync(PYTHON, ['bench/noise_floor_reference.py', join(dir, 'pooled.npy'), join(dir, 'sides.npy'), String(N_CLASSES), 'max', dir], { encoding: 'utf8' });
+  const out = execFileSync(
+    PYTHON,
+    ['bench/noise_floor_reference.py', join(dir, 'pooled.npy'), join(dir, 'sides.npy'), String(N_CLASSES), 'max', dir],
+    { encoding: 'utf8' },
+  );
   const py = JSON.parse(out.trim().split('\n').pop() as string) as { python: string; numpy: string; seconds: number; contested: number };
   const theirs = new Int32Array(new Uint8Array(readFileSync(join(dir, 'counts.bin'))).buffer);
   if (theirs.length !== mine.length || mine.some((c, s) => c !== theirs[s]) || mine[0] !== result.observed) {
     throw new Error(`${design}: split counts differ between pie-audit and the NumPy peer`);
   }
-  console.log(`  ${design}: NumPy ${py.seconds.toFixed(2)} s; identical PIE counts on all ${mine.length} splits (${py.contested} contested examples)`);
+  console.log(
+    `  ${design}: NumPy ${py.seconds.toFixed(2)} s; identical PIE counts on all ${mine.length} splits (${py.contested} contested examples)`,
+  );
   return { design, js, py: py.seconds, result, contested: py.contested, python: py.python, numpy: py.numpy };
 }
 
@@ -106,19 +117,32 @@ export async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const examples = N_EXAMPLES.toLocaleString('en-US');
+  const machine =
+    `Machine: ${cpuModel().replace(/ \d+-Core Processor/, '')}, ${cpus().length} cores, Node ${process.version}, ` +
+    `Python ${rows[0].python}, NumPy ${rows[0].numpy}. Load average (1 min) ${loadStart.toFixed(1)} at start, ` +
+    `${loadavg()[0].toFixed(1)} at end: the machine is shared, so timings carry noise.`;
+  const row = (r: (typeof rows)[number]) =>
+    [
+      r.design, r.result.observed, r.result.nullMedian, r.result.nullP95, r.result.p.toPrecision(3), r.contested.toLocaleString('en-US'),
+      r.js.toFixed(2), r.py.toFixed(2), `${(r.py / r.js).toFixed(1)}x`,
+    ].join(' | ');
   const lines = [
     '## Seed-noise floor: permutation test of the PIE count',
     '',
-    `${N_MODELS} baseline + ${N_MODELS} compressed models x ${N_EXAMPLES.toLocaleString('en-US')} examples, ${N_CLASSES} classes, ${DRAWS.toLocaleString('en-US')} seeded Monte Carlo splits plus the observed one (bench/noise-floor.ts; seeded synthetic labels: 75% easy, 17% medium, 8% hard examples).`,
-    '`pieNoiseFloor` (one run, whole call: validation, the contested-example filter and every split) vs bench/noise_floor_reference.py, a NumPy implementation of the same algorithm',
-    '(pooled counts, skip examples no split can flip, per split one `np.bincount` for side A and pooled minus side A for side B), on the same splits passed through .npy files.',
+    `${N_MODELS} baseline + ${N_MODELS} compressed models x ${examples} examples, ${N_CLASSES} classes, ` +
+      `${DRAWS.toLocaleString('en-US')} seeded Monte Carlo splits plus the observed one ` +
+      '(bench/noise-floor.ts; seeded synthetic labels: 75% easy, 17% medium, 8% hard examples).',
+    '`pieNoiseFloor` (one run, whole call: validation, the contested-example filter and every split) vs',
+    'bench/noise_floor_reference.py, a NumPy implementation of the same algorithm (pooled counts, skip examples no split can flip,',
+    'per split one `np.bincount` for side A and pooled minus side A for side B), on the same splits passed through .npy files.',
     'Both give the same PIE count on every split.',
     '',
     '| design | observed PIEs | null median | null 95th pct | p | contested examples | pie-audit s | NumPy s | NumPy / pie-audit |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.design} | ${r.result.observed} | ${r.result.nullMedian} | ${r.result.nullP95} | ${r.result.p.toPrecision(3)} | ${r.contested.toLocaleString('en-US')} | ${r.js.toFixed(2)} | ${r.py.toFixed(2)} | ${(r.py / r.js).toFixed(1)}x |`),
+    ...rows.map((r) => `| ${row(r)} |`),
     '',
-    `Machine: ${cpuModel().replace(/ \d+-Core Processor/, '')}, ${cpus().length} cores, Node ${process.version}, Python ${rows[0].python}, NumPy ${rows[0].numpy}. Load average (1 min) ${loadStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end: the machine is shared, so timings carry noise.`,
+    machine,
   ];
   writeBenchmarkSection('noise-floor', lines.join('\n'));
 }

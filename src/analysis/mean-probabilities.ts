@@ -14,11 +14,15 @@ import { assertProbabilities } from './validate-probabilities.js';
 export function meanProbabilities(population: readonly ArrayLike<number>[], nClasses: number): Float64Array {
   assertClassCount(nClasses, 'nClasses');
   if (!Array.isArray(population) || population.length === 0) {
-    throw new PieAuditError('EMPTY_POPULATION', 'population must be a non-empty array with one probability array per model.', { name: 'population' });
+    throw new PieAuditError('EMPTY_POPULATION', 'population must be a non-empty array with one probability array per model.', {
+      name: 'population',
+    });
   }
   const size = population[0]?.length;
   if (typeof size !== 'number' || size % nClasses !== 0) {
-    throw new PieAuditError('LENGTH_MISMATCH', `population[0] has ${String(size)} entries, not a multiple of nClasses (${nClasses}).`, { name: 'population[0]' });
+    throw new PieAuditError('LENGTH_MISMATCH', `population[0] has ${String(size)} entries, not a multiple of nClasses (${nClasses}).`, {
+      name: 'population[0]',
+    });
   }
   const nExamples = size / nClasses;
   const mean = new Float64Array(size);

@@ -56,10 +56,14 @@ export interface PieAccuracyBreakdownInput {
  */
 export function pieAccuracyBreakdown(input: PieAccuracyBreakdownInput, options: { seed?: number } = {}): PieAccuracyBreakdown {
   if (input === null || typeof input !== 'object') {
-    throw new PieAuditError('INVALID_ARGUMENT', 'pieAccuracyBreakdown expects { labels, isPIE, baselineShareCorrect, compressedShareCorrect, baselineModal, compressedModal }.');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'pieAccuracyBreakdown expects { labels, isPIE, baselineShareCorrect, compressedShareCorrect, baselineModal, compressedModal }.',
+    );
   }
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new PieAuditError('INVALID_ARGUMENT', `options.seed must be an integer; got ${String(seed)}.`, { name: 'options.seed' });
+  if (!Number.isInteger(seed))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.seed must be an integer; got ${String(seed)}.`, { name: 'options.seed' });
   const { labels, isPIE, baselineShareCorrect: sb, compressedShareCorrect: sk, baselineModal, compressedModal } = input;
   const n = labels.length;
   assertMinSamples(n, 1, 'labels', 'examples');
@@ -75,7 +79,10 @@ export function pieAccuracyBreakdown(input: PieAccuracyBreakdownInput, options: 
   for (let i = 0; i < n; i++) {
     const f = isPIE[i];
     if (f !== 1 && f !== true && f !== 0 && f !== false) {
-      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, { name: 'isPIE', index: i });
+      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, {
+        name: 'isPIE',
+        index: i,
+      });
     }
     if (f === 0 || f === false) continue;
     pie[i] = 1;

@@ -13,7 +13,8 @@ export function assertProbabilities(probabilities: ArrayLike<number>, nExamples:
   if (probabilities.length !== nExamples * nClasses) {
     throw new PieAuditError(
       'LENGTH_MISMATCH',
-      `${name} has ${probabilities.length} entries; a row-major (examples x classes) array needs ${nExamples} x ${nClasses} = ${nExamples * nClasses}.`,
+      `${name} has ${probabilities.length} entries; a row-major (examples x classes) array needs ` +
+        `${nExamples} x ${nClasses} = ${nExamples * nClasses}.`,
       { name, actual: probabilities.length, expected: nExamples * nClasses },
     );
   }
@@ -23,7 +24,11 @@ export function assertProbabilities(probabilities: ArrayLike<number>, nExamples:
       throw new PieAuditError('NON_FINITE', `${name}[${j}] is ${String(v)}; probabilities must be finite.`, { name, index: j });
     }
     if (v < 0 || v > 1) {
-      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${j}] is ${v}; probabilities lie in [0, 1] (apply softmax to logits first).`, { name, index: j, value: v });
+      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${j}] is ${v}; probabilities lie in [0, 1] (apply softmax to logits first).`, {
+        name,
+        index: j,
+        value: v,
+      });
     }
   }
 }

@@ -21,7 +21,11 @@ import { codeOf, rng } from './helpers.js';
 
 const SEED = 777;
 
-interface RefInterval { estimate: number | null; ci: [number, number]; defined: number }
+interface RefInterval {
+  estimate: number | null;
+  ci: [number, number];
+  defined: number;
+}
 interface BootCase {
   seed: number;
   resamples: number;
@@ -36,7 +40,9 @@ interface BootCase {
   intervals: Record<string, RefInterval>;
 }
 
-const reference = JSON.parse(readFileSync(new URL('../fixtures/verdicts/verdicts-reference.json', import.meta.url), 'utf8')) as { bootstrap: BootCase[] };
+const reference = JSON.parse(readFileSync(new URL('../fixtures/verdicts/verdicts-reference.json', import.meta.url), 'utf8')) as {
+  bootstrap: BootCase[];
+};
 
 function expectMatches(actual: BootstrapInterval, expected: RefInterval, resamples: number, what: string): void {
   if (expected.estimate === null) expect(actual.estimate, what).toBeNull();
@@ -77,11 +83,18 @@ describe('bootstrap intervals against the NumPy reference (same index stream, es
     it(`case ${caseIndex}: over-index ratios and FPR/FNR, their change and the gap to the rest`, () => {
       const over = bootstrapOverIndexIntervals(c.isPIE, { sex: c.groups }, options);
       expect(over.map((r) => r.value)).toEqual(['F', 'M']);
-      for (const row of over) expectMatches(row.overIndexRatio, ref[`ratio${String(row.value)}`], c.resamples, `ratio ${String(row.value)}`);
-      const rates = bootstrapErrorRateIntervals({
-        labels: c.labels, groups: c.groups, positiveClass: c.positiveClass,
-        baselineSharePositive: sharePredicting(c.baseline, c.positiveClass), compressedSharePositive: sharePredicting(c.compressed, c.positiveClass),
-      }, options);
+      for (const row of over)
+        expectMatches(row.overIndexRatio, ref[`ratio${String(row.value)}`], c.resamples, `ratio ${String(row.value)}`);
+      const rates = bootstrapErrorRateIntervals(
+        {
+          labels: c.labels,
+          groups: c.groups,
+          positiveClass: c.positiveClass,
+          baselineSharePositive: sharePredicting(c.baseline, c.positiveClass),
+          compressedSharePositive: sharePredicting(c.compressed, c.positiveClass),
+        },
+        options,
+      );
       for (const row of rates) {
         const v = String(row.group);
         for (const rate of ['fpr', 'fnr'] as const) {
@@ -105,7 +118,7 @@ function dataset(seed: number, n: number, nClasses = 3, models = 3) {
   return { labels, groups, baseline: pop(0.9), compressed: pop(0.75) };
 }
 
-describe('bootstrap point estimates are the audit\'s estimates', () => {
+describe("bootstrap point estimates are the audit's estimates", () => {
   const { labels, groups, baseline, compressed } = dataset(1, 300);
   const sb = shareCorrect(labels, baseline);
   const sk = shareCorrect(labels, compressed);
@@ -118,7 +131,12 @@ describe('bootstrap point estimates are the audit\'s estimates', () => {
     expect(top1.drop.ci).toBeNull();
     const b = populationRecall(labels, baseline, 3);
     const k = populationRecall(labels, compressed, 3);
-    const impact = classImpactTest({ baselineRecall: b.recall, baselineAccuracy: b.accuracy, compressedRecall: k.recall, compressedAccuracy: k.accuracy });
+    const impact = classImpactTest({
+      baselineRecall: b.recall,
+      baselineAccuracy: b.accuracy,
+      compressedRecall: k.recall,
+      compressedAccuracy: k.accuracy,
+    });
     const rows = bootstrapClassRecallIntervals(labels, sb, sk, 3, { resamples: 0 });
     rows.forEach((row, c) => {
       expect(row.baselineRecall.estimate).toBeCloseTo(impact.classes[c].baselineMeanRecall as number, 14);
@@ -127,10 +145,23 @@ describe('bootstrap point estimates are the audit\'s estimates', () => {
   });
 
   it('FPR/FNR match compareSubgroupErrorRates, and the over-index ratio attributeOverIndex', () => {
-    const cmp = compareSubgroupErrorRates({ labels, groups, baselinePredictions: baseline, compressedPredictions: compressed, positiveClass: 1 });
-    const rates = bootstrapErrorRateIntervals({
-      labels, groups, positiveClass: 1, baselineSharePositive: sharePredicting(baseline, 1), compressedSharePositive: sharePredicting(compressed, 1),
-    }, { resamples: 0 });
+    const cmp = compareSubgroupErrorRates({
+      labels,
+      groups,
+      baselinePredictions: baseline,
+      compressedPredictions: compressed,
+      positiveClass: 1,
+    });
+    const rates = bootstrapErrorRateIntervals(
+      {
+        labels,
+        groups,
+        positiveClass: 1,
+        baselineSharePositive: sharePredicting(baseline, 1),
+        compressedSharePositive: sharePredicting(compressed, 1),
+      },
+      { resamples: 0 },
+    );
     rates.forEach((row, g) => {
       expect(row.group).toBe(cmp.subgroups[g].group);
       expect(row.fpr.baseline.estimate).toBeCloseTo(cmp.subgroups[g].baseline.fpr as number, 14);
@@ -164,10 +195,16 @@ describe('bootstrap interval properties', () => {
           const sk = shareCorrect(d.labels, d.compressed);
           const options = { resamples: 300, seed };
           const top1 = bootstrapTop1Intervals(sb, sk, options);
-          const rates = bootstrapErrorRateIntervals({
-            labels: d.labels, groups: d.groups, positiveClass: 1,
-            baselineSharePositive: sharePredicting(d.baseline, 1), compressedSharePositive: sharePredicting(d.compressed, 1),
-          }, options);
+          const rates = bootstrapErrorRateIntervals(
+            {
+              labels: d.labels,
+              groups: d.groups,
+              positiveClass: 1,
+              baselineSharePositive: sharePredicting(d.baseline, 1),
+              compressedSharePositive: sharePredicting(d.compressed, 1),
+            },
+            options,
+          );
           const classes = bootstrapClassRecallIntervals(d.labels, sb, sk, 3, options);
           return [top1.baseline, top1.drop, classes[0].rawChange, classes[2].normalizedChange, rates[0].fnr.change];
         };
@@ -190,7 +227,10 @@ describe('bootstrap interval properties', () => {
     const { labels, baseline, compressed } = dataset(5, 120);
     const shuffled = [compressed[2], compressed[0], compressed[1]];
     const a = bootstrapTop1Intervals(shareCorrect(labels, baseline), shareCorrect(labels, compressed), { resamples: 200, seed: 3 });
-    const b = bootstrapTop1Intervals(shareCorrect(labels, [...baseline].reverse()), shareCorrect(labels, shuffled), { resamples: 200, seed: 3 });
+    const b = bootstrapTop1Intervals(shareCorrect(labels, [...baseline].reverse()), shareCorrect(labels, shuffled), {
+      resamples: 200,
+      seed: 3,
+    });
     expect(b).toEqual(a);
   });
 
@@ -236,7 +276,17 @@ describe('bootstrap interval properties', () => {
     expect(codeOf(() => bootstrapTop1Intervals([], [], {}))).toBe('INSUFFICIENT_SAMPLES');
     expect(codeOf(() => bootstrapPieRateInterval([0, 2]))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => bootstrapClassRecallIntervals([0, 3], s, s, 3))).toBe('LABEL_OUT_OF_RANGE');
-    expect(codeOf(() => bootstrapErrorRateIntervals({ labels: [0, 1], groups: ['a'], baselineSharePositive: s, compressedSharePositive: s, positiveClass: 1 }))).toBe('LENGTH_MISMATCH');
+    expect(
+      codeOf(() =>
+        bootstrapErrorRateIntervals({
+          labels: [0, 1],
+          groups: ['a'],
+          baselineSharePositive: s,
+          compressedSharePositive: s,
+          positiveClass: 1,
+        }),
+      ),
+    ).toBe('LENGTH_MISMATCH');
     expect(codeOf(() => bootstrapOverIndexIntervals([0, 1], { sex: ['F'] }))).toBe('LENGTH_MISMATCH');
   });
 });

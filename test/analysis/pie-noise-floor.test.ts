@@ -23,7 +23,9 @@ interface FloorCase {
   minAchievableP: number;
 }
 
-const reference = JSON.parse(readFileSync(new URL('../fixtures/verdicts/verdicts-reference.json', import.meta.url), 'utf8')) as { noiseFloor: FloorCase[] };
+const reference = JSON.parse(readFileSync(new URL('../fixtures/verdicts/verdicts-reference.json', import.meta.url), 'utf8')) as {
+  noiseFloor: FloorCase[];
+};
 
 /** Two populations of `nModels` models over `nExamples` examples, labels in [0, nClasses). */
 const pairArb = (maxModels: number) =>
@@ -35,8 +37,17 @@ const pairArb = (maxModels: number) =>
       nClasses: fc.integer({ min: 1, max: 4 }),
     })
     .chain(({ nB, nK, nExamples, nClasses }) => {
-      const pop = (m: number) => fc.array(fc.array(fc.integer({ min: 0, max: nClasses - 1 }), { minLength: nExamples, maxLength: nExamples }), { minLength: m, maxLength: m });
-      return fc.record({ baseline: pop(nB), compressed: pop(nK), nClasses: fc.constant(nClasses), tieBreak: fc.constantFrom<'max' | 'min'>('max', 'min') });
+      const pop = (m: number) =>
+        fc.array(fc.array(fc.integer({ min: 0, max: nClasses - 1 }), { minLength: nExamples, maxLength: nExamples }), {
+          minLength: m,
+          maxLength: m,
+        });
+      return fc.record({
+        baseline: pop(nB),
+        compressed: pop(nK),
+        nClasses: fc.constant(nClasses),
+        tieBreak: fc.constantFrom<'max' | 'min'>('max', 'min'),
+      });
     });
 
 describe('pieNoiseFloor against the NumPy reference (itertools enumeration)', () => {
@@ -64,7 +75,14 @@ describe('pieNoiseFloor properties', () => {
         const pies = findPIEs(baseline, compressed, { tieBreak, nClasses });
         const designs: ('independent' | 'paired')[] = baseline.length === compressed.length ? ['independent', 'paired'] : ['independent'];
         for (const design of designs) {
-          const r = pieNoiseFloor(baseline, compressed, { design, tieBreak, nClasses, maxExactSplits: monteCarlo ? 1 : 20_000, draws: 99, seed: 5 });
+          const r = pieNoiseFloor(baseline, compressed, {
+            design,
+            tieBreak,
+            nClasses,
+            maxExactSplits: monteCarlo ? 1 : 20_000,
+            draws: 99,
+            seed: 5,
+          });
           expect(r.observed).toBe(pies.count);
           expect(r.p).toBeGreaterThan(0);
           expect(r.p).toBeLessThanOrEqual(1);
@@ -100,7 +118,14 @@ describe('pieNoiseFloor properties', () => {
     const reference6 = reference.noiseFloor.filter((c) => c.splits >= 56);
     for (const c of reference6) {
       const exact = pieNoiseFloor(c.baseline, c.compressed, { design: c.design, tieBreak: c.tieBreak, nClasses: c.nClasses });
-      const mc = pieNoiseFloor(c.baseline, c.compressed, { design: c.design, tieBreak: c.tieBreak, nClasses: c.nClasses, maxExactSplits: 10, draws: 4999, seed: 11 });
+      const mc = pieNoiseFloor(c.baseline, c.compressed, {
+        design: c.design,
+        tieBreak: c.tieBreak,
+        nClasses: c.nClasses,
+        maxExactSplits: 10,
+        draws: 4999,
+        seed: 11,
+      });
       expect(mc.method).toBe('monteCarlo');
       expect(mc.splits).toBe(5000);
       const se = Math.sqrt((exact.p * (1 - exact.p)) / 4999);
@@ -109,7 +134,7 @@ describe('pieNoiseFloor properties', () => {
     }
   });
 
-  it('permuting the models within a level changes nothing (exact), and pairing by member id ignores the compressed order (any method)', () => {
+  it('permuting the models within a level changes nothing (exact); pairing by member id ignores the compressed order (any method)', () => {
     fc.assert(
       fc.property(pairArb(4), fc.integer({ min: 0, max: 1000 }), ({ baseline, compressed, nClasses, tieBreak }, salt) => {
         const rotate = <T>(xs: T[]) => xs.map((_, i) => xs[(i + salt) % xs.length]);
@@ -132,7 +157,8 @@ describe('pieNoiseFloor properties', () => {
   });
 
   it('is seeded: the same seed repeats the Monte Carlo result, and 30 + 30 models draw 1,999 splits', () => {
-    const pop = (shift: number) => Array.from({ length: 30 }, (_, m) => Array.from({ length: 40 }, (_, i) => ((i * 7 + m * shift) % 11 < 8 ? i % 3 : (i + m) % 3)));
+    const pop = (shift: number) =>
+      Array.from({ length: 30 }, (_, m) => Array.from({ length: 40 }, (_, i) => ((i * 7 + m * shift) % 11 < 8 ? i % 3 : (i + m) % 3)));
     const b = pop(1);
     const k = pop(2);
     const r1 = pieNoiseFloor(b, k, { design: 'independent', seed: 9 });
@@ -143,8 +169,20 @@ describe('pieNoiseFloor properties', () => {
 });
 
 describe('pieNoiseFloor designs and power', () => {
-  const b = [[0, 1, 2, 0], [0, 1, 2, 1], [0, 1, 1, 0], [0, 2, 2, 0], [1, 1, 2, 0]];
-  const k = [[0, 1, 1, 1], [0, 2, 1, 1], [0, 1, 1, 0], [0, 2, 2, 1], [1, 1, 1, 1]];
+  const b = [
+    [0, 1, 2, 0],
+    [0, 1, 2, 1],
+    [0, 1, 1, 0],
+    [0, 2, 2, 0],
+    [1, 1, 2, 0],
+  ];
+  const k = [
+    [0, 1, 1, 1],
+    [0, 2, 1, 1],
+    [0, 1, 1, 0],
+    [0, 2, 2, 1],
+    [1, 1, 1, 1],
+  ];
 
   it('with 5 paired models cannot reach alpha 0.05: inconclusive, naming the 6 models needed', () => {
     const r = pieNoiseFloor(b, k, { design: 'paired' });
@@ -155,7 +193,12 @@ describe('pieNoiseFloor designs and power', () => {
     expect(modelsNeeded('independent', 0.05)).toBe(4);
     expect(modelsNeeded('paired', 0.01)).toBe(8);
     // The independent design of the same 5 + 5 models has C(10, 5) = 252 splits: alpha is reachable.
-    expect(pieNoiseFloor(b, k, { design: 'independent' })).toMatchObject({ status: 'ok', splits: 252, minAchievableP: 2 / 252, reason: null });
+    expect(pieNoiseFloor(b, k, { design: 'independent' })).toMatchObject({
+      status: 'ok',
+      splits: 252,
+      minAchievableP: 2 / 252,
+      reason: null,
+    });
   });
 
   it('says when too few draws, not too few models, keep alpha out of reach', () => {
@@ -197,8 +240,14 @@ describe('pieNoiseFloor designs and power', () => {
     expect(codeOf(() => pieNoiseFloor([], k))).toBe('EMPTY_POPULATION');
     expect(codeOf(() => pieNoiseFloor([[]], [[]]))).toBe('INSUFFICIENT_SAMPLES');
     expect(codeOf(() => pieNoiseFloor(b, k.slice(0, 2), { design: 'paired' }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => pieNoiseFloor(b, k, { design: 'paired', baselineIds: ['a', 'b', 'c', 'd', 'e'], compressedIds: ['a', 'b', 'c', 'd', 'x'] }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => pieNoiseFloor(b, k, { baselineIds: ['a', 'a', 'c', 'd', 'e'], compressedIds: ['a', 'b', 'c', 'd', 'e'] }))).toBe('INVALID_ARGUMENT');
+    expect(
+      codeOf(() =>
+        pieNoiseFloor(b, k, { design: 'paired', baselineIds: ['a', 'b', 'c', 'd', 'e'], compressedIds: ['a', 'b', 'c', 'd', 'x'] }),
+      ),
+    ).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => pieNoiseFloor(b, k, { baselineIds: ['a', 'a', 'c', 'd', 'e'], compressedIds: ['a', 'b', 'c', 'd', 'e'] }))).toBe(
+      'INVALID_ARGUMENT',
+    );
     expect(codeOf(() => pieNoiseFloor(b, k, { design: 'bogus' as 'paired' }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => pieNoiseFloor(b, k, { alpha: 0 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => pieNoiseFloor(b, k, { draws: 0 }))).toBe('INVALID_ARGUMENT');
