@@ -156,6 +156,24 @@ describe('pieNoiseFloor properties', () => {
     );
   });
 
+  it('gives the same result whichever side is the smaller population, and whichever counting path the class count selects', () => {
+    fc.assert(
+      fc.property(pairArb(5), fc.boolean(), ({ baseline, compressed, nClasses, tieBreak }, monteCarlo) => {
+        const options = { design: 'independent' as const, tieBreak, maxExactSplits: monteCarlo ? 1 : 20_000, draws: 99, seed: 2 };
+        const a = pieNoiseFloor(baseline, compressed, { ...options, nClasses });
+        // Many empty classes switch the kernel from scanning class counters to revisiting the labels.
+        const wide = pieNoiseFloor(baseline, compressed, { ...options, nClasses: nClasses + 400 });
+        expect(wide).toEqual(a);
+        if (!monteCarlo) {
+          const swapped = pieNoiseFloor(compressed, baseline, { ...options, nClasses });
+          const core = (r: typeof a) => [r.status, r.splits, r.observed, r.p, r.nullMedian, r.nullP95, r.minAchievableP, r.nContested];
+          expect(core(swapped)).toEqual(core(a));
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
   it('is seeded: the same seed repeats the Monte Carlo result, and 30 + 30 models draw 1,999 splits', () => {
     const pop = (shift: number) =>
       Array.from({ length: 30 }, (_, m) => Array.from({ length: 40 }, (_, i) => ((i * 7 + m * shift) % 11 < 8 ? i % 3 : (i + m) % 3)));
