@@ -62,7 +62,7 @@ export function pieSplitCounts(
   }
   const contested = contestedExamples(pooled, nClasses, Math.max(a, total - a));
   const nContested = contested.length;
-  const block = new LocalBlock(Math.min(BLOCK, nContested), total, nClasses);
+  const block = new LocalBlock(Math.min(BLOCK, nContested), total, nClasses, a);
   const side = new Int32Array(total);
   const counts = new Int32Array(splits.nSplits);
   const preferMax = options.tieBreak === 'max';
@@ -71,9 +71,7 @@ export function pieSplitCounts(
     block.fill(pooled, contested, start, end);
     for (let s = 0; s < splits.nSplits; s++) {
       const sideA = splits.sides.subarray(s * a, s * a + a);
-      counts[s] += preferMax
-        ? differencesPreferMax(block, sideA, side, end - start, total)
-        : differencesPreferMin(block, sideA, side, end - start, total);
+      counts[s] += differences(block, sideA, side, end - start, total, preferMax);
     }
   }
   return { counts, nContested };
@@ -118,6 +116,12 @@ function contestedExamples(pooled: readonly ArrayLike<number>[], nClasses: numbe
 class LocalBlock {
   /** `local[j * total + m]`: rank of model m's label among example j's distinct labels. */
   readonly local: Uint16Array;
+  /** `weight[j * total + m]`: `radix ** local[j * total + m]`, model m's packed increment. */
+  readonly weight: Float64Array;
+  /** A power of two above the side size: one digit of a packed count. */
+  readonly radix: number;
+  /** Ranks whose packed counts fit in a double's 53-bit integer range. */
+  readonly ranksPerWord: number;
   /** `pooled[j * total + r]`: pooled count of example j's label of rank r. */
   readonly pooled: Int32Array;
   /** `distinct[j]`: number of distinct pooled labels of example j. */
@@ -130,8 +134,13 @@ class LocalBlock {
     size: number,
     private readonly total: number,
     nClasses: number,
+    sideSize: number,
   ) {
+    const bits = Math.ceil(Math.log2(sideSize + 1));
+    this.radix = 2 ** bits;
+    this.ranksPerWord = Math.floor(53 / bits);
     this.local = new Uint16Array(size * total);
+    this.weight = new Float64Array(size * total);
     this.pooled = new Int32Array(size * total);
     this.distinct = new Int32Array(size);
     this.classCount = new Int32Array(nClasses);
@@ -160,67 +169,66 @@ class LocalBlock {
         rankOf[labels[r]] = r;
         this.pooled[base + r] = classCount[labels[r]];
       }
-      for (let m = 0; m < total; m++) this.local[base + m] = rankOf[models[m][i]];
+      for (let m = 0; m < total; m++) {
+        const r = rankOf[models[m][i]];
+        this.local[base + m] = r;
+        this.weight[base + m] = this.radix ** r;
+      }
       for (let r = 0; r < d; r++) classCount[labels[r]] = 0;
       this.distinct[j] = d;
     }
   }
 }
 
-/** PIEs of one split over a block, ties to the largest class ('>=' over ranks in increasing class order). */
-function differencesPreferMax(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBlock: number, total: number): number {
-  const { local, pooled, distinct } = block;
+/**
+ * PIEs of one split over a block. Side A's counts are accumulated packed into one double: rank r adds
+ * `2^(bits * r)` (`block.weight`), exact while the packed value stays below 2^53, which holds for up to
+ * `block.ranksPerWord` ranks; examples with more distinct labels use one counter per rank.
+ */
+function differences(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBlock: number, total: number, preferMax: boolean): number {
+  const { local, weight, pooled, distinct, ranksPerWord, radix } = block;
+  const inverse = 1 / radix;
   const a = sideA.length;
   let differ = 0;
   for (let j = 0, base = 0; j < nBlock; j++, base += total) {
-    for (let q = 0; q < a; q++) side[local[base + sideA[q]]]++;
+    const d = distinct[j];
     let bestA = -1;
     let rankA = 0;
     let bestB = -1;
     let rankB = 0;
-    const d = distinct[j];
-    for (let r = 0; r < d; r++) {
-      const na = side[r];
-      // Side B's count is the pooled count minus side A's.
-      const nb = pooled[base + r] - na;
-      side[r] = 0;
-      if (na >= bestA) {
-        bestA = na;
-        rankA = r;
+    // Side B's count is the pooled count minus side A's. Ranks rise with the class: '>=' keeps the largest tied class.
+    if (d <= ranksPerWord) {
+      let packed = 0;
+      for (let q = 0; q < a; q++) packed += weight[base + sideA[q]];
+      for (let r = 0; r < d; r++) {
+        // Multiplying by a power of two and flooring is exact on these integers.
+        const rest = Math.floor(packed * inverse);
+        const na = packed - rest * radix;
+        packed = rest;
+        const nb = pooled[base + r] - na;
+        if (na > bestA || (preferMax && na === bestA)) {
+          bestA = na;
+          rankA = r;
+        }
+        if (nb > bestB || (preferMax && nb === bestB)) {
+          bestB = nb;
+          rankB = r;
+        }
       }
-      if (nb >= bestB) {
-        bestB = nb;
-        rankB = r;
-      }
-    }
-    if (rankA !== rankB) differ++;
-  }
-  return differ;
-}
-
-/** The same with ties to the smallest class ('>'). Two functions keep the tie test out of the inner loop. */
-function differencesPreferMin(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBlock: number, total: number): number {
-  const { local, pooled, distinct } = block;
-  const a = sideA.length;
-  let differ = 0;
-  for (let j = 0, base = 0; j < nBlock; j++, base += total) {
-    for (let q = 0; q < a; q++) side[local[base + sideA[q]]]++;
-    let bestA = -1;
-    let rankA = 0;
-    let bestB = -1;
-    let rankB = 0;
-    const d = distinct[j];
-    for (let r = 0; r < d; r++) {
-      const na = side[r];
-      const nb = pooled[base + r] - na;
-      side[r] = 0;
-      if (na > bestA) {
-        bestA = na;
-        rankA = r;
-      }
-      if (nb > bestB) {
-        bestB = nb;
-        rankB = r;
+    } else {
+      for (let q = 0; q < a; q++) side[local[base + sideA[q]]]++;
+      for (let r = 0; r < d; r++) {
+        const na = side[r];
+        side[r] = 0;
+        const nb = pooled[base + r] - na;
+        if (na > bestA || (preferMax && na === bestA)) {
+          bestA = na;
+          rankA = r;
+        }
+        if (nb > bestB || (preferMax && nb === bestB)) {
+          bestB = nb;
+          rankB = r;
+        }
       }
     }
     if (rankA !== rankB) differ++;

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { pieNoiseFloor, modelsNeeded } from '../../src/analysis/pie-noise-floor.js';
 import { permutationSplits } from '../../src/analysis/permutation-splits.js';
+import { pieSplitCounts } from '../../src/analysis/pie-split-counts.js';
+import { modalLabels } from '../../src/analysis/modal-labels.js';
 import { findPIEs } from '../../src/analysis/find-pies.js';
-import { codeOf } from './helpers.js';
+import { codeOf, rng } from './helpers.js';
 
 const SEED = 4242;
 
@@ -183,6 +185,28 @@ describe('pieNoiseFloor properties', () => {
     const r2 = pieNoiseFloor(b, k, { design: 'independent', seed: 9 });
     expect(r1).toEqual(r2);
     expect(r1).toMatchObject({ method: 'monteCarlo', splits: 2000, seed: 9, minAchievableP: 1 / 2000 });
+  });
+});
+
+describe('pieSplitCounts against modalLabels, split by split', () => {
+  it('counts the PIEs of every split like two modalLabels calls, with few or many distinct labels per example', () => {
+    const next = rng(17);
+    for (const nClasses of [2, 9, 40, 300]) {
+      for (const tieBreak of ['max', 'min'] as const) {
+        // 30 + 30 models: up to 10 distinct labels per example use the packed counters, more use one counter per label.
+        const pooled = Array.from({ length: 60 }, () => Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? i % nClasses : Math.floor(next() * nClasses))));
+        const splits = permutationSplits('independent', 30, 30, { draws: 40, seed: nClasses });
+        const { counts } = pieSplitCounts(pooled, splits, { nClasses, tieBreak });
+        for (let s = 0; s < splits.nSplits; s++) {
+          const sideA = new Set(splits.sides.subarray(s * 30, s * 30 + 30));
+          const a = modalLabels(pooled.filter((_, m) => sideA.has(m)), { nClasses, tieBreak }).labels;
+          const b = modalLabels(pooled.filter((_, m) => !sideA.has(m)), { nClasses, tieBreak }).labels;
+          let differ = 0;
+          for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+          expect(counts[s], `${nClasses} classes, ${tieBreak}, split ${s}`).toBe(differ);
+        }
+      }
+    }
   });
 });
 
