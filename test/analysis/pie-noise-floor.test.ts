@@ -296,5 +296,6 @@ describe('pieNoiseFloor designs and power', () => {
     expect(codeOf(() => pieNoiseFloor(b, k, { seed: 1.5 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => pieNoiseFloor(b, k, { nClasses: 2 }))).toBe('LABEL_OUT_OF_RANGE');
     expect(codeOf(() => pieNoiseFloor([[0, NaN, 1, 0]], k))).toBe('NON_FINITE');
+    expect(() => pieNoiseFloor(b, [k[0], [0, 1, 7, 0], ...k.slice(2)], { nClasses: 3 })).toThrow(/compressed\[1\]\[2\] is 7/);
   });
 });
