@@ -69,10 +69,8 @@ export function pieSplitCounts(
   for (let start = 0; start < nContested; start += BLOCK) {
     const end = Math.min(nContested, start + BLOCK);
     block.fill(pooled, contested, start, end);
-    for (let s = 0; s < splits.nSplits; s++) {
-      const sideA = splits.sides.subarray(s * a, s * a + a);
-      counts[s] += differences(block, sideA, side, end - start, total, preferMax);
-    }
+    // Splits are read in place (an offset into `sides`): nothing is allocated per split.
+    for (let s = 0; s < splits.nSplits; s++) counts[s] += differences(block, splits.sides, s * a, a, side, end - start, preferMax);
   }
   return { counts, nContested };
 }
@@ -132,7 +130,7 @@ class LocalBlock {
 
   constructor(
     size: number,
-    private readonly total: number,
+    readonly total: number,
     nClasses: number,
     sideSize: number,
   ) {
@@ -185,10 +183,18 @@ class LocalBlock {
  * `2^(bits * r)` (`block.weight`), exact while the packed value stays below 2^53, which holds for up to
  * `block.ranksPerWord` ranks; examples with more distinct labels use one counter per rank.
  */
-function differences(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBlock: number, total: number, preferMax: boolean): number {
-  const { local, weight, pooled, distinct, ranksPerWord, radix } = block;
+function differences(
+  block: LocalBlock,
+  sides: Int32Array,
+  at: number,
+  a: number,
+  side: Int32Array,
+  nBlock: number,
+  preferMax: boolean,
+): number {
+  const { local, weight, pooled, distinct, ranksPerWord, radix, total } = block;
   const inverse = 1 / radix;
-  const a = sideA.length;
+  const end = at + a;
   let differ = 0;
   for (let j = 0, base = 0; j < nBlock; j++, base += total) {
     const d = distinct[j];
@@ -199,7 +205,7 @@ function differences(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBl
     // Side B's count is the pooled count minus side A's. Ranks rise with the class: '>=' keeps the largest tied class.
     if (d <= ranksPerWord) {
       let packed = 0;
-      for (let q = 0; q < a; q++) packed += weight[base + sideA[q]];
+      for (let q = at; q < end; q++) packed += weight[base + sides[q]];
       for (let r = 0; r < d; r++) {
         // Multiplying by a power of two and flooring is exact on these integers.
         const rest = Math.floor(packed * inverse);
@@ -216,7 +222,7 @@ function differences(block: LocalBlock, sideA: Int32Array, side: Int32Array, nBl
         }
       }
     } else {
-      for (let q = 0; q < a; q++) side[local[base + sideA[q]]]++;
+      for (let q = at; q < end; q++) side[local[base + sides[q]]]++;
       for (let r = 0; r < d; r++) {
         const na = side[r];
         side[r] = 0;
