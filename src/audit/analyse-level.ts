@@ -117,7 +117,7 @@ function classImpact(ctx: AuditContext, levelKey: string, compressed: Population
     alpha: result.alpha,
     correction: ctx.config.correction,
     hurtClasses: rows.filter((r) => r.direction === 'hurt').map((r) => r.classIndex),
-    helpedClasses: rows.filter((r) => r.direction === 'helped').map((r) => r.classIndex),
+    sparedClasses: rows.filter((r) => r.direction === 'spared').map((r) => r.classIndex),
     rows,
   };
 }

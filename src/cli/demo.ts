@@ -231,7 +231,7 @@ function describeDigit(report: AuditReport, digit: number): string {
     if (level.classImpact.status !== 'ok') continue;
     const row = level.classImpact.rows[digit];
     const change = row.normalizedRecallChange === null ? 'n/a' : `${(row.normalizedRecallChange * 100).toFixed(1)} pp`;
-    parts.push(`${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'helped' ? ' (significantly helped)' : ''}`);
+    parts.push(`${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'spared' ? ' (significantly spared: lost less than the model overall)' : ''}`);
   }
   return `normalised recall change ${parts.join('; ')}`;
 }

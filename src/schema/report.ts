@@ -218,8 +218,9 @@ export interface ClassImpactSummary {
   correction: AuditCorrection;
   /** Classes significantly hurt (normalised recall lower at this level, adjusted p < alpha). */
   hurtClasses: number[];
-  /** Classes significantly helped. */
-  helpedClasses: number[];
+  /** Classes significantly spared: they lost less recall than the model as a whole (normalised change > 0,
+   * adjusted p < alpha). Their raw recall may still have fallen. */
+  sparedClasses: number[];
   /** One row per class. */
   rows: ClassImpactReportRow[];
 }
@@ -258,9 +259,10 @@ export interface ClassImpactRow {
   pAdjusted: number | null;
   /** `pAdjusted < alpha` (false when inconclusive). */
   significant: boolean;
-  /** `'hurt'` / `'helped'` when significant (by the sign of the normalised change), else `'unchanged'`;
+  /** `'hurt'` (lost more recall than the model as a whole) / `'spared'` (lost less, or gained) when
+   * significant, by the sign of the normalised change, else `'unchanged'`;
    * `null` when inconclusive. */
-  direction: 'hurt' | 'helped' | 'unchanged' | null;
+  direction: 'hurt' | 'spared' | 'unchanged' | null;
   /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
   /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */

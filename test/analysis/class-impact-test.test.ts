@@ -47,7 +47,7 @@ describe('classImpactTest', () => {
           // Default correction 'none' keeps p; significance is p < alpha; direction follows the sign.
           expect(row.pAdjusted).toBe(row.p);
           expect(row.significant).toBe((row.p as number) < 0.05);
-          if (row.significant) expect(row.direction).toBe((row.normalizedRecallChange as number) < 0 ? 'hurt' : 'helped');
+          if (row.significant) expect(row.direction).toBe((row.normalizedRecallChange as number) < 0 ? 'hurt' : 'spared');
           else expect(row.direction).toBe('unchanged');
         });
       }),

@@ -167,9 +167,9 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
           return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: null, baselineNormalizedRecall: null, compressedNormalizedRecall: null, normalizedRecallChange: null, t: null, df: null, p: null, pAdjusted: null, significant: false, direction: null, status: 'inconclusive', reason: 'need at least 2 models with examples of this class per level', degenerate: false, nBaseline: 5, nCompressed: 1 };
         }
         const significant = (adj[i] ?? 1) < alpha;
-        return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: x.compRecall, baselineNormalizedRecall: x.bn, compressedNormalizedRecall: x.cn, normalizedRecallChange: x.change, t: x.t, df: x.df, p: x.p, pAdjusted: adj[i]!, significant, direction: significant ? (x.change < 0 ? 'hurt' : 'helped') : 'unchanged', status: 'ok', reason: null, degenerate: false, nBaseline: 5, nCompressed: 5 };
+        return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: x.compRecall, baselineNormalizedRecall: x.bn, compressedNormalizedRecall: x.cn, normalizedRecallChange: x.change, t: x.t, df: x.df, p: x.p, pAdjusted: adj[i]!, significant, direction: significant ? (x.change < 0 ? 'hurt' : 'spared') : 'unchanged', status: 'ok', reason: null, degenerate: false, nBaseline: 5, nCompressed: 5 };
       });
-      classImpact = { status: 'ok', alpha, correction: 'bh', hurtClasses: rows.filter((x) => x.direction === 'hurt').map((x) => x.classIndex), helpedClasses: rows.filter((x) => x.direction === 'helped').map((x) => x.classIndex), rows };
+      classImpact = { status: 'ok', alpha, correction: 'bh', hurtClasses: rows.filter((x) => x.direction === 'hurt').map((x) => x.classIndex), sparedClasses: rows.filter((x) => x.direction === 'spared').map((x) => x.classIndex), rows };
     }
 
     const attrDefs: Array<[string, string[], number[]]> = [

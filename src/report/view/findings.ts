@@ -1,0 +1,101 @@
+import type { AuditReport, ClassImpactReportRow, LevelReport } from '../../schema/index.js';
+import { formatPercent, formatPp, formatPValue } from '../format.js';
+import { compressedLevels, okSection } from '../labels.js';
+import { attributeRowsByEffect, ratioText } from './attributes.js';
+import { byEffect, changeText } from './classes.js';
+import { subgroupRowsByEffect } from './subgroups.js';
+import { quotedClass, skipText } from './text.js';
+import type { CellKind, ViewSentence } from './types.js';
+
+/** Most classes, attribute values or groups named per sentence. */
+const MAX_NAMED = 4;
+
+/** What compression cost at one level, in a few sentences, the largest effect first. */
+export interface LevelFinding {
+  level: string;
+  /** `hurt` when something was significantly lost, `skip` when the tests could not decide, else `pass`. */
+  kind: CellKind;
+  sentences: ViewSentence[];
+}
+
+function listed(items: string[]): string {
+  return items.length > MAX_NAMED ? `${items.slice(0, MAX_NAMED).join(', ')} and ${items.length - MAX_NAMED} more` : items.join(', ');
+}
+
+function classSentence(report: AuditReport, level: LevelReport, base: LevelReport | undefined, saidOnce: boolean): ViewSentence {
+  const acc = okSection(level.accuracy);
+  const baseAcc = base ? okSection(base.accuracy) : null;
+  const top1 = acc && baseAcc ? `top-1 ${formatPercent(baseAcc.mean)} → ${formatPercent(acc.mean)} (${formatPp(acc.mean - baseAcc.mean)})` : null;
+  const ci = okSection(level.classImpact);
+  if (!ci) {
+    const why = saidOnce ? '' : ` (${skipText(level.classImpact)})`;
+    return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}class tests not run${why}.`, kind: 'skip' };
+  }
+  const corrected = ci.correction !== 'none';
+  const hurt: ClassImpactReportRow[] = byEffect(ci.rows.filter((r) => r.direction === 'hurt'));
+  if (!hurt.length) return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}no class lost significantly more than the model as a whole.`, kind: 'pass' };
+  const named = hurt.map((r) => `${quotedClass(report, r.classIndex)} ${changeText(r)} (${corrected ? 'adj. ' : ''}p ${formatPValue(corrected ? r.pAdjusted : r.p)})`);
+  const noun = hurt.length === 1 ? 'class' : 'classes';
+  return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}${hurt.length} ${noun} hurt beyond that: ${listed(named)}.`, kind: 'hurt' };
+}
+
+function pieSentence(level: LevelReport): ViewSentence | null {
+  const pies = okSection(level.pies);
+  if (!pies) return null;
+  const onPies = okSection(level.baselineAccuracyOnPies);
+  const hard = onPies && onPies.onPies !== null && onPies.onNonPies !== null
+    ? `; the baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
+    : '';
+  return { text: `${pies.count} ${pies.count === 1 ? 'PIE' : 'PIEs'} (${formatPercent(pies.rate)} of test examples)${hard}.`, kind: 'plain' };
+}
+
+function groupSentences(report: AuditReport, level: LevelReport): ViewSentence[] {
+  const out: ViewSentence[] = [];
+  const over = attributeRowsByEffect(report).filter((x) => x.level === level && x.row.significant && (x.row.overIndexRatio ?? 0) > 1);
+  if (over.length) {
+    const named = over.map(({ row }) => `${row.attribute} = ${row.value} ${ratioText(row)} (adj. p ${formatPValue(row.pAdjusted)})`);
+    out.push({ text: `Over-represented among PIEs: ${listed(named)}.`, kind: 'hurt' });
+  }
+  const alpha = report.config.alpha;
+  const gaps = subgroupRowsByEffect(report)
+    .filter((x) => x.level === level)
+    .flatMap(({ row }) => [
+      row.fprChange !== null && row.fprChange > 0 && row.fprPValue !== null && row.fprPValue < alpha ? `FPR ${formatPp(row.fprChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fprPValue)})` : null,
+      row.fnrChange !== null && row.fnrChange > 0 && row.fnrPValue !== null && row.fnrPValue < alpha ? `FNR ${formatPp(row.fnrChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fnrPValue)})` : null,
+    ])
+    .filter((x): x is string => x !== null);
+  if (gaps.length) out.push({ text: `Subgroup error rates up: ${listed(gaps)} (uncorrected Welch p < ${alpha}).`, kind: 'hurt' });
+  return out;
+}
+
+function powerSentence(level: LevelReport): ViewSentence | null {
+  const ci = okSection(level.classImpact);
+  const untested = ci?.rows.filter((r) => r.status === 'inconclusive') ?? [];
+  if (!untested.length) return null;
+  const reasons = [...new Set(untested.map((r) => r.reason ?? 'no reason given'))];
+  return { text: `${untested.length} ${untested.length === 1 ? 'class' : 'classes'} could not be tested (${reasons.join('; ')}).`, kind: 'skip' };
+}
+
+/**
+ * The findings that open the report: for each compressed level, what compression cost in plain sentences,
+ * the largest effect first (classes hurt with the size of the loss, PIEs, over-represented attribute values,
+ * subgroup error-rate increases, then what could not be tested). Only numbers the report holds are stated.
+ *
+ * @example
+ * findingsView(report).levels[0].sentences[0].text; // 'Level 0.3: top-1 98.52% → 98.40% (-0.12 pp); no class lost …'
+ */
+export function findingsView(report: AuditReport): { levels: LevelFinding[]; notes: string[] } {
+  const base = report.levels.find((l) => l.isBaseline);
+  const levels = compressedLevels(report);
+  // A reason shared by every level (e.g. no labels) is said once below the list, not in every line.
+  const skipped = new Set(levels.map((l) => (okSection(l.classImpact) ? '' : skipText(l.classImpact))));
+  const shared = levels.length > 1 && skipped.size === 1 && !skipped.has('') ? [...skipped][0]! : null;
+  const findings = levels.map((level) => {
+    const sentences = [classSentence(report, level, base, shared !== null), pieSentence(level), ...groupSentences(report, level), powerSentence(level)].filter(
+      (s): s is ViewSentence => s !== null,
+    );
+    const kind: CellKind = sentences.some((s) => s.kind === 'hurt') ? 'hurt' : sentences.some((s) => s.kind === 'skip') ? 'skip' : 'pass';
+    return { level: level.key, kind, sentences };
+  });
+  return { levels: findings, notes: shared ? [`Class tests were not run at any level: ${shared}.`] : [] };
+}
