@@ -5,6 +5,7 @@ import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
+import { attachPieTable, buildPieTable } from '../report/pie-table.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { measureModel } from './measure-model.js';
@@ -168,6 +169,13 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     warnings,
     timings: { evaluationSeconds: 0, analysisSeconds: 0, totalSeconds: 0 },
   };
+  // Every PIE for pies.csv and the HTML PIE browser, beside (not in) report.json.
+  const compressed = config.levels.filter((key) => key !== config.baseline).map((key) => {
+    const range = config.population.ranges.get(key)!;
+    return { key, predictions: Array.from({ length: range.end - range.start }, (_, k) => predictionsOf(range.start + k)) };
+  });
+  const pieInput = { baseline: baselinePredictions, levels: compressed, labels: config.labels, attributes: config.attributes };
+  attachPieTable(report, buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses }));
   if (config.gates) {
     report.gates = evaluateGates(report, config.gates);
     report.verdict = report.gates.verdict;

@@ -28,9 +28,10 @@ function embeddedData(report: AuditReport, table: PieTable | null): { json: stri
   const levels = report.levels.filter((l) => !l.isBaseline).map((l) => l.key);
   const kindOf = (r: PieLike): PieKind => pieKind(r.baselineModal, r.compressedModal, r.trueLabel);
   const all = records(report, table);
-  // Forgotten first, so the cap drops the least telling PIEs.
+  // Forgotten first (then fixed, both wrong), in level and index order within a kind: the table's default order,
+  // and the cap drops the least telling PIEs.
   const ranked = all.map((r, i) => ({ r, i, k: PIE_KINDS.indexOf(kindOf(r)) })).sort((a, b) => a.k - b.k || a.i - b.i);
-  const kept = ranked.slice(0, MAX_EMBEDDED_PIES).sort((a, b) => a.i - b.i);
+  const kept = ranked.slice(0, MAX_EMBEDDED_PIES);
   const rows = kept.map(({ r, k }) => [levels.indexOf(r.level), r.index, r.baselineModal, r.compressedModal, round(r.baselineShare), round(r.compressedShare), r.trueLabel, k, ...r.attributes]);
   const payload = { levels, classNames: report.classNames, kinds: PIE_KINDS, attributeNames: table?.attributeNames ?? [], maxRows: MAX_DRAWN_ROWS, total: all.length, rows };
   // '<' escaped so no value can close the data block.

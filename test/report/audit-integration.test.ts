@@ -54,6 +54,12 @@ describe('reports of a real auditCompression result', () => {
       expect(md).toContain(`Verdict: ${report.verdict.toUpperCase()}`);
       expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="chart-pie-rate"');
       expect(await loadReport(join(dir, 'report.json'))).toEqual(JSON.parse(JSON.stringify(report)));
+      // pies.csv lists every PIE of every level (not only the exemplars report.json keeps), with the attribute.
+      const pieLines = readFileSync(join(dir, 'pies.csv'), 'utf8').trim().split('\n');
+      const total = report.levels.reduce((s, l) => s + (l.pies.status === 'ok' ? l.pies.count : 0), 0);
+      expect(pieLines).toHaveLength(1 + total);
+      expect(total).toBeGreaterThan(report.levels.reduce((s, l) => s + l.exemplars.length, 0));
+      expect(pieLines[0]!.split(',').at(-1)).toBe('attribute:group');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import { fromCSV } from 'arquero';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CSV_TABLE_NAMES, renderCsvTables, writeCsvTables } from '../../src/report/csv.js';
+import { attachPieTable, buildPieTable } from '../../src/report/pie-table.js';
 import { AWKWARD_CLASS_NAMES, fixtureOptionsArb, makeAuditReport } from './fixtures.js';
 
 const parse = (csv: string) => fromCSV(csv, { autoType: false }).objects() as Array<Record<string, string | null>>;
@@ -61,5 +62,34 @@ describe('writeCsvTables', () => {
     expect(readdirSync(dir).sort()).toEqual([...CSV_TABLE_NAMES].sort());
     expect(paths).toHaveLength(6);
     expect(readFileSync(join(dir, 'gates.csv'), 'utf8')).toBe(renderCsvTables(report)['gates.csv']);
+  });
+});
+
+describe('pies.csv with the full PIE table', () => {
+  it('lists every PIE of every level with vote shares, correctness, kind and attribute values; report.json is unchanged', () => {
+    const report = makeAuditReport({ seed: 2 });
+    const before = JSON.stringify(report);
+    const baseline = [Uint16Array.of(0, 1, 2, 3, 1), Uint16Array.of(0, 1, 2, 3, 2), Uint16Array.of(0, 1, 1, 3, 2)];
+    const pruned = [Uint16Array.of(1, 1, 2, 0, 3), Uint16Array.of(1, 1, 1, 0, 3), Uint16Array.of(0, 2, 1, 0, 3)];
+    const table = buildPieTable({
+      baseline,
+      levels: [{ key: '0.9', predictions: pruned }],
+      labels: [0, 1, 1, 2, 3],
+      attributes: [{ name: 'level', values: ['a', 'b', null, '=cmd', 'e'] }],
+      tieBreak: 'max',
+    });
+    attachPieTable(report, table);
+    expect(JSON.stringify(report)).toBe(before);
+    const rows = parse(renderCsvTables(report)['pies.csv']);
+    expect(rows.map((r) => [r.level, r.index, r.baseline_modal, r.compressed_modal, r.kind])).toEqual([
+      ['0.9', '0', '0', '1', 'forgotten'],
+      ['0.9', '2', '2', '1', 'fixed'],
+      ['0.9', '3', '3', '0', 'both wrong'],
+      ['0.9', '4', '2', '3', 'fixed'],
+    ]);
+    expect(rows[0]).toMatchObject({ baseline_agreement: '1', compressed_agreement: String(2 / 3), baseline_correct: 'true', compressed_correct: 'false' });
+    // An attribute named like a fixed column gets its own prefixed column; missing values are empty cells.
+    expect(rows.map((r) => r['attribute:level'])).toEqual(['a', null, '=cmd', 'e']);
+    expect(rows[0]!.true_label_name).toBe(report.classNames[0]);
   });
 });
