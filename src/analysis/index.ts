@@ -24,6 +24,8 @@ export {
 } from './compare-subgroup-error-rates.js';
 export {
   classImpactTest,
+  CONSTANT_EQUAL_REASON,
+  CONSTANT_DIFFERENT_REASON,
   type ClassImpactInput,
   type ClassImpactOptions,
   type ClassImpactCorrection,
