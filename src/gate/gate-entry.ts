@@ -78,7 +78,10 @@ export function decideCandidate(c: Candidate, compare: 'atMost' | 'atLeast', dec
 
 /** A result row with the defaults every gate shares. @internal */
 export function gateResult(r: Omit<GateResult, 'attribute' | 'value' | 'interval' | 'waived'> & Partial<GateResult>): GateResult {
-  return { attribute: null, value: null, interval: null, waived: false, ...r };
+  return {
+    gate: r.gate, level: r.level, attribute: r.attribute ?? null, value: r.value ?? null, threshold: r.threshold, observed: r.observed,
+    interval: r.interval ?? null, status: r.status, waived: r.waived ?? false, reason: r.reason,
+  };
 }
 
 /**
