@@ -34,8 +34,11 @@ export interface ClassRecallIntervals {
  * rows[8].normalizedChange.ci; // e.g. [-0.12, -0.03]: class 8 lost 3-12 pp beyond the top-1 change
  */
 export function bootstrapClassRecallIntervals(
-  labels: ArrayLike<number>, baselineShareCorrect: ArrayLike<number>, compressedShareCorrect: ArrayLike<number>,
-  nClasses: number, options: BootstrapOptions = {},
+  labels: ArrayLike<number>,
+  baselineShareCorrect: ArrayLike<number>,
+  compressedShareCorrect: ArrayLike<number>,
+  nClasses: number,
+  options: BootstrapOptions = {},
 ): ClassRecallIntervals[] {
   assertClassCount(nClasses, 'nClasses');
   const n = labels.length;

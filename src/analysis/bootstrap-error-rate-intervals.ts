@@ -61,7 +61,10 @@ const STATS = 10;
  */
 export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, options: BootstrapOptions = {}): GroupErrorRateIntervals[] {
   if (input === null || typeof input !== 'object') {
-    throw new PieAuditError('INVALID_ARGUMENT', 'bootstrapErrorRateIntervals expects { labels, groups, baselineSharePositive, compressedSharePositive, positiveClass }.');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'bootstrapErrorRateIntervals expects { labels, groups, baselineSharePositive, compressedSharePositive, positiveClass }.',
+    );
   }
   const positiveClass = checkPositiveClass(input);
   const { labels, groups, baselineSharePositive: sb, compressedSharePositive: sk } = input;
@@ -74,7 +77,7 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
   const positive = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
-    if ((y >>> 0) !== y) throwBadLabel(y, i, undefined, 'labels');
+    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
     positive[i] = y === positiveClass ? 1 : 0;
   }
   const index = groupIndex(groups, 'groups');
@@ -107,7 +110,13 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
   });
   return index.values.map((group, g) => {
     const at = (j: number) => intervals[g * STATS + j];
-    const rate = (o: number): RateIntervals => ({ baseline: at(o), compressed: at(o + 1), change: at(o + 2), restChange: at(o + 3), gap: at(o + 4) });
+    const rate = (o: number): RateIntervals => ({
+      baseline: at(o),
+      compressed: at(o + 1),
+      change: at(o + 2),
+      restChange: at(o + 3),
+      gap: at(o + 4),
+    });
     let size = 0;
     for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
     return { group, n: size, fpr: rate(0), fnr: rate(5) };

@@ -25,19 +25,29 @@ export interface OverIndexInterval {
  * rows.find((r) => r.value === 'Female')?.overIndexRatio.ci; // e.g. [1.1, 1.6]
  */
 export function bootstrapOverIndexIntervals(
-  isPIE: ArrayLike<number | boolean>, attributes: Record<string, ArrayLike<GroupValue | null | undefined>>, options: BootstrapOptions = {},
+  isPIE: ArrayLike<number | boolean>,
+  attributes: Record<string, ArrayLike<GroupValue | null | undefined>>,
+  options: BootstrapOptions = {},
 ): OverIndexInterval[] {
   assertArrayLike(isPIE, 'isPIE');
   const n = isPIE.length;
   assertMinSamples(n, 1, 'isPIE', 'examples');
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
-    throw new PieAuditError('INVALID_ARGUMENT', 'attributes must be an object mapping each attribute name to one value per example, e.g. { sex: [...] }.', { name: 'attributes' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'attributes must be an object mapping each attribute name to one value per example, e.g. { sex: [...] }.',
+      { name: 'attributes' },
+    );
   }
   const flags = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const f = isPIE[i];
     if (f === 1 || f === true) flags[i] = 1;
-    else if (f !== 0 && f !== false) throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, { name: 'isPIE', index: i });
+    else if (f !== 0 && f !== false)
+      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, {
+        name: 'isPIE',
+        index: i,
+      });
   }
   const names = Object.keys(attributes);
   const indices: GroupIndex[] = names.map((name) => {

@@ -22,7 +22,10 @@ export function bootstrapPieRateInterval(isPIE: ArrayLike<number | boolean>, opt
     const f = isPIE[i];
     if (f === 1 || f === true) flags[i] = 1;
     else if (f !== 0 && f !== false) {
-      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, { name: 'isPIE', index: i });
+      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, {
+        name: 'isPIE',
+        index: i,
+      });
     }
   }
   const [rate] = bootstrapResample(n, 1, options, (w, out) => {

@@ -40,10 +40,18 @@ export function bootstrapSettings(options: BootstrapOptions = {}): BootstrapSett
   const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(resamples) || resamples < 0) {
-    throw new PieAuditError('INVALID_ARGUMENT', `bootstrap.resamples must be a non-negative integer (0 turns intervals off); got ${String(resamples)}.`, { name: 'bootstrap.resamples' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `bootstrap.resamples must be a non-negative integer (0 turns intervals off); got ${String(resamples)}.`,
+      { name: 'bootstrap.resamples' },
+    );
   }
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `bootstrap.confidence must be a number strictly between 0 and 1 (e.g. 0.95); got ${String(confidence)}.`, { name: 'bootstrap.confidence' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `bootstrap.confidence must be a number strictly between 0 and 1 (e.g. 0.95); got ${String(confidence)}.`,
+      { name: 'bootstrap.confidence' },
+    );
   }
   if (!Number.isInteger(seed)) {
     throw new PieAuditError('INVALID_ARGUMENT', `bootstrap.seed must be an integer; got ${String(seed)}.`, { name: 'bootstrap.seed' });
@@ -75,7 +83,12 @@ export type WeightedStatistics = (weights: Float64Array, out: Float64Array) => v
  * });
  * mean.estimate; // 0.625
  */
-export function bootstrapResample(nExamples: number, nStatistics: number, options: BootstrapOptions, statistics: WeightedStatistics): BootstrapInterval[] {
+export function bootstrapResample(
+  nExamples: number,
+  nStatistics: number,
+  options: BootstrapOptions,
+  statistics: WeightedStatistics,
+): BootstrapInterval[] {
   const { resamples, confidence, seed } = bootstrapSettings(options);
   const weights = new Float64Array(nExamples).fill(1);
   const point = new Float64Array(nStatistics);

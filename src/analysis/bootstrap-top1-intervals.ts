@@ -25,7 +25,9 @@ export interface Top1Intervals {
  * top1.drop.ci; // e.g. [0.008, 0.021]
  */
 export function bootstrapTop1Intervals(
-  baselineShareCorrect: ArrayLike<number>, compressedShareCorrect: ArrayLike<number>, options: BootstrapOptions = {},
+  baselineShareCorrect: ArrayLike<number>,
+  compressedShareCorrect: ArrayLike<number>,
+  options: BootstrapOptions = {},
 ): Top1Intervals {
   const n = baselineShareCorrect.length;
   assertMinSamples(n, 1, 'baselineShareCorrect', 'examples');

@@ -24,11 +24,16 @@ export interface ResolvedNoiseFloorDesign {
  * resolveNoiseFloorDesign('auto', 2, 2, ['seed-0', 'seed-1'], ['seed-1', 'seed-0']).pairOf; // Int32Array [1, 0]
  */
 export function resolveNoiseFloorDesign(
-  choice: NoiseFloorDesignChoice, nBaseline: number, nCompressed: number,
-  baselineIds: readonly string[] | undefined, compressedIds: readonly string[] | undefined,
+  choice: NoiseFloorDesignChoice,
+  nBaseline: number,
+  nCompressed: number,
+  baselineIds: readonly string[] | undefined,
+  compressedIds: readonly string[] | undefined,
 ): ResolvedNoiseFloorDesign {
   if (choice !== 'auto' && choice !== 'paired' && choice !== 'independent') {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.design must be 'auto', 'paired' or 'independent'; got ${String(choice)}.`, { name: 'options.design' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.design must be 'auto', 'paired' or 'independent'; got ${String(choice)}.`, {
+      name: 'options.design',
+    });
   }
   const b = checkIds(baselineIds, nBaseline, 'options.baselineIds');
   const k = checkIds(compressedIds, nCompressed, 'options.compressedIds');
@@ -36,28 +41,47 @@ export function resolveNoiseFloorDesign(
   const byId = b !== null && k !== null ? pairById(b, k) : null;
   if (choice === 'auto') {
     if (byId !== null) return { design: 'paired', pairOf: byId, why: 'the compressed models have exactly the baseline member ids' };
-    const why = b === null || k === null ? 'no member ids were given for both populations' : 'the compressed member ids differ from the baseline ids';
+    const why =
+      b === null || k === null ? 'no member ids were given for both populations' : 'the compressed member ids differ from the baseline ids';
     return { design: 'independent', pairOf: null, why };
   }
   if (b !== null && k !== null) {
     if (byId === null) {
-      throw new PieAuditError('INVALID_ARGUMENT', "design 'paired' needs options.compressedIds to hold exactly the baseline member ids; they differ. Use design 'independent'.", { name: 'options.compressedIds' });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        "design 'paired' needs options.compressedIds to hold exactly the baseline member ids; they differ. Use design 'independent'.",
+        { name: 'options.compressedIds' },
+      );
     }
     return { design: 'paired', pairOf: byId, why: 'design paired was requested; models paired by member id' };
   }
   if (nBaseline !== nCompressed) {
-    throw new PieAuditError('INVALID_ARGUMENT', `design 'paired' needs as many compressed as baseline models; got ${nCompressed} and ${nBaseline}.`, { name: 'options.design' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `design 'paired' needs as many compressed as baseline models; got ${nCompressed} and ${nBaseline}.`,
+      { name: 'options.design' },
+    );
   }
-  return { design: 'paired', pairOf: Int32Array.from({ length: nBaseline }, (_, p) => p), why: 'design paired was requested; models paired by position' };
+  return {
+    design: 'paired',
+    pairOf: Int32Array.from({ length: nBaseline }, (_, p) => p),
+    why: 'design paired was requested; models paired by position',
+  };
 }
 
 function checkIds(ids: readonly string[] | undefined, n: number, name: string): readonly string[] | null {
   if (ids === undefined) return null;
   if (!Array.isArray(ids) || ids.length !== n || ids.some((id) => typeof id !== 'string')) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array of ${n} strings, one member id per model, in the population's order.`, { name });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${name} must be an array of ${n} strings, one member id per model, in the population's order.`,
+      { name },
+    );
   }
   if (new Set(ids).size !== ids.length) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${name} repeats a member id; each model needs its own id (e.g. seed-0, seed-1).`, { name });
+    throw new PieAuditError('INVALID_ARGUMENT', `${name} repeats a member id; each model needs its own id (e.g. seed-0, seed-1).`, {
+      name,
+    });
   }
   return ids;
 }

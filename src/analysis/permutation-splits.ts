@@ -17,7 +17,10 @@ export interface PermutationSplits {
   method: 'exact' | 'monteCarlo';
   /** Number of distinct splits the design has (`C(M_b + M_k, M_b)` or `2^M`); may exceed 2^53 (then approximate). */
   designSplits: number;
-  /** Smallest p-value the design itself can give (before Monte Carlo): 1 / designSplits, or 2 / designSplits when a split and its mirror image always tie. */
+  /**
+   * Smallest p-value the design itself can give (before Monte Carlo): 1 / designSplits, or 2 / designSplits when
+   * a split and its mirror image always tie.
+   */
   designMinP: number;
 }
 
@@ -44,7 +47,10 @@ export interface PermutationSplitsOptions {
  * s.nSplits; // 8 (2^3, exact); s.sides.subarray(0, 3) is [0, 1, 2], the observed baseline side
  */
 export function permutationSplits(
-  design: PermutationDesign, nBaseline: number, nCompressed: number, options: PermutationSplitsOptions = {},
+  design: PermutationDesign,
+  nBaseline: number,
+  nCompressed: number,
+  options: PermutationSplitsOptions = {},
 ): PermutationSplits {
   const maxExact = options.maxExactSplits ?? 20_000;
   const draws = options.draws ?? 1_999;
@@ -60,14 +66,17 @@ export function permutationSplits(
     if (nBaseline !== nCompressed) {
       throw new PieAuditError(
         'INVALID_ARGUMENT',
-        `The paired design needs as many compressed models as baseline models (one per pair); got ${nCompressed} and ${nBaseline}. Use design 'independent'.`,
+        `The paired design needs as many compressed models as baseline models (one per pair); got ${nCompressed} and ${nBaseline}. ` +
+          "Use design 'independent'.",
         { name: 'options.design', nBaseline, nCompressed },
       );
     }
     return pairedSplits(nBaseline, maxExact, draws, seed);
   }
   if (design !== 'independent') {
-    throw new PieAuditError('INVALID_ARGUMENT', `design must be 'independent' or 'paired'; got ${String(design)}.`, { name: 'options.design' });
+    throw new PieAuditError('INVALID_ARGUMENT', `design must be 'independent' or 'paired'; got ${String(design)}.`, {
+      name: 'options.design',
+    });
   }
   return independentSplits(nBaseline, nCompressed, maxExact, draws, seed);
 }

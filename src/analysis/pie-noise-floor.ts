@@ -81,40 +81,69 @@ export interface PieNoiseFloor {
  * if (floor.status === 'ok' && floor.significant) console.log(`${floor.excess} PIEs beyond seed noise (p = ${floor.p})`);
  */
 export function pieNoiseFloor(
-  baseline: readonly ArrayLike<number>[], compressed: readonly ArrayLike<number>[], options: PieNoiseFloorOptions = {},
+  baseline: readonly ArrayLike<number>[],
+  compressed: readonly ArrayLike<number>[],
+  options: PieNoiseFloorOptions = {},
 ): PieNoiseFloor {
   const n = assertPopulation(baseline, 'baseline');
   const nK = assertPopulation(compressed, 'compressed');
   if (nK !== n) {
-    throw new PieAuditError('LENGTH_MISMATCH', `compressed labels ${nK} examples but baseline labels ${n}; both must label the same examples in the same order.`, { name: 'compressed', actual: nK, expected: n });
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `compressed labels ${nK} examples but baseline labels ${n}; both must label the same examples in the same order.`,
+      { name: 'compressed', actual: nK, expected: n },
+    );
   }
   assertMinSamples(n, 1, 'baseline[0]', 'examples');
   const alpha = options.alpha ?? 0.05;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, { name: 'options.alpha' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, {
+      name: 'options.alpha',
+    });
   }
   const tieBreak = options.tieBreak ?? 'max';
   if (tieBreak !== 'max' && tieBreak !== 'min') {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.tieBreak must be 'max' or 'min'; got ${String(tieBreak)}.`, { name: 'options.tieBreak' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.tieBreak must be 'max' or 'min'; got ${String(tieBreak)}.`, {
+      name: 'options.tieBreak',
+    });
   }
   let nClasses = options.nClasses;
   if (nClasses === undefined) nClasses = Math.max(inferClassCount(baseline, 'baseline'), inferClassCount(compressed, 'compressed'));
   else assertClassCount(nClasses, 'options.nClasses');
-  const resolved = resolveNoiseFloorDesign(options.design ?? 'auto', baseline.length, compressed.length, options.baselineIds, options.compressedIds);
-  const pooled = resolved.pairOf === null ? [...baseline, ...compressed] : [...baseline, ...Array.from(resolved.pairOf, (j) => compressed[j])];
+  const resolved = resolveNoiseFloorDesign(
+    options.design ?? 'auto',
+    baseline.length,
+    compressed.length,
+    options.baselineIds,
+    options.compressedIds,
+  );
+  const pooled =
+    resolved.pairOf === null ? [...baseline, ...compressed] : [...baseline, ...Array.from(resolved.pairOf, (j) => compressed[j])];
   const splits = permutationSplits(resolved.design, baseline.length, compressed.length, {
-    maxExactSplits: options.maxExactSplits, draws: options.draws, seed: options.seed,
+    maxExactSplits: options.maxExactSplits,
+    draws: options.draws,
+    seed: options.seed,
   });
   const { counts, nContested } = pieSplitCounts(pooled, splits, { nClasses, tieBreak });
   return summarise(counts, splits, resolved.design, alpha, {
-    designReason: resolved.why, nExamples: n, nBaseline: baseline.length, nCompressed: compressed.length, nContested,
+    designReason: resolved.why,
+    nExamples: n,
+    nBaseline: baseline.length,
+    nCompressed: compressed.length,
+    nContested,
     seed: splits.method === 'exact' ? null : (options.seed ?? 0),
   });
 }
 
 type Context = Pick<PieNoiseFloor, 'designReason' | 'nExamples' | 'nBaseline' | 'nCompressed' | 'nContested' | 'seed'>;
 
-function summarise(counts: Int32Array, splits: PermutationSplits, design: PermutationDesign, alpha: number, context: Context): PieNoiseFloor {
+function summarise(
+  counts: Int32Array,
+  splits: PermutationSplits,
+  design: PermutationDesign,
+  alpha: number,
+  context: Context,
+): PieNoiseFloor {
   const observed = counts[0];
   const exact = splits.method === 'exact';
   // Exact: the null distribution is every split, the observed one included. Monte Carlo: the random draws.
@@ -150,11 +179,19 @@ function summarise(counts: Int32Array, splits: PermutationSplits, design: Permut
 
 /** Says why alpha cannot be reached and what would reach it. */
 function unreachableReason(
-  design: PermutationDesign, context: Context, minP: number, alpha: number, draws: number, designMinP: number,
+  design: PermutationDesign,
+  context: Context,
+  minP: number,
+  alpha: number,
+  draws: number,
+  designMinP: number,
 ): string {
   const base = `the smallest p-value this test can give is ${formatP(minP)}, above alpha ${alpha}`;
   if (designMinP > alpha) {
-    const sizes = design === 'paired' ? `${context.nBaseline} model pairs` : `${context.nBaseline} baseline and ${context.nCompressed} compressed models`;
+    const sizes =
+      design === 'paired'
+        ? `${context.nBaseline} model pairs`
+        : `${context.nBaseline} baseline and ${context.nCompressed} compressed models`;
     return `${base} with ${sizes} (${design} design): need at least ${modelsNeeded(design, alpha)} models per level`;
   }
   return `${base} with ${draws} random splits: use at least ${Math.ceil(1 / alpha - 1)} draws`;

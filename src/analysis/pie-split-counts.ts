@@ -35,16 +35,23 @@ export interface PieSplitCounts {
  * const splits = permutationSplits('independent', 2, 2);
  * pieSplitCounts([[0, 1], [0, 1], [0, 2], [0, 2]], splits, { nClasses: 3, tieBreak: 'max' }).counts[0]; // 1
  */
-export function pieSplitCounts(pooled: readonly ArrayLike<number>[], splits: PermutationSplits, options: PieSplitCountsOptions): PieSplitCounts {
+export function pieSplitCounts(
+  pooled: readonly ArrayLike<number>[],
+  splits: PermutationSplits,
+  options: PieSplitCountsOptions,
+): PieSplitCounts {
   const { nClasses } = options;
   const total = pooled.length;
   const a = splits.sideSize;
   if (a < 1 || a >= total) {
-    throw new PieAuditError('INVALID_ARGUMENT', `splits.sideSize is ${a}; it must lie in [1, ${total - 1}] for ${total} pooled models.`, { name: 'splits' });
+    throw new PieAuditError('INVALID_ARGUMENT', `splits.sideSize is ${a}; it must lie in [1, ${total - 1}] for ${total} pooled models.`, {
+      name: 'splits',
+    });
   }
   const contested = contestedExamples(pooled, nClasses, Math.max(a, total - a));
   const nContested = contested.length;
-  const lab = nClasses <= 65536 ? new Uint16Array(Math.min(BLOCK, nContested) * total) : new Int32Array(Math.min(BLOCK, nContested) * total);
+  const lab =
+    nClasses <= 65536 ? new Uint16Array(Math.min(BLOCK, nContested) * total) : new Int32Array(Math.min(BLOCK, nContested) * total);
   // Scan the class counters when that is cheaper than revisiting the pooled labels.
   const scan = nClasses <= 2 * a + total;
   const pooledCounts = new Int32Array(Math.min(BLOCK, nContested) * (scan ? nClasses : total));
@@ -74,7 +81,7 @@ function contestedExamples(pooled: readonly ArrayLike<number>[], nClasses: numbe
   for (let i = 0; i < n; i++) {
     for (let m = 0; m < total; m++) {
       const v = pooled[m][i];
-      if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `pooled model ${m}`);
+      if (v >>> 0 !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `pooled model ${m}`);
       counts[v]++;
     }
     let top = 0;
@@ -96,8 +103,14 @@ function contestedExamples(pooled: readonly ArrayLike<number>[], nClasses: numbe
 }
 
 function fillBlock(
-  pooled: readonly ArrayLike<number>[], contested: Int32Array, start: number, end: number,
-  lab: Uint16Array | Int32Array, pooledCounts: Int32Array, scan: boolean, nClasses: number,
+  pooled: readonly ArrayLike<number>[],
+  contested: Int32Array,
+  start: number,
+  end: number,
+  lab: Uint16Array | Int32Array,
+  pooledCounts: Int32Array,
+  scan: boolean,
+  nClasses: number,
 ): void {
   const total = pooled.length;
   pooledCounts.fill(0);
@@ -120,8 +133,14 @@ function fillBlock(
 }
 
 function differencesByScan(
-  lab: Uint16Array | Int32Array, pooledCounts: Int32Array, sideA: Int32Array, side: Int32Array,
-  nBlock: number, total: number, nClasses: number, preferMax: boolean,
+  lab: Uint16Array | Int32Array,
+  pooledCounts: Int32Array,
+  sideA: Int32Array,
+  side: Int32Array,
+  nBlock: number,
+  total: number,
+  nClasses: number,
+  preferMax: boolean,
 ): number {
   const a = sideA.length;
   let differ = 0;
@@ -167,8 +186,13 @@ function differencesByScan(
 }
 
 function differencesByLabels(
-  lab: Uint16Array | Int32Array, pooledOf: Int32Array, sideA: Int32Array, side: Int32Array,
-  nBlock: number, total: number, preferMax: boolean,
+  lab: Uint16Array | Int32Array,
+  pooledOf: Int32Array,
+  sideA: Int32Array,
+  side: Int32Array,
+  nBlock: number,
+  total: number,
+  preferMax: boolean,
 ): number {
   const a = sideA.length;
   let differ = 0;

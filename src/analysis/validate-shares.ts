@@ -14,7 +14,11 @@ export function assertShares(values: ArrayLike<number>, n: number, name: string,
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!(v >= 0 && v <= 1)) {
-      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${i}] is ${v}; it must be a share in [0, 1] (see shareCorrect / sharePredicting).`, { name, index: i, value: v });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `${name}[${i}] is ${v}; it must be a share in [0, 1] (see shareCorrect / sharePredicting).`,
+        { name, index: i, value: v },
+      );
     }
   }
 }

@@ -130,7 +130,9 @@ describe('classImpactTest', () => {
       compressedAccuracy: [0.93, 0.932, 0.931, 0.931],
     }, { correction: 'holm' });
     expect(r.compressedMeanAccuracy - r.baselineMeanAccuracy).toBeCloseTo(0.016, 12);
-    expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, pAdjusted: 1, significant: false, direction: 'unchanged', t: null });
+    expect(r.classes[0]).toMatchObject({
+      status: 'ok', degenerate: true, p: 1, pAdjusted: 1, significant: false, direction: 'unchanged', t: null,
+    });
     expect(r.classes[0].reason).toBe(CONSTANT_EQUAL_REASON);
     // The normalized difference is still reported (−1.6 pp): it is the estimate, not a verdict.
     expect(r.classes[0].normalizedRecallChange).toBeCloseTo(-0.016, 11);
@@ -145,11 +147,13 @@ describe('classImpactTest', () => {
       baselineAccuracy: [0.85, 0.9, 0.87],
       compressedAccuracy: [0.66, 0.68, 0.65],
     });
-    expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, significant: false, direction: 'unchanged', reason: CONSTANT_EQUAL_REASON });
+    expect(r.classes[0]).toMatchObject({
+      status: 'ok', degenerate: true, p: 1, significant: false, direction: 'unchanged', reason: CONSTANT_EQUAL_REASON,
+    });
     expect(r.nHelped).toBe(0);
   });
 
-  it('decides a class constant within each population but different between them exactly (p = 0, direction by the normalized difference)', () => {
+  it('decides a class constant within each population but different between them exactly (p = 0, sign of the normalized difference)', () => {
     const r = classImpactTest({
       baselineRecall: [[1], [1]],
       compressedRecall: [[0.5], [0.5]],
