@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import type { GateEvaluation, GatesConfig } from './gates.js';
-import type { AuditCorrection, ModalTieBreak, SkipStatus, Verdict } from './vocabulary.js';
+import type { AuditCorrection, ModalTieBreak, NoiseFloorDesignOption, PopulationDesign, SkipStatus, Verdict } from './vocabulary.js';
 
 export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
 
@@ -24,6 +24,12 @@ export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
  * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('re-run the audit');
  */
 export const REPORT_SCHEMA_VERSION = 1 as const;
+
+/**
+ * A percentile bootstrap interval `[low, high]` over the test examples (see {@link BootstrapEcho}) beside its estimate;
+ * `null` when intervals are off (`bootstrap.resamples: 0`) or the estimate itself is `null`.
+ */
+export type ConfidenceInterval = [number, number] | null;
 
 /** A section that could not be computed, with the reason in plain words. */
 export interface SkippedSection {
@@ -59,8 +65,14 @@ export interface AuditReport {
   verdict: Verdict;
   /** Exit code matching the verdict (0, 1 or 3). */
   exitCode: ExitCode;
-  /** Non-fatal remarks made while auditing (e.g. a class absent from the test set). */
+  /**
+   * Non-fatal remarks made while auditing (e.g. a class absent from the test set), power warnings first:
+   * a population with fewer than 5 models, a level whose modal tie rate exceeds 5 %, a noise-floor test that
+   * cannot reach alpha.
+   */
   warnings: string[];
+  /** How baseline and compressed models relate, which decides the noise floor's permutation design. */
+  design: PopulationDesignEcho;
   /** Wall time spent, in seconds. */
   timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number };
 }
@@ -107,6 +119,41 @@ export interface AuditConfigEcho {
   maxExemplars: number;
   /** Gate thresholds as given, `null` when none. */
   gates: GatesConfig | null;
+  /** Settings of the bootstrap intervals. */
+  bootstrap: BootstrapEcho;
+  /** Settings of the PIE noise floor (the permutation test of every level's PIE count). */
+  noiseFloor: NoiseFloorEcho;
+}
+
+/** Settings of the percentile bootstrap over test examples behind every `ci`. */
+export interface BootstrapEcho {
+  /** Resamples of the test examples; 0 means intervals are off (every `ci` is `null`). */
+  resamples: number;
+  /** Coverage of each interval, e.g. 0.95. */
+  confidence: number;
+  /** Seed of the resampling (the same resamples serve every level and estimate). */
+  seed: number;
+}
+
+/** Settings of the PIE noise floor. */
+export interface NoiseFloorEcho {
+  /** The design asked for: `'auto'` pairs models by member id when it can. */
+  design: NoiseFloorDesignOption;
+  /** Every split is enumerated when the design has at most this many. */
+  maxExactSplits: number;
+  /** Seeded random splits otherwise. */
+  draws: number;
+  seed: number;
+}
+
+/** The population design the audit used (`'auto'` resolved). */
+export interface PopulationDesignEcho {
+  /** `'paired'`: compressed model i was made from baseline model i (same member id at every level); else `'independent'`. */
+  design: PopulationDesign;
+  /** Why, in plain words (e.g. `every compressed level holds exactly the baseline's member ids`). */
+  reason: string;
+  /** The member id each model was paired by, per level key (e.g. `seed-3`); `null` where a model has none. */
+  memberIds: Record<string, Array<string | null>>;
 }
 
 /** Facts about the evaluation data. */
@@ -150,7 +197,7 @@ export interface LevelReport {
   /** Per-class Welch tests of normalised recall against the baseline level. */
   classImpact: Section<ClassImpactSummary>;
   /** Over-indexing of attribute values among this level's PIEs. */
-  attributes: Section<{ rows: AttributeOverIndexRow[] }>;
+  attributes: Section<{ rows: AttributeOverIndexReportRow[] }>;
   /** Subgroup false positive / false negative rates and their change vs the baseline (binary tasks). */
   subgroups: Section<{ positiveClass: number; rows: SubgroupErrorRow[] }>;
   /** Up to `maxExemplars` PIEs, for inspection. */
@@ -180,6 +227,12 @@ export interface AccuracySummary {
   /** Per model, in order. */
   perModel: number[];
   mean: number;
+  /** Bootstrap interval of `mean`. */
+  ci: ConfidenceInterval;
+  /** Baseline mean top-1 minus this level's (positive: compression lost accuracy); `null` for the baseline. */
+  top1Drop: number | null;
+  /** Bootstrap interval of `top1Drop` (both populations resampled with the same examples). */
+  top1DropCi: ConfidenceInterval;
   /** Sample standard deviation (n - 1), `null` for a single model. */
   sd: number | null;
   min: number;
@@ -192,10 +245,45 @@ export interface PieSummary {
   count: number;
   /** count / number of test examples. */
   rate: number;
+  /** Bootstrap interval of `rate` over test examples, models held fixed (retraining noise is `permutation`'s question). */
+  rateCi: ConfidenceInterval;
+  /** The seed-noise floor: the PIE count against re-splitting the pooled models (docs/methodology.md). */
+  permutation: PieNoiseFloorSummary;
   /** PIEs per true class (length = classNames.length), `null` without labels. */
   byTrueClass: number[] | null;
   /** PIEs per baseline modal class (always available). */
   byBaselineModal: number[];
+}
+
+/**
+ * The permutation test of a level's PIE count: every split of the pooled baseline and compressed models into two
+ * sides (within pairs only under the paired design) gives a PIE count; the observed count is compared with them.
+ */
+export interface PieNoiseFloorSummary {
+  /** `'inconclusive'` when the design cannot reach alpha (`minAchievableP > alpha`); `reason` says what would. */
+  status: 'ok' | 'inconclusive';
+  design: PopulationDesign;
+  /** `'exact'`: every split; `'monteCarlo'`: `draws` seeded random splits plus the observed one. */
+  method: 'exact' | 'monteCarlo';
+  /** Splits evaluated, the observed one included. */
+  splits: number;
+  /** The level's PIE count (equals `pies.count`). */
+  observed: number;
+  /** Median and 95th percentile of the null split counts (linear quantiles). */
+  nullMedian: number;
+  nullP95: number;
+  /** `observed - nullMedian`: PIEs beyond what re-splitting the same models gives. */
+  excess: number;
+  /** `excess / n`. */
+  excessRate: number;
+  /** Exact: share of splits with a count >= observed; Monte Carlo: (1 + draws >= observed) / (1 + draws). */
+  p: number;
+  /** Smallest p the design and method can give. */
+  minAchievableP: number;
+  /** `status === 'ok' && p <= alpha`. */
+  significant: boolean;
+  /** Why the test is inconclusive (naming how many models per level are needed); `null` when ok. */
+  reason: string | null;
 }
 
 /** Top-1 accuracy of the baseline population (mean over its models) on PIEs vs non-PIEs. */
@@ -209,6 +297,14 @@ export interface BaselineAccuracyOnPies {
   modalOnNonPies: number | null;
   nPies: number;
   nNonPies: number;
+  /** Mean accuracy of this level's (compressed) models on its PIEs / on the other examples. */
+  compressedOnPies: number | null;
+  compressedOnNonPies: number | null;
+  /** PIEs whose compressed modal label is the true label (compression "fixed" them). */
+  compressedModalCorrectOnPies: number;
+  /** The control: the same accuracies on a seeded random subset of `nPies` examples (PIEs are harder than chance when
+   * `onPies` is well below `control.baselineOnSubset`); `null` when there are no PIEs. */
+  control: { size: number; seed: number; baselineOnSubset: number; compressedOnSubset: number } | null;
 }
 
 /** Result of the per-class impact tests of one level. */
@@ -229,7 +325,15 @@ export interface ClassImpactSummary {
 export type ClassImpactReason =
   | 'need at least 2 models per level'
   | 'class has no examples'
-  | 'need at least 2 models with examples of this class per level';
+  | 'need at least 2 models with examples of this class per level'
+  | typeof CONSTANT_EQUAL_REASON
+  | typeof CONSTANT_DIFFERENT_REASON;
+
+/** Reason of a class whose raw recall is one value in every model of both populations. */
+export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
+/** Reason of a class whose raw recall is constant within each population but differs between them. */
+export const CONSTANT_DIFFERENT_REASON =
+  'recall constant within each population but different between them: an exact difference (p = 0)';
 
 /**
  * Welch test of one class's normalised recall, baseline level vs a compressed level: the row
@@ -265,9 +369,9 @@ export interface ClassImpactRow {
   direction: 'hurt' | 'spared' | 'unchanged' | null;
   /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
-  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
-  reason: ClassImpactReason | string | null;
-  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
+  /** Why the class is inconclusive, or how a constant class was decided (printable as is); `null` otherwise. */
+  reason: ClassImpactReason | null;
+  /** True when raw recall was constant within both populations (decided without a t statistic; see docs/methodology.md). */
   degenerate: boolean;
   /** Models entering the test per population (those with examples of the class). */
   nBaseline: number;
@@ -279,6 +383,12 @@ export interface ClassImpactReportRow extends ClassImpactRow {
   className: string;
   /** Test examples of this class. */
   support: number;
+  /** `compressedMeanRecall - baselineMeanRecall` (negative: the class lost recall); `null` without examples. */
+  rawRecallChange: number | null;
+  /** Bootstrap interval of `rawRecallChange`. */
+  rawRecallChangeCi: ConfidenceInterval;
+  /** Bootstrap interval of `normalizedRecallChange`. */
+  normalizedRecallChangeCi: ConfidenceInterval;
 }
 
 /**
@@ -322,6 +432,12 @@ export interface AttributeOverIndexRow {
   reason: string | null;
 }
 
+/** An {@link AttributeOverIndexRow} in a report, with the interval of its ratio. */
+export interface AttributeOverIndexReportRow extends AttributeOverIndexRow {
+  /** Bootstrap interval of `overIndexRatio` (PIE flags held fixed, examples resampled). */
+  overIndexRatioCi: ConfidenceInterval;
+}
+
 /** False positive / false negative rates of one group, baseline vs this level. */
 export interface SubgroupErrorRow {
   attribute: string;
@@ -341,6 +457,21 @@ export interface SubgroupErrorRow {
   /** Welch test p-values of the per-model rates, `null` when fewer than 2 models per level. */
   fprPValue: number | null;
   fnrPValue: number | null;
+  /** Bootstrap intervals of the rates and their changes. */
+  baselineFprCi: ConfidenceInterval;
+  compressedFprCi: ConfidenceInterval;
+  baselineFnrCi: ConfidenceInterval;
+  compressedFnrCi: ConfidenceInterval;
+  fprChangeCi: ConfidenceInterval;
+  fnrChangeCi: ConfidenceInterval;
+  /** The same change over every test example outside the group. */
+  restFprChange: number | null;
+  restFnrChange: number | null;
+  /** `fprChange - restFprChange`: the disparity (degradation shared by every group is no gap). */
+  fprGap: number | null;
+  fnrGap: number | null;
+  fprGapCi: ConfidenceInterval;
+  fnrGapCi: ConfidenceInterval;
 }
 
 /** One Pruning Identified Exemplar. */

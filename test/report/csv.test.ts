@@ -54,6 +54,47 @@ describe('renderCsvTables', () => {
   });
 });
 
+describe('interval and noise-floor columns', () => {
+  it('carry every interval beside its estimate, the noise floor per level and the gate interval, exactly', () => {
+    const report = makeAuditReport({ seed: 5 });
+    const tables = renderCsvTables(report);
+    const cell = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+    const levels = parse(tables['levels.csv']);
+    report.levels.forEach((l, i) => {
+      const row = levels[i]!;
+      if (l.accuracy.status === 'ok') {
+        expect([cell(row.top1_mean_ci_low), cell(row.top1_mean_ci_high)]).toEqual(l.accuracy.ci);
+        expect(cell(row.top1_drop)).toBe(l.accuracy.top1Drop);
+      }
+      if (l.pies.status === 'ok') {
+        expect([cell(row.pie_rate_ci_low), cell(row.pie_rate_ci_high)]).toEqual(l.pies.rateCi);
+        expect(cell(row.excess_pies)).toBe(l.pies.permutation.excess);
+        expect(cell(row.noise_floor_p)).toBe(l.pies.permutation.p);
+        expect(row.noise_floor_status).toBe(l.pies.permutation.status);
+      } else expect(row.noise_floor_status).toBeNull();
+    });
+    const header = tables['subgroups.csv'].split('\n')[0]!.split(',');
+    expect(header.indexOf('fnr_gap_ci_low')).toBe(header.indexOf('fnr_gap') + 1);
+    const level = report.levels.at(-1)!;
+    if (level.subgroups.status !== 'ok' || level.classImpact.status !== 'ok') throw new Error('fixture should have subgroups and classes');
+    const sub = parse(tables['subgroups.csv']).filter((r) => r.level === level.key);
+    level.subgroups.rows.forEach((r, j) => {
+      expect(cell(sub[j]!.fnr_gap)).toBe(r.fnrGap);
+      expect([cell(sub[j]!.fnr_gap_ci_low), cell(sub[j]!.fnr_gap_ci_high)]).toEqual(r.fnrGapCi);
+    });
+    const classes = parse(tables['classes.csv']).filter((r) => r.level === level.key);
+    level.classImpact.rows.forEach((r, j) => {
+      expect(cell(classes[j]!.raw_recall_change)).toBe(r.rawRecallChange);
+      expect(r.rawRecallChangeCi === null ? [null, null] : r.rawRecallChangeCi).toEqual([cell(classes[j]!.raw_recall_change_ci_low), cell(classes[j]!.raw_recall_change_ci_high)]);
+    });
+    const gates = parse(tables['gates.csv']);
+    report.gates!.results.forEach((g, j) => {
+      expect(g.interval ?? [null, null]).toEqual([cell(gates[j]!.interval_low), cell(gates[j]!.interval_high)]);
+      expect(gates[j]!.waived).toBe(String(g.waived));
+    });
+  });
+});
+
 describe('writeCsvTables', () => {
   it('writes the six CSV files and nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pie-csv-'));
