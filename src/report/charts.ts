@@ -4,7 +4,6 @@ import { classLabel, compressedLevels, okSection } from './labels.js';
 import { renderBarChart } from './svg/bar-chart.js';
 import { renderLineChart, type LinePoint, type LineSeries } from './svg/line-chart.js';
 import { seriesColor } from './svg/palette.js';
-import { intervalOf } from './view/text.js';
 
 /** One chart of the HTML report. */
 export interface ReportChart {
@@ -56,7 +55,7 @@ function top1Chart(report: AuditReport, axis: Axis): ReportChart | null {
   const at = (l: LevelReport, y: number | null | undefined, note?: string): LinePoint => ({ x: xOf(l, axis.numeric), y: y ?? null, note });
   const mean = report.levels.map((l) => {
     const acc = okSection(l.accuracy);
-    return at(l, acc?.mean, acc ? `sd ${acc.sd === null ? 'n/a' : pct(acc.sd)}, ${l.populationSize} models` : undefined);
+    return { ...at(l, acc?.mean, acc ? `sd ${acc.sd === null ? 'n/a' : pct(acc.sd)}, ${l.populationSize} models` : undefined), interval: acc?.ci ?? null };
   });
   if (!mean.some((p) => p.y !== null)) return null;
   const id = 'chart-top1';
@@ -83,7 +82,7 @@ function pieRateChart(report: AuditReport, axis: Axis): ReportChart | null {
   const points: LinePoint[] = report.levels.map((l) => {
     if (l.isBaseline) return { x: xOf(l, axis.numeric), y: 0, note: 'baseline: no PIEs by definition' };
     const p = okSection(l.pies);
-    return { x: xOf(l, axis.numeric), y: p?.rate ?? null, note: p ? `${p.count} PIEs` : undefined, interval: p ? intervalOf(p) : null };
+    return { x: xOf(l, axis.numeric), y: p?.rate ?? null, note: p ? `${p.count} PIEs` : undefined, interval: p?.rateCi ?? null };
   });
   if (!points.some((p, i) => p.y !== null && !report.levels[i]!.isBaseline)) return null;
   const id = 'chart-pie-rate';
@@ -108,7 +107,7 @@ function classPoint(l: LevelReport, c: number, axis: Axis, corrected: boolean): 
   if (l.isBaseline) return { x, y: 0 };
   const row = okSection(l.classImpact)?.rows.find((r) => r.classIndex === c);
   if (!row || row.status !== 'ok' || row.normalizedRecallChange === null) return { x, y: null };
-  const ci = intervalOf(row);
+  const ci = row.normalizedRecallChangeCi;
   const what = row.direction === 'unchanged' ? 'not significant' : row.direction;
   return {
     x,

@@ -1,14 +1,14 @@
-import type { AttributeOverIndexRow, AuditReport, LevelReport } from '../../schema/index.js';
+import type { AttributeOverIndexReportRow, AuditReport, LevelReport } from '../../schema/index.js';
 import { formatCount, formatNumber, formatPercent, formatPValue, MISSING } from '../format.js';
 import { compressedLevels, okSection } from '../labels.js';
-import { intervalOf, levelSkipNotes } from './text.js';
+import { intervalText, levelSkipNotes } from './text.js';
 import { cell, columns, type ViewSection } from './types.js';
 
 /** Tables up to this many rows are shown open. */
 const OPEN_ROWS = 30;
 
 /** Significant over-representation first, then by how far the ratio is above parity. */
-function effectKey(r: AttributeOverIndexRow): number {
+function effectKey(r: AttributeOverIndexReportRow): number {
   const ratio = r.overIndexRatio ?? -Infinity;
   return (r.significant && ratio > 1 ? 1e9 : 0) + ratio;
 }
@@ -19,10 +19,9 @@ function effectKey(r: AttributeOverIndexRow): number {
  * @example
  * ratioText(row); // '2.10×'
  */
-export function ratioText(r: AttributeOverIndexRow): string {
+export function ratioText(r: AttributeOverIndexReportRow): string {
   if (r.overIndexRatio === null || !Number.isFinite(r.overIndexRatio)) return MISSING;
-  const ci = intervalOf(r);
-  return `${formatNumber(r.overIndexRatio, 2)}×${ci ? ` [${formatNumber(ci[0], 2)}, ${formatNumber(ci[1], 2)}]` : ''}`;
+  return `${formatNumber(r.overIndexRatio, 2)}×${intervalText(r.overIndexRatioCi, (v) => formatNumber(v, 2))}`;
 }
 
 /**
@@ -31,7 +30,7 @@ export function ratioText(r: AttributeOverIndexRow): string {
  * @example
  * attributeRowsByEffect(report)[0]; // { level, row } most over-represented among PIEs
  */
-export function attributeRowsByEffect(report: AuditReport): Array<{ level: LevelReport; row: AttributeOverIndexRow }> {
+export function attributeRowsByEffect(report: AuditReport): Array<{ level: LevelReport; row: AttributeOverIndexReportRow }> {
   return compressedLevels(report)
     .flatMap((level) => (okSection(level.attributes)?.rows ?? []).map((row) => ({ level, row })))
     .sort((a, b) => effectKey(b.row) - effectKey(a.row));
@@ -67,7 +66,7 @@ export function attributesView(report: AuditReport): ViewSection | null {
       'membership; adjusted p: Benjamini-Hochberg over all attribute values of the level. Significant over-representations first.',
   ];
   const table = {
-    columns: columns('<Level', '<Attribute', '<Value', 'Share among PIEs', 'Share in test set', 'Ratio', 'Fisher p', 'adjusted p', 'Significant'),
+    columns: columns('<Level', '<Attribute', '<Value', 'Share among PIEs', 'Share in test set', 'Ratio [95% CI]', 'Fisher p', 'adjusted p', 'Significant'),
     rows,
     fold: { summary: `All ${rows.length} rows`, open: rows.length <= OPEN_ROWS },
   };

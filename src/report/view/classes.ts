@@ -1,7 +1,7 @@
 import type { AuditReport, ClassImpactReportRow, ClassImpactSummary, LevelReport } from '../../schema/index.js';
 import { formatNumber, formatPercent, formatPp, formatPValue, formatValue } from '../format.js';
 import { compressedLevels, correctionText, okSection } from '../labels.js';
-import { intervalOf, levelSkipNotes, quotedClass } from './text.js';
+import { intervalText, levelSkipNotes, quotedClass } from './text.js';
 import { cell, columns, type ViewCell, type ViewSection, type ViewTable } from './types.js';
 
 /** Most inconclusive classes named per level in a note. */
@@ -27,14 +27,14 @@ export function byEffect(rows: readonly ClassImpactReportRow[]): ClassImpactRepo
 }
 
 /**
- * `-4.10 pp [-5.02, -3.18]`: a normalised change with its interval when the report has one.
+ * `-4.10 pp [-5.02, -3.18]`: a normalised change with its bootstrap interval when the report has one.
  *
  * @example
  * changeText(row); // '-4.10 pp'
  */
 export function changeText(row: ClassImpactReportRow): string {
-  const ci = intervalOf(row);
-  return ci ? `${formatPp(row.normalizedRecallChange)} [${formatNumber(ci[0] * 100, 2)}, ${formatNumber(ci[1] * 100, 2)}]` : formatPp(row.normalizedRecallChange);
+  if (row.normalizedRecallChange === null) return formatPp(null);
+  return `${formatPp(row.normalizedRecallChange)}${intervalText(row.normalizedRecallChangeCi, (v) => formatNumber(v * 100, 2))}`;
 }
 
 function directionCell(r: ClassImpactReportRow): ViewCell {
@@ -61,7 +61,7 @@ function headers(withLevel: boolean, corrected: boolean, withNote: boolean): Ret
     ...(withLevel ? ['<Level'] : []),
     '<Class',
     '<Direction',
-    'Δ normalised recall',
+    'Δ normalised recall [95% CI]',
     'Recall (baseline → compressed)',
     't',
     'df',

@@ -1,14 +1,16 @@
-import type { AuditReport, ClassImpactReportRow, LevelReport } from '../../schema/index.js';
-import { formatPercent, formatPp, formatPValue } from '../format.js';
+import type { AuditReport, ClassImpactReportRow, LevelReport, PieSummary } from '../../schema/index.js';
+import { formatCount, formatNumber, formatPercent, formatPp, formatPValue } from '../format.js';
 import { compressedLevels, okSection } from '../labels.js';
 import { attributeRowsByEffect, ratioText } from './attributes.js';
 import { byEffect, changeText } from './classes.js';
 import { subgroupRowsByEffect } from './subgroups.js';
-import { quotedClass, skipText } from './text.js';
+import { intervalText, negated, quotedClass, skipText } from './text.js';
 import type { CellKind, ViewSentence } from './types.js';
 
 /** Most classes, attribute values or groups named per sentence. */
 const MAX_NAMED = 4;
+/** Warnings repeated under the findings; all are in the warnings section. */
+const MAX_WARNINGS = 3;
 
 /** What compression cost at one level, in a few sentences, the largest effect first. */
 export interface LevelFinding {
@@ -25,7 +27,9 @@ function listed(items: string[]): string {
 function classSentence(report: AuditReport, level: LevelReport, base: LevelReport | undefined, saidOnce: boolean): ViewSentence {
   const acc = okSection(level.accuracy);
   const baseAcc = base ? okSection(base.accuracy) : null;
-  const top1 = acc && baseAcc ? `top-1 ${formatPercent(baseAcc.mean)} → ${formatPercent(acc.mean)} (${formatPp(acc.mean - baseAcc.mean)})` : null;
+  const drop = acc && acc.top1Drop !== null ? acc.top1Drop : null;
+  const dropCi = acc ? intervalText(negated(acc.top1DropCi), (v) => formatNumber(v * 100, 2)) : '';
+  const top1 = acc && baseAcc && drop !== null ? `top-1 ${formatPercent(baseAcc.mean)} → ${formatPercent(acc.mean)} (${formatPp(-drop)}${dropCi})` : null;
   const ci = okSection(level.classImpact);
   if (!ci) {
     const why = saidOnce ? '' : ` (${skipText(level.classImpact)})`;
@@ -39,14 +43,25 @@ function classSentence(report: AuditReport, level: LevelReport, base: LevelRepor
   return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}${hurt.length} ${noun} hurt beyond that: ${listed(named)}.`, kind: 'hurt' };
 }
 
+function noiseFloorText(pies: PieSummary): string {
+  const floor = pies.permutation;
+  if (!floor) return '';
+  if (floor.status !== 'ok') return `; the seed-noise floor could not decide (${floor.reason ?? 'no reason given'})`;
+  const beyond = floor.excess > 0 ? `${formatCount(floor.excess)} beyond it` : 'none beyond it';
+  return `; re-splitting the same models gives ${formatCount(floor.nullMedian)} (95th percentile ${formatCount(floor.nullP95)}), so ${beyond} (p ${formatPValue(floor.p)})`;
+}
+
 function pieSentence(level: LevelReport): ViewSentence | null {
   const pies = okSection(level.pies);
   if (!pies) return null;
   const onPies = okSection(level.baselineAccuracyOnPies);
   const hard = onPies && onPies.onPies !== null && onPies.onNonPies !== null
-    ? `; the baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
+    ? `. The baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
     : '';
-  return { text: `${pies.count} ${pies.count === 1 ? 'PIE' : 'PIEs'} (${formatPercent(pies.rate)} of test examples)${hard}.`, kind: 'plain' };
+  const noun = pies.count === 1 ? 'PIE' : 'PIEs';
+  const rate = `${formatPercent(pies.rate)}${intervalText(pies.rateCi, (v) => formatPercent(v))}`;
+  const kind: CellKind = pies.permutation?.significant ? 'hurt' : 'plain';
+  return { text: `${formatCount(pies.count)} ${noun} (${rate} of test examples)${noiseFloorText(pies)}${hard}.`, kind };
 }
 
 function groupSentences(report: AuditReport, level: LevelReport): ViewSentence[] {
@@ -97,5 +112,9 @@ export function findingsView(report: AuditReport): { levels: LevelFinding[]; not
     const kind: CellKind = sentences.some((s) => s.kind === 'hurt') ? 'hurt' : sentences.some((s) => s.kind === 'skip') ? 'skip' : 'pass';
     return { level: level.key, kind, sentences };
   });
-  return { levels: findings, notes: shared ? [`Class tests were not run at any level: ${shared}.`] : [] };
+  const notes = shared ? [`Class tests were not run at any level: ${shared}.`] : [];
+  // The audit lists power warnings first among its warnings: how sure the findings above can be.
+  notes.push(...(report.warnings ?? []).slice(0, MAX_WARNINGS).map((w) => `How sure: ${w}`));
+  if ((report.warnings?.length ?? 0) > MAX_WARNINGS) notes.push(`${report.warnings.length - MAX_WARNINGS} more warnings below.`);
+  return { levels: findings, notes };
 }

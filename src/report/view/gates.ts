@@ -1,6 +1,7 @@
 import type { AuditReport, GateResult } from '../../schema/index.js';
 import { formatCount, formatNumber, formatPercent, formatPp, formatValue, MISSING } from '../format.js';
 import { VERDICT_TEXT } from '../labels.js';
+import { intervalText } from './text.js';
 import { cell, columns, type CellKind, type ViewSection, type ViewSentence } from './types.js';
 
 /**
@@ -12,8 +13,8 @@ import { cell, columns, type CellKind, type ViewSection, type ViewSentence } fro
  */
 export function formatGateValue(gate: string, v: number | null | undefined): string {
   if (typeof v !== 'number' || !Number.isFinite(v)) return MISSING;
-  if (gate === 'maxPieRate' || gate === 'minTop1') return formatPercent(v);
-  if (gate.endsWith('maxFprIncrease') || gate.endsWith('maxFnrIncrease')) return formatPp(v, 2);
+  if (gate === 'maxPieRate' || gate === 'minTop1' || gate === 'maxExcessPieRate') return formatPercent(v);
+  if (gate === 'maxTop1Drop' || gate === 'maxClassRecallDrop' || /max(Fpr|Fnr)(Increase|Gap)$/.test(gate)) return formatPp(v, 2);
   if (gate === 'maxPieCount' || gate === 'maxSignificantlyHurtClasses') return formatCount(v);
   if (gate.endsWith('maxOverIndex')) return `${formatNumber(v, 2)}×`;
   return formatValue(v);
@@ -41,7 +42,7 @@ export function verdictView(report: AuditReport): VerdictView {
   const verdict = report.verdict in VERDICT_TEXT ? report.verdict : 'inconclusive';
   const results = report.gates?.results ?? [];
   const problems = results
-    .filter((g) => g.status !== 'pass')
+    .filter((g) => g.status !== 'pass' && !g.waived)
     .sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'))
     .map((g) => ({ text: g.reason, kind: g.status as CellKind }));
   let summary: string | null = null;
@@ -71,10 +72,10 @@ export function gatesView(report: AuditReport): ViewSection | null {
     cell(g.level),
     cell(where(g)),
     cell(formatGateValue(g.gate, g.threshold)),
-    cell(formatGateValue(g.gate, g.observed)),
-    cell(g.status, g.status),
+    cell(`${formatGateValue(g.gate, g.observed)}${g.observed === null ? '' : intervalText(g.interval, (v) => formatGateValue(g.gate, v))}`),
+    g.waived ? cell(`${g.status} (waived)`, 'muted', g.reason) : cell(g.status, g.status),
     cell(g.reason),
   ]);
-  const table = { columns: columns('<Gate', '<Level', '<Attribute', 'Threshold', 'Observed', '<Status', '<Reason'), rows };
+  const table = { columns: columns('<Gate', '<Level', '<Attribute', 'Threshold', 'Observed [95% CI]', '<Status', '<Reason'), rows };
   return { id: 'gates', title: 'Gate checks', paragraphs: [], tables: [table], notes: [] };
 }

@@ -11,4 +11,4 @@ export { subgroupsView, subgroupRowsByEffect } from './subgroups.js';
 export { environmentView } from './environment.js';
 export { exemplarLevels, orderedExemplars, pieKind, PIE_KINDS } from './exemplars.js';
 export type { PieKind } from './exemplars.js';
-export { intervalOf, levelSkipNotes, quotedClass, skipText } from './text.js';
+export { intervalText, levelSkipNotes, quotedClass, skipText } from './text.js';

@@ -1,8 +1,8 @@
 import type { AuditReport, LevelReport, Section } from '../../schema/index.js';
-import { formatBytes, formatCount, formatMeanSd, formatPercent, MISSING } from '../format.js';
+import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, MISSING } from '../format.js';
 import { levelLabel, okSection } from '../labels.js';
 import { piesByClass } from '../pies-by-class.js';
-import { levelSkipNotes, quotedClass, skipText } from './text.js';
+import { intervalText, levelSkipNotes, negated, quotedClass, skipText } from './text.js';
 import { cell, columns, type ViewCell, type ViewSection, type ViewTable } from './types.js';
 
 /** Most class rows of the "PIEs by class" table a short format prints. */
@@ -20,6 +20,15 @@ function hurtCell(report: AuditReport, l: LevelReport): ViewCell {
   return cell(`${ci.hurtClasses.length}: ${ci.hurtClasses.map((c) => quotedClass(report, c)).join(', ')}`, 'hurt');
 }
 
+/** `+292 (p 0.001)`: PIEs beyond the seed-noise floor, or why the test could not decide. */
+function noiseFloorCell(l: LevelReport): ViewCell {
+  const floor = okSection(l.pies)?.permutation;
+  if (!floor) return cell(MISSING, 'muted');
+  if (floor.status !== 'ok') return cell('inconclusive', 'skip', floor.reason ?? undefined);
+  const text = `${formatCount(floor.nullMedian)} / ${formatCount(floor.nullP95)}; ${floor.excess > 0 ? '+' : ''}${formatCount(floor.excess)} (p ${formatPValue(floor.p)})`;
+  return cell(text, floor.significant ? 'hurt' : 'plain', `${floor.method} permutation test over ${formatCount(floor.splits)} splits, ${floor.design} design`);
+}
+
 function levelRow(report: AuditReport, l: LevelReport): ViewCell[] {
   const acc = okSection(l.accuracy);
   const pies = okSection(l.pies);
@@ -28,10 +37,12 @@ function levelRow(report: AuditReport, l: LevelReport): ViewCell[] {
     cell(levelLabel(l)),
     cell(formatCount(l.populationSize)),
     acc ? cell(formatMeanSd(acc.mean, acc.sd)) : skipCell(l.accuracy),
+    cell(acc && acc.top1Drop !== null ? `${formatPp(-acc.top1Drop)}${intervalText(negated(acc.top1DropCi), (v) => formatNumber(v * 100, 2))}` : MISSING),
     cell(formatPercent(l.meanSparsity, 1)),
     cell(formatBytes(l.meanGzippedBytes)),
     pies ? cell(formatCount(pies.count)) : l.isBaseline ? cell(MISSING, 'muted') : skipCell(l.pies),
-    cell(pies ? formatPercent(pies.rate) : MISSING),
+    cell(pies ? `${formatPercent(pies.rate)}${intervalText(pies.rateCi, (v) => formatPercent(v))}` : MISSING),
+    noiseFloorCell(l),
     hurtCell(report, l),
     cell(formatCount(l.modalTies?.count)),
     cell(onPies ? formatPercent(onPies.onPies, 1) : MISSING),
@@ -71,7 +82,8 @@ export function levelsView(report: AuditReport): ViewSection {
   ];
   const rows = report.levels.map((l) => levelRow(report, l));
   const main: ViewTable = {
-    columns: columns('<Level', 'Models', 'Top-1 (mean ± sd, pp)', 'Sparsity', 'Gzipped', 'PIEs', 'PIE rate', '<Hurt classes', 'Modal ties', 'Baseline acc. on PIEs', 'on other examples'),
+    columns: columns('<Level', 'Models', 'Top-1 (mean ± sd, pp)', 'Δ top-1 [95% CI]', 'Sparsity',
+      'Gzipped', 'PIEs', 'PIE rate [95% CI]', 'Noise floor (median / p95; excess)', '<Hurt classes', 'Modal ties', 'Baseline acc. on PIEs', 'on other examples'),
     rows,
   };
   const byClass = byClassTable(report);

@@ -1,7 +1,7 @@
 import type { AuditReport, LevelReport, SubgroupErrorRow } from '../../schema/index.js';
-import { formatCount, formatPercent, formatPp, formatPValue } from '../format.js';
+import { formatCount, formatNumber, formatPercent, formatPp, formatPValue } from '../format.js';
 import { classLabel, compressedLevels, okSection } from '../labels.js';
-import { levelSkipNotes } from './text.js';
+import { intervalText, levelSkipNotes } from './text.js';
 import { cell, columns, type ViewCell, type ViewSection } from './types.js';
 
 const OPEN_ROWS = 30;
@@ -29,8 +29,9 @@ export function subgroupRowsByEffect(report: AuditReport): Array<{ level: LevelR
     .sort((a, b) => (worstIncrease(b.row) ?? -Infinity) - (worstIncrease(a.row) ?? -Infinity));
 }
 
-function changeCell(change: number | null): ViewCell {
-  return cell(formatPp(change, 1), change !== null && change > 0 ? 'hurt' : 'plain');
+function changeCell(change: number | null, ci: readonly number[] | null): ViewCell {
+  const text = change === null ? formatPp(null) : `${formatPp(change, 1)}${intervalText(ci, (v) => formatNumber(v * 100, 1))}`;
+  return cell(text, change !== null && change > 0 ? 'hurt' : 'plain');
 }
 
 /**
@@ -51,10 +52,10 @@ export function subgroupsView(report: AuditReport): ViewSection | null {
     cell(r.value),
     cell(formatCount(r.n)),
     cell(`${formatPercent(r.baselineFpr, 1)} → ${formatPercent(r.compressedFpr, 1)}`),
-    changeCell(r.fprChange),
+    changeCell(r.fprChange, r.fprChangeCi),
     cell(formatPValue(r.fprPValue)),
     cell(`${formatPercent(r.baselineFnr, 1)} → ${formatPercent(r.compressedFnr, 1)}`),
-    changeCell(r.fnrChange),
+    changeCell(r.fnrChange, r.fnrChangeCi),
     cell(formatPValue(r.fnrPValue)),
   ]);
   const title = `Subgroup error rates${positive !== undefined ? ` (positive class “${classLabel(report, positive)}”)` : ''}`;

@@ -52,14 +52,22 @@ export function levelSkipNotes(levels: readonly LevelReport[], pick: (l: LevelRe
 }
 
 /**
- * The 95% interval of a row when the report carries one (`ci: [low, high]`), else null.
+ * ` [low, high]` of an interval in the unit its estimate is printed in, or '' when there is none.
  *
  * @example
- * intervalOf({ ci: [-0.05, -0.01] }); // [-0.05, -0.01]
+ * intervalText([-0.05, -0.01], (v) => formatNumber(v * 100, 2)); // ' [-5.00, -1.00]'
  */
-export function intervalOf(row: object): readonly [number, number] | null {
-  const ci = (row as { ci?: unknown }).ci;
-  if (!Array.isArray(ci) || ci.length !== 2) return null;
-  const [lo, hi] = ci as unknown[];
-  return typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+export function intervalText(ci: readonly number[] | null | undefined, format: (v: number) => string): string {
+  if (!Array.isArray(ci) || ci.length !== 2 || !ci.every((v) => typeof v === 'number' && Number.isFinite(v))) return '';
+  return ` [${format(ci[0]!)}, ${format(ci[1]!)}]`;
+}
+
+/**
+ * The interval of `-x` from the interval of `x` (a drop shown as a change).
+ *
+ * @example
+ * negated([0.01, 0.03]); // [-0.03, -0.01]
+ */
+export function negated(ci: readonly number[] | null | undefined): [number, number] | null {
+  return Array.isArray(ci) && ci.length === 2 ? [-ci[1]!, -ci[0]!] : null;
 }
