@@ -46,15 +46,23 @@ function share(population: readonly ArrayLike<number>[], i: number, label: numbe
  * // [{ index: 1, baselineModal: 1, compressedModal: 2, baselineShare: 1, compressedShare: 1, trueLabel: 1,
  * //    baselineCorrect: true, compressedCorrect: false }]
  */
-export function listPies(baseline: readonly ArrayLike<number>[], compressed: readonly ArrayLike<number>[], options: ListPiesOptions = {}): PieRecord[] {
+export function listPies(
+  baseline: readonly ArrayLike<number>[],
+  compressed: readonly ArrayLike<number>[],
+  options: ListPiesOptions = {},
+): PieRecord[] {
   const found = findPIEs(baseline, compressed, { tieBreak: options.tieBreak, nClasses: options.nClasses });
   const labels = options.labels ?? null;
   if (labels && labels.length !== found.nExamples) {
-    throw new PieAuditError('LENGTH_MISMATCH', `listPies: options.labels has ${labels.length} entries for ${found.nExamples} examples; give one label per example.`, {
-      name: 'options.labels',
-      actual: labels.length,
-      expected: found.nExamples,
-    });
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `listPies: options.labels has ${labels.length} entries for ${found.nExamples} examples; give one label per example.`,
+      {
+        name: 'options.labels',
+        actual: labels.length,
+        expected: found.nExamples,
+      },
+    );
   }
   const rows: PieRecord[] = [];
   for (let i = 0; i < found.nExamples; i++) {

@@ -55,7 +55,10 @@ function top1Chart(report: AuditReport, axis: Axis): ReportChart | null {
   const at = (l: LevelReport, y: number | null | undefined, note?: string): LinePoint => ({ x: xOf(l, axis.numeric), y: y ?? null, note });
   const mean = report.levels.map((l) => {
     const acc = okSection(l.accuracy);
-    return { ...at(l, acc?.mean, acc ? `sd ${acc.sd === null ? 'n/a' : pct(acc.sd)}, ${l.populationSize} models` : undefined), interval: acc?.ci ?? null };
+    return {
+      ...at(l, acc?.mean, acc ? `sd ${acc.sd === null ? 'n/a' : pct(acc.sd)}, ${l.populationSize} models` : undefined),
+      interval: acc?.ci ?? null,
+    };
   });
   if (!mean.some((p) => p.y !== null)) return null;
   const id = 'chart-top1';
@@ -132,7 +135,9 @@ function chartedClasses(series: LineSeries[]): LineSeries[] {
 }
 
 function classImpactChart(report: AuditReport, axis: Axis): ReportChart | null {
-  const tested = compressedLevels(report).map((l) => okSection(l.classImpact)).filter((ci) => ci !== null);
+  const tested = compressedLevels(report)
+    .map((l) => okSection(l.classImpact))
+    .filter((ci) => ci !== null);
   if (!tested.length) return null;
   const alpha = tested[0]!.alpha ?? report.config.alpha;
   const corrected = tested.some((ci) => ci.correction !== 'none');
@@ -144,9 +149,10 @@ function classImpactChart(report: AuditReport, axis: Axis): ReportChart | null {
     ...(hurt.has(c) ? { color: seriesColor(colour++) } : { muted: true }),
   }));
   const series = chartedClasses(all);
-  const subset = series.length < all.length
-    ? ` Shown: the ${series.length} of ${all.length} classes with the largest change (significant ones first); all classes are in the tables and classes.csv.`
-    : '';
+  const subset =
+    series.length < all.length
+      ? ` Shown: the ${series.length} of ${all.length} classes with the largest change (significant ones first); all classes are in the tables and classes.csv.`
+      : '';
   const pLabel = corrected ? 'adj. p' : 'p';
   const id = 'chart-class-impact';
   const title = `Per-class normalised recall change ${axis.vs}`;
@@ -177,14 +183,15 @@ function attributesChart(report: AuditReport): ReportChart | null {
   const alpha = report.config.alpha;
   // Keep the chart readable with many attributes: the values furthest from parity (ratio 1).
   const distance = (v: number | null): number => (v !== null && v > 0 ? Math.abs(Math.log(v)) : v === 0 ? Infinity : -1);
-  const rows = attrs.rows.length <= MAX_BARS
-    ? attrs.rows
-    : attrs.rows
-        .map((r, i) => ({ r, i }))
-        .sort((a, b) => distance(b.r.overIndexRatio) - distance(a.r.overIndexRatio) || a.i - b.i)
-        .slice(0, MAX_BARS)
-        .sort((a, b) => a.i - b.i)
-        .map((e) => e.r);
+  const rows =
+    attrs.rows.length <= MAX_BARS
+      ? attrs.rows
+      : attrs.rows
+          .map((r, i) => ({ r, i }))
+          .sort((a, b) => distance(b.r.overIndexRatio) - distance(a.r.overIndexRatio) || a.i - b.i)
+          .slice(0, MAX_BARS)
+          .sort((a, b) => a.i - b.i)
+          .map((e) => e.r);
   const id = 'chart-attributes';
   const title = `Attribute over-indexing among PIEs at level ${level.key}${rows.length < attrs.rows.length ? ` (${rows.length} of ${attrs.rows.length} values furthest from parity)` : ''}`;
   const svg = renderBarChart({

@@ -13,8 +13,21 @@ function num(v: number | null | undefined): number | null {
 }
 
 /** The fixed columns of `pies.csv`, before the attribute columns. */
-export const PIE_COLUMNS = ['level', 'index', 'baseline_modal', 'baseline_modal_name', 'compressed_modal', 'compressed_modal_name', 'true_label',
-  'true_label_name', 'baseline_agreement', 'compressed_agreement', 'baseline_correct', 'compressed_correct', 'kind'];
+export const PIE_COLUMNS = [
+  'level',
+  'index',
+  'baseline_modal',
+  'baseline_modal_name',
+  'compressed_modal',
+  'compressed_modal_name',
+  'true_label',
+  'true_label_name',
+  'baseline_agreement',
+  'compressed_agreement',
+  'baseline_correct',
+  'compressed_correct',
+  'kind',
+];
 
 /** Column name of an attribute in `pies.csv`; the prefix keeps data names apart from the fixed columns. */
 export const pieAttributeColumn = (name: string): string => `attribute:${name}`;
@@ -28,10 +41,18 @@ export const pieAttributeColumn = (name: string): string => `attribute:${name}`;
 export function pieRows(report: AuditReport, table: PieTable | null): Row[] {
   const records = table
     ? table.rows
-    : report.levels.flatMap((l) => (l.exemplars ?? []).map((e) => ({
-        level: l.key, index: e.index, baselineModal: e.baselineModal, compressedModal: e.compressedModal, trueLabel: e.trueLabel,
-        baselineShare: e.baselineAgreement, compressedShare: e.compressedAgreement, attributes: [] as Array<string | null>,
-      })));
+    : report.levels.flatMap((l) =>
+        (l.exemplars ?? []).map((e) => ({
+          level: l.key,
+          index: e.index,
+          baselineModal: e.baselineModal,
+          compressedModal: e.compressedModal,
+          trueLabel: e.trueLabel,
+          baselineShare: e.baselineAgreement,
+          compressedShare: e.compressedAgreement,
+          attributes: [] as Array<string | null>,
+        })),
+      );
   const names = table?.attributeNames ?? [];
   return records.map((e) => {
     const row: Row = {
@@ -49,7 +70,7 @@ export function pieRows(report: AuditReport, table: PieTable | null): Row[] {
       compressed_correct: e.trueLabel === null ? null : e.compressedModal === e.trueLabel,
       kind: pieKind(e.baselineModal, e.compressedModal, e.trueLabel),
     };
-    names.forEach((name, k) => (row[pieAttributeColumn(name)] = e.attributes[k] ?? null));
+    for (const [k, name] of names.entries()) row[pieAttributeColumn(name)] = e.attributes[k] ?? null;
     return row;
   });
 }

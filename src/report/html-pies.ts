@@ -14,14 +14,25 @@ export const MAX_EMBEDDED_PIES = 20_000;
 /** Table rows drawn at once, so a 10,000-PIE page opens quickly. */
 export const MAX_DRAWN_ROWS = 500;
 
-type PieLike = Pick<PieTableRow, 'level' | 'index' | 'baselineModal' | 'compressedModal' | 'baselineShare' | 'compressedShare' | 'trueLabel' | 'attributes'>;
+type PieLike = Pick<
+  PieTableRow,
+  'level' | 'index' | 'baselineModal' | 'compressedModal' | 'baselineShare' | 'compressedShare' | 'trueLabel' | 'attributes'
+>;
 
 function records(report: AuditReport, table: PieTable | null): PieLike[] {
   if (table) return table.rows;
-  return report.levels.flatMap((l) => (l.exemplars ?? []).map((e) => ({
-    level: l.key, index: e.index, baselineModal: e.baselineModal, compressedModal: e.compressedModal,
-    baselineShare: e.baselineAgreement, compressedShare: e.compressedAgreement, trueLabel: e.trueLabel, attributes: [],
-  })));
+  return report.levels.flatMap((l) =>
+    (l.exemplars ?? []).map((e) => ({
+      level: l.key,
+      index: e.index,
+      baselineModal: e.baselineModal,
+      compressedModal: e.compressedModal,
+      baselineShare: e.baselineAgreement,
+      compressedShare: e.compressedAgreement,
+      trueLabel: e.trueLabel,
+      attributes: [],
+    })),
+  );
 }
 
 function embeddedData(report: AuditReport, table: PieTable | null): { json: string; total: number; embedded: number } {
@@ -32,8 +43,26 @@ function embeddedData(report: AuditReport, table: PieTable | null): { json: stri
   // and the cap drops the least telling PIEs.
   const ranked = all.map((r, i) => ({ r, i, k: PIE_KINDS.indexOf(kindOf(r)) })).sort((a, b) => a.k - b.k || a.i - b.i);
   const kept = ranked.slice(0, MAX_EMBEDDED_PIES);
-  const rows = kept.map(({ r, k }) => [levels.indexOf(r.level), r.index, r.baselineModal, r.compressedModal, round(r.baselineShare), round(r.compressedShare), r.trueLabel, k, ...r.attributes]);
-  const payload = { levels, classNames: report.classNames, kinds: PIE_KINDS, attributeNames: table?.attributeNames ?? [], maxRows: MAX_DRAWN_ROWS, total: all.length, rows };
+  const rows = kept.map(({ r, k }) => [
+    levels.indexOf(r.level),
+    r.index,
+    r.baselineModal,
+    r.compressedModal,
+    round(r.baselineShare),
+    round(r.compressedShare),
+    r.trueLabel,
+    k,
+    ...r.attributes,
+  ]);
+  const payload = {
+    levels,
+    classNames: report.classNames,
+    kinds: PIE_KINDS,
+    attributeNames: table?.attributeNames ?? [],
+    maxRows: MAX_DRAWN_ROWS,
+    total: all.length,
+    rows,
+  };
   // '<' escaped so no value can close the data block.
   return { json: JSON.stringify(payload).replace(/</g, '\\u003c'), total: all.length, embedded: rows.length };
 }
@@ -74,8 +103,11 @@ export function pieBrowserSection(report: AuditReport, table: PieTable | null): 
   if (data.total === 0) return '';
   const levels = report.levels.filter((l) => !l.isBaseline);
   const thumbs = exemplarLevels(report).flatMap(({ level, exemplars }) =>
-    exemplars.filter((e) => typeof e.thumbnail === 'string' && PNG_DATA_URI.test(e.thumbnail)).slice(0, MAX_THUMBNAILS_PER_LEVEL)
-      .map((e) => figure(report, level.key, levels.indexOf(level), e)));
+    exemplars
+      .filter((e) => typeof e.thumbnail === 'string' && PNG_DATA_URI.test(e.thumbnail))
+      .slice(0, MAX_THUMBNAILS_PER_LEVEL)
+      .map((e) => figure(report, level.key, levels.indexOf(level), e)),
+  );
   const counted = levels.map((l) => `${l.key}: ${formatCount(okSection(l.pies)?.count)}`).join(', ');
   const scope = table
     ? `All ${formatCount(data.total)} PIEs of every level (${counted})${data.embedded < data.total ? `; the page embeds the ${formatCount(data.embedded)} most telling (forgotten first), pies.csv has all` : ''}.`

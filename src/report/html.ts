@@ -22,7 +22,15 @@ import {
 } from './view/index.js';
 
 const KIND_CLASS: Record<ViewCell['kind'], string> = {
-  plain: '', hurt: 'hurt', spared: 'spared', skip: 'skip', pass: 'status-pass', fail: 'status-fail', inconclusive: 'status-inconclusive', muted: 'note', code: '',
+  plain: '',
+  hurt: 'hurt',
+  spared: 'spared',
+  skip: 'skip',
+  pass: 'status-pass',
+  fail: 'status-fail',
+  inconclusive: 'status-inconclusive',
+  muted: 'note',
+  code: '',
 };
 
 function htmlCell(c: ViewCell, align: 'left' | 'right'): string {
@@ -55,7 +63,9 @@ function findingsBlock(report: AuditReport): string {
   const { levels: findings, notes } = findingsView(report);
   if (!findings.length) return '';
   const items = findings.map((f) => {
-    const text = f.sentences.map((s) => `<span${s.kind === 'hurt' || s.kind === 'skip' ? ` class="${s.kind}"` : ''}>${esc(s.text)}</span>`).join(' ');
+    const text = f.sentences
+      .map((s) => `<span${s.kind === 'hurt' || s.kind === 'skip' ? ` class="${s.kind}"` : ''}>${esc(s.text)}</span>`)
+      .join(' ');
     return `<li class="${f.kind}" data-level="${esc(f.level)}">${text}</li>`;
   });
   return `<section class="findings" id="findings" aria-label="findings"><h2>What compression cost</h2><ul>${items.join('')}</ul>${notesList(notes)}</section>`;

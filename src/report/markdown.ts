@@ -38,7 +38,14 @@ export function markdownCell(text: string): string {
 /** Exemplars listed per level; the rest are in report.html and pies.csv. */
 const MAX_EXEMPLARS = 10;
 const VERDICT_ICON: Record<AuditReport['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', ungated: 'ℹ️' };
-const KIND_ICON: Partial<Record<ViewCell['kind'], string>> = { pass: '✅ ', fail: '❌ ', inconclusive: '⚠️ ', hurt: '🔻 ', spared: '🔹 ', skip: '⚠️ ' };
+const KIND_ICON: Partial<Record<ViewCell['kind'], string>> = {
+  pass: '✅ ',
+  fail: '❌ ',
+  inconclusive: '⚠️ ',
+  hurt: '🔻 ',
+  spared: '🔹 ',
+  skip: '⚠️ ',
+};
 
 function collapsible(summary: string, body: string): string {
   // A blank line after <summary> lets GitHub render the Markdown table inside <details>.
@@ -48,14 +55,18 @@ function collapsible(summary: string, body: string): string {
 function mdCell(c: ViewCell): string {
   const text = markdownCell(c.text);
   if (c.kind === 'code') return `\`${c.text.replace(/[`|]/g, '')}\``;
-  if (c.kind === 'hurt' || c.kind === 'spared' || c.kind === 'pass' || c.kind === 'fail' || c.kind === 'inconclusive') return `${KIND_ICON[c.kind]}${text}`;
+  if (c.kind === 'hurt' || c.kind === 'spared' || c.kind === 'pass' || c.kind === 'fail' || c.kind === 'inconclusive')
+    return `${KIND_ICON[c.kind]}${text}`;
   if (c.kind === 'skip') return `_${text}_`;
   return text;
 }
 
 function mdTable(t: ViewTable): string {
   const rows = t.shortLimit !== undefined ? t.rows.slice(0, t.shortLimit) : t.rows;
-  const lines = [`| ${t.columns.map((c) => markdownCell(c.label)).join(' | ')} |`, `| ${t.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`];
+  const lines = [
+    `| ${t.columns.map((c) => markdownCell(c.label)).join(' | ')} |`,
+    `| ${t.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`,
+  ];
   for (const r of rows) lines.push(`| ${r.map(mdCell).join(' | ')} |`);
   const rest = t.rows.length - rows.length;
   const body = lines.join('\n') + (rest > 0 ? `\n\n${formatCount(rest)} more rows in ${t.moreIn ?? 'report.html'}.` : '');
@@ -98,14 +109,20 @@ function summaryLine(report: AuditReport): string {
 function exemplarsSection(report: AuditReport): string | null {
   const lines = exemplarLevels(report).map(({ level, exemplars }) => {
     const shown = exemplars.slice(0, MAX_EXEMPLARS).map((e) => {
-      const truth = e.trueLabel === null ? '' : `, true ${quotedClass(report, e.trueLabel)}, ${pieKind(e.baselineModal, e.compressedModal, e.trueLabel)}`;
-      return markdownCell(`#${formatCount(e.index)} (${quotedClass(report, e.baselineModal)} → ${quotedClass(report, e.compressedModal)}${truth})`);
+      const truth =
+        e.trueLabel === null
+          ? ''
+          : `, true ${quotedClass(report, e.trueLabel)}, ${pieKind(e.baselineModal, e.compressedModal, e.trueLabel)}`;
+      return markdownCell(
+        `#${formatCount(e.index)} (${quotedClass(report, e.baselineModal)} → ${quotedClass(report, e.compressedModal)}${truth})`,
+      );
     });
     const more = exemplars.length > MAX_EXEMPLARS ? `, … ${exemplars.length - MAX_EXEMPLARS} more in report.html` : '';
     return `- Level ${markdownCell(level.key)}: ${shown.join(', ')}${more}`;
   });
   if (!lines.length) return null;
-  const intro = 'Test-set index (baseline modal label → compressed modal label, true label, kind), forgotten PIEs first. ' +
+  const intro =
+    'Test-set index (baseline modal label → compressed modal label, true label, kind), forgotten PIEs first. ' +
     'Thumbnails are in report.html; every PIE of every level is in pies.csv.';
   return ['## PIE exemplars', intro, lines.join('\n')].join('\n\n');
 }
@@ -145,4 +162,3 @@ export function renderMarkdown(report: AuditReport): string {
   ];
   return `${sections.filter((s): s is string => s !== null).join('\n\n')}\n`;
 }
-

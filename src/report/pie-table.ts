@@ -40,7 +40,11 @@ export function buildPieTable(input: PieTableInput): PieTable {
   const attributes = input.attributes ?? [];
   const rows: PieTableRow[] = [];
   for (const level of input.levels) {
-    for (const pie of listPies(input.baseline, level.predictions, { labels: input.labels, tieBreak: input.tieBreak, nClasses: input.nClasses })) {
+    for (const pie of listPies(input.baseline, level.predictions, {
+      labels: input.labels,
+      tieBreak: input.tieBreak,
+      nClasses: input.nClasses,
+    })) {
       const values = attributes.map((a) => {
         const v = a.values[pie.index];
         return v === null || v === undefined ? null : String(v);

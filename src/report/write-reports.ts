@@ -39,11 +39,15 @@ export async function writeReports(
   options: WriteReportsOptions = {},
 ): Promise<string[]> {
   if (!Array.isArray(formats) || formats.length === 0) {
-    throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, { formats });
+    throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, {
+      formats,
+    });
   }
   for (const f of formats) {
     if (!isOneOf(REPORT_FORMATS, f)) {
-      throw new PieAuditError('CONFIG_ERROR', `writeReports: unknown format "${String(f)}"; use one of ${REPORT_FORMATS.join(', ')}.`, { format: f });
+      throw new PieAuditError('CONFIG_ERROR', `writeReports: unknown format "${String(f)}"; use one of ${REPORT_FORMATS.join(', ')}.`, {
+        format: f,
+      });
     }
   }
   const wanted = new Set(formats);
@@ -57,7 +61,12 @@ export async function writeReports(
     try {
       json = JSON.stringify(report, null, 2);
     } catch (cause) {
-      throw new PieAuditError('INVALID_ARGUMENT', `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`, {}, { cause });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`,
+        {},
+        { cause },
+      );
     }
     files['report.json'] = `${json}\n`;
   }

@@ -9,8 +9,10 @@ import { isPieAuditError } from '../../src/errors.js';
 const PYTHON = '/usr/bin/python3';
 
 describe('listPies', () => {
-  it.skipIf(!existsSync(PYTHON))('matches a NumPy reference: PIE indices, modal labels (ties to the smaller class), vote shares and correctness', () => {
-    const script = `
+  it.skipIf(!existsSync(PYTHON))(
+    'matches a NumPy reference: PIE indices, modal labels (ties to the smaller class), vote shares and correctness',
+    () => {
+      const script = `
 import json, numpy as np
 rng = np.random.default_rng(11)
 n, k = 400, 4
@@ -27,21 +29,40 @@ idx = np.nonzero(bm != cm)[0]
 print(json.dumps({"base": [p.tolist() for p in base], "comp": [p.tolist() for p in comp], "labels": labels.tolist(),
   "rows": [[int(i), int(bm[i]), int(cm[i]), float(bs[i]), float(cs[i]), bool(bm[i] == labels[i]), bool(cm[i] == labels[i])] for i in idx]}))
 `;
-    const ref = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as {
-      base: number[][]; comp: number[][]; labels: number[]; rows: Array<[number, number, number, number, number, boolean, boolean]>;
-    };
-    const rows = listPies(ref.base, ref.comp, { labels: ref.labels, tieBreak: 'min', nClasses: 4 });
-    expect(ref.rows.length).toBeGreaterThan(20);
-    expect(rows.map((r) => [r.index, r.baselineModal, r.compressedModal, r.baselineShare, r.compressedShare, r.baselineCorrect, r.compressedCorrect])).toEqual(
-      ref.rows,
-    );
-  });
+      const ref = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as {
+        base: number[][];
+        comp: number[][];
+        labels: number[];
+        rows: Array<[number, number, number, number, number, boolean, boolean]>;
+      };
+      const rows = listPies(ref.base, ref.comp, { labels: ref.labels, tieBreak: 'min', nClasses: 4 });
+      expect(ref.rows.length).toBeGreaterThan(20);
+      expect(
+        rows.map((r) => [
+          r.index,
+          r.baselineModal,
+          r.compressedModal,
+          r.baselineShare,
+          r.compressedShare,
+          r.baselineCorrect,
+          r.compressedCorrect,
+        ]),
+      ).toEqual(ref.rows);
+    },
+  );
 
   it('lists exactly the PIEs findPIEs marks, with consistent shares and correctness (property)', () => {
-    const population = (n: number) => fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 });
-    const input = fc.integer({ min: 1, max: 30 }).chain((n) =>
-      fc.record({ base: population(n), comp: population(n), labels: fc.option(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { nil: null }) }),
-    );
+    const population = (n: number) =>
+      fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 });
+    const input = fc
+      .integer({ min: 1, max: 30 })
+      .chain((n) =>
+        fc.record({
+          base: population(n),
+          comp: population(n),
+          labels: fc.option(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { nil: null }),
+        }),
+      );
     fc.assert(
       fc.property(input, fc.constantFrom('max' as const, 'min' as const), ({ base, comp, labels }, tieBreak) => {
         const rows = listPies(base, comp, { labels, tieBreak, nClasses: 3 });

@@ -87,7 +87,18 @@ function layout(options: LineChartOptions): Layout {
   const y = linearScale(yDomain.length ? Math.min(...yDomain) : 0, yDomain.length ? Math.max(...yDomain) : 1, [plot.y0, plot.y1]);
   const fmtY = options.yFormat ?? tickLabel;
   const fmtX = options.xFormat ?? ((v: number | string) => (typeof v === 'number' ? tickLabel(v) : v));
-  const base = { width, height, id: options.id ?? slug(options.title), plot, legendWidth, anyMarked, mapY: y.map, yTicks: y.ticks, fmtX, fmtY };
+  const base = {
+    width,
+    height,
+    id: options.id ?? slug(options.title),
+    plot,
+    legendWidth,
+    anyMarked,
+    mapY: y.map,
+    yTicks: y.ticks,
+    fmtX,
+    fmtY,
+  };
   if (options.xCategories !== undefined || points.some((p) => typeof p.x === 'string')) {
     const categories = options.xCategories ?? [...new Set(points.map((p) => String(p.x)))];
     const scale = pointScale(categories, [plot.x0, plot.x1]);
@@ -122,12 +133,16 @@ function frame(options: LineChartOptions, l: Layout): string[] {
   out.push('</g>');
   out.push(`<line x1="${coord(plot.x0)}" x2="${coord(plot.x1)}" y1="${coord(plot.y0)}" y2="${coord(plot.y0)}" stroke="#888"/>`);
   out.push(`<line x1="${coord(plot.x0)}" x2="${coord(plot.x0)}" y1="${coord(plot.y0)}" y2="${coord(plot.y1)}" stroke="#888"/>`);
-  out.push(`<text x="${coord((plot.x0 + plot.x1) / 2)}" y="${coord(l.height - 10)}" text-anchor="middle" fill="#222">${escapeXml(options.xLabel)}</text>`);
+  out.push(
+    `<text x="${coord((plot.x0 + plot.x1) / 2)}" y="${coord(l.height - 10)}" text-anchor="middle" fill="#222">${escapeXml(options.xLabel)}</text>`,
+  );
   const mid = coord((plot.y0 + plot.y1) / 2);
   out.push(`<text transform="translate(14 ${mid}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(options.yLabel)}</text>`);
   if (options.referenceY !== undefined) {
     const py = coord(l.mapY(options.referenceY));
-    out.push(`<line class="reference" x1="${coord(plot.x0)}" x2="${coord(plot.x1)}" y1="${py}" y2="${py}" stroke="#555" stroke-dasharray="4 3"/>`);
+    out.push(
+      `<line class="reference" x1="${coord(plot.x0)}" x2="${coord(plot.x1)}" y1="${py}" y2="${py}" stroke="#555" stroke-dasharray="4 3"/>`,
+    );
   }
   return out;
 }
@@ -155,11 +170,14 @@ function drawSeries(s: LineSeries, i: number, l: Layout): string[] {
     if (!isFiniteNumber(p.y)) continue;
     const cx = coord(l.mapX(p.x));
     const cy = coord(l.mapY(p.y));
-    if (p.interval && p.interval.every(isFiniteNumber)) {
-      const [lo, hi] = [coord(l.mapY(p.interval[0])), coord(l.mapY(p.interval[1]))];
-      out.push(`<path class="error-bar" d="M${cx} ${lo}V${hi}M${coord(Number(cx) - 3)} ${lo}h6M${coord(Number(cx) - 3)} ${hi}h6" stroke="${color}" fill="none"/>`);
+    const interval = p.interval?.every(isFiniteNumber) ? p.interval : null;
+    if (interval) {
+      const [lo, hi] = [coord(l.mapY(interval[0])), coord(l.mapY(interval[1]))];
+      out.push(
+        `<path class="error-bar" d="M${cx} ${lo}V${hi}M${coord(Number(cx) - 3)} ${lo}h6M${coord(Number(cx) - 3)} ${hi}h6" stroke="${color}" fill="none"/>`,
+      );
     }
-    const range = p.interval && p.interval.every(isFiniteNumber) ? ` [${l.fmtY(p.interval[0])}, ${l.fmtY(p.interval[1])}]` : '';
+    const range = interval ? ` [${l.fmtY(interval[0])}, ${l.fmtY(interval[1])}]` : '';
     const tip = `${s.name}: ${l.fmtX(p.x)} → ${l.fmtY(p.y)}${range}${p.note ? ` (${p.note})` : ''}`;
     out.push(`<circle cx="${cx}" cy="${cy}" r="${s.muted ? 2 : 3}" fill="${color}"><title>${escapeXml(tip)}</title></circle>`);
     if (p.marked) out.push(`<circle class="marker" cx="${cx}" cy="${cy}" r="6.5" fill="none" stroke="#111" stroke-width="1.5"/>`);
@@ -180,7 +198,9 @@ function legend(options: LineChartOptions, l: Layout): string[] {
   const shown = shownSeries.length > room ? room - 1 : shownSeries.length;
   for (const { s, i } of shownSeries.slice(0, shown)) {
     const { color, dash } = seriesStyle(s, i);
-    out.push(`<line x1="${coord(lx)}" x2="${coord(lx + 18)}" y1="${coord(ly)}" y2="${coord(ly)}" stroke="${color}" stroke-width="2"${dash}/>`);
+    out.push(
+      `<line x1="${coord(lx)}" x2="${coord(lx + 18)}" y1="${coord(ly)}" y2="${coord(ly)}" stroke="${color}" stroke-width="2"${dash}/>`,
+    );
     out.push(`<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(s.name, 20))}</text>`);
     ly += 16;
   }
@@ -189,14 +209,20 @@ function legend(options: LineChartOptions, l: Layout): string[] {
     ly += 16;
   }
   if (muted) {
-    out.push(`<line x1="${coord(lx)}" x2="${coord(lx + 18)}" y1="${coord(ly)}" y2="${coord(ly)}" stroke="${MUTED_COLOR}" stroke-width="1.25"/>`);
-    out.push(`<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(options.mutedLabel ?? `${muted} others`, 22))}</text>`);
+    out.push(
+      `<line x1="${coord(lx)}" x2="${coord(lx + 18)}" y1="${coord(ly)}" y2="${coord(ly)}" stroke="${MUTED_COLOR}" stroke-width="1.25"/>`,
+    );
+    out.push(
+      `<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(options.mutedLabel ?? `${muted} others`, 22))}</text>`,
+    );
     ly += 16;
   }
   if (l.anyMarked) {
     ly += 4;
     out.push(`<circle cx="${coord(lx + 9)}" cy="${coord(ly)}" r="6.5" fill="none" stroke="#111" stroke-width="1.5"/>`);
-    out.push(`<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(options.markerLabel ?? 'marked', 22))}</text>`);
+    out.push(
+      `<text x="${coord(lx + 24)}" y="${coord(ly)}" dominant-baseline="middle">${escapeXml(truncate(options.markerLabel ?? 'marked', 22))}</text>`,
+    );
   }
   out.push('</g>');
   return out;

@@ -66,7 +66,17 @@ export function attributesView(report: AuditReport): ViewSection | null {
       'membership; adjusted p: Benjamini-Hochberg over all attribute values of the level. Significant over-representations first.',
   ];
   const table = {
-    columns: columns('<Level', '<Attribute', '<Value', 'Share among PIEs', 'Share in test set', 'Ratio [95% CI]', 'Fisher p', 'adjusted p', 'Significant'),
+    columns: columns(
+      '<Level',
+      '<Attribute',
+      '<Value',
+      'Share among PIEs',
+      'Share in test set',
+      'Ratio [95% CI]',
+      'Fisher p',
+      'adjusted p',
+      'Significant',
+    ),
     rows,
     fold: { summary: `All ${rows.length} rows`, open: rows.length <= OPEN_ROWS },
   };

@@ -22,7 +22,8 @@ export const DIRECTION_TEXT = {
  * byEffect(rows)[0]; // the most hurt class
  */
 export function byEffect(rows: readonly ClassImpactReportRow[]): ClassImpactReportRow[] {
-  const key = (r: ClassImpactReportRow): number => (r.status === 'ok' && r.normalizedRecallChange !== null ? r.normalizedRecallChange : Infinity);
+  const key = (r: ClassImpactReportRow): number =>
+    r.status === 'ok' && r.normalizedRecallChange !== null ? r.normalizedRecallChange : Infinity;
   return [...rows].sort((a, b) => key(a) - key(b) || a.classIndex - b.classIndex);
 }
 
@@ -99,7 +100,9 @@ function inconclusiveNote(report: AuditReport, l: LevelReport, ci: ClassImpactSu
 export function classesView(report: AuditReport): ViewSection | null {
   const levels = compressedLevels(report);
   if (!levels.length) return null;
-  const tested = levels.map((l) => ({ l, ci: okSection(l.classImpact) })).filter((x): x is { l: LevelReport; ci: ClassImpactSummary & { status: 'ok' } } => x.ci !== null);
+  const tested = levels
+    .map((l) => ({ l, ci: okSection(l.classImpact) }))
+    .filter((x): x is { l: LevelReport; ci: ClassImpactSummary & { status: 'ok' } } => x.ci !== null);
   const corrected = tested.some((x) => x.ci.correction !== 'none');
   // One table for all levels, the largest normalised loss first whatever its level.
   const change = (r: ClassImpactReportRow): number => r.normalizedRecallChange ?? 0;
@@ -123,7 +126,7 @@ export function classesView(report: AuditReport): ViewSection | null {
   }
   tables.push(...tested.map(({ l, ci }) => levelDetail(report, l, ci)));
   const paragraphs = [
-    'Welch t-test per class of normalised recall (class recall minus the population\'s mean top-1 accuracy, per model), compressed vs ' +
+    "Welch t-test per class of normalised recall (class recall minus the population's mean top-1 accuracy, per model), compressed vs " +
       'baseline. Δ is in percentage points: hurt means the class lost more recall than the model as a whole; spared means it lost less ' +
       '(its raw recall may still have fallen).',
   ];

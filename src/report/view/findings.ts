@@ -29,7 +29,10 @@ function classSentence(report: AuditReport, level: LevelReport, base: LevelRepor
   const baseAcc = base ? okSection(base.accuracy) : null;
   const drop = acc && acc.top1Drop !== null ? acc.top1Drop : null;
   const dropCi = acc ? intervalText(negated(acc.top1DropCi), (v) => formatNumber(v * 100, 2)) : '';
-  const top1 = acc && baseAcc && drop !== null ? `top-1 ${formatPercent(baseAcc.mean)} → ${formatPercent(acc.mean)} (${formatPp(-drop)}${dropCi})` : null;
+  const top1 =
+    acc && baseAcc && drop !== null
+      ? `top-1 ${formatPercent(baseAcc.mean)} → ${formatPercent(acc.mean)} (${formatPp(-drop)}${dropCi})`
+      : null;
   const ci = okSection(level.classImpact);
   if (!ci) {
     const why = saidOnce ? '' : ` (${skipText(level.classImpact)})`;
@@ -37,8 +40,15 @@ function classSentence(report: AuditReport, level: LevelReport, base: LevelRepor
   }
   const corrected = ci.correction !== 'none';
   const hurt: ClassImpactReportRow[] = byEffect(ci.rows.filter((r) => r.direction === 'hurt'));
-  if (!hurt.length) return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}no class lost significantly more than the model as a whole.`, kind: 'pass' };
-  const named = hurt.map((r) => `${quotedClass(report, r.classIndex)} ${changeText(r)} (${corrected ? 'adj. ' : ''}p ${formatPValue(corrected ? r.pAdjusted : r.p)})`);
+  if (!hurt.length)
+    return {
+      text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}no class lost significantly more than the model as a whole.`,
+      kind: 'pass',
+    };
+  const named = hurt.map(
+    (r) =>
+      `${quotedClass(report, r.classIndex)} ${changeText(r)} (${corrected ? 'adj. ' : ''}p ${formatPValue(corrected ? r.pAdjusted : r.p)})`,
+  );
   const noun = hurt.length === 1 ? 'class' : 'classes';
   return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}${hurt.length} ${noun} hurt beyond that: ${listed(named)}.`, kind: 'hurt' };
 }
@@ -55,9 +65,10 @@ function pieSentence(level: LevelReport): ViewSentence | null {
   const pies = okSection(level.pies);
   if (!pies) return null;
   const onPies = okSection(level.baselineAccuracyOnPies);
-  const hard = onPies && onPies.onPies !== null && onPies.onNonPies !== null
-    ? `. The baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
-    : '';
+  const hard =
+    onPies && onPies.onPies !== null && onPies.onNonPies !== null
+      ? `. The baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
+      : '';
   const noun = pies.count === 1 ? 'PIE' : 'PIEs';
   const rate = `${formatPercent(pies.rate)}${intervalText(pies.rateCi, (v) => formatPercent(v))}`;
   const kind: CellKind = pies.permutation?.significant ? 'hurt' : 'plain';
@@ -75,8 +86,12 @@ function groupSentences(report: AuditReport, level: LevelReport): ViewSentence[]
   const gaps = subgroupRowsByEffect(report)
     .filter((x) => x.level === level)
     .flatMap(({ row }) => [
-      row.fprChange !== null && row.fprChange > 0 && row.fprPValue !== null && row.fprPValue < alpha ? `FPR ${formatPp(row.fprChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fprPValue)})` : null,
-      row.fnrChange !== null && row.fnrChange > 0 && row.fnrPValue !== null && row.fnrPValue < alpha ? `FNR ${formatPp(row.fnrChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fnrPValue)})` : null,
+      row.fprChange !== null && row.fprChange > 0 && row.fprPValue !== null && row.fprPValue < alpha
+        ? `FPR ${formatPp(row.fprChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fprPValue)})`
+        : null,
+      row.fnrChange !== null && row.fnrChange > 0 && row.fnrPValue !== null && row.fnrPValue < alpha
+        ? `FNR ${formatPp(row.fnrChange, 1)} for ${row.attribute} = ${row.value} (p ${formatPValue(row.fnrPValue)})`
+        : null,
     ])
     .filter((x): x is string => x !== null);
   if (gaps.length) out.push({ text: `Subgroup error rates up: ${listed(gaps)} (uncorrected Welch p < ${alpha}).`, kind: 'hurt' });
@@ -88,7 +103,10 @@ function powerSentence(level: LevelReport): ViewSentence | null {
   const untested = ci?.rows.filter((r) => r.status === 'inconclusive') ?? [];
   if (!untested.length) return null;
   const reasons = [...new Set(untested.map((r) => r.reason ?? 'no reason given'))];
-  return { text: `${untested.length} ${untested.length === 1 ? 'class' : 'classes'} could not be tested (${reasons.join('; ')}).`, kind: 'skip' };
+  return {
+    text: `${untested.length} ${untested.length === 1 ? 'class' : 'classes'} could not be tested (${reasons.join('; ')}).`,
+    kind: 'skip',
+  };
 }
 
 /**
@@ -106,9 +124,12 @@ export function findingsView(report: AuditReport): { levels: LevelFinding[]; not
   const skipped = new Set(levels.map((l) => (okSection(l.classImpact) ? '' : skipText(l.classImpact))));
   const shared = levels.length > 1 && skipped.size === 1 && !skipped.has('') ? [...skipped][0]! : null;
   const findings = levels.map((level) => {
-    const sentences = [classSentence(report, level, base, shared !== null), pieSentence(level), ...groupSentences(report, level), powerSentence(level)].filter(
-      (s): s is ViewSentence => s !== null,
-    );
+    const sentences = [
+      classSentence(report, level, base, shared !== null),
+      pieSentence(level),
+      ...groupSentences(report, level),
+      powerSentence(level),
+    ].filter((s): s is ViewSentence => s !== null);
     const kind: CellKind = sentences.some((s) => s.kind === 'hurt') ? 'hurt' : sentences.some((s) => s.kind === 'skip') ? 'skip' : 'pass';
     return { level: level.key, kind, sentences };
   });

@@ -26,7 +26,11 @@ function noiseFloorCell(l: LevelReport): ViewCell {
   if (!floor) return cell(MISSING, 'muted');
   if (floor.status !== 'ok') return cell('inconclusive', 'skip', floor.reason ?? undefined);
   const text = `${formatCount(floor.nullMedian)} / ${formatCount(floor.nullP95)}; ${floor.excess > 0 ? '+' : ''}${formatCount(floor.excess)} (p ${formatPValue(floor.p)})`;
-  return cell(text, floor.significant ? 'hurt' : 'plain', `${floor.method} permutation test over ${formatCount(floor.splits)} splits, ${floor.design} design`);
+  return cell(
+    text,
+    floor.significant ? 'hurt' : 'plain',
+    `${floor.method} permutation test over ${formatCount(floor.splits)} splits, ${floor.design} design`,
+  );
 }
 
 function levelRow(report: AuditReport, l: LevelReport): ViewCell[] {
@@ -37,7 +41,11 @@ function levelRow(report: AuditReport, l: LevelReport): ViewCell[] {
     cell(levelLabel(l)),
     cell(formatCount(l.populationSize)),
     acc ? cell(formatMeanSd(acc.mean, acc.sd)) : skipCell(l.accuracy),
-    cell(acc && acc.top1Drop !== null ? `${formatPp(-acc.top1Drop)}${intervalText(negated(acc.top1DropCi), (v) => formatNumber(v * 100, 2))}` : MISSING),
+    cell(
+      acc && acc.top1Drop !== null
+        ? `${formatPp(-acc.top1Drop)}${intervalText(negated(acc.top1DropCi), (v) => formatNumber(v * 100, 2))}`
+        : MISSING,
+    ),
     cell(formatPercent(l.meanSparsity, 1)),
     cell(formatBytes(l.meanGzippedBytes)),
     pies ? cell(formatCount(pies.count)) : l.isBaseline ? cell(MISSING, 'muted') : skipCell(l.pies),
@@ -82,8 +90,21 @@ export function levelsView(report: AuditReport): ViewSection {
   ];
   const rows = report.levels.map((l) => levelRow(report, l));
   const main: ViewTable = {
-    columns: columns('<Level', 'Models', 'Top-1 (mean ± sd, pp)', 'Δ top-1 [95% CI]', 'Sparsity',
-      'Gzipped', 'PIEs', 'PIE rate [95% CI]', 'Noise floor (median / p95; excess)', '<Hurt classes', 'Modal ties', 'Baseline acc. on PIEs', 'on other examples'),
+    columns: columns(
+      '<Level',
+      'Models',
+      'Top-1 (mean ± sd, pp)',
+      'Δ top-1 [95% CI]',
+      'Sparsity',
+      'Gzipped',
+      'PIEs',
+      'PIE rate [95% CI]',
+      'Noise floor (median / p95; excess)',
+      '<Hurt classes',
+      'Modal ties',
+      'Baseline acc. on PIEs',
+      'on other examples',
+    ),
     rows,
   };
   const byClass = byClassTable(report);

@@ -60,8 +60,10 @@ export function subgroupsView(report: AuditReport): ViewSection | null {
   ]);
   const title = `Subgroup error rates${positive !== undefined ? ` (positive class “${classLabel(report, positive)}”)` : ''}`;
   const paragraphs = rows.length
-    ? ["False positive / false negative rate, mean over each population's models: baseline → compressed, change in percentage points, " +
-        'Welch p (uncorrected). Largest increase first.']
+    ? [
+        "False positive / false negative rate, mean over each population's models: baseline → compressed, change in percentage points, " +
+          'Welch p (uncorrected). Largest increase first.',
+      ]
     : [];
   const table = {
     columns: columns('<Level', '<Attribute', '<Value', 'n', 'FPR', 'Δ FPR', 'p (FPR)', 'FNR', 'Δ FNR', 'p (FNR)'),

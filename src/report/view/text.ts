@@ -45,7 +45,8 @@ export function levelSkipNotes(levels: readonly LevelReport[], pick: (l: LevelRe
   }
   const prefix = what ? `${what}, ` : '';
   return [...byReason].map(([text, keys]) => {
-    const where = keys.length === levels.length && levels.length > 1 ? 'all levels' : `${keys.length > 1 ? 'levels' : 'level'} ${keys.join(', ')}`;
+    const where =
+      keys.length === levels.length && levels.length > 1 ? 'all levels' : `${keys.length > 1 ? 'levels' : 'level'} ${keys.join(', ')}`;
     const said = `${prefix}${where}`;
     return `${said.charAt(0).toUpperCase()}${said.slice(1)}: ${text}`;
   });
