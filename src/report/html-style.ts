@@ -46,7 +46,7 @@ pre { background: var(--soft); padding: 8px; border-radius: 6px; overflow-x: aut
 .findings h2 { border: 0; margin: 0 0 6px; padding: 0; }
 .findings ul { margin: 0; padding-left: 20px; } .findings li { margin: 4px 0; }
 .findings li.hurt { font-weight: 400; color: var(--fg); } .findings li.hurt::marker { color: var(--fail); }
-.findings li .hurt { font-weight: 600; }
+.findings li .hurt { color: var(--fail); font-weight: 400; } .findings li .skip { color: var(--warn); }
 .filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; margin: 8px 0; }
 th[aria-sort] { cursor: pointer; } th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 tr.kind-forgotten td:nth-child(6) { color: var(--fail); font-weight: 600; }

@@ -66,7 +66,7 @@ function findingsBlock(report: AuditReport): string {
     const text = f.sentences
       .map((s) => `<span${s.kind === 'hurt' || s.kind === 'skip' ? ` class="${s.kind}"` : ''}>${esc(s.text)}</span>`)
       .join(' ');
-    return `<li class="${f.kind}" data-level="${esc(f.level)}">${text}</li>`;
+    return `<li class="${f.kind}" data-level="${esc(f.level)}"><b>Level ${esc(f.level)}:</b> ${text}</li>`;
   });
   return `<section class="findings" id="findings" aria-label="findings"><h2>What compression cost</h2><ul>${items.join('')}</ul>${notesList(notes)}</section>`;
 }

@@ -84,7 +84,9 @@ function findingsSection(report: AuditReport): string | null {
   const { levels: findings, notes } = findingsView(report);
   if (!findings.length) return null;
   const icon = (k: ViewCell['kind']): string => (k === 'hurt' ? '🔻' : k === 'skip' ? '⚠️' : '⚪');
-  const lines = findings.map((f) => `- ${icon(f.kind)} ${f.sentences.map((s) => markdownCell(s.text)).join(' ')}`);
+  const lines = findings.map(
+    (f) => `- ${icon(f.kind)} **Level ${markdownCell(f.level)}**: ${f.sentences.map((s) => markdownCell(s.text)).join(' ')}`,
+  );
   return ['## What compression cost', lines.join('\n'), ...notes.map(markdownCell)].join('\n\n');
 }
 

@@ -12,7 +12,7 @@ const MAX_NAMED = 4;
 /** Warnings repeated under the findings; all are in the warnings section. */
 const MAX_WARNINGS = 3;
 
-/** What compression cost at one level, in a few sentences, the largest effect first. */
+/** What compression cost at one level, in a few sentences, the largest effect first (the renderer names the level). */
 export interface LevelFinding {
   level: string;
   /** `hurt` when something was significantly lost, `skip` when the tests could not decide, else `pass`. */
@@ -36,13 +36,13 @@ function classSentence(report: AuditReport, level: LevelReport, base: LevelRepor
   const ci = okSection(level.classImpact);
   if (!ci) {
     const why = saidOnce ? '' : ` (${skipText(level.classImpact)})`;
-    return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}class tests not run${why}.`, kind: 'skip' };
+    return { text: `${top1 ? `${cap(top1)}; c` : 'C'}lass tests not run${why}.`, kind: 'skip' };
   }
   const corrected = ci.correction !== 'none';
   const hurt: ClassImpactReportRow[] = byEffect(ci.rows.filter((r) => r.direction === 'hurt'));
   if (!hurt.length)
     return {
-      text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}no class lost significantly more than the model as a whole.`,
+      text: `${top1 ? `${cap(top1)}; n` : 'N'}o class lost significantly more than the model as a whole.`,
       kind: 'pass',
     };
   const named = hurt.map(
@@ -50,29 +50,26 @@ function classSentence(report: AuditReport, level: LevelReport, base: LevelRepor
       `${quotedClass(report, r.classIndex)} ${changeText(r)} (${corrected ? 'adj. ' : ''}p ${formatPValue(corrected ? r.pAdjusted : r.p)})`,
   );
   const noun = hurt.length === 1 ? 'class' : 'classes';
-  return { text: `Level ${level.key}: ${top1 ? `${top1}; ` : ''}${hurt.length} ${noun} hurt beyond that: ${listed(named)}.`, kind: 'hurt' };
+  return { text: `${top1 ? `${cap(top1)}; ` : ''}${hurt.length} ${noun} hurt beyond that: ${listed(named)}.`, kind: 'hurt' };
 }
 
-function noiseFloorText(pies: PieSummary): string {
+const cap = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+function noiseFloorText(pies: PieSummary, saidOnce: boolean): string {
   const floor = pies.permutation;
   if (!floor) return '';
-  if (floor.status !== 'ok') return `; the seed-noise floor could not decide (${floor.reason ?? 'no reason given'})`;
+  if (floor.status !== 'ok') return saidOnce ? '' : `; the seed-noise floor could not decide (${floor.reason ?? 'no reason given'})`;
   const beyond = floor.excess > 0 ? `${formatCount(floor.excess)} beyond it` : 'none beyond it';
   return `; re-splitting the same models gives ${formatCount(floor.nullMedian)} (95th percentile ${formatCount(floor.nullP95)}), so ${beyond} (p ${formatPValue(floor.p)})`;
 }
 
-function pieSentence(level: LevelReport): ViewSentence | null {
+function pieSentence(level: LevelReport, floorSaidOnce: boolean): ViewSentence | null {
   const pies = okSection(level.pies);
   if (!pies) return null;
-  const onPies = okSection(level.baselineAccuracyOnPies);
-  const hard =
-    onPies && onPies.onPies !== null && onPies.onNonPies !== null
-      ? `. The baseline models get ${formatPercent(onPies.onPies, 1)} of them right vs ${formatPercent(onPies.onNonPies, 1)} of the other examples`
-      : '';
   const noun = pies.count === 1 ? 'PIE' : 'PIEs';
   const rate = `${formatPercent(pies.rate)}${intervalText(pies.rateCi, (v) => formatPercent(v))}`;
   const kind: CellKind = pies.permutation?.significant ? 'hurt' : 'plain';
-  return { text: `${formatCount(pies.count)} ${noun} (${rate} of test examples)${noiseFloorText(pies)}${hard}.`, kind };
+  return { text: `${formatCount(pies.count)} ${noun} (${rate} of test examples)${noiseFloorText(pies, floorSaidOnce)}.`, kind };
 }
 
 function groupSentences(report: AuditReport, level: LevelReport): ViewSentence[] {
@@ -109,31 +106,41 @@ function powerSentence(level: LevelReport): ViewSentence | null {
   };
 }
 
+/** The text every level shares (non-empty), or null. */
+function sharedReason(levels: readonly LevelReport[], reasonOf: (l: LevelReport) => string): string | null {
+  const reasons = new Set(levels.map(reasonOf));
+  return levels.length > 1 && reasons.size === 1 && !reasons.has('') ? [...reasons][0]! : null;
+}
+
 /**
  * The findings that open the report: for each compressed level, what compression cost in plain sentences,
  * the largest effect first (classes hurt with the size of the loss, PIEs, over-represented attribute values,
  * subgroup error-rate increases, then what could not be tested). Only numbers the report holds are stated.
  *
  * @example
- * findingsView(report).levels[0].sentences[0].text; // 'Level 0.3: top-1 98.52% → 98.40% (-0.12 pp); no class lost …'
+ * findingsView(report).levels[0].sentences[0].text; // 'Top-1 98.52% → 98.40% (-0.12 pp); no class lost …'
  */
 export function findingsView(report: AuditReport): { levels: LevelFinding[]; notes: string[] } {
   const base = report.levels.find((l) => l.isBaseline);
   const levels = compressedLevels(report);
-  // A reason shared by every level (e.g. no labels) is said once below the list, not in every line.
-  const skipped = new Set(levels.map((l) => (okSection(l.classImpact) ? '' : skipText(l.classImpact))));
-  const shared = levels.length > 1 && skipped.size === 1 && !skipped.has('') ? [...skipped][0]! : null;
+  // A reason shared by every level (e.g. no labels, too few models for the noise floor) is said once below the list.
+  const shared = sharedReason(levels, (l) => (okSection(l.classImpact) ? '' : skipText(l.classImpact)));
+  const floorShared = sharedReason(levels, (l) => {
+    const floor = okSection(l.pies)?.permutation;
+    return floor && floor.status !== 'ok' ? (floor.reason ?? 'no reason given') : '';
+  });
   const findings = levels.map((level) => {
-    const sentences = [
+    const parts = [
       classSentence(report, level, base, shared !== null),
-      pieSentence(level),
+      pieSentence(level, floorShared !== null),
       ...groupSentences(report, level),
-      powerSentence(level),
-    ].filter((s): s is ViewSentence => s !== null);
+    ];
+    const sentences = [...parts, powerSentence(level)].filter((s): s is ViewSentence => s !== null);
     const kind: CellKind = sentences.some((s) => s.kind === 'hurt') ? 'hurt' : sentences.some((s) => s.kind === 'skip') ? 'skip' : 'pass';
     return { level: level.key, kind, sentences };
   });
   const notes = shared ? [`Class tests were not run at any level: ${shared}.`] : [];
+  if (floorShared) notes.push(`The seed-noise floor could not decide at any level: ${floorShared}.`);
   // The audit lists power warnings first among its warnings: how sure the findings above can be.
   notes.push(...(report.warnings ?? []).slice(0, MAX_WARNINGS).map((w) => `How sure: ${w}`));
   if ((report.warnings?.length ?? 0) > MAX_WARNINGS) notes.push(`${report.warnings.length - MAX_WARNINGS} more warnings below.`);
