@@ -30,7 +30,7 @@ describe('renderMarkdown', () => {
     );
   });
 
-  it('puts the verdict and the failing gates first, before any table of results', () => {
+  it('puts the verdict and the failing gates right after the findings, before any table of results', () => {
     const report = makeAuditReport({ seed: 1 });
     const md = renderMarkdown(report);
     expect(report.verdict).toBe('fail');
