@@ -117,7 +117,8 @@ function baselineAccuracyOnPies(
     nPies,
     nNonPies,
     ...pieAccuracyOnLevel({
-      labels, isPIE, compressedModal: found.compressedModal, baselineShareCorrect: ctx.baselineShares.correct!, compressedShareCorrect: shareCorrectHere!,
+      labels, isPIE, baselineModal, compressedModal: found.compressedModal,
+      baselineShareCorrect: ctx.baselineShares.correct!, compressedShareCorrect: shareCorrectHere!,
     }, ctx.config.seed),
   };
 }
