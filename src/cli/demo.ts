@@ -10,6 +10,7 @@ import { buildPopulation } from '../population/build-population.js';
 import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
+import { noiseFloorLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
 /** The demo's recipe; every number is fixed so runs repeat. */
@@ -197,7 +198,8 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   try {
     const members: Record<string, Array<{ model: tf.LayersModel; id: string; sparsity: number }>> = {};
     for (const [key, models] of Object.entries(population.levels)) {
-      members[key] = models.map((model, i) => ({ model, id: `${population.modelNames[key][i]}@${key}`, sparsity: population.measuredSparsity[key][i] }));
+      // The same id (seed-3) at every level: compressed model i was made from baseline model i, so the noise floor pairs them.
+      members[key] = models.map((model, i) => ({ model, id: population.modelNames[key][i], sparsity: population.measuredSparsity[key][i] }));
     }
     const report = await auditCompression({
       population: members,
@@ -216,6 +218,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
+    print(`seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report).map((l) => `  ${l}\n`).join('')}`);
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
     return report;

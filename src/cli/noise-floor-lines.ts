@@ -1,0 +1,22 @@
+import type { AuditReport } from '../schema/index.js';
+
+const short = (v: number) => Number(v.toPrecision(3)).toString();
+
+/**
+ * One line per compressed level on its PIE count against the seed-noise floor: the null median and 95th
+ * percentile, the excess and the permutation p, or why the test cannot reach alpha.
+ *
+ * @example
+ * noiseFloorLines(report); // ["level 0.9: 431 PIEs vs a noise floor of 120 (95th percentile 151): excess 311, p = 0.03125 (paired, exact, 64 splits)"]
+ */
+export function noiseFloorLines(report: AuditReport): string[] {
+  const lines: string[] = [];
+  for (const level of report.levels) {
+    if (level.pies.status !== 'ok') continue;
+    const f = level.pies.permutation;
+    const how = `${f.design}, ${f.method}, ${f.splits} splits`;
+    const head = `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ${short(f.nullP95)}): excess ${short(f.excess)}`;
+    lines.push(f.status === 'ok' ? `${head}, p = ${short(f.p)} (${how})` : `${head}; test inconclusive: ${f.reason} (${how})`);
+  }
+  return lines;
+}
