@@ -11,6 +11,7 @@ import type { AttributeValues } from './audit-options.js';
 import { pickExemplars } from './exemplars.js';
 import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelIntervals } from './level-intervals.js';
 import { levelNoiseFloor } from './level-noise-floor.js';
+import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
@@ -42,6 +43,8 @@ export interface AuditContext {
   baselineShares: BaselineShares;
   /** Bootstrap interval of the baseline's mean top-1. */
   baselineTop1Ci: ConfidenceInterval;
+  /** The baseline's class probabilities, `null` unless `probabilities: true`. */
+  baselineProbabilities: LevelProbabilities | null;
 }
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -258,15 +261,21 @@ function rateIntervalFields(rates: GroupErrorRateIntervals | undefined): Subgrou
  * Everything the report says about one level.
  * @internal
  */
-export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], classNames: string[]): LevelReport {
+export function analyseLevel(
+  ctx: AuditContext, levelKey: string, outputs: { predictions: readonly Uint16Array[]; probabilities: LevelProbabilities | null },
+  models: ModelSummary[], classNames: string[],
+): LevelReport {
   const { config, nClasses } = ctx;
+  const predictions = outputs.predictions;
+  const topK = topKSection(config.labels, outputs.probabilities);
   const isBaseline = levelKey === config.baseline;
   const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
   if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
   if (isBaseline) {
     const why = 'the baseline level is the reference the other levels are compared with';
     const skipped = { pies: notApplicable(why), baselineAccuracyOnPies: notApplicable(why), classImpact: notApplicable(why), attributes: notApplicable(why) };
-    return { ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null)), ...skipped, subgroups: notApplicable(why), exemplars: [] };
+    const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
+    return { ...basics, ...skipped, subgroups: notApplicable(why), exemplars: [], topK, taxicab: notApplicable(why) };
   }
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
   const positive = positiveClassOf(ctx);
@@ -302,10 +311,12 @@ export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: r
       seed: config.seed,
       thumbnails: config.thumbnails,
     }),
+    topK,
+    taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
   };
 }
 
-type LevelBasics = Omit<LevelReport, 'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars'>;
+type LevelBasics = Omit<LevelReport, 'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab'>;
 
 /** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */
 function levelBasics(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], accuracy: Section<AccuracySummary>): LevelBasics {

@@ -11,6 +11,7 @@ import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelRe
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
@@ -64,11 +65,18 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     const range = config.population.ranges.get(key)!;
     return Array.from({ length: range.end - range.start }, (_, j) => predictionsOf(range.start + j));
   };
-  const ctx = auditContext(config, nClasses, levelPredictions(config.baseline));
+  const levelProbabilities = (key: string): LevelProbabilities | null => {
+    const rows = evaluation.probabilities;
+    if (!rows) return null;
+    const range = config.population.ranges.get(key)!;
+    const size = config.n * evaluation.nClasses;
+    return { nClasses: evaluation.nClasses, rows: Array.from({ length: range.end - range.start }, (_, j) => rows.subarray((range.start + j) * size, (range.start + j + 1) * size)) };
+  };
+  const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
     const range = config.population.ranges.get(key)!;
-    return analyseLevel(ctx, key, levelPredictions(key), summaries.slice(range.start, range.end), classNames);
+    return analyseLevel(ctx, key, { predictions: levelPredictions(key), probabilities: levelProbabilities(key) }, summaries.slice(range.start, range.end), classNames);
   });
   const runtimes: Record<string, number> = {};
   for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
@@ -104,6 +112,7 @@ async function evaluateMembers(config: NormalizedAudit, options: AuditOptions): 
     { inputs: config.inputs, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
+      returnProbabilities: config.probabilities,
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
@@ -146,7 +155,7 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
 }
 
 /** What every level's analysis shares: the baseline's predictions, recall and per-example aggregates. */
-function auditContext(config: NormalizedAudit, nClasses: number, baselinePredictions: Uint16Array[]): AuditContext {
+function auditContext(config: NormalizedAudit, nClasses: number, baselinePredictions: Uint16Array[], baselineProbabilities: LevelProbabilities | null): AuditContext {
   const attributes = config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) }));
   const positive = config.positiveClass ?? (nClasses === 2 ? 1 : null);
   const shares = baselineShares(config.labels, baselinePredictions, attributes.length > 0 && config.labels ? positive : null);
@@ -159,6 +168,7 @@ function auditContext(config: NormalizedAudit, nClasses: number, baselinePredict
     attributes,
     baselineShares: shares,
     baselineTop1Ci: toCi(top1),
+    baselineProbabilities,
   };
 }
 
@@ -189,6 +199,7 @@ function assembleReport(
       gates: config.gates,
       bootstrap: config.bootstrap,
       noiseFloor: config.noiseFloor,
+      probabilities: config.probabilities,
     },
     testSet: { n: config.n, inputShape: config.inputShape ?? null, hasLabels: config.labels !== null, labelCounts, attributeNames: config.attributes.map((a) => a.name) },
     classNames,

@@ -29,12 +29,14 @@ export interface NormalizedAudit extends NormalizedTestSet {
   bootstrap: BootstrapEcho;
   noiseFloor: NoiseFloorEcho;
   design: PopulationDesignEcho;
+  probabilities: boolean;
 }
 
 /** Every key {@link AuditOptions} knows. */
 const AUDIT_OPTION_KEYS = [
   'population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'gates', 'backend',
   'runtime', 'cache', 'batchSize', 'onProgress', 'seed', 'maxExemplars', 'thumbnails', 'bootstrap', 'noiseFloor',
+  'probabilities',
 ];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
@@ -110,8 +112,12 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const noiseFloor = validateNoiseFloorOptions(options.noiseFloor, scalars.seed);
   const gates = validateGates(options.gates, levels, baseline, testSet, classNames, bootstrap);
   const design = resolvePopulationDesign(population, baseline, noiseFloor.design);
+  if (options.probabilities !== undefined && typeof options.probabilities !== 'boolean') {
+    throw configError('probabilities', `must be true or false; got ${String(options.probabilities)}.`);
+  }
   return {
     ...testSet, ...scalars, population, baseline, levels, classNames, positiveClass, gates, bootstrap, noiseFloor, design,
     thumbnails: options.thumbnails ?? true,
+    probabilities: options.probabilities ?? false,
   };
 }

@@ -10,7 +10,7 @@ import { buildPopulation } from '../population/build-population.js';
 import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
-import { noiseFloorLines } from './noise-floor-lines.js';
+import { noiseFloorLines, taxicabLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
 /** The demo's recipe; every number is fixed so runs repeat. */
@@ -210,6 +210,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       runtime: options.runtime ?? 'auto',
       maxExemplars: 12,
       seed: 1,
+      probabilities: true,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
         if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update(`evaluating (${elapsed()})`, e.model + 1, e.models);
@@ -219,6 +220,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
     print(`seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report).map((l) => `  ${l}\n`).join('')}`);
+    print(`taxicab ranking:\n${taxicabLines(report).map((l) => `  ${l}\n`).join('')}`);
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
     return report;

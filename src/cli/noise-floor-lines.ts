@@ -20,3 +20,20 @@ export function noiseFloorLines(report: AuditReport): string[] {
   }
   return lines;
 }
+
+/**
+ * One line per compressed level on [H20]'s taxicab ranking: the share of PIEs among the top-N examples by the
+ * distance between the populations' mean probabilities (N = the PIE count); none without probabilities.
+ *
+ * @example
+ * taxicabLines(report); // ["level 0.9: 92% of the 431 examples whose mean probabilities moved most are PIEs (mean distance 0.031)"]
+ */
+export function taxicabLines(report: AuditReport): string[] {
+  const lines: string[] = [];
+  for (const level of report.levels) {
+    if (level.taxicab.status !== 'ok') continue;
+    const t = level.taxicab;
+    lines.push(`level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are PIEs (mean distance ${short(t.meanDistance)})`);
+  }
+  return lines;
+}

@@ -120,6 +120,32 @@ describe('intervals and the noise floor in the report', () => {
   });
 });
 
+describe('probabilities', () => {
+  it('with probabilities: true reports top-5 accuracy per model and the taxicab ranking with the PIE share of its top N', async () => {
+    const s = syntheticPopulation({ seed: 5, models: 3, nClasses: 8, perClass: 40 });
+    const soft = (preds: Uint16Array) => {
+      const p = new Float32Array(preds.length * 8).fill(0.02);
+      preds.forEach((y, i) => (p[i * 8 + y] = 0.86));
+      return { probabilities: p, nClasses: 8 };
+    };
+    const population = Object.fromEntries(Object.entries(s.population).map(([k, v]) => [k, v.map((m) => soft(m.predictions))]));
+    const r = await auditCompression({ population, testSet: { labels: s.labels }, probabilities: true, bootstrap: { resamples: 0 }, maxExemplars: 4 });
+    expect(r.config.probabilities).toBe(true);
+    const l = level(r, '0.9');
+    if (l.topK.status !== 'ok' || l.taxicab.status !== 'ok' || l.pies.status !== 'ok' || l.accuracy.status !== 'ok') throw new Error('missing');
+    expect(l.topK.k).toBe(5);
+    l.topK.perModel.forEach((top5, m) => expect(top5).toBeGreaterThanOrEqual(l.accuracy.status === 'ok' ? l.accuracy.perModel[m] : 1));
+    expect(l.taxicab.topN).toBe(l.pies.count);
+    expect(l.taxicab.top).toHaveLength(4);
+    // A PIE's modal label moved, so its mean probabilities moved far: the top N by distance are mostly PIEs.
+    expect(l.taxicab.pieShareInTopN).toBeGreaterThan(0.8);
+    expect(level(r, '0').taxicab.status).toBe('not-applicable');
+    const labelsOnly = await auditCompression({ population: s.population, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
+    expect(level(labelsOnly, '0.9').topK).toMatchObject({ status: 'unavailable' });
+    await expect(auditCompression({ population: s.population, testSet: { labels: s.labels }, probabilities: true })).rejects.toThrow(/holds only top-1 labels/);
+  });
+});
+
 describe('unknown option keys', () => {
   it('are CONFIG_ERRORs naming the key, with a did-you-mean, anywhere in the options', async () => {
     const s = syntheticPopulation({ seed: 1, models: 2 });
