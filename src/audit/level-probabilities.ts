@@ -34,7 +34,10 @@ export function topKSection(labels: ArrayLike<number> | null, probabilities: Lev
  * taxicabSection(baselineProbabilities, levelProbabilities, isPIE, 12).status; // 'ok'
  */
 export function taxicabSection(
-  baseline: LevelProbabilities | null, compressed: LevelProbabilities | null, isPIE: Uint8Array, maxExemplars: number,
+  baseline: LevelProbabilities | null,
+  compressed: LevelProbabilities | null,
+  isPIE: Uint8Array,
+  maxExemplars: number,
 ): Section<TaxicabSummary> {
   if (!baseline || !compressed) return off;
   const nClasses = baseline.nClasses;
@@ -52,6 +55,10 @@ export function taxicabSection(
     topN: top.indices.length,
     nPIEsInTopN: top.nPIEs,
     pieShareInTopN: top.pieShare,
-    top: Array.from(top.indices.subarray(0, maxExemplars), (index, j) => ({ index, distance: top.distances[j], isPIE: isPIE[index] === 1 })),
+    top: Array.from(top.indices.subarray(0, maxExemplars), (index, j) => ({
+      index,
+      distance: top.distances[j],
+      isPIE: isPIE[index] === 1,
+    })),
   };
 }

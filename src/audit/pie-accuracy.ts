@@ -1,7 +1,10 @@
 import { pieAccuracyBreakdown } from '../analysis/pie-accuracy-breakdown.js';
 import type { BaselineAccuracyOnPies } from '../schema/index.js';
 
-type PieAccuracyFields = Pick<BaselineAccuracyOnPies, 'compressedOnPies' | 'compressedOnNonPies' | 'compressedModalCorrectOnPies' | 'control'>;
+type PieAccuracyFields = Pick<
+  BaselineAccuracyOnPies,
+  'compressedOnPies' | 'compressedOnNonPies' | 'compressedModalCorrectOnPies' | 'control'
+>;
 
 /**
  * The compressed population's accuracy on a level's PIEs and on the rest, the PIEs its modal label gets right, and
@@ -17,8 +20,14 @@ export function pieAccuracyOnLevel(input: Parameters<typeof pieAccuracyBreakdown
     compressedOnPies: r.pies.compressedAccuracy,
     compressedOnNonPies: r.rest.compressedAccuracy,
     compressedModalCorrectOnPies: r.piesCompressedModalCorrect,
-    control: r.pies.n === 0
-      ? null
-      : { size: r.control.n, seed: r.seed, baselineOnSubset: r.control.baselineAccuracy as number, compressedOnSubset: r.control.compressedAccuracy as number },
+    control:
+      r.pies.n === 0
+        ? null
+        : {
+            size: r.control.n,
+            seed: r.seed,
+            baselineOnSubset: r.control.baselineAccuracy as number,
+            compressedOnSubset: r.control.compressedAccuracy as number,
+          },
   };
 }

@@ -33,7 +33,9 @@ export function taxicabLines(report: AuditReport): string[] {
   for (const level of report.levels) {
     if (level.taxicab.status !== 'ok') continue;
     const t = level.taxicab;
-    lines.push(`level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are PIEs (mean distance ${short(t.meanDistance)})`);
+    lines.push(
+      `level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are PIEs (mean distance ${short(t.meanDistance)})`,
+    );
   }
   return lines;
 }

@@ -358,8 +358,7 @@ export type ClassImpactReason =
 /** Reason of a class whose raw recall is one value in every model of both populations. */
 export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
 /** Reason of a class whose raw recall is constant within each population but differs between them. */
-export const CONSTANT_DIFFERENT_REASON =
-  'recall constant within each population but different between them: an exact difference (p = 0)';
+export const CONSTANT_DIFFERENT_REASON = 'recall constant within each population but different between them: an exact difference (p = 0)';
 
 /**
  * Welch test of one class's normalised recall, baseline level vs a compressed level: the row
