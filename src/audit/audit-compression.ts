@@ -119,7 +119,8 @@ async function evaluateMembers(
     const m = members[firstNeedingInputs];
     throw new PieAuditError(
       'CONFIG_ERROR',
-      `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every member as { predictions }).`,
+      `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every ` +
+        `member as { predictions }).`,
       { key: 'testSet.inputs' },
     );
   }
@@ -215,7 +216,8 @@ function assembleReport(
   ctx.baselineRecall?.support.forEach((s, c) => {
     if (s === 0)
       warnings.push(
-        `class ${classNames[c]} has no examples in the test set; its recall and test are not available (waive it to gate the other classes)`,
+        `class ${classNames[c]} has no examples in the test set; its recall and test are not available (waive it to gate the other ` +
+          `classes)`,
       );
   });
   const labelCounts = config.labels ? Array.from({ length: ctx.nClasses }, () => 0) : null;

@@ -11,7 +11,8 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
  * @example
- * memberPairId({ level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null }); // 'seed-3'
+ * const member = { level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null };
+ * memberPairId(member); // 'seed-3'
  */
 export function memberPairId(member: ResolvedMember): string | null {
   if (member.id !== null) return member.id;
@@ -73,7 +74,8 @@ export function resolvePopulationDesign(
   if (hasIds || !sizesMatch) {
     throw new PieAuditError(
       'CONFIG_ERROR',
-      `noiseFloor.design: 'paired' needs level '${mismatch}' to hold exactly the baseline's member ids (or, without ids, as many models as the baseline); use 'independent' or 'auto'.`,
+      `noiseFloor.design: 'paired' needs level '${mismatch}' to hold exactly the baseline's member ids (or, without ids, as many ` +
+        `models as the baseline); use 'independent' or 'auto'.`,
       { key: 'noiseFloor.design' },
     );
   }

@@ -142,7 +142,8 @@ function validateGates(
  * @internal
  * @throws PieAuditError `CONFIG_ERROR`, `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `EMPTY_POPULATION` naming the key
  * @example
- * validateAuditOptions({ population, testSet: { labels }, alpah: 0.1 } as AuditOptions); // throws: alpah: unknown option; did you mean 'alpha'?
+ * validateAuditOptions({ population, testSet: { labels }, alpah: 0.1 } as AuditOptions);
+ * // throws: alpah: unknown option; did you mean 'alpha'? ...
  */
 export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   if (typeof options !== 'object' || options === null)

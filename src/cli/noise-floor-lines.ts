@@ -7,7 +7,8 @@ const short = (v: number) => Number(v.toPrecision(3)).toString();
  * percentile, the excess and the permutation p, or why the test cannot reach alpha.
  *
  * @example
- * noiseFloorLines(report); // ["level 0.9: 431 PIEs vs a noise floor of 120 (95th percentile 151): excess 311, p = 0.03125 (paired, exact, 64 splits)"]
+ * noiseFloorLines(report);
+ * // ["level 0.9: 431 PIEs vs a noise floor of 120 (95th percentile 151): excess 311, p = 0.03125 (paired, exact, 64 splits)"]
  */
 export function noiseFloorLines(report: AuditReport): string[] {
   const lines: string[] = [];
@@ -15,8 +16,11 @@ export function noiseFloorLines(report: AuditReport): string[] {
     if (level.pies.status !== 'ok') continue;
     const f = level.pies.permutation;
     const how = `${f.design}, ${f.method}, ${f.splits} splits`;
-    const head = `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ${short(f.nullP95)}): excess ${short(f.excess)}`;
-    lines.push(f.status === 'ok' ? `${head}, p = ${short(f.p)} (${how})` : `${head}; test inconclusive: ${f.reason} (${how})`);
+    const head = `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
+      `${short(f.nullP95)}): excess ${short(f.excess)}`;
+    // An inconclusive test's reason is in the report's warnings; the line names the smallest p it could give.
+    const verdict = f.status === 'ok' ? `p = ${short(f.p)}` : `p = ${short(f.p)}, inconclusive (smallest possible p ${short(f.minAchievableP)})`;
+    lines.push(`${head}, ${verdict} (${how})`);
   }
   return lines;
 }
@@ -34,7 +38,8 @@ export function taxicabLines(report: AuditReport): string[] {
     if (level.taxicab.status !== 'ok') continue;
     const t = level.taxicab;
     lines.push(
-      `level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are PIEs (mean distance ${short(t.meanDistance)})`,
+      `level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are ` +
+        `PIEs (mean distance ${short(t.meanDistance)})`,
     );
   }
   return lines;

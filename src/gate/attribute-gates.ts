@@ -26,7 +26,8 @@ export const maxOverIndex: GateEntry = {
         note:
           r.pAdjusted === null
             ? `${r.countAmongPIEs} PIEs; adjusted p not computable`
-            : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ${report.config.alpha}`,
+            : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ` +
+              `${report.config.alpha}`,
       }));
     const empty = { status: 'pass' as const, reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` };
     return { kind: 'candidates', candidates, threshold, empty };
@@ -42,7 +43,8 @@ export const maxOverIndex: GateEntry = {
       return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
     if (status === 'fail')
       return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
-    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established (${c.note})`;
+    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
+      `(${c.note})`;
   },
 };
 
@@ -82,8 +84,10 @@ function increaseGate(rate: 'fpr' | 'fnr'): GateEntry {
     observe: (input) => rateObservation(input, field, name),
     describe: (c, status, { level, attribute }) =>
       status === 'fail'
-        ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ${fmt(c.threshold)}`
-        : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`,
+        ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ` +
+          `${fmt(c.threshold)}`
+        : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ` +
+          `${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`,
   };
 }
 
@@ -99,7 +103,8 @@ function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
     compare: 'atMost',
     observe: (input) => rateObservation(input, field, `${name} gap`),
     describe: (c, status, { level, attribute }) =>
-      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at ` +
+        `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
   };
 }
 

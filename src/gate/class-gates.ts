@@ -99,5 +99,6 @@ export const maxClassRecallDrop: GateEntry = {
     return { kind: 'candidates', threshold: first, candidates, undecided };
   },
   describe: (c, status, { level }) =>
-    `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+    `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ` +
+      `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
 };

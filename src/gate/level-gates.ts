@@ -23,7 +23,8 @@ export const maxPieRate: GateEntry = {
     return one({ observed: p!.rate, interval: p!.rateCi, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ${fmt(c.threshold)}`,
+    `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
+      `${fmt(c.threshold)}`,
 };
 
 /** Largest allowed PIE count. @internal */
@@ -37,7 +38,8 @@ export const maxPieCount: GateEntry = {
     return one({ observed: p!.count, interval: scale(p!.rateCi, report.testSet.n), threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ${c.threshold}`,
+    `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
+      `${c.threshold}`,
 };
 
 /** Smallest allowed mean top-1. @internal */
@@ -51,7 +53,8 @@ export const minTop1: GateEntry = {
     return one({ observed: a!.mean, interval: a!.ci, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
+    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ` +
+      `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
 };
 
 /** Largest allowed drop of mean top-1 from the baseline. @internal */
@@ -73,7 +76,8 @@ export const maxTop1Drop: GateEntry = {
     return one({ observed: a!.top1Drop, interval: a!.top1DropCi, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
+    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ` +
+      `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
 };
 
 /**
@@ -105,5 +109,7 @@ export const maxExcessPieRate: GateEntry = {
     return decision === 'point' || c.significant ? 'fail' : 'inconclusive';
   },
   describe: (c, status, { level }) =>
-    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ${fmt(c.threshold)}`,
+    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ` +
+      `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
+        `${fmt(c.threshold)}`,
 };

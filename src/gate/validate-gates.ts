@@ -80,7 +80,8 @@ function checkAttributeGate(attribute: string, spec: unknown, context: GateConte
   if (context && !context.attributeNames.includes(attribute)) {
     fail(
       key,
-      `unknown attribute '${attribute}'; the test set has ${context.attributeNames.length ? quoteAll(context.attributeNames) : 'no attributes'}.`,
+      `unknown attribute '${attribute}'; the test set has ` +
+        `${context.attributeNames.length ? quoteAll(context.attributeNames) : 'no attributes'}.`,
     );
   }
   if (!isPlainObject(spec)) fail(key, 'must be an object such as { "maxOverIndex": 1.5 }.');
