@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { auditCompression } from '../audit/audit-compression.js';
+import { populationMembers } from '../audit/population-members.js';
 import type { AuditReport } from '../schema/index.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
@@ -196,13 +197,9 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {
-    const members: Record<string, Array<{ model: tf.LayersModel; id: string; sparsity: number }>> = {};
-    for (const [key, models] of Object.entries(population.levels)) {
-      // The same id (seed-3) at every level: compressed model i was made from baseline model i, so the noise floor pairs them.
-      members[key] = models.map((model, i) => ({ model, id: population.modelNames[key][i], sparsity: population.measuredSparsity[key][i] }));
-    }
+    // Models keep their seed name (seed-3) at every level, so the noise floor pairs compressed model i with baseline model i.
     const report = await auditCompression({
-      population: members,
+      population: populationMembers(population),
       testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
       classNames,
       baseline: 0,

@@ -4,6 +4,8 @@ import { isPieAuditError } from '../../src/errors.js';
 import { CONSTANT_EQUAL_REASON, type AuditReport, type LevelReport } from '../../src/schema/index.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 import { syntheticPopulation } from './synthetic.js';
+import { populationMembers } from '../../src/audit/population-members.js';
+import type { Population } from '../../src/population/population.js';
 
 const level = (r: AuditReport, key: string): LevelReport => r.levels.find((l) => l.key === key)!;
 
@@ -144,6 +146,19 @@ describe('intervals and the noise floor in the report', () => {
     );
     const auto = await auditCompression({ population: mixed, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
     expect(auto.design).toMatchObject({ design: 'independent', reason: "level '0.9' does not hold exactly the baseline's member ids" });
+  });
+
+  it('populationMembers carries the seed names of a built population, so the audit pairs its models', async () => {
+    const s = syntheticPopulation({ seed: 8, models: 3 });
+    const levels = s.population as unknown as Population['levels'];
+    const names = Object.fromEntries(Object.keys(levels).map((k) => [k, ['seed-1', 'seed-2', 'seed-3']]));
+    const sparsity = Object.fromEntries(Object.keys(levels).map((k) => [k, [Number(k), Number(k), Number(k)]]));
+    const built: Population = { levels, sparsityLevels: [0, 0.5, 0.9], seeds: [1, 2, 3], modelNames: names, measuredSparsity: sparsity };
+    const members = populationMembers(built);
+    expect(members['0.9'][2]).toMatchObject({ id: 'seed-3', sparsity: 0.9 });
+    const r = await auditCompression({ population: members, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
+    expect(r.design.design).toBe('paired');
+    expect(r.design.memberIds['0.5']).toEqual(['seed-1', 'seed-2', 'seed-3']);
   });
 
   it('reports accuracy on PIEs beside a random control subset of the same size', async () => {
