@@ -4,7 +4,7 @@ import { inferClassCount, type ModalTieBreak } from './modal-labels.js';
 import { resolveNoiseFloorDesign, type NoiseFloorDesignChoice } from './noise-floor-design.js';
 import { permutationSplits, type PermutationDesign, type PermutationSplits } from './permutation-splits.js';
 import { pieSplitCounts } from './pie-split-counts.js';
-import { assertClassCount } from './validate-labels.js';
+import { assertClassCount, assertLabels } from './validate-labels.js';
 import { assertMinSamples, assertPopulation } from './validate-population.js';
 
 /** Options of {@link pieNoiseFloor}. */
@@ -109,7 +109,12 @@ export function pieNoiseFloor(
   }
   let nClasses = options.nClasses;
   if (nClasses === undefined) nClasses = Math.max(inferClassCount(baseline, 'baseline'), inferClassCount(compressed, 'compressed'));
-  else assertClassCount(nClasses, 'options.nClasses');
+  else {
+    // Validate here so an error names the population and model (`compressed[3]`), not a pooled index.
+    assertClassCount(nClasses, 'options.nClasses');
+    for (let m = 0; m < baseline.length; m++) assertLabels(baseline[m], nClasses, `baseline[${m}]`);
+    for (let m = 0; m < compressed.length; m++) assertLabels(compressed[m], nClasses, `compressed[${m}]`);
+  }
   const resolved = resolveNoiseFloorDesign(
     options.design ?? 'auto',
     baseline.length,

@@ -5,6 +5,9 @@ import type { PermutationSplits } from './permutation-splits.js';
 
 /** Examples per block: a block's labels and counts stay in cache while every split passes over them. */
 const BLOCK = 512;
+/** Local ranks are stored as Uint16; dense per-class counters bound the class count. */
+const MAX_POOLED = 65535;
+const MAX_CLASSES = 1 << 24;
 
 /** What {@link pieSplitCounts} needs to know beyond the models and splits. */
 export interface PieSplitCountsOptions {
@@ -27,10 +30,12 @@ export interface PieSplitCounts {
  * side A differs from that over side B (every pooled model not on side A), with the same tie rule and class
  * count on both sides. Only side A is counted per split; side B's counts are the pooled counts minus side A's.
  * Examples whose pooled majority is out of reach (top count minus the larger side's size still beats the runner-up)
- * never differ and are skipped, which is exact.
+ * never differ and are skipped, which is exact. Each contested example's labels are renumbered to ranks among its
+ * distinct pooled labels, so a split costs O(side size + distinct labels) per contested example.
  *
  * @param pooled - every pooled model's labels (`pooled[m][i]`), in the order {@link permutationSplits} numbers them
- * @throws PieAuditError `LABEL_OUT_OF_RANGE`, `NON_FINITE` (a label that is not an integer in `[0, nClasses)`)
+ * @throws PieAuditError `LABEL_OUT_OF_RANGE`, `NON_FINITE` (a label that is not an integer in `[0, nClasses)`),
+ *   `INVALID_ARGUMENT` (a side size outside the pool, more than 65,535 pooled models or 2^24 classes)
  * @example
  * const splits = permutationSplits('independent', 2, 2);
  * pieSplitCounts([[0, 1], [0, 1], [0, 2], [0, 2]], splits, { nClasses: 3, tieBreak: 'max' }).counts[0]; // 1
@@ -48,25 +53,24 @@ export function pieSplitCounts(
       name: 'splits',
     });
   }
+  if (total > MAX_POOLED || nClasses > MAX_CLASSES) {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `The noise floor supports at most ${MAX_POOLED} pooled models and ${MAX_CLASSES} classes; got ${total} and ${nClasses}.`,
+      { name: 'pooled', total, nClasses },
+    );
+  }
   const contested = contestedExamples(pooled, nClasses, Math.max(a, total - a));
   const nContested = contested.length;
-  const lab =
-    nClasses <= 65536 ? new Uint16Array(Math.min(BLOCK, nContested) * total) : new Int32Array(Math.min(BLOCK, nContested) * total);
-  // Scan the class counters when that is cheaper than revisiting the pooled labels.
-  const scan = nClasses <= 2 * a + total;
-  const pooledCounts = new Int32Array(Math.min(BLOCK, nContested) * (scan ? nClasses : total));
-  const side = new Int32Array(nClasses);
+  const block = new LocalBlock(Math.min(BLOCK, nContested), total, nClasses, a);
+  const side = new Int32Array(total);
   const counts = new Int32Array(splits.nSplits);
   const preferMax = options.tieBreak === 'max';
   for (let start = 0; start < nContested; start += BLOCK) {
     const end = Math.min(nContested, start + BLOCK);
-    fillBlock(pooled, contested, start, end, lab, pooledCounts, scan, nClasses);
-    for (let s = 0; s < splits.nSplits; s++) {
-      const sideA = splits.sides.subarray(s * a, s * a + a);
-      counts[s] += scan
-        ? differencesByScan(lab, pooledCounts, sideA, side, end - start, total, nClasses, preferMax)
-        : differencesByLabels(lab, pooledCounts, sideA, side, end - start, total, preferMax);
-    }
+    block.fill(pooled, contested, start, end);
+    // Splits are read in place (an offset into `sides`): nothing is allocated per split.
+    for (let s = 0; s < splits.nSplits; s++) counts[s] += differences(block, splits.sides, s * a, a, side, end - start, preferMax);
   }
   return { counts, nContested };
 }
@@ -102,125 +106,138 @@ function contestedExamples(pooled: readonly ArrayLike<number>[], nClasses: numbe
   return out.slice(0, k);
 }
 
-function fillBlock(
-  pooled: readonly ArrayLike<number>[],
-  contested: Int32Array,
-  start: number,
-  end: number,
-  lab: Uint16Array | Int32Array,
-  pooledCounts: Int32Array,
-  scan: boolean,
-  nClasses: number,
-): void {
-  const total = pooled.length;
-  pooledCounts.fill(0);
-  for (let j = 0; j < end - start; j++) {
-    const i = contested[start + j];
-    for (let m = 0; m < total; m++) lab[j * total + m] = pooled[m][i];
-    if (scan) {
-      for (let m = 0; m < total; m++) pooledCounts[j * nClasses + lab[j * total + m]]++;
-    } else {
-      // Per (example, model): how many pooled models share that model's label.
-      const scratch = pooledCounts.subarray(j * total, j * total + total);
+/**
+ * A block of contested examples with their labels renumbered per example: the d distinct pooled labels of an
+ * example become local ranks 0..d-1 in increasing class order, so a side's argmax scans d counters (never more
+ * than the pooled models) whatever the number of classes, and "the largest tied class" is the largest rank.
+ */
+class LocalBlock {
+  /** `local[j * total + m]`: rank of model m's label among example j's distinct labels. */
+  readonly local: Uint16Array;
+  /** `weight[j * total + m]`: `radix ** local[j * total + m]`, model m's packed increment. */
+  readonly weight: Float64Array;
+  /** A power of two above the side size: one digit of a packed count. */
+  readonly radix: number;
+  /** Ranks whose packed counts fit in a double's 53-bit integer range. */
+  readonly ranksPerWord: number;
+  /** `pooled[j * total + r]`: pooled count of example j's label of rank r. */
+  readonly pooled: Int32Array;
+  /** `distinct[j]`: number of distinct pooled labels of example j. */
+  readonly distinct: Int32Array;
+  private readonly classCount: Int32Array;
+  private readonly rankOf: Int32Array;
+  private readonly labels: Int32Array;
+
+  constructor(
+    size: number,
+    readonly total: number,
+    nClasses: number,
+    sideSize: number,
+  ) {
+    const bits = Math.ceil(Math.log2(sideSize + 1));
+    this.radix = 2 ** bits;
+    this.ranksPerWord = Math.floor(53 / bits);
+    this.local = new Uint16Array(size * total);
+    this.weight = new Float64Array(size * total);
+    this.pooled = new Int32Array(size * total);
+    this.distinct = new Int32Array(size);
+    this.classCount = new Int32Array(nClasses);
+    this.rankOf = new Int32Array(nClasses);
+    this.labels = new Int32Array(total);
+  }
+
+  fill(models: readonly ArrayLike<number>[], contested: Int32Array, start: number, end: number): void {
+    const { total, classCount, rankOf, labels } = this;
+    for (let j = 0; j < end - start; j++) {
+      const i = contested[start + j];
+      let d = 0;
       for (let m = 0; m < total; m++) {
-        let c = 0;
-        const v = lab[j * total + m];
-        for (let q = 0; q < total; q++) if (lab[j * total + q] === v) c++;
-        scratch[m] = c;
+        const v = models[m][i];
+        if (classCount[v]++ === 0) labels[d++] = v;
       }
+      // Insertion sort: d is at most the number of pooled models and usually 2 or 3.
+      for (let r = 1; r < d; r++) {
+        const v = labels[r];
+        let q = r - 1;
+        for (; q >= 0 && labels[q] > v; q--) labels[q + 1] = labels[q];
+        labels[q + 1] = v;
+      }
+      const base = j * total;
+      for (let r = 0; r < d; r++) {
+        rankOf[labels[r]] = r;
+        this.pooled[base + r] = classCount[labels[r]];
+      }
+      for (let m = 0; m < total; m++) {
+        const r = rankOf[models[m][i]];
+        this.local[base + m] = r;
+        this.weight[base + m] = this.radix ** r;
+      }
+      for (let r = 0; r < d; r++) classCount[labels[r]] = 0;
+      this.distinct[j] = d;
     }
   }
 }
 
-function differencesByScan(
-  lab: Uint16Array | Int32Array,
-  pooledCounts: Int32Array,
-  sideA: Int32Array,
+/**
+ * PIEs of one split over a block. Side A's counts are accumulated packed into one double: rank r adds
+ * `2^(bits * r)` (`block.weight`), exact while the packed value stays below 2^53, which holds for up to
+ * `block.ranksPerWord` ranks; examples with more distinct labels use one counter per rank.
+ */
+function differences(
+  block: LocalBlock,
+  sides: Int32Array,
+  at: number,
+  a: number,
   side: Int32Array,
   nBlock: number,
-  total: number,
-  nClasses: number,
   preferMax: boolean,
 ): number {
-  const a = sideA.length;
-  let differ = 0;
-  for (let j = 0, base = 0, pb = 0; j < nBlock; j++, base += total, pb += nClasses) {
-    for (let q = 0; q < a; q++) side[lab[base + sideA[q]]]++;
-    let bestA = -1;
-    let labelA = 0;
-    let bestB = -1;
-    let labelB = 0;
-    // Classes in increasing order: '>=' keeps the largest tied class, '>' the smallest (two loops keep the test out).
-    if (preferMax) {
-      for (let c = 0; c < nClasses; c++) {
-        const na = side[c];
-        const nb = pooledCounts[pb + c] - na;
-        side[c] = 0;
-        if (na >= bestA) {
-          bestA = na;
-          labelA = c;
-        }
-        if (nb >= bestB) {
-          bestB = nb;
-          labelB = c;
-        }
-      }
-    } else {
-      for (let c = 0; c < nClasses; c++) {
-        const na = side[c];
-        const nb = pooledCounts[pb + c] - na;
-        side[c] = 0;
-        if (na > bestA) {
-          bestA = na;
-          labelA = c;
-        }
-        if (nb > bestB) {
-          bestB = nb;
-          labelB = c;
-        }
-      }
-    }
-    if (labelA !== labelB) differ++;
-  }
-  return differ;
-}
-
-function differencesByLabels(
-  lab: Uint16Array | Int32Array,
-  pooledOf: Int32Array,
-  sideA: Int32Array,
-  side: Int32Array,
-  nBlock: number,
-  total: number,
-  preferMax: boolean,
-): number {
-  const a = sideA.length;
+  const { local, weight, pooled, distinct, ranksPerWord, radix, total } = block;
+  const inverse = 1 / radix;
+  const end = at + a;
   let differ = 0;
   for (let j = 0, base = 0; j < nBlock; j++, base += total) {
-    for (let q = 0; q < a; q++) side[lab[base + sideA[q]]]++;
-    let bestA = 0;
-    let labelA = -1;
-    for (let q = 0; q < a; q++) {
-      const v = lab[base + sideA[q]];
-      const n = side[v];
-      if (n > bestA || (n === bestA && (preferMax ? v > labelA : v < labelA))) {
-        bestA = n;
-        labelA = v;
+    const d = distinct[j];
+    let bestA = -1;
+    let rankA = 0;
+    let bestB = -1;
+    let rankB = 0;
+    // Side B's count is the pooled count minus side A's. Ranks rise with the class: '>=' keeps the largest tied class.
+    if (d <= ranksPerWord) {
+      let packed = 0;
+      for (let q = at; q < end; q++) packed += weight[base + sides[q]];
+      for (let r = 0; r < d; r++) {
+        // Multiplying by a power of two and flooring is exact on these integers.
+        const rest = Math.floor(packed * inverse);
+        const na = packed - rest * radix;
+        packed = rest;
+        const nb = pooled[base + r] - na;
+        if (na > bestA || (preferMax && na === bestA)) {
+          bestA = na;
+          rankA = r;
+        }
+        if (nb > bestB || (preferMax && nb === bestB)) {
+          bestB = nb;
+          rankB = r;
+        }
+      }
+    } else {
+      for (let q = at; q < end; q++) side[local[base + sides[q]]]++;
+      for (let r = 0; r < d; r++) {
+        const na = side[r];
+        side[r] = 0;
+        const nb = pooled[base + r] - na;
+        if (na > bestA || (preferMax && na === bestA)) {
+          bestA = na;
+          rankA = r;
+        }
+        if (nb > bestB || (preferMax && nb === bestB)) {
+          bestB = nb;
+          rankB = r;
+        }
       }
     }
-    // Side B's count of a label is the pooled count minus side A's; labels only on side A count 0 and never win.
-    let bestB = 0;
-    let labelB = -1;
-    for (let m = 0; m < total; m++) {
-      const v = lab[base + m];
-      const n = pooledOf[base + m] - side[v];
-      if (n > bestB || (n === bestB && n > 0 && (preferMax ? v > labelB : v < labelB))) {
-        bestB = n;
-        labelB = v;
-      }
-    }
-    for (let q = 0; q < a; q++) side[lab[base + sideA[q]]] = 0;
-    if (labelA !== labelB) differ++;
+    if (rankA !== rankB) differ++;
   }
   return differ;
 }

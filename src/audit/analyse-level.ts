@@ -11,6 +11,7 @@ import type { AttributeValues } from './audit-options.js';
 import { pickExemplars } from './exemplars.js';
 import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelIntervals } from './level-intervals.js';
 import { levelNoiseFloor } from './level-noise-floor.js';
+import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
@@ -42,6 +43,8 @@ export interface AuditContext {
   baselineShares: BaselineShares;
   /** Bootstrap interval of the baseline's mean top-1. */
   baselineTop1Ci: ConfidenceInterval;
+  /** The baseline's class probabilities, `null` unless `probabilities: true`. */
+  baselineProbabilities: LevelProbabilities | null;
 }
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -57,7 +60,9 @@ function accuracySummary(ctx: AuditContext, recall: PopulationRecall | null, int
   if (!recall) return unavailable('no labels were given, so accuracy cannot be measured');
   const perModel = recall.accuracy;
   const mean = perModel.reduce((a, b) => a + b, 0) / perModel.length;
-  const baselineMean = ctx.baselineRecall ? ctx.baselineRecall.accuracy.reduce((a, b) => a + b, 0) / ctx.baselineRecall.accuracy.length : null;
+  const baselineMean = ctx.baselineRecall
+    ? ctx.baselineRecall.accuracy.reduce((a, b) => a + b, 0) / ctx.baselineRecall.accuracy.length
+    : null;
   return {
     status: 'ok',
     perModel,
@@ -78,7 +83,9 @@ function countBy(values: ArrayLike<number>, mask: Uint8Array, nClasses: number):
 }
 
 function baselineAccuracyOnPies(
-  ctx: AuditContext, found: { isPIE: Uint8Array; baselineModal: ArrayLike<number>; compressedModal: ArrayLike<number> }, shareCorrectHere: Float64Array | null,
+  ctx: AuditContext,
+  found: { isPIE: Uint8Array; baselineModal: ArrayLike<number>; compressedModal: ArrayLike<number> },
+  shareCorrectHere: Float64Array | null,
 ): Section<BaselineAccuracyOnPies> {
   const { isPIE, baselineModal } = found;
   const labels = ctx.config.labels;
@@ -116,14 +123,26 @@ function baselineAccuracyOnPies(
     modalOnNonPies: nNonPies > 0 ? modalRest / nNonPies : null,
     nPies,
     nNonPies,
-    ...pieAccuracyOnLevel({
-      labels, isPIE, compressedModal: found.compressedModal, baselineShareCorrect: ctx.baselineShares.correct!, compressedShareCorrect: shareCorrectHere!,
-    }, ctx.config.seed),
+    ...pieAccuracyOnLevel(
+      {
+        labels,
+        isPIE,
+        baselineModal,
+        compressedModal: found.compressedModal,
+        baselineShareCorrect: ctx.baselineShares.correct!,
+        compressedShareCorrect: shareCorrectHere!,
+      },
+      ctx.config.seed,
+    ),
   };
 }
 
 function classImpact(
-  ctx: AuditContext, levelKey: string, compressed: PopulationRecall | null, classNames: string[], intervals: LevelIntervals,
+  ctx: AuditContext,
+  levelKey: string,
+  compressed: PopulationRecall | null,
+  classNames: string[],
+  intervals: LevelIntervals,
 ): Section<ClassImpactSummary> {
   const base = ctx.baselineRecall;
   if (!base || !compressed) return unavailable('no labels were given, so per-class recall cannot be measured');
@@ -133,7 +152,12 @@ function classImpact(
     return inconclusive(`need at least 2 models per level (baseline '${ctx.config.baseline}' has ${nb}, level '${levelKey}' has ${nk})`);
   }
   const result = classImpactTest(
-    { baselineRecall: base.recall, compressedRecall: compressed.recall, baselineAccuracy: base.accuracy, compressedAccuracy: compressed.accuracy },
+    {
+      baselineRecall: base.recall,
+      compressedRecall: compressed.recall,
+      baselineAccuracy: base.accuracy,
+      compressedAccuracy: compressed.accuracy,
+    },
     { alpha: ctx.config.alpha, correction: ctx.config.correction },
   );
   const rows: ClassImpactReportRow[] = result.classes.map((r) => {
@@ -165,7 +189,10 @@ function attributeRows(ctx: AuditContext, isPIE: Uint8Array, intervals: LevelInt
   const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
   return {
     status: 'ok',
-    rows: result.rows.map((r) => ({ ...withFiniteNumbers(r), overIndexRatioCi: toCi(intervals.overIndex.get(valueKey(r.attribute, r.value))) })),
+    rows: result.rows.map((r) => ({
+      ...withFiniteNumbers(r),
+      overIndexRatioCi: toCi(intervals.overIndex.get(valueKey(r.attribute, r.value))),
+    })),
   };
 }
 
@@ -178,7 +205,12 @@ function positiveClassOf(ctx: AuditContext): number | string {
 }
 
 /** Per group, the FPR and FNR of every model (undefined rates left out). */
-function perModelRates(labels: ArrayLike<number>, population: readonly Uint16Array[], groups: ArrayLike<GroupValue | null>, positiveClass: number): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
+function perModelRates(
+  labels: ArrayLike<number>,
+  population: readonly Uint16Array[],
+  groups: ArrayLike<GroupValue | null>,
+  positiveClass: number,
+): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
   const out = { fpr: new Map<string, number[]>(), fnr: new Map<string, number[]>() };
   const add = (map: Map<string, number[]>, key: string, v: number | null) => {
     if (v === null) return;
@@ -199,14 +231,24 @@ function welchP(a: number[] | undefined, b: number[] | undefined): number | null
   return finiteOrNull(welchTTest(a, b).p);
 }
 
-function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[], intervals: LevelIntervals): Section<{ positiveClass: number; rows: SubgroupErrorRow[] }> {
+function subgroupRows(
+  ctx: AuditContext,
+  compressed: readonly Uint16Array[],
+  intervals: LevelIntervals,
+): Section<{ positiveClass: number; rows: SubgroupErrorRow[] }> {
   const positive = positiveClassOf(ctx);
   if (typeof positive === 'string') return unavailable(positive);
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
   const labels = ctx.config.labels!;
   const rows: SubgroupErrorRow[] = [];
   for (const attribute of ctx.attributes) {
-    const cmp = compareSubgroupErrorRates({ labels, groups: attribute.values, baselinePredictions: ctx.baselinePredictions, compressedPredictions: compressed, positiveClass: positive });
+    const cmp = compareSubgroupErrorRates({
+      labels,
+      groups: attribute.values,
+      baselinePredictions: ctx.baselinePredictions,
+      compressedPredictions: compressed,
+      positiveClass: positive,
+    });
     const base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
     const comp = perModelRates(labels, compressed, attribute.values, positive);
     for (const g of cmp.subgroups) {
@@ -232,8 +274,22 @@ function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[], int
   return { status: 'ok', positiveClass: positive, rows };
 }
 
-type SubgroupIntervalFields = Omit<SubgroupErrorRow, 'attribute' | 'value' | 'n' | 'positives' | 'negatives' | 'baselineFpr' | 'compressedFpr'
-  | 'baselineFnr' | 'compressedFnr' | 'fprChange' | 'fnrChange' | 'fprPValue' | 'fnrPValue'>;
+type SubgroupIntervalFields = Omit<
+  SubgroupErrorRow,
+  | 'attribute'
+  | 'value'
+  | 'n'
+  | 'positives'
+  | 'negatives'
+  | 'baselineFpr'
+  | 'compressedFpr'
+  | 'baselineFnr'
+  | 'compressedFnr'
+  | 'fprChange'
+  | 'fnrChange'
+  | 'fprPValue'
+  | 'fnrPValue'
+>;
 
 /** The interval, rest-change and gap fields of a subgroup row. */
 function rateIntervalFields(rates: GroupErrorRateIntervals | undefined): SubgroupIntervalFields {
@@ -257,22 +313,44 @@ function rateIntervalFields(rates: GroupErrorRateIntervals | undefined): Subgrou
  * Everything the report says about one level.
  * @internal
  */
-export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], classNames: string[]): LevelReport {
+export function analyseLevel(
+  ctx: AuditContext,
+  levelKey: string,
+  outputs: { predictions: readonly Uint16Array[]; probabilities: LevelProbabilities | null },
+  models: ModelSummary[],
+  classNames: string[],
+): LevelReport {
   const { config, nClasses } = ctx;
+  const predictions = outputs.predictions;
+  const topK = topKSection(config.labels, outputs.probabilities);
   const isBaseline = levelKey === config.baseline;
   const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
   if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
   if (isBaseline) {
     const why = 'the baseline level is the reference the other levels are compared with';
-    const skipped = { pies: notApplicable(why), baselineAccuracyOnPies: notApplicable(why), classImpact: notApplicable(why), attributes: notApplicable(why) };
-    return { ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null)), ...skipped, subgroups: notApplicable(why), exemplars: [] };
+    const skipped = {
+      pies: notApplicable(why),
+      baselineAccuracyOnPies: notApplicable(why),
+      classImpact: notApplicable(why),
+      attributes: notApplicable(why),
+    };
+    const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
+    return { ...basics, ...skipped, subgroups: notApplicable(why), exemplars: [], topK, taxicab: notApplicable(why) };
   }
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
   const positive = positiveClassOf(ctx);
-  const intervals = levelIntervals({
-    labels: config.labels, nClasses, isPIE: found.isPIE, predictions, baseline: ctx.baselineShares, attributes: ctx.attributes,
-    positiveClass: typeof positive === 'number' && ctx.attributes.length > 0 ? positive : null,
-  }, config.bootstrap);
+  const intervals = levelIntervals(
+    {
+      labels: config.labels,
+      nClasses,
+      isPIE: found.isPIE,
+      predictions,
+      baseline: ctx.baselineShares,
+      attributes: ctx.attributes,
+      positiveClass: typeof positive === 'number' && ctx.attributes.length > 0 ? positive : null,
+    },
+    config.bootstrap,
+  );
   const pies: PieSummary = {
     count: found.count,
     rate: found.rate,
@@ -301,13 +379,24 @@ export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: r
       seed: config.seed,
       thumbnails: config.thumbnails,
     }),
+    topK,
+    taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
   };
 }
 
-type LevelBasics = Omit<LevelReport, 'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars'>;
+type LevelBasics = Omit<
+  LevelReport,
+  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab'
+>;
 
 /** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */
-function levelBasics(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], accuracy: Section<AccuracySummary>): LevelBasics {
+function levelBasics(
+  ctx: AuditContext,
+  levelKey: string,
+  predictions: readonly Uint16Array[],
+  models: ModelSummary[],
+  accuracy: Section<AccuracySummary>,
+): LevelBasics {
   const numeric = Number(levelKey);
   const modal = modalLabels(predictions, { tieBreak: ctx.config.tieBreak, nClasses: ctx.nClasses });
   return {

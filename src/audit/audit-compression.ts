@@ -12,6 +12,7 @@ import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelRe
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
@@ -65,11 +66,29 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     const range = config.population.ranges.get(key)!;
     return Array.from({ length: range.end - range.start }, (_, j) => predictionsOf(range.start + j));
   };
-  const ctx = auditContext(config, nClasses, levelPredictions(config.baseline));
+  const levelProbabilities = (key: string): LevelProbabilities | null => {
+    const rows = evaluation.probabilities;
+    if (!rows) return null;
+    const range = config.population.ranges.get(key)!;
+    const size = config.n * evaluation.nClasses;
+    return {
+      nClasses: evaluation.nClasses,
+      rows: Array.from({ length: range.end - range.start }, (_, j) =>
+        rows.subarray((range.start + j) * size, (range.start + j + 1) * size),
+      ),
+    };
+  };
+  const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
     const range = config.population.ranges.get(key)!;
-    return analyseLevel(ctx, key, levelPredictions(key), summaries.slice(range.start, range.end), classNames);
+    return analyseLevel(
+      ctx,
+      key,
+      { predictions: levelPredictions(key), probabilities: levelProbabilities(key) },
+      summaries.slice(range.start, range.end),
+      classNames,
+    );
   });
   const runtimes: Record<string, number> = {};
   for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
@@ -93,14 +112,22 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
 }
 
 /** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
-async function evaluateMembers(config: NormalizedAudit, options: AuditOptions): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
+async function evaluateMembers(
+  config: NormalizedAudit,
+  options: AuditOptions,
+): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
   const members = config.population.members;
   const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
   const runsModels = needs.some((x) => x.backend);
   const firstNeedingInputs = needs.findIndex((x) => x.inputs);
   if (firstNeedingInputs >= 0 && !config.inputs) {
     const m = members[firstNeedingInputs];
-    throw new PieAuditError('CONFIG_ERROR', `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every member as { predictions }).`, { key: 'testSet.inputs' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every ` +
+        `member as { predictions }).`,
+      { key: 'testSet.inputs' },
+    );
   }
   if (runsModels) await initBackend({ backend: options.backend ?? 'auto' });
   const onProgress = options.onProgress;
@@ -109,6 +136,7 @@ async function evaluateMembers(config: NormalizedAudit, options: AuditOptions): 
     { inputs: config.inputs, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
+      returnProbabilities: config.probabilities,
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
@@ -122,11 +150,19 @@ function resolveClassCount(config: NormalizedAudit, predicted: number): number {
   let nClasses = Math.max(predicted, config.classNames?.length ?? 0);
   if (config.labels) for (let i = 0; i < config.n; i++) nClasses = Math.max(nClasses, config.labels[i] + 1);
   if (config.classNames && nClasses > config.classNames.length) {
-    throw new PieAuditError('LABEL_OUT_OF_RANGE', `classNames names ${config.classNames.length} classes but the models predict ${nClasses}; list every class.`, { key: 'classNames' });
+    throw new PieAuditError(
+      'LABEL_OUT_OF_RANGE',
+      `classNames names ${config.classNames.length} classes but the models predict ${nClasses}; list every class.`,
+      { key: 'classNames' },
+    );
   }
   nClasses = Math.max(nClasses, 2);
   if (config.positiveClass !== null && config.positiveClass >= nClasses) {
-    throw new PieAuditError('CONFIG_ERROR', `positiveClass: ${config.positiveClass} is not a class index (there are ${nClasses} classes).`, { key: 'positiveClass' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `positiveClass: ${config.positiveClass} is not a class index (there are ${nClasses} classes).`,
+      { key: 'positiveClass' },
+    );
   }
   return nClasses;
 }
@@ -151,7 +187,12 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
 }
 
 /** What every level's analysis shares: the baseline's predictions, recall and per-example aggregates. */
-function auditContext(config: NormalizedAudit, nClasses: number, baselinePredictions: Uint16Array[]): AuditContext {
+function auditContext(
+  config: NormalizedAudit,
+  nClasses: number,
+  baselinePredictions: Uint16Array[],
+  baselineProbabilities: LevelProbabilities | null,
+): AuditContext {
   const attributes = config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) }));
   const positive = config.positiveClass ?? (nClasses === 2 ? 1 : null);
   const shares = baselineShares(config.labels, baselinePredictions, attributes.length > 0 && config.labels ? positive : null);
@@ -164,23 +205,38 @@ function auditContext(config: NormalizedAudit, nClasses: number, baselinePredict
     attributes,
     baselineShares: shares,
     baselineTop1Ci: toCi(top1),
+    baselineProbabilities,
   };
 }
 
 /** The report without gates and timings. */
 function assembleReport(
-  config: NormalizedAudit, ctx: AuditContext, levels: LevelReport[], classNames: string[], env: Pick<AuditReport['environment'], 'runtimes' | 'backend'>,
+  config: NormalizedAudit,
+  ctx: AuditContext,
+  levels: LevelReport[],
+  classNames: string[],
+  env: Pick<AuditReport['environment'], 'runtimes' | 'backend'>,
 ): AuditReport {
   const warnings = powerWarnings(levels, config.baseline);
   ctx.baselineRecall?.support.forEach((s, c) => {
-    if (s === 0) warnings.push(`class ${classNames[c]} has no examples in the test set; its recall and test are not available (waive it to gate the other classes)`);
+    if (s === 0)
+      warnings.push(
+        `class ${classNames[c]} has no examples in the test set; its recall and test are not available (waive it to gate the other ` +
+          `classes)`,
+      );
   });
   const labelCounts = config.labels ? Array.from({ length: ctx.nClasses }, () => 0) : null;
   if (labelCounts && config.labels) for (let i = 0; i < config.n; i++) labelCounts[config.labels[i]]++;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: new Date().toISOString(),
-    environment: { pieAuditVersion: PIE_AUDIT_VERSION, nodeVersion: process.version, platform: process.platform, arch: process.arch, ...env },
+    environment: {
+      pieAuditVersion: PIE_AUDIT_VERSION,
+      nodeVersion: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      ...env,
+    },
     config: {
       alpha: config.alpha,
       correction: config.correction,
@@ -188,14 +244,22 @@ function assembleReport(
       baseline: config.baseline,
       levels: config.levels,
       // The class subgroup rates used as positive (1 by default for two-class tasks).
-      positiveClass: levels.map((l) => (l.subgroups.status === 'ok' ? l.subgroups.positiveClass : null)).find((p) => p !== null) ?? config.positiveClass,
+      positiveClass:
+        levels.map((l) => (l.subgroups.status === 'ok' ? l.subgroups.positiveClass : null)).find((p) => p !== null) ?? config.positiveClass,
       seed: config.seed,
       maxExemplars: config.maxExemplars,
       gates: config.gates,
       bootstrap: config.bootstrap,
       noiseFloor: config.noiseFloor,
+      probabilities: config.probabilities,
     },
-    testSet: { n: config.n, inputShape: config.inputShape ?? null, hasLabels: config.labels !== null, labelCounts, attributeNames: config.attributes.map((a) => a.name) },
+    testSet: {
+      n: config.n,
+      inputShape: config.inputShape ?? null,
+      hasLabels: config.labels !== null,
+      labelCounts,
+      attributeNames: config.attributes.map((a) => a.name),
+    },
     classNames,
     baselineLevel: config.baseline,
     levels,

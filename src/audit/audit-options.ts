@@ -83,6 +83,11 @@ export interface AuditOptions {
   bootstrap?: AuditBootstrapOptions;
   /** The seed-noise floor of every level's PIE count (a permutation test). */
   noiseFloor?: AuditNoiseFloorOptions;
+  /**
+   * Keep every model's class probabilities for top-5 accuracy and [H20]'s taxicab distances (default false).
+   * Holds models x examples x classes floats; every member must give scores (a model, or `{ probabilities, nClasses }`).
+   */
+  probabilities?: boolean;
 }
 
 /** The `bootstrap` option of {@link AuditOptions}. */

@@ -62,7 +62,11 @@ export const valueKey = (attribute: string, value: GroupValue | string): string 
  * @example
  * baselineShares(labels, baselinePredictions, 1).correct; // Float64Array of shares in [0, 1]
  */
-export function baselineShares(labels: ArrayLike<number> | null, predictions: readonly Uint16Array[], positiveClass: number | null): BaselineShares {
+export function baselineShares(
+  labels: ArrayLike<number> | null,
+  predictions: readonly Uint16Array[],
+  positiveClass: number | null,
+): BaselineShares {
   return {
     correct: labels ? shareCorrect(labels, predictions) : null,
     positive: positiveClass === null ? null : sharePredicting(predictions, positiveClass),
@@ -81,20 +85,29 @@ export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOpt
   const { labels, baseline } = input;
   const share = labels ? shareCorrect(labels, input.predictions) : null;
   const top1 = share && baseline.correct ? bootstrapTop1Intervals(baseline.correct, share, options) : null;
-  const classes = share && baseline.correct && labels ? bootstrapClassRecallIntervals(labels, baseline.correct, share, input.nClasses, options) : null;
+  const classes =
+    share && baseline.correct && labels ? bootstrapClassRecallIntervals(labels, baseline.correct, share, input.nClasses, options) : null;
   const overIndex = new Map<string, BootstrapInterval>();
   if (input.attributes.length > 0) {
     const record: Record<string, ArrayLike<GroupValue | null>> = Object.create(null);
     for (const a of input.attributes) record[a.name] = a.values;
-    for (const row of bootstrapOverIndexIntervals(input.isPIE, record, options)) overIndex.set(valueKey(row.attribute, row.value), row.overIndexRatio);
+    for (const row of bootstrapOverIndexIntervals(input.isPIE, record, options))
+      overIndex.set(valueKey(row.attribute, row.value), row.overIndexRatio);
   }
   const errorRates = new Map<string, GroupErrorRateIntervals>();
   if (labels && input.positiveClass !== null && baseline.positive) {
     const compressedPositive = sharePredicting(input.predictions, input.positiveClass);
     for (const a of input.attributes) {
-      const rows = bootstrapErrorRateIntervals({
-        labels, groups: a.values, baselineSharePositive: baseline.positive, compressedSharePositive: compressedPositive, positiveClass: input.positiveClass,
-      }, options);
+      const rows = bootstrapErrorRateIntervals(
+        {
+          labels,
+          groups: a.values,
+          baselineSharePositive: baseline.positive,
+          compressedSharePositive: compressedPositive,
+          positiveClass: input.positiveClass,
+        },
+        options,
+      );
       for (const row of rows) errorRates.set(valueKey(a.name, row.group), row);
     }
   }

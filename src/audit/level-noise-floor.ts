@@ -10,7 +10,11 @@ import type { NormalizedAudit } from './validate-audit-options.js';
  * levelNoiseFloor(config, '0.9', baselinePredictions, predictions, 10).excess; // PIEs beyond re-splitting
  */
 export function levelNoiseFloor(
-  config: NormalizedAudit, levelKey: string, baseline: readonly Uint16Array[], compressed: readonly Uint16Array[], nClasses: number,
+  config: NormalizedAudit,
+  levelKey: string,
+  baseline: readonly Uint16Array[],
+  compressed: readonly Uint16Array[],
+  nClasses: number,
 ): PieNoiseFloorSummary {
   const { design, memberIds } = config.design;
   const baselineIds = memberIds[config.baseline];

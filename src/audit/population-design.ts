@@ -11,7 +11,8 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
  * @example
- * memberPairId({ level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null }); // 'seed-3'
+ * const member = { level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null };
+ * memberPairId(member); // 'seed-3'
  */
 export function memberPairId(member: ResolvedMember): string | null {
   if (member.id !== null) return member.id;
@@ -50,7 +51,11 @@ function sameIds(baseline: Array<string | null>, ids: Array<string | null>): boo
  * @example
  * resolvePopulationDesign(population, '0', 'auto').design; // 'paired' for a buildPopulation population
  */
-export function resolvePopulationDesign(population: ResolvedPopulation, baseline: string, choice: NoiseFloorDesignOption): PopulationDesignEcho {
+export function resolvePopulationDesign(
+  population: ResolvedPopulation,
+  baseline: string,
+  choice: NoiseFloorDesignOption,
+): PopulationDesignEcho {
   const ids = idsByLevel(population);
   const memberIds: Record<string, Array<string | null>> = Object.create(null);
   for (const [level, list] of ids) memberIds[level] = list;
@@ -67,7 +72,12 @@ export function resolvePopulationDesign(population: ResolvedPopulation, baseline
   const hasIds = [...ids.values()].some((list) => list.some((id) => id !== null));
   const sizesMatch = compressed.every((l) => ids.get(l)!.length === base.length);
   if (hasIds || !sizesMatch) {
-    throw new PieAuditError('CONFIG_ERROR', `noiseFloor.design: 'paired' needs level '${mismatch}' to hold exactly the baseline's member ids (or, without ids, as many models as the baseline); use 'independent' or 'auto'.`, { key: 'noiseFloor.design' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `noiseFloor.design: 'paired' needs level '${mismatch}' to hold exactly the baseline's member ids (or, without ids, as many ` +
+        `models as the baseline); use 'independent' or 'auto'.`,
+      { key: 'noiseFloor.design' },
+    );
   }
   return { design: 'paired', reason: 'noiseFloor.design paired was requested; models paired by position', memberIds };
 }

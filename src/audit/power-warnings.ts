@@ -22,7 +22,10 @@ export function powerWarnings(levels: readonly LevelReport[], baselineKey: strin
   for (const level of levels) {
     if (level.modalTies.rate > MAX_MODAL_TIE_RATE) {
       const pct = (level.modalTies.rate * 100).toFixed(1);
-      warnings.push(`level '${level.key}': ${pct} % of its modal labels are ties (above ${MAX_MODAL_TIE_RATE * 100} %), so PIEs depend on the tie rule; add models (an odd count helps two-way ties)`);
+      warnings.push(
+        `level '${level.key}': ${pct} % of its modal labels are ties (above ${MAX_MODAL_TIE_RATE * 100} %), so PIEs depend on the tie ` +
+          `rule; add models (an odd count helps two-way ties)`,
+      );
     }
   }
   for (const level of levels) {

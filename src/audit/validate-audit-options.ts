@@ -29,12 +29,31 @@ export interface NormalizedAudit extends NormalizedTestSet {
   bootstrap: BootstrapEcho;
   noiseFloor: NoiseFloorEcho;
   design: PopulationDesignEcho;
+  probabilities: boolean;
 }
 
 /** Every key {@link AuditOptions} knows. */
 const AUDIT_OPTION_KEYS = [
-  'population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'gates', 'backend',
-  'runtime', 'cache', 'batchSize', 'onProgress', 'seed', 'maxExemplars', 'thumbnails', 'bootstrap', 'noiseFloor',
+  'population',
+  'testSet',
+  'classNames',
+  'baseline',
+  'alpha',
+  'correction',
+  'tieBreak',
+  'positiveClass',
+  'gates',
+  'backend',
+  'runtime',
+  'cache',
+  'batchSize',
+  'onProgress',
+  'seed',
+  'maxExemplars',
+  'thumbnails',
+  'bootstrap',
+  'noiseFloor',
+  'probabilities',
 ];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
@@ -42,20 +61,27 @@ const configError = (key: string, message: string) => new PieAuditError('CONFIG_
 function resolveBaseline(option: AuditOptions['baseline'], levels: readonly string[]): string {
   if (option === undefined) return matchLevelKey('0', levels) ?? levels[0];
   const match = matchLevelKey(option, levels);
-  if (match === null) throw configError('baseline', `level '${String(option)}' is not in population; its levels are ${levels.map((l) => `'${l}'`).join(', ')}.`);
+  if (match === null)
+    throw configError(
+      'baseline',
+      `level '${String(option)}' is not in population; its levels are ${levels.map((l) => `'${l}'`).join(', ')}.`,
+    );
   return match;
 }
 
 /** alpha, correction, tie rule, exemplar count, seed. */
 function validateScalars(options: AuditOptions): Pick<NormalizedAudit, 'alpha' | 'correction' | 'tieBreak' | 'maxExemplars' | 'seed'> {
   const alpha = options.alpha ?? 0.05;
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw configError('alpha', `must be a number strictly between 0 and 1; got ${String(alpha)}.`);
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1))
+    throw configError('alpha', `must be a number strictly between 0 and 1; got ${String(alpha)}.`);
   const correction = options.correction ?? 'none';
-  if (!isOneOf(AUDIT_CORRECTIONS, correction)) throw configError('correction', `must be 'none', 'holm' or 'bh'; got '${String(correction)}'.`);
+  if (!isOneOf(AUDIT_CORRECTIONS, correction))
+    throw configError('correction', `must be 'none', 'holm' or 'bh'; got '${String(correction)}'.`);
   const tieBreak = options.tieBreak ?? 'max';
   if (!isOneOf(MODAL_TIE_BREAKS, tieBreak)) throw configError('tieBreak', `must be 'max' or 'min'; got '${String(tieBreak)}'.`);
   const maxExemplars = options.maxExemplars ?? 16;
-  if (!Number.isInteger(maxExemplars) || maxExemplars < 0) throw configError('maxExemplars', `must be a non-negative integer; got ${String(maxExemplars)}.`);
+  if (!Number.isInteger(maxExemplars) || maxExemplars < 0)
+    throw configError('maxExemplars', `must be a non-negative integer; got ${String(maxExemplars)}.`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw configError('seed', `must be an integer; got ${String(seed)}.`);
   return { alpha, correction, tieBreak, maxExemplars, seed };
@@ -63,11 +89,17 @@ function validateScalars(options: AuditOptions): Pick<NormalizedAudit, 'alpha' |
 
 function validateClassNames(option: AuditOptions['classNames'], labels: ArrayLike<number> | null): string[] | null {
   if (option === undefined) return null;
-  if (!Array.isArray(option) || option.length < 2 || option.some((c) => typeof c !== 'string')) throw configError('classNames', 'must be an array of at least 2 strings.');
+  if (!Array.isArray(option) || option.length < 2 || option.some((c) => typeof c !== 'string'))
+    throw configError('classNames', 'must be an array of at least 2 strings.');
   const classNames = [...option];
   if (!labels) return classNames;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= classNames.length) throw new PieAuditError('LABEL_OUT_OF_RANGE', `testSet.labels[${i}] is ${labels[i]} but classNames names only ${classNames.length} classes.`, { key: 'testSet.labels', index: i });
+    if (labels[i] >= classNames.length)
+      throw new PieAuditError(
+        'LABEL_OUT_OF_RANGE',
+        `testSet.labels[${i}] is ${labels[i]} but classNames names only ${classNames.length} classes.`,
+        { key: 'testSet.labels', index: i },
+      );
   }
   return classNames;
 }
@@ -75,15 +107,31 @@ function validateClassNames(option: AuditOptions['classNames'], labels: ArrayLik
 function validatePositiveClass(option: AuditOptions['positiveClass'], classNames: string[] | null): number | null {
   if (option === undefined) return null;
   if (!Number.isInteger(option) || option < 0) throw configError('positiveClass', `must be a class index; got ${String(option)}.`);
-  if (classNames && option >= classNames.length) throw configError('positiveClass', `is ${option} but there are only ${classNames.length} classes.`);
+  if (classNames && option >= classNames.length)
+    throw configError('positiveClass', `is ${option} but there are only ${classNames.length} classes.`);
   return option;
 }
 
-function validateGates(option: AuditOptions['gates'], levels: string[], baseline: string, testSet: NormalizedTestSet, classNames: string[] | null, bootstrap: BootstrapEcho): GatesConfig | null {
+function validateGates(
+  option: AuditOptions['gates'],
+  levels: string[],
+  baseline: string,
+  testSet: NormalizedTestSet,
+  classNames: string[] | null,
+  bootstrap: BootstrapEcho,
+): GatesConfig | null {
   if (option === undefined || option === null) return null;
-  const gates = validateGatesConfig(option, { levels, baseline, attributeNames: testSet.attributes.map((a) => a.name), classNames: classNames ?? undefined });
+  const gates = validateGatesConfig(option, {
+    levels,
+    baseline,
+    attributeNames: testSet.attributes.map((a) => a.name),
+    classNames: classNames ?? undefined,
+  });
   if (gates.decision === 'confident' && bootstrap.resamples === 0) {
-    throw configError('gates.decision', "'confident' compares bootstrap intervals, which bootstrap.resamples: 0 turns off; set resamples > 0 or use 'point'.");
+    throw configError(
+      'gates.decision',
+      "'confident' compares bootstrap intervals, which bootstrap.resamples: 0 turns off; set resamples > 0 or use 'point'.",
+    );
   }
   return gates;
 }
@@ -94,10 +142,12 @@ function validateGates(option: AuditOptions['gates'], levels: string[], baseline
  * @internal
  * @throws PieAuditError `CONFIG_ERROR`, `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `EMPTY_POPULATION` naming the key
  * @example
- * validateAuditOptions({ population, testSet: { labels }, alpah: 0.1 } as AuditOptions); // throws: alpah: unknown option; did you mean 'alpha'?
+ * validateAuditOptions({ population, testSet: { labels }, alpah: 0.1 } as AuditOptions);
+ * // throws: alpah: unknown option; did you mean 'alpha'? ...
  */
 export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
-  if (typeof options !== 'object' || options === null) throw configError('options', 'auditCompression expects one options object { population, testSet, ... }.');
+  if (typeof options !== 'object' || options === null)
+    throw configError('options', 'auditCompression expects one options object { population, testSet, ... }.');
   assertKnownKeys(options, AUDIT_OPTION_KEYS, '');
   const population = resolvePopulation(options.population);
   const baseline = resolveBaseline(options.baseline, population.levels);
@@ -110,8 +160,22 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const noiseFloor = validateNoiseFloorOptions(options.noiseFloor, scalars.seed);
   const gates = validateGates(options.gates, levels, baseline, testSet, classNames, bootstrap);
   const design = resolvePopulationDesign(population, baseline, noiseFloor.design);
+  if (options.probabilities !== undefined && typeof options.probabilities !== 'boolean') {
+    throw configError('probabilities', `must be true or false; got ${String(options.probabilities)}.`);
+  }
   return {
-    ...testSet, ...scalars, population, baseline, levels, classNames, positiveClass, gates, bootstrap, noiseFloor, design,
+    ...testSet,
+    ...scalars,
+    population,
+    baseline,
+    levels,
+    classNames,
+    positiveClass,
+    gates,
+    bootstrap,
+    noiseFloor,
+    design,
     thumbnails: options.thumbnails ?? true,
+    probabilities: options.probabilities ?? false,
   };
 }

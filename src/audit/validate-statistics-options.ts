@@ -14,7 +14,8 @@ function plainObject(value: unknown, key: string, example: string): Record<strin
 
 function integerAtLeast(value: unknown, fallback: number, min: number, key: string, hint: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw configError(key, `must be an integer >= ${min}${hint}; got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw configError(key, `must be an integer >= ${min}${hint}; got ${String(value)}.`);
   return value;
 }
 
@@ -50,7 +51,8 @@ export function validateNoiseFloorOptions(options: AuditNoiseFloorOptions | unde
   const o = plainObject(options, 'noiseFloor', "{ design: 'auto', draws: 1999 }");
   assertKnownKeys(o, ['design', 'maxExactSplits', 'draws', 'seed'], 'noiseFloor');
   const design = o.design ?? 'auto';
-  if (!isOneOf(NOISE_FLOOR_DESIGNS, design)) throw configError('noiseFloor.design', `must be one of ${NOISE_FLOOR_DESIGNS.join(', ')}; got ${String(design)}.`);
+  if (!isOneOf(NOISE_FLOOR_DESIGNS, design))
+    throw configError('noiseFloor.design', `must be one of ${NOISE_FLOOR_DESIGNS.join(', ')}; got ${String(design)}.`);
   return {
     design,
     maxExactSplits: integerAtLeast(o.maxExactSplits, 20000, 1, 'noiseFloor.maxExactSplits', ''),

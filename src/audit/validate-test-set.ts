@@ -43,20 +43,32 @@ function inferExampleCount(testSet: AuditTestSet, inputShape: number[] | undefin
 
 /** Inputs are a Float32Array of n examples of the given shape. */
 function checkInputs(inputs: unknown, inputShape: number[] | undefined, n: number | undefined): void {
-  if (inputs !== undefined && !(inputs instanceof Float32Array)) throw configError('testSet.inputs', 'must be a Float32Array of row-major flattened examples.');
+  if (inputs !== undefined && !(inputs instanceof Float32Array))
+    throw configError('testSet.inputs', 'must be a Float32Array of row-major flattened examples.');
   if (inputShape && (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0))) {
     throw configError('testSet.inputShape', `must list positive integers, e.g. [28, 28, 1]; got [${inputShape.join(', ')}].`);
   }
   if (n === undefined || !(inputs instanceof Float32Array) || !inputShape || inputs.length === n * product(inputShape)) return;
-  throw new PieAuditError('LENGTH_MISMATCH', `testSet.inputs has ${inputs.length} values but ${n} examples of shape [${inputShape.join(', ')}] need ${n * product(inputShape)}.`, { key: 'testSet.inputs' });
+  throw new PieAuditError(
+    'LENGTH_MISMATCH',
+    `testSet.inputs has ${inputs.length} values but ${n} examples of shape [${inputShape.join(', ')}] need ${n * product(inputShape)}.`,
+    { key: 'testSet.inputs' },
+  );
 }
 
 /** Labels are n non-negative integers. */
 function checkLabels(labels: ArrayLike<number>, n: number): void {
-  if (labels.length !== n) throw new PieAuditError('LENGTH_MISMATCH', `testSet.labels has ${labels.length} entries but the test set has ${n} examples.`, { key: 'testSet.labels' });
+  if (labels.length !== n)
+    throw new PieAuditError('LENGTH_MISMATCH', `testSet.labels has ${labels.length} entries but the test set has ${n} examples.`, {
+      key: 'testSet.labels',
+    });
   for (let i = 0; i < n; i++) {
     const v = labels[i];
-    if (!Number.isInteger(v) || v < 0) throw new PieAuditError('LABEL_OUT_OF_RANGE', `testSet.labels[${i}] is ${String(v)}; labels must be class indices (integers >= 0).`, { key: 'testSet.labels', index: i });
+    if (!Number.isInteger(v) || v < 0)
+      throw new PieAuditError('LABEL_OUT_OF_RANGE', `testSet.labels[${i}] is ${String(v)}; labels must be class indices (integers >= 0).`, {
+        key: 'testSet.labels',
+        index: i,
+      });
   }
 }
 
@@ -65,18 +77,29 @@ function checkPrecomputedLengths(population: ResolvedPopulation, n: number): voi
   for (const m of population.members) {
     const len = precomputedLength(m.source);
     if (len === null || len === n) continue;
-    throw new PieAuditError('LENGTH_MISMATCH', `population['${m.level}'][${m.index}] has predictions for ${len} examples but the test set has ${n}.`, { key: `population['${m.level}'][${m.index}]` });
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `population['${m.level}'][${m.index}] has predictions for ${len} examples but the test set has ${n}.`,
+      { key: `population['${m.level}'][${m.index}]` },
+    );
   }
 }
 
 /** Attributes map names to n values each. */
 function checkAttributes(attributes: AuditTestSet['attributes'], n: number): NormalizedTestSet['attributes'] {
   if (attributes === undefined) return [];
-  if (typeof attributes !== 'object' || attributes === null) throw configError('testSet.attributes', 'must map attribute names to one value per example.');
+  if (typeof attributes !== 'object' || attributes === null)
+    throw configError('testSet.attributes', 'must map attribute names to one value per example.');
   const out: NormalizedTestSet['attributes'] = [];
   for (const [name, values] of Object.entries(attributes)) {
-    if (!values || typeof values.length !== 'number') throw configError(`testSet.attributes.${name}`, 'must be an array with one value per example.');
-    if (values.length !== n) throw new PieAuditError('LENGTH_MISMATCH', `testSet.attributes.${name} has ${values.length} values but the test set has ${n} examples.`, { key: `testSet.attributes.${name}` });
+    if (!values || typeof values.length !== 'number')
+      throw configError(`testSet.attributes.${name}`, 'must be an array with one value per example.');
+    if (values.length !== n)
+      throw new PieAuditError(
+        'LENGTH_MISMATCH',
+        `testSet.attributes.${name} has ${values.length} values but the test set has ${n} examples.`,
+        { key: `testSet.attributes.${name}` },
+      );
     out.push({ name, values });
   }
   return out;
@@ -91,12 +114,14 @@ function checkAttributes(attributes: AuditTestSet['attributes'], n: number): Nor
  * validateTestSet({ labels: [0, 1] }, population).n; // 2
  */
 export function validateTestSet(testSet: AuditTestSet, population: ResolvedPopulation): NormalizedTestSet {
-  if (typeof testSet !== 'object' || testSet === null) throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? }.');
+  if (typeof testSet !== 'object' || testSet === null)
+    throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? }.');
   assertKnownKeys(testSet, TEST_SET_KEYS, 'testSet');
   const { inputs, labels } = testSet;
   const inputShape = testSet.inputShape === undefined ? undefined : [...testSet.inputShape];
   checkInputs(inputs, inputShape, undefined);
-  if (labels !== undefined && (labels === null || typeof labels.length !== 'number')) throw configError('testSet.labels', 'must be an array of class indices.');
+  if (labels !== undefined && (labels === null || typeof labels.length !== 'number'))
+    throw configError('testSet.labels', 'must be an array of class indices.');
   const n = inferExampleCount(testSet, inputShape, population);
   if (labels) checkLabels(labels, n);
   checkInputs(inputs, inputShape, n);

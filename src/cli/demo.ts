@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { auditCompression } from '../audit/audit-compression.js';
+import { populationMembers } from '../audit/population-members.js';
 import type { AuditReport } from '../schema/index.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
@@ -10,6 +11,7 @@ import { buildPopulation } from '../population/build-population.js';
 import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
+import { noiseFloorLines, taxicabLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
 /** The demo's recipe; every number is fixed so runs repeat. */
@@ -195,12 +197,9 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {
-    const members: Record<string, Array<{ model: tf.LayersModel; id: string; sparsity: number }>> = {};
-    for (const [key, models] of Object.entries(population.levels)) {
-      members[key] = models.map((model, i) => ({ model, id: `${population.modelNames[key][i]}@${key}`, sparsity: population.measuredSparsity[key][i] }));
-    }
+    // Models keep their seed name (seed-3) at every level, so the noise floor pairs compressed model i with baseline model i.
     const report = await auditCompression({
-      population: members,
+      population: populationMembers(population),
       testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
       classNames,
       baseline: 0,
@@ -208,6 +207,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       runtime: options.runtime ?? 'auto',
       maxExemplars: 12,
       seed: 1,
+      probabilities: true,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
         if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update(`evaluating (${elapsed()})`, e.model + 1, e.models);
@@ -216,6 +216,8 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
+    print(`seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report).map((l) => `  ${l}\n`).join('')}`);
+    print(`taxicab ranking:\n${taxicabLines(report).map((l) => `  ${l}\n`).join('')}`);
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
     return report;

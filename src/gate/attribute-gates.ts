@@ -15,11 +15,20 @@ export const maxOverIndex: GateEntry = {
   observe: ({ level, spec, attribute, report }): Observation => {
     const rows = level.attributes.status === 'ok' ? level.attributes.rows.filter((r) => r.attribute === attribute) : [];
     const threshold = spec as number;
-    const candidates: Candidate[] = rows.filter((r) => r.overIndexRatio !== null).map((r) => ({
-      observed: r.overIndexRatio as number, interval: r.overIndexRatioCi, threshold, value: r.value, significant: r.significant && r.pAdjusted !== null,
-      note: r.pAdjusted === null ? `${r.countAmongPIEs} PIEs; adjusted p not computable`
-        : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ${report.config.alpha}`,
-    }));
+    const candidates: Candidate[] = rows
+      .filter((r) => r.overIndexRatio !== null)
+      .map((r) => ({
+        observed: r.overIndexRatio as number,
+        interval: r.overIndexRatioCi,
+        threshold,
+        value: r.value,
+        significant: r.significant && r.pAdjusted !== null,
+        note:
+          r.pAdjusted === null
+            ? `${r.countAmongPIEs} PIEs; adjusted p not computable`
+            : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ` +
+              `${report.config.alpha}`,
+      }));
     const empty = { status: 'pass' as const, reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` };
     return { kind: 'candidates', candidates, threshold, empty };
   },
@@ -30,9 +39,12 @@ export const maxOverIndex: GateEntry = {
   },
   describe: (c, status, { level, attribute }) => {
     const where = `${attribute}=${c.value} at level ${level.key}`;
-    if (status === 'pass') return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
-    if (status === 'fail') return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
-    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established (${c.note})`;
+    if (status === 'pass')
+      return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
+    if (status === 'fail')
+      return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
+    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
+      `(${c.note})`;
   },
 };
 
@@ -42,32 +54,48 @@ type RateField = { value: (r: SubgroupErrorRow) => number | null; ci: (r: Subgro
 function rateObservation({ level, spec, attribute }: GateInput, field: RateField, name: string): Observation {
   const rows = level.subgroups.status === 'ok' ? level.subgroups.rows.filter((r) => r.attribute === attribute) : [];
   const threshold = spec as number;
-  const candidates: Candidate[] = rows.filter((r) => field.value(r) !== null).map((r) => ({ observed: field.value(r) as number, interval: field.ci(r), threshold, value: r.value }));
+  const candidates: Candidate[] = rows
+    .filter((r) => field.value(r) !== null)
+    .map((r) => ({ observed: field.value(r) as number, interval: field.ci(r), threshold, value: r.value }));
   const missing = rows.length - candidates.length;
-  const empty = { status: 'inconclusive' as const, reason: `no group of ${attribute} has the examples needed to measure its ${name} at level ${level.key}` };
-  return { kind: 'candidates', candidates, threshold, empty, undecided: missing > 0 ? `${missing} group(s) of ${attribute} could not be measured` : null };
+  const empty = {
+    status: 'inconclusive' as const,
+    reason: `no group of ${attribute} has the examples needed to measure its ${name} at level ${level.key}`,
+  };
+  return {
+    kind: 'candidates',
+    candidates,
+    threshold,
+    empty,
+    undecided: missing > 0 ? `${missing} group(s) of ${attribute} could not be measured` : null,
+  };
 }
 
 /** A gate on the rise of a group's FPR or FNR: degradation (a rise shared by every group counts too). */
 function increaseGate(rate: 'fpr' | 'fnr'): GateEntry {
   const name = rate.toUpperCase();
-  const field: RateField = rate === 'fpr' ? { value: (r) => r.fprChange, ci: (r) => r.fprChangeCi } : { value: (r) => r.fnrChange, ci: (r) => r.fnrChangeCi };
+  const field: RateField =
+    rate === 'fpr' ? { value: (r) => r.fprChange, ci: (r) => r.fprChangeCi } : { value: (r) => r.fnrChange, ci: (r) => r.fnrChangeCi };
   return {
     name: rate === 'fpr' ? 'attributes.maxFprIncrease' : 'attributes.maxFnrIncrease',
     label: `subgroup ${name}`,
     section: (level) => level.subgroups,
     compare: 'atMost',
     observe: (input) => rateObservation(input, field, name),
-    describe: (c, status, { level, attribute }) => (status === 'fail'
-      ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ${fmt(c.threshold)}`
-      : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`),
+    describe: (c, status, { level, attribute }) =>
+      status === 'fail'
+        ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ` +
+          `${fmt(c.threshold)}`
+        : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ` +
+          `${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`,
   };
 }
 
 /** A gate on the gap between a group's FPR or FNR change and the rest of the test set's: disparity. */
 function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
   const name = rate.toUpperCase();
-  const field: RateField = rate === 'fpr' ? { value: (r) => r.fprGap, ci: (r) => r.fprGapCi } : { value: (r) => r.fnrGap, ci: (r) => r.fnrGapCi };
+  const field: RateField =
+    rate === 'fpr' ? { value: (r) => r.fprGap, ci: (r) => r.fprGapCi } : { value: (r) => r.fnrGap, ci: (r) => r.fnrGapCi };
   return {
     name: rate === 'fpr' ? 'attributes.maxFprGap' : 'attributes.maxFnrGap',
     label: `subgroup ${name} gap`,
@@ -75,7 +103,8 @@ function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
     compare: 'atMost',
     observe: (input) => rateObservation(input, field, `${name} gap`),
     describe: (c, status, { level, attribute }) =>
-      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at ` +
+        `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
   };
 }
 

@@ -27,15 +27,30 @@ export const maxSignificantlyHurtClasses: GateEntry = {
     const counted = rows.filter((r) => !waiver.classes.has(r.className));
     const hurt = counted.filter((r) => r.direction === 'hurt').map((r) => r.className);
     const untested = counted.filter((r) => r.status === 'inconclusive');
-    const waived: Candidate[] = rows.filter((r) => waiver.classes.has(r.className) && (r.direction === 'hurt' || r.status === 'inconclusive')).map((r) => ({
-      observed: r.direction === 'hurt' ? 1 : 0, interval: null, threshold, value: r.className, waived: true,
-      note: r.direction === 'hurt' ? `class ${r.className} significantly hurt (adjusted p = ${fmt(r.pAdjusted ?? 0)})` : `class ${r.className} untested (${r.reason})`,
-    }));
+    const waived: Candidate[] = rows
+      .filter((r) => waiver.classes.has(r.className) && (r.direction === 'hurt' || r.status === 'inconclusive'))
+      .map((r) => ({
+        observed: r.direction === 'hurt' ? 1 : 0,
+        interval: null,
+        threshold,
+        value: r.className,
+        waived: true,
+        note:
+          r.direction === 'hurt'
+            ? `class ${r.className} significantly hurt (adjusted p = ${fmt(r.pAdjusted ?? 0)})`
+            : `class ${r.className} untested (${r.reason})`,
+      }));
     const names = untested.map((r) => r.className).join(', ');
-    const undecided = untested.length > 0
-      ? `${untested.length} class(es) could not be tested (${names}: ${untested[0].reason}); waive them to gate the rest`
-      : underpowered;
-    return { kind: 'candidates', threshold, undecided, candidates: [{ observed: hurt.length, interval: null, threshold, value: null, note: hurt.join(', ') }, ...waived] };
+    const undecided =
+      untested.length > 0
+        ? `${untested.length} class(es) could not be tested (${names}: ${untested[0].reason}); waive them to gate the rest`
+        : underpowered;
+    return {
+      kind: 'candidates',
+      threshold,
+      undecided,
+      candidates: [{ observed: hurt.length, interval: null, threshold, value: null, note: hurt.join(', ') }, ...waived],
+    };
   },
   decide: (c) => (c.observed <= c.threshold ? 'pass' : 'fail'),
   describe: (c, status, { level }) => {
@@ -70,12 +85,20 @@ export const maxClassRecallDrop: GateEntry = {
         continue;
       }
       const ci = r.rawRecallChangeCi;
-      candidates.push({ observed: -r.rawRecallChange, interval: ci === null ? null : [-ci[1], -ci[0]], threshold, value: r.className, waived: isWaived });
+      candidates.push({
+        observed: -r.rawRecallChange,
+        interval: ci === null ? null : [-ci[1], -ci[0]],
+        threshold,
+        value: r.className,
+        waived: isWaived,
+      });
     }
-    const undecided = unmeasured.length > 0 ? `class(es) ${unmeasured.join(', ')} have no test examples; waive them to gate the rest` : null;
+    const undecided =
+      unmeasured.length > 0 ? `class(es) ${unmeasured.join(', ')} have no test examples; waive them to gate the rest` : null;
     const first = candidates[0]?.threshold ?? (typeof thresholds === 'number' ? thresholds : (thresholds.default ?? 0));
     return { kind: 'candidates', threshold: first, candidates, undecided };
   },
   describe: (c, status, { level }) =>
-    `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+    `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ` +
+      `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
 };

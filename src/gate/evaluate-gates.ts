@@ -18,7 +18,11 @@ export function verdictExitCode(verdict: 'pass' | 'fail' | 'inconclusive' | 'ung
 }
 
 function normalizeWaiver(gates: GatesConfig): NormalizedWaiver {
-  return { classes: new Set(gates.waive?.classes ?? []), attributes: new Set(gates.waive?.attributes ?? []), reason: gates.waive?.reason ?? '' };
+  return {
+    classes: new Set(gates.waive?.classes ?? []),
+    attributes: new Set(gates.waive?.attributes ?? []),
+    reason: gates.waive?.reason ?? '',
+  };
 }
 
 /** Marks the results of a waived attribute: listed with what they found, not counted. */
@@ -43,14 +47,25 @@ function waiveAll(results: GateResult[], reason: string): GateResult[] {
  */
 export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEvaluation {
   const levelKeys = report.levels.map((l) => l.key);
-  validateGatesConfig(gates, { levels: levelKeys, baseline: report.baselineLevel, attributeNames: report.testSet.attributeNames, classNames: report.classNames });
+  validateGatesConfig(gates, {
+    levels: levelKeys,
+    baseline: report.baselineLevel,
+    attributeNames: report.testSet.attributeNames,
+    classNames: report.classNames,
+  });
   const byKey = new Map(report.levels.map((l) => [l.key, l]));
   const levelOf = (k: string): LevelReport => byKey.get(matchLevelKey(k, levelKeys) as string) as LevelReport;
   const baseline = byKey.get(report.baselineLevel)!;
   const waiver = normalizeWaiver(gates);
   const decision = gates.decision ?? 'point';
   const input = (level: LevelReport, spec: unknown, attribute: string | null): GateInput => ({
-    report, level, spec, decision, waiver, attribute, underpowered: level.isBaseline ? null : underpoweredReason(baseline, level),
+    report,
+    level,
+    spec,
+    decision,
+    waiver,
+    attribute,
+    underpowered: level.isBaseline ? null : underpoweredReason(baseline, level),
   });
   const results: GateResult[] = [];
   for (const [name, entry] of LEVEL_GATE_TABLE) {
@@ -69,7 +84,11 @@ export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEval
     }
   }
   const counted = results.filter((r) => !r.waived);
-  const verdict = counted.some((r) => r.status === 'fail') ? 'fail' : counted.some((r) => r.status === 'inconclusive') ? 'inconclusive' : 'pass';
+  const verdict = counted.some((r) => r.status === 'fail')
+    ? 'fail'
+    : counted.some((r) => r.status === 'inconclusive')
+      ? 'inconclusive'
+      : 'pass';
   const waived = gates.waive ? { classes: [...waiver.classes], attributes: [...waiver.attributes], reason: waiver.reason } : null;
   return { verdict, exitCode: verdictExitCode(verdict), decision, results, waived };
 }

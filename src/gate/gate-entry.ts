@@ -38,7 +38,13 @@ export interface Candidate {
 
 /** What `observe` found: candidates to decide, or a decision it made itself (no measurement possible). @internal */
 export type Observation =
-  | { kind: 'candidates'; candidates: Candidate[]; threshold: number; undecided?: string | null; empty?: { status: GateStatus; reason: string } }
+  | {
+      kind: 'candidates';
+      candidates: Candidate[];
+      threshold: number;
+      undecided?: string | null;
+      empty?: { status: GateStatus; reason: string };
+    }
   | { kind: 'decided'; status: GateStatus; reason: string; observed: number | null; threshold: number };
 
 /** One row of the gate table: what to read, how to compare, how to say it. @internal */
@@ -79,8 +85,16 @@ export function decideCandidate(c: Candidate, compare: 'atMost' | 'atLeast', dec
 /** A result row with the defaults every gate shares. @internal */
 export function gateResult(r: Omit<GateResult, 'attribute' | 'value' | 'interval' | 'waived'> & Partial<GateResult>): GateResult {
   return {
-    gate: r.gate, level: r.level, attribute: r.attribute ?? null, value: r.value ?? null, threshold: r.threshold, observed: r.observed,
-    interval: r.interval ?? null, status: r.status, waived: r.waived ?? false, reason: r.reason,
+    gate: r.gate,
+    level: r.level,
+    attribute: r.attribute ?? null,
+    value: r.value ?? null,
+    threshold: r.threshold,
+    observed: r.observed,
+    interval: r.interval ?? null,
+    status: r.status,
+    waived: r.waived ?? false,
+    reason: r.reason,
   };
 }
 

@@ -2,10 +2,15 @@ import type { LevelReport } from '../schema/index.js';
 import { fmt, fmtInterval, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
 
 const scale = (ci: [number, number] | null, by: number): [number, number] | null => (ci === null ? null : [ci[0] * by, ci[1] * by]);
-const one = (c: Omit<Candidate, 'value'>): Observation => ({ kind: 'candidates', candidates: [{ value: null, ...c }], threshold: c.threshold });
+const one = (c: Omit<Candidate, 'value'>): Observation => ({
+  kind: 'candidates',
+  candidates: [{ value: null, ...c }],
+  threshold: c.threshold,
+});
 const pies = (l: LevelReport) => l.pies;
 const accuracy = (l: LevelReport) => l.accuracy;
-const verb = (status: string, ok: string, bad: string) => (status === 'pass' ? ok : status === 'fail' ? bad : `may exceed (interval straddles)`);
+const verb = (status: string, ok: string, bad: string) =>
+  status === 'pass' ? ok : status === 'fail' ? bad : `may exceed (interval straddles)`;
 
 /** Largest allowed PIE rate. @internal */
 export const maxPieRate: GateEntry = {
@@ -17,7 +22,9 @@ export const maxPieRate: GateEntry = {
     const p = level.pies.status === 'ok' ? level.pies : null;
     return one({ observed: p!.rate, interval: p!.rateCi, threshold: spec as number });
   },
-  describe: (c, status, { level }) => `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ${fmt(c.threshold)}`,
+  describe: (c, status, { level }) =>
+    `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
+      `${fmt(c.threshold)}`,
 };
 
 /** Largest allowed PIE count. @internal */
@@ -30,7 +37,9 @@ export const maxPieCount: GateEntry = {
     const p = level.pies.status === 'ok' ? level.pies : null;
     return one({ observed: p!.count, interval: scale(p!.rateCi, report.testSet.n), threshold: spec as number });
   },
-  describe: (c, status, { level }) => `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ${c.threshold}`,
+  describe: (c, status, { level }) =>
+    `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
+      `${c.threshold}`,
 };
 
 /** Smallest allowed mean top-1. @internal */
@@ -44,7 +53,8 @@ export const minTop1: GateEntry = {
     return one({ observed: a!.mean, interval: a!.ci, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
+    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ` +
+      `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
 };
 
 /** Largest allowed drop of mean top-1 from the baseline. @internal */
@@ -55,11 +65,19 @@ export const maxTop1Drop: GateEntry = {
   compare: 'atMost',
   observe: ({ level, spec }) => {
     const a = level.accuracy.status === 'ok' ? level.accuracy : null;
-    if (a!.top1Drop === null) return { kind: 'decided', status: 'inconclusive', reason: `no top-1 drop at level ${level.key}`, observed: null, threshold: spec as number };
+    if (a!.top1Drop === null)
+      return {
+        kind: 'decided',
+        status: 'inconclusive',
+        reason: `no top-1 drop at level ${level.key}`,
+        observed: null,
+        threshold: spec as number,
+      };
     return one({ observed: a!.top1Drop, interval: a!.top1DropCi, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
+    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ` +
+      `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
 };
 
 /**
@@ -75,7 +93,13 @@ export const maxExcessPieRate: GateEntry = {
   observe: ({ level, spec }) => {
     const floor = level.pies.status === 'ok' ? level.pies.permutation : null;
     if (floor!.status !== 'ok') {
-      return { kind: 'decided', status: 'inconclusive', reason: `PIE noise floor at level ${level.key} inconclusive: ${floor!.reason}`, observed: floor!.excessRate, threshold: spec as number };
+      return {
+        kind: 'decided',
+        status: 'inconclusive',
+        reason: `PIE noise floor at level ${level.key} inconclusive: ${floor!.reason}`,
+        observed: floor!.excessRate,
+        threshold: spec as number,
+      };
     }
     const note = `${floor!.observed} PIEs vs a null median of ${fmt(floor!.nullMedian)}, permutation p = ${fmt(floor!.p)}`;
     return one({ observed: floor!.excessRate, interval: null, threshold: spec as number, significant: floor!.significant, note });
@@ -85,5 +109,7 @@ export const maxExcessPieRate: GateEntry = {
     return decision === 'point' || c.significant ? 'fail' : 'inconclusive';
   },
   describe: (c, status, { level }) =>
-    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ${fmt(c.threshold)}`,
+    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ` +
+      `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
+        `${fmt(c.threshold)}`,
 };

@@ -17,7 +17,8 @@ export function nominalThreshold(spec: unknown): number {
 
 /** The candidate a result reports: the worst failing one, else an undecided one, else the worst passing one. */
 function pick(decided: Array<[Candidate, GateStatus]>, compare: 'atMost' | 'atLeast'): [Candidate, GateStatus] {
-  const worse = (a: Candidate, b: Candidate) => (compare === 'atMost' ? b.observed - b.threshold > a.observed - a.threshold : b.observed - b.threshold < a.observed - a.threshold);
+  const worse = (a: Candidate, b: Candidate) =>
+    compare === 'atMost' ? b.observed - b.threshold > a.observed - a.threshold : b.observed - b.threshold < a.observed - a.threshold;
   for (const status of ['fail', 'inconclusive', 'pass'] as const) {
     const of = decided.filter(([, s]) => s === status);
     if (of.length > 0) return of.reduce((a, b) => (worse(a[0], b[0]) ? b : a));
@@ -42,14 +43,17 @@ export function runGateEntry(entry: GateEntry, input: GateInput): GateResult[] {
     return [gateResult({ ...base, threshold: nominalThreshold(input.spec), observed: null, status: 'inconclusive', reason })];
   }
   const o = entry.observe(input);
-  if (o.kind === 'decided') return [gateResult({ ...base, threshold: o.threshold, observed: o.observed, status: o.status, reason: o.reason })];
+  if (o.kind === 'decided')
+    return [gateResult({ ...base, threshold: o.threshold, observed: o.observed, status: o.status, reason: o.reason })];
   const decide = (c: Candidate) => (entry.decide ? entry.decide(c, input.decision) : decideCandidate(c, entry.compare, input.decision));
   const row = (c: Candidate, status: GateStatus, reason: string, waived = false) =>
     gateResult({ ...base, value: c.value, threshold: c.threshold, observed: c.observed, interval: c.interval, status, reason, waived });
-  const waivedRows = o.candidates.filter((c) => c.waived).map((c) => {
-    const status = decide(c);
-    return row(c, status, `waived (${input.waiver.reason}): ${entry.describe(c, status, input)}`, true);
-  });
+  const waivedRows = o.candidates
+    .filter((c) => c.waived)
+    .map((c) => {
+      const status = decide(c);
+      return row(c, status, `waived (${input.waiver.reason}): ${entry.describe(c, status, input)}`, true);
+    });
   const live = o.candidates.filter((c) => !c.waived).map((c): [Candidate, GateStatus] => [c, decide(c)]);
   if (live.length === 0) {
     const empty = o.empty ?? { status: 'inconclusive' as const, reason: `nothing to measure for ${entry.label} at level ${level.key}` };
@@ -57,7 +61,10 @@ export function runGateEntry(entry: GateEntry, input: GateInput): GateResult[] {
   }
   const [chosen, status] = pick(live, entry.compare);
   let reason = entry.describe(chosen, status, input);
-  const failing = live.filter(([c, s]) => s === 'fail' && c !== chosen).map(([c]) => c.value).filter((v) => v !== null);
+  const failing = live
+    .filter(([c, s]) => s === 'fail' && c !== chosen)
+    .map(([c]) => c.value)
+    .filter((v) => v !== null);
   if (status === 'fail' && failing.length > 0) reason += `; also beyond: ${failing.join(', ')}`;
   if (status === 'pass' && o.undecided) return [row(chosen, 'inconclusive', `${reason}, but ${o.undecided}`), ...waivedRows];
   return [row(chosen, status, reason), ...waivedRows];

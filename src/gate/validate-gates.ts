@@ -4,7 +4,15 @@ import { matchLevelKey } from '../schema/level-key.js';
 import type { GatesConfig } from '../schema/index.js';
 import { GATE_DECISIONS, isOneOf } from '../schema/vocabulary.js';
 
-const LEVEL_GATES = ['maxPieRate', 'maxPieCount', 'maxSignificantlyHurtClasses', 'minTop1', 'maxTop1Drop', 'maxClassRecallDrop', 'maxExcessPieRate'] as const;
+const LEVEL_GATES = [
+  'maxPieRate',
+  'maxPieCount',
+  'maxSignificantlyHurtClasses',
+  'minTop1',
+  'maxTop1Drop',
+  'maxClassRecallDrop',
+  'maxExcessPieRate',
+] as const;
 const ATTRIBUTE_GATES = ['maxOverIndex', 'maxFprIncrease', 'maxFnrIncrease', 'maxFprGap', 'maxFnrGap', 'levels'] as const;
 const FRACTION_GATES: readonly string[] = ['maxPieRate', 'minTop1', 'maxTop1Drop', 'maxExcessPieRate', 'maxClassRecallDrop'];
 const COUNT_GATES: readonly string[] = ['maxPieCount', 'maxSignificantlyHurtClasses'];
@@ -38,7 +46,8 @@ function checkLevel(key: string, level: string, context: GateContext | undefined
 }
 
 function checkClassName(key: string, name: string, context: GateContext | undefined): void {
-  if (context?.classNames && !context.classNames.includes(name)) fail(key, `unknown class '${name}'; the classes are ${quoteAll(context.classNames)}.`);
+  if (context?.classNames && !context.classNames.includes(name))
+    fail(key, `unknown class '${name}'; the classes are ${quoteAll(context.classNames)}.`);
 }
 
 function checkNumber(key: string, gate: string, v: unknown): void {
@@ -69,14 +78,19 @@ function checkLevelGate(name: string, value: unknown, context: GateContext | und
 function checkAttributeGate(attribute: string, spec: unknown, context: GateContext | undefined): void {
   const key = `attributes.${attribute}`;
   if (context && !context.attributeNames.includes(attribute)) {
-    fail(key, `unknown attribute '${attribute}'; the test set has ${context.attributeNames.length ? quoteAll(context.attributeNames) : 'no attributes'}.`);
+    fail(
+      key,
+      `unknown attribute '${attribute}'; the test set has ` +
+        `${context.attributeNames.length ? quoteAll(context.attributeNames) : 'no attributes'}.`,
+    );
   }
   if (!isPlainObject(spec)) fail(key, 'must be an object such as { "maxOverIndex": 1.5 }.');
   assertKnownKeys(spec, ATTRIBUTE_GATES, `gates.${key}`, 'attribute gate');
   let thresholds = 0;
   for (const [k, v] of Object.entries(spec)) {
     if (k === 'levels') {
-      if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' && typeof l !== 'number')) fail(`${key}.levels`, 'must be an array of level keys.');
+      if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' && typeof l !== 'number'))
+        fail(`${key}.levels`, 'must be an array of level keys.');
       for (const l of v as Array<string | number>) checkLevel(`${key}.levels`, String(l), context);
       continue;
     }
@@ -91,14 +105,16 @@ function checkAttributeGate(attribute: string, spec: unknown, context: GateConte
 function checkWaiver(value: unknown, context: GateContext | undefined): void {
   if (!isPlainObject(value)) fail('waive', 'must be an object such as { "classes": ["8"], "reason": "tracked in issue 42" }.');
   assertKnownKeys(value, ['classes', 'attributes', 'reason'], 'gates.waive', 'key');
-  if (typeof value.reason !== 'string' || value.reason.trim() === '') fail('waive.reason', 'is required: say why (it is printed beside every waived result).');
+  if (typeof value.reason !== 'string' || value.reason.trim() === '')
+    fail('waive.reason', 'is required: say why (it is printed beside every waived result).');
   for (const list of ['classes', 'attributes'] as const) {
     const names = value[list];
     if (names === undefined) continue;
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail(`waive.${list}`, 'must be an array of names.');
     for (const n of names as string[]) {
       if (list === 'classes') checkClassName('waive.classes', n, context);
-      else if (context && !context.attributeNames.includes(n)) fail('waive.attributes', `unknown attribute '${n}'; the test set has ${quoteAll(context.attributeNames)}.`);
+      else if (context && !context.attributeNames.includes(n))
+        fail('waive.attributes', `unknown attribute '${n}'; the test set has ${quoteAll(context.attributeNames)}.`);
     }
   }
 }
@@ -114,14 +130,16 @@ function checkWaiver(value: unknown, context: GateContext | undefined): void {
  * validateGatesConfig({ maxPieRat: {} }); // throws: gates.maxPieRat: unknown gate; did you mean 'maxPieRate'? ...
  */
 export function validateGatesConfig(gates: unknown, context?: GateContext): GatesConfig {
-  if (!isPlainObject(gates)) throw new PieAuditError('CONFIG_ERROR', 'gates must be an object such as { "maxPieRate": { "0.9": 0.05 } }.', { key: 'gates' });
+  if (!isPlainObject(gates))
+    throw new PieAuditError('CONFIG_ERROR', 'gates must be an object such as { "maxPieRate": { "0.9": 0.05 } }.', { key: 'gates' });
   assertKnownKeys(gates, [...LEVEL_GATES, 'attributes', 'decision', 'waive'], 'gates', 'gate');
   for (const [name, value] of Object.entries(gates)) {
     if (name === 'decision') {
       if (!isOneOf(GATE_DECISIONS, value)) fail('decision', `must be 'point' or 'confident'; got ${JSON.stringify(value)}.`);
     } else if (name === 'waive') checkWaiver(value, context);
     else if (name === 'attributes') {
-      if (!isPlainObject(value)) fail(name, 'must be an object mapping attribute names to thresholds, e.g. { "Blond_Hair": { "maxOverIndex": 1.5 } }.');
+      if (!isPlainObject(value))
+        fail(name, 'must be an object mapping attribute names to thresholds, e.g. { "Blond_Hair": { "maxOverIndex": 1.5 } }.');
       for (const [attribute, spec] of Object.entries(value)) checkAttributeGate(attribute, spec, context);
     } else checkLevelGate(name, value, context);
   }

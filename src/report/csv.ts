@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { from } from 'arquero';
 import type {
-  AttributeOverIndexReportRow, AuditReport, ClassImpactReportRow, GateResult, LevelReport, PieNoiseFloorSummary, SubgroupErrorRow,
+  AttributeOverIndexReportRow,
+  AuditReport,
+  ClassImpactReportRow,
+  GateResult,
+  LevelReport,
+  PieNoiseFloorSummary,
+  SubgroupErrorRow,
 } from '../schema/index.js';
 import { classLabel, okSection } from './labels.js';
 import { PIE_COLUMNS, pieAttributeColumn, pieRows } from './csv-pie-rows.js';
@@ -22,37 +28,144 @@ export type CsvTableName = (typeof CSV_TABLE_NAMES)[number];
 
 const ci = (name: string) => [`${name}_ci_low`, `${name}_ci_high`];
 const NOISE_FLOOR_COLUMNS = [
-  'noise_floor_status', 'noise_floor_design', 'noise_floor_method', 'noise_floor_splits', 'noise_floor_null_median', 'noise_floor_null_p95',
-  'excess_pies', 'excess_pie_rate', 'noise_floor_p', 'noise_floor_min_achievable_p', 'noise_floor_reason',
+  'noise_floor_status',
+  'noise_floor_design',
+  'noise_floor_method',
+  'noise_floor_splits',
+  'noise_floor_null_median',
+  'noise_floor_null_p95',
+  'excess_pies',
+  'excess_pie_rate',
+  'noise_floor_p',
+  'noise_floor_min_achievable_p',
+  'noise_floor_reason',
 ];
 
 // Column order per table; also gives an empty table its header row. Interval columns follow their estimate.
 const COLUMNS: Record<CsvTableName, string[]> = {
   'levels.csv': [
-    'level', 'is_baseline', 'numeric_level', 'population_size', 'top1_mean', ...ci('top1_mean'), 'top1_drop', ...ci('top1_drop'), 'top1_sd', 'top1_min',
-    'top1_max', 'top1_status', 'mean_sparsity', 'mean_gzipped_bytes', 'pie_count', 'pie_rate', ...ci('pie_rate'), 'pie_status', ...NOISE_FLOOR_COLUMNS,
-    'modal_ties', 'modal_tie_rate', 'baseline_acc_on_pies', 'baseline_acc_on_non_pies', 'baseline_modal_acc_on_pies', 'baseline_modal_acc_on_non_pies',
-    'compressed_acc_on_pies', 'compressed_acc_on_non_pies', 'compressed_modal_correct_on_pies', 'control_size', 'control_baseline_acc',
-    'control_compressed_acc', 'hurt_classes', 'spared_classes', 'class_impact_status', 'reason',
+    'level',
+    'is_baseline',
+    'numeric_level',
+    'population_size',
+    'top1_mean',
+    ...ci('top1_mean'),
+    'top1_drop',
+    ...ci('top1_drop'),
+    'top1_sd',
+    'top1_min',
+    'top1_max',
+    'top1_status',
+    'mean_sparsity',
+    'mean_gzipped_bytes',
+    'pie_count',
+    'pie_rate',
+    ...ci('pie_rate'),
+    'pie_status',
+    ...NOISE_FLOOR_COLUMNS,
+    'modal_ties',
+    'modal_tie_rate',
+    'baseline_acc_on_pies',
+    'baseline_acc_on_non_pies',
+    'baseline_modal_acc_on_pies',
+    'baseline_modal_acc_on_non_pies',
+    'compressed_acc_on_pies',
+    'compressed_acc_on_non_pies',
+    'compressed_modal_correct_on_pies',
+    'control_size',
+    'control_baseline_acc',
+    'control_compressed_acc',
+    'top5_mean',
+    'taxicab_mean_distance',
+    'taxicab_top_n',
+    'taxicab_pies_in_top_n',
+    'taxicab_pie_share',
+    'hurt_classes',
+    'spared_classes',
+    'class_impact_status',
+    'reason',
   ],
   'classes.csv': [
-    'level', 'class_index', 'class_name', 'support', 'pies_by_true_class', 'baseline_recall', 'compressed_recall', 'raw_recall_change',
-    ...ci('raw_recall_change'), 'baseline_normalized_recall', 'compressed_normalized_recall', 'normalized_recall_change',
-    ...ci('normalized_recall_change'), 't', 'df', 'p_value', 'adjusted_p_value', 'significant', 'direction', 'status', 'reason',
+    'level',
+    'class_index',
+    'class_name',
+    'support',
+    'pies_by_true_class',
+    'baseline_recall',
+    'compressed_recall',
+    'raw_recall_change',
+    ...ci('raw_recall_change'),
+    'baseline_normalized_recall',
+    'compressed_normalized_recall',
+    'normalized_recall_change',
+    ...ci('normalized_recall_change'),
+    't',
+    'df',
+    'p_value',
+    'adjusted_p_value',
+    'significant',
+    'direction',
+    'status',
+    'reason',
   ],
   'attributes.csv': [
-    'level', 'attribute', 'value', 'count_in_test_set', 'share_in_test_set', 'count_in_pies', 'share_in_pies', 'over_index', ...ci('over_index'),
-    'p_value', 'adjusted_p_value', 'significant',
+    'level',
+    'attribute',
+    'value',
+    'count_in_test_set',
+    'share_in_test_set',
+    'count_in_pies',
+    'share_in_pies',
+    'over_index',
+    ...ci('over_index'),
+    'p_value',
+    'adjusted_p_value',
+    'significant',
   ],
   'subgroups.csv': [
-    'level', 'positive_class', 'attribute', 'value', 'n', 'positives', 'negatives', 'baseline_fpr', ...ci('baseline_fpr'), 'compressed_fpr',
-    ...ci('compressed_fpr'), 'fpr_change', ...ci('fpr_change'), 'fpr_p_value', 'rest_fpr_change', 'fpr_gap', ...ci('fpr_gap'), 'baseline_fnr',
-    ...ci('baseline_fnr'), 'compressed_fnr', ...ci('compressed_fnr'), 'fnr_change', ...ci('fnr_change'), 'fnr_p_value', 'rest_fnr_change', 'fnr_gap',
+    'level',
+    'positive_class',
+    'attribute',
+    'value',
+    'n',
+    'positives',
+    'negatives',
+    'baseline_fpr',
+    ...ci('baseline_fpr'),
+    'compressed_fpr',
+    ...ci('compressed_fpr'),
+    'fpr_change',
+    ...ci('fpr_change'),
+    'fpr_p_value',
+    'rest_fpr_change',
+    'fpr_gap',
+    ...ci('fpr_gap'),
+    'baseline_fnr',
+    ...ci('baseline_fnr'),
+    'compressed_fnr',
+    ...ci('compressed_fnr'),
+    'fnr_change',
+    ...ci('fnr_change'),
+    'fnr_p_value',
+    'rest_fnr_change',
+    'fnr_gap',
     ...ci('fnr_gap'),
   ],
   // One more column per attribute when the full PIE table is given (see csv-pie-rows.ts).
   'pies.csv': PIE_COLUMNS,
-  'gates.csv': ['gate', 'level', 'attribute', 'value', 'threshold', 'observed', 'interval_low', 'interval_high', 'status', 'waived', 'reason'],
+  'gates.csv': [
+    'gate',
+    'level',
+    'attribute',
+    'value',
+    'threshold',
+    'observed',
+    'interval_low',
+    'interval_high',
+    'status',
+    'waived',
+    'reason',
+  ],
 };
 
 // JSON reports hold only finite numbers or null; this guards hand-edited input so no 'NaN' cell appears.
@@ -69,7 +182,10 @@ function ciCells(name: string, interval: readonly number[] | null | undefined): 
 function toCsv(name: CsvTableName, rows: Row[], extraColumns: readonly string[] = []): string {
   const names = [...COLUMNS[name], ...extraColumns];
   // arquero's from() needs the names list so a table without rows still gets its header.
-  return from(rows.map((r) => Object.fromEntries(names.map((c) => [c, r[c] ?? null]))), names).toCSV();
+  return from(
+    rows.map((r) => Object.fromEntries(names.map((c) => [c, r[c] ?? null]))),
+    names,
+  ).toCSV();
 }
 
 function reasonOf(section: { status: string } | null | undefined): string | null {
@@ -82,9 +198,17 @@ function reasonOf(section: { status: string } | null | undefined): string | null
 function noiseFloorCells(floor: PieNoiseFloorSummary | undefined): Row {
   if (!floor) return {};
   return {
-    noise_floor_status: floor.status, noise_floor_design: floor.design, noise_floor_method: floor.method, noise_floor_splits: num(floor.splits),
-    noise_floor_null_median: num(floor.nullMedian), noise_floor_null_p95: num(floor.nullP95), excess_pies: num(floor.excess),
-    excess_pie_rate: num(floor.excessRate), noise_floor_p: num(floor.p), noise_floor_min_achievable_p: num(floor.minAchievableP), noise_floor_reason: floor.reason,
+    noise_floor_status: floor.status,
+    noise_floor_design: floor.design,
+    noise_floor_method: floor.method,
+    noise_floor_splits: num(floor.splits),
+    noise_floor_null_median: num(floor.nullMedian),
+    noise_floor_null_p95: num(floor.nullP95),
+    excess_pies: num(floor.excess),
+    excess_pie_rate: num(floor.excessRate),
+    noise_floor_p: num(floor.p),
+    noise_floor_min_achievable_p: num(floor.minAchievableP),
+    noise_floor_reason: floor.reason,
   };
 }
 
@@ -125,10 +249,18 @@ function levelRow(report: AuditReport, l: LevelReport): Row {
     control_size: num(onPies?.control?.size),
     control_baseline_acc: num(onPies?.control?.baselineOnSubset),
     control_compressed_acc: num(onPies?.control?.compressedOnSubset),
+    top5_mean: num(okSection(l.topK)?.mean),
+    taxicab_mean_distance: num(okSection(l.taxicab)?.meanDistance),
+    taxicab_top_n: num(okSection(l.taxicab)?.topN),
+    taxicab_pies_in_top_n: num(okSection(l.taxicab)?.nPIEsInTopN),
+    taxicab_pie_share: num(okSection(l.taxicab)?.pieShareInTopN),
     hurt_classes: impact ? impact.hurtClasses.map((c) => classLabel(report, c)).join(';') : null,
     spared_classes: impact ? impact.sparedClasses.map((c) => classLabel(report, c)).join(';') : null,
     class_impact_status: l.classImpact?.status ?? null,
-    reason: [reasonOf(l.accuracy), l.isBaseline ? null : reasonOf(l.pies), l.isBaseline ? null : reasonOf(l.classImpact)].filter((x) => x !== null).join('; ') || null,
+    reason:
+      [reasonOf(l.accuracy), l.isBaseline ? null : reasonOf(l.pies), l.isBaseline ? null : reasonOf(l.classImpact)]
+        .filter((x) => x !== null)
+        .join('; ') || null,
   };
 }
 

@@ -50,6 +50,9 @@ export function assertKnownKeys(value: object, known: readonly string[], prefix:
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const guess = closestKey(key, known);
     const hint = guess === null ? '' : ` did you mean '${guess}'?`;
-    throw new PieAuditError('CONFIG_ERROR', `${path}: unknown ${what};${hint} known: ${known.join(', ')}.`, { key: path, ...(guess ? { suggestion: guess } : {}) });
+    throw new PieAuditError('CONFIG_ERROR', `${path}: unknown ${what};${hint} known: ${known.join(', ')}.`, {
+      key: path,
+      ...(guess ? { suggestion: guess } : {}),
+    });
   }
 }

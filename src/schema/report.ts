@@ -123,6 +123,8 @@ export interface AuditConfigEcho {
   bootstrap: BootstrapEcho;
   /** Settings of the PIE noise floor (the permutation test of every level's PIE count). */
   noiseFloor: NoiseFloorEcho;
+  /** Whether class probabilities were kept for top-5 accuracy and taxicab distances. */
+  probabilities: boolean;
 }
 
 /** Settings of the percentile bootstrap over test examples behind every `ci`. */
@@ -202,6 +204,31 @@ export interface LevelReport {
   subgroups: Section<{ positiveClass: number; rows: SubgroupErrorRow[] }>;
   /** Up to `maxExemplars` PIEs, for inspection. */
   exemplars: PieExemplar[];
+  /** Top-5 accuracy of every model (needs `probabilities: true`, labels and models that give class scores). */
+  topK: Section<TopKAccuracySummary>;
+  /** [H20]'s taxicab distance between the populations' mean probability vectors; `not-applicable` for the baseline. */
+  taxicab: Section<TaxicabSummary>;
+}
+
+/** Top-k accuracy over a population. */
+export interface TopKAccuracySummary {
+  /** k (5, or the class count when smaller). */
+  k: number;
+  perModel: number[];
+  mean: number;
+}
+
+/** The examples compression moved most, by the L1 distance between the two populations' mean probability vectors. */
+export interface TaxicabSummary {
+  /** Mean distance over the test set (each distance is in [0, 2]). */
+  meanDistance: number;
+  /** N: the top-N examples by distance counted below (N = the level's PIE count, at least 1). */
+  topN: number;
+  /** PIEs among the top N, and their share: near 1 when the examples compression moves most are its PIEs. */
+  nPIEsInTopN: number;
+  pieShareInTopN: number;
+  /** The first `maxExemplars` of the top N, largest distance first (ties: smaller index first). */
+  top: Array<{ index: number; distance: number; isPIE: boolean }>;
 }
 
 /** One model of a level. */
@@ -332,8 +359,7 @@ export type ClassImpactReason =
 /** Reason of a class whose raw recall is one value in every model of both populations. */
 export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
 /** Reason of a class whose raw recall is constant within each population but differs between them. */
-export const CONSTANT_DIFFERENT_REASON =
-  'recall constant within each population but different between them: an exact difference (p = 0)';
+export const CONSTANT_DIFFERENT_REASON = 'recall constant within each population but different between them: an exact difference (p = 0)';
 
 /**
  * Welch test of one class's normalised recall, baseline level vs a compressed level: the row

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { pieNoiseFloor, modelsNeeded } from '../../src/analysis/pie-noise-floor.js';
 import { permutationSplits } from '../../src/analysis/permutation-splits.js';
+import { pieSplitCounts } from '../../src/analysis/pie-split-counts.js';
+import { modalLabels } from '../../src/analysis/modal-labels.js';
 import { findPIEs } from '../../src/analysis/find-pies.js';
-import { codeOf } from './helpers.js';
+import { codeOf, rng } from './helpers.js';
 
 const SEED = 4242;
 
@@ -156,12 +158,12 @@ describe('pieNoiseFloor properties', () => {
     );
   });
 
-  it('gives the same result whichever side is the smaller population, and whichever counting path the class count selects', () => {
+  it('gives the same result whichever side is the smaller population, and whatever the number of empty classes', () => {
     fc.assert(
       fc.property(pairArb(5), fc.boolean(), ({ baseline, compressed, nClasses, tieBreak }, monteCarlo) => {
         const options = { design: 'independent' as const, tieBreak, maxExactSplits: monteCarlo ? 1 : 20_000, draws: 99, seed: 2 };
         const a = pieNoiseFloor(baseline, compressed, { ...options, nClasses });
-        // Many empty classes switch the kernel from scanning class counters to revisiting the labels.
+        // Classes no model predicts change nothing (labels are ranked per example among the pooled labels).
         const wide = pieNoiseFloor(baseline, compressed, { ...options, nClasses: nClasses + 400 });
         expect(wide).toEqual(a);
         if (!monteCarlo) {
@@ -183,6 +185,28 @@ describe('pieNoiseFloor properties', () => {
     const r2 = pieNoiseFloor(b, k, { design: 'independent', seed: 9 });
     expect(r1).toEqual(r2);
     expect(r1).toMatchObject({ method: 'monteCarlo', splits: 2000, seed: 9, minAchievableP: 1 / 2000 });
+  });
+});
+
+describe('pieSplitCounts against modalLabels, split by split', () => {
+  it('counts the PIEs of every split like two modalLabels calls, with few or many distinct labels per example', () => {
+    const next = rng(17);
+    for (const nClasses of [2, 9, 40, 300]) {
+      for (const tieBreak of ['max', 'min'] as const) {
+        // 30 + 30 models: up to 10 distinct labels per example use the packed counters, more use one counter per label.
+        const pooled = Array.from({ length: 60 }, () => Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? i % nClasses : Math.floor(next() * nClasses))));
+        const splits = permutationSplits('independent', 30, 30, { draws: 40, seed: nClasses });
+        const { counts } = pieSplitCounts(pooled, splits, { nClasses, tieBreak });
+        for (let s = 0; s < splits.nSplits; s++) {
+          const sideA = new Set(splits.sides.subarray(s * 30, s * 30 + 30));
+          const a = modalLabels(pooled.filter((_, m) => sideA.has(m)), { nClasses, tieBreak }).labels;
+          const b = modalLabels(pooled.filter((_, m) => !sideA.has(m)), { nClasses, tieBreak }).labels;
+          let differ = 0;
+          for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+          expect(counts[s], `${nClasses} classes, ${tieBreak}, split ${s}`).toBe(differ);
+        }
+      }
+    }
   });
 });
 
@@ -272,5 +296,6 @@ describe('pieNoiseFloor designs and power', () => {
     expect(codeOf(() => pieNoiseFloor(b, k, { seed: 1.5 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => pieNoiseFloor(b, k, { nClasses: 2 }))).toBe('LABEL_OUT_OF_RANGE');
     expect(codeOf(() => pieNoiseFloor([[0, NaN, 1, 0]], k))).toBe('NON_FINITE');
+    expect(() => pieNoiseFloor(b, [k[0], [0, 1, 7, 0], ...k.slice(2)], { nClasses: 3 })).toThrow(/compressed\[1\]\[2\] is 7/);
   });
 });

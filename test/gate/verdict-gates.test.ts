@@ -16,7 +16,12 @@ async function report(): Promise<AuditReport> {
   const population: Record<string, Array<{ model: { predictions: Uint16Array }; id: string }>> = {};
   for (const [k, v] of Object.entries(s.population)) population[k] = v.map((m, i) => ({ model: m, id: `seed-${i}` }));
   const sex = Array.from({ length: s.n }, (_, i) => (i % 3 === 0 ? 'F' : 'M'));
-  cached = await auditCompression({ population, testSet: { labels: s.labels, attributes: { sex } }, positiveClass: 2, bootstrap: { resamples: 400, seed: 3 } });
+  cached = await auditCompression({
+    population,
+    testSet: { labels: s.labels, attributes: { sex } },
+    positiveClass: 2,
+    bootstrap: { resamples: 400, seed: 3 },
+  });
   return cached;
 }
 
@@ -26,8 +31,13 @@ const only = (r: AuditReport, gates: GatesConfig) => evaluateGates(r, gates).res
 describe('decision rule', () => {
   it("'confident' fails only when the interval lies wholly beyond, passes only when wholly within, and agrees with 'point' then", () => {
     fc.assert(
-      fc.property(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }),
-        fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom('atMost' as const, 'atLeast' as const), (x, below, above, threshold, compare) => {
+      fc.property(
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.constantFrom('atMost' as const, 'atLeast' as const),
+        (x, below, above, threshold, compare) => {
           const c = { observed: x, interval: [x - below, x + above] as [number, number], threshold, value: null };
           const confident = decideCandidate(c, compare, 'confident');
           const point = decideCandidate(c, compare, 'point');
@@ -37,7 +47,8 @@ describe('decision rule', () => {
           expect(confident).toBe(allOk ? 'pass' : noneOk ? 'fail' : 'inconclusive');
           if (confident !== 'inconclusive') expect(point).toBe(confident);
           expect(decideCandidate({ ...c, interval: null }, compare, 'confident')).toBe('inconclusive');
-        }),
+        },
+      ),
       { seed: 8, numRuns: 300 },
     );
   });
@@ -126,7 +137,9 @@ describe('waive', () => {
   it('lists waived classes and attributes as waived, never counted, with the reason', async () => {
     const r = await report();
     const gates: GatesConfig = {
-      maxSignificantlyHurtClasses: { 0.9: 0 }, maxClassRecallDrop: { 0.9: 0.1 }, attributes: { sex: { maxFnrIncrease: 0.1, levels: ['0.9'] } },
+      maxSignificantlyHurtClasses: { 0.9: 0 },
+      maxClassRecallDrop: { 0.9: 0.1 },
+      attributes: { sex: { maxFnrIncrease: 0.1, levels: ['0.9'] } },
       waive: { classes: ['2'], attributes: ['sex'], reason: 'tracked in issue 42' },
     };
     const g = evaluateGates(r, gates);
@@ -137,21 +150,35 @@ describe('waive', () => {
     expect(waived.find((x) => x.gate === 'maxClassRecallDrop')).toMatchObject({ value: '2', status: 'fail' });
     const counted = g.results.filter((x) => !x.waived);
     expect(counted.find((x) => x.gate === 'maxSignificantlyHurtClasses')!.observed).toBe(0);
-    expect(g.verdict).toBe(counted.some((x) => x.status === 'fail') ? 'fail' : counted.some((x) => x.status === 'inconclusive') ? 'inconclusive' : 'pass');
+    expect(g.verdict).toBe(
+      counted.some((x) => x.status === 'fail') ? 'fail' : counted.some((x) => x.status === 'inconclusive') ? 'inconclusive' : 'pass',
+    );
     expect(evaluateGates(r, { maxSignificantlyHurtClasses: { 0.9: 0 } }).verdict).toBe('fail');
   });
 
   it('a class with no test examples blocks maxSignificantlyHurtClasses as inconclusive until waived', async () => {
     const s = syntheticPopulation({ seed: 6, models: 6, nClasses: 4 });
-    const keep = Array.from(s.labels).map((y, i) => (y === 3 ? -1 : i)).filter((i) => i >= 0);
+    const keep = Array.from(s.labels)
+      .map((y, i) => (y === 3 ? -1 : i))
+      .filter((i) => i >= 0);
     const labels = Uint8Array.from(keep, (i) => s.labels[i]);
     const population: Record<string, Array<{ predictions: Uint16Array }>> = {};
-    for (const [k, v] of Object.entries(s.population)) population[k] = v.map((m) => ({ predictions: Uint16Array.from(keep, (i) => m.predictions[i]) }));
-    const r = await auditCompression({ population, testSet: { labels }, classNames: ['a', 'b', 'c', 'd'], bootstrap: { resamples: 0 }, gates: { maxSignificantlyHurtClasses: { 0.5: 3 } } });
+    for (const [k, v] of Object.entries(s.population))
+      population[k] = v.map((m) => ({ predictions: Uint16Array.from(keep, (i) => m.predictions[i]) }));
+    const r = await auditCompression({
+      population,
+      testSet: { labels },
+      classNames: ['a', 'b', 'c', 'd'],
+      bootstrap: { resamples: 0 },
+      gates: { maxSignificantlyHurtClasses: { 0.5: 3 } },
+    });
     expect(r.warnings.some((w) => /class d has no examples/.test(w))).toBe(true);
     expect(r.gates!.results[0]).toMatchObject({ status: 'inconclusive' });
     expect(r.gates!.results[0].reason).toMatch(/could not be tested \(d: class has no examples\); waive them/);
-    const waived = evaluateGates(r, { maxSignificantlyHurtClasses: { 0.5: 3 }, waive: { classes: ['d'], reason: 'no test examples of d' } });
+    const waived = evaluateGates(r, {
+      maxSignificantlyHurtClasses: { 0.5: 3 },
+      waive: { classes: ['d'], reason: 'no test examples of d' },
+    });
     expect(waived.verdict).toBe('pass');
     expect(waived.results.find((x) => x.waived)!.reason).toMatch(/waived \(no test examples of d\): class d untested/);
   });
@@ -160,7 +187,12 @@ describe('waive', () => {
 describe('power', () => {
   it('an underpowered level never passes silently: a warning, and the significance gate is inconclusive', async () => {
     const s = syntheticPopulation({ seed: 9, models: 4, levels: { 0: { hurt: 0, global: 0 }, 0.9: { hurt: 0, global: 0 } } });
-    const r = await auditCompression({ population: s.population, testSet: { labels: s.labels }, bootstrap: { resamples: 0 }, gates: { maxSignificantlyHurtClasses: { 0.9: 0 } } });
+    const r = await auditCompression({
+      population: s.population,
+      testSet: { labels: s.labels },
+      bootstrap: { resamples: 0 },
+      gates: { maxSignificantlyHurtClasses: { 0.9: 0 } },
+    });
     expect(r.warnings[0]).toMatch(/level '0\.9' has 4 models and the baseline 4: fewer than 5/);
     expect(r.gates!.results[0].status).toBe('inconclusive');
     expect(r.gates!.results[0].reason).toMatch(/fewer than 5 per population/);
@@ -172,7 +204,11 @@ describe('power', () => {
     const n = 50;
     const a = Uint16Array.from({ length: n }, () => 0);
     const b = Uint16Array.from({ length: n }, () => 1);
-    const r = await auditCompression({ population: { 0: [{ predictions: a }, { predictions: a }], 1: [{ predictions: a }, { predictions: b }] }, testSet: { n }, bootstrap: { resamples: 0 } });
+    const r = await auditCompression({
+      population: { 0: [{ predictions: a }, { predictions: a }], 1: [{ predictions: a }, { predictions: b }] },
+      testSet: { n },
+      bootstrap: { resamples: 0 },
+    });
     expect(r.warnings.some((w) => /level '1': 100\.0 % of its modal labels are ties/.test(w))).toBe(true);
   });
 });
@@ -186,7 +222,10 @@ describe('gate config validation', () => {
       [{ maxClassRecallDrop: { 0.9: { default: 0.05, z: 0.1 } } }, /^gates\.maxClassRecallDrop\.0\.9\.z: unknown class 'z'/],
       [{ maxClassRecallDrop: { 0.9: {} } }, /^gates\.maxClassRecallDrop\.0\.9: sets no threshold/],
       [{ maxExcessPieRate: { 0: 0.1 } }, /^gates\.maxExcessPieRate\.0: '0' is the baseline level/],
-      [{ attributes: { sex: { maxFnrGapp: 0.1 } } }, /^gates\.attributes\.sex\.maxFnrGapp: unknown attribute gate; did you mean 'maxFnrGap'\?/],
+      [
+        { attributes: { sex: { maxFnrGapp: 0.1 } } },
+        /^gates\.attributes\.sex\.maxFnrGapp: unknown attribute gate; did you mean 'maxFnrGap'\?/,
+      ],
       [{ attributes: { sex: { maxFprGap: 1.5 } } }, /^gates\.attributes\.sex\.maxFprGap: must be a rate change in \[0, 1\]/],
       [{ decision: 'strict' }, /^gates\.decision: must be 'point' or 'confident'/],
       [{ waive: { classes: ['a'] } }, /^gates\.waive\.reason: is required/],
@@ -203,6 +242,11 @@ describe('gate config validation', () => {
       expect(isPieAuditError(caught, 'CONFIG_ERROR'), JSON.stringify(gates)).toBe(true);
       expect((caught as Error).message).toMatch(message);
     }
-    expect(validateGatesConfig({ maxClassRecallDrop: { 0.9: { default: 0.05, b: 0.3 } }, decision: 'confident', waive: { classes: ['a'], reason: 'r' } }, context)).toBeTruthy();
+    expect(
+      validateGatesConfig(
+        { maxClassRecallDrop: { 0.9: { default: 0.05, b: 0.3 } }, decision: 'confident', waive: { classes: ['a'], reason: 'r' } },
+        context,
+      ),
+    ).toBeTruthy();
   });
 });

@@ -273,6 +273,11 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       meanSparsity: maybe(sparsity), meanGzippedBytes: maybe(gz),
       modalTies: { count: ties, rate: ties / n },
       pies, baselineAccuracyOnPies, classImpact, attributes, subgroups, exemplars,
+      topK: hasLabels ? { status: 'ok', k: 5, perModel: perModel.map((a) => Math.min(1, a + 0.01)), mean: Math.min(1, mean + 0.01) } : { status: 'unavailable', reason: 'no labels were given, so top-5 accuracy cannot be measured' },
+      taxicab: isBaseline
+        ? { status: 'not-applicable', reason: 'the baseline level is the reference' }
+        : { status: 'ok', meanDistance: 0.02 + 0.1 * severity, topN: Math.max(1, pieCount), nPIEsInTopN: Math.floor(pieCount * 0.8), pieShareInTopN: pieCount > 0 ? Math.floor(pieCount * 0.8) / pieCount : 0,
+          top: exemplars.slice(0, 3).map((e, j) => ({ index: e.index, distance: 1.5 - 0.1 * j, isPIE: true })) },
     };
   });
 
@@ -309,6 +314,7 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       positiveClass: 1, seed: 42, maxExemplars: 12,
       bootstrap: { resamples: 1000, confidence: 0.95, seed: 42 },
       noiseFloor: { design: 'auto', maxExactSplits: 20000, draws: 1999, seed: 42 },
+      probabilities: true,
       gates: gated ? { maxPieRate: Object.fromEntries(levels.slice(1).map((l) => [l, 0.05])), maxSignificantlyHurtClasses: { [levels.at(-1)!]: 0 }, attributes: { stroke_width: { maxOverIndex: 1.5 } } } : null,
     },
     testSet: { n, inputShape: [28, 28, 1], hasLabels, labelCounts: hasLabels ? labelCounts : null, attributeNames: ['stroke_width', 'writer_group'] },
