@@ -6,6 +6,7 @@ export type { CsvTableName } from './csv.js';
 export { renderHtml } from './html.js';
 export type { RenderHtmlOptions } from './html.js';
 export { buildPieTable, attachPieTable, pieTableOf } from './pie-table.js';
+export { renderPiesArrow } from './pies-arrow.js';
 export type { PieTable, PieTableRow, PieTableInput } from './pie-table.js';
 export { reportCharts } from './charts.js';
 export type { ReportChart } from './charts.js';

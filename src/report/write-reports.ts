@@ -6,6 +6,7 @@ import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
+import { renderPiesArrow } from './pies-arrow.js';
 import { writeFilesAtomic } from './write-atomic.js';
 
 /** Options of {@link writeReports}. */
@@ -18,7 +19,8 @@ export interface WriteReportsOptions {
 /**
  * Renders `report` in the requested formats and writes them into `dir` (created if needed):
  * `report.json`, `report.md`, `report.html` and the CSV tables of {@link renderCsvTables}. report.json keeps
- * the compact exemplars; the full PIE list goes to pies.csv and report.html only.
+ * the compact exemplars; the full PIE list goes to pies.csv (and `pies.arrow`, an Arrow IPC file of the same
+ * columns, written with the CSV tables when the full PIE table is present) and report.html only.
  *
  * Everything is rendered in memory first; then each file is written to a temp file in `dir` and
  * renamed into place only after all were written, `report.json` last. So a failure (bad format
@@ -51,9 +53,11 @@ export async function writeReports(
     }
   }
   const wanted = new Set(formats);
-  const files: Record<string, string> = {};
+  const files: Record<string, string | Uint8Array> = {};
   const pies = options.pies === undefined ? pieTableOf(report) : options.pies;
   if (wanted.has('csv')) Object.assign(files, renderCsvTables(report, pies));
+  // The typed form of pies.csv, only beside a full PIE table (a report read back from JSON has none).
+  if (wanted.has('csv') && pies) files['pies.arrow'] = renderPiesArrow(report, pies);
   if (wanted.has('md')) files['report.md'] = renderMarkdown(report);
   if (wanted.has('html')) files['report.html'] = renderHtml(report, { pies });
   if (wanted.has('json')) {
