@@ -64,9 +64,11 @@ export interface AuditConfigFile {
   bootstrap?: AuditOptions['bootstrap'];
   /** PIE noise floor settings, as the API's `noiseFloor` option. */
   noiseFloor?: AuditOptions['noiseFloor'];
+  /** Keep class probabilities (top-5 accuracy, taxicab ranking), as the API's `probabilities` option. */
+  probabilities?: boolean;
 }
 
-const KNOWN_KEYS = ['population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates', 'backend', 'runtime', 'batchSize', 'cache', 'bootstrap', 'noiseFloor', '$schema', 'description'];
+const KNOWN_KEYS = ['population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates', 'backend', 'runtime', 'batchSize', 'cache', 'bootstrap', 'noiseFloor', 'probabilities', '$schema', 'description'];
 const TEST_SET_KEYS = ['inputs', 'inputShape', 'inputDivisor', 'labels', 'labelColumn', 'attributes', 'attributeNames', 'partition', 'split', 'labelsFromAttribute'];
 const PREDICTION_EXTENSIONS = ['.npy', '.csv', '.json', '.arrow', '.feather', '.ipc'];
 
@@ -287,6 +289,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     cache: cfg.cache ? { dir: at(cfg.cache) } : undefined,
     ...(cfg.bootstrap === undefined ? {} : { bootstrap: cfg.bootstrap }),
     ...(cfg.noiseFloor === undefined ? {} : { noiseFloor: cfg.noiseFloor }),
+    ...(cfg.probabilities === undefined ? {} : { probabilities: cfg.probabilities }),
   };
   const nModels = Object.values(population).reduce((a, b) => a + b.length, 0);
   return { options, describe: `${Object.keys(population).length} levels, ${nModels} models` };

@@ -52,7 +52,9 @@ export const maxSignificantlyHurtClasses: GateEntry = {
       candidates: [{ observed: hurt.length, interval: null, threshold, value: null, note: hurt.join(', ') }, ...waived],
     };
   },
-  decide: (c) => (c.observed <= c.threshold ? 'pass' : 'fail'),
+  // A count of significant tests is decided the same way under both rules; a waived class's row says what it was:
+  // hurt (counted 1, 'fail') or untested ('inconclusive').
+  decide: (c) => (c.value !== null ? (c.observed === 1 ? 'fail' : 'inconclusive') : c.observed <= c.threshold ? 'pass' : 'fail'),
   describe: (c, status, { level }) => {
     if (c.value !== null) return c.note ?? '';
     const named = c.note ? ` (${c.note})` : '';

@@ -181,6 +181,7 @@ describe('waive', () => {
     });
     expect(waived.verdict).toBe('pass');
     expect(waived.results.find((x) => x.waived)!.reason).toMatch(/waived \(no test examples of d\): class d untested/);
+    expect(waived.results.find((x) => x.waived)!.status).toBe('inconclusive');
   });
 });
 
