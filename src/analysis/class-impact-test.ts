@@ -40,9 +40,9 @@ export interface ClassImpactResult {
   /** Mean top-1 accuracy of each population (the normalizers). */
   baselineMeanAccuracy: number;
   compressedMeanAccuracy: number;
-  /** Number of classes significantly hurt / helped, and not testable. */
+  /** Number of classes significantly hurt / spared (lost less than the model overall), and not testable. */
   nHurt: number;
-  nHelped: number;
+  nSpared: number;
   nInconclusive: number;
 }
 
@@ -151,7 +151,7 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     r.pAdjusted = q === null || q === undefined ? null : q;
     r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
     const d = r.normalizedRecallChange as number;
-    r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'helped' : 'unchanged';
+    r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'spared' : 'unchanged';
     // An exact p = 1 stays 'unchanged' under any correction (an adjusted p never falls below the raw one).
   });
   return {
@@ -161,7 +161,7 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     baselineMeanAccuracy: meanAccB,
     compressedMeanAccuracy: meanAccK,
     nHurt: rows.filter((r) => r.direction === 'hurt').length,
-    nHelped: rows.filter((r) => r.direction === 'helped').length,
+    nSpared: rows.filter((r) => r.direction === 'spared').length,
     nInconclusive: rows.length - okRows.length,
   };
 }

@@ -5,6 +5,7 @@ export { assertLabels, assertClassCount } from './validate-labels.js';
 export { assertPopulation, assertMinSamples } from './validate-population.js';
 export { modalLabels, type ModalLabels, type ModalLabelsOptions } from './modal-labels.js';
 export { findPIEs, type FindPIEsOptions, type PIEResult } from './find-pies.js';
+export { listPies, type ListPiesOptions, type PieRecord } from './list-pies.js';
 export { perClassRecall, type PerClassRecall } from './per-class-recall.js';
 export { topOneAccuracy } from './top-one-accuracy.js';
 export { populationRecall, type PopulationRecall } from './population-recall.js';

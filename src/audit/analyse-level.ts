@@ -5,15 +5,21 @@ import { findPIEs } from '../analysis/find-pies.js';
 import { modalLabels } from '../analysis/modal-labels.js';
 import { populationRecall, type PopulationRecall } from '../analysis/population-recall.js';
 import { subgroupErrorRates, type GroupValue } from '../analysis/subgroup-error-rates.js';
+import type { GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
 import { welchTTest } from '../analysis/stats/welch-t-test.js';
 import type { AttributeValues } from './audit-options.js';
 import { pickExemplars } from './exemplars.js';
+import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelIntervals } from './level-intervals.js';
+import { levelNoiseFloor } from './level-noise-floor.js';
+import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
+import { pieAccuracyOnLevel } from './pie-accuracy.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
 import type {
   AccuracySummary,
-  AttributeOverIndexRow,
+  AttributeOverIndexReportRow,
   BaselineAccuracyOnPies,
+  ConfidenceInterval,
   ClassImpactReportRow,
   ClassImpactSummary,
   LevelReport,
@@ -33,6 +39,12 @@ export interface AuditContext {
   baselineRecall: PopulationRecall | null;
   /** Attribute values as GroupValue arrays (CelebA -1/1 kept as numbers). */
   attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
+  /** Per-example aggregates of the baseline population (the bootstrap's inputs). */
+  baselineShares: BaselineShares;
+  /** Bootstrap interval of the baseline's mean top-1. */
+  baselineTop1Ci: ConfidenceInterval;
+  /** The baseline's class probabilities, `null` unless `probabilities: true`. */
+  baselineProbabilities: LevelProbabilities | null;
 }
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -44,10 +56,24 @@ export function toGroupValues(values: AttributeValues): ArrayLike<GroupValue | n
   return values as ArrayLike<GroupValue | null>;
 }
 
-function accuracySummary(recall: PopulationRecall | null): Section<AccuracySummary> {
+function accuracySummary(ctx: AuditContext, recall: PopulationRecall | null, intervals: LevelIntervals | null): Section<AccuracySummary> {
   if (!recall) return unavailable('no labels were given, so accuracy cannot be measured');
   const perModel = recall.accuracy;
-  return { status: 'ok', perModel, mean: perModel.reduce((a, b) => a + b, 0) / perModel.length, sd: sampleSd(perModel), min: Math.min(...perModel), max: Math.max(...perModel) };
+  const mean = perModel.reduce((a, b) => a + b, 0) / perModel.length;
+  const baselineMean = ctx.baselineRecall
+    ? ctx.baselineRecall.accuracy.reduce((a, b) => a + b, 0) / ctx.baselineRecall.accuracy.length
+    : null;
+  return {
+    status: 'ok',
+    perModel,
+    mean,
+    ci: intervals ? toCi(intervals.top1?.compressed) : ctx.baselineTop1Ci,
+    top1Drop: intervals && baselineMean !== null ? baselineMean - mean : null,
+    top1DropCi: intervals ? toCi(intervals.top1?.drop) : null,
+    sd: sampleSd(perModel),
+    min: Math.min(...perModel),
+    max: Math.max(...perModel),
+  };
 }
 
 function countBy(values: ArrayLike<number>, mask: Uint8Array, nClasses: number): number[] {
@@ -56,7 +82,12 @@ function countBy(values: ArrayLike<number>, mask: Uint8Array, nClasses: number):
   return out;
 }
 
-function baselineAccuracyOnPies(ctx: AuditContext, isPIE: Uint8Array, baselineModal: ArrayLike<number>): Section<BaselineAccuracyOnPies> {
+function baselineAccuracyOnPies(
+  ctx: AuditContext,
+  found: { isPIE: Uint8Array; baselineModal: ArrayLike<number>; compressedModal: ArrayLike<number> },
+  shareCorrectHere: Float64Array | null,
+): Section<BaselineAccuracyOnPies> {
+  const { isPIE, baselineModal } = found;
   const labels = ctx.config.labels;
   if (!labels) return unavailable('no labels were given, so accuracy on PIEs cannot be measured');
   let nPies = 0;
@@ -92,10 +123,27 @@ function baselineAccuracyOnPies(ctx: AuditContext, isPIE: Uint8Array, baselineMo
     modalOnNonPies: nNonPies > 0 ? modalRest / nNonPies : null,
     nPies,
     nNonPies,
+    ...pieAccuracyOnLevel(
+      {
+        labels,
+        isPIE,
+        baselineModal,
+        compressedModal: found.compressedModal,
+        baselineShareCorrect: ctx.baselineShares.correct!,
+        compressedShareCorrect: shareCorrectHere!,
+      },
+      ctx.config.seed,
+    ),
   };
 }
 
-function classImpact(ctx: AuditContext, levelKey: string, compressed: PopulationRecall | null, classNames: string[]): Section<ClassImpactSummary> {
+function classImpact(
+  ctx: AuditContext,
+  levelKey: string,
+  compressed: PopulationRecall | null,
+  classNames: string[],
+  intervals: LevelIntervals,
+): Section<ClassImpactSummary> {
   const base = ctx.baselineRecall;
   if (!base || !compressed) return unavailable('no labels were given, so per-class recall cannot be measured');
   const nb = base.accuracy.length;
@@ -104,32 +152,47 @@ function classImpact(ctx: AuditContext, levelKey: string, compressed: Population
     return inconclusive(`need at least 2 models per level (baseline '${ctx.config.baseline}' has ${nb}, level '${levelKey}' has ${nk})`);
   }
   const result = classImpactTest(
-    { baselineRecall: base.recall, compressedRecall: compressed.recall, baselineAccuracy: base.accuracy, compressedAccuracy: compressed.accuracy },
+    {
+      baselineRecall: base.recall,
+      compressedRecall: compressed.recall,
+      baselineAccuracy: base.accuracy,
+      compressedAccuracy: compressed.accuracy,
+    },
     { alpha: ctx.config.alpha, correction: ctx.config.correction },
   );
-  const rows: ClassImpactReportRow[] = result.classes.map((r) => ({
-    ...withFiniteNumbers(r),
-    className: classNames[r.classIndex],
-    support: base.support[r.classIndex],
-  }));
+  const rows: ClassImpactReportRow[] = result.classes.map((r) => {
+    const ci = intervals.classes?.[r.classIndex];
+    const raw = r.baselineMeanRecall === null || r.compressedMeanRecall === null ? null : r.compressedMeanRecall - r.baselineMeanRecall;
+    return {
+      ...withFiniteNumbers(r),
+      className: classNames[r.classIndex],
+      support: base.support[r.classIndex],
+      rawRecallChange: finiteOrNull(raw),
+      rawRecallChangeCi: toCi(ci?.rawChange),
+      normalizedRecallChangeCi: toCi(ci?.normalizedChange),
+    };
+  });
   return {
     status: 'ok',
     alpha: result.alpha,
     correction: ctx.config.correction,
     hurtClasses: rows.filter((r) => r.direction === 'hurt').map((r) => r.classIndex),
-    helpedClasses: rows.filter((r) => r.direction === 'helped').map((r) => r.classIndex),
+    sparedClasses: rows.filter((r) => r.direction === 'spared').map((r) => r.classIndex),
     rows,
   };
 }
 
-function attributeRows(ctx: AuditContext, isPIE: Uint8Array): Section<{ rows: AttributeOverIndexRow[] }> {
+function attributeRows(ctx: AuditContext, isPIE: Uint8Array, intervals: LevelIntervals): Section<{ rows: AttributeOverIndexReportRow[] }> {
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
-  const record: Record<string, ArrayLike<GroupValue | null>> = {};
+  const record: Record<string, ArrayLike<GroupValue | null>> = Object.create(null);
   for (const a of ctx.attributes) record[a.name] = a.values;
   const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
   return {
     status: 'ok',
-    rows: result.rows.map((r) => withFiniteNumbers(r)),
+    rows: result.rows.map((r) => ({
+      ...withFiniteNumbers(r),
+      overIndexRatioCi: toCi(intervals.overIndex.get(valueKey(r.attribute, r.value))),
+    })),
   };
 }
 
@@ -142,7 +205,12 @@ function positiveClassOf(ctx: AuditContext): number | string {
 }
 
 /** Per group, the FPR and FNR of every model (undefined rates left out). */
-function perModelRates(labels: ArrayLike<number>, population: readonly Uint16Array[], groups: ArrayLike<GroupValue | null>, positiveClass: number): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
+function perModelRates(
+  labels: ArrayLike<number>,
+  population: readonly Uint16Array[],
+  groups: ArrayLike<GroupValue | null>,
+  positiveClass: number,
+): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
   const out = { fpr: new Map<string, number[]>(), fnr: new Map<string, number[]>() };
   const add = (map: Map<string, number[]>, key: string, v: number | null) => {
     if (v === null) return;
@@ -163,14 +231,24 @@ function welchP(a: number[] | undefined, b: number[] | undefined): number | null
   return finiteOrNull(welchTTest(a, b).p);
 }
 
-function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[]): Section<{ positiveClass: number; rows: SubgroupErrorRow[] }> {
+function subgroupRows(
+  ctx: AuditContext,
+  compressed: readonly Uint16Array[],
+  intervals: LevelIntervals,
+): Section<{ positiveClass: number; rows: SubgroupErrorRow[] }> {
   const positive = positiveClassOf(ctx);
   if (typeof positive === 'string') return unavailable(positive);
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
   const labels = ctx.config.labels!;
   const rows: SubgroupErrorRow[] = [];
   for (const attribute of ctx.attributes) {
-    const cmp = compareSubgroupErrorRates({ labels, groups: attribute.values, baselinePredictions: ctx.baselinePredictions, compressedPredictions: compressed, positiveClass: positive });
+    const cmp = compareSubgroupErrorRates({
+      labels,
+      groups: attribute.values,
+      baselinePredictions: ctx.baselinePredictions,
+      compressedPredictions: compressed,
+      positiveClass: positive,
+    });
     const base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
     const comp = perModelRates(labels, compressed, attribute.values, positive);
     for (const g of cmp.subgroups) {
@@ -189,54 +267,105 @@ function subgroupRows(ctx: AuditContext, compressed: readonly Uint16Array[]): Se
         fnrChange: finiteOrNull(g.absoluteChange.fnr),
         fprPValue: welchP(comp.fpr.get(key), base.fpr.get(key)),
         fnrPValue: welchP(comp.fnr.get(key), base.fnr.get(key)),
+        ...rateIntervalFields(intervals.errorRates.get(valueKey(attribute.name, key))),
       });
     }
   }
   return { status: 'ok', positiveClass: positive, rows };
 }
 
+type SubgroupIntervalFields = Omit<
+  SubgroupErrorRow,
+  | 'attribute'
+  | 'value'
+  | 'n'
+  | 'positives'
+  | 'negatives'
+  | 'baselineFpr'
+  | 'compressedFpr'
+  | 'baselineFnr'
+  | 'compressedFnr'
+  | 'fprChange'
+  | 'fnrChange'
+  | 'fprPValue'
+  | 'fnrPValue'
+>;
+
+/** The interval, rest-change and gap fields of a subgroup row. */
+function rateIntervalFields(rates: GroupErrorRateIntervals | undefined): SubgroupIntervalFields {
+  return {
+    baselineFprCi: toCi(rates?.fpr.baseline),
+    compressedFprCi: toCi(rates?.fpr.compressed),
+    baselineFnrCi: toCi(rates?.fnr.baseline),
+    compressedFnrCi: toCi(rates?.fnr.compressed),
+    fprChangeCi: toCi(rates?.fpr.change),
+    fnrChangeCi: toCi(rates?.fnr.change),
+    restFprChange: finiteOrNull(rates?.fpr.restChange.estimate ?? null),
+    restFnrChange: finiteOrNull(rates?.fnr.restChange.estimate ?? null),
+    fprGap: finiteOrNull(rates?.fpr.gap.estimate ?? null),
+    fnrGap: finiteOrNull(rates?.fnr.gap.estimate ?? null),
+    fprGapCi: toCi(rates?.fpr.gap),
+    fnrGapCi: toCi(rates?.fnr.gap),
+  };
+}
+
 /**
  * Everything the report says about one level.
  * @internal
  */
-export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: readonly Uint16Array[], models: ModelSummary[], classNames: string[]): LevelReport {
+export function analyseLevel(
+  ctx: AuditContext,
+  levelKey: string,
+  outputs: { predictions: readonly Uint16Array[]; probabilities: LevelProbabilities | null },
+  models: ModelSummary[],
+  classNames: string[],
+): LevelReport {
   const { config, nClasses } = ctx;
+  const predictions = outputs.predictions;
+  const topK = topKSection(config.labels, outputs.probabilities);
   const isBaseline = levelKey === config.baseline;
   const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
-  const numeric = Number(levelKey);
-  const modal = modalLabels(predictions, { tieBreak: config.tieBreak, nClasses });
-  const sparsities = models.map((m) => m.sparsity);
-  const sizes = models.map((m) => m.gzippedBytes);
   if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
-  const base: Omit<LevelReport, 'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars'> = {
-    key: levelKey,
-    isBaseline,
-    numericLevel: levelKey.trim() !== '' && Number.isFinite(numeric) ? numeric : null,
-    populationSize: predictions.length,
-    models,
-    accuracy: accuracySummary(recall),
-    meanSparsity: meanOrNull(sparsities),
-    meanGzippedBytes: meanOrNull(sizes),
-    modalTies: { count: modal.ties, rate: modal.ties / config.n },
-  };
   if (isBaseline) {
     const why = 'the baseline level is the reference the other levels are compared with';
-    return { ...base, pies: notApplicable(why), baselineAccuracyOnPies: notApplicable(why), classImpact: notApplicable(why), attributes: notApplicable(why), subgroups: notApplicable(why), exemplars: [] };
+    const skipped = {
+      pies: notApplicable(why),
+      baselineAccuracyOnPies: notApplicable(why),
+      classImpact: notApplicable(why),
+      attributes: notApplicable(why),
+    };
+    const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
+    return { ...basics, ...skipped, subgroups: notApplicable(why), exemplars: [], topK, taxicab: notApplicable(why) };
   }
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
+  const positive = positiveClassOf(ctx);
+  const intervals = levelIntervals(
+    {
+      labels: config.labels,
+      nClasses,
+      isPIE: found.isPIE,
+      predictions,
+      baseline: ctx.baselineShares,
+      attributes: ctx.attributes,
+      positiveClass: typeof positive === 'number' && ctx.attributes.length > 0 ? positive : null,
+    },
+    config.bootstrap,
+  );
   const pies: PieSummary = {
     count: found.count,
     rate: found.rate,
+    rateCi: toCi(intervals.pieRate),
+    permutation: levelNoiseFloor(config, levelKey, ctx.baselinePredictions, predictions, nClasses),
     byTrueClass: config.labels ? countBy(config.labels, found.isPIE, nClasses) : null,
     byBaselineModal: countBy(found.baselineModal, found.isPIE, nClasses),
   };
   return {
-    ...base,
+    ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, intervals)),
     pies: { status: 'ok', ...pies },
-    baselineAccuracyOnPies: baselineAccuracyOnPies(ctx, found.isPIE, found.baselineModal),
-    classImpact: classImpact(ctx, levelKey, recall, classNames),
-    attributes: attributeRows(ctx, found.isPIE),
-    subgroups: subgroupRows(ctx, predictions),
+    baselineAccuracyOnPies: baselineAccuracyOnPies(ctx, found, intervals.shareCorrect),
+    classImpact: classImpact(ctx, levelKey, recall, classNames, intervals),
+    attributes: attributeRows(ctx, found.isPIE, intervals),
+    subgroups: subgroupRows(ctx, predictions, intervals),
     exemplars: pickExemplars({
       isPIE: found.isPIE,
       baselineModal: found.baselineModal,
@@ -250,5 +379,35 @@ export function analyseLevel(ctx: AuditContext, levelKey: string, predictions: r
       seed: config.seed,
       thumbnails: config.thumbnails,
     }),
+    topK,
+    taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
+  };
+}
+
+type LevelBasics = Omit<
+  LevelReport,
+  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab'
+>;
+
+/** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */
+function levelBasics(
+  ctx: AuditContext,
+  levelKey: string,
+  predictions: readonly Uint16Array[],
+  models: ModelSummary[],
+  accuracy: Section<AccuracySummary>,
+): LevelBasics {
+  const numeric = Number(levelKey);
+  const modal = modalLabels(predictions, { tieBreak: ctx.config.tieBreak, nClasses: ctx.nClasses });
+  return {
+    key: levelKey,
+    isBaseline: levelKey === ctx.config.baseline,
+    numericLevel: levelKey.trim() !== '' && Number.isFinite(numeric) ? numeric : null,
+    populationSize: predictions.length,
+    models,
+    accuracy,
+    meanSparsity: meanOrNull(models.map((m) => m.sparsity)),
+    meanGzippedBytes: meanOrNull(models.map((m) => m.gzippedBytes)),
+    modalTies: { count: modal.ties, rate: modal.ties / ctx.config.n },
   };
 }

@@ -2,15 +2,20 @@ import { populationRecall } from '../analysis/population-recall.js';
 import { getBackendInfo, initBackend } from '../engine/backend.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
-import type { ModelSource } from '../evaluate/types.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
+import { attachPieTable, buildPieTable } from '../report/pie-table.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { measureModel } from './measure-model.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
+import type { PopulationPredictions } from '../evaluate/types.js';
+import { baselineShares, toCi } from './level-intervals.js';
+import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import type { LevelProbabilities } from './level-probabilities.js';
+import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
-import { validateAuditOptions } from './validate-audit-options.js';
+import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
 function backendEcho(): BackendEcho | null {
   const info = getBackendInfo();
@@ -51,45 +56,121 @@ function backendEcho(): BackendEcho | null {
 export async function auditCompression(options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const config = validateAuditOptions(options);
-  const members = config.population.members;
-  const sources: ModelSource[] = members.map((m) => m.source);
+  const { evaluation, runsModels } = await evaluateMembers(config, options);
+  const evaluated = performance.now();
+  const nClasses = resolveClassCount(config, evaluation.nClasses);
+  const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
+  const summaries = await summariseModels(config, evaluation);
+  const predictionsOf = (k: number) => evaluation.predictions.subarray(k * config.n, (k + 1) * config.n);
+  const levelPredictions = (key: string) => {
+    const range = config.population.ranges.get(key)!;
+    return Array.from({ length: range.end - range.start }, (_, j) => predictionsOf(range.start + j));
+  };
+  const levelProbabilities = (key: string): LevelProbabilities | null => {
+    const rows = evaluation.probabilities;
+    if (!rows) return null;
+    const range = config.population.ranges.get(key)!;
+    const size = config.n * evaluation.nClasses;
+    return {
+      nClasses: evaluation.nClasses,
+      rows: Array.from({ length: range.end - range.start }, (_, j) =>
+        rows.subarray((range.start + j) * size, (range.start + j + 1) * size),
+      ),
+    };
+  };
+  const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
+  const levels: LevelReport[] = config.levels.map((key, index) => {
+    options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
+    const range = config.population.ranges.get(key)!;
+    return analyseLevel(
+      ctx,
+      key,
+      { predictions: levelPredictions(key), probabilities: levelProbabilities(key) },
+      summaries.slice(range.start, range.end),
+      classNames,
+    );
+  });
+  const runtimes: Record<string, number> = {};
+  for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
+  const report = assembleReport(config, ctx, levels, classNames, { runtimes, backend: runsModels ? backendEcho() : null });
+  // Every PIE for pies.csv and the HTML PIE browser, beside (not in) report.json.
+  const compressed = config.levels.filter((key) => key !== config.baseline).map((key) => ({ key, predictions: levelPredictions(key) }));
+  const pieInput = { baseline: ctx.baselinePredictions, levels: compressed, labels: config.labels, attributes: config.attributes };
+  attachPieTable(report, buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses }));
+  if (config.gates) {
+    report.gates = evaluateGates(report, config.gates);
+    report.verdict = report.gates.verdict;
+    report.exitCode = report.gates.exitCode;
+  }
+  const finished = performance.now();
+  report.timings = {
+    evaluationSeconds: round3((evaluated - started) / 1000),
+    analysisSeconds: round3((finished - evaluated) / 1000),
+    totalSeconds: round3((finished - started) / 1000),
+  };
+  return report;
+}
 
+/** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
+async function evaluateMembers(
+  config: NormalizedAudit,
+  options: AuditOptions,
+): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
+  const members = config.population.members;
   const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
   const runsModels = needs.some((x) => x.backend);
   const firstNeedingInputs = needs.findIndex((x) => x.inputs);
   if (firstNeedingInputs >= 0 && !config.inputs) {
     const m = members[firstNeedingInputs];
-    throw new PieAuditError('CONFIG_ERROR', `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every member as { predictions }).`, { key: 'testSet.inputs' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `testSet.inputs: population['${m.level}'][${m.index}] is a model that must run, so the test inputs are required (or give every ` +
+        `member as { predictions }).`,
+      { key: 'testSet.inputs' },
+    );
   }
   if (runsModels) await initBackend({ backend: options.backend ?? 'auto' });
   const onProgress = options.onProgress;
   const evaluation = await evaluatePopulation(
-    sources,
+    members.map((m) => m.source),
     { inputs: config.inputs, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
+      returnProbabilities: config.probabilities,
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
     },
   );
-  const evaluated = performance.now();
+  return { evaluation, runsModels };
+}
 
-  let nClasses = Math.max(evaluation.nClasses, config.classNames?.length ?? 0);
+/** The class count: the widest of the models, the labels and classNames (at least 2), checked against the options. */
+function resolveClassCount(config: NormalizedAudit, predicted: number): number {
+  let nClasses = Math.max(predicted, config.classNames?.length ?? 0);
   if (config.labels) for (let i = 0; i < config.n; i++) nClasses = Math.max(nClasses, config.labels[i] + 1);
   if (config.classNames && nClasses > config.classNames.length) {
-    throw new PieAuditError('LABEL_OUT_OF_RANGE', `classNames names ${config.classNames.length} classes but the models predict ${nClasses}; list every class.`, { key: 'classNames' });
+    throw new PieAuditError(
+      'LABEL_OUT_OF_RANGE',
+      `classNames names ${config.classNames.length} classes but the models predict ${nClasses}; list every class.`,
+      { key: 'classNames' },
+    );
   }
-  if (nClasses < 2) nClasses = 2;
-  const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
+  nClasses = Math.max(nClasses, 2);
   if (config.positiveClass !== null && config.positiveClass >= nClasses) {
-    throw new PieAuditError('CONFIG_ERROR', `positiveClass: ${config.positiveClass} is not a class index (there are ${nClasses} classes).`, { key: 'positiveClass' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `positiveClass: ${config.positiveClass} is not a class index (there are ${nClasses} classes).`,
+      { key: 'positiveClass' },
+    );
   }
+  return nClasses;
+}
 
-  const n = config.n;
-  const predictionsOf = (k: number) => evaluation.predictions.subarray(k * n, (k + 1) * n);
-  const summaries: ModelSummary[] = await Promise.all(
-    members.map(async (m, k) => {
+/** One ModelSummary per member, measuring sparsity and size where they were not given. */
+function summariseModels(config: NormalizedAudit, evaluation: PopulationPredictions): Promise<ModelSummary[]> {
+  return Promise.all(
+    config.population.members.map(async (m, k) => {
       const measured = m.sparsity === null || m.gzippedBytes === null ? await measureModel(m.source) : null;
       const per = evaluation.perModel[k];
       return {
@@ -103,39 +184,50 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
       };
     }),
   );
+}
 
-  const baselineRange = config.population.ranges.get(config.baseline)!;
-  const baselinePredictions: Uint16Array[] = [];
-  for (let k = baselineRange.start; k < baselineRange.end; k++) baselinePredictions.push(predictionsOf(k));
-  const ctx: AuditContext = {
+/** What every level's analysis shares: the baseline's predictions, recall and per-example aggregates. */
+function auditContext(
+  config: NormalizedAudit,
+  nClasses: number,
+  baselinePredictions: Uint16Array[],
+  baselineProbabilities: LevelProbabilities | null,
+): AuditContext {
+  const attributes = config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) }));
+  const positive = config.positiveClass ?? (nClasses === 2 ? 1 : null);
+  const shares = baselineShares(config.labels, baselinePredictions, attributes.length > 0 && config.labels ? positive : null);
+  const top1 = shares.correct ? bootstrapTop1Intervals(shares.correct, shares.correct, config.bootstrap).baseline : undefined;
+  return {
     config,
     nClasses,
     baselinePredictions,
     baselineRecall: config.labels ? populationRecall(config.labels, baselinePredictions, nClasses) : null,
-    attributes: config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) })),
+    attributes,
+    baselineShares: shares,
+    baselineTop1Ci: toCi(top1),
+    baselineProbabilities,
   };
+}
 
-  const levels: LevelReport[] = [];
-  config.levels.forEach((key, index) => {
-    onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
-    const range = config.population.ranges.get(key)!;
-    const preds: Uint16Array[] = [];
-    for (let k = range.start; k < range.end; k++) preds.push(predictionsOf(k));
-    levels.push(analyseLevel(ctx, key, preds, summaries.slice(range.start, range.end), classNames));
+/** The report without gates and timings. */
+function assembleReport(
+  config: NormalizedAudit,
+  ctx: AuditContext,
+  levels: LevelReport[],
+  classNames: string[],
+  env: Pick<AuditReport['environment'], 'runtimes' | 'backend'>,
+): AuditReport {
+  const warnings = powerWarnings(levels, config.baseline);
+  ctx.baselineRecall?.support.forEach((s, c) => {
+    if (s === 0)
+      warnings.push(
+        `class ${classNames[c]} has no examples in the test set; its recall and test are not available (waive it to gate the other ` +
+          `classes)`,
+      );
   });
-
-  const warnings: string[] = [];
-  if (ctx.baselineRecall) {
-    ctx.baselineRecall.support.forEach((s, c) => {
-      if (s === 0) warnings.push(`class ${classNames[c]} has no examples in the test set; its recall and test are not available`);
-    });
-  }
-  const runtimes: Record<string, number> = {};
-  for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
-  const labelCounts = config.labels ? Array.from({ length: nClasses }, () => 0) : null;
-  if (labelCounts && config.labels) for (let i = 0; i < n; i++) labelCounts[config.labels[i]]++;
-
-  const report: AuditReport = {
+  const labelCounts = config.labels ? Array.from({ length: ctx.nClasses }, () => 0) : null;
+  if (labelCounts && config.labels) for (let i = 0; i < config.n; i++) labelCounts[config.labels[i]]++;
+  return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: new Date().toISOString(),
     environment: {
@@ -143,8 +235,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
       nodeVersion: process.version,
       platform: process.platform,
       arch: process.arch,
-      backend: runsModels ? backendEcho() : null,
-      runtimes,
+      ...env,
     },
     config: {
       alpha: config.alpha,
@@ -153,12 +244,22 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
       baseline: config.baseline,
       levels: config.levels,
       // The class subgroup rates used as positive (1 by default for two-class tasks).
-      positiveClass: levels.map((l) => (l.subgroups.status === 'ok' ? l.subgroups.positiveClass : null)).find((p) => p !== null) ?? config.positiveClass,
+      positiveClass:
+        levels.map((l) => (l.subgroups.status === 'ok' ? l.subgroups.positiveClass : null)).find((p) => p !== null) ?? config.positiveClass,
       seed: config.seed,
       maxExemplars: config.maxExemplars,
       gates: config.gates,
+      bootstrap: config.bootstrap,
+      noiseFloor: config.noiseFloor,
+      probabilities: config.probabilities,
     },
-    testSet: { n, inputShape: config.inputShape ?? null, hasLabels: config.labels !== null, labelCounts, attributeNames: config.attributes.map((a) => a.name) },
+    testSet: {
+      n: config.n,
+      inputShape: config.inputShape ?? null,
+      hasLabels: config.labels !== null,
+      labelCounts,
+      attributeNames: config.attributes.map((a) => a.name),
+    },
     classNames,
     baselineLevel: config.baseline,
     levels,
@@ -166,20 +267,9 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     verdict: 'ungated',
     exitCode: 0,
     warnings,
+    design: config.design,
     timings: { evaluationSeconds: 0, analysisSeconds: 0, totalSeconds: 0 },
   };
-  if (config.gates) {
-    report.gates = evaluateGates(report, config.gates);
-    report.verdict = report.gates.verdict;
-    report.exitCode = report.gates.exitCode;
-  }
-  const finished = performance.now();
-  report.timings = {
-    evaluationSeconds: round3((evaluated - started) / 1000),
-    analysisSeconds: round3((finished - evaluated) / 1000),
-    totalSeconds: round3((finished - started) / 1000),
-  };
-  return report;
 }
 
 const round3 = (s: number) => Math.round(s * 1000) / 1000;

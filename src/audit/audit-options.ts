@@ -2,7 +2,7 @@ import type { BackendRequest } from '../engine/backend.js';
 import type { EvaluationRuntime, ModelSource } from '../evaluate/types.js';
 import type { GatesConfig } from '../schema/index.js';
 import type { AuditCorrection } from '../schema/index.js';
-import type { ModalTieBreak } from '../schema/vocabulary.js';
+import type { ModalTieBreak, NoiseFloorDesignOption } from '../schema/vocabulary.js';
 
 /** A group attribute value per test example: CelebA's -1/1, 0/1, booleans or strings; `null` = unknown. */
 export type AttributeValues = ArrayLike<number | string | boolean | null>;
@@ -79,4 +79,35 @@ export interface AuditOptions {
   maxExemplars?: number;
   /** Whether to attach PNG thumbnails to exemplars of image inputs (default true). */
   thumbnails?: boolean;
+  /** Percentile bootstrap intervals over test examples beside every estimate (see docs/methodology.md). */
+  bootstrap?: AuditBootstrapOptions;
+  /** The seed-noise floor of every level's PIE count (a permutation test). */
+  noiseFloor?: AuditNoiseFloorOptions;
+  /**
+   * Keep every model's class probabilities for top-5 accuracy and [H20]'s taxicab distances (default false).
+   * Holds models x examples x classes floats; every member must give scores (a model, or `{ probabilities, nClasses }`).
+   */
+  probabilities?: boolean;
+}
+
+/** The `bootstrap` option of {@link AuditOptions}. */
+export interface AuditBootstrapOptions {
+  /** Resamples of the test examples (default 1000); 0 turns intervals off (`ci: null`). */
+  resamples?: number;
+  /** Coverage of each interval (default 0.95). */
+  confidence?: number;
+  /** Seed of the resampling (default: the audit's `seed`). */
+  seed?: number;
+}
+
+/** The `noiseFloor` option of {@link AuditOptions}. */
+export interface AuditNoiseFloorOptions {
+  /** `'auto'` (default): paired when every compressed level holds exactly the baseline's member ids, else independent. */
+  design?: NoiseFloorDesignOption;
+  /** Enumerate every split when the design has at most this many (default 20,000). */
+  maxExactSplits?: number;
+  /** Seeded random splits otherwise (default 1,999). */
+  draws?: number;
+  /** Seed of the random splits (default: the audit's `seed`). */
+  seed?: number;
 }

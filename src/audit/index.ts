@@ -25,6 +25,18 @@ export type {
   SkipStatus,
   Verdict,
   ExitCode,
+  ConfidenceInterval,
+  PieNoiseFloorSummary,
+  BootstrapEcho,
+  NoiseFloorEcho,
+  PopulationDesignEcho,
+  ClassImpactReportRow,
+  AttributeOverIndexReportRow,
+  TopKAccuracySummary,
+  TaxicabSummary,
 } from '../schema/index.js';
 export { auditCompression } from './audit-compression.js';
-export type { AuditOptions, AuditTestSet, AuditProgress, PopulationMember, AttributeValues } from './audit-options.js';
+export type {
+  AuditOptions, AuditTestSet, AuditProgress, PopulationMember, AttributeValues, AuditBootstrapOptions, AuditNoiseFloorOptions,
+} from './audit-options.js';
+export { populationMembers } from './population-members.js';

@@ -1,5 +1,6 @@
 import { levelKey } from '../schema/level-key.js';
 import { PieAuditError } from '../errors.js';
+import { assertKnownKeys } from '../schema/known-keys.js';
 import { resolveSource } from '../evaluate/resolve-source.js';
 import type { ModelSource } from '../evaluate/types.js';
 import type { PopulationMember } from './audit-options.js';
@@ -62,6 +63,7 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
     list.forEach((m: PopulationMember, index: number) => {
       if (m === null || m === undefined) throw new PieAuditError('CONFIG_ERROR', `${key}[${index}] is ${String(m)}; expected a model, a path or { predictions }.`, { key: `${key}[${index}]` });
       if (isWrapped(m)) {
+        assertKnownKeys(m, ['model', 'id', 'sparsity', 'gzippedBytes'], `${key}[${index}]`, 'member field');
         members.push({
           level,
           index,

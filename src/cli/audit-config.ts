@@ -7,6 +7,7 @@ import { parseCsv } from '../data/csv.js';
 import { readIdx } from '../data/idx.js';
 import { readText } from '../data/read-bytes.js';
 import { PieAuditError } from '../errors.js';
+import { assertKnownKeys } from '../schema/known-keys.js';
 import { parseNpy } from '../evaluate/predictions/parse-npy.js';
 
 /**
@@ -59,9 +60,15 @@ export interface AuditConfigFile {
   batchSize?: number;
   /** Folder of the prediction cache. */
   cache?: string;
+  /** Bootstrap intervals, as the API's `bootstrap` option. */
+  bootstrap?: AuditOptions['bootstrap'];
+  /** PIE noise floor settings, as the API's `noiseFloor` option. */
+  noiseFloor?: AuditOptions['noiseFloor'];
+  /** Keep class probabilities (top-5 accuracy, taxicab ranking), as the API's `probabilities` option. */
+  probabilities?: boolean;
 }
 
-const KNOWN_KEYS = ['population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates', 'backend', 'runtime', 'batchSize', 'cache', '$schema', 'description'];
+const KNOWN_KEYS = ['population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates', 'backend', 'runtime', 'batchSize', 'cache', 'bootstrap', 'noiseFloor', 'probabilities', '$schema', 'description'];
 const TEST_SET_KEYS = ['inputs', 'inputShape', 'inputDivisor', 'labels', 'labelColumn', 'attributes', 'attributeNames', 'partition', 'split', 'labelsFromAttribute'];
 const PREDICTION_EXTENSIONS = ['.npy', '.csv', '.json', '.arrow', '.feather', '.ipc'];
 
@@ -204,7 +211,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
   const raw = readJsonFile(configPath, 'config file');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError('config', `'${configPath}' must hold a JSON object.`);
   const cfg = raw as AuditConfigFile & Record<string, unknown>;
-  for (const k of Object.keys(cfg)) if (!KNOWN_KEYS.includes(k)) throw configError(k, `unknown key in '${configPath}'; known keys: ${KNOWN_KEYS.filter((x) => !x.startsWith('$')).join(', ')}.`);
+  assertKnownKeys(cfg, KNOWN_KEYS, '', `key in '${configPath}'`);
   const base = dirname(resolve(configPath));
   const at = (p: string) => resolve(base, p);
 
@@ -225,7 +232,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
 
   const ts = cfg.testSet ?? {};
   if (typeof ts !== 'object' || ts === null) throw configError('testSet', 'must be an object.');
-  for (const k of Object.keys(ts)) if (!TEST_SET_KEYS.includes(k)) throw configError(`testSet.${k}`, `unknown key; known: ${TEST_SET_KEYS.join(', ')}.`);
+  assertKnownKeys(ts, TEST_SET_KEYS, 'testSet', 'key');
 
   let inputs: Float32Array | undefined;
   let inputShape: number[] | undefined = ts.inputShape;
@@ -280,6 +287,9 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     runtime: cfg.runtime,
     batchSize: cfg.batchSize,
     cache: cfg.cache ? { dir: at(cfg.cache) } : undefined,
+    ...(cfg.bootstrap === undefined ? {} : { bootstrap: cfg.bootstrap }),
+    ...(cfg.noiseFloor === undefined ? {} : { noiseFloor: cfg.noiseFloor }),
+    ...(cfg.probabilities === undefined ? {} : { probabilities: cfg.probabilities }),
   };
   const nModels = Object.values(population).reduce((a, b) => a + b.length, 0);
   return { options, describe: `${Object.keys(population).length} levels, ${nModels} models` };

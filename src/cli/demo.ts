@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { auditCompression } from '../audit/audit-compression.js';
+import { populationMembers } from '../audit/population-members.js';
 import type { AuditReport } from '../schema/index.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
@@ -13,6 +14,7 @@ import { disposePopulation, type Population } from '../population/population.js'
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
 import { formatAttributeSummary } from './attribute-summary.js';
+import { noiseFloorLines, taxicabLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
 /** The demo's recipe; every number is fixed so runs repeat. */
@@ -41,12 +43,13 @@ export interface DemoRecipe {
 }
 
 /**
- * The recipe of `pie-audit demo` (k models per level, default 5) and of `--quick`.
+ * The recipe of `pie-audit demo` (k models per level, default 6: the fewest whose paired noise floor can reach
+ * p < 0.05, as 2 / 2^6 = 0.031) and of `--quick`.
  * @example
  * demoRecipe({ models: 3 }).seeds; // [1, 2, 3]
  */
 export function demoRecipe(options: { models?: number; quick?: boolean } = {}): DemoRecipe {
-  const k = options.models ?? (options.quick ? 2 : 5);
+  const k = options.models ?? (options.quick ? 2 : 6);
   const seeds = Array.from({ length: k }, (_, i) => i + 1);
   if (options.quick) {
     return { longTailDigit: 8, keepFraction: 0.05, hidden: [32], epochs: 1, trainSubset: 3000, learningRate: 0.002, fineTuneEpochs: 1, fineTuneSubset: 1000, fineTuneLearningRate: 0.0005, batchSize: 128, levels: [0, 0.5, 0.9], seeds, testSubset: 1000, denseClassifier: true };
@@ -58,7 +61,7 @@ export function demoRecipe(options: { models?: number; quick?: boolean } = {}): 
 export interface DemoOptions {
   /** Folder for the reports (created). */
   out: string;
-  /** Models per level (default 5; 2 with `quick`). */
+  /** Models per level (default 6; 2 with `quick`). */
   models?: number;
   quick?: boolean;
   /** Replace parts of the recipe (used to tune and to test). */
@@ -198,14 +201,11 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {
-    const members: Record<string, Array<{ model: tf.LayersModel; id: string; sparsity: number }>> = {};
-    for (const [key, models] of Object.entries(population.levels)) {
-      members[key] = models.map((model, i) => ({ model, id: `${population.modelNames[key][i]}@${key}`, sparsity: population.measuredSparsity[key][i] }));
-    }
+    // Models keep their seed name (seed-3) at every level, so the noise floor pairs compressed model i with baseline model i.
     // Morpho-MNIST-style shape groups of the test digits, binned within each digit, audited like CelebA attributes.
     const attributes = morphoGroups(measureDigits(testImages), { labels: testLabels });
     const report = await auditCompression({
-      population: members,
+      population: populationMembers(population),
       testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels, attributes },
       classNames,
       baseline: 0,
@@ -213,6 +213,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       runtime: options.runtime ?? 'auto',
       maxExemplars: 12,
       seed: 1,
+      probabilities: true,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
         if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);
@@ -221,6 +222,8 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
+    print(`seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report).map((l) => `  ${l}\n`).join('')}`);
+    print(`taxicab ranking:\n${taxicabLines(report).map((l) => `  ${l}\n`).join('')}`);
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
     print(formatAttributeSummary(report));
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
@@ -244,7 +247,7 @@ function describeDigit(report: AuditReport, digit: number): string {
     if (level.classImpact.status !== 'ok') continue;
     const row = level.classImpact.rows[digit];
     const change = row.normalizedRecallChange === null ? 'n/a' : `${(row.normalizedRecallChange * 100).toFixed(1)} pp`;
-    parts.push(`${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'helped' ? ' (significantly helped)' : ''}`);
+    parts.push(`${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'spared' ? ' (significantly spared: lost less than the model overall)' : ''}`);
   }
   return `normalised recall change ${parts.join('; ')}`;
 }

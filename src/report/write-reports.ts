@@ -5,11 +5,22 @@ import { PieAuditError } from '../errors.js';
 import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { pieTableOf, type PieTable } from './pie-table.js';
+import { renderPiesArrow } from './pies-arrow.js';
 import { writeFilesAtomic } from './write-atomic.js';
+
+/** Options of {@link writeReports}. */
+export interface WriteReportsOptions {
+  /** Every PIE of every level for pies.csv and the HTML PIE browser; defaults to the table `auditCompression`
+   * attached to the report (none for a report read back from report.json: then only its exemplars). */
+  pies?: PieTable | null;
+}
 
 /**
  * Renders `report` in the requested formats and writes them into `dir` (created if needed):
- * `report.json`, `report.md`, `report.html` and the CSV tables of {@link renderCsvTables}.
+ * `report.json`, `report.md`, `report.html` and the CSV tables of {@link renderCsvTables}. report.json keeps
+ * the compact exemplars; the full PIE list goes to pies.csv (and `pies.arrow`, an Arrow IPC file of the same
+ * columns, written with the CSV tables when the full PIE table is present) and report.html only.
  *
  * Everything is rendered in memory first; then each file is written to a temp file in `dir` and
  * renamed into place only after all were written, `report.json` last. So a failure (bad format
@@ -23,26 +34,43 @@ import { writeFilesAtomic } from './write-atomic.js';
  * await writeReports(report, 'audit-out'); // report.json, report.md, report.html, *.csv
  * // In GitHub Actions: cat audit-out/report.md >> "$GITHUB_STEP_SUMMARY"
  */
-export async function writeReports(report: AuditReport, dir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string[]> {
+export async function writeReports(
+  report: AuditReport,
+  dir: string,
+  formats: readonly ReportFormat[] = REPORT_FORMATS,
+  options: WriteReportsOptions = {},
+): Promise<string[]> {
   if (!Array.isArray(formats) || formats.length === 0) {
-    throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, { formats });
+    throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, {
+      formats,
+    });
   }
   for (const f of formats) {
     if (!isOneOf(REPORT_FORMATS, f)) {
-      throw new PieAuditError('CONFIG_ERROR', `writeReports: unknown format "${String(f)}"; use one of ${REPORT_FORMATS.join(', ')}.`, { format: f });
+      throw new PieAuditError('CONFIG_ERROR', `writeReports: unknown format "${String(f)}"; use one of ${REPORT_FORMATS.join(', ')}.`, {
+        format: f,
+      });
     }
   }
   const wanted = new Set(formats);
-  const files: Record<string, string> = {};
-  if (wanted.has('csv')) Object.assign(files, renderCsvTables(report));
+  const files: Record<string, string | Uint8Array> = {};
+  const pies = options.pies === undefined ? pieTableOf(report) : options.pies;
+  if (wanted.has('csv')) Object.assign(files, renderCsvTables(report, pies));
+  // The typed form of pies.csv, only beside a full PIE table (a report read back from JSON has none).
+  if (wanted.has('csv') && pies) files['pies.arrow'] = renderPiesArrow(report, pies);
   if (wanted.has('md')) files['report.md'] = renderMarkdown(report);
-  if (wanted.has('html')) files['report.html'] = renderHtml(report);
+  if (wanted.has('html')) files['report.html'] = renderHtml(report, { pies });
   if (wanted.has('json')) {
     let json: string;
     try {
       json = JSON.stringify(report, null, 2);
     } catch (cause) {
-      throw new PieAuditError('INVALID_ARGUMENT', `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`, {}, { cause });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`,
+        {},
+        { cause },
+      );
     }
     files['report.json'] = `${json}\n`;
   }

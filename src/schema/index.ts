@@ -8,3 +8,4 @@ export type * from './gates.js';
 export * from './level-key.js';
 export * from './vocabulary.js';
 export * from './finite.js';
+export * from './known-keys.js';

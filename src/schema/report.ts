@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import type { GateEvaluation, GatesConfig } from './gates.js';
-import type { AuditCorrection, ModalTieBreak, SkipStatus, Verdict } from './vocabulary.js';
+import type { AuditCorrection, ModalTieBreak, NoiseFloorDesignOption, PopulationDesign, SkipStatus, Verdict } from './vocabulary.js';
 
 export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
 
@@ -24,6 +24,12 @@ export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
  * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('re-run the audit');
  */
 export const REPORT_SCHEMA_VERSION = 1 as const;
+
+/**
+ * A percentile bootstrap interval `[low, high]` over the test examples (see {@link BootstrapEcho}) beside its estimate;
+ * `null` when intervals are off (`bootstrap.resamples: 0`) or the estimate itself is `null`.
+ */
+export type ConfidenceInterval = [number, number] | null;
 
 /** A section that could not be computed, with the reason in plain words. */
 export interface SkippedSection {
@@ -59,8 +65,14 @@ export interface AuditReport {
   verdict: Verdict;
   /** Exit code matching the verdict (0, 1 or 3). */
   exitCode: ExitCode;
-  /** Non-fatal remarks made while auditing (e.g. a class absent from the test set). */
+  /**
+   * Non-fatal remarks made while auditing (e.g. a class absent from the test set), power warnings first:
+   * a population with fewer than 5 models, a level whose modal tie rate exceeds 5 %, a noise-floor test that
+   * cannot reach alpha.
+   */
   warnings: string[];
+  /** How baseline and compressed models relate, which decides the noise floor's permutation design. */
+  design: PopulationDesignEcho;
   /** Wall time spent, in seconds. */
   timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number };
 }
@@ -107,6 +119,43 @@ export interface AuditConfigEcho {
   maxExemplars: number;
   /** Gate thresholds as given, `null` when none. */
   gates: GatesConfig | null;
+  /** Settings of the bootstrap intervals. */
+  bootstrap: BootstrapEcho;
+  /** Settings of the PIE noise floor (the permutation test of every level's PIE count). */
+  noiseFloor: NoiseFloorEcho;
+  /** Whether class probabilities were kept for top-5 accuracy and taxicab distances. */
+  probabilities: boolean;
+}
+
+/** Settings of the percentile bootstrap over test examples behind every `ci`. */
+export interface BootstrapEcho {
+  /** Resamples of the test examples; 0 means intervals are off (every `ci` is `null`). */
+  resamples: number;
+  /** Coverage of each interval, e.g. 0.95. */
+  confidence: number;
+  /** Seed of the resampling (the same resamples serve every level and estimate). */
+  seed: number;
+}
+
+/** Settings of the PIE noise floor. */
+export interface NoiseFloorEcho {
+  /** The design asked for: `'auto'` pairs models by member id when it can. */
+  design: NoiseFloorDesignOption;
+  /** Every split is enumerated when the design has at most this many. */
+  maxExactSplits: number;
+  /** Seeded random splits otherwise. */
+  draws: number;
+  seed: number;
+}
+
+/** The population design the audit used (`'auto'` resolved). */
+export interface PopulationDesignEcho {
+  /** `'paired'`: compressed model i was made from baseline model i (same member id at every level); else `'independent'`. */
+  design: PopulationDesign;
+  /** Why, in plain words (e.g. `every compressed level holds exactly the baseline's member ids`). */
+  reason: string;
+  /** The member id each model was paired by, per level key (e.g. `seed-3`); `null` where a model has none. */
+  memberIds: Record<string, Array<string | null>>;
 }
 
 /** Facts about the evaluation data. */
@@ -150,11 +199,36 @@ export interface LevelReport {
   /** Per-class Welch tests of normalised recall against the baseline level. */
   classImpact: Section<ClassImpactSummary>;
   /** Over-indexing of attribute values among this level's PIEs. */
-  attributes: Section<{ rows: AttributeOverIndexRow[] }>;
+  attributes: Section<{ rows: AttributeOverIndexReportRow[] }>;
   /** Subgroup false positive / false negative rates and their change vs the baseline (binary tasks). */
   subgroups: Section<{ positiveClass: number; rows: SubgroupErrorRow[] }>;
   /** Up to `maxExemplars` PIEs, for inspection. */
   exemplars: PieExemplar[];
+  /** Top-5 accuracy of every model (needs `probabilities: true`, labels and models that give class scores). */
+  topK: Section<TopKAccuracySummary>;
+  /** [H20]'s taxicab distance between the populations' mean probability vectors; `not-applicable` for the baseline. */
+  taxicab: Section<TaxicabSummary>;
+}
+
+/** Top-k accuracy over a population. */
+export interface TopKAccuracySummary {
+  /** k (5, or the class count when smaller). */
+  k: number;
+  perModel: number[];
+  mean: number;
+}
+
+/** The examples compression moved most, by the L1 distance between the two populations' mean probability vectors. */
+export interface TaxicabSummary {
+  /** Mean distance over the test set (each distance is in [0, 2]). */
+  meanDistance: number;
+  /** N: the top-N examples by distance counted below (N = the level's PIE count, at least 1). */
+  topN: number;
+  /** PIEs among the top N, and their share: near 1 when the examples compression moves most are its PIEs. */
+  nPIEsInTopN: number;
+  pieShareInTopN: number;
+  /** The first `maxExemplars` of the top N, largest distance first (ties: smaller index first). */
+  top: Array<{ index: number; distance: number; isPIE: boolean }>;
 }
 
 /** One model of a level. */
@@ -180,6 +254,12 @@ export interface AccuracySummary {
   /** Per model, in order. */
   perModel: number[];
   mean: number;
+  /** Bootstrap interval of `mean`. */
+  ci: ConfidenceInterval;
+  /** Baseline mean top-1 minus this level's (positive: compression lost accuracy); `null` for the baseline. */
+  top1Drop: number | null;
+  /** Bootstrap interval of `top1Drop` (both populations resampled with the same examples). */
+  top1DropCi: ConfidenceInterval;
   /** Sample standard deviation (n - 1), `null` for a single model. */
   sd: number | null;
   min: number;
@@ -192,10 +272,45 @@ export interface PieSummary {
   count: number;
   /** count / number of test examples. */
   rate: number;
+  /** Bootstrap interval of `rate` over test examples, models held fixed (retraining noise is `permutation`'s question). */
+  rateCi: ConfidenceInterval;
+  /** The seed-noise floor: the PIE count against re-splitting the pooled models (docs/methodology.md). */
+  permutation: PieNoiseFloorSummary;
   /** PIEs per true class (length = classNames.length), `null` without labels. */
   byTrueClass: number[] | null;
   /** PIEs per baseline modal class (always available). */
   byBaselineModal: number[];
+}
+
+/**
+ * The permutation test of a level's PIE count: every split of the pooled baseline and compressed models into two
+ * sides (within pairs only under the paired design) gives a PIE count; the observed count is compared with them.
+ */
+export interface PieNoiseFloorSummary {
+  /** `'inconclusive'` when the design cannot reach alpha (`minAchievableP > alpha`); `reason` says what would. */
+  status: 'ok' | 'inconclusive';
+  design: PopulationDesign;
+  /** `'exact'`: every split; `'monteCarlo'`: `draws` seeded random splits plus the observed one. */
+  method: 'exact' | 'monteCarlo';
+  /** Splits evaluated, the observed one included. */
+  splits: number;
+  /** The level's PIE count (equals `pies.count`). */
+  observed: number;
+  /** Median and 95th percentile of the null split counts (linear quantiles). */
+  nullMedian: number;
+  nullP95: number;
+  /** `observed - nullMedian`: PIEs beyond what re-splitting the same models gives. */
+  excess: number;
+  /** `excess / n`. */
+  excessRate: number;
+  /** Exact: share of splits with a count >= observed; Monte Carlo: (1 + draws >= observed) / (1 + draws). */
+  p: number;
+  /** Smallest p the design and method can give. */
+  minAchievableP: number;
+  /** `status === 'ok' && p <= alpha`. */
+  significant: boolean;
+  /** Why the test is inconclusive (naming how many models per level are needed); `null` when ok. */
+  reason: string | null;
 }
 
 /** Top-1 accuracy of the baseline population (mean over its models) on PIEs vs non-PIEs. */
@@ -209,6 +324,14 @@ export interface BaselineAccuracyOnPies {
   modalOnNonPies: number | null;
   nPies: number;
   nNonPies: number;
+  /** Mean accuracy of this level's (compressed) models on its PIEs / on the other examples. */
+  compressedOnPies: number | null;
+  compressedOnNonPies: number | null;
+  /** PIEs whose compressed modal label is the true label (compression "fixed" them). */
+  compressedModalCorrectOnPies: number;
+  /** The control: the same accuracies on a seeded random subset of `nPies` examples (PIEs are harder than chance when
+   * `onPies` is well below `control.baselineOnSubset`); `null` when there are no PIEs. */
+  control: { size: number; seed: number; baselineOnSubset: number; compressedOnSubset: number } | null;
 }
 
 /** Result of the per-class impact tests of one level. */
@@ -218,8 +341,9 @@ export interface ClassImpactSummary {
   correction: AuditCorrection;
   /** Classes significantly hurt (normalised recall lower at this level, adjusted p < alpha). */
   hurtClasses: number[];
-  /** Classes significantly helped. */
-  helpedClasses: number[];
+  /** Classes significantly spared: they lost less recall than the model as a whole (normalised change > 0,
+   * adjusted p < alpha). Their raw recall may still have fallen. */
+  sparedClasses: number[];
   /** One row per class. */
   rows: ClassImpactReportRow[];
 }
@@ -265,9 +389,10 @@ export interface ClassImpactRow {
   pAdjusted: number | null;
   /** `pAdjusted < alpha` (false when inconclusive). */
   significant: boolean;
-  /** `'hurt'` / `'helped'` when significant (by the sign of the normalised change), else `'unchanged'`;
+  /** `'hurt'` (lost more recall than the model as a whole) / `'spared'` (lost less, or gained) when
+   * significant, by the sign of the normalised change, else `'unchanged'`;
    * `null` when inconclusive. */
-  direction: 'hurt' | 'helped' | 'unchanged' | null;
+  direction: 'hurt' | 'spared' | 'unchanged' | null;
   /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
   /** Why the class is inconclusive, or how a constant class was decided (printable as is); `null` otherwise. */
@@ -284,6 +409,12 @@ export interface ClassImpactReportRow extends ClassImpactRow {
   className: string;
   /** Test examples of this class. */
   support: number;
+  /** `compressedMeanRecall - baselineMeanRecall` (negative: the class lost recall); `null` without examples. */
+  rawRecallChange: number | null;
+  /** Bootstrap interval of `rawRecallChange`. */
+  rawRecallChangeCi: ConfidenceInterval;
+  /** Bootstrap interval of `normalizedRecallChange`. */
+  normalizedRecallChangeCi: ConfidenceInterval;
 }
 
 /**
@@ -327,6 +458,12 @@ export interface AttributeOverIndexRow {
   reason: string | null;
 }
 
+/** An {@link AttributeOverIndexRow} in a report, with the interval of its ratio. */
+export interface AttributeOverIndexReportRow extends AttributeOverIndexRow {
+  /** Bootstrap interval of `overIndexRatio` (PIE flags held fixed, examples resampled). */
+  overIndexRatioCi: ConfidenceInterval;
+}
+
 /** False positive / false negative rates of one group, baseline vs this level. */
 export interface SubgroupErrorRow {
   attribute: string;
@@ -346,6 +483,21 @@ export interface SubgroupErrorRow {
   /** Welch test p-values of the per-model rates, `null` when fewer than 2 models per level. */
   fprPValue: number | null;
   fnrPValue: number | null;
+  /** Bootstrap intervals of the rates and their changes. */
+  baselineFprCi: ConfidenceInterval;
+  compressedFprCi: ConfidenceInterval;
+  baselineFnrCi: ConfidenceInterval;
+  compressedFnrCi: ConfidenceInterval;
+  fprChangeCi: ConfidenceInterval;
+  fnrChangeCi: ConfidenceInterval;
+  /** The same change over every test example outside the group. */
+  restFprChange: number | null;
+  restFnrChange: number | null;
+  /** `fprChange - restFprChange`: the disparity (degradation shared by every group is no gap). */
+  fprGap: number | null;
+  fnrGap: number | null;
+  fprGapCi: ConfidenceInterval;
+  fnrGapCi: ConfidenceInterval;
 }
 
 /** One Pruning Identified Exemplar. */

@@ -40,6 +40,23 @@ export const SKIP_STATUSES = ['unavailable', 'inconclusive', 'not-applicable'] a
 /** @see {@link SKIP_STATUSES} */
 export type SkipStatus = (typeof SKIP_STATUSES)[number];
 
+/** How the compressed models relate to the baseline models: `'paired'` when compressed model i was made from
+ * baseline model i (same member id), `'independent'` otherwise. */
+export const POPULATION_DESIGNS = ['paired', 'independent'] as const;
+/** @see {@link POPULATION_DESIGNS} */
+export type PopulationDesign = (typeof POPULATION_DESIGNS)[number];
+
+/** The design option: `'auto'` pairs by member id when every compressed level holds exactly the baseline's ids. */
+export const NOISE_FLOOR_DESIGNS = ['auto', 'paired', 'independent'] as const;
+/** @see {@link NOISE_FLOOR_DESIGNS} */
+export type NoiseFloorDesignOption = (typeof NOISE_FLOOR_DESIGNS)[number];
+
+/** How a gate compares: `'point'` the estimate, `'confident'` its interval (fail only when wholly beyond the threshold,
+ * pass only when wholly within, else inconclusive). */
+export const GATE_DECISIONS = ['point', 'confident'] as const;
+/** @see {@link GATE_DECISIONS} */
+export type GateDecision = (typeof GATE_DECISIONS)[number];
+
 /** Files `writeReports` can write: report.json, report.md, report.html and the CSV tables. */
 export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const;
 /** @see {@link REPORT_FORMATS} */

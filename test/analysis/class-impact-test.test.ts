@@ -47,7 +47,7 @@ describe('classImpactTest', () => {
           // Default correction 'none' keeps p; significance is p < alpha; direction follows the sign.
           expect(row.pAdjusted).toBe(row.p);
           expect(row.significant).toBe((row.p as number) < 0.05);
-          if (row.significant) expect(row.direction).toBe((row.normalizedRecallChange as number) < 0 ? 'hurt' : 'helped');
+          if (row.significant) expect(row.direction).toBe((row.normalizedRecallChange as number) < 0 ? 'hurt' : 'spared');
           else expect(row.direction).toBe('unchanged');
         });
       }),
@@ -136,7 +136,7 @@ describe('classImpactTest', () => {
     expect(r.classes[0].reason).toBe(CONSTANT_EQUAL_REASON);
     // The normalized difference is still reported (−1.6 pp): it is the estimate, not a verdict.
     expect(r.classes[0].normalizedRecallChange).toBeCloseTo(-0.016, 11);
-    expect(r.nHurt + r.nHelped).toBe(r.classes.filter((c) => c.significant).length);
+    expect(r.nHurt + r.nSpared).toBe(r.classes.filter((c) => c.significant).length);
     expect(r.classes.filter((c) => c.classIndex === 0 && c.significant)).toHaveLength(0);
   });
 
@@ -150,7 +150,7 @@ describe('classImpactTest', () => {
     expect(r.classes[0]).toMatchObject({
       status: 'ok', degenerate: true, p: 1, significant: false, direction: 'unchanged', reason: CONSTANT_EQUAL_REASON,
     });
-    expect(r.nHelped).toBe(0);
+    expect(r.nSpared).toBe(0);
   });
 
   it('decides a class constant within each population but different between them exactly (p = 0, sign of the normalized difference)', () => {

@@ -86,6 +86,8 @@ describe('CLI outputs for CI', () => {
     const xml = renderJunit({
       verdict: 'fail',
       exitCode: 1,
+      decision: 'point',
+      waived: null,
       results: [
         {
           gate: 'attributes.maxOverIndex',
@@ -96,6 +98,8 @@ describe('CLI outputs for CI', () => {
           observed: 2,
           status: 'fail',
           reason: 'ratio 2 > 1.5 for <a & b>',
+          interval: null,
+          waived: false,
         },
       ],
     });
@@ -118,7 +122,7 @@ describe('CLI outputs for CI', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^::error title=pie-audit gate failed%3A maxPieCount at level int8::2 PIEs at level int8 exceeds the limit of 0$/,
+      /^::error title=pie-audit gate failed%3A maxPieCount at level int8::2 PIEs \(CI \d+ to \d+\) at level int8 exceeds the limit of 0$/,
     );
     expect(lines[1]).toMatch(/^::warning title=pie-audit gate inconclusive%3A minTop1 at level int8::/);
     expect((await run(['gate', report, '--gates', join(dir, 'gates.json'), '--quiet'], {})).stdout).toBe('');

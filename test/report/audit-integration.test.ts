@@ -5,6 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from '@uwdata/flechette';
+import { fromCSV } from 'arquero';
 import { describe, expect, it } from 'vitest';
 import { auditCompression } from '../../src/audit/audit-compression.js';
 import { findReportProblem } from '../../src/report/load-report.js';
@@ -54,6 +56,23 @@ describe('reports of a real auditCompression result', () => {
       expect(md).toContain(`Verdict: ${report.verdict.toUpperCase()}`);
       expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="chart-pie-rate"');
       expect(await loadReport(join(dir, 'report.json'))).toEqual(JSON.parse(JSON.stringify(report)));
+      // pies.csv lists every PIE of every level (not only the exemplars report.json keeps), with the attribute.
+      const pieLines = readFileSync(join(dir, 'pies.csv'), 'utf8').trim().split('\n');
+      const total = report.levels.reduce((s, l) => s + (l.pies.status === 'ok' ? l.pies.count : 0), 0);
+      expect(pieLines).toHaveLength(1 + total);
+      expect(total).toBeGreaterThan(report.levels.reduce((s, l) => s + l.exemplars.length, 0));
+      expect(pieLines[0]!.split(',').at(-1)).toBe('attribute:group');
+      // pies.arrow holds the same rows, typed.
+      const arrow = tableFromIPC(readFileSync(join(dir, 'pies.arrow'))).toArray() as Array<Record<string, unknown>>;
+      const csvRows = fromCSV(readFileSync(join(dir, 'pies.csv'), 'utf8'), { autoType: false }).objects() as Array<Record<string, string | null>>;
+      expect(arrow).toHaveLength(total);
+      arrow.forEach((row, i) => {
+        const c = csvRows[i]!;
+        expect([row.level, row.index, row.true_label, row.kind, row.baseline_correct, row['attribute:group']]).toEqual([
+          c.level, Number(c.index), c.true_label === null ? null : Number(c.true_label), c.kind, c.baseline_correct === 'true', c['attribute:group'],
+        ]);
+        expect(row.compressed_agreement).toBe(Number(c.compressed_agreement));
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

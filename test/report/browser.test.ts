@@ -4,7 +4,7 @@
  * and the thumbnails decode. Skips only when /usr/bin/chromium is absent
  * (Debian: `apt-get install -y chromium`).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { reportCharts } from '../../src/report/charts.js';
 import { renderHtml } from '../../src/report/html.js';
+import { buildPieTable, type PieTable } from '../../src/report/pie-table.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 import { makeAuditReport, type FixtureOptions } from './fixtures.js';
+
+/** Real PIEs from simulated populations: 5 models per level voting on 20,000 examples, ~10,000 PIEs in all. */
+function largePieTable(): PieTable {
+  const rand = mulberry32(5);
+  const n = 20_000;
+  const labels = Uint16Array.from({ length: n }, () => Math.floor(rand() * 10));
+  const population = (noise: number) =>
+    Array.from({ length: 5 }, () => Uint16Array.from(labels, (y) => (rand() < noise ? Math.floor(rand() * 10) : y)));
+  const group = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'thin' : 'normal'));
+  return buildPieTable({
+    baseline: population(0.1),
+    levels: [{ key: '0.9', predictions: population(0.5) }, { key: '0.97', predictions: population(0.6) }],
+    labels,
+    attributes: [{ name: 'stroke_width', values: group }],
+    tieBreak: 'max',
+    nClasses: 10,
+  });
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -43,10 +63,10 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  async function open(name: string, options: FixtureOptions) {
+  async function open(name: string, options: FixtureOptions, pies?: PieTable) {
     const report = makeAuditReport(options);
     const file = join(workDir, `${name}.html`);
-    writeFileSync(file, renderHtml(report));
+    writeFileSync(file, renderHtml(report, { pies }));
     const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
@@ -99,6 +119,51 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
     if (process.env.PIE_AUDIT_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.PIE_AUDIT_SCREENSHOT_DIR, 'report-top.png') });
+    await page.close();
+  });
+
+  it('browses 10,000 PIEs: forgotten first, filters by level, class and kind with the visible count, sorts, draws at most 500 rows', async () => {
+    const pies = largePieTable();
+    expect(pies.rows.length).toBeGreaterThan(8_000);
+    const { page, problems, external, file } = await open('many-pies', { seed: 1 }, pies);
+    expect(readFileSync(file).length).toBeLessThan(2_000_000);
+    const count = async () => Number(await page.getAttribute('#pie-count', 'data-count'));
+    const drawn = async () => page.$$eval('#pie-table tbody tr', (rows) => rows.length);
+    expect(await count()).toBe(pies.rows.length);
+    expect(await drawn()).toBe(500);
+    expect(await page.textContent('#pie-table tbody tr td:nth-child(6)')).toBe('forgotten');
+    const kindOf = (r: PieTable['rows'][number]) => (r.baselineCorrect ? 'forgotten' : r.compressedCorrect ? 'fixed' : 'both wrong');
+    // The level filter lists the report's compressed levels; one without PIEs in the table shows none.
+    await page.selectOption('#pie-level', { label: '0.5' });
+    expect(await count()).toBe(0);
+    expect(await drawn()).toBe(0);
+    await page.selectOption('#pie-level', { label: '0.9' });
+    const at09 = pies.rows.filter((r) => r.level === '0.9');
+    expect(await count()).toBe(at09.length);
+    await page.selectOption('#pie-kind', { label: 'fixed' });
+    expect(await count()).toBe(at09.filter((r) => kindOf(r) === 'fixed').length);
+    await page.selectOption('#pie-class', { label: '3' });
+    const subset = at09.filter((r) => kindOf(r) === 'fixed' && r.trueLabel === 3);
+    expect(subset.length).toBeGreaterThan(0);
+    expect(await count()).toBe(subset.length);
+    expect(await drawn()).toBe(Math.min(500, subset.length));
+    const indices = async () => page.$$eval('#pie-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => Number(t.textContent)));
+    await page.click('#pie-table thead th:nth-child(2)');
+    expect(await indices()).toEqual(subset.map((r) => r.index).sort((a, b) => a - b));
+    await page.click('#pie-table thead th:nth-child(2)');
+    expect(await indices()).toEqual(subset.map((r) => r.index).sort((a, b) => b - a));
+    expect(await page.getAttribute('#pie-table thead th:nth-child(2)', 'aria-sort')).toBe('descending');
+    // The attribute column carries each PIE's value.
+    expect(await page.$$eval('#pie-table thead th', (ths) => ths.map((t) => t.textContent?.replace(/ [▲▼]$/, '')))).toContain('stroke_width');
+    // Thumbnails follow the same filters.
+    await page.selectOption('#pie-kind', '');
+    await page.selectOption('#pie-class', '');
+    const visible = await page.$$eval('#pie-gallery figure', (fs) => fs.filter((f) => !(f as unknown as { hidden: boolean }).hidden).map((f) => f.getAttribute('data-level')));
+    expect(new Set(visible)).toEqual(new Set([await page.$eval('#pie-level', (s) => (s as unknown as { value: string }).value)]));
+    // Other tables sort too: the levels table by PIE count.
+    await page.click('#levels + div table thead th:nth-child(6)');
+    expect(problems).toEqual([]);
+    expect(external()).toEqual([]);
     await page.close();
   });
 

@@ -30,7 +30,7 @@ describe('renderMarkdown', () => {
     );
   });
 
-  it('puts the verdict and the failing gates first, before any table of results', () => {
+  it('puts the verdict and the failing gates right after the findings, before any table of results', () => {
     const report = makeAuditReport({ seed: 1 });
     const md = renderMarkdown(report);
     expect(report.verdict).toBe('fail');
@@ -45,7 +45,7 @@ describe('renderMarkdown', () => {
     }
   });
 
-  it('lists every significantly hurt or helped class with its change in pp and adjusted p, and says which were inconclusive and why', () => {
+  it('lists every significantly hurt or spared class with its change in pp and adjusted p, and says which were inconclusive and why', () => {
     const report = makeAuditReport({ seed: 9, chaos: 0.15 });
     const md = renderMarkdown(report);
     let inconclusive = 0;
@@ -53,7 +53,7 @@ describe('renderMarkdown', () => {
       if (level.classImpact.status !== 'ok') continue;
       for (const row of level.classImpact.rows) {
         if (row.significant) {
-          const line = md.split('\n').find((l) => l.startsWith(`| ${level.key} | ${row.className} | `) && l.includes(String(row.direction)));
+          const line = md.split('\n').find((l) => l.startsWith(`| ${level.key} | “${row.className}” | `) && l.includes(String(row.direction)));
           expect(line, `row for class ${row.className} at ${level.key}`).toBeDefined();
           expect(line).toContain(String(row.direction));
           expect(line).toContain(formatPp(row.normalizedRecallChange));
@@ -61,7 +61,7 @@ describe('renderMarkdown', () => {
         }
         if (row.status === 'inconclusive') {
           inconclusive++;
-          expect(md).toContain(`class ${row.className} (${row.reason})`);
+          expect(md).toContain(`class “${row.className}” (${row.reason})`);
         }
       }
     }
@@ -95,16 +95,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain('No release gates were configured');
   });
 
-  it('stays short for many-class tasks: at most 25 significant classes listed per level, the rest pointed to classes.csv', () => {
+  it('stays short for many-class tasks: at most 25 significant classes listed, largest loss first, the rest pointed to classes.csv', () => {
     const report = makeAuditReport({ seed: 6, classes: 200 });
     const md = renderMarkdown(report);
-    for (const level of report.levels) {
-      if (level.classImpact.status !== 'ok') continue;
-      const listed = md.split('\n').filter((l) => l.startsWith(`| ${level.key} | `) && /hurt|helped/.test(l)).length;
-      const significant = level.classImpact.rows.filter((r) => r.significant).length;
-      expect(listed).toBe(Math.min(25, significant));
-      if (significant > 25) expect(md).toContain(`Level ${level.key}: ${significant} classes significant; the 25 with the smallest adjusted p are listed, all are in classes.csv.`);
-    }
+    const significant = report.levels.flatMap((l) => (l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant && r.status === 'ok') : []));
+    const listed = md.split('\n').filter((l) => /^\| [^|]+ \| “[^”]*” \| (🔻 hurt|🔹 spared) \|/.test(l));
+    expect(listed).toHaveLength(Math.min(25, significant.length));
+    if (significant.length > 25) expect(md).toContain(`${significant.length - 25} more rows in report.html and classes.csv.`);
+    // Sorted by effect: the listed changes never decrease down the table, hurt rows first.
+    const changes = listed.map((l) => Number(l.split(' | ')[3]!.replace(' pp', '')));
+    expect([...changes].sort((a, b) => a - b)).toEqual(changes);
     expect(md).toContain('<summary>PIEs by true class</summary>');
   });
 });

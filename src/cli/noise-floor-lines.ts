@@ -1,0 +1,46 @@
+import type { AuditReport } from '../schema/index.js';
+
+const short = (v: number) => Number(v.toPrecision(3)).toString();
+
+/**
+ * One line per compressed level on its PIE count against the seed-noise floor: the null median and 95th
+ * percentile, the excess and the permutation p, or why the test cannot reach alpha.
+ *
+ * @example
+ * noiseFloorLines(report);
+ * // ["level 0.9: 431 PIEs vs a noise floor of 120 (95th percentile 151): excess 311, p = 0.03125 (paired, exact, 64 splits)"]
+ */
+export function noiseFloorLines(report: AuditReport): string[] {
+  const lines: string[] = [];
+  for (const level of report.levels) {
+    if (level.pies.status !== 'ok') continue;
+    const f = level.pies.permutation;
+    const how = `${f.design}, ${f.method}, ${f.splits} splits`;
+    const head = `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
+      `${short(f.nullP95)}): excess ${short(f.excess)}`;
+    // An inconclusive test's reason is in the report's warnings; the line names the smallest p it could give.
+    const verdict = f.status === 'ok' ? `p = ${short(f.p)}` : `p = ${short(f.p)}, inconclusive (smallest possible p ${short(f.minAchievableP)})`;
+    lines.push(`${head}, ${verdict} (${how})`);
+  }
+  return lines;
+}
+
+/**
+ * One line per compressed level on [H20]'s taxicab ranking: the share of PIEs among the top-N examples by the
+ * distance between the populations' mean probabilities (N = the PIE count); none without probabilities.
+ *
+ * @example
+ * taxicabLines(report); // ["level 0.9: 92% of the 431 examples whose mean probabilities moved most are PIEs (mean distance 0.031)"]
+ */
+export function taxicabLines(report: AuditReport): string[] {
+  const lines: string[] = [];
+  for (const level of report.levels) {
+    if (level.taxicab.status !== 'ok') continue;
+    const t = level.taxicab;
+    lines.push(
+      `level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are ` +
+        `PIEs (mean distance ${short(t.meanDistance)})`,
+    );
+  }
+  return lines;
+}

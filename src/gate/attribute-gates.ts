@@ -1,0 +1,118 @@
+import type { SubgroupErrorRow } from '../schema/index.js';
+import { decideCandidate, fmt, fmtInterval, type Candidate, type GateEntry, type GateInput, type Observation } from './gate-entry.js';
+
+/**
+ * Largest allowed over-index ratio of any value of an attribute among PIEs. Under `'point'` a breach fails only
+ * when Fisher's exact test of that value is significant (BH-adjusted), else it is inconclusive: a handful of PIEs
+ * cannot fail a release on noise alone. Under `'confident'` the ratio's interval decides.
+ * @internal
+ */
+export const maxOverIndex: GateEntry = {
+  name: 'attributes.maxOverIndex',
+  label: 'attribute over-indexing',
+  section: (level) => level.attributes,
+  compare: 'atMost',
+  observe: ({ level, spec, attribute, report }): Observation => {
+    const rows = level.attributes.status === 'ok' ? level.attributes.rows.filter((r) => r.attribute === attribute) : [];
+    const threshold = spec as number;
+    const candidates: Candidate[] = rows
+      .filter((r) => r.overIndexRatio !== null)
+      .map((r) => ({
+        observed: r.overIndexRatio as number,
+        interval: r.overIndexRatioCi,
+        threshold,
+        value: r.value,
+        significant: r.significant && r.pAdjusted !== null,
+        note:
+          r.pAdjusted === null
+            ? `${r.countAmongPIEs} PIEs; adjusted p not computable`
+            : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ` +
+              `${report.config.alpha}`,
+      }));
+    const empty = { status: 'pass' as const, reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` };
+    return { kind: 'candidates', candidates, threshold, empty };
+  },
+  decide: (c, decision) => {
+    if (decision === 'confident') return decideCandidate(c, 'atMost', decision);
+    if (c.observed <= c.threshold) return 'pass';
+    return c.significant ? 'fail' : 'inconclusive';
+  },
+  describe: (c, status, { level, attribute }) => {
+    const where = `${attribute}=${c.value} at level ${level.key}`;
+    if (status === 'pass')
+      return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
+    if (status === 'fail')
+      return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
+    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
+      `(${c.note})`;
+  },
+};
+
+type RateField = { value: (r: SubgroupErrorRow) => number | null; ci: (r: SubgroupErrorRow) => [number, number] | null };
+
+/** Candidates of a subgroup-rate gate: every group whose quantity is measured; the rest make a pass inconclusive. */
+function rateObservation({ level, spec, attribute }: GateInput, field: RateField, name: string): Observation {
+  const rows = level.subgroups.status === 'ok' ? level.subgroups.rows.filter((r) => r.attribute === attribute) : [];
+  const threshold = spec as number;
+  const candidates: Candidate[] = rows
+    .filter((r) => field.value(r) !== null)
+    .map((r) => ({ observed: field.value(r) as number, interval: field.ci(r), threshold, value: r.value }));
+  const missing = rows.length - candidates.length;
+  const empty = {
+    status: 'inconclusive' as const,
+    reason: `no group of ${attribute} has the examples needed to measure its ${name} at level ${level.key}`,
+  };
+  return {
+    kind: 'candidates',
+    candidates,
+    threshold,
+    empty,
+    undecided: missing > 0 ? `${missing} group(s) of ${attribute} could not be measured` : null,
+  };
+}
+
+/** A gate on the rise of a group's FPR or FNR: degradation (a rise shared by every group counts too). */
+function increaseGate(rate: 'fpr' | 'fnr'): GateEntry {
+  const name = rate.toUpperCase();
+  const field: RateField =
+    rate === 'fpr' ? { value: (r) => r.fprChange, ci: (r) => r.fprChangeCi } : { value: (r) => r.fnrChange, ci: (r) => r.fnrChangeCi };
+  return {
+    name: rate === 'fpr' ? 'attributes.maxFprIncrease' : 'attributes.maxFnrIncrease',
+    label: `subgroup ${name}`,
+    section: (level) => level.subgroups,
+    compare: 'atMost',
+    observe: (input) => rateObservation(input, field, name),
+    describe: (c, status, { level, attribute }) =>
+      status === 'fail'
+        ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ` +
+          `${fmt(c.threshold)}`
+        : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ` +
+          `${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`,
+  };
+}
+
+/** A gate on the gap between a group's FPR or FNR change and the rest of the test set's: disparity. */
+function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
+  const name = rate.toUpperCase();
+  const field: RateField =
+    rate === 'fpr' ? { value: (r) => r.fprGap, ci: (r) => r.fprGapCi } : { value: (r) => r.fnrGap, ci: (r) => r.fnrGapCi };
+  return {
+    name: rate === 'fpr' ? 'attributes.maxFprGap' : 'attributes.maxFnrGap',
+    label: `subgroup ${name} gap`,
+    section: (level) => level.subgroups,
+    compare: 'atMost',
+    observe: (input) => rateObservation(input, field, `${name} gap`),
+    describe: (c, status, { level, attribute }) =>
+      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at ` +
+        `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+  };
+}
+
+/** @internal */
+export const maxFprIncrease = increaseGate('fpr');
+/** @internal */
+export const maxFnrIncrease = increaseGate('fnr');
+/** @internal */
+export const maxFprGap = gapGate('fpr');
+/** @internal */
+export const maxFnrGap = gapGate('fnr');

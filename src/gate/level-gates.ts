@@ -1,0 +1,115 @@
+import type { LevelReport } from '../schema/index.js';
+import { fmt, fmtInterval, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
+
+const scale = (ci: [number, number] | null, by: number): [number, number] | null => (ci === null ? null : [ci[0] * by, ci[1] * by]);
+const one = (c: Omit<Candidate, 'value'>): Observation => ({
+  kind: 'candidates',
+  candidates: [{ value: null, ...c }],
+  threshold: c.threshold,
+});
+const pies = (l: LevelReport) => l.pies;
+const accuracy = (l: LevelReport) => l.accuracy;
+const verb = (status: string, ok: string, bad: string) =>
+  status === 'pass' ? ok : status === 'fail' ? bad : `may exceed (interval straddles)`;
+
+/** Largest allowed PIE rate. @internal */
+export const maxPieRate: GateEntry = {
+  name: 'maxPieRate',
+  label: 'PIE rate',
+  section: pies,
+  compare: 'atMost',
+  observe: ({ level, spec }) => {
+    const p = level.pies.status === 'ok' ? level.pies : null;
+    return one({ observed: p!.rate, interval: p!.rateCi, threshold: spec as number });
+  },
+  describe: (c, status, { level }) =>
+    `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
+      `${fmt(c.threshold)}`,
+};
+
+/** Largest allowed PIE count. @internal */
+export const maxPieCount: GateEntry = {
+  name: 'maxPieCount',
+  label: 'PIE count',
+  section: pies,
+  compare: 'atMost',
+  observe: ({ level, spec, report }) => {
+    const p = level.pies.status === 'ok' ? level.pies : null;
+    return one({ observed: p!.count, interval: scale(p!.rateCi, report.testSet.n), threshold: spec as number });
+  },
+  describe: (c, status, { level }) =>
+    `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
+      `${c.threshold}`,
+};
+
+/** Smallest allowed mean top-1. @internal */
+export const minTop1: GateEntry = {
+  name: 'minTop1',
+  label: 'top-1 accuracy',
+  section: accuracy,
+  compare: 'atLeast',
+  observe: ({ level, spec }) => {
+    const a = level.accuracy.status === 'ok' ? level.accuracy : null;
+    return one({ observed: a!.mean, interval: a!.ci, threshold: spec as number });
+  },
+  describe: (c, status, { level }) =>
+    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ` +
+      `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
+};
+
+/** Largest allowed drop of mean top-1 from the baseline. @internal */
+export const maxTop1Drop: GateEntry = {
+  name: 'maxTop1Drop',
+  label: 'top-1 drop',
+  section: accuracy,
+  compare: 'atMost',
+  observe: ({ level, spec }) => {
+    const a = level.accuracy.status === 'ok' ? level.accuracy : null;
+    if (a!.top1Drop === null)
+      return {
+        kind: 'decided',
+        status: 'inconclusive',
+        reason: `no top-1 drop at level ${level.key}`,
+        observed: null,
+        threshold: spec as number,
+      };
+    return one({ observed: a!.top1Drop, interval: a!.top1DropCi, threshold: spec as number });
+  },
+  describe: (c, status, { level }) =>
+    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ` +
+      `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
+};
+
+/**
+ * Largest allowed PIE rate beyond the seed-noise floor. Inconclusive when the permutation test is; under
+ * `'confident'` a breach fails only when the permutation test is significant.
+ * @internal
+ */
+export const maxExcessPieRate: GateEntry = {
+  name: 'maxExcessPieRate',
+  label: 'excess PIE rate',
+  section: pies,
+  compare: 'atMost',
+  observe: ({ level, spec }) => {
+    const floor = level.pies.status === 'ok' ? level.pies.permutation : null;
+    if (floor!.status !== 'ok') {
+      return {
+        kind: 'decided',
+        status: 'inconclusive',
+        reason: `PIE noise floor at level ${level.key} inconclusive: ${floor!.reason}`,
+        observed: floor!.excessRate,
+        threshold: spec as number,
+      };
+    }
+    const note = `${floor!.observed} PIEs vs a null median of ${fmt(floor!.nullMedian)}, permutation p = ${fmt(floor!.p)}`;
+    return one({ observed: floor!.excessRate, interval: null, threshold: spec as number, significant: floor!.significant, note });
+  },
+  decide: (c, decision) => {
+    if (c.observed <= c.threshold) return 'pass';
+    return decision === 'point' || c.significant ? 'fail' : 'inconclusive';
+  },
+  describe: (c, status, { level }) =>
+    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ` +
+      `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
+        `${fmt(c.threshold)}`,
+};

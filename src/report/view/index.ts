@@ -1,0 +1,14 @@
+export { cell, columns } from './types.js';
+export type { CellKind, ViewCell, ViewColumn, ViewSection, ViewSentence, ViewTable } from './types.js';
+export { findingsView } from './findings.js';
+export type { LevelFinding } from './findings.js';
+export { verdictView, gatesView, formatGateValue } from './gates.js';
+export type { VerdictView } from './gates.js';
+export { levelsView } from './levels.js';
+export { classesView, byEffect, changeText, DIRECTION_TEXT, MAX_CLASS_ROWS } from './classes.js';
+export { attributesView, attributeRowsByEffect, ratioText } from './attributes.js';
+export { subgroupsView, subgroupRowsByEffect } from './subgroups.js';
+export { environmentView } from './environment.js';
+export { exemplarLevels, orderedExemplars, pieKind, PIE_KINDS } from './exemplars.js';
+export type { PieKind } from './exemplars.js';
+export { intervalText, levelSkipNotes, quotedClass, skipText } from './text.js';
