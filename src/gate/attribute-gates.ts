@@ -55,7 +55,7 @@ function rateObservation({ level, spec, attribute }: GateInput, field: RateField
   const rows = level.subgroups.status === 'ok' ? level.subgroups.rows.filter((r) => r.attribute === attribute) : [];
   const threshold = spec as number;
   const candidates: Candidate[] = rows
-    .filter((r) => field.value(r) !== null)
+    .filter((r) => field.value(r) != null)
     .map((r) => ({ observed: field.value(r) as number, interval: field.ci(r), threshold, value: r.value }));
   const missing = rows.length - candidates.length;
   const empty = {

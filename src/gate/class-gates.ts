@@ -82,14 +82,14 @@ export const maxClassRecallDrop: GateEntry = {
       const threshold = classThreshold(thresholds, r.className);
       if (threshold === null) continue;
       const isWaived = waiver.classes.has(r.className);
-      if (r.rawRecallChange === null) {
+      if (r.rawRecallChange == null) {
         if (!isWaived) unmeasured.push(r.className);
         continue;
       }
       const ci = r.rawRecallChangeCi;
       candidates.push({
         observed: -r.rawRecallChange,
-        interval: ci === null ? null : [-ci[1], -ci[0]],
+        interval: ci ? [-ci[1], -ci[0]] : null,
         threshold,
         value: r.className,
         waived: isWaived,

@@ -75,7 +75,7 @@ export interface GateEntry {
 export function decideCandidate(c: Candidate, compare: 'atMost' | 'atLeast', decision: GateDecision): GateStatus {
   const within = (v: number) => (compare === 'atMost' ? v <= c.threshold : v >= c.threshold);
   if (decision === 'point') return within(c.observed) ? 'pass' : 'fail';
-  if (c.interval === null) return 'inconclusive';
+  if (!c.interval) return 'inconclusive';
   const [low, high] = c.interval;
   const [near, far] = compare === 'atMost' ? [low, high] : [high, low];
   if (!within(near)) return 'fail';
@@ -112,4 +112,4 @@ export const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.to
  * @example
  * fmtInterval([0.01, 0.03]); // ' (CI 0.01 to 0.03)'
  */
-export const fmtInterval = (ci: [number, number] | null) => (ci === null ? '' : ` (CI ${fmt(ci[0])} to ${fmt(ci[1])})`);
+export const fmtInterval = (ci: [number, number] | null | undefined) => (!ci ? '' : ` (CI ${fmt(ci[0])} to ${fmt(ci[1])})`);

@@ -1,7 +1,7 @@
 import type { LevelReport } from '../schema/index.js';
 import { fmt, fmtInterval, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
 
-const scale = (ci: [number, number] | null, by: number): [number, number] | null => (ci === null ? null : [ci[0] * by, ci[1] * by]);
+const scale = (ci: [number, number] | null | undefined, by: number): [number, number] | null => (ci ? [ci[0] * by, ci[1] * by] : null);
 const one = (c: Omit<Candidate, 'value'>): Observation => ({
   kind: 'candidates',
   candidates: [{ value: null, ...c }],
@@ -65,7 +65,8 @@ export const maxTop1Drop: GateEntry = {
   compare: 'atMost',
   observe: ({ level, spec }) => {
     const a = level.accuracy.status === 'ok' ? level.accuracy : null;
-    if (a!.top1Drop === null)
+    // `== null`: a report saved before top-1 drops were reported lacks the field.
+    if (a!.top1Drop == null)
       return {
         kind: 'decided',
         status: 'inconclusive',
@@ -92,6 +93,10 @@ export const maxExcessPieRate: GateEntry = {
   compare: 'atMost',
   observe: ({ level, spec }) => {
     const floor = level.pies.status === 'ok' ? level.pies.permutation : null;
+    if (!floor) {
+      const reason = `level ${level.key} has no noise floor (a report from before pie-audit computed it); re-run the audit`;
+      return { kind: 'decided', status: 'inconclusive', reason, observed: null, threshold: spec as number };
+    }
     if (floor!.status !== 'ok') {
       return {
         kind: 'decided',

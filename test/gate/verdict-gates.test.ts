@@ -214,6 +214,20 @@ describe('power', () => {
   });
 });
 
+describe('reports saved before the verdict fields existed', () => {
+  it('are inconclusive on the new gates, never a crash or a pass from missing numbers', async () => {
+    const old = structuredClone(await report()) as AuditReport;
+    for (const l of old.levels) {
+      if (l.pies.status === 'ok') delete (l.pies as Partial<typeof l.pies>).permutation;
+      if (l.accuracy.status === 'ok') for (const k of ['ci', 'top1Drop', 'top1DropCi'] as const) delete (l.accuracy as Partial<typeof l.accuracy>)[k];
+      if (l.classImpact.status === 'ok') for (const r of l.classImpact.rows) delete (r as Partial<typeof r>).rawRecallChange;
+    }
+    const g = evaluateGates(old, { maxTop1Drop: { 0.9: 0.5 }, maxExcessPieRate: { 0.9: 0.5 }, maxClassRecallDrop: { 0.9: 0.9 }, decision: 'confident' });
+    expect(g.results.map((x) => x.status)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
+    expect(g.results.find((x) => x.gate === 'maxExcessPieRate')!.reason).toMatch(/no noise floor .* re-run the audit/);
+  });
+});
+
 describe('gate config validation', () => {
   const context = { levels: ['0', '0.9'], baseline: '0', attributeNames: ['sex'], classNames: ['a', 'b'] };
   it('rejects bad new gates, decisions and waivers, naming the key, with a suggestion for typos', () => {
