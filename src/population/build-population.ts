@@ -7,9 +7,10 @@ import type { MaskSelection } from '../compress/pruned-model.js';
 import { validateSparsity, type PruningSchedule } from '../compress/pruning-schedule.js';
 import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
-import { randomControlKey, type PopulationVariant } from './population-design.js';
+import { addQuantizedLevels } from './add-quantized-levels.js';
+import { randomControlKey, type PopulationVariant, type QuantizedLevelName } from './population-design.js';
 import { fineTuneSchedule, gradualSteps, type GradualSteps, type PopulationScheduleKind } from './population-schedules.js';
-import { levelKey, type Population } from './population.js';
+import { disposePopulation, levelKey, type Population } from './population.js';
 import { trainPrunedMember } from './train-pruned-member.js';
 
 export type { PopulationScheduleKind } from './population-schedules.js';
@@ -85,6 +86,11 @@ export interface BuildPopulationOptions {
   readonly fromScratch?: PopulationFromScratch;
   /** Add, for each level above 0, models pruned with seeded random masks at the same per-tensor sparsity (`random@0.9`). */
   readonly randomControl?: boolean;
+  /**
+   * Add quantized copies of level 0 as named levels (`'float16'`, `'int8-dynamic'`, `'int8-full'`), paired
+   * with the models they copy; int8-full calibrates on the first 200 training examples.
+   */
+  readonly quantizedLevels?: readonly QuantizedLevelName[];
   /** Keep the trained baselines in the result (fineTune regime; default false: they are disposed). */
   readonly keepBaselines?: boolean;
   readonly onProgress?: (progress: PopulationProgress) => void;
@@ -159,7 +165,8 @@ function trainOptionsOf(run: PopulationFineTune | PopulationFromScratch): Omit<F
  *   and trained while pruned gradually, so levels share nothing but the recipe.
  *
  * With `randomControl`, every level above 0 gets a `random@<level>` twin pruned with seeded random
- * masks at the same per-tensor sparsity and trained alike. The result records the design. Deterministic
+ * masks at the same per-tensor sparsity and trained alike; `quantizedLevels` adds quantized copies of
+ * level 0 (`float16`, `int8-dynamic`, `int8-full`). The result records the design. Deterministic
  * for the seeds; models not returned are disposed, and everything is disposed if a step throws.
  *
  * @example
@@ -192,7 +199,7 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
   const variants: Record<string, PopulationVariant> = Object.create(null);
   for (const p of plans) variants[p.key] = { kind: p.maskSelection, sparsity: p.sparsity };
   const byKey = <T>(f: (p: LevelPlan, i: number) => T): Record<string, T> => Object.fromEntries(plans.map((p, i) => [p.key, f(p, i)]));
-  return {
+  const population: Population = {
     levels: byKey((p) => models.get(p.key) as tf.LayersModel[]),
     sparsityLevels: levels,
     levelKeys: keys,
@@ -206,6 +213,14 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
     measuredSparsity: byKey((p) => (models.get(p.key) as tf.LayersModel[]).map((m) => compressionStats(m).prunableSparsity)),
     ...(options.keepBaselines && regime === 'fineTune' ? { baselines } : {}),
   };
+  const quantized = options.quantizedLevels ?? [];
+  if (quantized.length === 0) return population;
+  try {
+    return await addQuantizedLevels(population, quantized, readOnce(((regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data);
+  } catch (e) {
+    disposePopulation(population);
+    throw e;
+  }
 }
 
 async function buildPaired(options: BuildPopulationOptions, plans: LevelPlan[], seeds: number[], models: Map<string, tf.LayersModel[]>, baselines: tf.LayersModel[]): Promise<void> {

@@ -2,6 +2,7 @@ export { buildPopulation, independentSeed } from './build-population.js';
 export type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PopulationProgress, PopulationScheduleKind } from './build-population.js';
 export { disposePopulation } from './population.js';
 export type { Population } from './population.js';
+export { addQuantizedLevels } from './add-quantized-levels.js';
 export { randomControlKey } from './population-design.js';
 export type { PopulationDesign, PopulationVariant, QuantizedLevelName } from './population-design.js';
 export { fineTuneSchedule, gradualSteps } from './population-schedules.js';

@@ -2,6 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
+// registers the QuantizeDequantize layer class, so saved int8-full levels load
+import '../compress/quantize-dequantize-layer.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { PieAuditError } from '../errors.js';
 import type { PopulationDesign, PopulationVariant } from './population-design.js';

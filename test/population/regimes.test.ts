@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
@@ -93,6 +94,35 @@ describe('buildPopulation regimes', () => {
     expect(loaded.variants).toEqual(pop.variants);
     expect(loaded.sparsityLevels).toEqual([0, 0.5]);
     expect(weightsOf(loaded, 'random@0.5', 1)).toEqual(weightsOf(pop, 'random@0.5', 1));
+    disposePopulation(pop);
+    disposePopulation(loaded);
+  });
+
+  it('quantizedLevels adds float16, int8-dynamic and int8-full copies of level 0 with their stored bytes; they save and load', async () => {
+    const pop = await buildPopulation({
+      createModel: (s) => tinyMlp(s), train: async () => {}, levels: [0, 0.5], seeds: [1, 2], fineTune: training,
+      quantizedLevels: ['float16', 'int8-dynamic', 'int8-full'],
+    });
+    expect(pop.levelKeys).toEqual(['0', '0.5', 'float16', 'int8-dynamic', 'int8-full']);
+    const stored = (key: string) => {
+      const v = pop.variants[key];
+      if (v.kind !== 'quantized') throw new Error(`${key} is not quantized`);
+      return v.storedBytes;
+    };
+    const raw = (12 * 16 + 16 + 16 * 3 + 3) * 4;
+    expect(stored('float16')).toEqual([raw / 2, raw / 2]);
+    stored('int8-dynamic').forEach((b) => expect(b).toBeLessThan(raw / 2));
+    stored('int8-full').forEach((b) => expect(b).toBeLessThan(raw / 2));
+    if (pop.design.kind !== 'paired') throw new Error('expected a paired design');
+    expect(pop.design.pairIds['int8-full']).toEqual(pop.design.pairIds['0']);
+    const dir = join(root, 'quantized');
+    await savePopulation(pop, dir);
+    const loaded = await loadPopulation(dir);
+    expect(loaded.levelKeys).toEqual(pop.levelKeys);
+    expect(loaded.variants['int8-full']).toEqual(pop.variants['int8-full']);
+    const x = tf.tensor2d(data.x, [64, 12]);
+    const out = (p: Population) => Array.from((p.levels['int8-full'][1].predict(x) as tf.Tensor).dataSync());
+    expect(out(loaded)).toEqual(out(pop));
     disposePopulation(pop);
     disposePopulation(loaded);
   });
