@@ -52,17 +52,25 @@ export async function main(): Promise<void> {
     rows.push(row);
   }
   const reference = rows[0].seconds;
-  const table = rows.map((r) => `| ${r.name} | ${r.design} | ${r.models} | ${r.seconds.toFixed(1)} | ${(r.seconds / r.models).toFixed(2)} | ${(r.seconds / reference).toFixed(2)}x | ${r.sparsity} |`);
-  writeBenchmarkSection('populations', [
-    '## Building the demo population per regime',
-    '',
-    `MNIST long tail, MLP 784-128-10 (classifier kept dense), seeds 1-5, levels 0-0.99; baselines and from-scratch models train ${base.epochs} epochs, fine-tuning ${base.fineTuneEpochs} epochs over ${base.fineTuneSubset} images.`,
-    `${cpuModel()}, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)} at the end; tfjs wasm.`,
-    '',
-    '| regime | design | models | build (s) | s per model | vs fineTune | mean prunable sparsity per level |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
-    ...table,
-  ].join('\n'));
+  const table = rows.map(
+    (r) =>
+      `| ${[r.name, r.design, r.models, r.seconds.toFixed(1), (r.seconds / r.models).toFixed(2)].join(' | ')} | ` +
+      `${(r.seconds / reference).toFixed(2)}x | ${r.sparsity} |`,
+  );
+  writeBenchmarkSection(
+    'populations',
+    [
+      '## Building the demo population per regime',
+      '',
+      'MNIST long tail, MLP 784-128-10 (classifier kept dense), seeds 1-5, levels 0-0.99; baselines and from-scratch models ' +
+        `train ${base.epochs} epochs, fine-tuning ${base.fineTuneEpochs} epochs over ${base.fineTuneSubset} images.`,
+      `${cpuModel()}, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)} at the end; tfjs wasm.`,
+      '',
+      '| regime | design | models | build (s) | s per model | vs fineTune | mean prunable sparsity per level |',
+      '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+      ...table,
+    ].join('\n'),
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

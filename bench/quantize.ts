@@ -24,18 +24,37 @@ const BATCH = 1000;
 function nets(): Array<[string, () => tf.LayersModel]> {
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   return [
-    ['MLP 784-128-10 (the demo net)', () => tf.sequential({ layers: [
-      tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(1) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
-    ] })],
-    ['CNN conv8/2-depthwise3-pool-dense10', () => tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: init(3) }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init(4) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(5) }),
-    ] })],
+    [
+      'MLP 784-128-10 (the demo net)',
+      () =>
+        tf.sequential({
+          layers: [
+            tf.layers.flatten({ inputShape: [28, 28, 1] }),
+            tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(1) }),
+            tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
+          ],
+        }),
+    ],
+    [
+      'CNN conv8/2-depthwise3-pool-dense10',
+      () =>
+        tf.sequential({
+          layers: [
+            tf.layers.conv2d({
+              inputShape: [28, 28, 1],
+              filters: 8,
+              kernelSize: 3,
+              strides: 2,
+              activation: 'relu',
+              kernelInitializer: init(3),
+            }),
+            tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init(4) }),
+            tf.layers.maxPooling2d({ poolSize: 2 }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(5) }),
+          ],
+        }),
+    ],
   ];
 }
 
@@ -61,17 +80,26 @@ async function timed(run: () => Promise<Float32Array>, n: number): Promise<{ sco
 function tfjsRunner(model: tf.LayersModel, x: Float32Array, n: number): () => Promise<Float32Array> {
   return async () => {
     const out = new Float32Array(n * 10);
-    for (let s = 0; s < n; s += BATCH) out.set(tf.tidy(() => (model.predict(tf.tensor4d(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 28, 28, 1])) as tf.Tensor).dataSync()), s * 10);
+    for (let s = 0; s < n; s += BATCH)
+      out.set(
+        tf.tidy(() => (model.predict(tf.tensor4d(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 28, 28, 1])) as tf.Tensor).dataSync()),
+        s * 10,
+      );
     return out;
   };
 }
 
 async function ortRunner(model: tf.LayersModel, x: Float32Array, n: number): Promise<() => Promise<Float32Array>> {
-  const session = await ort.InferenceSession.create(exportLayersModelToOnnx(model), { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
+  const session = await ort.InferenceSession.create(exportLayersModelToOnnx(model), {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 2,
+  });
   return async () => {
     const out = new Float32Array(n * 10);
     for (let s = 0; s < n; s += BATCH) {
-      const r = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 28, 28, 1]) });
+      const r = await session.run({
+        [session.inputNames[0]]: new ort.Tensor('float32', x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 28, 28, 1]),
+      });
       out.set(r[session.outputNames[0]].data as Float32Array, s * 10);
     }
     return out;
@@ -87,7 +115,12 @@ async function fit(model: tf.LayersModel, x: Float32Array, y: Int32Array): Promi
   ys.dispose();
 }
 
-async function benchNet(name: string, make: () => tf.LayersModel, train: { x: Float32Array; y: Int32Array }, test: { x: Float32Array; y: Uint8Array }): Promise<string[]> {
+async function benchNet(
+  name: string,
+  make: () => tf.LayersModel,
+  train: { x: Float32Array; y: Int32Array },
+  test: { x: Float32Array; y: Uint8Array },
+): Promise<string[]> {
   const n = test.y.length;
   const model = make();
   await fit(model, train.x, train.y);
@@ -95,17 +128,45 @@ async function benchNet(name: string, make: () => tf.LayersModel, train: { x: Fl
   const floatTf = await timed(tfjsRunner(model, test.x, n), n);
   const floatOrt = await timed(await ortRunner(model, test.x, n), n);
   const raw = model.getWeights().reduce((a, w) => a + w.size * 4, 0);
-  const rows = [`| ${name} | float32 | - | ${accuracy(argmax(floatTf.scores, n))} | ${raw} | ${fmt(floatTf.perSecond)} | ${fmt(floatOrt.perSecond)} | ${(floatOrt.perSecond / floatTf.perSecond).toFixed(1)}x |`];
+  const rows = [
+    row([
+      name,
+      'float32',
+      '-',
+      accuracy(argmax(floatTf.scores, n)),
+      raw,
+      fmt(floatTf.perSecond),
+      fmt(floatOrt.perSecond),
+      ratio(floatOrt, floatTf),
+    ]),
+  ];
   for (const weightBits of [8, 7] as const) {
-    const q: QuantizedModel = await quantizeModel(model, { mode: 'int8-full', representativeData: { x: train.x.subarray(0, 200 * 784), shape: [200, 28, 28, 1] }, calibration: 'minmax', weightBits });
+    const q: QuantizedModel = await quantizeModel(model, {
+      mode: 'int8-full',
+      representativeData: { x: train.x.subarray(0, 200 * 784), shape: [200, 28, 28, 1] },
+      calibration: 'minmax',
+      weightBits,
+    });
     const sim = await timed(tfjsRunner(q.model, test.x, n), n);
     const int8 = await timed(await ortRunner(q.model, test.x, n), n);
     const a = argmax(sim.scores, n);
     const b = argmax(int8.scores, n);
     let maxDiff = 0;
     for (let i = 0; i < sim.scores.length; i++) maxDiff = Math.max(maxDiff, Math.abs(sim.scores[i] - int8.scores[i]));
-    const agree = `${((a.filter((c, i) => c === b[i]).length / n) * 100).toFixed(2)}%, max diff ${maxDiff.toFixed(4)} (${Math.round(maxDiff * 256)} quanta)`;
-    rows.push(`| ${name} | int8-full, ${weightBits}-bit weights | ${agree} | ${accuracy(a)} / ${accuracy(b)} | ${q.storedBytes} | ${fmt(sim.perSecond)} | ${fmt(int8.perSecond)} | ${(int8.perSecond / sim.perSecond).toFixed(1)}x |`);
+    const top1 = ((a.filter((c, i) => c === b[i]).length / n) * 100).toFixed(2);
+    const agree = `${top1}%, max diff ${maxDiff.toFixed(4)} (${Math.round(maxDiff * 256)} quanta)`;
+    rows.push(
+      row([
+        name,
+        `int8-full, ${weightBits}-bit weights`,
+        agree,
+        `${accuracy(a)} / ${accuracy(b)}`,
+        q.storedBytes,
+        fmt(sim.perSecond),
+        fmt(int8.perSecond),
+        ratio(int8, sim),
+      ]),
+    );
     console.log(rows.at(-1));
     q.model.dispose();
   }
@@ -114,6 +175,8 @@ async function benchNet(name: string, make: () => tf.LayersModel, train: { x: Fl
 }
 
 const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
+const row = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
+const ratio = (a: { perSecond: number }, b: { perSecond: number }): string => `${(a.perSecond / b.perSecond).toFixed(1)}x`;
 
 /** Trains both nets, measures, and rewrites the section. */
 export async function main(): Promise<void> {
@@ -128,18 +191,29 @@ export async function main(): Promise<void> {
   const test = loadMnist('test');
   const rows: string[] = [];
   for (const [name, make] of nets()) rows.push(...(await benchNet(name, make, train, { x: test.images, y: test.labels })));
-  writeBenchmarkSection('quantize', [
-    '## int8-full: tfjs simulation vs onnxruntime int8 kernels',
-    '',
-    `Trained 1 epoch on ${TRAIN.toLocaleString('en-US')} MNIST images; calibrated on 200 of them (minmax); scored on the 10,000 test images, batch ${BATCH}.`,
-    'Agreement is tfjs simulation vs onnxruntime; accuracy is test top-1 (simulation / onnxruntime for int8); speed is samples/s, median of 3 passes.',
-    'onnxruntime runs the QDQ graph with graph optimizations on (QDQ fused into its int8 kernels), 2 threads; tfjs runs on wasm.',
-    `${cpuModel()}, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)} at the end.`,
-    '',
-    '| net | weights | top-1 agreement, largest output difference | accuracy | stored weight bytes | tfjs samples/s | onnxruntime samples/s | onnxruntime / tfjs |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |',
-    ...rows,
-  ].join('\n'));
+  writeBenchmarkSection(
+    'quantize',
+    [
+      '## int8-full: tfjs simulation vs onnxruntime int8 kernels',
+      '',
+      `Trained 1 epoch on ${TRAIN.toLocaleString('en-US')} MNIST images; calibrated on 200 of them (minmax); ` +
+        `scored on the 10,000 test images, batch ${BATCH}.`,
+      'Agreement is tfjs simulation vs onnxruntime; accuracy is test top-1 (simulation / onnxruntime for int8); ' +
+        'speed is samples/s, median of 3 passes.',
+      'onnxruntime runs the QDQ graph with graph optimizations on (QDQ fused into its int8 kernels), 2 threads; tfjs runs on wasm.',
+      `${cpuModel()}, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)} at the end.`,
+      '',
+      row(
+        ['net', 'weights', 'top-1 agreement, largest output difference', 'accuracy', 'stored weight bytes'].concat([
+          'tfjs samples/s',
+          'onnxruntime samples/s',
+          'onnxruntime / tfjs',
+        ]),
+      ),
+      '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |',
+      ...rows,
+    ].join('\n'),
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -34,7 +34,9 @@ export function assertPrunableLayers(model: tf.LayersModel, pruneLayer?: (layer:
     const wrapper = layer.layer !== undefined && layer.layer !== null;
     const known = PRUNABLE_LAYER_CLASSES.has(className) || DENSE_BY_DESIGN.has(className);
     if (!wrapper && (known || layer.weights.length === 0)) return;
-    const why = wrapper ? `wraps another layer (${className}), whose weights magnitude pruning cannot see into` : `is a ${className} with weights, a layer class magnitude pruning does not know`;
+    const why = wrapper
+      ? `wraps another layer (${className}), whose weights magnitude pruning cannot see into`
+      : `is a ${className} with weights, a layer class magnitude pruning does not know`;
     throw new PieAuditError(
       'UNSUPPORTED_LAYER',
       `layer "${layer.name}" ${why}; leave it dense on purpose with options.pruneLayer (e.g. (l) => l.name !== '${layer.name}')`,

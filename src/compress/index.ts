@@ -25,7 +25,13 @@ export type { CompressionStats, WeightStats } from './compression-stats.js';
 export { quantizeWeights } from './quantize-weights.js';
 export type { QuantizationMode, QuantizationResult, QuantizedWeightReport } from './quantize-weights.js';
 export { quantizeModel } from './quantize-model.js';
-export type { QuantizeModelMode, QuantizeModelOptions, QuantizedModel, ActivationQuantization, RepresentativeData } from './quantize-model.js';
+export type {
+  QuantizeModelMode,
+  QuantizeModelOptions,
+  QuantizedModel,
+  ActivationQuantization,
+  RepresentativeData,
+} from './quantize-model.js';
 export { QuantizeDequantize } from './quantize-dequantize-layer.js';
 export type { QuantizeDequantizeConfig } from './quantize-dequantize-layer.js';
 export { int8ActivationParams } from './int8-activation-params.js';

@@ -56,14 +56,25 @@ function settingsOf(options: PruneLowMagnitudeOptions): PrunedModel['settings'] 
   }
   const maskSelection = options.maskSelection ?? 'magnitude';
   if (maskSelection !== 'magnitude' && maskSelection !== 'random') {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.maskSelection must be 'magnitude' or 'random' (got ${JSON.stringify(maskSelection)})`);
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.maskSelection must be 'magnitude' or 'random' (got ${JSON.stringify(maskSelection)})`,
+    );
   }
   if (maskSelection === 'random' && (blockSize[0] !== 1 || blockSize[1] !== 1)) {
     throw new PieAuditError('INVALID_ARGUMENT', "options.maskSelection 'random' prunes single weights; leave options.blockSize at [1, 1]");
   }
   const randomSeed = options.randomSeed ?? 0;
-  if (!Number.isSafeInteger(randomSeed)) throw new PieAuditError('INVALID_ARGUMENT', `options.randomSeed must be an integer (got ${randomSeed})`);
-  return { schedule, blockSize: [blockSize[0], blockSize[1]], blockPooling, tieBreak: options.tieBreak ?? 'index', maskSelection, randomSeed };
+  if (!Number.isSafeInteger(randomSeed))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.randomSeed must be an integer (got ${randomSeed})`);
+  return {
+    schedule,
+    blockSize: [blockSize[0], blockSize[1]],
+    blockPooling,
+    tieBreak: options.tieBreak ?? 'index',
+    maskSelection,
+    randomSeed,
+  };
 }
 
 /**
@@ -86,7 +97,8 @@ function settingsOf(options: PruneLowMagnitudeOptions): PrunedModel['settings'] 
 export async function pruneLowMagnitude(model: tf.LayersModel, options: PruneLowMagnitudeOptions): Promise<PrunedModel> {
   const settings = settingsOf(options);
   const step = options.step ?? -1;
-  if (!Number.isSafeInteger(step) || step < -1) throw new PieAuditError('INVALID_ARGUMENT', `options.step must be -1 or an integer >= 0 (got ${step})`);
+  if (!Number.isSafeInteger(step) || step < -1)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.step must be -1 or an integer >= 0 (got ${step})`);
   const findOptions = { pruneDepthwise: options.pruneDepthwise ?? true, pruneLayer: options.pruneLayer };
   assertPrunableLayers(model, options.pruneLayer);
   if (findPrunableWeights(model, findOptions).length === 0) {

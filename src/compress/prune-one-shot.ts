@@ -25,7 +25,11 @@ export interface OneShotPruningResult {
  * weights[0].maskSparsity; // 0.9 (within one weight)
  * @throws PieAuditError INVALID_SPARSITY, NO_PRUNABLE_LAYERS, UNSUPPORTED_LAYER, NON_FINITE as `pruneLowMagnitude`
  */
-export async function pruneOneShot(model: tf.LayersModel, sparsity: number, options: PruneOneShotOptions = {}): Promise<OneShotPruningResult> {
+export async function pruneOneShot(
+  model: tf.LayersModel,
+  sparsity: number,
+  options: PruneOneShotOptions = {},
+): Promise<OneShotPruningResult> {
   validateSparsity(sparsity, 'sparsity');
   const pruned = await pruneLowMagnitude(model, { ...options, schedule: constantSparsity(sparsity, { beginStep: 0, frequency: 1 }) });
   try {

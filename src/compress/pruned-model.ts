@@ -99,7 +99,8 @@ export class PrunedModel {
     const random = settings.maskSelection === 'random' ? mulberry32(settings.randomSeed) : undefined;
     this.targets = weights.map((weight) => {
       const size = weight.shape.reduce((a, b) => a * b, 1);
-      return { weight, mask: new Uint8Array(size).fill(1), maskTensor: undefined, targetSparsity: 0, threshold: 0, rank: random && rankOf(seededPermutation(size, random)) };
+      const rank = random && rankOf(seededPermutation(size, random));
+      return { weight, mask: new Uint8Array(size).fill(1), maskTensor: undefined, targetSparsity: 0, threshold: 0, rank };
     });
   }
 

@@ -51,7 +51,18 @@ export interface QuantizedModel {
 }
 
 /** Layers that move int8 values without changing them: no requantization after them (as TFLite). */
-const PASS_THROUGH = new Set(['Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'MaxPooling2D', 'GlobalMaxPooling2D']);
+const PASS_THROUGH = new Set([
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'Dropout',
+  'SpatialDropout1D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'MaxPooling2D',
+  'GlobalMaxPooling2D',
+]);
 const WEIGHTED = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D']);
 const COMPUTING = new Set(['BatchNormalization', 'Activation', 'ReLU', 'Softmax', 'AveragePooling2D', 'GlobalAveragePooling2D']);
 
@@ -66,14 +77,16 @@ interface LayerJson {
  * - `'float16'`: every weight rounded to float16 (TFLite float16 quantization).
  * - `'int8-dynamic'`: kernels int8 per output channel, activations float (TFLite dynamic range).
  * - `'int8-full'`: full-integer, as TFLite with a representative dataset: kernels int8 symmetric (per
- *   output channel for convolutions, per tensor for Dense, as TFLite), biases int32 at `input scale * kernel scale`, and every activation (the input and
+ *   output channel for convolutions, per tensor for Dense, as TFLite), biases int32 at
+ *   `input scale * kernel scale`, and every activation (the input and
  *   each layer's output) int8 per tensor with its min/max range calibrated on `representativeData`,
  *   simulated by a QuantizeDequantize layer after each layer. Activations other than ReLU get their
  *   own quantized tensor after the pre-activation one. Sequential models only; BatchNormalization stays
  *   float (TFLite folds it into the convolution first).
  *
  * @example
- * const { model: int8, activations } = await quantizeModel(model, { mode: 'int8-full', representativeData: { x, shape: [200, 28, 28, 1] } });
+ * const representativeData = { x, shape: [200, 28, 28, 1] };
+ * const { model: int8, activations } = await quantizeModel(model, { mode: 'int8-full', representativeData });
  * @throws PieAuditError INVALID_ARGUMENT for a bad mode or missing data, UNSUPPORTED_LAYER for a layer or model
  *   int8-full cannot simulate, SHAPE_MISMATCH for data that does not fit the model, NON_FINITE for NaN weights
  */
@@ -81,26 +94,51 @@ export async function quantizeModel(model: tf.LayersModel, options: QuantizeMode
   const mode = options?.mode;
   if (mode === 'float16' || mode === 'int8-dynamic') {
     const r = await quantizeWeights(model, mode === 'float16' ? 'float16' : 'int8');
-    return { model: r.model, mode, storedBytes: r.quantizedBytes, originalBytes: r.originalBytes, maxAbsWeightError: r.maxAbsError, activations: [] };
+    return {
+      model: r.model,
+      mode,
+      storedBytes: r.quantizedBytes,
+      originalBytes: r.originalBytes,
+      maxAbsWeightError: r.maxAbsError,
+      activations: [],
+    };
   }
-  if (mode !== 'int8-full') throw new PieAuditError('INVALID_ARGUMENT', `options.mode must be 'float16', 'int8-dynamic' or 'int8-full' (got ${JSON.stringify(mode)})`);
+  if (mode !== 'int8-full')
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.mode must be 'float16', 'int8-dynamic' or 'int8-full' (got ${JSON.stringify(mode)})`,
+    );
   if ((options.calibration ?? 'minmax') !== 'minmax') {
     throw new PieAuditError('INVALID_ARGUMENT', `options.calibration must be 'minmax' (got ${JSON.stringify(options.calibration)})`);
   }
   if (!options.representativeData) {
-    throw new PieAuditError('INVALID_ARGUMENT', "options.representativeData is required for 'int8-full': a few hundred typical inputs calibrate the activation ranges");
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      "options.representativeData is required for 'int8-full': a few hundred typical inputs calibrate the activation ranges",
+    );
   }
   const weightBits = options.weightBits ?? 8;
-  if (weightBits !== 8 && weightBits !== 7) throw new PieAuditError('INVALID_ARGUMENT', `options.weightBits must be 8 or 7 (got ${JSON.stringify(weightBits)})`);
+  if (weightBits !== 8 && weightBits !== 7)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.weightBits must be 8 or 7 (got ${JSON.stringify(weightBits)})`);
   assertFiniteWeights(model);
   const layers = int8FullLayers(model, weightBits);
-  const topology = { class_name: 'Sequential', config: { name: `${model.name}_int8_full`, layers } } as unknown as tf.io.ModelJSON['modelTopology'];
+  const topology = {
+    class_name: 'Sequential',
+    config: { name: `${model.name}_int8_full`, layers },
+  } as unknown as tf.io.ModelJSON['modelTopology'];
   const copy = await tf.models.modelFromJSON({ modelTopology: topology });
   try {
     for (const layer of model.layers) if (layer.weights.length > 0) copy.getLayer(layer.name).setWeights(layer.getWeights());
     const activations = calibrate(copy, options.representativeData);
     const weights = quantizeKernelsAndBiases(copy, 2 ** (weightBits - 1) - 1);
-    return { model: copy, mode, storedBytes: weights.storedBytes + activations.length * 5, originalBytes: weights.originalBytes, maxAbsWeightError: weights.maxAbsError, activations };
+    return {
+      model: copy,
+      mode,
+      storedBytes: weights.storedBytes + activations.length * 5,
+      originalBytes: weights.originalBytes,
+      maxAbsWeightError: weights.maxAbsError,
+      activations,
+    };
   } catch (e) {
     copy.dispose();
     throw e;
@@ -110,13 +148,21 @@ export async function quantizeModel(model: tf.LayersModel, options: QuantizeMode
 /** The int8-full model's layers as Sequential JSON: the original ones with QuantizeDequantize layers inserted. */
 function int8FullLayers(model: tf.LayersModel, weightBits: number): LayerJson[] {
   if (model.getClassName() !== 'Sequential') {
-    throw new PieAuditError('UNSUPPORTED_LAYER', `int8-full simulates Sequential models; '${model.name}' is a ${model.getClassName()} model. Use 'int8-dynamic', or rebuild it as tf.sequential`);
+    throw new PieAuditError(
+      'UNSUPPORTED_LAYER',
+      `int8-full simulates Sequential models; '${model.name}' is a ${model.getClassName()} model. ` +
+        "Use 'int8-dynamic', or rebuild it as tf.sequential",
+    );
   }
   const json = model.toJSON(null, false) as unknown as { config: { layers: LayerJson[] } };
   const source = json.config.layers.filter((l) => l.class_name !== 'InputLayer');
   const out: LayerJson[] = [];
-  const qdq = (after: string, extra: Record<string, unknown> = {}): LayerJson => ({ class_name: QuantizeDequantize.className, config: { name: `${after}_qdq`, scale: 1, zero_point: 0, weight_bits: weightBits, ...extra } });
-  const inputShape = source[0]?.config.batch_input_shape ?? json.config.layers.find((l) => l.class_name === 'InputLayer')?.config.batch_input_shape;
+  const qdq = (after: string, extra: Record<string, unknown> = {}): LayerJson => ({
+    class_name: QuantizeDequantize.className,
+    config: { name: `${after}_qdq`, scale: 1, zero_point: 0, weight_bits: weightBits, ...extra },
+  });
+  const inputShape =
+    source[0]?.config.batch_input_shape ?? json.config.layers.find((l) => l.class_name === 'InputLayer')?.config.batch_input_shape;
   out.push(qdq('input', { batch_input_shape: inputShape }));
   for (const layer of source) {
     const cls = layer.class_name;
@@ -129,11 +175,17 @@ function int8FullLayers(model: tf.LayersModel, weightBits: number): LayerJson[] 
       const fused = activation === 'linear' || activation === 'relu';
       out.push({ class_name: cls, config: fused ? config : { ...config, activation: 'linear' } });
       out.push(qdq(config.name));
-      if (!fused) out.push({ class_name: 'Activation', config: { name: `${config.name}_activation`, activation } }, qdq(`${config.name}_activation`));
+      if (!fused)
+        out.push({ class_name: 'Activation', config: { name: `${config.name}_activation`, activation } }, qdq(`${config.name}_activation`));
     } else if (COMPUTING.has(cls)) {
       out.push({ class_name: cls, config }, qdq(config.name));
     } else {
-      throw new PieAuditError('UNSUPPORTED_LAYER', `layer "${config.name}" (${cls}) is not simulated by int8-full; supported: ${[...WEIGHTED, ...COMPUTING, ...PASS_THROUGH].join(', ')}`, { layer: config.name, className: cls });
+      throw new PieAuditError(
+        'UNSUPPORTED_LAYER',
+        `layer "${config.name}" (${cls}) is not simulated by int8-full; ` +
+          `supported: ${[...WEIGHTED, ...COMPUTING, ...PASS_THROUGH].join(', ')}`,
+        { layer: config.name, className: cls },
+      );
     }
   }
   return out;
@@ -142,7 +194,10 @@ function int8FullLayers(model: tf.LayersModel, weightBits: number): LayerJson[] 
 const SOFTMAX_PARAMS: Int8ActivationParams = { min: 0, max: 255 / 256, scale: 1 / 256, zeroPoint: -128 };
 
 function isSoftmax(layer: tf.layers.Layer): boolean {
-  return layer.getClassName() === 'Softmax' || (layer.getClassName() === 'Activation' && (layer.getConfig() as { activation?: unknown }).activation === 'softmax');
+  return (
+    layer.getClassName() === 'Softmax' ||
+    (layer.getClassName() === 'Activation' && (layer.getConfig() as { activation?: unknown }).activation === 'softmax')
+  );
 }
 
 /** Runs the representative data through the model with QuantizeDequantize off, recording each one's input range. */
@@ -152,9 +207,18 @@ function calibrate(model: tf.LayersModel, data: RepresentativeData): ActivationQ
   const featureShape = shape.slice(1);
   const expected = model.inputs[0].shape.slice(1);
   const n = shape[0] ?? 0;
-  if (!(x instanceof Float32Array) || n < 1 || x.length !== n * featureShape.reduce((a, b) => a * b, 1) ||
-      expected.length !== featureShape.length || expected.some((d, i) => d !== null && d !== featureShape[i])) {
-    throw new PieAuditError('SHAPE_MISMATCH', `options.representativeData must be [n, ${expected.map((d) => d ?? 'any').join(', ')}] float32 inputs (got shape [${shape.join(', ')}], ${x.length} values)`);
+  if (
+    !(x instanceof Float32Array) ||
+    n < 1 ||
+    x.length !== n * featureShape.reduce((a, b) => a * b, 1) ||
+    expected.length !== featureShape.length ||
+    expected.some((d, i) => d !== null && d !== featureShape[i])
+  ) {
+    throw new PieAuditError(
+      'SHAPE_MISMATCH',
+      `options.representativeData must be [n, ${expected.map((d) => d ?? 'any').join(', ')}] float32 inputs ` +
+        `(got shape [${shape.join(', ')}], ${x.length} values)`,
+    );
   }
   const qdqs = model.layers.filter((l): l is QuantizeDequantize => l instanceof QuantizeDequantize);
   const lo = new Float64Array(qdqs.length).fill(Infinity);
@@ -178,7 +242,10 @@ function calibrate(model: tf.LayersModel, data: RepresentativeData): ActivationQ
   }
   return qdqs.map((q, k) => {
     if (!Number.isFinite(lo[k]) || !Number.isFinite(hi[k])) {
-      throw new PieAuditError('NON_FINITE', `calibration saw ${lo[k]}..${hi[k]} before layer "${q.name}"; check options.representativeData for NaN or huge values`);
+      throw new PieAuditError(
+        'NON_FINITE',
+        `calibration saw ${lo[k]}..${hi[k]} before layer "${q.name}"; check options.representativeData for NaN or huge values`,
+      );
     }
     const index = model.layers.indexOf(q);
     // TFLite fixes softmax outputs at scale 1/256, zero point -128 (the int8 softmax kernels assume it)
@@ -191,7 +258,10 @@ function calibrate(model: tf.LayersModel, data: RepresentativeData): ActivationQ
 }
 
 /** Kernels to int8 per channel and biases to int32 at (input scale x kernel scale), in place; bytes stored. */
-function quantizeKernelsAndBiases(model: tf.LayersModel, qmax: number): { storedBytes: number; originalBytes: number; maxAbsError: number } {
+function quantizeKernelsAndBiases(
+  model: tf.LayersModel,
+  qmax: number,
+): { storedBytes: number; originalBytes: number; maxAbsError: number } {
   let inputScale = 1;
   let storedBytes = 0;
   let originalBytes = 0;
@@ -206,7 +276,10 @@ function quantizeKernelsAndBiases(model: tf.LayersModel, qmax: number): { stored
     }
     const shortName = layer.weights[0].originalName.split('/').pop() ?? '';
     // per output channel for convolutions, per tensor for Dense (TFLite's fully connected int8 scheme)
-    const layout = layer.getClassName() === 'Dense' ? { channels: 1, channelOf: () => 0 } : channelLayout(layer.getClassName(), shortName, layer.weights[0].shape as number[]);
+    const layout =
+      layer.getClassName() === 'Dense'
+        ? { channels: 1, channelOf: () => 0 }
+        : channelLayout(layer.getClassName(), shortName, layer.weights[0].shape as number[]);
     const kernel = quantizeInt8PerChannel(values[0], layout, qmax);
     const out = [kernel.dequantized];
     storedBytes += kernel.q.length + kernel.scales.length * 4;

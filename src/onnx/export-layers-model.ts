@@ -15,7 +15,10 @@ export interface OnnxExportOptions {
 }
 
 /** Layers that move values without changing them: quantized inputs stay quantized at the same scale. */
-const VALUE_MOVING = new Set(['Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'MaxPooling2D', 'GlobalMaxPooling2D']);
+const VALUE_MOVING = new Set([
+  'Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
+  'MaxPooling2D', 'GlobalMaxPooling2D',
+]);
 
 /** The symbolic name of the batch dimension in exported graphs. */
 export const ONNX_BATCH_DIM = 'batch';

@@ -81,7 +81,9 @@ function requireWeight(weights: Map<string, LayerWeight>, role: string, layer: l
   return w;
 }
 
-function biasInput(ctx: ExportContext, layer: layers.Layer, weights: Map<string, LayerWeight>, input: OnnxValue, kernel: KernelInput): string[] {
+function biasInput(
+  ctx: ExportContext, layer: layers.Layer, weights: Map<string, LayerWeight>, input: OnnxValue, kernel: KernelInput,
+): string[] {
   const b = weights.get('bias');
   return b ? [emitBias(ctx, `${layer.name}/bias`, b.values, input, kernel)] : [];
 }
@@ -157,7 +159,8 @@ const depthwiseConv2d: LayerConverter = {
     const weights = layerWeights(layer);
     // tfjs 4.x's DepthwiseConv2D layer ignores dilationRate (it computes, and reports shapes for, an
     // undilated convolution); the export reproduces what tfjs computes.
-    const y = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), (k) => biasInput(ctx, layer, weights, x, k), layer.name, [1, 1]);
+    const kernel = requireWeight(weights, 'depthwise_kernel', layer);
+    const y = emitDepthwise(ctx, layer, config, x, input.shape, kernel, (k) => biasInput(ctx, layer, weights, x, k), layer.name, [1, 1]);
     return emitActivation(ctx, ctx.value(y, outputShape, 'nchw'), config.activation, layer.name);
   },
 };
@@ -167,7 +170,9 @@ const separableConv2d: LayerConverter = {
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNchw(input);
     const weights = layerWeights(layer);
-    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), () => [], `${layer.name}_depthwise`, pair(config.dilationRate, 1));
+    const kernel = requireWeight(weights, 'depthwise_kernel', layer);
+    const dilations = pair(config.dilationRate, 1);
+    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, kernel, () => [], `${layer.name}_depthwise`, dilations);
     const p = convKernelToOihw(requireWeight(weights, 'pointwise_kernel', layer));
     const pw = emitKernel(ctx, `${layer.name}/pointwise_kernel`, p.dims, p.values, 0);
     const y = ctx.g.node('Conv', [depthwise, pw.name, ...biasInput(ctx, layer, weights, ctx.value(depthwise, input.shape, 'nchw'), pw)], {

@@ -18,7 +18,13 @@ export interface KernelInput {
  * @example
  * const k = emitKernel(ctx, 'dense/kernel', [784, 128], values, 1);
  */
-export function emitKernel(ctx: ExportContext, base: string, dims: readonly number[], values: Float32Array, channelAxis: number | null): KernelInput {
+export function emitKernel(
+  ctx: ExportContext,
+  base: string,
+  dims: readonly number[],
+  values: Float32Array,
+  channelAxis: number | null,
+): KernelInput {
   if (!ctx.int8Kernels) return { name: ctx.g.floatInitializer(base, dims, values) };
   const channels = channelAxis === null ? 1 : dims[channelAxis];
   const inner = channelAxis === null ? values.length : dims.slice(channelAxis + 1).reduce((a, b) => a * b, 1);
@@ -30,11 +36,16 @@ export function emitKernel(ctx: ExportContext, base: string, dims: readonly numb
   const q = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) q[i] = Math.max(-qmax, Math.min(qmax, Math.round(values[i] / scales[channelOf(i)])));
   const perTensor = channelAxis === null;
-  const name = ctx.g.node('DequantizeLinear', [
-    ctx.g.int8Initializer(`${base}_quantized`, dims, q),
-    ctx.g.floatInitializer(`${base}_scale`, perTensor ? [] : [channels], scales),
-    ctx.g.int8Initializer(`${base}_zero_point`, perTensor ? [] : [channels], new Int8Array(channels)),
-  ], perTensor ? {} : { axis: { int: channelAxis } }, `${base}_dequantized`);
+  const name = ctx.g.node(
+    'DequantizeLinear',
+    [
+      ctx.g.int8Initializer(`${base}_quantized`, dims, q),
+      ctx.g.floatInitializer(`${base}_scale`, perTensor ? [] : [channels], scales),
+      ctx.g.int8Initializer(`${base}_zero_point`, perTensor ? [] : [channels], new Int8Array(channels)),
+    ],
+    perTensor ? {} : { axis: { int: channelAxis } },
+    `${base}_dequantized`,
+  );
   return { name, scales };
 }
 
@@ -48,13 +59,20 @@ export function emitKernel(ctx: ExportContext, base: string, dims: readonly numb
 export function emitBias(ctx: ExportContext, base: string, values: Float32Array, input: OnnxValue, kernel: KernelInput): string {
   const inputScale = ctx.activationScales.get(input.name);
   if (!kernel.scales || inputScale === undefined) return ctx.g.floatInitializer(base, [values.length], values);
-  const scales = Float32Array.from(values, (_, c) => Math.fround(inputScale * (kernel.scales as Float32Array)[kernel.scales!.length === 1 ? 0 : c]));
+  const scales = Float32Array.from(values, (_, c) =>
+    Math.fround(inputScale * (kernel.scales as Float32Array)[kernel.scales!.length === 1 ? 0 : c]),
+  );
   const q = Int32Array.from(values, (b, c) => Math.round(b / scales[c]));
-  return ctx.g.node('DequantizeLinear', [
-    ctx.g.int32Initializer(`${base}_quantized`, [values.length], q),
-    ctx.g.floatInitializer(`${base}_scale`, [values.length], scales),
-    ctx.g.int32Initializer(`${base}_zero_point`, [values.length], new Int32Array(values.length)),
-  ], { axis: { int: 0 } }, `${base}_dequantized`);
+  return ctx.g.node(
+    'DequantizeLinear',
+    [
+      ctx.g.int32Initializer(`${base}_quantized`, [values.length], q),
+      ctx.g.floatInitializer(`${base}_scale`, [values.length], scales),
+      ctx.g.int32Initializer(`${base}_zero_point`, [values.length], new Int32Array(values.length)),
+    ],
+    { axis: { int: 0 } },
+    `${base}_dequantized`,
+  );
 }
 
 /** pie-audit's QuantizeDequantize layer (int8-full models): QuantizeLinear then DequantizeLinear, per tensor. */

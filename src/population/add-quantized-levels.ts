@@ -10,7 +10,8 @@ const MODES: readonly QuantizedLevelName[] = ['float16', 'int8-dynamic', 'int8-f
 
 /** The first `count` examples of the training data, as int8-full's representative dataset. */
 function representativeRows(data: TrainingData, count: number): { x: Float32Array; shape: number[] } {
-  if (!(data.x instanceof Float32Array) || !data.shape) throw new PieAuditError('INVALID_ARGUMENT', 'quantized levels need the training data as a Float32Array with its shape');
+  if (!(data.x instanceof Float32Array) || !data.shape)
+    throw new PieAuditError('INVALID_ARGUMENT', 'quantized levels need the training data as a Float32Array with its shape');
   const n = Math.min(count, data.shape[0]);
   const size = data.x.length / data.shape[0];
   return { x: data.x.subarray(0, n * size), shape: [n, ...data.shape.slice(1)] };
@@ -27,10 +28,17 @@ function representativeRows(data: TrainingData, count: number): { x: Float32Arra
  * withInt8.variants['int8-full']; // { kind: 'quantized', mode: 'int8-full', storedBytes: [...] }
  * @throws PieAuditError INVALID_ARGUMENT for an unknown mode or a population without level 0; quantizeModel's errors
  */
-export async function addQuantizedLevels(population: Population, modes: readonly QuantizedLevelName[], data: TrainingData, representativeExamples = 200): Promise<Population> {
+export async function addQuantizedLevels(
+  population: Population,
+  modes: readonly QuantizedLevelName[],
+  data: TrainingData,
+  representativeExamples = 200,
+): Promise<Population> {
   const bad = modes.find((m) => !MODES.includes(m));
-  if (bad !== undefined) throw new PieAuditError('INVALID_ARGUMENT', `quantized levels must be ${MODES.join(', ')} (got ${JSON.stringify(bad)})`);
-  if (new Set(modes).size !== modes.length) throw new PieAuditError('INVALID_ARGUMENT', `quantized levels have duplicates: ${modes.join(', ')}`);
+  if (bad !== undefined)
+    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels must be ${MODES.join(', ')} (got ${JSON.stringify(bad)})`);
+  if (new Set(modes).size !== modes.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels have duplicates: ${modes.join(', ')}`);
   const source = population.levels['0'];
   if (!source) throw new PieAuditError('INVALID_ARGUMENT', 'quantized levels are copies of level 0: add 0 to the levels');
   const levels = { ...population.levels };
@@ -57,7 +65,10 @@ export async function addQuantizedLevels(population: Population, modes: readonly
     throw e;
   }
   const design = population.design;
-  const copyOfZero = <T>(ids: Readonly<Record<string, readonly T[]>>): Record<string, readonly T[]> => ({ ...ids, ...Object.fromEntries(modes.map((m) => [m, ids['0']])) });
+  const copyOfZero = <T>(ids: Readonly<Record<string, readonly T[]>>): Record<string, readonly T[]> => ({
+    ...ids,
+    ...Object.fromEntries(modes.map((m) => [m, ids['0']])),
+  });
   return {
     ...population,
     levels,
@@ -65,6 +76,11 @@ export async function addQuantizedLevels(population: Population, modes: readonly
     variants,
     measuredSparsity: measured,
     modelNames: names,
-    design: design.kind === 'paired' ? { ...design, pairIds: copyOfZero(design.pairIds) } : design.kind === 'independent' ? { ...design, initSeeds: copyOfZero(design.initSeeds) } : design,
+    design:
+      design.kind === 'paired'
+        ? { ...design, pairIds: copyOfZero(design.pairIds) }
+        : design.kind === 'independent'
+          ? { ...design, initSeeds: copyOfZero(design.initSeeds) }
+          : design,
   };
 }

@@ -105,20 +105,30 @@ interface LevelPlan {
 
 function validateOptions(options: BuildPopulationOptions): { levels: number[]; seeds: number[] } {
   const levels = [...(options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99])];
-  if (levels.length === 0) throw new PieAuditError('EMPTY_POPULATION', 'options.levels is empty; pass at least one sparsity level, e.g. [0, 0.9]');
+  if (levels.length === 0)
+    throw new PieAuditError('EMPTY_POPULATION', 'options.levels is empty; pass at least one sparsity level, e.g. [0, 0.9]');
   levels.forEach((l, i) => validateSparsity(l, `options.levels[${i}]`));
-  if (new Set(levels.map(levelKey)).size !== levels.length) throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
+  if (new Set(levels.map(levelKey)).size !== levels.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
   levels.sort((a, b) => a - b);
   const seeds = [...options.seeds];
-  if (seeds.length === 0) throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
-  if (seeds.some((s) => !Number.isSafeInteger(s))) throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);
-  if (new Set(seeds).size !== seeds.length) throw new PieAuditError('INVALID_ARGUMENT', `options.seeds has duplicates (${seeds.join(', ')}): each baseline needs its own seed`);
+  if (seeds.length === 0)
+    throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
+  if (seeds.some((s) => !Number.isSafeInteger(s)))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);
+  if (new Set(seeds).size !== seeds.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds has duplicates (${seeds.join(', ')}): each baseline needs its own seed`);
   const regime = options.regime ?? 'fineTune';
-  if (regime !== 'fineTune' && regime !== 'fromScratch') throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);
+  if (regime !== 'fineTune' && regime !== 'fromScratch')
+    throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);
   const run = regime === 'fineTune' ? options.fineTune : options.fromScratch;
-  if (!run || !run.data) throw new PieAuditError('INVALID_ARGUMENT', `options.${regime}.data is required for the ${regime} regime (the training examples)`);
+  if (!run || !run.data)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.${regime}.data is required for the ${regime} regime (the training examples)`);
   if (regime === 'fineTune' && typeof options.train !== 'function') {
-    throw new PieAuditError('INVALID_ARGUMENT', "options.train is required for the fineTune regime: it trains each seed's baseline before pruning");
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      "options.train is required for the fineTune regime: it trains each seed's baseline before pruning",
+    );
   }
   return { levels, seeds };
 }
@@ -127,7 +137,11 @@ function validateOptions(options: BuildPopulationOptions): { levels: number[]; s
 function readOnce(data: TrainingData): { data: TrainingData; n: number } {
   const flat: TrainingData =
     data.x instanceof tf.Tensor
-      ? { x: Float32Array.from(data.x.dataSync()), shape: data.x.shape, y: data.y instanceof tf.Tensor && data.y.rank === 1 ? Int32Array.from(data.y.dataSync()) : data.y }
+      ? {
+          x: Float32Array.from(data.x.dataSync()),
+          shape: data.x.shape,
+          y: data.y instanceof tf.Tensor && data.y.rank === 1 ? Int32Array.from(data.y.dataSync()) : data.y,
+        }
       : data;
   return { data: flat, n: flat.x instanceof Float32Array ? (flat.shape?.[0] ?? 0) : 0 };
 }
@@ -145,14 +159,21 @@ export function independentSeed(seed: number, levelIndex: number): number {
 
 function planLevels(levels: readonly number[], randomControl: boolean): LevelPlan[] {
   const plans: LevelPlan[] = levels.map((sparsity) => ({ key: levelKey(sparsity), sparsity, maskSelection: 'magnitude' as const }));
-  if (randomControl) for (const sparsity of levels) if (sparsity > 0) plans.push({ key: randomControlKey(sparsity), sparsity, maskSelection: 'random' });
+  if (randomControl)
+    for (const sparsity of levels) if (sparsity > 0) plans.push({ key: randomControlKey(sparsity), sparsity, maskSelection: 'random' });
   return plans;
 }
 
 /** Drops the per-run fields, leaving what `fineTunePruned` takes. */
 function trainOptionsOf(run: PopulationFineTune | PopulationFromScratch): Omit<FineTuneOptions, 'seed' | 'schedule' | 'onBatchEnd'> {
   const { epochs, batchSize, optimizer, learningRate, shuffle } = run;
-  return { epochs, batchSize, ...(optimizer ? { optimizer } : {}), ...(learningRate !== undefined ? { learningRate } : {}), ...(shuffle !== undefined ? { shuffle } : {}) };
+  return {
+    epochs,
+    batchSize,
+    ...(optimizer ? { optimizer } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(shuffle !== undefined ? { shuffle } : {}),
+  };
 }
 
 /**
@@ -216,14 +237,24 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
   const quantized = options.quantizedLevels ?? [];
   if (quantized.length === 0) return population;
   try {
-    return await addQuantizedLevels(population, quantized, readOnce(((regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data);
+    return await addQuantizedLevels(
+      population,
+      quantized,
+      readOnce(((regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data,
+    );
   } catch (e) {
     disposePopulation(population);
     throw e;
   }
 }
 
-async function buildPaired(options: BuildPopulationOptions, plans: LevelPlan[], seeds: number[], models: Map<string, tf.LayersModel[]>, baselines: tf.LayersModel[]): Promise<void> {
+async function buildPaired(
+  options: BuildPopulationOptions,
+  plans: LevelPlan[],
+  seeds: number[],
+  models: Map<string, tf.LayersModel[]>,
+  baselines: tf.LayersModel[],
+): Promise<void> {
   const fine = options.fineTune as PopulationFineTune;
   const train = options.train as (model: tf.LayersModel, seed: number) => Promise<void>;
   const { data, n } = readOnce(fine.data);
@@ -250,7 +281,16 @@ async function buildPaired(options: BuildPopulationOptions, plans: LevelPlan[], 
           ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
         });
         (models.get(plan.key) as tf.LayersModel[]).push(model);
-        options.onProgress?.({ phase: 'fineTune', seed, seedIndex, level: plan.sparsity, levelKey: plan.key, ...(loss === undefined ? {} : { loss }), completed: ++completed, total });
+        options.onProgress?.({
+          phase: 'fineTune',
+          seed,
+          seedIndex,
+          level: plan.sparsity,
+          levelKey: plan.key,
+          ...(loss === undefined ? {} : { loss }),
+          completed: ++completed,
+          total,
+        });
       }
     } catch (e) {
       baseline.dispose();
@@ -261,7 +301,12 @@ async function buildPaired(options: BuildPopulationOptions, plans: LevelPlan[], 
   }
 }
 
-async function buildIndependent(options: BuildPopulationOptions, plans: LevelPlan[], seeds: number[], models: Map<string, tf.LayersModel[]>): Promise<void> {
+async function buildIndependent(
+  options: BuildPopulationOptions,
+  plans: LevelPlan[],
+  seeds: number[],
+  models: Map<string, tf.LayersModel[]>,
+): Promise<void> {
   const run = options.fromScratch as PopulationFromScratch;
   const { data, n } = readOnce(run.data);
   const totalSteps = run.epochs * Math.ceil(n / run.batchSize);
@@ -287,7 +332,16 @@ async function buildIndependent(options: BuildPopulationOptions, plans: LevelPla
           ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
         });
         (models.get(plan.key) as tf.LayersModel[]).push(model);
-        options.onProgress?.({ phase: 'train', seed, seedIndex, level: plan.sparsity, levelKey: plan.key, ...(loss === undefined ? {} : { loss }), completed: ++completed, total });
+        options.onProgress?.({
+          phase: 'train',
+          seed,
+          seedIndex,
+          level: plan.sparsity,
+          levelKey: plan.key,
+          ...(loss === undefined ? {} : { loss }),
+          completed: ++completed,
+          total,
+        });
       } finally {
         fresh.dispose();
       }

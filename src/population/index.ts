@@ -1,5 +1,11 @@
 export { buildPopulation, independentSeed } from './build-population.js';
-export type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PopulationProgress, PopulationScheduleKind } from './build-population.js';
+export type {
+  BuildPopulationOptions,
+  PopulationFineTune,
+  PopulationFromScratch,
+  PopulationProgress,
+  PopulationScheduleKind,
+} from './build-population.js';
 export { disposePopulation } from './population.js';
 export type { Population } from './population.js';
 export { addQuantizedLevels } from './add-quantized-levels.js';

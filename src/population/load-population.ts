@@ -25,8 +25,12 @@ function designOf(manifest: PopulationManifest, manifestPath: string): Populatio
   const design = manifest.design;
   if (design === undefined) return { kind: 'unknown' };
   const ids = design.kind === 'paired' ? design.pairIds : design.kind === 'independent' ? design.initSeeds : undefined;
-  const fits = design.kind === 'unknown' || (typeof ids === 'object' && ids !== null && manifest.levels.every((l) => Array.isArray(ids[l.key]) && ids[l.key].length === l.models.length));
-  if (!fits) throw new PieAuditError('CORRUPT_FILE', `${manifestPath}: design does not list an id for every model of every level`, { file: manifestPath });
+  const listed = (l: { key: string; models: string[] }): boolean => Array.isArray(ids?.[l.key]) && ids[l.key].length === l.models.length;
+  const fits = design.kind === 'unknown' || (typeof ids === 'object' && ids !== null && manifest.levels.every(listed));
+  if (!fits) {
+    const message = `${manifestPath}: design does not list an id for every model of every level`;
+    throw new PieAuditError('CORRUPT_FILE', message, { file: manifestPath });
+  }
   return design;
 }
 
@@ -49,7 +53,8 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
       design: designOf(manifest, manifestPath),
       levels: manifest.levels.map((l) => {
         const variant: PopulationVariant = l.variant ?? { kind: 'magnitude', sparsity: l.sparsity };
-        return { key: variant.kind === 'magnitude' ? levelKey(l.sparsity) : l.key, dirName: l.key, sparsity: l.sparsity, models: l.models, variant };
+        const key = variant.kind === 'magnitude' ? levelKey(l.sparsity) : l.key;
+        return { key, dirName: l.key, sparsity: l.sparsity, models: l.models, variant };
       }),
     };
   }
@@ -62,7 +67,8 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
     for (const m of await readdir(join(root, entry.name), { withFileTypes: true })) {
       if (m.isDirectory() && (await stat(join(root, entry.name, m.name, 'model.json')).catch(() => undefined))) models.push(m.name);
     }
-    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder), variant: { kind: 'magnitude', sparsity } });
+    const variant: PopulationVariant = { kind: 'magnitude', sparsity };
+    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder), variant });
   }
   return { seeds: [], design: { kind: 'unknown' }, levels };
 }

@@ -26,11 +26,17 @@ export function fineTuneSchedule(
   if (kind === 'oneShot') return constantSparsity(level, { beginStep: 1, frequency });
   if (kind === 'polynomial') {
     if (frequency > totalSteps) {
-      throw new PieAuditError('INVALID_ARGUMENT', `fineTune.frequency (${frequency}) exceeds the ${totalSteps} fine-tuning steps, so masks would never update; lower it`);
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `fineTune.frequency (${frequency}) exceeds the ${totalSteps} fine-tuning steps, so masks would never update; lower it`,
+      );
     }
     return polynomialDecay(0, level, { beginStep: 0, endStep: Math.floor(totalSteps / frequency) * frequency, frequency });
   }
-  throw new PieAuditError('INVALID_ARGUMENT', `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`);
+  throw new PieAuditError(
+    'INVALID_ARGUMENT',
+    `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`,
+  );
 }
 
 /** Gradual-pruning steps of the from-scratch regime. */
@@ -57,7 +63,8 @@ export function gradualSteps(given: Partial<GradualSteps>, totalSteps: number): 
   if (endStep > totalSteps) {
     throw new PieAuditError(
       'INVALID_ARGUMENT',
-      `fromScratch pruning ends at step ${endStep} but training runs ${totalSteps} steps; add epochs or pass fromScratch.endStep <= ${totalSteps}`,
+      `fromScratch pruning ends at step ${endStep} but training runs ${totalSteps} steps; ` +
+        `add epochs or pass fromScratch.endStep <= ${totalSteps}`,
       { endStep, totalSteps },
     );
   }

@@ -34,7 +34,8 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /**
  * Saves a population as `<dir>/<level>/<model>/model.json` (+ weight shards), with a
  * `population.json` manifest listing levels (and what each is: magnitude, `random@` control or
- * quantized), model names, seeds and the population's design (paired with its pairing ids, or independent). Written into a temporary sibling
+ * quantized), model names, seeds and the population's design (paired with its pairing ids, or independent).
+ * Written into a temporary sibling
  * directory and renamed into place, so `dir` is never a half-written population; an existing saved
  * population at `dir` is replaced, any other non-empty directory is refused.
  *
@@ -54,7 +55,9 @@ export async function savePopulation(population: Population, dir: string): Promi
   const levels = population.levelKeys.map((key) => {
     const models = population.levels[key];
     if (!models || models.length === 0) throw new PieAuditError('EMPTY_POPULATION', `population level ${key} has no models`);
-    if (!SAFE_NAME.test(key.replace('@', '_'))) throw new PieAuditError('INVALID_ARGUMENT', `level key '${key}' cannot name a directory; use letters, digits, '.', '_', '-' or '@'`);
+    if (!SAFE_NAME.test(key.replace('@', '_'))) {
+      throw new PieAuditError('INVALID_ARGUMENT', `level key '${key}' cannot name a directory; use letters, digits, '.', '_', '-' or '@'`);
+    }
     const names = population.modelNames[key] ?? models.map((_, i) => `model-${i}`);
     if (names.length !== models.length || new Set(names).size !== names.length || !names.every((n) => SAFE_NAME.test(n))) {
       throw new PieAuditError('INVALID_ARGUMENT', `modelNames['${key}'] must be ${models.length} distinct names of letters, digits, '.', '_' or '-'`);

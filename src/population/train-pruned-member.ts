@@ -27,10 +27,15 @@ export interface MemberRecipe {
  * that the schedule reached the level, and returns the stripped model with its last-epoch loss.
  *
  * @example
- * const { model } = await trainPrunedMember(baseline, data, { level: 0.9, schedule, maskSelection: 'magnitude', randomSeed: 0, seed: 1, train });
+ * const recipe = { level: 0.9, schedule, maskSelection: 'magnitude' as const, randomSeed: 0, seed: 1, train };
+ * const { model } = await trainPrunedMember(baseline, data, recipe);
  * @throws PieAuditError INVALID_ARGUMENT when the schedule never reaches the level within the budget
  */
-export async function trainPrunedMember(start: tf.LayersModel, data: TrainingData, recipe: MemberRecipe): Promise<{ model: tf.LayersModel; loss: number | undefined }> {
+export async function trainPrunedMember(
+  start: tf.LayersModel,
+  data: TrainingData,
+  recipe: MemberRecipe,
+): Promise<{ model: tf.LayersModel; loss: number | undefined }> {
   let live: PrunedModel | undefined = await pruneLowMagnitude(start, {
     schedule: recipe.schedule,
     maskSelection: recipe.maskSelection,

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constantSparsity, findPrunableWeights, polynomialDecay, pruneLowMagnitude, pruneOneShot, stripPruning } from '../../src/compress/index.js';
+import {
+  constantSparsity, findPrunableWeights, polynomialDecay, pruneLowMagnitude, pruneOneShot, stripPruning,
+} from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { tinyCnn, tinyMlp, weightMap, zerosOf } from './helpers.js';
@@ -172,12 +174,13 @@ describe('pruneLowMagnitude (wrapping for training, as tfmot)', () => {
 
 describe('layers pruning cannot see into', () => {
   const input = () => tf.layers.dense({ inputShape: [3, 4], units: 4 });
+  const stack = (...layers: tf.layers.Layer[]) => tf.sequential({ layers: [...layers, tf.layers.dense({ units: 2 })] });
   const cases: Array<[string, () => tf.LayersModel]> = [
-    ['Bidirectional', () => tf.sequential({ layers: [tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, inputShape: [3, 4] }), tf.layers.dense({ units: 2 })] })],
-    ['TimeDistributed', () => tf.sequential({ layers: [input(), tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] })],
-    ['PReLU', () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.prelu(), tf.layers.dense({ units: 2 })] })],
+    ['Bidirectional', () => stack(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, inputShape: [3, 4] }))],
+    ['TimeDistributed', () => stack(input(), tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }), tf.layers.flatten())],
+    ['PReLU', () => stack(tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.prelu())],
   ];
-  it.each(cases)('%s is an UNSUPPORTED_LAYER error naming the layer, unless pruneLayer leaves it out on purpose', async (className, make) => {
+  it.each(cases)('%s is an UNSUPPORTED_LAYER error naming the layer, unless pruneLayer leaves it out', async (className, make) => {
     const model = make();
     const layer = model.layers.find((l) => l.getClassName() === className)!;
     const e = await pruneLowMagnitude(model, { sparsity: 0.5 }).catch((err: unknown) => err);
@@ -192,8 +195,9 @@ describe('layers pruning cannot see into', () => {
   });
 
   it('prunes the layers of a nested model (tfmot clones nested models)', async () => {
-    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) })] });
-    const outer = tf.sequential({ layers: [inner, tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) })] });
+    const normal = (seed: number) => tf.initializers.randomNormal({ seed });
+    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, kernelInitializer: normal(1) })] });
+    const outer = tf.sequential({ layers: [inner, tf.layers.dense({ units: 2, kernelInitializer: normal(2) })] });
     const pruned = await pruneOneShot(outer, 0.5, { inPlace: true });
     expect(pruned.weights.map((w) => w.layerName)).toEqual([inner.layers[0].name, outer.layers[1].name]);
     pruned.weights.forEach((w) => expect(w.maskSparsity).toBe(0.5));

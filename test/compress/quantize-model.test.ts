@@ -36,12 +36,28 @@ describe("quantizeModel(model, { mode: 'int8-full' })", () => {
     const model = tinyMlp(3);
     const before = model.getWeights().map((w) => Array.from(w.dataSync()));
     const q = await quantizeModel(model, { mode: 'int8-full', representativeData, calibration: 'minmax' });
-    expect(q.model.layers.map((l) => l.getClassName())).toEqual(['QuantizeDequantize', 'Dense', 'QuantizeDequantize', 'Dense', 'QuantizeDequantize', 'Activation', 'QuantizeDequantize']);
-    expect(q.activations.map((a) => a.after)).toEqual(['input', model.layers[0].name, model.layers[1].name, `${model.layers[1].name}_activation`]);
+    expect(q.model.layers.map((l) => l.getClassName())).toEqual([
+      'QuantizeDequantize',
+      'Dense',
+      'QuantizeDequantize',
+      'Dense',
+      'QuantizeDequantize',
+      'Activation',
+      'QuantizeDequantize',
+    ]);
+    expect(q.activations.map((a) => a.after)).toEqual([
+      'input',
+      model.layers[0].name,
+      model.layers[1].name,
+      `${model.layers[1].name}_activation`,
+    ]);
     expect(q.activations[1].zeroPoint).toBe(-128); // after ReLU: the range starts at 0
     expect(q.activations[3]).toMatchObject({ scale: 1 / 256, zeroPoint: -128 }); // softmax output, as TFLite
     const [inputScale, hiddenScale] = [q.activations[0].scale, q.activations[1].scale];
-    for (const [layer, scaleIn] of [[q.model.layers[1], inputScale], [q.model.layers[3], hiddenScale]] as const) {
+    for (const [layer, scaleIn] of [
+      [q.model.layers[1], inputScale],
+      [q.model.layers[3], hiddenScale],
+    ] as const) {
       const [kernel, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
       const kernelScale = Math.fround(Math.max(...Array.from(kernel, Math.abs)) / 127);
       expect(onGrid(kernel, kernelScale, 127)).toBe(true); // per tensor for Dense
@@ -60,11 +76,19 @@ describe("quantizeModel(model, { mode: 'int8-full' })", () => {
   });
 
   it('quantizes convolution kernels per output channel; 7-bit weights stay within [-63, 63]', async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) }),
-    ] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [6, 6, 2],
+          filters: 4,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.randomNormal({ seed: 1 }),
+        }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) }),
+      ],
+    });
     const x = new Float32Array(40 * 72).map((_, i) => Math.sin(i * 0.3));
     for (const weightBits of [8, 7] as const) {
       const q = await quantizeModel(model, { mode: 'int8-full', representativeData: { x, shape: [40, 6, 6, 2] }, weightBits });
@@ -75,7 +99,14 @@ describe("quantizeModel(model, { mode: 'int8-full' })", () => {
         expect(onGrid(channel, Math.fround(Math.max(...Array.from(channel, Math.abs)) / bound), bound)).toBe(true);
       }
       // Flatten moves int8 values: no requantization after it
-      expect(q.model.layers.map((l) => l.getClassName())).toEqual(['QuantizeDequantize', 'Conv2D', 'QuantizeDequantize', 'Flatten', 'Dense', 'QuantizeDequantize']);
+      expect(q.model.layers.map((l) => l.getClassName())).toEqual([
+        'QuantizeDequantize',
+        'Conv2D',
+        'QuantizeDequantize',
+        'Flatten',
+        'Dense',
+        'QuantizeDequantize',
+      ]);
       q.model.dispose();
     }
   });
@@ -97,10 +128,22 @@ describe("quantizeModel(model, { mode: 'int8-full' })", () => {
     const cases: Array<[Promise<unknown>, string, string]> = [
       [quantizeModel(tinyMlp(1), { mode: 'int8-full' }), 'INVALID_ARGUMENT', 'representativeData'],
       [quantizeModel(tinyMlp(1), { mode: 'int4' as never }), 'INVALID_ARGUMENT', 'options.mode'],
-      [quantizeModel(tinyMlp(1), { mode: 'int8-full', representativeData, calibration: 'entropy' as never }), 'INVALID_ARGUMENT', 'calibration'],
-      [quantizeModel(tinyMlp(1), { mode: 'int8-full', representativeData: { x: data.x, shape: [60, 24] } }), 'SHAPE_MISMATCH', 'representativeData'],
+      [
+        quantizeModel(tinyMlp(1), { mode: 'int8-full', representativeData, calibration: 'entropy' as never }),
+        'INVALID_ARGUMENT',
+        'calibration',
+      ],
+      [
+        quantizeModel(tinyMlp(1), { mode: 'int8-full', representativeData: { x: data.x, shape: [60, 24] } }),
+        'SHAPE_MISMATCH',
+        'representativeData',
+      ],
       [quantizeModel(functional, { mode: 'int8-full', representativeData }), 'UNSUPPORTED_LAYER', 'Sequential'],
-      [quantizeModel(tinyCnn(1), { mode: 'int8-full', representativeData: { x: new Float32Array(72), shape: [1, 6, 6, 2] } }), 'UNSUPPORTED_LAYER', 'SeparableConv2D'],
+      [
+        quantizeModel(tinyCnn(1), { mode: 'int8-full', representativeData: { x: new Float32Array(72), shape: [1, 6, 6, 2] } }),
+        'UNSUPPORTED_LAYER',
+        'SeparableConv2D',
+      ],
     ];
     for (const [promise, code, text] of cases) {
       const e = await promise.catch((err: unknown) => err);

@@ -13,17 +13,23 @@ beforeAll(async () => {
 describe('random-pruning control', () => {
   it('randomMask keeps exactly keptCount entries, and masks at rising sparsity are nested (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 0.98, noNaN: true }), fc.double({ min: 0, max: 0.98, noNaN: true }), fc.integer(), (n, a, b, seed) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const perm = seededPermutation(n, mulberry32(seed));
-        const rank = new Uint32Array(n);
-        perm.forEach((p, i) => (rank[p] = i));
-        const loose = randomMask(rank, lo);
-        const tight = randomMask(rank, hi);
-        expect(loose.reduce((s, m) => s + m, 0)).toBe(keptCount(n, lo));
-        expect(tight.reduce((s, m) => s + m, 0)).toBe(keptCount(n, hi));
-        tight.forEach((m, i) => m === 1 && expect(loose[i]).toBe(1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.double({ min: 0, max: 0.98, noNaN: true }),
+        fc.double({ min: 0, max: 0.98, noNaN: true }),
+        fc.integer(),
+        (n, a, b, seed) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          const perm = seededPermutation(n, mulberry32(seed));
+          const rank = new Uint32Array(n);
+          perm.forEach((p, i) => (rank[p] = i));
+          const loose = randomMask(rank, lo);
+          const tight = randomMask(rank, hi);
+          expect(loose.reduce((s, m) => s + m, 0)).toBe(keptCount(n, lo));
+          expect(tight.reduce((s, m) => s + m, 0)).toBe(keptCount(n, hi));
+          tight.forEach((m, i) => m === 1 && expect(loose[i]).toBe(1));
+        },
+      ),
       { seed: 9, numRuns: 200 },
     );
   });

@@ -5,7 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constantSparsity, fineTunePruned, polynomialDecay, pruneLowMagnitude, stripPruning, type PrunedModel } from '../../src/compress/index.js';
+import {
+  constantSparsity,
+  fineTunePruned,
+  polynomialDecay,
+  pruneLowMagnitude,
+  stripPruning,
+  type PrunedModel,
+} from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { syntheticData, weightMap, zerosOf } from './helpers.js';
 
@@ -27,7 +34,11 @@ function simpleDenseModel(seed: number): tf.LayersModel {
 
 /** `model.fit(x, y, epochs, batch_size=20, callbacks=[UpdatePruningStep()])` with SGD. */
 function train(pruned: PrunedModel, epochs: number): ReturnType<typeof fineTunePruned> {
-  return fineTunePruned(pruned, { x: data.x, shape: [20, 10], y: data.y }, { epochs, batchSize: 20, seed: 1, optimizer: 'sgd', learningRate: 0.01 });
+  return fineTunePruned(
+    pruned,
+    { x: data.x, shape: [20, 10], y: data.y },
+    { epochs, batchSize: 20, seed: 1, optimizer: 'sgd', learningRate: 0.01 },
+  );
 }
 
 /** tfmot's assert_model_sparsity: every pruned kernel at the given sparsity. */
@@ -37,8 +48,11 @@ function kernelSparsities(pruned: PrunedModel): number[] {
 }
 
 describe('tfmot parity: prune_integration_test.py schedules', () => {
-  it('PolynomialDecay(0.2, 0.6, begin 1, end 4, freq 1): dense before training, 0.2 after one step, 0.6 after four (testPruneStopAndRestart)', async () => {
-    const pruned = await pruneLowMagnitude(simpleDenseModel(1), { schedule: polynomialDecay(0.2, 0.6, { beginStep: 1, endStep: 4, power: 3, frequency: 1 }) });
+  // testPruneStopAndRestart_PreservesSparsity
+  it('PolynomialDecay(0.2, 0.6, begin 1, end 4, freq 1): dense before training, 0.2 after one step, 0.6 after four', async () => {
+    const pruned = await pruneLowMagnitude(simpleDenseModel(1), {
+      schedule: polynomialDecay(0.2, 0.6, { beginStep: 1, endStep: 4, power: 3, frequency: 1 }),
+    });
     expect(pruned.step).toBe(-1);
     kernelSparsities(pruned).forEach((s) => expect(s).toBe(0));
     await train(pruned, 1);
@@ -55,13 +69,24 @@ describe('tfmot parity: prune_integration_test.py schedules', () => {
     stripped.dispose();
   });
 
-  it('PolynomialDecay(0.2, 0.6, begin 0, end 2, freq 1): 0.6 after three steps, and training past endStep keeps it (testPruneWithPolynomialDecayPastEndStep)', async () => {
-    const pruned = await pruneLowMagnitude(simpleDenseModel(2), { schedule: polynomialDecay(0.2, 0.6, { beginStep: 0, endStep: 2, power: 3, frequency: 1 }) });
-    const updates: number[] = [];
-    await fineTunePruned(pruned, { x: data.x, shape: [20, 10], y: data.y }, {
-      epochs: 3, batchSize: 20, seed: 1, optimizer: 'sgd', learningRate: 0.01,
-      onBatchEnd: (b) => b.masksUpdated && updates.push(b.step),
+  // testPruneWithPolynomialDecayPastEndStep_PreservesSparsity
+  it('PolynomialDecay(0.2, 0.6, begin 0, end 2, freq 1): 0.6 after three steps, and training past endStep keeps it', async () => {
+    const pruned = await pruneLowMagnitude(simpleDenseModel(2), {
+      schedule: polynomialDecay(0.2, 0.6, { beginStep: 0, endStep: 2, power: 3, frequency: 1 }),
     });
+    const updates: number[] = [];
+    await fineTunePruned(
+      pruned,
+      { x: data.x, shape: [20, 10], y: data.y },
+      {
+        epochs: 3,
+        batchSize: 20,
+        seed: 1,
+        optimizer: 'sgd',
+        learningRate: 0.01,
+        onBatchEnd: (b) => b.masksUpdated && updates.push(b.step),
+      },
+    );
     // step 0 is never a training step: masks change at steps 1 and 2 only
     expect(updates).toEqual([1, 2]);
     kernelSparsities(pruned).forEach((s) => expect(s).toBeCloseTo(0.6, 6));
@@ -70,9 +95,12 @@ describe('tfmot parity: prune_integration_test.py schedules', () => {
     pruned.dispose(true);
   });
 
-  it('ConstantSparsity(0.5, begin 0, end -1, freq 1) reaches 0.5 in one step; 0.99 too (testPrunesSingleLayer, testPruneWithHighSparsity)', async () => {
+  // testPrunesSingleLayer_ReachesTargetSparsity, testPruneWithHighSparsity
+  it('ConstantSparsity(0.5, begin 0, end -1, freq 1) reaches 0.5 in one step; 0.99 too', async () => {
     for (const target of [0.5, 0.99]) {
-      const pruned = await pruneLowMagnitude(simpleDenseModel(3), { schedule: constantSparsity(target, { beginStep: 0, endStep: -1, frequency: 1 }) });
+      const pruned = await pruneLowMagnitude(simpleDenseModel(3), {
+        schedule: constantSparsity(target, { beginStep: 0, endStep: -1, frequency: 1 }),
+      });
       kernelSparsities(pruned).forEach((s) => expect(s).toBe(0));
       await train(pruned, 1);
       const weights = weightMap(pruned.model);
@@ -94,7 +122,8 @@ describe('tfmot parity: prune_integration_test.py schedules', () => {
     pruned.dispose(true);
   });
 
-  it('a custom training loop of two steps reaches ConstantSparsity(0.5, begin 0, freq 1) (testPrunesModel_CustomTrainingLoop)', async () => {
+  // testPrunesModel_CustomTrainingLoop_ReachesTargetSparsity
+  it('a custom training loop of two steps reaches ConstantSparsity(0.5, begin 0, freq 1)', async () => {
     const pruned = await pruneLowMagnitude(simpleDenseModel(5), { schedule: constantSparsity(0.5, { beginStep: 0, frequency: 1 }) });
     pruned.beginTraining();
     const x = tf.tensor2d(data.x, [20, 10]);

@@ -12,8 +12,8 @@ import { seededPermutation } from '../../src/random/seeded-permutation.js';
 import { mulberry32 } from '../../src/random/mulberry32.js';
 import { argmaxRows, ortPredict, tfjsPredict, useWasmBackend } from './helpers.js';
 
-const TRAIN = 3000;
-const TEST = 2000;
+const TRAIN = 2000;
+const TEST = 1000;
 let train: { x: Float32Array; y: Int32Array };
 let test: Float32Array;
 
@@ -52,8 +52,20 @@ const mlp = (): tf.LayersModel =>
 const cnn = (): tf.LayersModel =>
   tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 8,
+        kernelSize: 3,
+        strides: 2,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      }),
+      tf.layers.depthwiseConv2d({
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        depthwiseInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
@@ -81,7 +93,10 @@ async function agreement(q: QuantizedModel): Promise<Agreement> {
 const representative = () => ({ x: train.x.subarray(0, 200 * 784), shape: [200, 28, 28, 1] });
 
 describe('int8-full: tfjs simulation vs onnxruntime int8 kernels (MNIST)', () => {
-  it.each([['MLP', mlp], ['CNN', cnn]] as const)('%s with 7-bit weights: onnxruntime computes what the simulation computes', async (_, make) => {
+  it.each([
+    ['MLP', mlp],
+    ['CNN', cnn],
+  ] as const)('%s with 7-bit weights: onnxruntime computes what the simulation computes', async (_, make) => {
     const model = await fit(make());
     const q = await quantizeModel(model, { mode: 'int8-full', representativeData: representative(), calibration: 'minmax', weightBits: 7 });
     const r = await agreement(q);

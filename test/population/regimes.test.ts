@@ -20,10 +20,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const weightsOf = (pop: Population, key: string, i: number): number[][] => pop.levels[key][i].getWeights().map((w) => Array.from(w.dataSync()));
+const weightsOf = (pop: Population, key: string, i: number): number[][] =>
+  pop.levels[key][i].getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('buildPopulation regimes', () => {
-  it("fromScratch trains every (seed, level) model from its own initialisation with gradual pruning: independent levels", async () => {
+  it('fromScratch trains every (seed, level) model from its own initialisation with gradual pruning: independent levels', async () => {
     const created: number[] = [];
     const pop = await buildPopulation({
       regime: 'fromScratch',
@@ -40,17 +41,31 @@ describe('buildPopulation regimes', () => {
     pop.measuredSparsity['0.5'].forEach((s) => expect(s).toBeCloseTo(0.5, 2));
     pop.measuredSparsity['0.9'].forEach((s) => expect(s).toBeCloseTo(0.9, 2));
     // the same recipe repeats exactly
-    const again = await buildPopulation({ regime: 'fromScratch', createModel: (seed) => tinyMlp(seed), levels: [0, 0.5, 0.9], seeds: [1, 2], fromScratch: { ...training, beginStep: 2, endStep: 6, frequency: 2 } });
+    const again = await buildPopulation({
+      regime: 'fromScratch',
+      createModel: (seed) => tinyMlp(seed),
+      levels: [0, 0.5, 0.9],
+      seeds: [1, 2],
+      fromScratch: { ...training, beginStep: 2, endStep: 6, frequency: 2 },
+    });
     expect(weightsOf(again, '0.9', 1)).toEqual(weightsOf(pop, '0.9', 1));
     disposePopulation(pop);
     disposePopulation(again);
   });
 
-  it("fromScratch refuses a schedule that cannot finish within the training steps, and needs its own options", async () => {
-    const late = await buildPopulation({ regime: 'fromScratch', createModel: (s) => tinyMlp(s), levels: [0, 0.5], seeds: [1], fromScratch: { ...training, endStep: 9 } }).catch((e: unknown) => e);
+  it('fromScratch refuses a schedule that cannot finish within the training steps, and needs its own options', async () => {
+    const late = await buildPopulation({
+      regime: 'fromScratch',
+      createModel: (s) => tinyMlp(s),
+      levels: [0, 0.5],
+      seeds: [1],
+      fromScratch: { ...training, endStep: 9 },
+    }).catch((e: unknown) => e);
     expect(isPieAuditError(late, 'INVALID_ARGUMENT')).toBe(true);
     expect((late as Error).message).toContain('8 steps');
-    const missing = await buildPopulation({ regime: 'fromScratch', createModel: (s) => tinyMlp(s), seeds: [1], fineTune: training }).catch((e: unknown) => e);
+    const missing = await buildPopulation({ regime: 'fromScratch', createModel: (s) => tinyMlp(s), seeds: [1], fineTune: training }).catch(
+      (e: unknown) => e,
+    );
     expect(isPieAuditError(missing, 'INVALID_ARGUMENT')).toBe(true);
     expect((missing as Error).message).toContain('options.fromScratch.data');
   });
@@ -67,7 +82,11 @@ describe('buildPopulation regimes', () => {
     expect(pop.levelKeys).toEqual(['0', '0.7', 'random@0.7']);
     expect(pop.variants['random@0.7']).toEqual({ kind: 'random', sparsity: 0.7 });
     expect(pop.variants['0.7']).toEqual({ kind: 'magnitude', sparsity: 0.7 });
-    expect(pop.design).toEqual({ kind: 'paired', regime: 'fineTune', pairIds: { '0': ['seed-3', 'seed-4'], '0.7': ['seed-3', 'seed-4'], 'random@0.7': ['seed-3', 'seed-4'] } });
+    expect(pop.design).toEqual({
+      kind: 'paired',
+      regime: 'fineTune',
+      pairIds: { '0': ['seed-3', 'seed-4'], '0.7': ['seed-3', 'seed-4'], 'random@0.7': ['seed-3', 'seed-4'] },
+    });
     for (let i = 0; i < 2; i++) {
       const magnitude = pop.levels['0.7'][i].getWeights();
       const random = pop.levels['random@0.7'][i].getWeights();
@@ -82,7 +101,14 @@ describe('buildPopulation regimes', () => {
   });
 
   it('savePopulation records the design and the variants; loadPopulation reads them back', async () => {
-    const pop = await buildPopulation({ createModel: (s) => tinyMlp(s), train: async () => {}, levels: [0, 0.5], seeds: [7, 8], randomControl: true, fineTune: training });
+    const pop = await buildPopulation({
+      createModel: (s) => tinyMlp(s),
+      train: async () => {},
+      levels: [0, 0.5],
+      seeds: [7, 8],
+      randomControl: true,
+      fineTune: training,
+    });
     const dir = join(root, 'paired');
     await savePopulation(pop, dir);
     const manifest = JSON.parse(await readFile(join(dir, 'population.json'), 'utf8'));
@@ -100,7 +126,11 @@ describe('buildPopulation regimes', () => {
 
   it('quantizedLevels adds float16, int8-dynamic and int8-full copies of level 0 with their stored bytes; they save and load', async () => {
     const pop = await buildPopulation({
-      createModel: (s) => tinyMlp(s), train: async () => {}, levels: [0, 0.5], seeds: [1, 2], fineTune: training,
+      createModel: (s) => tinyMlp(s),
+      train: async () => {},
+      levels: [0, 0.5],
+      seeds: [1, 2],
+      fineTune: training,
       quantizedLevels: ['float16', 'int8-dynamic', 'int8-full'],
     });
     expect(pop.levelKeys).toEqual(['0', '0.5', 'float16', 'int8-dynamic', 'int8-full']);
