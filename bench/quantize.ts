@@ -154,7 +154,8 @@ async function benchNet(
     let maxDiff = 0;
     for (let i = 0; i < sim.scores.length; i++) maxDiff = Math.max(maxDiff, Math.abs(sim.scores[i] - int8.scores[i]));
     const top1 = ((a.filter((c, i) => c === b[i]).length / n) * 100).toFixed(2);
-    const agree = `${top1}%, max diff ${maxDiff.toFixed(4)} (${Math.round(maxDiff * 256)} ${Math.round(maxDiff * 256) === 1 ? 'quantum' : 'quanta'})`;
+    const quanta = Math.round(maxDiff * 256); // the softmax output's scale is 1/256
+    const agree = `${top1}%, max diff ${maxDiff.toFixed(4)} (${quanta} ${quanta === 1 ? 'quantum' : 'quanta'})`;
     rows.push(
       row([
         name,
