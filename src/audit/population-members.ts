@@ -2,9 +2,11 @@ import type { Population } from '../population/population.js';
 import type { PopulationMember } from './audit-options.js';
 
 /**
- * The members of a built or loaded {@link Population} for {@link auditCompression}: each model with its name
- * (`seed-3`, the same at every level, so the noise floor pairs compressed model i with baseline model i) and its
- * measured sparsity.
+ * The members of a built or loaded {@link Population} for {@link auditCompression}: each model with an id that
+ * carries the population's design, and its measured sparsity. A paired population (regime `fineTune`) gives each
+ * model its pair id (`seed-3`, the same at every level), so the noise floor pairs compressed model i with baseline
+ * model i; an independent one (`fromScratch`) gives ids qualified by level (`seed-3@0.9`), so nothing is paired;
+ * a population of unknown design keeps its model names.
  *
  * @example
  * const population = await buildPopulation({ ... });
@@ -14,10 +16,18 @@ export function populationMembers(population: Population): Record<string, Popula
   const members: Record<string, PopulationMember[]> = Object.create(null);
   for (const [key, models] of Object.entries(population.levels)) {
     members[key] = models.map((model, i) => {
-      const id = population.modelNames[key]?.[i];
+      const id = memberId(population, key, i);
       const sparsity = population.measuredSparsity[key]?.[i];
       return { model, ...(id === undefined ? {} : { id }), ...(sparsity === undefined ? {} : { sparsity }) };
     });
   }
   return members;
+}
+
+function memberId(population: Population, key: string, i: number): string | undefined {
+  const name = population.modelNames[key]?.[i];
+  const design = population.design;
+  if (design?.kind === 'paired') return design.pairIds[key]?.[i] ?? name;
+  if (design?.kind === 'independent') return name === undefined ? undefined : `${name}@${key}`;
+  return name;
 }

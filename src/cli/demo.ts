@@ -40,6 +40,13 @@ export interface DemoRecipe {
   testSubset: number | null;
   /** Keep the 10-way classifier layer dense (prune only the hidden layers). */
   denseClassifier?: boolean;
+  /**
+   * 'fineTune' (default): levels pruned from each seed's baseline and fine-tuned (paired). 'fromScratch':
+   * every (seed, level) model trained `epochs` from its own initialisation with gradual pruning (independent).
+   */
+  regime?: 'fineTune' | 'fromScratch';
+  /** Add random-pruning controls (`random@<level>`) trained alike. */
+  randomControl?: boolean;
 }
 
 /**
@@ -156,11 +163,21 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
   const kept = trainLabels.reduce((a, l) => a + (l === recipe.longTailDigit ? 1 : 0), 0);
   progress.log(`demo: ${rows.length} training images, digit ${recipe.longTailDigit} kept at ${kept} images (${(recipe.keepFraction * 100).toFixed(0)}%); MLP 784-${recipe.hidden.join('-')}-10, ${recipe.seeds.length} models x ${recipe.levels.length} levels`);
 
+  const pruneLayer = recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {};
   const population = await buildPopulation({
     createModel: createMlp(recipe.hidden),
     train: trainer(trainSet.rows, trainLabels, recipe),
     levels: recipe.levels,
     seeds: recipe.seeds,
+    regime: recipe.regime ?? 'fineTune',
+    randomControl: recipe.randomControl ?? false,
+    fromScratch: {
+      data: { x: trainSet.rows, shape: [rows.length, 28, 28, 1], y: trainLabels },
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      learningRate: recipe.learningRate,
+      ...pruneLayer,
+    },
     fineTune: {
       data: { x: fine.rows, shape: [fineRows.length, 28, 28, 1], y: fine.labels as Uint8Array },
       epochs: recipe.fineTuneEpochs,
@@ -168,7 +185,7 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
       learningRate: recipe.fineTuneLearningRate,
       schedule: 'polynomial',
       frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
-      ...(recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {}),
+      ...pruneLayer,
     },
     onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
   });

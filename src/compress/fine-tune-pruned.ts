@@ -11,7 +11,7 @@ import { flattenTrainingData, type FlatTrainingData, type TrainingData } from '.
 export interface BatchEndInfo {
   readonly epoch: number;
   readonly batch: number;
-  /** Step the batch ran as (tfmot `pruning_step`). */
+  /** Step the batch ran as (tfmot `pruning_step`: 1 for the first batch of a fresh model). */
   readonly step: number;
   readonly loss: number;
   /** Whether masks were recomputed before this batch. */
@@ -109,16 +109,20 @@ function lossOf(kind: LossKind, output: tf.Tensor, target: tf.Tensor): tf.Scalar
 
 /**
  * Fine-tunes a pruned model with its masks held, as Keras `fit` with tfmot's `UpdatePruningStep`:
- * before each batch, masks are recomputed when the schedule marks the step (every `frequency` steps
- * from `beginStep` to `endStep`, ranking the weights as they came out of the previous optimizer step),
- * and after every optimizer step the masks are applied again, so pruned weights are exact zeros
- * between steps. The loss is the cross-entropy matching the model's last activation (softmax
+ * training begins by setting a fresh model's pruning step from -1 to 0; each batch then adds one to
+ * the step and, when the schedule marks the new step (every `frequency` steps from `beginStep` to
+ * `endStep`), recomputes the masks, ranking the weights as they came out of the previous optimizer step.
+ * So the j-th batch prunes at step j, and a schedule beginning at step 0 first prunes at step
+ * `frequency`. After every optimizer step the masks are applied again, so pruned weights are exact
+ * zeros between steps. The loss is the cross-entropy matching the model's last activation (softmax
  * probabilities, sigmoid, or logits). Batches are cut from Float32Arrays (seeded shuffle), never
  * by slicing tensors, so the same seed and data give bit-identical weights.
  *
  * @example
  * const pruned = await pruneLowMagnitude(model, { schedule: polynomialDecay(0, 0.9, { endStep: 400 }) });
  * await fineTunePruned(pruned, { x: images, shape: [n, 784], y: labels }, { epochs: 2, batchSize: 128, seed: 7 });
+ * @throws PieAuditError INVALID_ARGUMENT for bad options, SHAPE_MISMATCH / LENGTH_MISMATCH / LABEL_OUT_OF_RANGE for
+ *   data that does not fit the model, NON_FINITE when training diverges
  */
 export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, options: FineTuneOptions): Promise<FineTuneResult> {
   const { epochs, batchSize } = options;
@@ -142,6 +146,7 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const random = mulberry32(options.seed);
   const epochLoss: number[] = [];
+  pruned.beginTraining();
   let steps = 0;
   let maskUpdates = 0;
   try {
@@ -150,7 +155,9 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
       let sum = 0;
       let batches = 0;
       for (let start = 0, batch = 0; start < flat.n; start += batchSize, batch++) {
-        const step = pruned.step;
+        // tfmot's wrapper: add one to pruning_step, then the conditional mask update at the new step
+        const step = pruned.step + 1;
+        pruned.step = step;
         const masksUpdated = pruned.updateMasks(step, { schedule });
         if (masksUpdated) maskUpdates++;
         const { x, y } = batchTensors(flat, order, start, Math.min(flat.n, start + batchSize), width);
@@ -165,7 +172,6 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
         // tfmot ranks weights for the next mask update as the optimizer left them, before re-masking.
         pruned.unmaskedValues = schedule(step + 1).shouldPrune ? pruned.readWeights() : undefined;
         pruned.applyMasks();
-        pruned.step = step + 1;
         steps++;
         sum += loss;
         batches++;

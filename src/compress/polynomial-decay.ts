@@ -18,7 +18,8 @@ export interface PolynomialDecayOptions {
  *   p = clamp((step - beginStep) / (endStep - beginStep), 0, 1)
  *   sparsity = finalSparsity + (initialSparsity - finalSparsity) * (1 - p)^power
  *
- * Masks are recomputed at beginStep, beginStep+frequency, ... up to endStep inclusive. When
+ * computed in float32 as tfmot does. Masks are recomputed at beginStep, beginStep+frequency, ... up to
+ * endStep inclusive. When
  * endStep equals beginStep (tfmot divides by zero there) p is taken as 1 from beginStep on.
  *
  * @example
@@ -36,8 +37,10 @@ export function polynomialDecay(initialSparsity: number, finalSparsity: number, 
   validateSparsity(finalSparsity, 'finalSparsity');
   const decide = (step: number): PruningDecision => {
     const span = endStep - beginStep;
-    const p = span === 0 ? (step >= beginStep ? 1 : 0) : Math.min(1, Math.max(0, (step - beginStep) / span));
-    const sparsity = finalSparsity + (initialSparsity - finalSparsity) * Math.pow(1 - p, power);
+    // float32 throughout, as tfmot's graph computes it, so levels round to the same kept counts
+    const f = Math.fround;
+    const p = span === 0 ? (step >= beginStep ? 1 : 0) : Math.min(1, Math.max(0, f(f(step - beginStep) / f(span))));
+    const sparsity = f(f(f(f(initialSparsity) - f(finalSparsity)) * f(Math.pow(f(1 - p), power))) + f(finalSparsity));
     return { shouldPrune: shouldPruneInStep(step, beginStep, endStep, frequency), sparsity };
   };
   return Object.freeze(Object.assign(decide, { kind: 'polynomialDecay' as const, beginStep, endStep, frequency, finalSparsity }));

@@ -49,6 +49,9 @@ const PRUNABLE_WEIGHTS: Record<string, readonly string[]> = {
   DepthwiseConv2D: [],
 };
 
+/** Layer classes whose kernels pie-audit knows how to prune (tfmot's `PruneRegistry` for tfjs layers). */
+export const PRUNABLE_LAYER_CLASSES: ReadonlySet<string> = new Set(Object.keys(PRUNABLE_WEIGHTS));
+
 const DEPTHWISE_WEIGHTS: Record<string, readonly string[]> = {
   DepthwiseConv2D: ['depthwise_kernel'],
   SeparableConv2D: ['depthwise_kernel'],

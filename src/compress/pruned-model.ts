@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { seededPermutation } from '../random/seeded-permutation.js';
 import { blockMagnitudeMask, type BlockPooling, type MaskTieBreak } from './magnitude-mask.js';
 import type { PrunableWeight } from './prunable-weights.js';
 import type { PruningSchedule } from './pruning-schedule.js';
+import { randomMask } from './random-mask.js';
 
 /** Pruning state of one weight tensor. */
 export interface PrunedWeightState {
@@ -19,12 +22,21 @@ export interface PrunedWeightState {
   readonly threshold: number;
 }
 
+/**
+ * Which weights a mask update removes: the smallest magnitudes (tfmot), or a seeded random choice of
+ * the same count per tensor (the random-pruning control of Hooker et al.'s code, `random_cumulative`).
+ */
+export type MaskSelection = 'magnitude' | 'random';
+
 /** Settings a {@link PrunedModel} was created with. */
 export interface PrunedModelSettings {
   readonly schedule: PruningSchedule;
   readonly blockSize: readonly [number, number];
   readonly blockPooling: BlockPooling;
   readonly tieBreak: MaskTieBreak;
+  readonly maskSelection: MaskSelection;
+  /** Seed of the random ranking (used when `maskSelection` is 'random'). */
+  readonly randomSeed: number;
 }
 
 /** Options for {@link PrunedModel.updateMasks}. */
@@ -44,6 +56,8 @@ interface Target {
   maskTensor: tf.Tensor | undefined;
   targetSparsity: number;
   threshold: number;
+  /** Fixed random ranking of the entries (random mask selection only). */
+  readonly rank: Uint32Array | undefined;
 }
 
 /**
@@ -60,7 +74,12 @@ export class PrunedModel {
   /** The model being pruned; its pruned weights are exact zeros after every `applyMasks()`. */
   readonly model: tf.LayersModel;
   readonly settings: PrunedModelSettings;
-  /** Training step (optimizer iterations) that the next batch will run as. */
+  /**
+   * tfmot's `pruning_step`: -1 until training begins (`UpdatePruningStep.on_train_begin` sets it to 0),
+   * then the number of training batches run under pruning. Each batch first adds one, then updates the
+   * masks if the schedule marks the new step, so the j-th batch (1-based) prunes at step j and nothing is
+   * masked before the first training batch.
+   */
   step: number;
   /**
    * The pruned weights as the last optimizer step left them, before re-masking, kept by
@@ -77,13 +96,17 @@ export class PrunedModel {
     this.settings = settings;
     this.step = step;
     this.unmaskedValues = undefined;
-    this.targets = weights.map((weight) => ({
-      weight,
-      mask: new Uint8Array(weight.shape.reduce((a, b) => a * b, 1)).fill(1),
-      maskTensor: undefined,
-      targetSparsity: 0,
-      threshold: 0,
-    }));
+    const random = settings.maskSelection === 'random' ? mulberry32(settings.randomSeed) : undefined;
+    this.targets = weights.map((weight) => {
+      const size = weight.shape.reduce((a, b) => a * b, 1);
+      const rank = random && rankOf(seededPermutation(size, random));
+      return { weight, mask: new Uint8Array(size).fill(1), maskTensor: undefined, targetSparsity: 0, threshold: 0, rank };
+    });
+  }
+
+  /** tfmot's `UpdatePruningStep.on_train_begin`: a fresh model (step -1) starts at step 0; a resumed one keeps its step. */
+  beginTraining(): void {
+    if (this.step < 0) this.step = 0;
   }
 
   /** The current mask of every pruned weight (1 keeps, 0 prunes), keyed by weight name. */
@@ -145,8 +168,9 @@ export class PrunedModel {
       const rows = cols === 0 ? 0 : values.length / cols;
       let result;
       try {
-        result =
-          bh === 1 && bw === 1
+        result = t.rank
+          ? { mask: randomMask(t.rank, decision.sparsity), threshold: Number.NaN }
+          : bh === 1 && bw === 1
             ? blockMagnitudeMask(values, values.length, 1, [1, 1], this.settings.blockPooling, decision.sparsity, { tieBreak: this.settings.tieBreak })
             : blockMagnitudeMask(values, rows, cols, [bh, bw], this.settings.blockPooling, decision.sparsity, { tieBreak: this.settings.tieBreak });
       } catch (e) {
@@ -160,7 +184,7 @@ export class PrunedModel {
         throw e;
       }
       t.mask = result.mask;
-      t.threshold = result.threshold;
+      t.threshold = t.rank ? smallestKept(values, result.mask) : result.threshold;
       t.targetSparsity = decision.sparsity;
       t.maskTensor?.dispose();
       t.maskTensor = undefined;
@@ -190,4 +214,18 @@ export class PrunedModel {
       throw new PieAuditError('INVALID_ARGUMENT', 'this PrunedModel was disposed or stripped; prune the model again to keep training it');
     }
   }
+}
+
+/** Inverse of a permutation: rank[perm[i]] = i. */
+function rankOf(perm: Uint32Array): Uint32Array {
+  const rank = new Uint32Array(perm.length);
+  for (let i = 0; i < perm.length; i++) rank[perm[i]] = i;
+  return rank;
+}
+
+/** |w| of the smallest kept entry (0 when nothing is kept). */
+function smallestKept(values: Float32Array, mask: Uint8Array): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1 && Math.abs(values[i]) < min) min = Math.abs(values[i]);
+  return Number.isFinite(min) ? min : 0;
 }

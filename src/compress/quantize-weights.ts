@@ -3,6 +3,7 @@ import { cloneLayersModel } from '../engine/clone-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { assertFiniteWeights } from './assert-finite-weights.js';
 import { roundToFloat16 } from './float16.js';
+import { channelLayout, quantizeInt8PerChannel } from './int8-per-channel.js';
 
 /** Post-training quantization schemes. */
 export type QuantizationMode = 'float16' | 'int8';
@@ -36,30 +37,6 @@ export interface QuantizationResult {
 }
 
 const KERNEL_NAMES = new Set(['kernel', 'depthwise_kernel', 'pointwise_kernel', 'embeddings', 'recurrent_kernel']);
-
-/** Output-channel view of a kernel: number of channels and the channel of flat index i. */
-function channelLayout(layerClass: string, shortName: string, shape: readonly number[]): { channels: number; channelOf: (i: number) => number } {
-  const rank = shape.length;
-  if (rank === 0) return { channels: 1, channelOf: () => 0 };
-  if (layerClass === 'Conv2DTranspose' || layerClass === 'Conv3DTranspose') {
-    // kernel [..., out, in]: output channels on the second-to-last axis
-    const inner = shape[rank - 1];
-    const out = shape[rank - 2];
-    return { channels: out, channelOf: (i) => Math.floor(i / inner) % out };
-  }
-  if (shortName === 'depthwise_kernel' && rank >= 2) {
-    // [kh, kw, in, multiplier]: each (in, multiplier) pair is one output channel
-    const channels = shape[rank - 1] * shape[rank - 2];
-    return { channels, channelOf: (i) => i % channels };
-  }
-  const last = shape[rank - 1];
-  return { channels: last, channelOf: (i) => i % last };
-}
-
-/** TfLiteRound / std::round: half away from zero. */
-function roundHalfAwayFromZero(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x));
-}
 
 /**
  * Post-training weight quantization, returning a NEW model holding the dequantized weights, so its
@@ -117,22 +94,7 @@ export async function quantizeWeights(model: tf.LayersModel, mode: QuantizationM
         } else if (KERNEL_NAMES.has(shortName) && !cls.startsWith('BatchNorm')) {
           const layout = channelLayout(cls, shortName, w.shape as number[]);
           channels = layout.channels;
-          const maxPerChannel = new Float32Array(channels);
-          for (let i = 0; i < values.length; i++) {
-            const c = layout.channelOf(i);
-            const a = Math.abs(values[i]);
-            if (a > maxPerChannel[c]) maxPerChannel[c] = a;
-          }
-          const scale = maxPerChannel.map((m) => Math.fround(m / 127));
-          for (let i = 0; i < values.length; i++) {
-            const s = scale[layout.channelOf(i)];
-            if (s === 0) {
-              out[i] = 0;
-              continue;
-            }
-            const q = Math.max(-127, Math.min(127, roundHalfAwayFromZero(values[i] / s)));
-            out[i] = Math.fround(q * s);
-          }
+          out.set(quantizeInt8PerChannel(values, layout).dequantized);
           quantizedBytes += values.length + channels * 4;
         } else {
           out.set(values);

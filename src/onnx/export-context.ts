@@ -24,6 +24,21 @@ const NCHW_TO_NHWC = [0, 2, 3, 1];
 export class ExportContext {
   readonly g = new OnnxGraphBuilder();
   private readonly transposed = new Map<string, OnnxValue>();
+  /**
+   * Whether kernels are written as int8 + DequantizeLinear (a QDQ graph, for int8-full models) rather
+   * than as float32 initializers.
+   */
+  readonly int8Kernels: boolean;
+  /** int8 scale of each value that holds quantized activations (set by QDQ pairs, kept through moves). */
+  readonly activationScales = new Map<string, number>();
+
+  /** Largest |q| of int8 kernels: 127, or 63 for 7-bit weights. */
+  readonly kernelMax: number;
+
+  constructor(options: { int8Kernels?: boolean; kernelMax?: number } = {}) {
+    this.int8Kernels = options.int8Kernels ?? false;
+    this.kernelMax = options.kernelMax ?? 127;
+  }
 
   /** The value stored as NCHW (rank 4 only); the transpose is emitted once per value. */
   toNchw(v: OnnxValue): OnnxValue {
@@ -43,6 +58,8 @@ export class ExportContext {
     if (hit) return hit;
     const name = this.g.node('Transpose', [v.name], { perm: { ints: perm } }, `${v.name}_${layout}`);
     const out: OnnxValue = { name, shape: v.shape, layout };
+    const scale = this.activationScales.get(v.name);
+    if (scale !== undefined) this.activationScales.set(name, scale);
     this.transposed.set(key, out);
     // Going back needs no second transpose: the original is still there.
     this.transposed.set(`${name}->${v.layout}`, v);

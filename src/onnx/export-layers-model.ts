@@ -14,6 +14,12 @@ export interface OnnxExportOptions {
   opset?: number;
 }
 
+/** Layers that move values without changing them: quantized inputs stay quantized at the same scale. */
+const VALUE_MOVING = new Set([
+  'Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
+  'MaxPooling2D', 'GlobalMaxPooling2D',
+]);
+
 /** The symbolic name of the batch dimension in exported graphs. */
 export const ONNX_BATCH_DIM = 'batch';
 
@@ -22,7 +28,10 @@ export const ONNX_BATCH_DIM = 'batch';
  *
  * Inputs and outputs keep tfjs's shapes and channels-last layout (feed the same NHWC float32 data);
  * inside, convolutional stretches run in NCHW with one Transpose at each boundary. Weights are
- * float32 initializers copied as they are, so pruned zeros stay exact zeros.
+ * float32 initializers copied as they are, so pruned zeros stay exact zeros. A model quantized by
+ * `quantizeModel(model, { mode: 'int8-full' })` is written as a QDQ graph: int8 per-channel kernels and
+ * int32 biases behind DequantizeLinear, and a QuantizeLinear/DequantizeLinear pair for each
+ * QuantizeDequantize layer, which ONNX Runtime fuses into its int8 kernels.
  * Throws PieAuditError `UNSUPPORTED_LAYER` naming every layer it cannot convert (see {@link onnxSupport}).
  *
  * @example
@@ -43,7 +52,10 @@ export function exportLayersModelToOnnx(model: LayersModel, options: OnnxExportO
     );
   }
 
-  const ctx = new ExportContext();
+  // A model with QuantizeDequantize layers is int8-full: its kernels are int8 too (a QDQ graph).
+  const qdq = model.layers.find((l) => l.getClassName() === 'QuantizeDequantize');
+  const weightBits = Number((qdq?.getConfig() as { weightBits?: unknown } | undefined)?.weightBits ?? 8);
+  const ctx = new ExportContext({ int8Kernels: qdq !== undefined, kernelMax: 2 ** (weightBits - 1) - 1 });
   const values = new Map<number, OnnxValue>();
   model.inputs.forEach((input, i) => {
     const shape = shapeOf(input);
@@ -58,7 +70,10 @@ export function exportLayersModelToOnnx(model: LayersModel, options: OnnxExportO
       return v;
     });
     const converter = LAYER_CONVERTERS[call.layer.getClassName()];
-    values.set(call.output.id, converter.emit(ctx, call.layer, call.layer.getConfig() as LayerConfig, inputs, shapeOf(call.output)));
+    const out = converter.emit(ctx, call.layer, call.layer.getConfig() as LayerConfig, inputs, shapeOf(call.output));
+    const scale = inputs.length === 1 && VALUE_MOVING.has(call.layer.getClassName()) ? ctx.activationScales.get(inputs[0].name) : undefined;
+    if (scale !== undefined) ctx.activationScales.set(out.name, scale);
+    values.set(call.output.id, out);
   }
 
   model.outputs.forEach((output, i) => {

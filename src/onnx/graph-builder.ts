@@ -11,7 +11,7 @@ export type OnnxDim = number | string;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Bytes of a typed array in little-endian order, as ONNX `raw_data` requires. */
-function littleEndianBytes(values: Float32Array | BigInt64Array): Uint8Array {
+function littleEndianBytes(values: Float32Array | BigInt64Array | Int32Array | Int8Array): Uint8Array {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
   if (!LITTLE_ENDIAN) {
     const width = values.BYTES_PER_ELEMENT;
@@ -85,6 +85,20 @@ export class OnnxGraphBuilder {
     if (expected !== values.length) throw new Error(`initializer ${base}: ${values.length} values for dims [${dims.join(', ')}]`);
     const name = this.uniqueName(base);
     this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: littleEndianBytes(values) });
+    return name;
+  }
+
+  /** Adds an int8 initializer (quantized weights, zero points) and returns its name. */
+  int8Initializer(base: string, dims: readonly number[], values: Int8Array): string {
+    const name = this.uniqueName(base);
+    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT8, rawData: littleEndianBytes(values) });
+    return name;
+  }
+
+  /** Adds an int32 initializer (quantized biases) and returns its name. */
+  int32Initializer(base: string, dims: readonly number[], values: Int32Array): string {
+    const name = this.uniqueName(base);
+    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT32, rawData: littleEndianBytes(values) });
     return name;
   }
 

@@ -3,21 +3,12 @@ import { PieAuditError } from '../errors.js';
 import { activationIssue, emitActivation } from './activations.js';
 import { layerWeights, pair } from './export-context.js';
 import type { ExportContext, LayerWeight, LogicalShape, OnnxValue } from './export-context.js';
+import { emitBias, emitKernel, quantizeDequantize, type KernelInput } from './qdq.js';
 import { tfSamePadding } from './tf-same-padding.js';
 
-/** The serialized config of a layer (what `layer.getConfig()` returns). */
-export type LayerConfig = Record<string, unknown>;
+import type { LayerConfig, LayerConverter } from './layer-converter.js';
 
-/**
- * Maps one tfjs layer class to ONNX nodes.
- *
- * `issue` says why a particular layer instance cannot be exported (undefined when it can);
- * `emit` adds the nodes and returns the layer's output value.
- */
-export interface LayerConverter {
-  issue(config: LayerConfig, inputShapes: LogicalShape[], outputShape: LogicalShape): string | undefined;
-  emit(ctx: ExportContext, layer: layers.Layer, config: LayerConfig, inputs: OnnxValue[], outputShape: LogicalShape): OnnxValue;
-}
+export type { LayerConfig, LayerConverter } from './layer-converter.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared checks and weight layouts
@@ -80,9 +71,11 @@ function requireWeight(weights: Map<string, LayerWeight>, role: string, layer: l
   return w;
 }
 
-function biasInput(ctx: ExportContext, layer: layers.Layer, weights: Map<string, LayerWeight>): string[] {
+function biasInput(
+  ctx: ExportContext, layer: layers.Layer, weights: Map<string, LayerWeight>, input: OnnxValue, kernel: KernelInput,
+): string[] {
   const b = weights.get('bias');
-  return b ? [ctx.g.floatInitializer(`${layer.name}/bias`, [b.values.length], b.values)] : [];
+  return b ? [emitBias(ctx, `${layer.name}/bias`, b.values, input, kernel)] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,8 +88,9 @@ const dense: LayerConverter = {
     const x = ctx.toNatural(input);
     const weights = layerWeights(layer);
     const k = requireWeight(weights, 'kernel', layer);
-    const kernel = ctx.g.floatInitializer(`${layer.name}/kernel`, [...k.shape], k.values);
-    const bias = biasInput(ctx, layer, weights);
+    const kernelInput = emitKernel(ctx, `${layer.name}/kernel`, [...k.shape], k.values, null);
+    const kernel = kernelInput.name;
+    const bias = biasInput(ctx, layer, weights, x, kernelInput);
     let y: string;
     if (x.shape.length === 2) {
       y = ctx.g.node('Gemm', [x.name, kernel, ...bias], {}, layer.name);
@@ -119,8 +113,8 @@ const conv2d: LayerConverter = {
     const kernelSize: [number, number] = [k.dims[2], k.dims[3]];
     const strides = pair(config.strides, 1);
     const dilations = pair(config.dilationRate, 1);
-    const w = ctx.g.floatInitializer(`${layer.name}/kernel`, k.dims, k.values);
-    const y = ctx.g.node('Conv', [x.name, w, ...biasInput(ctx, layer, weights)], {
+    const w = emitKernel(ctx, `${layer.name}/kernel`, k.dims, k.values, 0);
+    const y = ctx.g.node('Conv', [x.name, w.name, ...biasInput(ctx, layer, weights, x, w)], {
       kernel_shape: { ints: kernelSize },
       strides: { ints: strides },
       dilations: { ints: dilations },
@@ -131,12 +125,15 @@ const conv2d: LayerConverter = {
   },
 };
 
-function emitDepthwise(ctx: ExportContext, layer: layers.Layer, config: LayerConfig, x: OnnxValue, inputShape: LogicalShape, w: LayerWeight, bias: string[], out: string, dilations: [number, number]): string {
+function emitDepthwise(
+  ctx: ExportContext, layer: layers.Layer, config: LayerConfig, x: OnnxValue, inputShape: LogicalShape, w: LayerWeight,
+  bias: (kernel: KernelInput) => string[], out: string, dilations: [number, number],
+): string {
   const k = depthwiseKernelToOihw(w);
   const kernelSize: [number, number] = [k.dims[2], k.dims[3]];
   const strides = pair(config.strides, 1);
-  const weight = ctx.g.floatInitializer(`${layer.name}/depthwise_kernel`, k.dims, k.values);
-  return ctx.g.node('Conv', [x.name, weight, ...bias], {
+  const weight = emitKernel(ctx, `${layer.name}/depthwise_kernel`, k.dims, k.values, 0);
+  return ctx.g.node('Conv', [x.name, weight.name, ...bias(weight)], {
     kernel_shape: { ints: kernelSize },
     strides: { ints: strides },
     dilations: { ints: dilations },
@@ -152,7 +149,8 @@ const depthwiseConv2d: LayerConverter = {
     const weights = layerWeights(layer);
     // tfjs 4.x's DepthwiseConv2D layer ignores dilationRate (it computes, and reports shapes for, an
     // undilated convolution); the export reproduces what tfjs computes.
-    const y = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), biasInput(ctx, layer, weights), layer.name, [1, 1]);
+    const kernel = requireWeight(weights, 'depthwise_kernel', layer);
+    const y = emitDepthwise(ctx, layer, config, x, input.shape, kernel, (k) => biasInput(ctx, layer, weights, x, k), layer.name, [1, 1]);
     return emitActivation(ctx, ctx.value(y, outputShape, 'nchw'), config.activation, layer.name);
   },
 };
@@ -162,10 +160,12 @@ const separableConv2d: LayerConverter = {
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNchw(input);
     const weights = layerWeights(layer);
-    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, requireWeight(weights, 'depthwise_kernel', layer), [], `${layer.name}_depthwise`, pair(config.dilationRate, 1));
+    const kernel = requireWeight(weights, 'depthwise_kernel', layer);
+    const dilations = pair(config.dilationRate, 1);
+    const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, kernel, () => [], `${layer.name}_depthwise`, dilations);
     const p = convKernelToOihw(requireWeight(weights, 'pointwise_kernel', layer));
-    const pw = ctx.g.floatInitializer(`${layer.name}/pointwise_kernel`, p.dims, p.values);
-    const y = ctx.g.node('Conv', [depthwise, pw, ...biasInput(ctx, layer, weights)], {
+    const pw = emitKernel(ctx, `${layer.name}/pointwise_kernel`, p.dims, p.values, 0);
+    const y = ctx.g.node('Conv', [depthwise, pw.name, ...biasInput(ctx, layer, weights, ctx.value(depthwise, input.shape, 'nchw'), pw)], {
       kernel_shape: { ints: [1, 1] },
       strides: { ints: [1, 1] },
       pads: { ints: [0, 0, 0, 0] },
@@ -464,4 +464,5 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Maximum: elementwise('Max'),
   Minimum: elementwise('Min'),
   Concatenate: concatenate,
+  QuantizeDequantize: quantizeDequantize,
 };

@@ -1,49 +1,66 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../engine/ensure-backend.js';
 import { compressionStats } from '../compress/compression-stats.js';
-import { constantSparsity } from '../compress/constant-sparsity.js';
-import { fineTunePruned, type FineTuneOptions } from '../compress/fine-tune-pruned.js';
-import { polynomialDecay } from '../compress/polynomial-decay.js';
-import { pruneLowMagnitude } from '../compress/prune-low-magnitude.js';
-import type { PrunedModel } from '../compress/pruned-model.js';
-import type { PruningSchedule } from '../compress/pruning-schedule.js';
-import { validateSparsity } from '../compress/pruning-schedule.js';
-import { stripPruning } from '../compress/strip-pruning.js';
-import type { TrainingData } from '../compress/training-data.js';
+import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
 import type { BlockPooling } from '../compress/magnitude-mask.js';
+import { polynomialDecay } from '../compress/polynomial-decay.js';
+import type { MaskSelection } from '../compress/pruned-model.js';
+import { validateSparsity, type PruningSchedule } from '../compress/pruning-schedule.js';
+import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
+import { addQuantizedLevels } from './add-quantized-levels.js';
+import { randomControlKey, type PopulationVariant, type QuantizedLevelName } from './population-design.js';
+import { fineTuneSchedule, gradualSteps, type GradualSteps, type PopulationScheduleKind } from './population-schedules.js';
 import { levelKey } from '../schema/level-key.js';
-import type { Population } from './population.js';
+import { disposePopulation, type Population } from './population.js';
+import { trainPrunedMember } from './train-pruned-member.js';
 
-/** How sparsity is reached during fine-tuning. */
-export type PopulationScheduleKind = 'oneShot' | 'polynomial';
+export type { PopulationScheduleKind } from './population-schedules.js';
 
-/** Fine-tuning budget, identical for every level (level 0 included). */
-export interface PopulationFineTune extends Omit<FineTuneOptions, 'seed' | 'schedule' | 'onBatchEnd'> {
+/** What every pruning run shares: the examples, the optimizer budget, and which weights are pruned. */
+interface PruningRun extends Omit<FineTuneOptions, 'seed' | 'schedule' | 'onBatchEnd'> {
   readonly data: TrainingData;
-  /**
-   * 'oneShot' (default): prune to the level before fine-tuning and hold it (tfmot `ConstantSparsity`,
-   * masks recomputed every `frequency` steps). 'polynomial': rise from 0 to the level over the
-   * fine-tuning steps (tfmot `PolynomialDecay`, Zhu & Gupta), reaching it at the last mask update.
-   * Or a function returning a schedule for a level, given the number of fine-tuning steps.
-   */
-  readonly schedule?: PopulationScheduleKind | ((level: number, totalSteps: number) => PruningSchedule);
-  /** Mask update frequency in steps (default 100, tfmot's default). */
-  readonly frequency?: number;
   readonly blockSize?: readonly [number, number];
   readonly blockPooling?: BlockPooling;
   /** Which layers to prune (default all prunable ones), as `pruneLowMagnitude`'s `pruneLayer`. */
   readonly pruneLayer?: (layer: { name: string; className: string }) => boolean;
 }
 
+/** Fine-tuning budget of the `fineTune` regime, identical for every level (level 0 included). */
+export interface PopulationFineTune extends PruningRun {
+  /**
+   * 'oneShot' (default): prune to the level at the first fine-tuning step and hold it (tfmot
+   * `ConstantSparsity` from step 1, masks recomputed every `frequency` steps). 'polynomial': rise from 0
+   * to the level over the fine-tuning steps (tfmot `PolynomialDecay`, Zhu & Gupta), reaching it at the
+   * last mask update. Or a function returning a schedule for a level, given the number of steps.
+   */
+  readonly schedule?: PopulationScheduleKind | ((level: number, totalSteps: number) => PruningSchedule);
+  /** Mask update frequency in steps (default 100, tfmot's default). */
+  readonly frequency?: number;
+}
+
+/**
+ * Training of the `fromScratch` regime: each model trains from its own initialisation while pruned
+ * gradually (tfmot `PolynomialDecay` from 0 to the level between `beginStep` and `endStep`, every
+ * `frequency` steps). Unset steps take the proportions of Hooker et al.'s runs (5,000 to 8,000 every 500
+ * of 32,000 steps) scaled to the budget.
+ */
+export interface PopulationFromScratch extends PruningRun, Partial<GradualSteps> {
+  /** Exponent of the polynomial decay (default 3). */
+  readonly power?: number;
+}
+
 /** Progress of {@link buildPopulation}: one event per finished task. */
 export interface PopulationProgress {
+  /** 'train': a baseline (fineTune regime) or a whole from-scratch model; 'fineTune': a pruned copy fine-tuned. */
   readonly phase: 'train' | 'fineTune';
   readonly seed: number;
   readonly seedIndex: number;
-  /** The level just fine-tuned (phase 'fineTune'). */
+  /** The level just built (phase 'fineTune', and 'train' in the fromScratch regime). */
   readonly level?: number;
-  /** Final-epoch training loss of the fine-tuning run (phase 'fineTune'). */
+  /** The level's key ('0.9', 'random@0.9'). */
+  readonly levelKey?: string;
+  /** Final-epoch training loss of the pruning run. */
   readonly loss?: number;
   readonly completed: number;
   readonly total: number;
@@ -53,38 +70,127 @@ export interface PopulationProgress {
 export interface BuildPopulationOptions {
   /** Builds an untrained model; take the seed for every initializer so runs repeat. */
   readonly createModel: (seed: number) => tf.LayersModel;
-  /** Trains a baseline in place (e.g. `model.compile(...)` then your own batches or `fit`). */
-  readonly train: (model: tf.LayersModel, seed: number) => Promise<void>;
-  /** Sparsity levels (default [0, 0.3, 0.5, 0.7, 0.9, 0.99]); 0 is the fine-tuned, unpruned reference. */
+  /** Trains a baseline in place (fineTune regime; required there). */
+  readonly train?: (model: tf.LayersModel, seed: number) => Promise<void>;
+  /**
+   * 'fineTune' (default): every level pruned from the same seed's trained baseline and fine-tuned with
+   * the same batch order (paired levels). 'fromScratch': every (seed, level) model trained from its own
+   * initialisation with gradual pruning (independent levels, as Hooker et al.).
+   */
+  readonly regime?: 'fineTune' | 'fromScratch';
+  /** Sparsity levels (default [0, 0.3, 0.5, 0.7, 0.9, 0.99]); 0 is the unpruned reference, trained alike. */
   readonly levels?: readonly number[];
-  /** One independently trained baseline per seed. */
+  /** One seed per replicate: a baseline per seed (fineTune), or the seed each level's initialisation derives from. */
   readonly seeds: readonly number[];
-  readonly fineTune: PopulationFineTune;
-  /** Keep the trained baselines in the result (default false: they are disposed). */
+  /** Required for the fineTune regime. */
+  readonly fineTune?: PopulationFineTune;
+  /** Required for the fromScratch regime. */
+  readonly fromScratch?: PopulationFromScratch;
+  /** Add, for each level above 0, models pruned with seeded random masks at the same per-tensor sparsity (`random@0.9`). */
+  readonly randomControl?: boolean;
+  /**
+   * Add quantized copies of level 0 as named levels (`'float16'`, `'int8-dynamic'`, `'int8-full'`), paired
+   * with the models they copy; int8-full calibrates on the first 200 training examples.
+   */
+  readonly quantizedLevels?: readonly QuantizedLevelName[];
+  /** Keep the trained baselines in the result (fineTune regime; default false: they are disposed). */
   readonly keepBaselines?: boolean;
   readonly onProgress?: (progress: PopulationProgress) => void;
 }
 
-function scheduleFor(fine: PopulationFineTune, level: number, totalSteps: number): PruningSchedule {
-  const frequency = fine.frequency ?? 100;
-  const kind = fine.schedule ?? 'oneShot';
-  if (typeof kind === 'function') return kind(level, totalSteps);
-  if (kind === 'oneShot') return constantSparsity(level, { beginStep: 0, frequency });
-  if (kind === 'polynomial') {
-    // the last step at which masks are recomputed, so the final level is reached within the budget
-    const endStep = Math.max(0, Math.floor(Math.max(0, totalSteps - 1) / frequency) * frequency);
-    return polynomialDecay(0, level, { beginStep: 0, endStep, frequency });
+/** One level to build: a sparsity and how its masks are chosen. */
+interface LevelPlan {
+  readonly key: string;
+  readonly sparsity: number;
+  readonly maskSelection: MaskSelection;
+}
+
+function validateOptions(options: BuildPopulationOptions): { levels: number[]; seeds: number[] } {
+  const levels = [...(options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99])];
+  if (levels.length === 0)
+    throw new PieAuditError('EMPTY_POPULATION', 'options.levels is empty; pass at least one sparsity level, e.g. [0, 0.9]');
+  levels.forEach((l, i) => validateSparsity(l, `options.levels[${i}]`));
+  if (new Set(levels.map(levelKey)).size !== levels.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
+  levels.sort((a, b) => a - b);
+  const seeds = [...options.seeds];
+  if (seeds.length === 0)
+    throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
+  if (seeds.some((s) => !Number.isSafeInteger(s)))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);
+  if (new Set(seeds).size !== seeds.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds has duplicates (${seeds.join(', ')}): each baseline needs its own seed`);
+  const regime = options.regime ?? 'fineTune';
+  if (regime !== 'fineTune' && regime !== 'fromScratch')
+    throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);
+  const run = regime === 'fineTune' ? options.fineTune : options.fromScratch;
+  if (!run || !run.data)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.${regime}.data is required for the ${regime} regime (the training examples)`);
+  if (regime === 'fineTune' && typeof options.train !== 'function') {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      "options.train is required for the fineTune regime: it trains each seed's baseline before pruning",
+    );
   }
-  throw new PieAuditError('INVALID_ARGUMENT', `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`);
+  return { levels, seeds };
+}
+
+/** Reads tensors once, so every run batches from the same Float32Array; returns the example count. */
+function readOnce(data: TrainingData): { data: TrainingData; n: number } {
+  const flat: TrainingData =
+    data.x instanceof tf.Tensor
+      ? {
+          x: Float32Array.from(data.x.dataSync()),
+          shape: data.x.shape,
+          y: data.y instanceof tf.Tensor && data.y.rank === 1 ? Int32Array.from(data.y.dataSync()) : data.y,
+        }
+      : data;
+  return { data: flat, n: flat.x instanceof Float32Array ? (flat.shape?.[0] ?? 0) : 0 };
 }
 
 /**
- * Builds the model populations the PIE analysis compares (Hooker et al.): for each seed, a baseline
- * is created and trained; then, from that same baseline, one copy per sparsity level is pruned by
- * magnitude and fine-tuned with the same budget (level 0 too, so the unpruned reference gets the same
- * extra training). All levels of one baseline see the same batch order (the baseline's seed), so
- * what differs between them is the pruning alone. Deterministic for the seeds; models not returned
- * are disposed, and everything is disposed if a step throws.
+ * A seed for (replicate seed, level index), mixed so distinct levels start from distinct initialisations
+ * (fromScratch) and draw distinct random masks (random controls).
+ *
+ * @example
+ * independentSeed(1, 0) !== independentSeed(1, 1); // true
+ */
+export function independentSeed(seed: number, levelIndex: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(levelIndex + 1, 0x85ebca77)) >>> 1;
+}
+
+function planLevels(levels: readonly number[], randomControl: boolean): LevelPlan[] {
+  const plans: LevelPlan[] = levels.map((sparsity) => ({ key: levelKey(sparsity), sparsity, maskSelection: 'magnitude' as const }));
+  if (randomControl)
+    for (const sparsity of levels) if (sparsity > 0) plans.push({ key: randomControlKey(sparsity), sparsity, maskSelection: 'random' });
+  return plans;
+}
+
+/** Drops the per-run fields, leaving what `fineTunePruned` takes. */
+function trainOptionsOf(run: PopulationFineTune | PopulationFromScratch): Omit<FineTuneOptions, 'seed' | 'schedule' | 'onBatchEnd'> {
+  const { epochs, batchSize, optimizer, learningRate, shuffle } = run;
+  return {
+    epochs,
+    batchSize,
+    ...(optimizer ? { optimizer } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(shuffle !== undefined ? { shuffle } : {}),
+  };
+}
+
+/**
+ * Builds the model populations the PIE analysis compares (Hooker et al.), in one of two regimes:
+ *
+ * - `fineTune` (default, paired): for each seed a baseline is created and trained; from that same
+ *   baseline one copy per level is pruned by magnitude and fine-tuned with the same budget and batch
+ *   order (level 0 too), so what differs between levels is the pruning alone.
+ * - `fromScratch` (independent, the paper's): every (seed, level) model is created from its own seed
+ *   and trained while pruned gradually, so levels share nothing but the recipe.
+ *
+ * With `randomControl`, every level above 0 gets a `random@<level>` twin pruned with seeded random
+ * masks at the same per-tensor sparsity and trained alike; `quantizedLevels` adds quantized copies of
+ * level 0 (`float16`, `int8-dynamic`, `int8-full`). The result records the design. Deterministic
+ * for the seeds; models not returned are disposed, and everything is disposed if a step throws.
  *
  * @example
  * const pop = await buildPopulation({
@@ -92,79 +198,157 @@ function scheduleFor(fine: PopulationFineTune, level: number, totalSteps: number
  *   train: (model, seed) => trainBaseline(model, seed),
  *   seeds: [1, 2, 3, 4, 5],
  *   fineTune: { data: { x, shape: [n, 784], y }, epochs: 1, batchSize: 128 },
+ *   randomControl: true,
  * });
- * pop.levels['0.9'].length; // 5
+ * pop.levels['random@0.9'].length; // 5
+ * @throws PieAuditError EMPTY_POPULATION, INVALID_SPARSITY or INVALID_ARGUMENT for bad options; errors of pruning and training
  */
 export async function buildPopulation(options: BuildPopulationOptions): Promise<Population> {
-  const levels = [...(options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99])];
-  if (levels.length === 0) throw new PieAuditError('EMPTY_POPULATION', 'options.levels is empty; pass at least one sparsity level, e.g. [0, 0.9]');
-  levels.forEach((l, i) => validateSparsity(l, `options.levels[${i}]`));
-  if (new Set(levels.map(levelKey)).size !== levels.length) throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
-  levels.sort((a, b) => a - b);
+  const { levels, seeds } = validateOptions(options);
   // Models are created here: pick the fastest backend unless the caller already has one.
   await ensureBackend();
-  const seeds = [...options.seeds];
-  if (seeds.length === 0) throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
-  if (seeds.some((s) => !Number.isSafeInteger(s))) throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);
-  if (new Set(seeds).size !== seeds.length) throw new PieAuditError('INVALID_ARGUMENT', `options.seeds has duplicates (${seeds.join(', ')}): each baseline needs its own seed`);
-  const fine = options.fineTune;
-  if (!fine || !fine.data) throw new PieAuditError('INVALID_ARGUMENT', 'options.fineTune.data is required (the fine-tuning examples)');
-
-  // Read a tensor once, so every fine-tuning run batches from the same Float32Array.
-  const data: TrainingData =
-    fine.data.x instanceof tf.Tensor
-      ? { x: Float32Array.from(fine.data.x.dataSync()), shape: fine.data.x.shape, y: fine.data.y instanceof tf.Tensor && fine.data.y.rank === 1 ? Int32Array.from(fine.data.y.dataSync()) : fine.data.y }
-      : fine.data;
-  const n = data.x instanceof Float32Array ? (data.shape?.[0] ?? 0) : 0;
-  const totalSteps = fine.epochs * Math.ceil(n / fine.batchSize);
-
-  const result: Record<string, tf.LayersModel[]> = Object.fromEntries(levels.map((l) => [levelKey(l), []]));
-  const measured: Record<string, number[]> = Object.fromEntries(levels.map((l) => [levelKey(l), []]));
-  const names: Record<string, string[]> = Object.fromEntries(levels.map((l) => [levelKey(l), seeds.map((s) => `seed-${s}`)]));
+  const plans = planLevels(levels, options.randomControl === true);
+  const regime = options.regime ?? 'fineTune';
+  const models = new Map<string, tf.LayersModel[]>(plans.map((p) => [p.key, []]));
   const baselines: tf.LayersModel[] = [];
-  const total = seeds.length * (1 + levels.length);
-  let completed = 0;
-  let live: PrunedModel | undefined;
-  let baseline: tf.LayersModel | undefined;
   try {
-    for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
-      const seed = seeds[seedIndex];
-      baseline = options.createModel(seed);
-      await options.train(baseline, seed);
+    if (regime === 'fineTune') await buildPaired(options, plans, seeds, models, baselines);
+    else await buildIndependent(options, plans, seeds, models);
+  } catch (e) {
+    for (const list of models.values()) for (const m of list) m.dispose();
+    for (const m of baselines) m.dispose();
+    throw e;
+  }
+  const names = seeds.map((s) => `seed-${s}`);
+  const keys = plans.map((p) => p.key);
+  const variants: Record<string, PopulationVariant> = Object.create(null);
+  for (const p of plans) variants[p.key] = { kind: p.maskSelection, sparsity: p.sparsity };
+  const byKey = <T>(f: (p: LevelPlan, i: number) => T): Record<string, T> => Object.fromEntries(plans.map((p, i) => [p.key, f(p, i)]));
+  const population: Population = {
+    levels: byKey((p) => models.get(p.key) as tf.LayersModel[]),
+    sparsityLevels: levels,
+    levelKeys: keys,
+    variants,
+    design:
+      regime === 'fineTune'
+        ? { kind: 'paired', regime, pairIds: byKey(() => names) }
+        : { kind: 'independent', regime, initSeeds: byKey((_, i) => seeds.map((s) => independentSeed(s, i))) },
+    seeds,
+    modelNames: byKey(() => [...names]),
+    measuredSparsity: byKey((p) => (models.get(p.key) as tf.LayersModel[]).map((m) => compressionStats(m).prunableSparsity)),
+    ...(options.keepBaselines && regime === 'fineTune' ? { baselines } : {}),
+  };
+  const quantized = options.quantizedLevels ?? [];
+  if (quantized.length === 0) return population;
+  try {
+    return await addQuantizedLevels(
+      population,
+      quantized,
+      readOnce(((regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data,
+    );
+  } catch (e) {
+    disposePopulation(population);
+    throw e;
+  }
+}
+
+async function buildPaired(
+  options: BuildPopulationOptions,
+  plans: LevelPlan[],
+  seeds: number[],
+  models: Map<string, tf.LayersModel[]>,
+  baselines: tf.LayersModel[],
+): Promise<void> {
+  const fine = options.fineTune as PopulationFineTune;
+  const train = options.train as (model: tf.LayersModel, seed: number) => Promise<void>;
+  const { data, n } = readOnce(fine.data);
+  const totalSteps = fine.epochs * Math.ceil(n / fine.batchSize);
+  const total = seeds.length * (1 + plans.length);
+  let completed = 0;
+  for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
+    const seed = seeds[seedIndex];
+    const baseline = options.createModel(seed);
+    try {
+      await train(baseline, seed);
       options.onProgress?.({ phase: 'train', seed, seedIndex, completed: ++completed, total });
-      for (const level of levels) {
-        live = await pruneLowMagnitude(baseline, {
-          schedule: scheduleFor(fine, level, totalSteps),
+      for (let p = 0; p < plans.length; p++) {
+        const plan = plans[p];
+        const { model, loss } = await trainPrunedMember(baseline, data, {
+          level: plan.sparsity,
+          schedule: fineTuneSchedule(fine.schedule ?? 'oneShot', plan.sparsity, totalSteps, fine.frequency ?? 100),
+          maskSelection: plan.maskSelection,
+          randomSeed: independentSeed(seed, p),
+          seed,
+          train: trainOptionsOf(fine),
           ...(fine.blockSize ? { blockSize: fine.blockSize } : {}),
           ...(fine.blockPooling ? { blockPooling: fine.blockPooling } : {}),
           ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
         });
-        const { data: _data, schedule: _schedule, frequency: _frequency, blockSize: _blockSize, blockPooling: _blockPooling, pruneLayer: _pruneLayer, ...trainOptions } = fine;
-        const run = await fineTunePruned(live, data, { ...trainOptions, seed });
-        const model = stripPruning(live);
-        live = undefined;
-        result[levelKey(level)].push(model);
-        measured[levelKey(level)].push(compressionStats(model).prunableSparsity);
-        const loss = run.epochLoss[run.epochLoss.length - 1];
-        options.onProgress?.({ phase: 'fineTune', seed, seedIndex, level, ...(loss === undefined ? {} : { loss }), completed: ++completed, total });
+        (models.get(plan.key) as tf.LayersModel[]).push(model);
+        options.onProgress?.({
+          phase: 'fineTune',
+          seed,
+          seedIndex,
+          level: plan.sparsity,
+          levelKey: plan.key,
+          ...(loss === undefined ? {} : { loss }),
+          completed: ++completed,
+          total,
+        });
       }
-      if (options.keepBaselines) baselines.push(baseline);
-      else baseline.dispose();
-      baseline = undefined;
+    } catch (e) {
+      baseline.dispose();
+      throw e;
     }
-  } catch (e) {
-    live?.dispose(true);
-    baseline?.dispose();
-    for (const models of Object.values(result)) for (const m of models) m.dispose();
-    for (const m of baselines) m.dispose();
-    throw e;
+    if (options.keepBaselines) baselines.push(baseline);
+    else baseline.dispose();
   }
-  return {
-    levels: result,
-    sparsityLevels: levels,
-    seeds,
-    modelNames: names,
-    measuredSparsity: measured,
-    ...(options.keepBaselines ? { baselines } : {}),
-  };
+}
+
+async function buildIndependent(
+  options: BuildPopulationOptions,
+  plans: LevelPlan[],
+  seeds: number[],
+  models: Map<string, tf.LayersModel[]>,
+): Promise<void> {
+  const run = options.fromScratch as PopulationFromScratch;
+  const { data, n } = readOnce(run.data);
+  const totalSteps = run.epochs * Math.ceil(n / run.batchSize);
+  const steps = gradualSteps(run, totalSteps);
+  const total = seeds.length * plans.length;
+  let completed = 0;
+  for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
+    const seed = seeds[seedIndex];
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
+      const initSeed = independentSeed(seed, p);
+      const fresh = options.createModel(initSeed);
+      try {
+        const { model, loss } = await trainPrunedMember(fresh, data, {
+          level: plan.sparsity,
+          schedule: polynomialDecay(0, plan.sparsity, { ...steps, power: run.power ?? 3 }),
+          maskSelection: plan.maskSelection,
+          randomSeed: initSeed,
+          seed: initSeed,
+          train: trainOptionsOf(run),
+          ...(run.blockSize ? { blockSize: run.blockSize } : {}),
+          ...(run.blockPooling ? { blockPooling: run.blockPooling } : {}),
+          ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
+        });
+        (models.get(plan.key) as tf.LayersModel[]).push(model);
+        options.onProgress?.({
+          phase: 'train',
+          seed,
+          seedIndex,
+          level: plan.sparsity,
+          levelKey: plan.key,
+          ...(loss === undefined ? {} : { loss }),
+          completed: ++completed,
+          total,
+        });
+      } finally {
+        fresh.dispose();
+      }
+    }
+  }
 }

@@ -2,16 +2,41 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
+// registers the QuantizeDequantize layer class, so saved int8-full levels load
+import '../compress/quantize-dequantize-layer.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { PieAuditError } from '../errors.js';
 import { levelKey } from '../schema/level-key.js';
+import type { PopulationDesign, PopulationVariant } from './population-design.js';
 import type { Population } from './population.js';
 import { POPULATION_MANIFEST, type PopulationManifest } from './save-population.js';
 
 const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
+interface FoundLevel {
+  key: string;
+  dirName: string;
+  sparsity: number;
+  models: string[];
+  variant: PopulationVariant;
+}
+
+/** The manifest's design, checked against its levels; `unknown` when the manifest predates designs. */
+function designOf(manifest: PopulationManifest, manifestPath: string): PopulationDesign {
+  const design = manifest.design;
+  if (design === undefined) return { kind: 'unknown' };
+  const ids = design.kind === 'paired' ? design.pairIds : design.kind === 'independent' ? design.initSeeds : undefined;
+  const listed = (l: { key: string; models: string[] }): boolean => Array.isArray(ids?.[l.key]) && ids[l.key].length === l.models.length;
+  const fits = design.kind === 'unknown' || (typeof ids === 'object' && ids !== null && manifest.levels.every(listed));
+  if (!fits) {
+    const message = `${manifestPath}: design does not list an id for every model of every level`;
+    throw new PieAuditError('CORRUPT_FILE', message, { file: manifestPath });
+  }
+  return design;
+}
+
 /** Level directories and their model directories, from the manifest or by scanning. */
-async function discover(root: string): Promise<{ seeds: number[]; levels: { key: string; dirName: string; sparsity: number; models: string[] }[] }> {
+async function discover(root: string): Promise<{ seeds: number[]; design: PopulationDesign; levels: FoundLevel[] }> {
   const manifestPath = join(root, POPULATION_MANIFEST);
   const text = await readFile(manifestPath, 'utf8').catch(() => undefined);
   if (text !== undefined) {
@@ -26,11 +51,16 @@ async function discover(root: string): Promise<{ seeds: number[]; levels: { key:
     }
     return {
       seeds: Array.isArray(manifest.seeds) ? manifest.seeds : [],
-      levels: manifest.levels.map((l) => ({ key: levelKey(l.sparsity), dirName: l.key, sparsity: l.sparsity, models: l.models })),
+      design: designOf(manifest, manifestPath),
+      levels: manifest.levels.map((l) => {
+        const variant: PopulationVariant = l.variant ?? { kind: 'magnitude', sparsity: l.sparsity };
+        const key = variant.kind === 'magnitude' ? levelKey(l.sparsity) : l.key;
+        return { key, dirName: l.key, sparsity: l.sparsity, models: l.models, variant };
+      }),
     };
   }
   // No manifest (e.g. produced by tensorflowjs_converter): every directory named like a sparsity level.
-  const levels: { key: string; dirName: string; sparsity: number; models: string[] }[] = [];
+  const levels: FoundLevel[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory() || !/^(0(\.\d+)?|\.\d+)$/.test(entry.name)) continue;
     const sparsity = Number(entry.name);
@@ -38,9 +68,10 @@ async function discover(root: string): Promise<{ seeds: number[]; levels: { key:
     for (const m of await readdir(join(root, entry.name), { withFileTypes: true })) {
       if (m.isDirectory() && (await stat(join(root, entry.name, m.name, 'model.json')).catch(() => undefined))) models.push(m.name);
     }
-    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder) });
+    const variant: PopulationVariant = { kind: 'magnitude', sparsity };
+    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder), variant });
   }
-  return { seeds: [], levels };
+  return { seeds: [], design: { kind: 'unknown' }, levels };
 }
 
 /**
@@ -64,9 +95,11 @@ export async function loadPopulation(dir: string): Promise<Population> {
   if (new Set(found.levels.map((l) => l.key)).size !== found.levels.length) {
     throw new PieAuditError('INVALID_ARGUMENT', `${root} has two directories for the same sparsity level (${found.levels.map((l) => l.dirName).join(', ')})`);
   }
-  found.levels.sort((a, b) => a.sparsity - b.sparsity);
-  const levels: Record<string, tf.LayersModel[]> = {};
-  const modelNames: Record<string, string[]> = {};
+  // magnitude levels by sparsity, then the named variants in manifest order (a stable sort)
+  const rank = (l: FoundLevel): number => (l.variant.kind === 'magnitude' ? 0 : l.variant.kind === 'random' ? 1 : 2);
+  found.levels.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.sparsity - b.sparsity : 0));
+  const levels: Record<string, tf.LayersModel[]> = Object.create(null);
+  const modelNames: Record<string, string[]> = Object.create(null);
   try {
     for (const level of found.levels) {
       if (level.models.length === 0) throw new PieAuditError('EMPTY_POPULATION', `level directory ${join(root, level.dirName)} holds no <model>/model.json`, { path: join(root, level.dirName) });
@@ -78,7 +111,18 @@ export async function loadPopulation(dir: string): Promise<Population> {
     for (const models of Object.values(levels)) for (const m of models) m.dispose();
     throw e;
   }
-  const measuredSparsity: Record<string, number[]> = {};
+  const measuredSparsity: Record<string, number[]> = Object.create(null);
   for (const [key, models] of Object.entries(levels)) measuredSparsity[key] = models.map((m) => compressionStats(m).prunableSparsity);
-  return { levels, sparsityLevels: found.levels.map((l) => l.sparsity), seeds: found.seeds, modelNames, measuredSparsity };
+  const variants: Record<string, PopulationVariant> = Object.create(null);
+  for (const l of found.levels) variants[l.key] = l.variant;
+  return {
+    levels,
+    sparsityLevels: found.levels.filter((l) => l.variant.kind === 'magnitude').map((l) => l.sparsity),
+    levelKeys: found.levels.map((l) => l.key),
+    variants,
+    design: found.design,
+    seeds: found.seeds,
+    modelNames,
+    measuredSparsity,
+  };
 }

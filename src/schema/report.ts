@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import type { GateEvaluation, GatesConfig } from './gates.js';
-import type { AuditCorrection, ModalTieBreak, NoiseFloorDesignOption, PopulationDesign, SkipStatus, Verdict } from './vocabulary.js';
+import type { AuditCorrection, ModalTieBreak, NoiseFloorDesignOption, PopulationDesignKind, SkipStatus, Verdict } from './vocabulary.js';
 
 export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
 
@@ -151,7 +151,7 @@ export interface NoiseFloorEcho {
 /** The population design the audit used (`'auto'` resolved). */
 export interface PopulationDesignEcho {
   /** `'paired'`: compressed model i was made from baseline model i (same member id at every level); else `'independent'`. */
-  design: PopulationDesign;
+  design: PopulationDesignKind;
   /** Why, in plain words (e.g. `every compressed level holds exactly the baseline's member ids`). */
   reason: string;
   /** The member id each model was paired by, per level key (e.g. `seed-3`); `null` where a model has none. */
@@ -289,7 +289,7 @@ export interface PieSummary {
 export interface PieNoiseFloorSummary {
   /** `'inconclusive'` when the design cannot reach alpha (`minAchievableP > alpha`); `reason` says what would. */
   status: 'ok' | 'inconclusive';
-  design: PopulationDesign;
+  design: PopulationDesignKind;
   /** `'exact'`: every split; `'monteCarlo'`: `draws` seeded random splits plus the observed one. */
   method: 'exact' | 'monteCarlo';
   /** Splits evaluated, the observed one included. */

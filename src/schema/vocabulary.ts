@@ -44,7 +44,7 @@ export type SkipStatus = (typeof SKIP_STATUSES)[number];
  * baseline model i (same member id), `'independent'` otherwise. */
 export const POPULATION_DESIGNS = ['paired', 'independent'] as const;
 /** @see {@link POPULATION_DESIGNS} */
-export type PopulationDesign = (typeof POPULATION_DESIGNS)[number];
+export type PopulationDesignKind = (typeof POPULATION_DESIGNS)[number];
 
 /** The design option: `'auto'` pairs by member id when every compressed level holds exactly the baseline's ids. */
 export const NOISE_FLOOR_DESIGNS = ['auto', 'paired', 'independent'] as const;

@@ -153,12 +153,21 @@ describe('intervals and the noise floor in the report', () => {
     const levels = s.population as unknown as Population['levels'];
     const names = Object.fromEntries(Object.keys(levels).map((k) => [k, ['seed-1', 'seed-2', 'seed-3']]));
     const sparsity = Object.fromEntries(Object.keys(levels).map((k) => [k, [Number(k), Number(k), Number(k)]]));
-    const built: Population = { levels, sparsityLevels: [0, 0.5, 0.9], seeds: [1, 2, 3], modelNames: names, measuredSparsity: sparsity };
+    const keys = Object.keys(levels);
+    const variants = Object.fromEntries(keys.map((k) => [k, { kind: 'magnitude' as const, sparsity: Number(k) }]));
+    const paired: Population['design'] = { kind: 'paired', regime: 'fineTune', pairIds: names };
+    const built: Population = { levels, sparsityLevels: [0, 0.5, 0.9], levelKeys: keys, variants, design: paired, seeds: [1, 2, 3], modelNames: names, measuredSparsity: sparsity };
     const members = populationMembers(built);
     expect(members['0.9'][2]).toMatchObject({ id: 'seed-3', sparsity: 0.9 });
     const r = await auditCompression({ population: members, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
     expect(r.design.design).toBe('paired');
     expect(r.design.memberIds['0.5']).toEqual(['seed-1', 'seed-2', 'seed-3']);
+    // Trained from scratch, the same seed names are independent models: nothing is paired.
+    const initSeeds = Object.fromEntries(keys.map((k) => [k, [1, 2, 3]]));
+    const independent = populationMembers({ ...built, design: { kind: 'independent', regime: 'fromScratch', initSeeds } });
+    expect(independent['0.9'][2]).toMatchObject({ id: 'seed-3@0.9' });
+    const ri = await auditCompression({ population: independent, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
+    expect(ri.design.design).toBe('independent');
   });
 
   it('reports accuracy on PIEs beside a random control subset of the same size', async () => {

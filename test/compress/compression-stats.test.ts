@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compressionStats, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
+import { compressionStats, pruneOneShot } from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { tinyCnn, tinyMlp, weightMap, zerosOf } from './helpers.js';
@@ -15,7 +15,7 @@ describe('compressionStats', () => {
   it('counts parameters and zeros per weight and in total, matching the weights', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(0, 0.5, 0.9), fc.integer({ min: 0, max: 100 }), async (level, seed) => {
-        const model = stripPruning(await pruneLowMagnitude(tinyCnn(seed), { sparsity: level }));
+        const model = (await pruneOneShot(tinyCnn(seed), level)).model;
         const stats = compressionStats(model);
         const values = weightMap(model);
         expect(stats.weights.map((w) => w.name)).toEqual([...values.keys()]);
@@ -41,7 +41,7 @@ describe('compressionStats', () => {
   it('shows pruning shrinking the gzipped weights', async () => {
     const model = tinyMlp(3, 64, 64, 10);
     const dense = compressionStats(model);
-    const sparse = compressionStats(stripPruning(await pruneLowMagnitude(model, { sparsity: 0.9 })));
+    const sparse = compressionStats((await pruneOneShot(model, 0.9)).model);
     expect(sparse.prunableSparsity).toBeCloseTo(0.9, 2);
     expect(sparse.gzipBytes).toBeLessThan(dense.gzipBytes / 2.5);
     expect(sparse.sparseBitmapBytes).toBeLessThan(dense.rawBytes / 4);

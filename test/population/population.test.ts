@@ -149,7 +149,10 @@ describe('savePopulation / loadPopulation', () => {
     const other = join(root, 'other');
     await mkdir(other);
     await writeFile(join(other, 'x.txt'), 'keep');
-    const pop = { levels: { '0': [tinyMlp(1)] }, sparsityLevels: [0], seeds: [], modelNames: { '0': ['m'] }, measuredSparsity: {} };
+    const pop: Population = {
+      levels: { '0': [tinyMlp(1)] }, sparsityLevels: [0], levelKeys: ['0'], variants: {}, design: { kind: 'unknown' },
+      seeds: [], modelNames: { '0': ['m'] }, measuredSparsity: {},
+    };
     const e3 = await savePopulation(pop, other).catch((e: unknown) => e);
     expect(isPieAuditError(e3, 'IO_ERROR')).toBe(true);
   });
