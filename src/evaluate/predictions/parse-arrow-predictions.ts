@@ -39,7 +39,7 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
   }
   if (fields.length === 1 && LIST_TYPES.has(typeId(0))) {
     const column = table.getChildAt(0)!;
-    if (column.nullCount > 0) throw nullError(what, fields[0].name);
+    if (column.nullCount > 0 || hasNullElements(column.data)) throw nullError(what, fields[0].name);
     const rows = column.toArray() as ArrayLike<ArrayLike<number>>;
     const nClasses = n > 0 ? rows[0].length : 0;
     const probabilities = new Float32Array(n * nClasses);
@@ -68,6 +68,11 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
     `${what}: cannot tell which column holds predictions (columns: ${fields.map((f) => f.name).join(', ')}). Name the integer label column "prediction", or store scores as one list column or only float columns.`,
     { file: what, columns: fields.map((f) => f.name) },
   );
+}
+
+/** True when a list column's element batches hold nulls (a row such as `[0.1, null]`, which would read as 0). */
+function hasNullElements(batches: ReadonlyArray<{ children?: ReadonlyArray<{ nullCount: number }> }>): boolean {
+  return batches.some((b) => (b.children ?? []).some((child) => child.nullCount > 0));
 }
 
 function nullError(what: string, column: string): PieAuditError {

@@ -15,14 +15,16 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
 export function parseJsonPredictions(text: string, what: string): LoadedPredictions {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A byte-order mark (Windows editors, PowerShell) is accepted, as in config files.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new PieAuditError('CORRUPT_FILE', `${what} is not valid JSON (${(e as Error).message}).`, { file: what }, { cause: e });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
-    if (Array.isArray(obj.predictions)) value = obj.predictions;
-    else if (Array.isArray(obj.probabilities)) value = obj.probabilities;
+    const own = (key: string) => (Object.hasOwn(obj, key) ? obj[key] : undefined);
+    if (Array.isArray(own('predictions'))) value = own('predictions');
+    else if (Array.isArray(own('probabilities'))) value = own('probabilities');
     else {
       throw new PieAuditError('CORRUPT_FILE', `${what}: expected an array, or an object with a "predictions" or "probabilities" array; found keys ${JSON.stringify(Object.keys(obj))}.`, { file: what });
     }
