@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
+import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
 import { PieAuditError } from '../errors.js';
+import { assertFiniteGraphWeights } from './assert-finite-graph-weights.js';
 import { createOnnxLayersPredictor } from '../onnx/layers-predictor.js';
 import { ensureTfjsBackend } from './ensure-backend.js';
 import { resolveInputShape } from './input-shape.js';
@@ -98,11 +100,26 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
   }
 }
 
+/**
+ * Weights are checked before any evaluation: activations such as relu turn NaN into 0 on some backends
+ * (wasm), so an output check alone lets a diverged model through with plausible predictions.
+ */
+function checkWeights(name: string, dispose: (() => void) | undefined, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    dispose?.();
+    if (e instanceof PieAuditError) throw new PieAuditError(e.code, `${name}: ${e.message}`, { ...e.details, model: name }, { cause: e });
+    throw e;
+  }
+}
+
 async function layersPredictor(
   model: tf.LayersModel,
   options: CreatePredictorOptions & { runtime: EvaluationRuntime; name: string },
   ownsModel: boolean,
 ): Promise<SourcePredictor> {
+  checkWeights(options.name, ownsModel ? () => model.dispose() : undefined, () => assertFiniteWeights(model));
   const tfjsOptions = { name: options.name, ownsModel, ...(options.inputShape ? { inputShape: options.inputShape } : {}) };
   if (options.runtime === 'tfjs') return createTfjsLayersPredictor(model, tfjsOptions);
   // Check the shape first so a mismatch reads the same whichever runtime would run the model.
@@ -135,6 +152,7 @@ function graphPredictor(
   options: CreatePredictorOptions & { runtime: EvaluationRuntime; name: string },
   ownsModel: boolean,
 ): SourcePredictor {
+  checkWeights(options.name, ownsModel ? () => model.dispose() : undefined, () => assertFiniteGraphWeights(model));
   if (options.runtime === 'onnx') {
     if (ownsModel) model.dispose();
     throw new PieAuditError('UNSUPPORTED_LAYER', `runtime 'onnx' cannot run ${options.name}: ONNX export covers tfjs LayersModels only (convert the original model with tf2onnx, or use runtime 'auto').`, { model: options.name });
