@@ -1,13 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { PieAuditError } from '../errors.js';
 import { levelKey, type Population } from './population.js';
+import { scanPopulationFolder } from './scan-population-folder.js';
 import { POPULATION_MANIFEST, type PopulationManifest } from './save-population.js';
-
-const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 /** Level directories and their model directories, from the manifest or by scanning. */
 async function discover(root: string): Promise<{ seeds: number[]; levels: { key: string; dirName: string; sparsity: number; models: string[] }[] }> {
@@ -23,30 +22,33 @@ async function discover(root: string): Promise<{ seeds: number[]; levels: { key:
     if (manifest.format !== 'pie-audit-population' || !Array.isArray(manifest.levels)) {
       throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not a pie-audit population manifest`, { file: manifestPath });
     }
+    // Names from the manifest become paths: only plain names, so a crafted manifest cannot point outside `root`.
+    const plain = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v);
+    const bad = manifest.levels.find((l) => !l || !plain(l.key) || typeof l.sparsity !== 'number' || !Array.isArray(l.models) || !l.models.every(plain));
+    if (bad !== undefined) {
+      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} has a malformed level entry (${JSON.stringify(bad)?.slice(0, 80)}); delete it to load by scanning the directories`, { file: manifestPath });
+    }
     return {
       seeds: Array.isArray(manifest.seeds) ? manifest.seeds : [],
       levels: manifest.levels.map((l) => ({ key: levelKey(l.sparsity), dirName: l.key, sparsity: l.sparsity, models: l.models })),
     };
   }
-  // No manifest (e.g. produced by tensorflowjs_converter): every directory named like a sparsity level.
-  const levels: { key: string; dirName: string; sparsity: number; models: string[] }[] = [];
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !/^(0(\.\d+)?|\.\d+)$/.test(entry.name)) continue;
-    const sparsity = Number(entry.name);
-    const models: string[] = [];
-    for (const m of await readdir(join(root, entry.name), { withFileTypes: true })) {
-      if (m.isDirectory() && (await stat(join(root, entry.name, m.name, 'model.json')).catch(() => undefined))) models.push(m.name);
-    }
-    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder) });
-  }
-  return { seeds: [], levels };
+  // No manifest (e.g. produced by tensorflowjs_converter): the shared folder scan, tfjs model folders only.
+  const scan = scanPopulationFolder(root, { accept: 'models' });
+  return {
+    seeds: [],
+    levels: scan.levels.map((l) => ({ key: levelKey(l.value!), dirName: l.dirName, sparsity: l.value!, models: l.members.map((m) => m.name) })),
+  };
 }
 
 /**
  * Loads a population saved by {@link savePopulation}, or any directory laid out as
  * `<dir>/<level>/<model>/model.json` (level directories named by sparsity: `0`, `0.3`, `0.9`, ...;
  * models in natural name order), e.g. Keras models converted with `tensorflowjs_converter`.
- * Throws `EMPTY_POPULATION` when no level or an empty level is found, `CORRUPT_MODEL` naming a bad file.
+ * Without a manifest the folder is read by {@link scanPopulationFolder} (leftovers of a killed save are skipped).
+ *
+ * @throws {PieAuditError} `EMPTY_POPULATION` when no level or an empty level is found, `CORRUPT_MODEL`
+ * naming a bad file, `IO_ERROR` for a missing folder or a dangling link.
  *
  * @example
  * const pop = await loadPopulation('populations/mnist-mlp');

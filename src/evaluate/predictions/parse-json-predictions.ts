@@ -1,3 +1,5 @@
+import { jsonErrorReason } from '../../data/json-error-reason.js';
+import { jsonDepth } from '../../data/json-depth.js';
 import { PieAuditError } from '../../errors.js';
 import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-predictions.js';
 
@@ -14,11 +16,13 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
  */
 export function parseJsonPredictions(text: string, what: string): LoadedPredictions {
   let value: unknown;
+  // Predictions nest two levels at most; deeper text is refused before parsing (see jsonDepth).
+  if (jsonDepth(text) > 3) throw new PieAuditError('CORRUPT_FILE', `${what}: JSON nests deeper than a list of score rows; expected labels or rows of scores.`, { file: what });
   try {
     // A byte-order mark (Windows editors, PowerShell) is accepted, as in config files.
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new PieAuditError('CORRUPT_FILE', `${what} is not valid JSON (${(e as Error).message}).`, { file: what }, { cause: e });
+    throw new PieAuditError('CORRUPT_FILE', `${what} is not valid JSON (${jsonErrorReason(e)}).`, { file: what }, { cause: e });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
