@@ -1,4 +1,5 @@
 import { PieAuditError } from '../errors.js';
+import { numericLevel } from '../population/numeric-level.js';
 import { matchLevelKey } from '../gate/level-keys.js';
 import { validateGatesConfig } from '../gate/validate-gates.js';
 import type { GatesConfig } from '../gate/types.js';
@@ -50,7 +51,14 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const population = resolvePopulation(options.population);
 
   let baseline: string;
-  if (options.baseline === undefined) baseline = matchLevelKey('0', population.levels) ?? population.levels[0];
+  if (options.baseline === undefined) {
+    // Guessing the first level would follow JavaScript key order ({ 32, 16, 8 } starts at '8'): ask instead.
+    const zero = population.levels.find((l) => numericLevel(l) === 0);
+    if (zero === undefined) {
+      throw configError('baseline', `is required: the population has no level 0 (levels ${population.levels.map((l) => `'${l}'`).join(', ')}); name the uncompressed level, e.g. baseline: '${population.levels[0]}'.`);
+    }
+    baseline = zero;
+  }
   else {
     const match = matchLevelKey(options.baseline, population.levels);
     if (match === null) throw configError('baseline', `level '${String(options.baseline)}' is not in population; its levels are ${population.levels.map((l) => `'${l}'`).join(', ')}.`);
@@ -73,6 +81,7 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   if (typeof testSet !== 'object' || testSet === null) throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? }.');
   const { inputs, labels } = testSet;
   if (inputs !== undefined && !(inputs instanceof Float32Array)) throw configError('testSet.inputs', 'must be a Float32Array of row-major flattened examples.');
+  if (testSet.inputShape !== undefined && !Array.isArray(testSet.inputShape)) throw configError('testSet.inputShape', `must be an array of positive integers, e.g. [28, 28, 1]; got ${typeof testSet.inputShape}.`);
   const inputShape = testSet.inputShape === undefined ? undefined : [...testSet.inputShape];
   if (inputShape && (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0))) throw configError('testSet.inputShape', `must list positive integers, e.g. [28, 28, 1]; got [${inputShape.join(', ')}].`);
   if (labels !== undefined && (labels === null || typeof labels.length !== 'number')) throw configError('testSet.labels', 'must be an array of class indices.');
@@ -112,9 +121,13 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
     }
   }
 
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw configError('onProgress', `must be a function; got ${typeof options.onProgress}.`);
   let classNames: string[] | null = null;
   if (options.classNames !== undefined) {
-    if (!Array.isArray(options.classNames) || options.classNames.length < 2 || options.classNames.some((c) => typeof c !== 'string')) throw configError('classNames', 'must be an array of at least 2 strings.');
+    if (!Array.isArray(options.classNames) || options.classNames.length < 2 || Array.from(options.classNames).some((c) => typeof c !== 'string')) {
+      // Array.from visits holes too: a sparse array ([, 'b']) is refused here, not after the report is written.
+      throw configError('classNames', 'must be an array of at least 2 strings, with no holes.');
+    }
     classNames = [...options.classNames];
     if (labels) {
       for (let i = 0; i < n; i++) {

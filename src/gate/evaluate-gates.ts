@@ -1,3 +1,4 @@
+import { PieAuditError } from '../errors.js';
 import type { AuditReport, GateEvaluation, GateResult, LevelReport } from '../audit/report-types.js';
 import { matchLevelKey } from './level-keys.js';
 import type { GatesConfig } from './types.js';
@@ -34,6 +35,12 @@ export function verdictExitCode(verdict: 'pass' | 'fail' | 'inconclusive' | 'ung
  * for (const r of results) if (r.status !== 'pass') console.log(r.reason);
  */
 export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEvaluation {
+  if (typeof report !== 'object' || report === null || !Array.isArray(report.levels) || typeof report.testSet !== 'object' || report.testSet === null) {
+    throw new PieAuditError('INVALID_ARGUMENT', 'evaluateGates: report must be an audit report (from auditCompression or loadReport).', { argument: 'report' });
+  }
+  if (typeof gates !== 'object' || gates === null || Array.isArray(gates)) {
+    throw new PieAuditError('CONFIG_ERROR', 'evaluateGates: gates must be an object such as { "maxPieRate": { "0.9": 0.05 } }.', { key: 'gates' });
+  }
   const levelKeys = report.levels.map((l) => l.key);
   const attributeNames = report.testSet.attributeNames;
   validateGatesConfig(gates, { levels: levelKeys, baseline: report.baselineLevel, attributeNames });

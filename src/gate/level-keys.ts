@@ -1,3 +1,5 @@
+import { numericLevel } from '../population/numeric-level.js';
+
 /**
  * Finds the report level a gate key names. Keys match exactly, or numerically when both read as
  * numbers (`'0.90'`, `0.9` and `'0.9'` name the same level), so JSON configs need no exact spelling.
@@ -9,11 +11,10 @@
 export function matchLevelKey(key: string | number, levels: readonly string[]): string | null {
   const text = String(key).trim();
   if (levels.includes(text)) return text;
-  const asNumber = Number(text);
-  if (text !== '' && Number.isFinite(asNumber)) {
-    for (const level of levels) {
-      if (level.trim() !== '' && Number(level) === asNumber) return level;
-    }
+  // Decimal spellings only: '0x10' is a name, never level 16.
+  const asNumber = numericLevel(text);
+  if (asNumber !== null) {
+    for (const level of levels) if (numericLevel(level) === asNumber) return level;
   }
   return null;
 }
