@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createOnnxLayersPredictor, createOnnxSessionPredictor, evaluateManyOnnx } from '../src/onnx/index.js';
+import { createOnnxLayersPredictor, createOnnxSessionPredictor, evaluateManyOnnx } from '../src/evaluate/onnx/index.js';
 import type { Predictor } from '../src/evaluate/predictor.js';
 import { writeBenchmarkSection } from './lib/write-section.js';
 import { handwrittenCnn, handwrittenMlp } from './evaluate_handwritten.js';

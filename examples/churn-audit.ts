@@ -95,7 +95,7 @@ try {
     if (level.pies.status !== 'ok' || level.accuracy.status !== 'ok') continue;
     console.log(`level ${level.key}: top-1 ${level.accuracy.mean.toFixed(3)}, ${level.pies.count} PIEs (${(level.pies.rate * 100).toFixed(1)}%)`);
     if (level.attributes.status === 'ok') {
-      for (const row of level.attributes.rows) console.log(`  ${row.attribute}=${row.value}: over-index ${row.overIndex?.toFixed(2) ?? 'n/a'} (adjusted p ${row.adjustedPValue?.toPrecision(2) ?? 'n/a'})`);
+      for (const row of level.attributes.rows) console.log(`  ${row.attribute}=${row.value}: over-index ${row.overIndexRatio?.toFixed(2) ?? 'n/a'} (adjusted p ${row.pAdjusted?.toPrecision(2) ?? 'n/a'})`);
     }
     if (level.subgroups.status === 'ok') {
       for (const row of level.subgroups.rows) {

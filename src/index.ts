@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export * from './schema/index.js';
 export * from './analysis/index.js';
 export * from './engine/index.js';
 export * from './compress/index.js';

@@ -1,4 +1,7 @@
 import { PieAuditError } from '../errors.js';
+import type { AttributeOverIndexRow } from '../schema/index.js';
+
+export type { AttributeOverIndexRow } from '../schema/index.js';
 import { adjustPValues, fisherExactTest } from './stats/index.js';
 import { groupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
@@ -7,43 +10,6 @@ import { assertArrayLike, assertLength } from './validate-length.js';
 export interface AttributeOverIndexOptions {
   /** Significance level for `significant` (default 0.05), applied to the BH-adjusted p-value. */
   alpha?: number;
-}
-
-/** How one attribute value is represented among PIEs compared with the whole data set. */
-export interface AttributeOverIndexRow {
-  /** Attribute name, e.g. `'Blond_Hair'`. */
-  attribute: string;
-  /** Attribute value, e.g. `true` or `'Female'`. */
-  value: GroupValue;
-  /** PIEs with this value. */
-  countAmongPIEs: number;
-  /** PIEs whose attribute is recorded (not null). */
-  nPIEs: number;
-  /** Examples with this value. */
-  countOverall: number;
-  /** Examples whose attribute is recorded. */
-  nOverall: number;
-  /** Examples left out because this attribute is null/undefined for them. */
-  nMissing: number;
-  /** `countAmongPIEs / nPIEs`; `null` when there are no PIEs. */
-  shareAmongPIEs: number | null;
-  /** `countOverall / nOverall`. */
-  shareOverall: number;
-  /** `shareAmongPIEs / shareOverall`: > 1 means the value is over-indexed among PIEs; `null` when there are no PIEs. */
-  overIndexRatio: number | null;
-  /** `100 × (shareAmongPIEs − shareOverall)`, in percentage points; `null` when there are no PIEs. */
-  differencePp: number | null;
-  /** Conditional maximum-likelihood odds ratio of the 2×2 table (R's `fisher.test` estimate); `null` when inconclusive. */
-  oddsRatio: number | null;
-  /** Fisher's exact two-sided p-value; `null` when inconclusive. */
-  p: number | null;
-  /** Benjamini–Hochberg adjusted p across all testable values of all attributes; `null` when inconclusive. */
-  pAdjusted: number | null;
-  /** `pAdjusted < alpha`. */
-  significant: boolean;
-  status: 'ok' | 'inconclusive';
-  /** Why the row is inconclusive; `null` otherwise. */
-  reason: string | null;
 }
 
 /** Result of {@link attributeOverIndex}. */
@@ -124,7 +90,7 @@ export function attributeOverIndex(
       const shareOverall = overall[g] / nOverall;
       const row: AttributeOverIndexRow = {
         attribute,
-        value: index.values[g],
+        value: String(index.values[g]),
         countAmongPIEs: a,
         nPIEs,
         countOverall: overall[g],
@@ -133,7 +99,7 @@ export function attributeOverIndex(
         shareAmongPIEs: null,
         shareOverall,
         overIndexRatio: null,
-        differencePp: null,
+        shareDifference: null,
         oddsRatio: null,
         p: null,
         pAdjusted: null,
@@ -147,7 +113,7 @@ export function attributeOverIndex(
         row.shareAmongPIEs = a / nPIEs;
         // One division of integer products: equal shares give exactly 1.
         row.overIndexRatio = (a * nOverall) / (nPIEs * overall[g]);
-        row.differencePp = 100 * (row.shareAmongPIEs - shareOverall);
+        row.shareDifference = row.shareAmongPIEs - shareOverall;
         if (nPIEs === nOverall) {
           // Every recorded example is a PIE: the shares coincide by construction and there is nothing to test.
           row.reason = 'every example where this attribute is recorded is a PIE: no non-PIEs to compare with';

@@ -1,10 +1,14 @@
 import { PieAuditError } from '../errors.js';
+import type { ClassImpactRow, PValueCorrection } from '../schema/index.js';
+import { P_VALUE_CORRECTIONS } from '../schema/vocabulary.js';
+
+export type { ClassImpactReason, ClassImpactRow } from '../schema/index.js';
 import { adjustPValues, welchTTest } from './stats/index.js';
 import { assertFinite } from './validate-finite.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 
 /** Multiple-testing correction applied across the classes that could be tested. */
-export type ClassImpactCorrection = 'none' | 'holm' | 'bh' | 'by' | 'bonferroni' | 'hochberg';
+export type ClassImpactCorrection = PValueCorrection;
 
 /** Inputs of {@link classImpactTest}: per-model recalls and accuracies of both populations (see {@link populationRecall}). */
 export interface ClassImpactInput {
@@ -26,47 +30,6 @@ export interface ClassImpactOptions {
   correction?: ClassImpactCorrection;
 }
 
-/** Why a class could not be tested. */
-export type ClassImpactReason =
-  | 'need at least 2 models per level'
-  | 'class has no examples'
-  | 'need at least 2 models with examples of this class per level';
-
-/** The test of one class. */
-export interface ClassImpactRow {
-  classIndex: number;
-  /** Mean raw recall over the baseline models (`null` when the class has no examples). */
-  baselineMeanRecall: number | null;
-  /** Mean raw recall over the compressed models. */
-  compressedMeanRecall: number | null;
-  /**
-   * `100 × (mean_k(R_k[m][c] − Ā_k) − mean_b(R_b[m][c] − Ā_b))`: the change in recall beyond the change in
-   * overall accuracy, in percentage points; negative means compression hurt this class more than average.
-   */
-  normalizedDifferencePp: number | null;
-  /** Welch t statistic (compressed minus baseline); `null` when inconclusive or degenerate. */
-  t: number | null;
-  /** Welch–Satterthwaite degrees of freedom; `null` when inconclusive or degenerate. */
-  df: number | null;
-  /** Two-sided p-value; `null` when inconclusive. */
-  p: number | null;
-  /** p after `correction` across the `ok` classes; `null` when inconclusive. */
-  pAdjusted: number | null;
-  /** `pAdjusted < alpha` (false when inconclusive). */
-  significant: boolean;
-  /** `'hurt'` / `'helped'` when significant (by the sign of the normalized difference), else `'unchanged'`; `null` when inconclusive. */
-  direction: 'hurt' | 'helped' | 'unchanged' | null;
-  /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
-  status: 'ok' | 'inconclusive';
-  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
-  reason: ClassImpactReason | string | null;
-  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
-  degenerate: boolean;
-  /** Models entering the test per population (those with examples of the class). */
-  nBaseline: number;
-  nCompressed: number;
-}
-
 /** Result of {@link classImpactTest}. */
 export interface ClassImpactResult {
   classes: ClassImpactRow[];
@@ -81,7 +44,7 @@ export interface ClassImpactResult {
   nInconclusive: number;
 }
 
-const CORRECTIONS: readonly ClassImpactCorrection[] = ['none', 'holm', 'bh', 'by', 'bonferroni', 'hochberg'];
+const CORRECTIONS: readonly ClassImpactCorrection[] = P_VALUE_CORRECTIONS;
 
 /**
  * Which classes compression affects more than the model overall (Hooker et al. 2019): for each class c,
@@ -137,7 +100,9 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
       classIndex: c,
       baselineMeanRecall: rawB.length === 0 ? null : mean(rawB),
       compressedMeanRecall: rawK.length === 0 ? null : mean(rawK),
-      normalizedDifferencePp: rawB.length === 0 || rawK.length === 0 ? null : 100 * (mean(normK) - mean(normB)),
+      baselineNormalizedRecall: rawB.length === 0 ? null : mean(normB),
+      compressedNormalizedRecall: rawK.length === 0 ? null : mean(normK),
+      normalizedRecallChange: rawB.length === 0 || rawK.length === 0 ? null : mean(normK) - mean(normB),
       t: null,
       df: null,
       p: null,
@@ -183,7 +148,7 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     const q = adjusted[i];
     r.pAdjusted = q === null || q === undefined ? null : q;
     r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
-    const d = r.normalizedDifferencePp as number;
+    const d = r.normalizedRecallChange as number;
     r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'helped' : 'unchanged';
   });
   return {

@@ -1,12 +1,12 @@
 import { assertClassCount } from './validate-labels.js';
 import { assertPopulation } from './validate-population.js';
 import { PieAuditError } from '../errors.js';
-import { inferClassCount, modalLabels, type TieBreak } from './modal-labels.js';
+import { inferClassCount, modalLabels, type ModalTieBreak } from './modal-labels.js';
 
 /** Options of {@link findPIEs}. */
 export interface FindPIEsOptions {
   /** Tie rule for both modal labels (default `'max'`, as the authors' code). See {@link modalLabels}. */
-  tieBreak?: TieBreak;
+  tieBreak?: ModalTieBreak;
   /** Number of classes; inferred from both populations as (largest label + 1) when omitted. */
   nClasses?: number;
 }

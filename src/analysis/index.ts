@@ -3,7 +3,7 @@ export { assertLength, assertArrayLike } from './validate-length.js';
 export { assertFinite } from './validate-finite.js';
 export { assertLabels, assertClassCount } from './validate-labels.js';
 export { assertPopulation, assertMinSamples } from './validate-population.js';
-export { modalLabels, type ModalLabels, type ModalLabelsOptions, type ModalTieBreak } from './modal-labels.js';
+export { modalLabels, type ModalLabels, type ModalLabelsOptions } from './modal-labels.js';
 export { findPIEs, type FindPIEsOptions, type PIEResult } from './find-pies.js';
 export { perClassRecall, type PerClassRecall } from './per-class-recall.js';
 export { topOneAccuracy } from './top-one-accuracy.js';

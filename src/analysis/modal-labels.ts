@@ -3,9 +3,9 @@ import { assertClassCount, throwBadLabel } from './validate-labels.js';
 import { assertPopulation } from './validate-population.js';
 
 /** How a tie for the most frequent label is broken: the largest (`'max'`) or the smallest (`'min'`) tied label. */
-export type ModalTieBreak = 'max' | 'min';
-/** Alias of {@link ModalTieBreak} (exported from the package as `ModalTieBreak`). */
-export type TieBreak = ModalTieBreak;
+import type { ModalTieBreak } from '../schema/vocabulary.js';
+
+export type { ModalTieBreak } from '../schema/vocabulary.js';
 
 /** Options of {@link modalLabels}. */
 export interface ModalLabelsOptions {
@@ -13,7 +13,7 @@ export interface ModalLabelsOptions {
    * Among labels tied for most frequent, keep the largest (`'max'`, default: the authors' code takes
    * `mode().max()`) or the smallest (`'min'`, what `scipy.stats.mode` and `np.argmax` over counts return).
    */
-  tieBreak?: TieBreak;
+  tieBreak?: ModalTieBreak;
   /** Number of classes; labels must lie in `[0, nClasses)`. Inferred as (largest label + 1) when omitted, at the cost of one extra pass. */
   nClasses?: number;
   /** The argument's name used in error messages (default `population`). */

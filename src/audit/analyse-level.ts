@@ -9,18 +9,19 @@ import { welchTTest } from '../analysis/stats/welch-t-test.js';
 import type { AttributeValues } from './audit-options.js';
 import { pickExemplars } from './exemplars.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
+import { withFiniteNumbers } from '../schema/finite.js';
 import type {
   AccuracySummary,
   AttributeOverIndexRow,
   BaselineAccuracyOnPies,
-  ClassImpactRow,
+  ClassImpactReportRow,
   ClassImpactSummary,
   LevelReport,
   ModelSummary,
   PieSummary,
   Section,
   SubgroupErrorRow,
-} from './report-types.js';
+} from '../schema/index.js';
 import type { NormalizedAudit } from './validate-audit-options.js';
 
 /** What every level's analysis shares: the config, the baseline population and its derived data. @internal */
@@ -106,30 +107,11 @@ function classImpact(ctx: AuditContext, levelKey: string, compressed: Population
     { baselineRecall: base.recall, compressedRecall: compressed.recall, baselineAccuracy: base.accuracy, compressedAccuracy: compressed.accuracy },
     { alpha: ctx.config.alpha, correction: ctx.config.correction },
   );
-  const meanB = result.baselineMeanAccuracy;
-  const meanK = result.compressedMeanAccuracy;
-  const rows: ClassImpactRow[] = result.classes.map((r) => {
-    const bNorm = r.baselineMeanRecall === null ? null : r.baselineMeanRecall - meanB;
-    const kNorm = r.compressedMeanRecall === null ? null : r.compressedMeanRecall - meanK;
-    return {
-      classIndex: r.classIndex,
-      className: classNames[r.classIndex],
-      support: base.support[r.classIndex],
-      baselineRecall: finiteOrNull(r.baselineMeanRecall),
-      compressedRecall: finiteOrNull(r.compressedMeanRecall),
-      baselineNormalizedRecall: finiteOrNull(bNorm),
-      compressedNormalizedRecall: finiteOrNull(kNorm),
-      normalizedRecallChange: r.normalizedDifferencePp === null ? null : finiteOrNull(r.normalizedDifferencePp / 100),
-      t: finiteOrNull(r.t),
-      df: finiteOrNull(r.df),
-      pValue: finiteOrNull(r.p),
-      adjustedPValue: finiteOrNull(r.pAdjusted),
-      significant: r.significant,
-      direction: r.direction === 'hurt' || r.direction === 'helped' ? r.direction : 'none',
-      status: r.status,
-      reason: r.reason,
-    };
-  });
+  const rows: ClassImpactReportRow[] = result.classes.map((r) => ({
+    ...withFiniteNumbers(r),
+    className: classNames[r.classIndex],
+    support: base.support[r.classIndex],
+  }));
   return {
     status: 'ok',
     alpha: result.alpha,
@@ -147,18 +129,7 @@ function attributeRows(ctx: AuditContext, isPIE: Uint8Array): Section<{ rows: At
   const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
   return {
     status: 'ok',
-    rows: result.rows.map((r) => ({
-      attribute: r.attribute,
-      value: String(r.value),
-      countInTestSet: r.countOverall,
-      shareInTestSet: r.shareOverall,
-      countInPies: r.countAmongPIEs,
-      shareInPies: finiteOrNull(r.shareAmongPIEs),
-      overIndex: finiteOrNull(r.overIndexRatio),
-      pValue: finiteOrNull(r.p),
-      adjustedPValue: finiteOrNull(r.pAdjusted),
-      significant: r.significant,
-    })),
+    rows: result.rows.map((r) => withFiniteNumbers(r)),
   };
 }
 

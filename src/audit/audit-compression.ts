@@ -8,7 +8,7 @@ import { PIE_AUDIT_VERSION } from '../version.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { measureModel } from './measure-model.js';
-import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from './report-types.js';
+import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions } from './validate-audit-options.js';
 

@@ -1,8 +1,8 @@
 import type { BackendRequest } from '../engine/backend.js';
 import type { EvaluationRuntime, ModelSource } from '../evaluate/types.js';
-import type { GatesConfig } from '../gate/types.js';
-import type { AuditCorrection } from './report-types.js';
-import type { TieBreak } from '../analysis/modal-labels.js';
+import type { GatesConfig } from '../schema/index.js';
+import type { AuditCorrection } from '../schema/index.js';
+import type { ModalTieBreak } from '../schema/vocabulary.js';
 
 /** A group attribute value per test example: CelebA's -1/1, 0/1, booleans or strings; `null` = unknown. */
 export type AttributeValues = ArrayLike<number | string | boolean | null>;
@@ -59,7 +59,7 @@ export interface AuditOptions {
   /** Multiple-comparison correction over classes (default `'none'`, as in the paper). */
   correction?: AuditCorrection;
   /** Tie rule of the modal label (default `'max'`, as the authors' code). */
-  tieBreak?: TieBreak;
+  tieBreak?: ModalTieBreak;
   /** Positive class for subgroup FPR/FNR (default 1 for two-class tasks; required otherwise to get them). */
   positiveClass?: number;
   /** Release gates evaluated on the report. */

@@ -1,7 +1,7 @@
-import { encodePngDataUri } from '../report/png.js';
-import { seededRandom } from '../data/seeded-random.js';
+import { encodePngDataUri } from '../data/png.js';
+import { seededRandom } from '../random/seeded-random.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
-import type { PieExemplar } from './report-types.js';
+import type { PieExemplar } from '../schema/index.js';
 
 /**
  * Image layout of an input shape, or null when it is not an image a browser can show.

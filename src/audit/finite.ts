@@ -1,12 +1,4 @@
-/**
- * A finite number, or `null` for anything else (undefined, NaN, Infinity): reports never hold NaN.
- * @internal
- * @example
- * finiteOrNull(NaN); // null
- */
-export function finiteOrNull(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
+export { finiteOrNull } from '../schema/finite.js';
 
 /**
  * Mean of finite values, `null` when there are none.

@@ -1,6 +1,6 @@
 // Row types are re-exported under report-specific names: the statistics core has its own
 // ClassImpactRow / AttributeOverIndexRow (inputs to the report, with different fields).
-export { REPORT_SCHEMA_VERSION } from './report-types.js';
+export { REPORT_SCHEMA_VERSION } from '../schema/index.js';
 export type {
   AuditReport,
   AuditEnvironment,
@@ -25,6 +25,6 @@ export type {
   SkipStatus,
   Verdict,
   ExitCode,
-} from './report-types.js';
+} from '../schema/index.js';
 export { auditCompression } from './audit-compression.js';
 export type { AuditOptions, AuditTestSet, AuditProgress, PopulationMember, AttributeValues } from './audit-options.js';

@@ -1,5 +1,4 @@
-import { levelKey } from '../population/population.js';
-import { numericLevel } from '../population/numeric-level.js';
+import { levelKey, numericLevel } from '../schema/level-key.js';
 import { PieAuditError } from '../errors.js';
 import { resolveSource } from '../evaluate/resolve-source.js';
 import type { ModelSource } from '../evaluate/types.js';

@@ -1,11 +1,11 @@
 import { PieAuditError } from '../errors.js';
-import { numericLevel } from '../population/numeric-level.js';
-import { matchLevelKey } from '../gate/level-keys.js';
+import { matchLevelKey } from '../schema/level-key.js';
+import { numericLevel } from '../schema/level-key.js';
 import { validateGatesConfig } from '../gate/validate-gates.js';
-import type { GatesConfig } from '../gate/types.js';
+import type { GatesConfig } from '../schema/index.js';
 import type { AttributeValues, AuditOptions } from './audit-options.js';
-import type { AuditCorrection } from './report-types.js';
-import type { TieBreak } from '../analysis/modal-labels.js';
+import type { AuditCorrection } from '../schema/index.js';
+import type { ModalTieBreak } from '../schema/vocabulary.js';
 import { resolvePopulation, type ResolvedPopulation } from './resolve-population.js';
 
 /** Audit options after validation and defaults. @internal */
@@ -22,7 +22,7 @@ export interface NormalizedAudit {
   classNames: string[] | null;
   alpha: number;
   correction: AuditCorrection;
-  tieBreak: TieBreak;
+  tieBreak: ModalTieBreak;
   positiveClass: number | null;
   gates: GatesConfig | null;
   maxExemplars: number;

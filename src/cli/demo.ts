@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { auditCompression } from '../audit/audit-compression.js';
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
-import { seededRandom } from '../data/seeded-random.js';
+import { seededRandom } from '../random/seeded-random.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
 import { initBackend } from '../engine/backend.js';
 import { buildPopulation } from '../population/build-population.js';

@@ -1,10 +1,10 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { auditCompression } from '../audit/audit-compression.js';
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
 import { PieAuditError, isPieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
-import type { GatesConfig } from '../gate/types.js';
+import type { GatesConfig } from '../schema/index.js';
 import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';

@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
 import { formatPercent } from '../report/format.js';
 
 // Terminal text says 'n/a' where the reports show a dash.

@@ -5,7 +5,7 @@ export type { PolynomialDecayOptions } from './polynomial-decay.js';
 export { shouldPruneInStep, validateSparsity } from './pruning-schedule.js';
 export type { PruningSchedule, PruningDecision } from './pruning-schedule.js';
 export { magnitudeMask, blockMagnitudeMask, keptCount } from './magnitude-mask.js';
-export type { MagnitudeMask, BlockPooling, TieBreak } from './magnitude-mask.js';
+export type { MagnitudeMask, BlockPooling, MaskTieBreak } from './magnitude-mask.js';
 export { findPrunableWeights } from './prunable-weights.js';
 export type { PrunableWeight, FindPrunableWeightsOptions } from './prunable-weights.js';
 export { PrunedModel } from './pruned-model.js';

@@ -2,7 +2,7 @@ import { PieAuditError } from '../errors.js';
 import { validateSparsity } from './pruning-schedule.js';
 
 /** How equal magnitudes at the threshold are treated. */
-export type TieBreak = 'index' | 'keep';
+export type MaskTieBreak = 'index' | 'keep';
 
 /** A 0/1 mask with the magnitude threshold it was cut at. */
 export interface MagnitudeMask {
@@ -77,7 +77,7 @@ function quickselect(a: Float32Array, k: number): number {
  * @example
  * magnitudeMask(new Float32Array([0.1, -3, 0.5, 2]), 0.5).mask; // Uint8Array [0, 1, 0, 1]
  */
-export function magnitudeMask(values: Float32Array, sparsity: number, options: { tieBreak?: TieBreak } = {}): MagnitudeMask {
+export function magnitudeMask(values: Float32Array, sparsity: number, options: { tieBreak?: MaskTieBreak } = {}): MagnitudeMask {
   validateSparsity(sparsity, 'sparsity');
   const n = values.length;
   const mask = new Uint8Array(n);
@@ -135,7 +135,7 @@ export function blockMagnitudeMask(
   blockSize: readonly [number, number],
   pooling: BlockPooling,
   sparsity: number,
-  options: { tieBreak?: TieBreak } = {},
+  options: { tieBreak?: MaskTieBreak } = {},
 ): MagnitudeMask {
   const [bh, bw] = blockSize;
   if (rows * cols !== values.length) {

@@ -3,7 +3,7 @@ import { cloneLayersModel } from '../engine/clone-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { assertFiniteWeights } from './assert-finite-weights.js';
 import { constantSparsity } from './constant-sparsity.js';
-import type { BlockPooling, TieBreak } from './magnitude-mask.js';
+import type { BlockPooling, MaskTieBreak } from './magnitude-mask.js';
 import { findPrunableWeights } from './prunable-weights.js';
 import { PrunedModel } from './pruned-model.js';
 import type { PruningSchedule } from './pruning-schedule.js';
@@ -19,7 +19,7 @@ export interface PruneLowMagnitudeOptions {
   /** How |w| is pooled within a block (default 'AVG'). */
   readonly blockPooling?: BlockPooling;
   /** Ties at the threshold: 'index' keeps exactly k (default), 'keep' keeps all ties (tfmot's `>=`). */
-  readonly tieBreak?: TieBreak;
+  readonly tieBreak?: MaskTieBreak;
   /** Prune depthwise kernels too (tfmot does not); default true. */
   readonly pruneDepthwise?: boolean;
   /** Which layers to prune (default all prunable ones); e.g. `(l) => l.name !== 'logits'` keeps the classifier dense. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
-import { blockMagnitudeMask, type BlockPooling, type TieBreak } from './magnitude-mask.js';
+import { blockMagnitudeMask, type BlockPooling, type MaskTieBreak } from './magnitude-mask.js';
 import type { PrunableWeight } from './prunable-weights.js';
 import type { PruningSchedule } from './pruning-schedule.js';
 
@@ -24,7 +24,7 @@ export interface PrunedModelSettings {
   readonly schedule: PruningSchedule;
   readonly blockSize: readonly [number, number];
   readonly blockPooling: BlockPooling;
-  readonly tieBreak: TieBreak;
+  readonly tieBreak: MaskTieBreak;
 }
 
 /** Options for {@link PrunedModel.updateMasks}. */

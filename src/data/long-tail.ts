@@ -1,5 +1,5 @@
 import { PieAuditError } from '../errors.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../random/seeded-random.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
 
 /**

@@ -1,5 +1,5 @@
 import { PieAuditError } from '../errors.js';
-import { parseNpy } from '../evaluate/predictions/parse-npy.js';
+import { parseNpy } from './parse-npy.js';
 import { parseCsv } from './csv.js';
 import { readIdx } from './idx.js';
 import { parseDecimal } from './parse-decimal.js';

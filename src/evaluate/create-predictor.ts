@@ -4,12 +4,12 @@ import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index
 import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
 import { PieAuditError } from '../errors.js';
 import { assertFiniteGraphWeights } from './assert-finite-graph-weights.js';
-import { createOnnxLayersPredictor } from '../onnx/layers-predictor.js';
+import { createOnnxLayersPredictor } from './onnx/layers-predictor.js';
 import { ensureTfjsBackend } from './ensure-backend.js';
 import { resolveInputShape } from './input-shape.js';
 import { inspectTfjsModelFile } from './model-file.js';
-import { createOnnxFilePredictor } from './onnx-file-predictor.js';
-import { requireOnnxRuntime } from './onnx-runtime.js';
+import { createOnnxFilePredictor } from './onnx/onnx-file-predictor.js';
+import { requireOnnxRuntime } from './onnx/onnx-runtime.js';
 import { resolveSource, type ResolvedSource } from './resolve-source.js';
 import type { SourcePredictor } from './source-predictor.js';
 import { createTfjsGraphPredictor } from './tfjs-graph-predictor.js';

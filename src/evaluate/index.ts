@@ -10,3 +10,4 @@ export { hashLayersModel, hashGraphModel } from './cache/hash-model.js';
 export { cacheEntryPath } from './cache/prediction-cache.js';
 export { CACHE_FORMAT_VERSION } from './cache/cache-entry.js';
 export * from './predictions/index.js';
+export * from './onnx/index.js';

@@ -1,3 +1,4 @@
+import type { EvaluationRuntime } from '../schema/vocabulary.js';
 import type * as tf from '@tensorflow/tfjs';
 
 /**
@@ -74,7 +75,7 @@ export interface TestSet {
 }
 
 /** Which engine runs tfjs models: ONNX when possible (`auto`), always tfjs, or ONNX or an error. */
-export type EvaluationRuntime = 'auto' | 'tfjs' | 'onnx';
+export type { EvaluationRuntime } from '../schema/vocabulary.js';
 
 /** One progress event, sent after every batch of every evaluated model. */
 export interface EvaluationProgress {

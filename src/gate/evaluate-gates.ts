@@ -1,7 +1,7 @@
 import { PieAuditError } from '../errors.js';
-import type { AuditReport, GateEvaluation, GateResult, LevelReport } from '../audit/report-types.js';
-import { matchLevelKey } from './level-keys.js';
-import type { GatesConfig } from './types.js';
+import type { AuditReport, GateEvaluation, GateResult, LevelReport } from '../schema/index.js';
+import { matchLevelKey } from '../schema/level-key.js';
+import type { GatesConfig } from '../schema/index.js';
 import { validateGatesConfig } from './validate-gates.js';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString());
@@ -37,9 +37,6 @@ export function verdictExitCode(verdict: 'pass' | 'fail' | 'inconclusive' | 'ung
 export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEvaluation {
   if (typeof report !== 'object' || report === null || !Array.isArray(report.levels) || typeof report.testSet !== 'object' || report.testSet === null) {
     throw new PieAuditError('INVALID_ARGUMENT', 'evaluateGates: report must be an audit report (from auditCompression or loadReport).', { argument: 'report' });
-  }
-  if (typeof gates !== 'object' || gates === null || Array.isArray(gates)) {
-    throw new PieAuditError('CONFIG_ERROR', 'evaluateGates: gates must be an object such as { "maxPieRate": { "0.9": 0.05 } }.', { key: 'gates' });
   }
   const levelKeys = report.levels.map((l) => l.key);
   const attributeNames = report.testSet.attributeNames;
@@ -109,21 +106,21 @@ function checkOverIndex(report: AuditReport, level: LevelReport, attribute: stri
     return;
   }
   const rows = level.attributes.rows.filter((r) => r.attribute === attribute);
-  const measured = rows.filter((r) => r.overIndex !== null);
+  const measured = rows.filter((r) => r.overIndexRatio !== null);
   if (measured.length === 0) {
     push({ gate, level: level.key, attribute, threshold, observed: null, status: 'pass', reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` });
     return;
   }
-  const worst = measured.reduce((a, b) => ((b.overIndex as number) > (a.overIndex as number) ? b : a));
-  const observed = worst.overIndex as number;
+  const worst = measured.reduce((a, b) => ((b.overIndexRatio as number) > (a.overIndexRatio as number) ? b : a));
+  const observed = worst.overIndexRatio as number;
   const where = `${attribute}=${worst.value} at level ${level.key}`;
   if (observed <= threshold) {
     push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'pass', reason: `largest over-index ${fmt(observed)} (${where}) is within ${fmt(threshold)}` });
-  } else if (worst.significant && worst.adjustedPValue !== null) {
-    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'fail', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} (Fisher test, BH-adjusted p = ${worst.adjustedPValue.toExponential(2)}; ${worst.countInPies} PIEs have it)` });
+  } else if (worst.significant && worst.pAdjusted !== null) {
+    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'fail', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} (Fisher test, BH-adjusted p = ${worst.pAdjusted.toExponential(2)}; ${worst.countAmongPIEs} PIEs have it)` });
   } else {
-    const p = worst.adjustedPValue === null ? 'not computable' : `adjusted p = ${fmt(worst.adjustedPValue)} >= alpha ${report.config.alpha}`;
-    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'inconclusive', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} but rests on ${worst.countInPies} PIEs and is not significant (${p})` });
+    const p = worst.pAdjusted === null ? 'not computable' : `adjusted p = ${fmt(worst.pAdjusted)} >= alpha ${report.config.alpha}`;
+    push({ gate, level: level.key, attribute, value: worst.value, threshold, observed, status: 'inconclusive', reason: `over-index ${fmt(observed)} of ${where} exceeds ${fmt(threshold)} but rests on ${worst.countAmongPIEs} PIEs and is not significant (${p})` });
   }
 }
 

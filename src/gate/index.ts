@@ -1,4 +1,4 @@
-export type * from './types.js';
+export type * from '../schema/index.js';
 export * from './evaluate-gates.js';
 export * from './validate-gates.js';
-export * from './level-keys.js';
+export * from '../schema/level-key.js';

@@ -1,6 +1,6 @@
 import { PieAuditError } from '../errors.js';
-import { matchLevelKey } from './level-keys.js';
-import type { GatesConfig } from './types.js';
+import { matchLevelKey } from '../schema/level-key.js';
+import type { GatesConfig } from '../schema/index.js';
 
 const LEVEL_GATES = ['maxPieRate', 'maxPieCount', 'maxSignificantlyHurtClasses', 'minTop1'] as const;
 const ATTRIBUTE_GATES = ['maxOverIndex', 'maxFprIncrease', 'maxFnrIncrease', 'levels'] as const;

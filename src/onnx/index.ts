@@ -1,11 +1,5 @@
-export { createOnnxLayersPredictor } from './layers-predictor.js';
-export type { OnnxLayersPredictorOptions } from './layers-predictor.js';
-export { createOnnxSessionPredictor } from './session-predictor.js';
-export type { OnnxSessionOptions } from './session-predictor.js';
 export { exportLayersModelToOnnx, ONNX_BATCH_DIM } from './export-layers-model.js';
 export type { OnnxExportOptions } from './export-layers-model.js';
 export { onnxSupport } from './onnx-support.js';
 export type { OnnxSupport, OnnxUnsupportedLayer } from './onnx-support.js';
 export { tfSamePadding } from './tf-same-padding.js';
-export { evaluateManyOnnx } from './evaluate-many.js';
-export type { EvaluateManyOnnxOptions, OnnxModelScores } from './evaluate-many.js';

@@ -11,7 +11,8 @@ import { stripPruning } from '../compress/strip-pruning.js';
 import type { TrainingData } from '../compress/training-data.js';
 import type { BlockPooling } from '../compress/magnitude-mask.js';
 import { PieAuditError } from '../errors.js';
-import { levelKey, type Population } from './population.js';
+import { levelKey } from '../schema/level-key.js';
+import type { Population } from './population.js';
 
 /** How sparsity is reached during fine-tuning. */
 export type PopulationScheduleKind = 'oneShot' | 'polynomial';

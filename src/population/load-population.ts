@@ -4,7 +4,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { PieAuditError } from '../errors.js';
-import { levelKey, type Population } from './population.js';
+import { levelKey } from '../schema/level-key.js';
+import type { Population } from './population.js';
 import { scanPopulationFolder } from './scan-population-folder.js';
 import { POPULATION_MANIFEST, type PopulationManifest } from './save-population.js';
 

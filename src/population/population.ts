@@ -21,17 +21,6 @@ export interface Population {
 }
 
 /**
- * Canonical key of a level, in {@link Population.levels} and in audit reports: numbers print as
- * JavaScript does (`0.90` -> `'0.9'`), names such as `'int8'` are trimmed.
- *
- * @example
- * levelKey(0.9); // '0.9'
- */
-export function levelKey(level: string | number): string {
-  return typeof level === 'number' ? String(level) : level.trim();
-}
-
-/**
  * Releases every model of a population (and its baselines).
  *
  * @example

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileSystemIO } from '../engine/file-system-io.js';
 import { PieAuditError } from '../errors.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
-import { levelKey, type Population } from './population.js';
+import { levelKey } from '../schema/level-key.js';
+import type { Population } from './population.js';
 
 /** Name of the manifest written at the root of a saved population. */
 export const POPULATION_MANIFEST = 'population.json';

@@ -2,7 +2,7 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PieAuditError } from '../errors.js';
 import { leftoverName } from './leftover-name.js';
-import { numericLevel } from './numeric-level.js';
+import { compareLevelKeys, numericLevel } from '../schema/level-key.js';
 
 /** One model (or predictions file) found in a level folder. */
 export interface ScannedMember {
@@ -107,7 +107,7 @@ function orderLevels(levels: ScannedLevel[], root: string): ScannedLevel[] {
     }
     byValue.set(l.value, l.dirName);
   }
-  return [...levels].sort((a, b) => (a.value !== null && b.value !== null ? a.value - b.value : a.value !== null ? -1 : b.value !== null ? 1 : natural(a.dirName, b.dirName)));
+  return [...levels].sort((a, b) => compareLevelKeys(a.dirName, b.dirName));
 }
 
 /**

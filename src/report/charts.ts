@@ -1,4 +1,4 @@
-import type { AuditReport, LevelReport } from '../audit/report-types.js';
+import type { AuditReport, LevelReport } from '../schema/index.js';
 import { formatPercent, formatPValue } from './format.js';
 import { classLabel, compressedLevels, okSection } from './labels.js';
 import { renderBarChart } from './svg/bar-chart.js';
@@ -114,7 +114,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
           x: xOf(l, numeric),
           y: row.normalizedRecallChange === null ? null : row.normalizedRecallChange * 100,
           marked: row.significant,
-          note: `${row.direction === 'none' ? 'not significant' : row.direction}, adjusted p ${formatPValue(row.adjustedPValue)}`,
+          note: `${row.direction === 'unchanged' ? 'not significant' : row.direction}, adjusted p ${formatPValue(row.pAdjusted)}`,
         };
       }),
     }));
@@ -162,7 +162,7 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         ? attrs.rows
         : attrs.rows
             .map((r, i) => ({ r, i }))
-            .sort((a, b) => distance(b.r.overIndex) - distance(a.r.overIndex) || a.i - b.i)
+            .sort((a, b) => distance(b.r.overIndexRatio) - distance(a.r.overIndexRatio) || a.i - b.i)
             .slice(0, MAX_BARS)
             .sort((a, b) => a.i - b.i)
             .map((e) => e.r);
@@ -182,9 +182,9 @@ export function reportCharts(report: AuditReport): ReportChart[] {
         unmarkedLabel: 'not significant',
         bars: rows.map((r) => ({
           label: `${r.attribute} = ${r.value}`,
-          value: r.overIndex,
+          value: r.overIndexRatio,
           marked: r.significant === true,
-          note: `${formatPercent(r.shareInPies, 1)} of PIEs vs ${formatPercent(r.shareInTestSet, 1)} of test set, p ${formatPValue(r.pValue)}, adjusted p ${formatPValue(r.adjustedPValue)}`,
+          note: `${formatPercent(r.shareAmongPIEs, 1)} of PIEs vs ${formatPercent(r.shareOverall, 1)} of test set, p ${formatPValue(r.p)}, adjusted p ${formatPValue(r.pAdjusted)}`,
         })),
       }),
     });

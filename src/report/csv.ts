@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { from } from 'arquero';
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
 import { classLabel, okSection } from './labels.js';
 import { writeFilesAtomic } from './write-atomic.js';
 
@@ -99,15 +99,15 @@ export function renderCsvTables(report: AuditReport): Record<CsvTableName, strin
           class_name: r.className || classLabel(report, r.classIndex),
           support: num(r.support),
           pies_by_true_class: num(p?.byTrueClass?.[r.classIndex]),
-          baseline_recall: num(r.baselineRecall),
-          compressed_recall: num(r.compressedRecall),
+          baseline_recall: num(r.baselineMeanRecall),
+          compressed_recall: num(r.compressedMeanRecall),
           baseline_normalized_recall: num(r.baselineNormalizedRecall),
           compressed_normalized_recall: num(r.compressedNormalizedRecall),
           normalized_recall_change: num(r.normalizedRecallChange),
           t: num(r.t),
           df: num(r.df),
-          p_value: num(r.pValue),
-          adjusted_p_value: num(r.adjustedPValue),
+          p_value: num(r.p),
+          adjusted_p_value: num(r.pAdjusted),
           significant: r.significant,
           direction: r.direction,
           status: r.status,
@@ -120,13 +120,13 @@ export function renderCsvTables(report: AuditReport): Record<CsvTableName, strin
         level: l.key,
         attribute: r.attribute,
         value: r.value,
-        count_in_test_set: num(r.countInTestSet),
-        share_in_test_set: num(r.shareInTestSet),
-        count_in_pies: num(r.countInPies),
-        share_in_pies: num(r.shareInPies),
-        over_index: num(r.overIndex),
-        p_value: num(r.pValue),
-        adjusted_p_value: num(r.adjustedPValue),
+        count_in_test_set: num(r.countOverall),
+        share_in_test_set: num(r.shareOverall),
+        count_in_pies: num(r.countAmongPIEs),
+        share_in_pies: num(r.shareAmongPIEs),
+        over_index: num(r.overIndexRatio),
+        p_value: num(r.p),
+        adjusted_p_value: num(r.pAdjusted),
         significant: typeof r.significant === 'boolean' ? r.significant : null,
       });
     }

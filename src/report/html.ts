@@ -1,4 +1,4 @@
-import type { AuditReport, PieExemplar } from '../audit/report-types.js';
+import type { AuditReport, PieExemplar } from '../schema/index.js';
 import { reportCharts } from './charts.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
 import { piesByClass } from './pies-by-class.js';
@@ -172,13 +172,13 @@ function classesSection(report: AuditReport): string {
     const rowCells = (r: (typeof ci.rows)[number], withLevel: boolean): string[] => [
       ...(withLevel ? [td(esc(l.key), 't')] : []),
       td(esc(r.className || classLabel(report, r.classIndex)), 't'),
-      td(r.status === 'inconclusive' ? `<span class="skip">inconclusive</span>` : r.direction === 'none' ? 'none' : `<span class="${r.direction}">${r.direction}</span>`, 't'),
+      td(r.status === 'inconclusive' ? `<span class="skip">inconclusive</span>` : r.direction === 'unchanged' ? 'none' : `<span class="${r.direction}">${r.direction}</span>`, 't'),
       td(esc(formatPp(r.normalizedRecallChange))),
-      td(`${formatPercent(r.baselineRecall, 1)} → ${formatPercent(r.compressedRecall, 1)}`),
+      td(`${formatPercent(r.baselineMeanRecall, 1)} → ${formatPercent(r.compressedMeanRecall, 1)}`),
       td(formatNumber(r.t, 2)),
       td(formatNumber(r.df, 1)),
-      td(formatPValue(r.pValue)),
-      td(formatPValue(r.adjustedPValue)),
+      td(formatPValue(r.p)),
+      td(formatPValue(r.pAdjusted)),
       ...(withLevel ? [] : [td(esc(r.reason ?? ''), 't')]),
     ];
     const significant = ci.rows.filter((r) => r.significant && r.status === 'ok');
@@ -212,16 +212,16 @@ function attributesSection(report: AuditReport): string {
       continue;
     }
     for (const r of a.rows) {
-      const over = r.overIndex !== null && r.overIndex > 1 && r.significant;
+      const over = r.overIndexRatio !== null && r.overIndexRatio > 1 && r.significant;
       rows.push([
         td(esc(l.key), 't'),
         td(esc(r.attribute), 't'),
         td(esc(r.value), 't'),
-        td(`${formatPercent(r.shareInPies, 1)} (${formatCount(r.countInPies)})`),
-        td(`${formatPercent(r.shareInTestSet, 1)} (${formatCount(r.countInTestSet)})`),
-        td(r.overIndex === null ? MISSING : `${formatNumber(r.overIndex, 2)}×`, over ? 'hurt' : ''),
-        td(formatPValue(r.pValue)),
-        td(formatPValue(r.adjustedPValue)),
+        td(`${formatPercent(r.shareAmongPIEs, 1)} (${formatCount(r.countAmongPIEs)})`),
+        td(`${formatPercent(r.shareOverall, 1)} (${formatCount(r.countOverall)})`),
+        td(r.overIndexRatio === null ? MISSING : `${formatNumber(r.overIndexRatio, 2)}×`, over ? 'hurt' : ''),
+        td(formatPValue(r.p)),
+        td(formatPValue(r.pAdjusted)),
         td(r.significant ? 'yes' : 'no'),
       ]);
     }

@@ -1,13 +1,12 @@
-export { encodePng, encodePngDataUri } from './png.js';
-export type { EncodePngOptions, PngChannels } from './png.js';
+export { encodePng, encodePngDataUri } from '../data/png.js';
+export type { EncodePngOptions, PngChannels } from '../data/png.js';
 export { renderMarkdown } from './markdown.js';
 export { renderCsvTables, writeCsvTables, CSV_TABLE_NAMES } from './csv.js';
 export type { CsvTableName } from './csv.js';
 export { renderHtml } from './html.js';
 export { reportCharts } from './charts.js';
 export type { ReportChart } from './charts.js';
-export { writeReports, REPORT_FORMATS } from './write-reports.js';
-export type { ReportFormat } from './write-reports.js';
+export { writeReports } from './write-reports.js';
 export { loadReport, findReportProblem } from './load-report.js';
 export { writeFilesAtomic } from './write-atomic.js';
 export { renderLineChart, renderBarChart } from './svg/index.js';

@@ -1,4 +1,4 @@
-import type { AuditReport, LevelReport, Section, Verdict } from '../audit/report-types.js';
+import type { AuditReport, LevelReport, Section, Verdict } from '../schema/index.js';
 
 /**
  * Display name of a class index: its entry in `classNames`, else `#<index>`, else '—' for null.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../audit/report-types.js';
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
 
 type Check = (value: unknown) => boolean;

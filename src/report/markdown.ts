@@ -1,4 +1,4 @@
-import type { AttributeOverIndexRow, AuditReport, SubgroupErrorRow } from '../audit/report-types.js';
+import type { AttributeOverIndexRow, AuditReport, SubgroupErrorRow } from '../schema/index.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
 import { piesByClass } from './pies-by-class.js';
 import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
@@ -139,7 +139,7 @@ function classesSection(report: AuditReport): string {
     const significant = ci.rows.filter((r) => r.significant && r.status === 'ok');
     if (significant.length === 0) notes.push(`Level ${markdownCell(l.key)}: no class significantly hurt or helped.`);
     // Keep the summary small for many-class tasks: the strongest evidence first, the rest in classes.csv.
-    const listed = significant.length <= MAX_CLASS_ROWS ? significant : [...significant].sort((a, b) => (a.adjustedPValue ?? 1) - (b.adjustedPValue ?? 1) || a.classIndex - b.classIndex).slice(0, MAX_CLASS_ROWS);
+    const listed = significant.length <= MAX_CLASS_ROWS ? significant : [...significant].sort((a, b) => (a.pAdjusted ?? 1) - (b.pAdjusted ?? 1) || a.classIndex - b.classIndex).slice(0, MAX_CLASS_ROWS);
     if (listed.length < significant.length) notes.push(`Level ${markdownCell(l.key)}: ${significant.length} classes significant; the ${listed.length} with the smallest adjusted p are listed, all are in classes.csv.`);
     for (const r of listed) {
       rows.push([
@@ -147,11 +147,11 @@ function classesSection(report: AuditReport): string {
         markdownCell(r.className || classLabel(report, r.classIndex)),
         r.direction === 'hurt' ? '🔻 hurt' : r.direction === 'helped' ? '🔺 helped' : MISSING,
         formatPp(r.normalizedRecallChange),
-        `${formatPercent(r.baselineRecall, 1)} → ${formatPercent(r.compressedRecall, 1)}`,
+        `${formatPercent(r.baselineMeanRecall, 1)} → ${formatPercent(r.compressedMeanRecall, 1)}`,
         formatNumber(r.t, 2),
         formatNumber(r.df, 1),
-        formatPValue(r.pValue),
-        formatPValue(r.adjustedPValue),
+        formatPValue(r.p),
+        formatPValue(r.pAdjusted),
       ]);
     }
     const inconclusive = ci.rows.filter((r) => r.status === 'inconclusive');
@@ -181,23 +181,23 @@ function attributesSection(report: AuditReport): string | null {
       continue;
     }
     for (const r of a.rows) {
-      if (r.overIndex !== null && Number.isFinite(r.overIndex) && (!top || r.overIndex > (top.row.overIndex ?? -Infinity))) top = { level: l.key, row: r };
+      if (r.overIndexRatio !== null && Number.isFinite(r.overIndexRatio) && (!top || r.overIndexRatio > (top.row.overIndexRatio ?? -Infinity))) top = { level: l.key, row: r };
       rows.push([
         markdownCell(l.key),
         markdownCell(r.attribute),
         markdownCell(r.value),
-        `${formatPercent(r.shareInPies, 1)} (${formatCount(r.countInPies)})`,
-        `${formatPercent(r.shareInTestSet, 1)} (${formatCount(r.countInTestSet)})`,
-        r.overIndex !== null && Number.isFinite(r.overIndex) ? `${formatNumber(r.overIndex, 2)}×` : MISSING,
-        formatPValue(r.pValue),
-        formatPValue(r.adjustedPValue),
+        `${formatPercent(r.shareAmongPIEs, 1)} (${formatCount(r.countAmongPIEs)})`,
+        `${formatPercent(r.shareOverall, 1)} (${formatCount(r.countOverall)})`,
+        r.overIndexRatio !== null && Number.isFinite(r.overIndexRatio) ? `${formatNumber(r.overIndexRatio, 2)}×` : MISSING,
+        formatPValue(r.p),
+        formatPValue(r.pAdjusted),
         r.significant ? 'yes' : 'no',
       ]);
     }
   }
   if (!rows.length && !notes.length) return null;
   const parts = ['## Attribute over-indexing among PIEs', 'Ratio = share among PIEs / share in the test set; > 1 means over-represented among PIEs. p: two-sided Fisher exact test; adjusted p: Benjamini-Hochberg over all attribute values of the level.'];
-  if (top) parts.push(`Largest over-index: **${markdownCell(top.row.attribute)} = ${markdownCell(top.row.value)}** at level ${markdownCell(top.level)}, ${formatNumber(top.row.overIndex, 2)}× (Fisher p ${formatPValue(top.row.pValue)}, adjusted ${formatPValue(top.row.adjustedPValue)}${top.row.significant ? ', significant' : ''}).`);
+  if (top) parts.push(`Largest over-index: **${markdownCell(top.row.attribute)} = ${markdownCell(top.row.value)}** at level ${markdownCell(top.level)}, ${formatNumber(top.row.overIndexRatio, 2)}× (Fisher p ${formatPValue(top.row.p)}, adjusted ${formatPValue(top.row.pAdjusted)}${top.row.significant ? ', significant' : ''}).`);
   if (rows.length) parts.push(collapsible(`All ${rows.length} rows`, table(['Level', 'Attribute', 'Value', 'Share among PIEs', 'Share in test set', 'Ratio', 'Fisher p', 'adjusted p', 'Significant'], rows)));
   if (notes.length) parts.push(notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n\n');

@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
 import { classLabel, compressedLevels, okSection } from './labels.js';
 
 /** PIE counts per class and level, for the "PIEs by class" tables. */

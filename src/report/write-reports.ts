@@ -1,21 +1,11 @@
 import { join } from 'node:path';
-import type { AuditReport } from '../audit/report-types.js';
+import type { AuditReport } from '../schema/index.js';
+import { REPORT_FORMATS, isOneOf, type ReportFormat } from '../schema/vocabulary.js';
 import { PieAuditError } from '../errors.js';
 import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { writeFilesAtomic } from './write-atomic.js';
-
-/** Output formats of {@link writeReports}. */
-export type ReportFormat = 'json' | 'md' | 'html' | 'csv';
-
-/**
- * Every format, in the default order.
- *
- * @example
- * await writeReports(report, 'out', REPORT_FORMATS.filter((f) => f !== 'csv'));
- */
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html', 'csv'];
 
 /**
  * Renders `report` in the requested formats and writes them into `dir` (created if needed):
@@ -38,7 +28,7 @@ export async function writeReports(report: AuditReport, dir: string, formats: re
     throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, { formats });
   }
   for (const f of formats) {
-    if (!REPORT_FORMATS.includes(f)) {
+    if (!isOneOf(REPORT_FORMATS, f)) {
       throw new PieAuditError('CONFIG_ERROR', `writeReports: unknown format "${String(f)}"; use one of ${REPORT_FORMATS.join(', ')}.`, { format: f });
     }
   }

@@ -27,8 +27,8 @@ describe('attributeOverIndex', () => {
           const keep = values.map((v) => v !== null);
           const nOverall = keep.filter(Boolean).length;
           const nPIEs = isPIE.filter((p, i) => p && keep[i]).length;
-          const countOverall = values.filter((v) => v === row.value).length;
-          const a = values.filter((v, i) => v === row.value && isPIE[i]).length;
+          const countOverall = values.filter((v) => String(v) === row.value).length;
+          const a = values.filter((v, i) => String(v) === row.value && isPIE[i]).length;
           expect({ nOverall: row.nOverall, nPIEs: row.nPIEs, countOverall: row.countOverall, countAmongPIEs: row.countAmongPIEs }).toEqual({ nOverall, nPIEs, countOverall, countAmongPIEs: a });
           expect(row.shareOverall).toBeCloseTo(countOverall / nOverall, 12);
           if (nPIEs === 0) {
@@ -37,7 +37,7 @@ describe('attributeOverIndex', () => {
             expect(row.p).toBeNull();
           } else {
             expect(row.overIndexRatio).toBeCloseTo(a / nPIEs / (countOverall / nOverall), 12);
-            expect(row.differencePp).toBeCloseTo(100 * (a / nPIEs - countOverall / nOverall), 9);
+            expect(row.shareDifference).toBeCloseTo(a / nPIEs - countOverall / nOverall, 11);
             if (nPIEs < nOverall) {
               const p = fisherExactTest([[a, nPIEs - a], [countOverall - a, nOverall - nPIEs - countOverall + a]], { alternative: 'two-sided' }).p;
               expect(row.p).toBe(p);
@@ -58,7 +58,7 @@ describe('attributeOverIndex', () => {
     const r = attributeOverIndex([1, 1, 1, 1, 0, 0, 0, 0], { sex: ['F', 'F', 'M', 'M', 'F', 'F', 'M', 'M'] });
     for (const row of r.rows) {
       expect(row.overIndexRatio).toBe(1);
-      expect(row.differencePp).toBe(0);
+      expect(row.shareDifference).toBe(0);
       expect(row.p).toBeCloseTo(1, 12);
     }
   });

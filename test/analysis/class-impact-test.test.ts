@@ -33,7 +33,7 @@ describe('classImpactTest', () => {
           const normK = input.compressedRecall.map((r) => r[c] - aK);
           expect(row.classIndex).toBe(c);
           expect(row.status).toBe('ok');
-          expect(row.normalizedDifferencePp).toBeCloseTo(100 * (mean(normK) - mean(normB)), 9);
+          expect(row.normalizedRecallChange).toBeCloseTo(mean(normK) - mean(normB), 11);
           expect(row.baselineMeanRecall).toBeCloseTo(mean(input.baselineRecall.map((r) => r[c])), 12);
           const direct = welchTTest(normK, normB, { alternative: 'two-sided' });
           if (row.degenerate) {
@@ -47,7 +47,7 @@ describe('classImpactTest', () => {
           // Default correction 'none' keeps p; significance is p < alpha; direction follows the sign.
           expect(row.pAdjusted).toBe(row.p);
           expect(row.significant).toBe((row.p as number) < 0.05);
-          if (row.significant) expect(row.direction).toBe((row.normalizedDifferencePp as number) < 0 ? 'hurt' : 'helped');
+          if (row.significant) expect(row.direction).toBe((row.normalizedRecallChange as number) < 0 ? 'hurt' : 'helped');
           else expect(row.direction).toBe('unchanged');
         });
       }),
@@ -102,7 +102,7 @@ describe('classImpactTest', () => {
     );
     expect(r.classes[1].status).toBe('inconclusive');
     expect(r.classes[1].reason).toBe('class has no examples');
-    expect(r.classes[1].normalizedDifferencePp).toBeNull();
+    expect(r.classes[1].normalizedRecallChange).toBeNull();
     const ok = r.classes.filter((x) => x.status === 'ok');
     expect(ok).toHaveLength(2);
     for (const row of ok) expect(row.pAdjusted).toBeCloseTo(Math.min(1, 2 * (row.p as number)), 12);
@@ -118,7 +118,7 @@ describe('classImpactTest', () => {
     });
     expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, t: null, df: null, significant: false, direction: 'unchanged' });
     expect(r.classes[1]).toMatchObject({ status: 'ok', degenerate: true, p: 0, t: null, significant: true, direction: 'hurt' });
-    expect(r.classes[1].normalizedDifferencePp).toBeCloseTo(-20, 9);
+    expect(r.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
   });
 
   it('rejects mismatched lengths, NaN and out-of-range values with named arguments', () => {

@@ -94,7 +94,7 @@ describe('auditCompression on precomputed predictions', () => {
     expect(level.numericLevel).toBeNull();
     if (level.attributes.status !== 'ok' || level.subgroups.status !== 'ok') throw new Error('missing sections');
     const x = level.attributes.rows.find((r) => r.value === 'x')!;
-    expect(x.overIndex!).toBeGreaterThan(1);
+    expect(x.overIndexRatio!).toBeGreaterThan(1);
     expect(level.subgroups.positiveClass).toBe(1);
     const sx = level.subgroups.rows.find((r) => r.value === 'x')!;
     expect(sx.fnrChange!).toBeGreaterThan(0.1);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/data/seeded-random.js';
+import { seededRandom } from '../../src/random/seeded-random.js';
 
 /**
  * A synthetic but realistic population of predictions: `nClasses` classes, `perClass` examples each,

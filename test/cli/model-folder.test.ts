@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/data/npy.js';
-import { seededRandom } from '../../src/data/seeded-random.js';
+import { seededRandom } from '../../src/random/seeded-random.js';
 import { initBackend } from '../../src/engine/backend.js';
 import { buildPopulation } from '../../src/population/build-population.js';
 import { disposePopulation } from '../../src/population/population.js';

@@ -85,7 +85,7 @@ describe('.onnx files', () => {
 });
 
 describe('without onnxruntime-node', () => {
-  it('an .onnx source throws MODULE_NOT_FOUND with the install command and the .npmrc tip', async () => {
+  it('an .onnx source throws MODULE_NOT_FOUND with the install command and the install-skip tip', async () => {
     const { execFileSync } = await import('node:child_process');
     const file = writeOnnx('for-missing.onnx', gemmOnnx({ inputDims: [features], weights, bias, nClasses: k }));
     const fixtures = join(import.meta.dirname, 'fixtures', 'no-onnxruntime');
@@ -95,7 +95,7 @@ describe('without onnxruntime-node', () => {
     const result = JSON.parse(out.trim().split('\n').at(-1)!) as { code: string; message: string };
     expect(result.code).toBe('MODULE_NOT_FOUND');
     expect(result.message).toContain('npm install onnxruntime-node');
-    expect(result.message).toContain('onnxruntime-node-install=skip');
+    expect(result.message).toContain('ONNXRUNTIME_NODE_INSTALL=skip');
     expect(result.message).toContain(file);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { auditCompression } from '../../src/audit/audit-compression.js';
-import type { AuditReport } from '../../src/audit/report-types.js';
+import type { AuditReport } from '../../src/schema/index.js';
 import { evaluateGates, verdictExitCode } from '../../src/gate/evaluate-gates.js';
-import { matchLevelKey } from '../../src/gate/level-keys.js';
+import { matchLevelKey } from '../../src/schema/level-key.js';
 import { validateGatesConfig } from '../../src/gate/validate-gates.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { syntheticPopulation } from '../audit/synthetic.js';

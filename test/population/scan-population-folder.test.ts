@@ -7,7 +7,7 @@ import { encodeNpy } from '../../src/data/npy.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { scanPopulationFolder } from '../../src/population/scan-population-folder.js';
 import { leftoverName } from '../../src/population/leftover-name.js';
-import { numericLevel } from '../../src/population/numeric-level.js';
+import { numericLevel } from '../../src/schema/level-key.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pie-scan-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

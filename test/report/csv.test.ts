@@ -47,7 +47,7 @@ describe('renderCsvTables', () => {
     for (const row of level.classImpact.rows) {
       const csvRow = classes.find((c) => c.level === level.key && Number(c.class_index) === row.classIndex)!;
       expect(csvRow.class_name).toBe(row.className);
-      expect(csvRow.adjusted_p_value === null ? null : Number(csvRow.adjusted_p_value)).toBe(row.adjustedPValue);
+      expect(csvRow.adjusted_p_value === null ? null : Number(csvRow.adjusted_p_value)).toBe(row.pAdjusted);
       expect(csvRow.significant).toBe(String(row.significant));
     }
   });

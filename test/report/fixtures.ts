@@ -10,14 +10,14 @@
 import type {
   AttributeOverIndexRow,
   AuditReport,
-  ClassImpactRow,
+  ClassImpactReportRow,
   GateResult,
   LevelReport,
   PieExemplar,
   SubgroupErrorRow,
-} from '../../src/audit/report-types.js';
+} from '../../src/schema/index.js';
 import fc from 'fast-check';
-import { encodePngDataUri } from '../../src/report/png.js';
+import { encodePngDataUri } from '../../src/data/png.js';
 import { mulberry32 } from '../../src/random/mulberry32.js';
 
 export interface FixtureOptions {
@@ -162,12 +162,12 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
         return { name, c, inconclusive, baseRecall, compRecall, bn, cn, change, t, df, p: Math.max(p, 1e-12) };
       });
       const adj = benjaminiHochberg(raw.map((x) => (x.inconclusive ? null : x.p)));
-      const rows: ClassImpactRow[] = raw.map((x, i) => {
+      const rows: ClassImpactReportRow[] = raw.map((x, i) => {
         if (x.inconclusive) {
-          return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineRecall: x.baseRecall, compressedRecall: null, baselineNormalizedRecall: null, compressedNormalizedRecall: null, normalizedRecallChange: null, t: null, df: null, pValue: null, adjustedPValue: null, significant: false, direction: 'none', status: 'inconclusive', reason: 'recall has zero variance in both populations' };
+          return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: null, baselineNormalizedRecall: null, compressedNormalizedRecall: null, normalizedRecallChange: null, t: null, df: null, p: null, pAdjusted: null, significant: false, direction: null, status: 'inconclusive', reason: 'need at least 2 models with examples of this class per level', degenerate: false, nBaseline: 5, nCompressed: 1 };
         }
         const significant = (adj[i] ?? 1) < alpha;
-        return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineRecall: x.baseRecall, compressedRecall: x.compRecall, baselineNormalizedRecall: x.bn, compressedNormalizedRecall: x.cn, normalizedRecallChange: x.change, t: x.t, df: x.df, pValue: x.p, adjustedPValue: adj[i]!, significant, direction: significant ? (x.change < 0 ? 'hurt' : 'helped') : 'none', status: 'ok', reason: null };
+        return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: x.compRecall, baselineNormalizedRecall: x.bn, compressedNormalizedRecall: x.cn, normalizedRecallChange: x.change, t: x.t, df: x.df, p: x.p, pAdjusted: adj[i]!, significant, direction: significant ? (x.change < 0 ? 'hurt' : 'helped') : 'unchanged', status: 'ok', reason: null, degenerate: false, nBaseline: 5, nCompressed: 5 };
       });
       classImpact = { status: 'ok', alpha, correction: 'bh', hurtClasses: rows.filter((x) => x.direction === 'hurt').map((x) => x.classIndex), helpedClasses: rows.filter((x) => x.direction === 'helped').map((x) => x.classIndex), rows };
     }
@@ -186,16 +186,17 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
         const w = shares.map((s, vi) => s * bias[vi]!);
         const ws = w.reduce((a, b) => a + b, 0);
         values.forEach((value, vi) => {
-          const countInTestSet = Math.round(n * shares[vi]!);
-          const countInPies = Math.round((pieCount * w[vi]!) / ws);
-          const shareInPies = pieCount > 0 ? countInPies / pieCount : null;
-          rows.push({ attribute, value, countInTestSet, shareInTestSet: countInTestSet / n, countInPies, shareInPies, overIndex: shareInPies === null ? null : shareInPies / (countInTestSet / n), pValue: maybe(bias[vi]! > 1.3 ? 1e-6 * r() : 0.1 + 0.8 * r()), adjustedPValue: null, significant: false });
+          const countOverall = Math.round(n * shares[vi]!);
+          const countAmongPIEs = Math.round((pieCount * w[vi]!) / ws);
+          const shareAmongPIEs = pieCount > 0 ? countAmongPIEs / pieCount : null;
+          const p = maybe(bias[vi]! > 1.3 ? 1e-6 * r() : 0.1 + 0.8 * r());
+          rows.push({ attribute, value, countAmongPIEs, nPIEs: pieCount, countOverall, nOverall: n, nMissing: 0, shareAmongPIEs, shareOverall: countOverall / n, overIndexRatio: shareAmongPIEs === null ? null : shareAmongPIEs / (countOverall / n), shareDifference: shareAmongPIEs === null ? null : shareAmongPIEs - countOverall / n, oddsRatio: null, p, pAdjusted: null, significant: false, status: p === null ? 'inconclusive' : 'ok', reason: p === null ? 'no PIEs among the examples where this attribute is recorded' : null });
         });
       }
-      const adjusted = benjaminiHochberg(rows.map((x) => x.pValue));
+      const adjusted = benjaminiHochberg(rows.map((x) => x.p));
       rows.forEach((x, i) => {
-        x.adjustedPValue = adjusted[i] ?? null;
-        x.significant = x.adjustedPValue !== null && x.adjustedPValue < alpha;
+        x.pAdjusted = adjusted[i] ?? null;
+        x.significant = x.pAdjusted !== null && x.pAdjusted < alpha;
       });
       attributes = { status: 'ok', rows };
     }

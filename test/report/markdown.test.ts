@@ -53,11 +53,11 @@ describe('renderMarkdown', () => {
       if (level.classImpact.status !== 'ok') continue;
       for (const row of level.classImpact.rows) {
         if (row.significant) {
-          const line = md.split('\n').find((l) => l.startsWith(`| ${level.key} | ${row.className} | `) && l.includes(row.direction));
+          const line = md.split('\n').find((l) => l.startsWith(`| ${level.key} | ${row.className} | `) && l.includes(String(row.direction)));
           expect(line, `row for class ${row.className} at ${level.key}`).toBeDefined();
-          expect(line).toContain(row.direction);
+          expect(line).toContain(String(row.direction));
           expect(line).toContain(formatPp(row.normalizedRecallChange));
-          expect(line).toContain(formatPValue(row.adjustedPValue));
+          expect(line).toContain(formatPValue(row.pAdjusted));
         }
         if (row.status === 'inconclusive') {
           inconclusive++;

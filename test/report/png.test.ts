@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PieAuditError } from '../../src/errors.js';
-import { crc32, encodePng, encodePngDataUri } from '../../src/report/png.js';
+import { crc32, encodePng, encodePngDataUri } from '../../src/data/png.js';
 
 // Independent bit-by-bit CRC-32 (no table) so the test does not share code with the encoder.
 function referenceCrc(bytes: Uint8Array): number {

@@ -8,7 +8,8 @@ import { renderHtml } from '../../src/report/html.js';
 import { loadReport } from '../../src/report/load-report.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { writeFilesAtomic } from '../../src/report/write-atomic.js';
-import { writeReports, type ReportFormat } from '../../src/report/write-reports.js';
+import { writeReports } from '../../src/report/write-reports.js';
+import type { ReportFormat } from '../../src/schema/vocabulary.js';
 import { makeAuditReport } from './fixtures.js';
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'pie-report-'));

@@ -1,12 +1,10 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
-import { PieAuditError } from '../errors.js';
-import { exportLayersModelToOnnx } from './export-layers-model.js';
-import { ONNXRUNTIME_MISSING } from './load-onnxruntime.js';
-import { describeUnsupported, onnxSupport } from './onnx-support.js';
-import { resolveThreads } from './session-predictor.js';
+import { PieAuditError } from '../../errors.js';
+import { exportLayersModelToOnnx } from '../../onnx/export-layers-model.js';
+import { loadOnnxRuntime, onnxRuntimePath, onnxSessionOptions, resolveThreads } from './onnx-runtime.js';
+import { describeUnsupported, onnxSupport } from '../../onnx/onnx-support.js';
 
 /** Options for {@link evaluateManyOnnx}. */
 export interface EvaluateManyOnnxOptions {
@@ -25,14 +23,12 @@ export type OnnxModelScores = { runtime: 'onnx'; scores: Float32Array } | { fall
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-const { data, featureDims, batchSize, threads, nExamples } = workerData;
+const { data, featureDims, batchSize, sessionOptions, nExamples } = workerData;
 const featureSize = featureDims.reduce((a, b) => a * b, 1);
 parentPort.on('message', async ({ id, bytes }) => {
   let session;
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-    });
+    session = await ort.InferenceSession.create(bytes, sessionOptions);
     const input = session.inputNames[0];
     const output = session.outputNames[0];
     let scores;
@@ -54,14 +50,6 @@ parentPort.on('message', async ({ id, bytes }) => {
   }
 });
 `;
-
-function resolveOnnxRuntimePath(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve(['onnxruntime', 'node'].join('-'));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Scores of many tfjs LayersModels (e.g. a population of pruned variants) on the same examples,
@@ -92,8 +80,12 @@ export async function evaluateManyOnnx(
   }
   const results: OnnxModelScores[] = models.map(() => ({ fallbackReason: 'not evaluated' }));
   if (models.length === 0) return results;
-  const ortPath = resolveOnnxRuntimePath();
-  if (!ortPath) return models.map(() => ({ fallbackReason: ONNXRUNTIME_MISSING }));
+  const status = await loadOnnxRuntime();
+  const ortPath = onnxRuntimePath();
+  if (!status.ok || !ortPath) {
+    const fallbackReason = status.ok ? 'onnxruntime-node cannot be resolved for worker threads' : status.reason;
+    return models.map(() => ({ fallbackReason }));
+  }
 
   let featureDims: number[] | undefined;
   const jobs: Array<{ id: number; bytes: Uint8Array }> = [];
@@ -128,7 +120,7 @@ export async function evaluateManyOnnx(
   new Float32Array(shared).set(inputs);
 
   const pool = Array.from({ length: Math.min(workers, availableParallelism() * 4, jobs.length) }, () =>
-    new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, data: shared, featureDims, batchSize, threads, nExamples } }));
+    new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, data: shared, featureDims, batchSize, sessionOptions: onnxSessionOptions({ threads }), nExamples } }));
   try {
     const queue = [...jobs];
     await Promise.all(

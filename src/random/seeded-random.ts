@@ -1,4 +1,4 @@
-import { mulberry32 } from '../random/mulberry32.js';
+import { mulberry32 } from './mulberry32.js';
 
 /**
  * The data helpers' seeded generator: mulberry32 on the seed mixed with the golden-ratio constant,

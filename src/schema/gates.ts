@@ -1,3 +1,5 @@
+import type { GateStatus } from './vocabulary.js';
+
 /**
  * Release-gate configuration: thresholds a compressed model population must meet before release.
  *
@@ -40,4 +42,30 @@ export interface AttributeGate {
   maxFnrIncrease?: number;
   /** Levels to check; all compressed levels when omitted. */
   levels?: Array<string | number>;
+}
+
+/** The outcome of evaluating gates against a report. */
+export interface GateEvaluation {
+  verdict: GateStatus;
+  exitCode: 0 | 1 | 3;
+  /** One row per checked threshold. */
+  results: GateResult[];
+}
+
+/** One checked threshold. */
+export interface GateResult {
+  /** Gate name: `maxPieRate`, `maxPieCount`, `maxSignificantlyHurtClasses`, `minTop1`,
+   * `attributes.maxOverIndex`, `attributes.maxFprIncrease`, `attributes.maxFnrIncrease`. */
+  gate: string;
+  /** Level key checked. */
+  level: string;
+  /** Attribute (and value, for attribute gates), else `null`. */
+  attribute: string | null;
+  value: string | null;
+  threshold: number;
+  /** Observed value, `null` when it could not be measured. */
+  observed: number | null;
+  status: GateStatus;
+  /** Human-readable explanation, e.g. `PIE rate 0.071 at level 0.9 exceeds 0.05`. */
+  reason: string;
 }

@@ -1,29 +1,13 @@
-import { availableParallelism } from 'node:os';
-import { PieAuditError } from '../errors.js';
-import type { Predictor } from '../evaluate/predictor.js';
-import { loadOnnxRuntime, ONNXRUNTIME_MISSING } from './load-onnxruntime.js';
+import { PieAuditError } from '../../errors.js';
+import type { Predictor } from '../predictor.js';
+import { assertSingleInputOutput, openOnnxSession, requireOnnxRuntime, resolveThreads, type OnnxSessionSettings } from './onnx-runtime.js';
 
 /** Options for {@link createOnnxSessionPredictor}. */
-export interface OnnxSessionOptions {
-  /** Intra-op threads of the session; defaults to all cores (`os.availableParallelism()`). */
-  threads?: number;
-  /**
-   * Let idle intra-op threads spin-wait for the next parallel section (onnxruntime's default, and ours).
-   * Measured on 2 cores: spinning is 1.4x faster on a small MLP when the machine is otherwise quiet, and
-   * about 15% slower when it is heavily oversubscribed (load far above the core count); set `false` there.
-   */
-  spinWait?: boolean;
+export interface OnnxSessionOptions extends OnnxSessionSettings {
   /** Recorded on the predictor when it stands in for a slower runtime by choice (rarely needed). */
   fallbackReason?: string;
-}
-
-/** Validates a thread count option, returning the default (all cores) when absent. */
-export function resolveThreads(threads: number | undefined, argument = 'options.threads'): number {
-  if (threads === undefined) return availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${argument} must be a positive integer, got ${String(threads)}`, { threads });
-  }
-  return threads;
+  /** What the model is, for error messages (default `'the ONNX model'`). */
+  name?: string;
 }
 
 /**
@@ -31,8 +15,8 @@ export function resolveThreads(threads: number | undefined, argument = 'options.
  * onnxruntime-node with graph optimization level 'all'. Inputs are fed with the model's own input
  * shape (for tfjs exports: NHWC), batch dimension first; scores come back row-major.
  *
- * Throws PieAuditError `MODULE_NOT_FOUND` when onnxruntime-node is not installed and `CORRUPT_MODEL`
- * when onnxruntime rejects the bytes.
+ * @throws PieAuditError `MODULE_NOT_FOUND` / `BACKEND_UNAVAILABLE` when onnxruntime-node cannot load, `CORRUPT_MODEL`
+ *   when onnxruntime rejects the bytes, `UNSUPPORTED_LAYER` for several inputs or outputs
  *
  * @example
  * const predictor = await createOnnxSessionPredictor(readFileSync('model.onnx'), { threads: 2 });
@@ -40,30 +24,15 @@ export function resolveThreads(threads: number | undefined, argument = 'options.
  * await predictor.dispose();
  */
 export async function createOnnxSessionPredictor(model: Uint8Array, options: OnnxSessionOptions = {}): Promise<Predictor> {
+  const name = options.name ?? 'the ONNX model';
   const threads = resolveThreads(options.threads);
-  const ort = await loadOnnxRuntime();
-  if (!ort) throw new PieAuditError('MODULE_NOT_FOUND', ONNXRUNTIME_MISSING);
-  let session: import('onnxruntime-node').InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(model, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: options.spinWait === false ? '0' : '1' } } },
-    });
-  } catch (e) {
-    throw new PieAuditError('CORRUPT_MODEL', `onnxruntime could not load the ONNX model: ${(e as Error).message}`, {}, { cause: e });
-  }
-  if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
-    const counts = `${session.inputNames.length} inputs and ${session.outputNames.length} outputs`;
-    await session.release();
-    throw new PieAuditError('SHAPE_MISMATCH', `the ONNX model has ${counts}; a predictor needs exactly one of each`);
-  }
+  const ort = await requireOnnxRuntime(name);
+  const session = await openOnnxSession(ort, model, name, { threads, ...(options.spinWait !== undefined ? { spinWait: options.spinWait } : {}) });
+  await assertSingleInputOutput(session, name);
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
-  const meta = session.inputMetadata[0];
-  const dims = meta && meta.isTensor ? meta.shape.slice(1) : [];
+  const meta = session.inputMetadata?.[0];
+  const dims = meta && meta.isTensor && meta.shape ? meta.shape.slice(1) : [];
   if (!dims.every((d): d is number => typeof d === 'number' && d > 0)) {
     await session.release();
     throw new PieAuditError('SHAPE_MISMATCH', `input '${inputName}' of the ONNX model has non-static feature dimensions [${dims.join(', ')}]`);

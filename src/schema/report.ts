@@ -13,8 +13,10 @@
  * Every field is described in docs/report-schema.md.
  * @packageDocumentation
  */
-import type { TieBreak } from '../analysis/modal-labels.js';
-import type { GatesConfig } from '../gate/types.js';
+import type { GateEvaluation, GatesConfig } from './gates.js';
+import type { AuditCorrection, ModalTieBreak, SkipStatus, Verdict } from './vocabulary.js';
+
+export type { AuditCorrection, SkipStatus, Verdict } from './vocabulary.js';
 
 /**
  * Current report schema version; bumped only for breaking changes of the layout.
@@ -22,10 +24,6 @@ import type { GatesConfig } from '../gate/types.js';
  * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('re-run the audit');
  */
 export const REPORT_SCHEMA_VERSION = 1 as const;
-
-/** Why a section holds no results: `unavailable` (input missing, e.g. no labels), `inconclusive`
- * (too few models or samples to decide) or `not-applicable` (e.g. PIEs of the baseline level itself). */
-export type SkipStatus = 'unavailable' | 'inconclusive' | 'not-applicable';
 
 /** A section that could not be computed, with the reason in plain words. */
 export interface SkippedSection {
@@ -35,12 +33,6 @@ export interface SkippedSection {
 
 /** A report section: either computed (`status: 'ok'` plus its fields) or skipped with a reason. */
 export type Section<T> = ({ status: 'ok' } & T) | SkippedSection;
-
-/** Multiple-comparison correction applied to the per-class p-values: none, Holm, or Benjamini-Hochberg. */
-export type AuditCorrection = 'none' | 'holm' | 'bh';
-
-/** The release verdict: `'ungated'` when no gates were configured. */
-export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'ungated';
 
 /** Process exit codes used by gates and the CLI: 0 pass (or ungated), 1 a gate failed,
  * 2 usage/config/input error, 3 inconclusive. */
@@ -102,7 +94,7 @@ export interface AuditConfigEcho {
   alpha: number;
   correction: AuditCorrection;
   /** How a tied modal vote is broken: `'max'` keeps the larger tied class index, `'min'` the smaller. */
-  tieBreak: TieBreak;
+  tieBreak: ModalTieBreak;
   /** Baseline level key. */
   baseline: string;
   /** Level keys in report order. */
@@ -229,57 +221,103 @@ export interface ClassImpactSummary {
   /** Classes significantly helped. */
   helpedClasses: number[];
   /** One row per class. */
-  rows: ClassImpactRow[];
+  rows: ClassImpactReportRow[];
 }
 
-/** Welch test of one class's normalised recall, baseline level vs this level. */
+/** Why a class could not be tested. */
+export type ClassImpactReason =
+  | 'need at least 2 models per level'
+  | 'class has no examples'
+  | 'need at least 2 models with examples of this class per level';
+
+/**
+ * Welch test of one class's normalised recall, baseline level vs a compressed level: the row
+ * `classImpactTest` returns, and (with {@link ClassImpactReportRow}'s name and support) the report's row.
+ */
 export interface ClassImpactRow {
   classIndex: number;
-  className: string;
-  /** Test examples of this class. */
-  support: number;
-  /** Mean recall of the class over baseline / compressed models. */
-  baselineRecall: number | null;
-  compressedRecall: number | null;
+  /** Mean raw recall over the baseline / compressed models (`null` when the class has no examples). */
+  baselineMeanRecall: number | null;
+  compressedMeanRecall: number | null;
   /** Mean over the population's models of (class recall - the population's mean top-1 accuracy). */
   baselineNormalizedRecall: number | null;
   compressedNormalizedRecall: number | null;
-  /** compressedNormalizedRecall - baselineNormalizedRecall (a fraction; x100 for percentage points).
-   * Negative: compression cost this class more recall than it cost the model overall. */
+  /**
+   * `compressedNormalizedRecall - baselineNormalizedRecall`, a fraction (x100 for percentage points): the
+   * change in recall beyond the change in overall accuracy. Negative: compression cost this class more
+   * recall than it cost the model overall.
+   */
   normalizedRecallChange: number | null;
-  /** Welch t statistic, degrees of freedom, raw and adjusted two-sided p-value. */
+  /** Welch t statistic (compressed minus baseline); `null` when inconclusive or degenerate. */
   t: number | null;
+  /** Welch-Satterthwaite degrees of freedom; `null` when inconclusive or degenerate. */
   df: number | null;
-  pValue: number | null;
-  adjustedPValue: number | null;
-  /** adjustedPValue < alpha. */
+  /** Two-sided p-value; `null` when inconclusive. */
+  p: number | null;
+  /** p after the correction across the `ok` classes; `null` when inconclusive. */
+  pAdjusted: number | null;
+  /** `pAdjusted < alpha` (false when inconclusive). */
   significant: boolean;
-  /** `'hurt'` or `'helped'` when significant, else `'none'`. */
-  direction: 'hurt' | 'helped' | 'none';
-  /** `'inconclusive'` when the test could not be run for this class (with `reason`). */
+  /** `'hurt'` / `'helped'` when significant (by the sign of the normalised change), else `'unchanged'`;
+   * `null` when inconclusive. */
+  direction: 'hurt' | 'helped' | 'unchanged' | null;
+  /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
-  reason: string | null;
+  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
+  reason: ClassImpactReason | string | null;
+  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
+  degenerate: boolean;
+  /** Models entering the test per population (those with examples of the class). */
+  nBaseline: number;
+  nCompressed: number;
 }
 
-/** How much more (or less) often an attribute value occurs among PIEs than in the test set. */
+/** A {@link ClassImpactRow} in a report: the same fields, plus the class's name and test support. */
+export interface ClassImpactReportRow extends ClassImpactRow {
+  className: string;
+  /** Test examples of this class. */
+  support: number;
+}
+
+/**
+ * How one attribute value is represented among PIEs compared with the whole test set: the row
+ * `attributeOverIndex` returns and the report holds.
+ */
 export interface AttributeOverIndexRow {
+  /** Attribute name, e.g. `'Blond_Hair'`. */
   attribute: string;
-  /** The attribute value as a string (e.g. `'1'`, `'-1'`, `'yes'`). */
+  /** The attribute value as a string (e.g. `'1'`, `'-1'`, `'Female'`). */
   value: string;
-  /** Test examples with this value, and their share of the test set. */
-  countInTestSet: number;
-  shareInTestSet: number;
-  /** PIEs with this value, and their share of all PIEs (`null` when there are no PIEs). */
-  countInPies: number;
-  shareInPies: number | null;
-  /** shareInPies / shareInTestSet; > 1 means over-represented among PIEs; `null` without PIEs. */
-  overIndex: number | null;
-  /** Two-sided Fisher exact test of value vs PIE membership, `null` when not computable. */
-  pValue: number | null;
-  /** Benjamini-Hochberg adjusted p-value across every value of every attribute at this level. */
-  adjustedPValue: number | null;
-  /** adjustedPValue < alpha. */
+  /** PIEs with this value. */
+  countAmongPIEs: number;
+  /** PIEs whose attribute is recorded (not null). */
+  nPIEs: number;
+  /** Examples with this value. */
+  countOverall: number;
+  /** Examples whose attribute is recorded. */
+  nOverall: number;
+  /** Examples left out because this attribute is null/undefined for them. */
+  nMissing: number;
+  /** `countAmongPIEs / nPIEs`; `null` when there are no PIEs. */
+  shareAmongPIEs: number | null;
+  /** `countOverall / nOverall`. */
+  shareOverall: number;
+  /** `shareAmongPIEs / shareOverall`: > 1 means over-represented among PIEs; `null` without PIEs. */
+  overIndexRatio: number | null;
+  /** `shareAmongPIEs - shareOverall`, a fraction; `null` when there are no PIEs. */
+  shareDifference: number | null;
+  /** Conditional maximum-likelihood odds ratio of the 2x2 table (R's `fisher.test` estimate); `null` when
+   * inconclusive. Infinite with a zero cell: `Infinity` from `attributeOverIndex`, `null` in a report. */
+  oddsRatio: number | null;
+  /** Fisher's exact two-sided p-value; `null` when inconclusive. */
+  p: number | null;
+  /** Benjamini-Hochberg adjusted p across all testable values of all attributes; `null` when inconclusive. */
+  pAdjusted: number | null;
+  /** `pAdjusted < alpha`. */
   significant: boolean;
+  status: 'ok' | 'inconclusive';
+  /** Why the row is inconclusive; `null` otherwise. */
+  reason: string | null;
 }
 
 /** False positive / false negative rates of one group, baseline vs this level. */
@@ -316,30 +354,4 @@ export interface PieExemplar {
   compressedAgreement: number;
   /** PNG data URI of the input when it is an image, else `null`. */
   thumbnail: string | null;
-}
-
-/** The outcome of evaluating gates against a report. */
-export interface GateEvaluation {
-  verdict: 'pass' | 'fail' | 'inconclusive';
-  exitCode: 0 | 1 | 3;
-  /** One row per checked threshold. */
-  results: GateResult[];
-}
-
-/** One checked threshold. */
-export interface GateResult {
-  /** Gate name: `maxPieRate`, `maxPieCount`, `maxSignificantlyHurtClasses`, `minTop1`,
-   * `attributes.maxOverIndex`, `attributes.maxFprIncrease`, `attributes.maxFnrIncrease`. */
-  gate: string;
-  /** Level key checked. */
-  level: string;
-  /** Attribute (and value, for attribute gates), else `null`. */
-  attribute: string | null;
-  value: string | null;
-  threshold: number;
-  /** Observed value, `null` when it could not be measured. */
-  observed: number | null;
-  status: 'pass' | 'fail' | 'inconclusive';
-  /** Human-readable explanation, e.g. `PIE rate 0.071 at level 0.9 exceeds 0.05`. */
-  reason: string;
 }

@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Predictor } from '../evaluate/predictor.js';
-import { isPieAuditError } from '../errors.js';
-import { exportLayersModelToOnnx } from './export-layers-model.js';
-import { loadOnnxRuntime, ONNXRUNTIME_MISSING } from './load-onnxruntime.js';
-import { describeUnsupported, onnxSupport } from './onnx-support.js';
-import { createOnnxSessionPredictor, resolveThreads } from './session-predictor.js';
+import type { Predictor } from '../predictor.js';
+import { isPieAuditError } from '../../errors.js';
+import { exportLayersModelToOnnx } from '../../onnx/export-layers-model.js';
+import { loadOnnxRuntime, resolveThreads } from './onnx-runtime.js';
+import { describeUnsupported, onnxSupport } from '../../onnx/onnx-support.js';
+import { createOnnxSessionPredictor } from './session-predictor.js';
 
 /** Options for {@link createOnnxLayersPredictor}. */
 export interface OnnxLayersPredictorOptions {
@@ -30,8 +30,8 @@ export async function createOnnxLayersPredictor(
   options: OnnxLayersPredictorOptions = {},
 ): Promise<{ predictor: Predictor } | { fallbackReason: string }> {
   const threads = resolveThreads(options.threads);
-  const ort = await loadOnnxRuntime();
-  if (!ort) return { fallbackReason: ONNXRUNTIME_MISSING };
+  const status = await loadOnnxRuntime();
+  if (!status.ok) return { fallbackReason: status.reason };
   const support = onnxSupport(model);
   if (!support.supported) return { fallbackReason: `ONNX export does not cover ${describeUnsupported(support.unsupported)}` };
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -42,7 +42,7 @@ export async function createOnnxLayersPredictor(
     return { fallbackReason: `input '${model.inputNames[0]}' has unknown feature dimensions [${featureDims.join(', ')}]; give the model a fixed inputShape` };
   }
   try {
-    const predictor = await createOnnxSessionPredictor(exportLayersModelToOnnx(model), { threads });
+    const predictor = await createOnnxSessionPredictor(exportLayersModelToOnnx(model), { threads, name: `'${model.name}' (exported)` });
     return { predictor };
   } catch (e) {
     if (isPieAuditError(e)) return { fallbackReason: `ONNX export of model '${model.name}' failed: ${e.message}` };
