@@ -62,10 +62,36 @@ export interface AuditConfigFile {
 }
 
 const KNOWN_KEYS = [
-  'population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates',
-  'backend', 'runtime', 'batchSize', 'cache', '$schema', 'description',
+  'population',
+  'testSet',
+  'classNames',
+  'baseline',
+  'alpha',
+  'correction',
+  'tieBreak',
+  'positiveClass',
+  'maxExemplars',
+  'seed',
+  'gates',
+  'backend',
+  'runtime',
+  'batchSize',
+  'cache',
+  '$schema',
+  'description',
 ];
-const TEST_SET_KEYS = ['inputs', 'inputShape', 'inputDivisor', 'labels', 'labelColumn', 'attributes', 'attributeNames', 'partition', 'split', 'labelsFromAttribute'];
+const TEST_SET_KEYS = [
+  'inputs',
+  'inputShape',
+  'inputDivisor',
+  'labels',
+  'labelColumn',
+  'attributes',
+  'attributeNames',
+  'partition',
+  'split',
+  'labelsFromAttribute',
+];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
 
@@ -73,7 +99,8 @@ export { readJsonFile };
 
 /** A config value that must be a path: a non-empty string, resolved against the config's folder. */
 function pathAt(base: string, value: unknown, key: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw configError(key, `must be a file path (a string); got ${value === null ? 'null' : typeof value}.`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw configError(key, `must be a file path (a string); got ${value === null ? 'null' : typeof value}.`);
   return resolve(base, value);
 }
 
@@ -105,7 +132,8 @@ export function populationFromDir(dir: string): { population: Map<string, string
 
 /** The population from `population`: a folder, or `{ level: [paths] }` (each path must exist). */
 function populationFrom(cfg: Record<string, unknown>, base: string): { population: Map<string, string[]>; warnings: string[] } {
-  if (cfg.population === undefined) throw configError('population', 'is required: a folder <dir>/<level>/<model>/model.json or { "<level>": [paths] }.');
+  if (cfg.population === undefined)
+    throw configError('population', 'is required: a folder <dir>/<level>/<model>/model.json or { "<level>": [paths] }.');
   if (typeof cfg.population === 'string') return populationFromDir(pathAt(base, cfg.population, 'population'));
   if (typeof cfg.population !== 'object' || cfg.population === null || Array.isArray(cfg.population)) {
     throw configError('population', 'must be a folder path or an object of level -> paths.');
@@ -121,7 +149,8 @@ function populationFrom(cfg: Record<string, unknown>, base: string): { populatio
           regularFileSync(full, `population.${level}[${i}]`);
         } catch (e) {
           // A model folder is a valid member too (its model.json is checked by the loader).
-          if (!(e instanceof PieAuditError && /it is a directory/.test(e.message))) throw configError(`population.${level}`, (e as Error).message);
+          if (!(e instanceof PieAuditError && /it is a directory/.test(e.message)))
+            throw configError(`population.${level}`, (e as Error).message);
         }
         return full;
       }),
@@ -131,13 +160,20 @@ function populationFrom(cfg: Record<string, unknown>, base: string): { populatio
 }
 
 /** Checks the config's keys and the types of the keys read here (the audit validates the rest). */
-function checkKeys(raw: unknown, configPath: string): { cfg: AuditConfigFile & Record<string, unknown>; ts: NonNullable<AuditConfigFile['testSet']> } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError('config', `'${configPath}' must hold a JSON object.`);
+function checkKeys(
+  raw: unknown,
+  configPath: string,
+): { cfg: AuditConfigFile & Record<string, unknown>; ts: NonNullable<AuditConfigFile['testSet']> } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw configError('config', `'${configPath}' must hold a JSON object.`);
   const cfg = raw as AuditConfigFile & Record<string, unknown>;
-  for (const k of Object.keys(cfg)) if (!KNOWN_KEYS.includes(k)) throw configError(k, `unknown key in '${configPath}'; known keys: ${KNOWN_KEYS.filter((x) => !x.startsWith('$')).join(', ')}.`);
+  for (const k of Object.keys(cfg))
+    if (!KNOWN_KEYS.includes(k))
+      throw configError(k, `unknown key in '${configPath}'; known keys: ${KNOWN_KEYS.filter((x) => !x.startsWith('$')).join(', ')}.`);
   const ts = cfg.testSet ?? {};
   if (typeof ts !== 'object' || ts === null || Array.isArray(ts)) throw configError('testSet', 'must be an object.');
-  for (const k of Object.keys(ts)) if (!TEST_SET_KEYS.includes(k)) throw configError(`testSet.${k}`, `unknown key; known: ${TEST_SET_KEYS.join(', ')}.`);
+  for (const k of Object.keys(ts))
+    if (!TEST_SET_KEYS.includes(k)) throw configError(`testSet.${k}`, `unknown key; known: ${TEST_SET_KEYS.join(', ')}.`);
   if (ts.inputShape !== undefined && (!Array.isArray(ts.inputShape) || ts.inputShape.some((d) => !Number.isInteger(d) || d < 1))) {
     throw configError('testSet.inputShape', 'must be an array of positive integers (per example, no batch dimension), e.g. [28, 28, 1].');
   }
@@ -156,7 +192,8 @@ function readInputs(ts: NonNullable<AuditConfigFile['testSet']>, base: string): 
   const sameFile = ts.labels !== undefined && pathAt(base, ts.labels, 'testSet.labels') === inputsPath;
   const m = readNumericTable(inputsPath, 'testSet.inputs', { dropColumn: sameFile ? labelColumn : undefined });
   const divisor = ts.inputDivisor ?? 1;
-  if (!(typeof divisor === 'number' && Number.isFinite(divisor) && divisor > 0)) throw configError('testSet.inputDivisor', `must be a positive number; got ${String(divisor)}.`);
+  if (!(typeof divisor === 'number' && Number.isFinite(divisor) && divisor > 0))
+    throw configError('testSet.inputDivisor', `must be a positive number; got ${String(divisor)}.`);
   const inputs = Float32Array.from({ length: m.data.length }, (_, i) => m.data[i] / divisor);
   return { inputs, inputShape: ts.inputShape ?? (m.shape.slice(1).length > 0 ? m.shape.slice(1) : [1]) };
 }
@@ -194,10 +231,13 @@ function selectAttributes(ts: NonNullable<AuditConfigFile['testSet']>, table: At
 function readLabels(ts: NonNullable<AuditConfigFile['testSet']>, base: string, table: AttributeTable | null): Uint16Array | undefined {
   if (ts.labelsFromAttribute !== undefined) {
     if (!table) throw configError('testSet.labelsFromAttribute', 'needs testSet.attributes.');
-    if (!table.attributeNames.includes(ts.labelsFromAttribute)) throw configError('testSet.labelsFromAttribute', `attribute '${ts.labelsFromAttribute}' is not in the attributes file.`);
+    if (!table.attributeNames.includes(ts.labelsFromAttribute))
+      throw configError('testSet.labelsFromAttribute', `attribute '${ts.labelsFromAttribute}' is not in the attributes file.`);
     return Uint16Array.from(table.values[ts.labelsFromAttribute] as ArrayLike<number>, (x) => (Number(x) === 1 ? 1 : 0));
   }
-  return ts.labels === undefined ? undefined : readLabelFile(pathAt(base, ts.labels, 'testSet.labels'), ts.labelColumn ?? 'label', 'testSet.labels');
+  return ts.labels === undefined
+    ? undefined
+    : readLabelFile(pathAt(base, ts.labels, 'testSet.labels'), ts.labelColumn ?? 'label', 'testSet.labels');
 }
 
 /** A path as a population member: `.json` files other than model.json are predictions files. */
@@ -231,7 +271,10 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
   const table = readAttributes(ts, base);
   const attributes = table ? selectAttributes(ts, table) : undefined;
   const labels = readLabels(ts, base, table);
-  const gates = typeof cfg.gates === 'string' ? (readJsonFile(pathAt(base, cfg.gates, 'gates'), 'gates file') as AuditOptions['gates']) : (cfg.gates as AuditOptions['gates']);
+  const gates =
+    typeof cfg.gates === 'string'
+      ? (readJsonFile(pathAt(base, cfg.gates, 'gates'), 'gates file') as AuditOptions['gates'])
+      : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
     population: new Map([...population].map(([k, v]) => [k, v.map(toMember)])),
     testSet: { inputs, inputShape, labels, attributes },

@@ -32,7 +32,10 @@ const CR = 0x0d;
  * const reader = createCsvRecordReader((r) => rows.push(r));
  * reader.push('1,"x,'); reader.push('y"\n2,z\n'); reader.end(); // rows: [['1', 'x,y'], ['2', 'z']]
  */
-export function createCsvRecordReader(onRecord: (fields: string[], index: number) => void, options: CsvRecordReaderOptions = {}): CsvRecordReader {
+export function createCsvRecordReader(
+  onRecord: (fields: string[], index: number) => void,
+  options: CsvRecordReaderOptions = {},
+): CsvRecordReader {
   const delimiter = (options.delimiter ?? ',').charCodeAt(0);
   const source = options.source ?? 'CSV input';
   const maxFieldChars = options.maxFieldChars ?? 1 << 20;
@@ -47,7 +50,11 @@ export function createCsvRecordReader(onRecord: (fields: string[], index: number
   const append = (part: string) => {
     field += part;
     if (field.length > maxFieldChars) {
-      throw new PieAuditError('CORRUPT_FILE', `${source}: record ${count + 1} holds a field longer than ${maxFieldChars} characters; is this a CSV file?`, { record: count + 1 });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `${source}: record ${count + 1} holds a field longer than ${maxFieldChars} characters; is this a CSV file?`,
+        { record: count + 1 },
+      );
     }
   };
   const endRecord = () => {

@@ -16,7 +16,11 @@ function csvAttributes(text: string, path: string): AttributeTable {
   const values = Object.create(null) as Record<string, Array<number | string | null>>;
   for (const [j, name] of table.columns.entries()) {
     if (Object.hasOwn(values, name)) {
-      throw new PieAuditError('CORRUPT_FILE', `attributes CSV '${path}' has two columns named '${name}'; rename one (each attribute is one column).`, { path, column: name });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `attributes CSV '${path}' has two columns named '${name}'; rename one (each attribute is one column).`,
+        { path, column: name },
+      );
     }
     // Numeric columns become numbers, others stay strings; empty or NA cells are missing values.
     const cells = table.rows.map((r) => r[j].trim());

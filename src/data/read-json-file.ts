@@ -15,10 +15,17 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
  * const gates = readJsonFile('gates.json', 'gates file');
  */
 export function readJsonFile(path: string, what: string): unknown {
-  if (typeof path !== 'string' || path === '') throw new PieAuditError('CONFIG_ERROR', `${what} must be a path string; got ${typeof path}.`, { key: what });
+  if (typeof path !== 'string' || path === '')
+    throw new PieAuditError('CONFIG_ERROR', `${what} must be a path string; got ${typeof path}.`, { key: what });
   const text = readText(path, what);
-  if (text.length > MAX_CONFIG_BYTES) throw new PieAuditError('CONFIG_ERROR', `${what} '${path}' is ${text.length} characters; a config is at most ${MAX_CONFIG_BYTES}.`, { path });
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new PieAuditError('CONFIG_ERROR', `${what} '${path}' nests deeper than ${MAX_JSON_DEPTH} levels; no pie-audit config does.`, { path });
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new PieAuditError('CONFIG_ERROR', `${what} '${path}' is ${text.length} characters; a config is at most ${MAX_CONFIG_BYTES}.`, {
+      path,
+    });
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new PieAuditError('CONFIG_ERROR', `${what} '${path}' nests deeper than ${MAX_JSON_DEPTH} levels; no pie-audit config does.`, {
+      path,
+    });
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -18,7 +18,8 @@ export function readLabelFile(path: string, column: string, key: string): Uint16
   if (/\.csv(\.gz)?$/i.test(path)) {
     const table = parseCsv(readText(path, 'CSV file'), { source: `CSV file '${path}'` });
     const j = table.columns.length === 1 ? 0 : table.columns.indexOf(column);
-    if (j < 0) throw new PieAuditError('CONFIG_ERROR', `${key}: CSV file '${path}' has no column '${column}'; set testSet.labelColumn.`, { key });
+    if (j < 0)
+      throw new PieAuditError('CONFIG_ERROR', `${key}: CSV file '${path}' has no column '${column}'; set testSet.labelColumn.`, { key });
     return Uint16Array.from(table.rows, (r, i) => {
       const v = parseDecimal(r[j].trim());
       if (v === undefined || !Number.isInteger(v) || v < 0 || v > 65535) throw outOfRange(key, `row ${i + 2} of '${path}'`);

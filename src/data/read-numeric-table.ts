@@ -24,14 +24,19 @@ function csvTable(path: string, key: string, dropColumn: string | undefined): Nu
   const table = parseCsv(readText(path, 'CSV file'), { source: `CSV file '${path}'` });
   const keep = table.columns.map((c, j) => ({ c, j })).filter(({ c }) => c !== dropColumn);
   const data = new Float64Array(table.rows.length * keep.length);
-  table.rows.forEach((row, r) =>
-    keep.forEach(({ c, j }, k) => {
+  for (const [r, row] of table.rows.entries()) {
+    for (const [k, { c, j }] of keep.entries()) {
       const v = parseDecimal(row[j].trim());
       // The cell is not echoed: the file may be anything a mistyped path points at.
-      if (v === undefined || !Number.isFinite(v)) throw new PieAuditError('NON_FINITE', `CSV file '${path}' row ${r + 2} column '${c}' is not a finite decimal number.`, { key, row: r + 2 });
+      if (v === undefined || !Number.isFinite(v)) {
+        throw new PieAuditError('NON_FINITE', `CSV file '${path}' row ${r + 2} column '${c}' is not a finite decimal number.`, {
+          key,
+          row: r + 2,
+        });
+      }
       data[r * keep.length + k] = v;
-    }),
-  );
+    }
+  }
   return { data, shape: [table.rows.length, keep.length], columns: keep.map((k) => k.c) };
 }
 

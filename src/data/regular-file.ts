@@ -13,13 +13,18 @@ function describeKind(s: Stats): string {
 function statError(path: string, what: string, e: unknown): PieAuditError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'it does not exist (or is a link to nothing)' : code === 'ELOOP' ? 'it is a symbolic link loop' : `${code ?? (e as Error).message}`;
+    code === 'ENOENT'
+      ? 'it does not exist (or is a link to nothing)'
+      : code === 'ELOOP'
+        ? 'it is a symbolic link loop'
+        : `${code ?? (e as Error).message}`;
   return new PieAuditError('IO_ERROR', `Cannot read ${what} '${path}': ${why}. Check the path.`, { path, errno: code }, { cause: e });
 }
 
 function checked(s: Stats, path: string, what: string): Stats {
   // Pipes, devices and sockets never end or never hold a file's bytes (a FIFO blocks, /dev/zero never ends).
-  if (!s.isFile()) throw new PieAuditError('IO_ERROR', `Cannot read ${what} '${path}': it is ${describeKind(s)}; pass a regular file.`, { path });
+  if (!s.isFile())
+    throw new PieAuditError('IO_ERROR', `Cannot read ${what} '${path}': it is ${describeKind(s)}; pass a regular file.`, { path });
   return s;
 }
 

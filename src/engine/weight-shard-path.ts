@@ -13,12 +13,20 @@ import { PieAuditError } from '../errors.js';
 export function resolveWeightShard(modelJsonPath: string, shard: unknown): string {
   const dir = dirname(modelJsonPath);
   if (typeof shard !== 'string' || shard === '' || isAbsolute(shard)) {
-    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} names a weight shard outside its directory (${JSON.stringify(shard)}); re-export the model.`, { file: modelJsonPath });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${modelJsonPath} names a weight shard outside its directory (${JSON.stringify(shard)}); re-export the model.`,
+      { file: modelJsonPath },
+    );
   }
   const file = resolve(dir, shard);
   const rel = relative(dir, file);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} names a weight shard outside its directory (${JSON.stringify(shard)}); re-export the model.`, { file: modelJsonPath });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${modelJsonPath} names a weight shard outside its directory (${JSON.stringify(shard)}); re-export the model.`,
+      { file: modelJsonPath },
+    );
   }
   return file;
 }

@@ -16,10 +16,14 @@ export function assertFiniteGraphWeights(model: tf.GraphModel): void {
       const values = t.dataSync() as Float32Array;
       for (let i = 0; i < values.length; i++) {
         if (!Number.isFinite(values[i])) {
-          throw new PieAuditError('NON_FINITE', `weight "${name}" holds ${values[i]} at flat index ${i}; the model diverged or was saved corrupt: retrain or re-export it`, {
-            weight: name,
-            index: i,
-          });
+          throw new PieAuditError(
+            'NON_FINITE',
+            `weight "${name}" holds ${values[i]} at flat index ${i}; the model diverged or was saved corrupt: retrain or re-export it`,
+            {
+              weight: name,
+              index: i,
+            },
+          );
         }
       }
     }

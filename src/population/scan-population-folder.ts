@@ -43,7 +43,12 @@ function statEntry(path: string): Stats {
     return statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'is a link to nothing' : code === 'ELOOP' ? 'is a symbolic link loop' : `cannot be read (${code ?? (e as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'is a link to nothing'
+        : code === 'ELOOP'
+          ? 'is a symbolic link loop'
+          : `cannot be read (${code ?? (e as Error).message})`;
     throw new PieAuditError('IO_ERROR', `population entry '${path}' ${why}; remove or fix it.`, { path, errno: code });
   }
 }
@@ -52,7 +57,11 @@ function listDir(path: string): string[] {
   try {
     return readdirSync(path).sort(natural);
   } catch (e) {
-    throw new PieAuditError('IO_ERROR', `population folder '${path}' cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { path });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `population folder '${path}' cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      { path },
+    );
   }
 }
 
@@ -65,7 +74,8 @@ function modelFileIn(folder: string, accept: 'models' | 'any'): ScannedMember | 
   const file = json ?? onnx;
   if (file === undefined) return undefined;
   const path = join(folder, file);
-  if (!statEntry(path).isFile()) throw new PieAuditError('IO_ERROR', `'${path}' is not a regular file; a model folder holds model.json as a file.`, { path });
+  if (!statEntry(path).isFile())
+    throw new PieAuditError('IO_ERROR', `'${path}' is not a regular file; a model folder holds model.json as a file.`, { path });
   return { name: '', path, kind: json ? 'tfjs' : 'onnx' };
 }
 
@@ -74,13 +84,20 @@ function memberOf(level: string, name: string, accept: 'models' | 'any', warning
   const path = join(level, name);
   const leftover = leftoverName(name);
   if (leftover) {
-    warnings.push(`skipped '${path}': the ${leftover.kind === 'tmp' ? 'unfinished new copy' : 'previous copy'} of '${leftover.target}' left by an interrupted save (process ${leftover.pid}); the next save of '${leftover.target}' removes it.`);
+    warnings.push(
+      `skipped '${path}': the ${leftover.kind === 'tmp' ? 'unfinished new copy' : 'previous copy'} of '${leftover.target}' left by an interrupted save (process ${leftover.pid}); the next save of '${leftover.target}' removes it.`,
+    );
     return undefined;
   }
   const s = statEntry(path);
   if (s.isDirectory()) {
     const found = modelFileIn(path, accept);
-    if (!found) throw new PieAuditError('CORRUPT_MODEL', `model folder '${path}' holds no model.json${accept === 'any' ? ' or model.onnx' : ''}; remove it or re-save the model.`, { path });
+    if (!found)
+      throw new PieAuditError(
+        'CORRUPT_MODEL',
+        `model folder '${path}' holds no model.json${accept === 'any' ? ' or model.onnx' : ''}; remove it or re-save the model.`,
+        { path },
+      );
     return { ...found, name };
   }
   const ext = extname(name).toLowerCase();
@@ -92,7 +109,10 @@ function memberOf(level: string, name: string, accept: 'models' | 'any', warning
     return undefined;
   }
   // Only regular files are read: a FIFO would block and a link to /dev/zero would never end.
-  if (!s.isFile()) throw new PieAuditError('IO_ERROR', `population entry '${path}' is not a regular file (a pipe, device or socket); pass a file.`, { path });
+  if (!s.isFile())
+    throw new PieAuditError('IO_ERROR', `population entry '${path}' is not a regular file (a pipe, device or socket); pass a file.`, {
+      path,
+    });
   return { name, path, kind: ext === '.onnx' ? 'onnx' : isModelFile ? 'tfjs' : 'predictions' };
 }
 
@@ -103,7 +123,10 @@ function orderLevels(levels: ScannedLevel[], root: string): ScannedLevel[] {
     if (l.value === null) continue;
     const other = byValue.get(l.value);
     if (other !== undefined) {
-      throw new PieAuditError('CONFIG_ERROR', `'${root}' has two folders for level ${l.value} ('${other}' and '${l.dirName}'); keep one.`, { path: root, key: 'population' });
+      throw new PieAuditError('CONFIG_ERROR', `'${root}' has two folders for level ${l.value} ('${other}' and '${l.dirName}'); keep one.`, {
+        path: root,
+        key: 'population',
+      });
     }
     byValue.set(l.value, l.dirName);
   }
@@ -129,7 +152,10 @@ function orderLevels(levels: ScannedLevel[], root: string): ScannedLevel[] {
 export function scanPopulationFolder(dir: string, options: ScanOptions = {}): PopulationScan {
   const accept = options.accept ?? 'any';
   const s = statSync(dir, { throwIfNoEntry: false });
-  if (!s?.isDirectory()) throw new PieAuditError('IO_ERROR', `population folder '${dir}' does not exist; expected <dir>/<level>/<model>/model.json.`, { path: dir });
+  if (!s?.isDirectory())
+    throw new PieAuditError('IO_ERROR', `population folder '${dir}' does not exist; expected <dir>/<level>/<model>/model.json.`, {
+      path: dir,
+    });
   const warnings: string[] = [];
   const levels: ScannedLevel[] = [];
   for (const name of listDir(dir)) {
@@ -152,9 +178,15 @@ export function scanPopulationFolder(dir: string, options: ScanOptions = {}): Po
       const member = memberOf(path, entry, accept, warnings);
       if (member) members.push(member);
     }
-    if (members.length === 0) throw new PieAuditError('EMPTY_POPULATION', `level folder '${path}' holds no models; add <model>/model.json or remove the folder.`, { path });
+    if (members.length === 0)
+      throw new PieAuditError('EMPTY_POPULATION', `level folder '${path}' holds no models; add <model>/model.json or remove the folder.`, {
+        path,
+      });
     levels.push({ dirName: name, value, members });
   }
-  if (levels.length === 0) throw new PieAuditError('EMPTY_POPULATION', `'${dir}' holds no level folders; expected <dir>/<level>/<model>/model.json.`, { path: dir });
+  if (levels.length === 0)
+    throw new PieAuditError('EMPTY_POPULATION', `'${dir}' holds no level folders; expected <dir>/<level>/<model>/model.json.`, {
+      path: dir,
+    });
   return { levels: orderLevels(levels, dir), warnings };
 }

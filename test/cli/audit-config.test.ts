@@ -27,7 +27,14 @@ function errorOf(f: () => unknown): { code: string; message: string } {
 }
 for (const level of ['0', '0.9']) {
   mkdirSync(join(dir, 'preds', level), { recursive: true });
-  for (const m of [0, 1]) writeFileSync(join(dir, 'preds', level, `m${m}.npy`), encodeNpy(Int32Array.from(labels, (y, i) => (level === '0.9' && m === 1 && i < 2 ? 1 - y : y)), [labels.length]));
+  for (const m of [0, 1])
+    writeFileSync(
+      join(dir, 'preds', level, `m${m}.npy`),
+      encodeNpy(
+        Int32Array.from(labels, (y, i) => (level === '0.9' && m === 1 && i < 2 ? 1 - y : y)),
+        [labels.length],
+      ),
+    );
 }
 writeFileSync(join(dir, 'labels.npy'), encodeNpy(Int32Array.from(labels), [labels.length]));
 
@@ -56,9 +63,10 @@ describe('loadAuditConfig', () => {
     const rows = labels.map((_, i) => `${i % 2},${i % 3 === 0 ? 'x' : 'y'},${i < 4 ? 1 : 0}`);
     writeFileSync(join(dir, 'attrs.csv'), `__proto__,constructor,toString\n${rows.join('\n')}\n`);
     const { options } = loadAuditConfig(config({ population: 'preds', testSet: { labels: 'labels.npy', attributes: 'attrs.csv' } }));
-    const attributes = options.testSet.attributes!;
+    const attributes = options.testSet.attributes ?? {};
     expect(Object.keys(attributes).sort()).toEqual(['__proto__', 'constructor', 'toString']);
-    expect(Array.from(attributes['__proto__'])).toEqual(labels.map((_, i) => i % 2));
+    const proto = '__proto__';
+    expect(Array.from(attributes[proto])).toEqual(labels.map((_, i) => i % 2));
     const report = await auditCompression(options);
     expect(report.testSet.attributeNames).toEqual(['__proto__', 'constructor', 'toString']);
   });
@@ -70,7 +78,7 @@ describe('loadAuditConfig', () => {
     expect(error.message).toContain("'group'");
   });
 
-  it('lists a level folder\'s save leftovers as warnings and keeps the folders\' level order', async () => {
+  it("lists a level folder's save leftovers as warnings and keeps the folders' level order", async () => {
     mkdirSync(join(dir, 'bits', '32'), { recursive: true });
     for (const level of ['32', '16', '8']) {
       mkdirSync(join(dir, 'bits', level), { recursive: true });
@@ -82,7 +90,10 @@ describe('loadAuditConfig', () => {
     expect(loaded.warnings[0]).toContain('seed-1.tmp-123-abcdef01');
     expect([...(loaded.options.population as Map<string, unknown>).keys()]).toEqual(['8', '16', '32']);
     // No level 0 and no baseline: the audit asks instead of guessing.
-    const error = await auditCompression(loaded.options).then(() => null, (e: unknown) => e);
+    const error = await auditCompression(loaded.options).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isPieAuditError(error, 'CONFIG_ERROR') && (error as Error).message).toMatch(/^baseline: is required/);
     const withBaseline = loadAuditConfig(config({ population: 'bits', testSet: { labels: 'labels.npy' }, baseline: '32' }));
     expect((await auditCompression(withBaseline.options)).baselineLevel).toBe('32');

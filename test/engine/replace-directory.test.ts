@@ -9,7 +9,8 @@ import { replaceDirectory } from '../../src/engine/replace-directory.js';
 const root = mkdtempSync(join(tmpdir(), 'pie-replace-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** The id of a process that has exited: what a kill -9 leaves in leftover names. */
-const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout.trim());
+const deadPid = (): number =>
+  Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout.trim());
 
 function dirWith(path: string, content: string): void {
   mkdirSync(path, { recursive: true });
@@ -17,7 +18,7 @@ function dirWith(path: string, content: string): void {
 }
 
 describe('replaceDirectory after a killed save', () => {
-  it('removes a dead writer\'s half-written copy and keeps a live writer\'s', async () => {
+  it("removes a dead writer's half-written copy and keeps a live writer's", async () => {
     const pid = deadPid();
     expect(isProcessAlive(pid)).toBe(false);
     const target = join(root, 'a', 'seed-1');

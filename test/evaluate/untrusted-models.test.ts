@@ -12,7 +12,11 @@ import { digitsMlp, loadDigits, useWasm } from './helpers.js';
 const digits = loadDigits(60);
 const testSet = { inputs: digits.inputs, inputShape: [64], n: digits.n };
 let root: string;
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (isPieAuditError(e) ? e.code : `untyped: ${String(e)}`));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (isPieAuditError(e) ? e.code : `untyped: ${String(e)}`),
+  );
 
 beforeAll(async () => {
   await useWasm();
@@ -35,7 +39,9 @@ describe('model files from untrusted places', () => {
     json.weightsManifest[0].paths = ['../../../../../../dev/zero'];
     writeFileSync(jsonPath, JSON.stringify(json));
     expect(await codeOf(hashTfjsModelFile(jsonPath))).toBe('CORRUPT_MODEL');
-    expect(await codeOf(evaluatePopulation([jsonPath], testSet, { cache: { dir: join(root, 'cache') }, runtime: 'tfjs' }))).toBe('CORRUPT_MODEL');
+    expect(await codeOf(evaluatePopulation([jsonPath], testSet, { cache: { dir: join(root, 'cache') }, runtime: 'tfjs' }))).toBe(
+      'CORRUPT_MODEL',
+    );
     expect(await codeOf(evaluatePopulation([jsonPath], testSet, { runtime: 'tfjs' }))).toBe('CORRUPT_MODEL');
   });
 

@@ -38,11 +38,21 @@ function errorOf(f: () => unknown): { code: string; message: string } {
 
 describe('scanPopulationFolder', () => {
   it('lists levels numerically, then names; members in natural order; extensions in any case', () => {
-    const dir = folder({ '0.9/m-10.NPY': npy, '0.9/m-2.npy': npy, '0/M.Npy': npy, 'int8/a.csv': '0\n1\n1\n', '0/seed/model.JSON': '{}', 'README.md': 'x' });
+    const dir = folder({
+      '0.9/m-10.NPY': npy,
+      '0.9/m-2.npy': npy,
+      '0/M.Npy': npy,
+      'int8/a.csv': '0\n1\n1\n',
+      '0/seed/model.JSON': '{}',
+      'README.md': 'x',
+    });
     const scan = scanPopulationFolder(dir);
     expect(scan.levels.map((l) => l.dirName)).toEqual(['0', '0.9', 'int8']);
     expect(scan.levels[1].members.map((m) => m.name)).toEqual(['m-2.npy', 'm-10.NPY']);
-    expect(scan.levels[0].members.map((m) => [m.name, m.kind])).toEqual([['M.Npy', 'predictions'], ['seed', 'tfjs']]);
+    expect(scan.levels[0].members.map((m) => [m.name, m.kind])).toEqual([
+      ['M.Npy', 'predictions'],
+      ['seed', 'tfjs'],
+    ]);
     expect(scan.levels[0].members[1].path).toBe(join(dir, '0', 'seed', 'model.JSON'));
     expect(scan.warnings).toEqual([]);
   });
@@ -56,7 +66,10 @@ describe('scanPopulationFolder', () => {
       '0.5.tmp-99-ff00ff00/seed-1/model.json': '{}',
     });
     const scan = scanPopulationFolder(dir);
-    expect(scan.levels.map((l) => [l.dirName, l.members.map((m) => m.name)])).toEqual([['0', ['seed-1']], ['0.5', ['seed-1']]]);
+    expect(scan.levels.map((l) => [l.dirName, l.members.map((m) => m.name)])).toEqual([
+      ['0', ['seed-1']],
+      ['0.5', ['seed-1']],
+    ]);
     expect(scan.warnings).toHaveLength(3);
     expect(scan.warnings.join('\n')).toContain('seed-1.old-4242-0a1b2c3d');
     expect(leftoverName('seed-1.old-4242-0a1b2c3d')).toEqual({ target: 'seed-1', kind: 'old', pid: 4242 });

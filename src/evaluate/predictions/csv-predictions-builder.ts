@@ -53,7 +53,7 @@ function growable<T extends Float32Array | Float64Array>(make: (n: number) => T)
  * @internal
  */
 export function createCsvPredictionsBuilder(what: string, options: CsvPredictionsOptions = {}): CsvPredictionsBuilder {
-  let layout: { skip: number; columns: number; labelColumn: number; byLabel: boolean } | undefined;
+  let layout: { skip: number; columns: number; labelColumn: number; byLabel: boolean; header: boolean } | undefined;
   let rows = 0;
   const labels = growable((n) => new Float64Array(n));
   const scores = growable((n) => new Float32Array(n));
@@ -61,7 +61,11 @@ export function createCsvPredictionsBuilder(what: string, options: CsvPrediction
     const v = parseDecimal(field);
     // The field itself is not echoed: the file may be anything (a mistyped path), and fields may be huge.
     if (v === undefined) {
-      throw new PieAuditError('CORRUPT_FILE', `${what}: data row ${row} column ${column} is not a number (a ${field.length}-character field).`, { file: what, row, column });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `${what}: data row ${row} column ${column} is not a number (a ${field.length}-character field).`,
+        { file: what, row, column },
+      );
     }
     return v;
   };
@@ -71,17 +75,22 @@ export function createCsvPredictionsBuilder(what: string, options: CsvPrediction
     const columns = fields.length - skip;
     if (columns < 1) throw new PieAuditError('CORRUPT_FILE', `${what}: no data columns besides the index column.`, { file: what });
     const labelColumn = header ? header.findIndex((h, j) => j >= skip && LABEL_COLUMN_NAMES.has(h.toLowerCase())) : -1;
-    layout = { skip, columns, labelColumn, byLabel: labelColumn >= 0 || columns === 1 };
-    return header !== undefined;
+    return { skip, columns, labelColumn, byLabel: labelColumn >= 0 || columns === 1, header: header !== undefined };
   };
   return {
     add(record: string[]) {
       const fields = record.map((f) => f.trim());
       if (fields.every((f) => f === '')) return;
-      if (layout === undefined && start(fields)) return;
-      const { skip, columns, labelColumn, byLabel } = layout!;
+      if (layout === undefined) {
+        layout = start(fields);
+        if (layout.header) return;
+      }
+      const { skip, columns, labelColumn, byLabel } = layout;
       if (fields.length !== columns + skip) {
-        throw new PieAuditError('CORRUPT_FILE', `${what}: data row ${rows} has ${fields.length} fields, expected ${columns + skip}.`, { file: what, row: rows });
+        throw new PieAuditError('CORRUPT_FILE', `${what}: data row ${rows} has ${fields.length} fields, expected ${columns + skip}.`, {
+          file: what,
+          row: rows,
+        });
       }
       if (byLabel) {
         const j = labelColumn >= 0 ? labelColumn : skip;

@@ -35,7 +35,11 @@ export function predictionsFormatOf(file: string): PredictionsFileFormat | undef
 
 async function readWhole(file: string, size: number, format: PredictionsFileFormat): Promise<Buffer> {
   if (format === 'json' && size > MAX_JSON_PREDICTIONS_BYTES) {
-    throw new PieAuditError('INVALID_ARGUMENT', `Predictions file ${file} is ${size} bytes; JSON predictions are read whole, up to ${MAX_JSON_PREDICTIONS_BYTES} bytes: write .npy, Arrow or CSV instead.`, { file, size });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `Predictions file ${file} is ${size} bytes; JSON predictions are read whole, up to ${MAX_JSON_PREDICTIONS_BYTES} bytes: write .npy, Arrow or CSV instead.`,
+      { file, size },
+    );
   }
   try {
     return await readFile(file);
@@ -54,11 +58,19 @@ async function readWhole(file: string, size: number, format: PredictionsFileForm
  * @example
  * const { predictions, probabilities } = await loadPredictions('preds.npy');
  */
-export async function loadPredictions(file: string, options: { format?: PredictionsFileFormat } & CsvPredictionsOptions = {}): Promise<LoadedPredictions> {
-  if (typeof file !== 'string' || file === '') throw new PieAuditError('INVALID_ARGUMENT', `predictions file must be a path string; got ${typeof file}.`, { argument: 'file' });
+export async function loadPredictions(
+  file: string,
+  options: { format?: PredictionsFileFormat } & CsvPredictionsOptions = {},
+): Promise<LoadedPredictions> {
+  if (typeof file !== 'string' || file === '')
+    throw new PieAuditError('INVALID_ARGUMENT', `predictions file must be a path string; got ${typeof file}.`, { argument: 'file' });
   const format = options.format ?? predictionsFormatOf(file);
   if (!format) {
-    throw new PieAuditError('INVALID_ARGUMENT', `Cannot tell the format of predictions file ${file} from its extension; pass { format: 'json' | 'csv' | 'npy' | 'arrow' }.`, { file });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `Cannot tell the format of predictions file ${file} from its extension; pass { format: 'json' | 'csv' | 'npy' | 'arrow' }.`,
+      { file },
+    );
   }
   const { size } = await regularFile(file, 'predictions file');
   switch (format) {
@@ -71,6 +83,10 @@ export async function loadPredictions(file: string, options: { format?: Predicti
     case 'arrow':
       return parseArrowPredictions(await readWhole(file, size, format), file);
     default:
-      throw new PieAuditError('INVALID_ARGUMENT', `Unknown predictions format ${JSON.stringify(format)} for ${file}; use 'json', 'csv', 'npy' or 'arrow'.`, { file });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `Unknown predictions format ${JSON.stringify(format)} for ${file}; use 'json', 'csv', 'npy' or 'arrow'.`,
+        { file },
+      );
   }
 }

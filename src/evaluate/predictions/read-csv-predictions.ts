@@ -43,7 +43,12 @@ export async function readCsvPredictions(file: string, options: CsvPredictionsOp
     if (e instanceof PieAuditError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code?.startsWith('Z_') ? 'is gzipped but does not decompress' : `cannot be read (${code ?? (e as Error).message})`;
-    throw new PieAuditError(code?.startsWith('Z_') ? 'CORRUPT_FILE' : 'IO_ERROR', `Predictions file ${file} ${why}.`, { file }, { cause: e });
+    throw new PieAuditError(
+      code?.startsWith('Z_') ? 'CORRUPT_FILE' : 'IO_ERROR',
+      `Predictions file ${file} ${why}.`,
+      { file },
+      { cause: e },
+    );
   }
   reader.push(decoder.decode());
   reader.end();

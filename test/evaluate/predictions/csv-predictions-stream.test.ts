@@ -23,7 +23,11 @@ const write = (name: string, content: string | Uint8Array) => {
   writeFileSync(file, content);
   return file;
 };
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (isPieAuditError(e) ? e.code : `untyped: ${String(e)}`));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (isPieAuditError(e) ? e.code : `untyped: ${String(e)}`),
+  );
 
 /**
  * The bytes `pd.DataFrame(probs).to_csv('scores.csv', index=False)` writes (pandas 1.x and 2.x on Linux):
@@ -51,7 +55,11 @@ describe('predictions CSV', () => {
     expect(loaded.nClasses).toBe(3);
     expect(Array.from(loaded.predictions)).toEqual(argmax);
     // With index=True pandas adds an empty-named index column: same predictions.
-    const indexed = `,${text.split('\n')[0]}\n${text.split('\n').slice(1, -1).map((r, i) => `${i},${r}`).join('\n')}\n`;
+    const indexed = `,${text.split('\n')[0]}\n${text
+      .split('\n')
+      .slice(1, -1)
+      .map((r, i) => `${i},${r}`)
+      .join('\n')}\n`;
     expect(Array.from((await loadPredictions(write('indexed.csv', indexed))).predictions)).toEqual(argmax);
   });
 
@@ -72,12 +80,16 @@ describe('predictions CSV', () => {
 
   it('tokenizes the same records whatever the chunking', () => {
     const cell = fc.oneof(fc.constantFrom('', '1', '-2.5e3', 'a"b', 'x,y', 'line\nbreak', ' 7 '), fc.string({ maxLength: 4 }));
-    const csvText = fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }).chain((rows) =>
-      fc.tuple(
-        fc.constant(rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')),
-        fc.array(fc.nat(), { maxLength: 8 }),
-      ),
-    );
+    const csvText = fc
+      .array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 })
+      .chain((rows) =>
+        fc.tuple(
+          fc.constant(
+            rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n'),
+          ),
+          fc.array(fc.nat(), { maxLength: 8 }),
+        ),
+      );
     fc.assert(
       fc.property(csvText, ([text, cuts]) => {
         const whole = parseCsvRecords(text);
@@ -148,7 +160,18 @@ describe('predictions CSV', () => {
 
 describe('predictions files', () => {
   it('rejects Arrow list rows holding null elements (they would read as 0)', async () => {
-    const bytes = tableToIPC(tableFromArrays({ scores: [[0.1, null], [0.7, 0.3]] }, { types: { scores: list(float32()) } }), { format: 'file' })!;
+    const bytes = tableToIPC(
+      tableFromArrays(
+        {
+          scores: [
+            [0.1, null],
+            [0.7, 0.3],
+          ],
+        },
+        { types: { scores: list(float32()) } },
+      ),
+      { format: 'file' },
+    )!;
     expect(await codeOf(loadPredictions(write('n.arrow', bytes)))).toBe('NON_FINITE');
   });
 
