@@ -124,7 +124,8 @@ function classImpact(ctx: AuditContext, levelKey: string, compressed: Population
 
 function attributeRows(ctx: AuditContext, isPIE: Uint8Array): Section<{ rows: AttributeOverIndexRow[] }> {
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
-  const record: Record<string, ArrayLike<GroupValue | null>> = {};
+  // Attribute names come from data: a null-prototype record keeps `__proto__` or `constructor` ordinary keys.
+  const record = Object.create(null) as Record<string, ArrayLike<GroupValue | null>>;
   for (const a of ctx.attributes) record[a.name] = a.values;
   const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
   return {

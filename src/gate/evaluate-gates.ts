@@ -108,7 +108,14 @@ function checkOverIndex(report: AuditReport, level: LevelReport, attribute: stri
   const rows = level.attributes.rows.filter((r) => r.attribute === attribute);
   const measured = rows.filter((r) => r.overIndexRatio !== null);
   if (measured.length === 0) {
-    push({ gate, level: level.key, attribute, threshold, observed: null, status: 'pass', reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` });
+    // "No PIEs" is claimed only when the level has none; an empty or unmeasured table proves nothing.
+    const noPies = level.pies.status === 'ok' && level.pies.count === 0;
+    const reason = noPies
+      ? `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented`
+      : rows.length === 0
+        ? `the report has no over-indexing rows for attribute ${attribute} at level ${level.key}`
+        : `no value of ${attribute} has a measurable over-index at level ${level.key} (${rows[0].reason ?? 'no PIEs where it is recorded'})`;
+    push({ gate, level: level.key, attribute, threshold, observed: null, status: noPies ? 'pass' : 'inconclusive', reason });
     return;
   }
   const worst = measured.reduce((a, b) => ((b.overIndexRatio as number) > (a.overIndexRatio as number) ? b : a));
