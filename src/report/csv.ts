@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { from } from 'arquero';
 import type { AuditReport } from '../schema/index.js';
 import { classLabel, okSection } from './labels.js';
+import { neutraliseCsvCell } from './neutralise-csv-cell.js';
 import { writeFilesAtomic } from './write-atomic.js';
 
 type Cell = string | number | boolean | null;
@@ -34,7 +35,8 @@ function num(v: number | null | undefined): number | null {
 function toCsv(name: CsvTableName, rows: Row[]): string {
   const names = COLUMNS[name];
   // arquero's from() needs the names list so a table without rows still gets its header.
-  return from(rows.map((r) => Object.fromEntries(names.map((c) => [c, r[c] ?? null]))), names).toCSV();
+  const cell = (v: Cell | undefined): Cell => (typeof v === 'string' ? neutraliseCsvCell(v) : (v ?? null));
+  return from(rows.map((r) => Object.fromEntries(names.map((c) => [c, cell(r[c])]))), names).toCSV();
 }
 
 function reasonOf(section: { status: string } | null | undefined): string | null {

@@ -172,7 +172,7 @@ function classesSection(report: AuditReport): string {
     const rowCells = (r: (typeof ci.rows)[number], withLevel: boolean): string[] => [
       ...(withLevel ? [td(esc(l.key), 't')] : []),
       td(esc(r.className || classLabel(report, r.classIndex)), 't'),
-      td(r.status === 'inconclusive' ? `<span class="skip">inconclusive</span>` : r.direction === 'unchanged' ? 'none' : `<span class="${r.direction}">${r.direction}</span>`, 't'),
+      td(r.status === 'inconclusive' ? `<span class="skip">inconclusive</span>` : r.direction === 'unchanged' ? 'none' : `<span class="${esc(String(r.direction))}">${esc(String(r.direction))}</span>`, 't'),
       td(esc(formatPp(r.normalizedRecallChange))),
       td(`${formatPercent(r.baselineMeanRecall, 1)} → ${formatPercent(r.compressedMeanRecall, 1)}`),
       td(formatNumber(r.t, 2)),
@@ -281,7 +281,7 @@ function exemplarFigure(report: AuditReport, level: string, e: PieExemplar): str
   const alt = `Test example ${e.index}: baseline models say ${base}, level ${level} models say ${comp}${truth === null ? '' : `, true label ${truth}`}`;
   const img =
     typeof e.thumbnail === 'string' && PNG_DATA_URI.test(e.thumbnail)
-      ? `<img src="${e.thumbnail}" width="84" height="84" alt="${esc(alt)}">`
+      ? `<img src="${esc(e.thumbnail)}" width="84" height="84" alt="${esc(alt)}">`
       : `<div class="noimg" role="img" aria-label="${esc(alt)}">no image</div>`;
   const agree = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? ` <span class="note">(${formatPercent(v, 0)})</span>` : '');
   return (
@@ -372,7 +372,7 @@ export function renderHtml(report: AuditReport): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>

@@ -1,5 +1,6 @@
 import type { AttributeOverIndexRow, AuditReport, SubgroupErrorRow } from '../schema/index.js';
 import { formatBytes, formatCount, formatMeanSd, formatNumber, formatPercent, formatPp, formatPValue, formatValue, MISSING } from './format.js';
+import { boundMarkdown } from './bound-markdown.js';
 import { piesByClass } from './pies-by-class.js';
 import { classLabel, compressedLevels, correctionText, levelLabel, okSection, skipNote, VERDICT_TEXT } from './labels.js';
 
@@ -310,6 +311,6 @@ export function renderMarkdown(report: AuditReport): string {
     report.warnings?.length ? `## Warnings\n\n${report.warnings.map((w) => `- ${markdownCell(w)}`).join('\n')}` : null,
     environmentSection(report),
   ];
-  return `${sections.filter((s): s is string => s !== null).join('\n\n')}\n`;
+  return boundMarkdown(sections.filter((s): s is string => s !== null));
 }
 
