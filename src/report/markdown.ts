@@ -94,10 +94,10 @@ function levelsSection(report: AuditReport): string {
     return [
       markdownCell(levelLabel(l)),
       formatCount(l.populationSize),
-      acc ? formatMeanSd(acc.mean, acc.sd) : l.accuracy.status,
+      acc ? formatMeanSd(acc.mean, acc.sd) : markdownCell(l.accuracy.status),
       formatPercent(l.meanSparsity, 1),
       formatBytes(l.meanGzippedBytes),
-      pies ? formatCount(pies.count) : l.isBaseline ? MISSING : l.pies.status,
+      pies ? formatCount(pies.count) : l.isBaseline ? MISSING : markdownCell(l.pies.status),
       pies ? formatPercent(pies.rate) : MISSING,
       formatCount(l.modalTies?.count),
       onPies ? formatPercent(onPies.onPies, 1) : MISSING,
