@@ -15,7 +15,7 @@ describe('renderHtml', () => {
         // The only http(s) string allowed is the SVG namespace, which is an identifier, not a request.
         expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:/);
         for (const m of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) expect(m[1]).toMatch(/^data:image\/png;base64,/);
-        expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+        expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"`);
         expect(html).not.toMatch(/NaN|undefined|Infinity|\[object/);
       }),
       { seed: 40, numRuns: 50 },
