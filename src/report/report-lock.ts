@@ -28,7 +28,11 @@ export async function lockReportFolder(dir: string): Promise<() => Promise<void>
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (isProcessAlive(holder) && holder !== process.pid) {
-        throw new PieAuditError('IO_ERROR', `"${dir}" is being written by another pie-audit (process ${holder}); wait for it or choose another output folder.`, { dir, pid: holder });
+        throw new PieAuditError(
+          'IO_ERROR',
+          `"${dir}" is being written by another pie-audit (process ${holder}); wait for it or choose another output folder.`,
+          { dir, pid: holder },
+        );
       }
       // The holder is gone (or is this process, interrupted earlier): a stale lock.
       await rm(path, { force: true });

@@ -64,7 +64,13 @@ const section =
     return obj({ status: oneOf(SKIP_STATUSES), reason: str })(v, at);
   };
 /** Thumbnails go into `<img src>`: only inline PNG data, never a URL. */
-const thumbnail: Shape = (v, at) => expect(v === null || (typeof v === 'string' && /^data:image\/png;base64,[A-Za-z0-9+/]*={0,2}$/.test(v)), at, 'null or a data:image/png;base64 URL', v);
+const thumbnail: Shape = (v, at) =>
+  expect(
+    v === null || (typeof v === 'string' && /^data:image\/png;base64,[A-Za-z0-9+/]*={0,2}$/.test(v)),
+    at,
+    'null or a data:image/png;base64 URL',
+    v,
+  );
 
 const classImpactRow = obj({
   classIndex: int,
@@ -130,7 +136,15 @@ const level = obj({
   numericLevel: nullable(num),
   populationSize: int,
   models: arr(
-    obj({ index: int, id: str, top1: nullable(num), sparsity: nullable(num), gzippedBytes: nullable(num), runtime: str, fallbackReason: nullable(str) }),
+    obj({
+      index: int,
+      id: str,
+      top1: nullable(num),
+      sparsity: nullable(num),
+      gzippedBytes: nullable(num),
+      runtime: str,
+      fallbackReason: nullable(str),
+    }),
   ),
   accuracy: section({ perModel: arr(num), mean: num, sd: nullable(num), min: num, max: num }),
   meanSparsity: nullable(num),
@@ -145,11 +159,25 @@ const level = obj({
     nPies: int,
     nNonPies: int,
   }),
-  classImpact: section({ alpha: num, correction: oneOf(AUDIT_CORRECTIONS), hurtClasses: arr(int), helpedClasses: arr(int), rows: arr(classImpactRow) }),
+  classImpact: section({
+    alpha: num,
+    correction: oneOf(AUDIT_CORRECTIONS),
+    hurtClasses: arr(int),
+    helpedClasses: arr(int),
+    rows: arr(classImpactRow),
+  }),
   attributes: section({ rows: arr(attributeRow) }),
   subgroups: section({ positiveClass: int, rows: arr(subgroupRow) }),
   exemplars: arr(
-    obj({ index: int, baselineModal: int, compressedModal: int, trueLabel: nullable(int), baselineAgreement: num, compressedAgreement: num, thumbnail }),
+    obj({
+      index: int,
+      baselineModal: int,
+      compressedModal: int,
+      trueLabel: nullable(int),
+      baselineAgreement: num,
+      compressedAgreement: num,
+      thumbnail,
+    }),
   ),
 });
 
@@ -179,7 +207,14 @@ export const REPORT_SHAPE: Shape = obj({
     nodeVersion: str,
     platform: str,
     arch: str,
-    backend: nullable(obj({ name: str, details: record((v, at) => expect(v === null || ['string', 'number', 'boolean'].includes(typeof v), at, 'a string, number, boolean or null', v)) })),
+    backend: nullable(
+      obj({
+        name: str,
+        details: record((v, at) =>
+          expect(v === null || ['string', 'number', 'boolean'].includes(typeof v), at, 'a string, number, boolean or null', v),
+        ),
+      }),
+    ),
     runtimes: record(int),
   }),
   config: obj({

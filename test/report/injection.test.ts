@@ -79,7 +79,8 @@ describe('injection payloads in every string field', () => {
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1') throw new Error(`${CHROMIUM} is required (PIE_AUDIT_REQUIRE_BROWSER=1) but absent`);
+if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1')
+  throw new Error(`${CHROMIUM} is required (PIE_AUDIT_REQUIRE_BROWSER=1) but absent`);
 
 describe.skipIf(!hasChromium)('crafted reports in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pie-injection-'));
@@ -90,7 +91,15 @@ describe.skipIf(!hasChromium)('crafted reports in Chromium', () => {
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       for (let seed = 0; seed < 4; seed++) {
@@ -113,7 +122,9 @@ describe.skipIf(!hasChromium)('crafted reports in Chromium', () => {
         expect(navigations.filter((u) => u !== url)).toEqual([]);
         expect(requests.filter((u) => u !== url && !u.startsWith('data:'))).toEqual([]);
         expect(dialogs).toEqual([]);
-        expect(await page.evaluate(() => ({ scripts: document.scripts.length, pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0, frames: window.frames.length }))).toEqual({ scripts: 0, pwned: 0, frames: 0 });
+        expect(
+          await page.evaluate('({ scripts: document.scripts.length, pwned: window.__pwned ?? 0, frames: window.frames.length })'),
+        ).toEqual({ scripts: 0, pwned: 0, frames: 0 });
         await page.close();
       }
     } finally {

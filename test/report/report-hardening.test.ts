@@ -33,7 +33,10 @@ describe('report hardening', () => {
     expect(neutraliseCsvCell('=HYPERLINK("http://x","y")')).toBe('\'=HYPERLINK("http://x","y")');
     for (const t of ['+cmd|x', '-2+3', '@SUM(A1)', '\tx', '\rx']) expect(neutraliseCsvCell(t)).toBe(`'${t}`);
     expect(neutraliseCsvCell('Blond_Hair')).toBe('Blond_Hair');
-    const report = makeAuditReport({ seed: 4, classNames: ['=HYPERLINK("http://evil","x")', '+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd', 'cat', '-5', 'e', 'f', 'g', 'h', 'i'] });
+    const report = makeAuditReport({
+      seed: 4,
+      classNames: ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", '@SUM(1+1)*cmd', 'cat', '-5', 'e', 'f', 'g', 'h', 'i'],
+    });
     const tables = renderCsvTables(report);
     for (const [name, text] of Object.entries(tables)) {
       for (const line of text.split('\n')) for (const cell of line.split(',')) expect(cell, `${name}: ${line}`).not.toMatch(/^"?[=+@]/);

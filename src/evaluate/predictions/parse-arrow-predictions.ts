@@ -21,6 +21,16 @@ const LIST_TYPES = new Set([12, 16, 21]);
  * parseArrowPredictions(readFileSync('preds.arrow'), 'preds.arrow').predictions;
  */
 export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPredictions {
+  try {
+    return readArrowTable(bytes, what);
+  } catch (e) {
+    if (e instanceof PieAuditError) throw e;
+    // A damaged file can decode into impossible lengths or offsets deep inside the Arrow decoder.
+    throw new PieAuditError('CORRUPT_FILE', `${what} is not a readable Arrow IPC file (${(e as Error).message}).`, { file: what }, { cause: e });
+  }
+}
+
+function readArrowTable(bytes: Uint8Array, what: string): LoadedPredictions {
   let table: ReturnType<typeof tableFromIPC>;
   try {
     table = tableFromIPC(bytes, { useBigInt: true });
@@ -29,6 +39,10 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
   }
   const fields = table.schema.fields;
   const n = table.numRows;
+  // Every value takes at least one byte of the file: larger counts come from a damaged header.
+  if (!Number.isSafeInteger(n) || n * Math.max(1, fields.length) > bytes.length) {
+    throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} rows, more than its ${bytes.length} bytes can hold; the file is damaged.`, { file: what });
+  }
   const typeId = (i: number) => (fields[i].type as { typeId: number }).typeId;
   let labelIndex = fields.findIndex((f, i) => LABEL_COLUMN_NAMES.includes(f.name.toLowerCase()) && (typeId(i) === INT || typeId(i) === FLOAT));
   if (labelIndex < 0 && fields.length === 1 && typeId(0) === INT) labelIndex = 0;
@@ -42,6 +56,7 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
     if (column.nullCount > 0 || hasNullElements(column.data)) throw nullError(what, fields[0].name);
     const rows = column.toArray() as ArrayLike<ArrayLike<number>>;
     const nClasses = n > 0 ? rows[0].length : 0;
+    if (n * nClasses > bytes.length) throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} x ${nClasses} scores, more than its ${bytes.length} bytes hold.`, { file: what });
     const probabilities = new Float32Array(n * nClasses);
     for (let i = 0; i < n; i++) {
       const row = rows[i];
