@@ -41,8 +41,9 @@ export function pathsOf(
 ): Array<Array<string | number>> {
   out.push(prefix);
   if (out.length > 5000) return out;
-  if (Array.isArray(value)) value.slice(0, 6).forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.slice(0, 6).entries()) pathsOf(v, [...prefix, i], out);
+  } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
   return out;
 }
 

@@ -35,12 +35,13 @@ describe('fuzz: mutated report.json through loadReport, every renderer and evalu
           const file = join(dir, 'report.json');
           writeFileSync(file, JSON.stringify(report) ?? 'null');
           const loaded = await typedOrValue(() => loadReport(file));
-          if (!loaded.value) return;
+          const parsed = loaded.value;
+          if (!parsed) return;
           accepted++;
-          renderHtml(loaded.value);
-          renderMarkdown(loaded.value);
-          renderCsvTables(loaded.value);
-          await typedOrValue(() => evaluateGates(loaded.value!, gates));
+          renderHtml(parsed);
+          renderMarkdown(parsed);
+          renderCsvTables(parsed);
+          await typedOrValue(() => evaluateGates(parsed, gates));
         },
       ),
       { seed: FUZZ_SEED, numRuns: 400, interruptAfterTimeLimit: 20_000 },

@@ -13,7 +13,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { makeAuditReport } from './fixtures.js';
 
-export const PAYLOADS = [
+const PAYLOADS = [
   '<meta http-equiv="refresh" content="0;url=https://attacker.invalid/">',
   '<script>window.__pwned = 1</script>',
   '"><img src=x onerror="window.__pwned=2">',
@@ -29,7 +29,7 @@ export const PAYLOADS = [
 ];
 
 /** Every string in `value` replaced by a payload (cycling), object keys kept. */
-export function withPayloads<T>(value: T, offset = 0): T {
+function withPayloads<T>(value: T, offset = 0): T {
   let k = offset;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return PAYLOADS[k++ % PAYLOADS.length];
