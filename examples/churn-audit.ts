@@ -8,7 +8,7 @@
  * Run: npx tsx examples/churn-audit.ts [outDir]      (about a minute on 2 cores)
  */
 import * as tf from '@tensorflow/tfjs';
-import { auditCompression, buildPopulation, disposePopulation, initBackend, loadChurn, standardizeColumns, writeReports } from '../src/index.js';
+import { auditCompression, buildPopulation, disposePopulation, initBackend, loadChurn, standardizeColumns, writeReports } from 'pie-audit';
 
 const out = process.argv[2] ?? 'pie-audit-churn';
 await initBackend({ backend: 'auto' });

@@ -10,7 +10,7 @@
  * `npx tsx examples/ci-gate.ts report.json || [ $? -eq 3 ]` to let inconclusive pass with a warning.
  */
 import { readFileSync } from 'node:fs';
-import { evaluateGates, isPieAuditError, loadReport, type GatesConfig } from '../src/index.js';
+import { evaluateGates, isPieAuditError, loadReport, type GatesConfig } from 'pie-audit';
 
 const [reportPath, gatesPath] = process.argv.slice(2);
 if (!reportPath) {

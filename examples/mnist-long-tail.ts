@@ -7,7 +7,7 @@
  * Run: npx tsx examples/mnist-long-tail.ts [outDir]      (a few minutes on 2 cores)
  */
 import * as tf from '@tensorflow/tfjs';
-import { auditCompression, buildPopulation, disposePopulation, initBackend, loadMnist, longTailIndices, takeRows, writeReports } from '../src/index.js';
+import { auditCompression, buildPopulation, disposePopulation, initBackend, loadMnist, longTailIndices, takeRows, writeReports } from 'pie-audit';
 
 const out = process.argv[2] ?? 'pie-audit-mnist';
 await initBackend({ backend: 'auto' });

@@ -11,7 +11,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditCompression, parseNpy, writeReports } from '../src/index.js';
+import { auditCompression, parseNpy, writeReports } from 'pie-audit';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), 'precomputed');
 const out = process.argv[2] ?? 'pie-audit-precomputed';

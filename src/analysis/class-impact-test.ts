@@ -1,8 +1,10 @@
 import { PieAuditError } from '../errors.js';
 import type { ClassImpactRow, PValueCorrection } from '../schema/index.js';
+import { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON } from '../schema/report.js';
 import { P_VALUE_CORRECTIONS } from '../schema/vocabulary.js';
 
 export type { ClassImpactReason, ClassImpactRow } from '../schema/index.js';
+export { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON };
 import { adjustPValues, welchTTest } from './stats/index.js';
 import { assertFinite } from './validate-finite.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
@@ -53,8 +55,10 @@ const CORRECTIONS: readonly ClassImpactCorrection[] = P_VALUE_CORRECTIONS;
  * Subtracting each population's mean accuracy means only change beyond the overall accuracy shift counts.
  *
  * Never invents a p-value: with fewer than 2 models in either population every class is `'inconclusive'`
- * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. When both samples
- * have zero variance, the class is decided exactly: equal means give p = 1 (unchanged), different means p = 0.
+ * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. A class whose raw
+ * recall is constant within both populations is decided exactly on the raw recall: the same value in both gives
+ * p = 1 (unchanged), different values p = 0 (direction by the normalized difference). The normalizers alone
+ * (the populations' mean accuracies) never make a class significant.
  *
  * @throws PieAuditError `LENGTH_MISMATCH` (accuracies vs recalls, or models with different class counts),
  *   `NON_FINITE`, `INVALID_ARGUMENT` (recall or accuracy outside [0, 1], bad options), `EMPTY_POPULATION`
@@ -120,19 +124,17 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     else if (rawB.length < 2 || rawK.length < 2) row.reason = 'need at least 2 models with examples of this class per level';
     else {
       // Compressed minus baseline, so a negative t means the class lost more than the average class.
-      // Constant samples are caught here too: a mean of equal floats can be off by an ulp, which would
-      // give a meaningless t from a variance of ~1e-34 instead of the exact decision below.
-      const constant = isConstant(normK) && isConstant(normB);
+      // Constancy is judged on the raw recall: normalizing subtracts one constant per population, so a constant
+      // raw recall gives two zero-variance samples whose means differ whenever top-1 moved. A normalized sample
+      // can also be constant up to an ulp; either way the t statistic would divide by rounding noise.
+      const constant = (isConstant(rawK) || isConstant(normK)) && (isConstant(rawB) || isConstant(normB));
       const test = constant ? null : welchTTest(normK, normB, { alternative: 'two-sided', confLevel: 0.95 });
       row.status = 'ok';
       if (test === null || test.degenerate) {
-        // Both samples constant: the t statistic is undefined (0/0) or infinite. Decide exactly from the values.
         row.degenerate = true;
-        const same = Math.abs(normK[0] - normB[0]) <= 1e-12;
+        const same = Math.abs(mean(rawK) - mean(rawB)) <= 1e-12;
         row.p = same ? 1 : 0;
-        row.reason = same
-          ? 'zero variance in both populations and equal means: no change (p set to 1)'
-          : 'zero variance in both populations and different means: an exact difference (p set to 0)';
+        row.reason = same ? CONSTANT_EQUAL_REASON : CONSTANT_DIFFERENT_REASON;
       } else {
         row.t = test.t;
         row.df = test.df;
@@ -150,6 +152,7 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
     const d = r.normalizedRecallChange as number;
     r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'helped' : 'unchanged';
+    // An exact p = 1 stays 'unchanged' under any correction (an adjusted p never falls below the raw one).
   });
   return {
     classes: rows,

@@ -24,6 +24,8 @@ export {
 } from './compare-subgroup-error-rates.js';
 export {
   classImpactTest,
+  CONSTANT_EQUAL_REASON,
+  CONSTANT_DIFFERENT_REASON,
   type ClassImpactInput,
   type ClassImpactOptions,
   type ClassImpactCorrection,
@@ -37,3 +39,42 @@ export {
   type AttributeOverIndexRow,
   type AttributeOverIndexResult,
 } from './attribute-over-index.js';
+export { pieNoiseFloor, modelsNeeded, type PieNoiseFloor, type PieNoiseFloorOptions } from './pie-noise-floor.js';
+export { resolveNoiseFloorDesign, type NoiseFloorDesignChoice, type ResolvedNoiseFloorDesign } from './noise-floor-design.js';
+export {
+  permutationSplits,
+  type PermutationDesign,
+  type PermutationSplits,
+  type PermutationSplitsOptions,
+} from './permutation-splits.js';
+export { pieSplitCounts, type PieSplitCounts, type PieSplitCountsOptions } from './pie-split-counts.js';
+export {
+  bootstrapResample,
+  bootstrapSettings,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type BootstrapSettings,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
+export { shareCorrect } from './share-correct.js';
+export { sharePredicting } from './share-predicting.js';
+export { bootstrapTop1Intervals, type Top1Intervals } from './bootstrap-top1-intervals.js';
+export { bootstrapPieRateInterval } from './bootstrap-pie-rate-interval.js';
+export { bootstrapClassRecallIntervals, type ClassRecallIntervals } from './bootstrap-class-recall-intervals.js';
+export { bootstrapOverIndexIntervals, type OverIndexInterval } from './bootstrap-over-index-intervals.js';
+export {
+  bootstrapErrorRateIntervals,
+  type ErrorRateIntervalsInput,
+  type GroupErrorRateIntervals,
+  type RateIntervals,
+} from './bootstrap-error-rate-intervals.js';
+export {
+  pieAccuracyBreakdown,
+  type PieAccuracyBreakdown,
+  type PieAccuracyBreakdownInput,
+  type SubsetAccuracy,
+} from './pie-accuracy-breakdown.js';
+export { topKAccuracy } from './top-k-accuracy.js';
+export { meanProbabilities } from './mean-probabilities.js';
+export { taxicabDistances } from './taxicab-distances.js';
+export { topExemplarsByDistance, type TopExemplars } from './top-exemplars.js';

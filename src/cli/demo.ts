@@ -4,12 +4,15 @@ import type { AuditReport } from '../schema/index.js';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
 import { seededRandom } from '../random/seeded-random.js';
+import { measureDigits } from '../data/morpho-mnist.js';
+import { morphoGroups } from '../data/morpho-groups.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
 import { initBackend } from '../engine/backend.js';
-import { buildPopulation } from '../population/build-population.js';
+import { buildPopulation, type PopulationProgress } from '../population/build-population.js';
 import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
+import { formatAttributeSummary } from './attribute-summary.js';
 import { formatSummary } from './summary.js';
 
 /** The demo's recipe; every number is fixed so runs repeat. */
@@ -164,7 +167,7 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
       frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
       ...(recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {}),
     },
-    onProgress: (p) => progress.update(p.phase === 'train' ? `training (${elapsed()})` : `pruning (${elapsed()})`, p.completed, p.total),
+    onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
   });
   let testImages = test.images;
   let testLabels = test.labels;
@@ -199,9 +202,11 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     for (const [key, models] of Object.entries(population.levels)) {
       members[key] = models.map((model, i) => ({ model, id: `${population.modelNames[key][i]}@${key}`, sparsity: population.measuredSparsity[key][i] }));
     }
+    // Morpho-MNIST-style shape groups of the test digits, binned within each digit, audited like CelebA attributes.
+    const attributes = morphoGroups(measureDigits(testImages), { labels: testLabels });
     const report = await auditCompression({
       population: members,
-      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
+      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels, attributes },
       classNames,
       baseline: 0,
       backend: 'auto',
@@ -210,18 +215,26 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       seed: 1,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
-        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update(`evaluating (${elapsed()})`, e.model + 1, e.models);
+        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);
       },
     });
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
+    print(formatAttributeSummary(report));
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
     return report;
   } finally {
     disposePopulation(population);
   }
+}
+
+/** What a finished population step did; level 0 is fine-tuned like the others but not pruned. */
+function describeStep(p: PopulationProgress): string {
+  if (p.phase === 'train') return `seed ${p.seed} trained`;
+  const level = p.level ?? 0;
+  return level === 0 ? `seed ${p.seed} fine-tuned unpruned (level 0)` : `seed ${p.seed} pruned to ${Math.round(level * 1000) / 10}% and fine-tuned`;
 }
 
 /** Where the long-tail digit stands at each level (for the printed summary). */

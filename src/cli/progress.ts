@@ -1,56 +1,83 @@
 /** A progress reporter (see {@link createProgress}). */
 export interface Progress {
-  /** Reports `done` of `total` steps of a named phase. */
-  update(label: string, done: number, total: number): void;
+  /**
+   * Reports `done` of `total` steps of a named phase (`done` may be fractional, e.g. 2.5 models).
+   * `detail` says where in the phase the work is (`seed 2, level 0.9`); a change of detail alone
+   * never starts a new bar or forces a line.
+   */
+  update(label: string, done: number, total: number, detail?: string): void;
   /** Prints one message line (e.g. a phase finished). */
   log(message: string): void;
   /** Ends the current bar line. */
   done(): void;
 }
 
+/** Options of {@link createProgress}. */
+export interface ProgressOptions {
+  quiet?: boolean;
+  stream?: NodeJS.WriteStream;
+  /** Clock in milliseconds (default `Date.now`); tests pass their own. */
+  now?: () => number;
+}
+
+/** Plain (non-terminal) output prints at most one line per this many percentage points of a phase... */
+const PLAIN_STEP_PERCENT = 10;
+/** ...or per this many milliseconds, whichever comes first. */
+const PLAIN_INTERVAL_MS = 5000;
+
 /**
- * Progress on stderr: a redrawn bar when stderr is a terminal, plain throttled lines otherwise
- * (logs and CI), nothing with `quiet`.
+ * Progress on stderr. On a terminal: one bar per phase, redrawn in place, with the detail beside it.
+ * Otherwise (pipes, CI logs): a line when a phase starts, then at most one line per 10 % of the phase
+ * or per 5 s, and one when it ends. Nothing with `quiet`.
  *
  * @example
  * const progress = createProgress({ quiet: false });
- * progress.update('evaluating', 3, 30);
+ * progress.update('evaluating models', 3, 30, 'model 4/30');
  * progress.done();
  */
-export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+export function createProgress(options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { update() {}, log() {}, done() {} };
+  const now = options.now ?? Date.now;
   const tty = Boolean(stream.isTTY);
-  let barOpen = false;
-  let lastLabel = '';
+  let barLabel: string | null = null;
+  let lastLabel: string | null = null;
   let lastPrint = 0;
-  let lastPercent = -1;
+  let lastPercent = 0;
+  let finished = false;
   const endBar = () => {
-    if (barOpen) stream.write('\n');
-    barOpen = false;
+    if (barLabel !== null) stream.write('\n');
+    barLabel = null;
   };
+  const counts = (done: number, total: number, detail?: string) => (detail ? detail : `${Math.floor(done)}/${total}`);
   return {
-    update(label, done, total) {
-      const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    update(label, done, total, detail) {
+      const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
       const percent = Math.floor(fraction * 100);
       if (tty) {
+        if (barLabel !== null && barLabel !== label) endBar();
         const width = 30;
         const filled = Math.round(fraction * width);
-        stream.write(`\r${label.padEnd(24).slice(0, 24)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% (${done}/${total})`);
-        barOpen = true;
-        if (done >= total) endBar();
+        stream.write(
+          `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ` +
+            `${counts(done, total, detail)}\x1b[K`,
+        );
+        barLabel = label;
+        if (fraction >= 1) endBar();
         return;
       }
-      // Plain mode: a line when the phase changes, every 10 %, or every 5 s, and at the end.
-      const now = Date.now();
-      const step = Math.floor(percent / 10) !== Math.floor(lastPercent / 10);
-      if (label !== lastLabel || step || now - lastPrint > 5000 || done >= total) {
-        if (label === lastLabel && percent === lastPercent) return;
-        stream.write(`${label}: ${done}/${total} (${percent}%)\n`);
-        lastPrint = now;
+      const t = now();
+      const start = label !== lastLabel;
+      if (start) finished = false;
+      const end = fraction >= 1 && !finished;
+      if (start || end || percent >= lastPercent + PLAIN_STEP_PERCENT || t - lastPrint >= PLAIN_INTERVAL_MS) {
+        if (!start && !end && percent === lastPercent) return;
+        stream.write(`${label}: ${percent}% (${counts(done, total, detail)})\n`);
+        lastPrint = t;
+        lastPercent = percent;
+        if (end) finished = true;
       }
       lastLabel = label;
-      lastPercent = percent;
     },
     log(message) {
       endBar();

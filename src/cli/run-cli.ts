@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
@@ -13,14 +13,20 @@ import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { loadAuditConfig, readJsonFile } from './audit-config.js';
+import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
+import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 
-/** Where the CLI writes; tests and embedders can capture both streams. */
+/** Where the CLI writes; tests and embedders can capture both streams and pass their own environment. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: NodeJS.WriteStream;
+  /** Environment read for GITHUB_ACTIONS and GITHUB_STEP_SUMMARY; default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
+
+const DOCS = docsDir();
 
 const HELP: Record<string, string> = {
   main: `pie-audit ${PIE_AUDIT_VERSION}: audit compressed neural networks for what compression makes them forget.
@@ -32,16 +38,19 @@ Usage:
   pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
 
 Options for every command: --help, --quiet.  pie-audit --version prints the version.
+In CI (audit, gate): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
+failed and inconclusive gates print ::error:: / ::warning:: annotations; --step-summary appends the
+Markdown report to $GITHUB_STEP_SUMMARY.
 Exit codes: 0 all gates pass (or no gates), 1 a gate failed, 2 usage/config/input error, 3 inconclusive.
-Docs: docs/cli.md, docs/gates.md, docs/report-schema.md.
+Docs: ${join(DOCS, 'cli.md')}, ${join(DOCS, 'gates.md')}, ${join(DOCS, 'report-schema.md')}
 `,
-  audit: `Usage: pie-audit audit <config.json> --out <dir> [--format json,md,html,csv] [--quiet]
+  audit: `Usage: pie-audit audit <config.json> --out <dir> [--format json,md,html,csv] [--junit <file>] [--step-summary] [--quiet]
 
 Evaluates every model of the population described by config.json, audits it and writes
 report.json, report.md, report.html and CSV tables into <dir>; prints a summary; exits with the
 gate code (0 pass / no gates, 1 fail, 3 inconclusive; 2 on bad config or input).
 
-config.json (paths relative to it; see docs/cli.md):
+config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
   "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx / predictions files),
                            or { "0": ["preds/0/a.npy", ...], "0.9": [...] }
   "testSet": { "inputs", "inputShape", "inputDivisor", "labels", "labelColumn",
@@ -53,22 +62,27 @@ config.json (paths relative to it; see docs/cli.md):
 Options:
   --out <dir>        output folder (required)
   --format <list>    comma-separated subset of json,md,html,csv (default all)
+  --junit <file>     also write the gate results as JUnit XML
+  --step-summary     append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)
   --quiet            no progress or summary
   --help             this help
 `,
-  report: `Usage: pie-audit report <report.json> --format html|md|csv [--out <path>] [--quiet]
+  report: `Usage: pie-audit report <report.json> [--format html|md|csv] [--out <path>] [--quiet]
 
 Renders a saved report. html and md go to stdout unless --out names a file; csv needs --out
 (a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
+Without --format the format follows --out (.html, .htm, .md), else Markdown.
 `,
-  gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--quiet]
+  gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--junit <file>] [--step-summary] [--quiet]
 
 Checks a saved report against release gates, prints one line per threshold and exits
 0 (all pass), 1 (a gate failed), 3 (inconclusive) or 2 (bad gates file or report).
 
 gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
               "maxSignificantlyHurtClasses": { "0.9": 0 }, "minTop1": { "0.9": 0.95 },
-              "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (docs/gates.md)
+              "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (${join(DOCS, 'gates.md')})
+  --junit <file>     also write the gate results as JUnit XML
+  --step-summary     append the Markdown report with these gates to $GITHUB_STEP_SUMMARY
 `,
   demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--runtime auto|tfjs|onnx] [--quick] [--quiet]
 
@@ -96,8 +110,10 @@ function parse(command: string, args: string[], options: ParseArgsConfig['option
 }
 
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' } });
+  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, ...CI_FLAGS });
   if (values.help) return help('audit', io);
+  const env = io.env ?? process.env;
+  const ci = ciRequest(values, env);
   if (positionals.length !== 1) throw new UsageError(`audit needs exactly one config file; got ${positionals.length}. See 'pie-audit audit --help'.`);
   if (!values.out) throw new UsageError("audit needs --out <dir> for the reports. See 'pie-audit audit --help'.");
   const formats = parseFormats(values.format as string | undefined);
@@ -116,8 +132,9 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const report = await auditCompression({
     ...options,
     onProgress: (e) => {
-      if (e.phase === 'evaluate') progress.update(`model ${e.model + 1}/${e.models}`, e.batch, e.batches);
-      else progress.update('analysing levels', e.index + 1, e.levels);
+      // One overall bar per phase: models finished plus the share of the current one.
+      if (e.phase === 'evaluate') progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
+      else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
     },
   });
   progress.done();
@@ -126,7 +143,20 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(formatSummary(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
   }
+  await writeCiOutputs(report, report.gates, ci, env, io.stdout);
   return report.exitCode;
+}
+
+const CI_FLAGS = { junit: { type: 'string' }, 'step-summary': { type: 'boolean' } } as const;
+
+/** The CI flags, checked before any work so a misconfigured job fails fast. */
+function ciRequest(values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): CiOutputRequest {
+  const stepSummary = Boolean(values['step-summary']);
+  if (stepSummary && !env.GITHUB_STEP_SUMMARY) {
+    throw new UsageError('--step-summary: GITHUB_STEP_SUMMARY is not set; GitHub Actions sets it in every job (elsewhere set it to a file).');
+  }
+  if (values.junit === '') throw new UsageError('--junit needs a file name, e.g. --junit gates.xml.');
+  return { junit: values.junit as string | undefined, stepSummary };
 }
 
 function parseFormats(text: string | undefined): Array<'json' | 'md' | 'html' | 'csv'> {
@@ -137,11 +167,17 @@ function parseFormats(text: string | undefined): Array<'json' | 'md' | 'html' | 
   return list as Array<'json' | 'md' | 'html' | 'csv'>;
 }
 
+/** The format `report` writes without --format: from the --out extension, else Markdown (readable in a terminal). */
+function formatFromPath(out: string | undefined): string {
+  if (out && /\.html?$/i.test(out)) return 'html';
+  return 'md';
+}
+
 async function reportCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('report', args, { out: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' } });
   if (values.help) return help('report', io);
   if (positionals.length !== 1) throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
-  const format = (values.format as string | undefined) ?? 'html';
+  const format = (values.format as string | undefined) ?? formatFromPath(values.out as string | undefined);
   if (!['html', 'md', 'csv'].includes(format)) throw new UsageError(`--format must be html, md or csv; got '${format}'.`);
   const report = await loadReport(positionals[0]);
   const out = values.out as string | undefined;
@@ -160,8 +196,10 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function gateCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('gate', args, { gates: { type: 'string', short: 'g' } });
+  const { values, positionals } = parse('gate', args, { gates: { type: 'string', short: 'g' }, ...CI_FLAGS });
   if (values.help) return help('gate', io);
+  const env = io.env ?? process.env;
+  const ci = ciRequest(values, env);
   if (positionals.length !== 1) throw new UsageError(`gate needs exactly one report.json; got ${positionals.length}. See 'pie-audit gate --help'.`);
   if (!values.gates) throw new UsageError("gate needs --gates <gates.json>. See 'pie-audit gate --help'.");
   const report: AuditReport = await loadReport(positionals[0]);
@@ -171,6 +209,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
     for (const r of result.results) io.stdout(`[${r.status}] ${r.reason}\n`);
     io.stdout(`verdict: ${result.verdict.toUpperCase()} (exit ${result.exitCode})\n`);
   }
+  await writeCiOutputs(report, result, ci, env, io.stdout);
   return result.exitCode;
 }
 
@@ -223,6 +262,9 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
         io.stdout(`${PIE_AUDIT_VERSION}\n`);
         return 0;
       case undefined:
+        // No command is a usage error: the help goes to stderr, so a script sees nothing on stdout.
+        io.stderr.write(HELP.main);
+        return 2;
       case '--help':
       case '-h':
       case 'help':

@@ -5,3 +5,5 @@ export * from './celeba.js';
 export * from './mnist.js';
 export * from './long-tail.js';
 export * from './churn.js';
+export * from './morpho-mnist.js';
+export * from './morpho-groups.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { PieAuditError } from '../errors.js';
+import { keepProcessHandlers } from './keep-process-handlers.js';
+import { loadWasmBackend } from './load-wasm-backend.js';
 import { importOptionalModule } from './optional-module.js';
 import { registerWasmGradientKernels } from './wasm-gradients/index.js';
 
@@ -38,6 +39,7 @@ let current: BackendInfo | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 let nativeGpu = false;
 let nativePackages: Record<string, string> = {};
+let wasmVersion = 'unknown';
 
 /** Install advice; a package present without its native addon needs its install script run again. */
 function nativeHint(reasons: readonly string[]): string {
@@ -58,7 +60,7 @@ function basePackages(): Record<string, string> {
 
 function packagesFor(name: BackendInfo['name']): Record<string, string> {
   const packages = basePackages();
-  if (name === 'wasm') packages['@tensorflow/tfjs-backend-wasm'] = version_wasm;
+  if (name === 'wasm') packages['@tensorflow/tfjs-backend-wasm'] = wasmVersion;
   if (name === 'cpu') packages['@tensorflow/tfjs-backend-cpu'] = tf.version['tfjs-backend-cpu'];
   if (name === 'tensorflow') Object.assign(packages, nativePackages);
   return packages;
@@ -94,10 +96,17 @@ async function activate(name: BackendInfo['name']): Promise<boolean> {
     if (name === 'wasm') registerWasmGradientKernels();
     return true;
   }
+  if (name === 'wasm') {
+    // Imported only now, so that loading pie-audit leaves the user's tfjs backends as they were.
+    wasmVersion = await loadWasmBackend();
+    const ok = await keepProcessHandlers(async () => (await tf.setBackend('wasm')) && (await tf.ready(), true));
+    if (!ok) return false;
+    registerWasmGradientKernels();
+    return tf.getBackend() === name;
+  }
   const ok = await tf.setBackend(name);
   if (!ok) return false;
   await tf.ready();
-  if (name === 'wasm') registerWasmGradientKernels();
   return tf.getBackend() === name;
 }
 

@@ -9,3 +9,4 @@ export { importOptionalModule } from './optional-module.js';
 export type { OptionalModuleResult } from './optional-module.js';
 export { cloneLayersModel } from './clone-layers-model.js';
 export { registerWasmGradientKernels } from './wasm-gradients/index.js';
+export { ensureBackend } from './ensure-backend.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
+import { ensureBackend } from './ensure-backend.js';
 import { fileSystemIO } from './file-system-io.js';
 
 /**
@@ -12,6 +13,7 @@ import { fileSystemIO } from './file-system-io.js';
  * const scores = graph.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor;
  */
 export async function loadGraphModelFromFile(path: string): Promise<tf.GraphModel> {
+  await ensureBackend();
   try {
     return await tf.loadGraphModel(fileSystemIO(path));
   } catch (e) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
+import { ensureBackend } from './ensure-backend.js';
 import { fileSystemIO } from './file-system-io.js';
 
 /**
@@ -11,6 +12,7 @@ import { fileSystemIO } from './file-system-io.js';
  * const model = await loadLayersModelFromFile('models/baseline/model.json');
  */
 export async function loadLayersModelFromFile(pathToModelJsonOrDir: string): Promise<tf.LayersModel> {
+  await ensureBackend();
   const handler = fileSystemIO(pathToModelJsonOrDir);
   try {
     return await tf.loadLayersModel(handler);

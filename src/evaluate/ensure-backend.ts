@@ -1,16 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import { getBackendInfo, initBackend } from '../engine/index.js';
+import { ensureBackend } from '../engine/ensure-backend.js';
 
 /**
- * Makes sure tfjs has a backend before a model runs: keeps one the caller chose (with `initBackend`
- * or `tf.setBackend`), otherwise picks the fastest available with `initBackend({ backend: 'auto' })`.
+ * Makes sure tfjs has a backend before a model runs (the engine's `ensureBackend`, under the name
+ * the evaluate folder has always used).
  *
  * @example
  * await ensureTfjsBackend(); // tf.getBackend() === 'wasm' on a machine without tfjs-node
  */
-export async function ensureTfjsBackend(): Promise<string> {
-  const chosen = (tf.engine() as unknown as { backendName?: string | null }).backendName;
-  if (!getBackendInfo() && !chosen) await initBackend({ backend: 'auto' });
-  await tf.ready();
-  return tf.getBackend();
+export function ensureTfjsBackend(): Promise<string> {
+  return ensureBackend();
 }

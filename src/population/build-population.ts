@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '../engine/ensure-backend.js';
 import { compressionStats } from '../compress/compression-stats.js';
 import { constantSparsity } from '../compress/constant-sparsity.js';
 import { fineTunePruned, type FineTuneOptions } from '../compress/fine-tune-pruned.js';
@@ -100,6 +101,8 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
   levels.forEach((l, i) => validateSparsity(l, `options.levels[${i}]`));
   if (new Set(levels.map(levelKey)).size !== levels.length) throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
   levels.sort((a, b) => a - b);
+  // Models are created here: pick the fastest backend unless the caller already has one.
+  await ensureBackend();
   const seeds = [...options.seeds];
   if (seeds.length === 0) throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
   if (seeds.some((s) => !Number.isSafeInteger(s))) throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);

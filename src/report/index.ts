@@ -11,3 +11,5 @@ export { loadReport, findReportProblem } from './load-report.js';
 export { writeFilesAtomic } from './write-atomic.js';
 export { renderLineChart, renderBarChart } from './svg/index.js';
 export type { LineChartOptions, LinePoint, LineSeries, Bar, BarChartOptions } from './svg/index.js';
+export { renderJunit } from './junit.js';
+export type { RenderJunitOptions } from './junit.js';

@@ -224,11 +224,18 @@ export interface ClassImpactSummary {
   rows: ClassImpactReportRow[];
 }
 
-/** Why a class could not be tested. */
+/** Reason of a class whose raw recall is one value in every model of both populations. */
+export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
+/** Reason of a class whose raw recall is constant within each population but differs between them. */
+export const CONSTANT_DIFFERENT_REASON = 'recall constant within each population but different between them: an exact difference (p = 0)';
+
+/** Why a class could not be tested, or how a constant class was decided (printable as is). */
 export type ClassImpactReason =
   | 'need at least 2 models per level'
   | 'class has no examples'
-  | 'need at least 2 models with examples of this class per level';
+  | 'need at least 2 models with examples of this class per level'
+  | typeof CONSTANT_EQUAL_REASON
+  | typeof CONSTANT_DIFFERENT_REASON;
 
 /**
  * Welch test of one class's normalised recall, baseline level vs a compressed level: the row
@@ -263,9 +270,9 @@ export interface ClassImpactRow {
   direction: 'hurt' | 'helped' | 'unchanged' | null;
   /** `'ok'` when tested, `'inconclusive'` when the data cannot support a test (see `reason`). */
   status: 'ok' | 'inconclusive';
-  /** Why the class is inconclusive, or a note on a degenerate test; `null` otherwise. */
-  reason: ClassImpactReason | string | null;
-  /** True when both samples had zero variance (decided without a t statistic; see docs/methodology.md). */
+  /** Why the class is inconclusive, or how a constant class was decided (printable as is); `null` otherwise. */
+  reason: ClassImpactReason | null;
+  /** True when raw recall was constant within both populations (decided without a t statistic; see docs/methodology.md). */
   degenerate: boolean;
   /** Models entering the test per population (those with examples of the class). */
   nBaseline: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classImpactTest } from '../../src/analysis/class-impact-test.js';
+import { classImpactTest, CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON } from '../../src/analysis/class-impact-test.js';
 import { welchTTest } from '../../src/analysis/stats/index.js';
 import { codeOf } from './helpers.js';
 
@@ -119,6 +119,48 @@ describe('classImpactTest', () => {
     expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, t: null, df: null, significant: false, direction: 'unchanged' });
     expect(r.classes[1]).toMatchObject({ status: 'ok', degenerate: true, p: 0, t: null, significant: true, direction: 'hurt' });
     expect(r.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
+  });
+
+  it('keeps a class at 100% recall in every model unchanged (p = 1) while top-1 moves from 91.5% to 93.1%', () => {
+    // Class 0 is perfect everywhere; class 1 varies. The normalizers differ by 1.6 pp, which alone once gave p = 0.
+    const r = classImpactTest({
+      baselineRecall: [[1, 0.83], [1, 0.84], [1, 0.82], [1, 0.85]],
+      compressedRecall: [[1, 0.86], [1, 0.87], [1, 0.85], [1, 0.88]],
+      baselineAccuracy: [0.914, 0.916, 0.913, 0.917],
+      compressedAccuracy: [0.93, 0.932, 0.931, 0.931],
+    }, { correction: 'holm' });
+    expect(r.compressedMeanAccuracy - r.baselineMeanAccuracy).toBeCloseTo(0.016, 12);
+    expect(r.classes[0]).toMatchObject({
+      status: 'ok', degenerate: true, p: 1, pAdjusted: 1, significant: false, direction: 'unchanged', t: null,
+    });
+    expect(r.classes[0].reason).toBe(CONSTANT_EQUAL_REASON);
+    // The normalized difference is still reported (−1.6 pp): it is the estimate, not a verdict.
+    expect(r.classes[0].normalizedRecallChange).toBeCloseTo(-0.016, 11);
+    expect(r.nHurt + r.nHelped).toBe(r.classes.filter((c) => c.significant).length);
+    expect(r.classes.filter((c) => c.classIndex === 0 && c.significant)).toHaveLength(0);
+  });
+
+  it('keeps a class at 0% recall in every model unchanged, whatever top-1 does', () => {
+    const r = classImpactTest({
+      baselineRecall: [[0, 0.9], [0, 0.95], [0, 0.92]],
+      compressedRecall: [[0, 0.7], [0, 0.72], [0, 0.69]],
+      baselineAccuracy: [0.85, 0.9, 0.87],
+      compressedAccuracy: [0.66, 0.68, 0.65],
+    });
+    expect(r.classes[0]).toMatchObject({
+      status: 'ok', degenerate: true, p: 1, significant: false, direction: 'unchanged', reason: CONSTANT_EQUAL_REASON,
+    });
+    expect(r.nHelped).toBe(0);
+  });
+
+  it('decides a class constant within each population but different between them exactly (p = 0, sign of the normalized difference)', () => {
+    const r = classImpactTest({
+      baselineRecall: [[1], [1]],
+      compressedRecall: [[0.5], [0.5]],
+      baselineAccuracy: [0.9, 0.92],
+      compressedAccuracy: [0.8, 0.81],
+    });
+    expect(r.classes[0]).toMatchObject({ degenerate: true, p: 0, significant: true, direction: 'hurt', reason: CONSTANT_DIFFERENT_REASON });
   });
 
   it('rejects mismatched lengths, NaN and out-of-range values with named arguments', () => {

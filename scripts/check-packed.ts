@@ -1,0 +1,111 @@
+/**
+ * Checks the packed package as a user gets it: installs a pie-audit .tgz into an empty project, then
+ * 1. runs the installed CLI with no command (help on stderr, exit 2) and checks that every docs path
+ *    its help names exists in the installed package;
+ * 2. typechecks every TypeScript block of README.md and docs/getting-started.md against the installed
+ *    package's own types and runs them as written (test/docs/doc-blocks.ts, fixtures included);
+ * 3. checks that importing the package leaves the user's tfjs as it was;
+ * 4. runs examples/precomputed-predictions.ts, which imports 'pie-audit', against the installed package.
+ *
+ * No network: the project's node_modules holds links to this checkout's installed dependencies, and
+ * the tarball is unpacked into node_modules/pie-audit (what `npm install <tgz>` puts there).
+ *
+ * Run: npx tsx scripts/check-packed.ts [pie-audit-x.y.z.tgz]   (packs with `npm pack` when no file is given)
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeDocProject } from '../test/docs/doc-blocks.js';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const project = mkdtempSync(join(tmpdir(), 'pie-audit-packed-'));
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1', ...env }, timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+function fail(message: string): never {
+  console.error(`check-packed: FAIL: ${message}`);
+  process.exit(1);
+}
+
+let tarball = process.argv[2] ? resolve(process.argv[2]) : '';
+if (!tarball) {
+  const packed = run('npm', ['pack', '--silent', '--pack-destination', project], repoRoot);
+  if (packed.status !== 0) fail(`npm pack failed: ${packed.stderr}`);
+  tarball = join(project, packed.stdout.trim().split('\n').at(-1)!);
+}
+if (!existsSync(tarball)) fail(`no tarball at ${tarball}`);
+
+// The installed dependencies, linked; pie-audit itself from the tarball.
+const modules = join(project, 'node_modules');
+mkdirSync(join(modules, 'pie-audit'), { recursive: true });
+const shared = realpathSync(join(repoRoot, 'node_modules'));
+for (const entry of readdirSync(shared)) {
+  if (entry === 'pie-audit' || entry === '.bin' || entry.startsWith('.')) continue;
+  symlinkSync(join(shared, entry), join(modules, entry));
+}
+const untar = run('tar', ['-xzf', tarball, '-C', join(modules, 'pie-audit'), '--strip-components=1'], project);
+if (untar.status !== 0) fail(`tar failed: ${untar.stderr}`);
+console.log(`check-packed: ${tarball} unpacked into ${modules}/pie-audit`);
+
+// 1. The CLI's help points to files that exist in the installed package.
+const cli = run(process.execPath, [join(modules, 'pie-audit/dist/cli/main.js')], project);
+if (cli.status !== 2 || !/Usage:/.test(cli.stderr))
+  fail(`pie-audit without a command: exit ${cli.status}, stderr ${cli.stderr.slice(0, 200)}`);
+const docs = /^Docs: (.*)$/m.exec(cli.stderr)?.[1].split(', ') ?? [];
+if (docs.length === 0) fail('the help names no docs');
+for (const path of docs) if (!existsSync(resolve(project, path))) fail(`the help names ${path}, which the installed package lacks`);
+console.log(`check-packed: help names ${docs.join(', ')}: all present`);
+
+// 2. Importing the installed package changes nothing in the user's tfjs ("sideEffects": false).
+writeFileSync(
+  join(project, 'plain-tfjs.mjs'),
+  `import * as tf from '@tensorflow/tfjs';
+import 'pie-audit';
+tf.tidy(() => tf.layers.dense({ units: 2, inputShape: [3] }).apply(tf.zeros([1, 3])));
+console.log(JSON.stringify({ backend: tf.getBackend(), wasm: tf.findBackendFactory('wasm') !== null }));
+`,
+);
+const plain = run(process.execPath, [join(project, 'plain-tfjs.mjs')], project);
+if (plain.status !== 0 || plain.stdout.trim() !== '{"backend":"cpu","wasm":false}')
+  fail(`plain tfjs after importing pie-audit: ${plain.stdout}${plain.stderr}`);
+console.log('check-packed: importing pie-audit leaves tfjs as it was (no wasm backend registered)');
+
+// 3. The documentation's TypeScript blocks, against the installed types and code.
+const markdown = (file: string) => readFileSync(join(modules, 'pie-audit', file), 'utf8');
+const blocks = writeDocProject(project, [
+  { name: 'readme', markdown: markdown('README.md') },
+  { name: 'getting-started', markdown: markdown('docs/getting-started.md') },
+]);
+const tsc = run(process.execPath, [join(modules, 'typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], project);
+if (tsc.status !== 0) fail(`the documentation's blocks do not typecheck against the installed package:\n${tsc.stdout}${tsc.stderr}`);
+const ran = run(process.execPath, ['--import', 'tsx', join(project, 'run-blocks.ts'), ...blocks], project, {
+  TSX_TSCONFIG_PATH: join(project, 'tsconfig.json'),
+});
+const results = JSON.parse(ran.stdout.trim().split('\n').at(-1) ?? '[]') as Array<{ file: string; ok: boolean; error?: string }>;
+const broken = results.filter((r) => !r.ok);
+if (ran.status !== 0 || results.length !== blocks.length || broken.length > 0) {
+  fail(`documentation blocks failed:\n${broken.map((r) => `${r.file}: ${r.error}`).join('\n')}${ran.stderr}`);
+}
+console.log(`check-packed: ${blocks.length} documentation blocks typecheck and run against the installed package`);
+
+// 4. An example, importing 'pie-audit', against the installed package.
+cpSync(join(repoRoot, 'examples'), join(project, 'examples'), { recursive: true });
+const example = run(
+  process.execPath,
+  ['--import', 'tsx', join(project, 'examples/precomputed-predictions.ts'), join(project, 'example-out')],
+  project,
+);
+if (example.status !== 0 || !existsSync(join(project, 'example-out', 'report.json')))
+  fail(`examples/precomputed-predictions.ts: exit ${example.status}\n${example.stderr}`);
+console.log('check-packed: examples/precomputed-predictions.ts runs against the installed package');
+console.log('check-packed: OK');

@@ -1,0 +1,140 @@
+import { PieAuditError } from '../errors.js';
+import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import { checkPositiveClass, groupIndex, type GroupValue } from './subgroup-error-rates.js';
+import { assertArrayLike, assertLength } from './validate-length.js';
+import { assertMinSamples } from './validate-population.js';
+import { assertShares } from './validate-shares.js';
+import { throwBadLabel } from './validate-labels.js';
+
+/** One rate (FPR or FNR) of one group: both populations, the change, and the change beyond the rest of the test set's. */
+export interface RateIntervals {
+  /** Mean over the baseline models of the group's rate. */
+  baseline: BootstrapInterval;
+  /** Mean over the compressed models. */
+  compressed: BootstrapInterval;
+  /** `compressed - baseline`. */
+  change: BootstrapInterval;
+  /** The same change over every test example not in the group (missing groups included). */
+  restChange: BootstrapInterval;
+  /** `change - restChange`: the disparity. Degradation shared by every example leaves it near 0. */
+  gap: BootstrapInterval;
+}
+
+/** FPR and FNR intervals of one group. */
+export interface GroupErrorRateIntervals {
+  group: GroupValue;
+  /** Examples in the group. */
+  n: number;
+  fpr: RateIntervals;
+  fnr: RateIntervals;
+}
+
+/** Inputs of {@link bootstrapErrorRateIntervals}. */
+export interface ErrorRateIntervalsInput {
+  /** True class of each example. */
+  labels: ArrayLike<number>;
+  /** Group of each example (`null`/`undefined` = missing: in no group, but in every group's rest). */
+  groups: ArrayLike<GroupValue | null | undefined>;
+  /** Per example, the share of baseline models predicting `positiveClass` ({@link sharePredicting}). */
+  baselineSharePositive: ArrayLike<number>;
+  /** The same for the compressed population. */
+  compressedSharePositive: ArrayLike<number>;
+  positiveClass: number;
+}
+
+/** Per group and rest: negatives, baseline FP, compressed FP, positives, baseline FN, compressed FN. */
+const CELLS = 6;
+/** Per group: 5 FPR statistics then 5 FNR statistics. */
+const STATS = 10;
+
+/**
+ * Each group's FPR and FNR (means over each population's models, as {@link compareSubgroupErrorRates}), their
+ * change under compression, and the gap between the group's change and the rest of the test set's, with
+ * percentile bootstrap intervals over the test examples. Estimates come from per-example shares of models
+ * predicting positive, so a resample costs O(examples).
+ *
+ * @throws PieAuditError `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `NON_FINITE`, `INVALID_ARGUMENT`, `INSUFFICIENT_SAMPLES`
+ * @example
+ * const rows = bootstrapErrorRateIntervals({ labels, groups: sex, positiveClass: 1,
+ *   baselineSharePositive: sharePredicting(b, 1), compressedSharePositive: sharePredicting(k, 1) }, { seed: 1 });
+ * rows[0].fnr.gap.ci; // e.g. [-0.01, 0.03]: no disparity shown
+ */
+export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, options: BootstrapOptions = {}): GroupErrorRateIntervals[] {
+  if (input === null || typeof input !== 'object') {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'bootstrapErrorRateIntervals expects { labels, groups, baselineSharePositive, compressedSharePositive, positiveClass }.',
+    );
+  }
+  const positiveClass = checkPositiveClass(input);
+  const { labels, groups, baselineSharePositive: sb, compressedSharePositive: sk } = input;
+  assertArrayLike(labels, 'labels');
+  const n = labels.length;
+  assertMinSamples(n, 1, 'labels', 'examples');
+  assertLength(groups, n, 'groups', 'labels');
+  assertShares(sb, n, 'baselineSharePositive', 'labels');
+  assertShares(sk, n, 'compressedSharePositive', 'labels');
+  const positive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i];
+    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
+    positive[i] = y === positiveClass ? 1 : 0;
+  }
+  const index = groupIndex(groups, 'groups');
+  const k = index.values.length;
+  const cells = new Float64Array((k + 1) * CELLS);
+  const intervals = bootstrapResample(n, k * STATS, options, (w, out) => {
+    cells.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      if (wi === 0) continue;
+      const g = index.codes[i];
+      const slot = positive[i] ? 3 : 0;
+      // Negatives: count, then the expected false positives; positives: count, then the expected false negatives.
+      const b = positive[i] ? wi * (1 - sb[i]) : wi * sb[i];
+      const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
+      const all = k * CELLS + slot;
+      cells[all] += wi;
+      cells[all + 1] += b;
+      cells[all + 2] += c;
+      if (g >= 0) {
+        const own = g * CELLS + slot;
+        cells[own] += wi;
+        cells[own + 1] += b;
+        cells[own + 2] += c;
+      }
+    }
+    for (let g = 0; g < k; g++) {
+      for (let r = 0; r < 2; r++) rateStatistics(cells, g, k, 3 * r, out, g * STATS + 5 * r);
+    }
+  });
+  return index.values.map((group, g) => {
+    const at = (j: number) => intervals[g * STATS + j];
+    const rate = (o: number): RateIntervals => ({
+      baseline: at(o),
+      compressed: at(o + 1),
+      change: at(o + 2),
+      restChange: at(o + 3),
+      gap: at(o + 4),
+    });
+    let size = 0;
+    for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
+    return { group, n: size, fpr: rate(0), fnr: rate(5) };
+  });
+}
+
+/** The five statistics of one rate of group g; the rest is the all-examples slot (k) minus the group. 0 / 0 gives NaN (undefined). */
+function rateStatistics(cells: Float64Array, g: number, k: number, slot: number, out: Float64Array, at: number): void {
+  const gBase = g * CELLS + slot;
+  const aBase = k * CELLS + slot;
+  const count = cells[gBase];
+  const rb = cells[gBase + 1] / count;
+  const rk = cells[gBase + 2] / count;
+  const restCount = cells[aBase] - count;
+  const restChange = (cells[aBase + 2] - cells[gBase + 2] - (cells[aBase + 1] - cells[gBase + 1])) / restCount;
+  out[at] = rb;
+  out[at + 1] = rk;
+  out[at + 2] = rk - rb;
+  out[at + 3] = restChange;
+  out[at + 4] = rk - rb - restChange;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { extractTsBlocks, writeDocProject } from './doc-blocks.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const docs = [
+  { name: 'readme', markdown: readFileSync(join(repoRoot, 'README.md'), 'utf8') },
+  { name: 'getting-started', markdown: readFileSync(join(repoRoot, 'docs/getting-started.md'), 'utf8') },
+];
+
+describe('the TypeScript blocks of README.md and docs/getting-started.md', () => {
+  it('finds every block', () => {
+    expect(extractTsBlocks(docs[0].markdown)).toHaveLength(1);
+    expect(extractTsBlocks(docs[1].markdown)).toHaveLength(5);
+  });
+
+  it('typecheck against the public types and run as written, without the user initialising a backend', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pie-audit-doc-blocks-'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+    // pie-audit is the package's own name; here it maps to the sources (src/index.ts).
+    const files = writeDocProject(dir, docs, { 'pie-audit': [join(repoRoot, 'src/index.ts')] });
+    const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    const env = { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json') };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+      timeout: 240_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const results = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Array<{ file: string; ok: boolean; error?: string }>;
+    expect(results).toHaveLength(files.length);
+    for (const r of results) expect(r.ok, `${r.file}: ${r.error}`).toBe(true);
+  });
+});
