@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
 import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
+import { readModelBytes } from './read-model-bytes.js';
 import { PieAuditError } from '../errors.js';
 import { assertFiniteGraphWeights } from './assert-finite-graph-weights.js';
 import { createOnnxLayersPredictor } from './onnx/layers-predictor.js';
@@ -72,14 +73,7 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
       if (runtime === 'tfjs') {
         throw new PieAuditError('INVALID_ARGUMENT', `${name} is an ONNX file; it runs on onnxruntime-node only. Use runtime 'auto' or 'onnx'.`, { file: resolved.path });
       }
-      let bytes = onnxBytes;
-      if (!bytes) {
-        try {
-          bytes = await readFile(resolved.path);
-        } catch (e) {
-          throw new PieAuditError('CORRUPT_MODEL', `ONNX model ${resolved.path} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: resolved.path }, { cause: e });
-        }
-      }
+      const bytes = onnxBytes ?? (await readModelBytes(resolved.path));
       return createOnnxFilePredictor(bytes, resolved.path, {
         ...(options.inputShape ? { inputShape: options.inputShape } : {}),
         ...(options.threads ? { threads: options.threads } : {}),

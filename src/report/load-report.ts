@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../data/json-depth.js';
 import { jsonErrorReason } from '../data/json-error-reason.js';
 import { REPORT_SHAPE } from './report-shape.js';
+
+/** Largest report.json read (far above any real report; below V8's string limit). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -34,8 +37,14 @@ export function findReportProblem(report: unknown): string | null {
 export async function loadReport(file: string): Promise<AuditReport> {
   let text: string;
   try {
+    // Only a regular file of a size a report can have: a FIFO would block, a device never end.
+    const s = await stat(file);
+    if (!s.isFile() || s.size > MAX_REPORT_BYTES) {
+      throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is ${s.isFile() ? `${s.size} bytes, more than a report holds` : 'not a regular file'}.`, { file });
+    }
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof PieAuditError) throw cause;
     throw new PieAuditError('IO_ERROR', `Cannot read report file "${file}": ${(cause as Error).message}. Check the path.`, { file }, { cause });
   }
   let parsed: unknown;

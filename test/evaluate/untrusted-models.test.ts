@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,5 +69,17 @@ describe('model files from untrusted places', () => {
     await saveLayersModel(model, join(root, 'nan'));
     expect(await codeOf(evaluatePopulation([join(root, 'nan')], testSet, { runtime: 'tfjs' }))).toBe('NON_FINITE');
     model.dispose();
+  });
+  it('refuses an .onnx path that is a FIFO or a device instead of blocking on it', async () => {
+    const fifo = join(root, 'pipe.onnx');
+    execFileSync('mkfifo', [fifo]);
+    const zero = join(root, 'zero.onnx');
+    symlinkSync('/dev/zero', zero);
+    for (const path of [fifo, zero]) {
+      expect(await codeOf(evaluatePopulation([path], testSet, { runtime: 'auto' })), path).toBe('CORRUPT_MODEL');
+      expect(await codeOf(evaluatePopulation([path], testSet, { runtime: 'auto', cache: { dir: join(root, 'cache2') } })), path).toBe(
+        'CORRUPT_MODEL',
+      );
+    }
   });
 });

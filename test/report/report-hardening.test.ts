@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isPieAuditError } from '../../src/errors.js';
 import { boundMarkdown, MAX_MARKDOWN_BYTES } from '../../src/report/bound-markdown.js';
 import { renderCsvTables } from '../../src/report/csv.js';
-import { findReportProblem } from '../../src/report/load-report.js';
+import { findReportProblem, loadReport } from '../../src/report/load-report.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { neutraliseCsvCell } from '../../src/report/neutralise-csv-cell.js';
 import { REPORT_LOCK } from '../../src/report/report-lock.js';
@@ -84,5 +84,11 @@ describe('report hardening', () => {
     mkdirSync(join(root, 'fresh'), { recursive: true });
     await writeReports(makeAuditReport({ seed: 9 }), dir, ['json', 'md']);
     expect(readdirSync(dir).sort()).toEqual(['report.json', 'report.md']);
+  });
+  it('loadReport refuses a FIFO named report.json instead of blocking on it', async () => {
+    const fifo = join(root, 'report.json');
+    spawnSync('mkfifo', [fifo]);
+    const error = await loadReport(fifo).catch((e: unknown) => e);
+    expect(isPieAuditError(error, 'CORRUPT_FILE') && (error as Error).message).toMatch(/not a regular file/);
   });
 });
