@@ -1,5 +1,5 @@
 import { assertClassCount, assertLabels } from './validate-labels.js';
-import { assertLength } from './validate-length.js';
+import { assertLength, assertArrayLike } from './validate-length.js';
 
 /** Result of {@link perClassRecall}. */
 export interface PerClassRecall {
@@ -25,6 +25,7 @@ export interface PerClassRecall {
  */
 export function perClassRecall(labels: ArrayLike<number>, predicted: ArrayLike<number>, nClasses: number): PerClassRecall {
   assertClassCount(nClasses, 'nClasses');
+  assertArrayLike(labels, 'labels');
   assertLength(predicted, labels.length, 'predicted', 'labels');
   assertLabels(labels, nClasses, 'labels');
   assertLabels(predicted, nClasses, 'predicted');

@@ -1,5 +1,5 @@
 import { perClassRecall } from './per-class-recall.js';
-import { assertLength } from './validate-length.js';
+import { assertLength, assertArrayLike } from './validate-length.js';
 import { assertMinSamples, assertPopulation } from './validate-population.js';
 import { assertLabels } from './validate-labels.js';
 
@@ -28,6 +28,7 @@ export interface PopulationRecall {
  */
 export function populationRecall(labels: ArrayLike<number>, population: readonly ArrayLike<number>[], nClasses: number): PopulationRecall {
   const n = assertPopulation(population, 'population');
+  assertArrayLike(labels, 'labels');
   assertLength(population[0], labels.length, 'population[0]', 'labels');
   assertMinSamples(n, 1, 'labels', 'examples');
   assertLabels(labels, nClasses, 'labels');

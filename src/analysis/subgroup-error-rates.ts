@@ -1,6 +1,6 @@
 import { PieAuditError } from '../errors.js';
 import { throwBadLabel } from './validate-labels.js';
-import { assertLength } from './validate-length.js';
+import { assertLength, assertArrayLike } from './validate-length.js';
 
 /** A subgroup key: one attribute value (e.g. `'Female'`, `true`, `3`) or a combined key such as `'Male|Young'`. */
 export type GroupValue = string | number | boolean;
@@ -68,6 +68,7 @@ export function subgroupErrorRates(
   groups: ArrayLike<GroupValue | null | undefined>,
   options: SubgroupErrorRatesOptions,
 ): SubgroupErrorRates {
+  assertArrayLike(labels, 'labels');
   const positiveClass = checkPositiveClass(options);
   assertLength(predicted, labels.length, 'predicted', 'labels');
   assertLength(groups, labels.length, 'groups', 'labels');

@@ -1,6 +1,6 @@
 import { PieAuditError } from '../errors.js';
 import { throwBadLabel } from './validate-labels.js';
-import { assertLength } from './validate-length.js';
+import { assertLength, assertArrayLike } from './validate-length.js';
 
 /**
  * Top-1 accuracy: the share of examples whose predicted class equals the true class.
@@ -12,6 +12,7 @@ import { assertLength } from './validate-length.js';
  * topOneAccuracy([0, 1, 2, 2], [0, 1, 1, 2]); // 0.75
  */
 export function topOneAccuracy(labels: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  assertArrayLike(labels, 'labels');
   assertLength(predicted, labels.length, 'predicted', 'labels');
   if (labels.length === 0) {
     throw new PieAuditError('INSUFFICIENT_SAMPLES', 'labels is empty; top-1 accuracy needs at least one example.', { name: 'labels' });

@@ -184,7 +184,8 @@ function classImpact(
 
 function attributeRows(ctx: AuditContext, isPIE: Uint8Array, intervals: LevelIntervals): Section<{ rows: AttributeOverIndexReportRow[] }> {
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
-  const record: Record<string, ArrayLike<GroupValue | null>> = Object.create(null);
+  // Attribute names come from data: a null-prototype record keeps `__proto__` or `constructor` ordinary keys.
+  const record = Object.create(null) as Record<string, ArrayLike<GroupValue | null>>;
   for (const a of ctx.attributes) record[a.name] = a.values;
   const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
   return {

@@ -1,4 +1,4 @@
-import { levelKey } from '../schema/level-key.js';
+import { levelKey, numericLevel } from '../schema/level-key.js';
 import { PieAuditError } from '../errors.js';
 import { assertKnownKeys } from '../schema/known-keys.js';
 import { resolveSource } from '../evaluate/resolve-source.js';
@@ -28,6 +28,13 @@ function isWrapped(m: PopulationMember): m is Extract<PopulationMember, { model:
   return typeof m === 'object' && m !== null && Object.getPrototypeOf(m) === Object.prototype && 'model' in m;
 }
 
+/** A Map key as a level key: strings and finite numbers only (an object or NaN key names no level). */
+function mapLevelKey(k: unknown): string {
+  if (typeof k === 'string' || (typeof k === 'number' && Number.isFinite(k))) return levelKey(k);
+  const shown = typeof k === 'number' ? String(k) : typeof k;
+  throw new PieAuditError('CONFIG_ERROR', `population has a level key ${shown}; keys are level names or finite numbers (0, 0.9, 'int8').`, { key: 'population' });
+}
+
 function optionalFraction(v: unknown, key: string): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PieAuditError('CONFIG_ERROR', `${key} must be a fraction in [0, 1]; got ${String(v)}.`, { key });
@@ -41,7 +48,7 @@ function optionalFraction(v: unknown, key: string): number | null {
 export function resolvePopulation(population: unknown): ResolvedPopulation {
   const entries: Array<[string, unknown]> =
     population instanceof Map
-      ? [...population.entries()].map(([k, v]) => [levelKey(k as string | number), v])
+      ? [...population.entries()].map(([k, v]) => [mapLevelKey(k), v])
       : typeof population === 'object' && population !== null && !Array.isArray(population)
         ? Object.entries(population).map(([k, v]) => [levelKey(k), v])
         : (() => {
@@ -57,6 +64,10 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
     const key = `population['${level}']`;
     if (level === '') throw new PieAuditError('CONFIG_ERROR', 'population has an empty level key; name each level (e.g. 0.9 or "int8").', { key: 'population' });
     if (ranges.has(level)) throw new PieAuditError('CONFIG_ERROR', `population has two levels named '${level}'.`, { key });
+    const value = numericLevel(level);
+    const twin = value === null ? undefined : levels.find((l) => numericLevel(l) === value);
+    // Gates and baselines match levels by value, so '0.3' and '0.30' would be one level to them.
+    if (twin !== undefined) throw new PieAuditError('CONFIG_ERROR', `population has levels '${twin}' and '${level}', which are the same number; keep one.`, { key });
     if (!Array.isArray(list)) throw new PieAuditError('CONFIG_ERROR', `${key} must be an array of models; got ${typeof list}.`, { key });
     if (list.length === 0) throw new PieAuditError('EMPTY_POPULATION', `${key} is empty; every level needs at least one model.`, { key });
     const start = members.length;

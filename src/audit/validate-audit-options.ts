@@ -1,6 +1,7 @@
 import { PieAuditError } from '../errors.js';
 import { matchLevelKey } from '../schema/level-key.js';
 import { assertKnownKeys } from '../schema/known-keys.js';
+import { numericLevel } from '../schema/level-key.js';
 import { validateGatesConfig } from '../gate/validate-gates.js';
 import type { BootstrapEcho, GatesConfig, NoiseFloorEcho, PopulationDesignEcho } from '../schema/index.js';
 import type { AuditOptions } from './audit-options.js';
@@ -59,7 +60,15 @@ const AUDIT_OPTION_KEYS = [
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
 
 function resolveBaseline(option: AuditOptions['baseline'], levels: readonly string[]): string {
-  if (option === undefined) return matchLevelKey('0', levels) ?? levels[0];
+  if (option === undefined) {
+    // Guessing the first level would follow JavaScript key order ({ 32, 16, 8 } starts at '8'): ask instead.
+    const zero = levels.find((l) => numericLevel(l) === 0);
+    if (zero === undefined) {
+      const listed = levels.map((l) => `'${l}'`).join(', ');
+      throw configError('baseline', `is required: the population has no level 0 (levels ${listed}); name the uncompressed level, e.g. baseline: '${levels[0]}'.`);
+    }
+    return zero;
+  }
   const match = matchLevelKey(option, levels);
   if (match === null)
     throw configError(
@@ -89,8 +98,9 @@ function validateScalars(options: AuditOptions): Pick<NormalizedAudit, 'alpha' |
 
 function validateClassNames(option: AuditOptions['classNames'], labels: ArrayLike<number> | null): string[] | null {
   if (option === undefined) return null;
-  if (!Array.isArray(option) || option.length < 2 || option.some((c) => typeof c !== 'string'))
-    throw configError('classNames', 'must be an array of at least 2 strings.');
+  // Array.from visits holes too: a sparse array ([, 'b']) is refused here, not after the report is written.
+  if (!Array.isArray(option) || option.length < 2 || Array.from(option).some((c) => typeof c !== 'string'))
+    throw configError('classNames', 'must be an array of at least 2 strings, with no holes.');
   const classNames = [...option];
   if (!labels) return classNames;
   for (let i = 0; i < labels.length; i++) {
@@ -162,6 +172,9 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const design = resolvePopulationDesign(population, baseline, noiseFloor.design);
   if (options.probabilities !== undefined && typeof options.probabilities !== 'boolean') {
     throw configError('probabilities', `must be true or false; got ${String(options.probabilities)}.`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw configError('onProgress', `must be a function; got ${typeof options.onProgress}.`);
   }
   return {
     ...testSet,

@@ -118,6 +118,9 @@ export function validateTestSet(testSet: AuditTestSet, population: ResolvedPopul
     throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? }.');
   assertKnownKeys(testSet, TEST_SET_KEYS, 'testSet');
   const { inputs, labels } = testSet;
+  if (testSet.inputShape !== undefined && !Array.isArray(testSet.inputShape)) {
+    throw configError('testSet.inputShape', `must be an array of positive integers, e.g. [28, 28, 1]; got ${typeof testSet.inputShape}.`);
+  }
   const inputShape = testSet.inputShape === undefined ? undefined : [...testSet.inputShape];
   checkInputs(inputs, inputShape, undefined);
   if (labels !== undefined && (labels === null || typeof labels.length !== 'number'))

@@ -1,14 +1,14 @@
-import { compareLevelKeys } from '../schema/level-key.js';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AuditOptions, AttributeValues, PopulationMember } from '../audit/audit-options.js';
-import { readCelebaAttributes, readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
-import { parseCsv } from '../data/csv.js';
-import { readIdx } from '../data/idx.js';
-import { readText } from '../data/read-bytes.js';
+import { readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
+import { readAttributeTable, type AttributeTable } from '../data/read-attribute-table.js';
+import { readJsonFile } from '../data/read-json-file.js';
+import { readLabelFile } from '../data/read-label-file.js';
+import { readNumericTable } from '../data/read-numeric-table.js';
+import { regularFileSync } from '../data/regular-file.js';
 import { PieAuditError } from '../errors.js';
+import { scanPopulationFolder } from '../population/scan-population-folder.js';
 import { assertKnownKeys } from '../schema/known-keys.js';
-import { parseNpy } from '../evaluate/predictions/parse-npy.js';
 
 /**
  * The JSON config of `pie-audit audit`. Paths are relative to the config file.
@@ -68,123 +68,183 @@ export interface AuditConfigFile {
   probabilities?: boolean;
 }
 
-const KNOWN_KEYS = ['population', 'testSet', 'classNames', 'baseline', 'alpha', 'correction', 'tieBreak', 'positiveClass', 'maxExemplars', 'seed', 'gates', 'backend', 'runtime', 'batchSize', 'cache', 'bootstrap', 'noiseFloor', 'probabilities', '$schema', 'description'];
-const TEST_SET_KEYS = ['inputs', 'inputShape', 'inputDivisor', 'labels', 'labelColumn', 'attributes', 'attributeNames', 'partition', 'split', 'labelsFromAttribute'];
-const PREDICTION_EXTENSIONS = ['.npy', '.csv', '.json', '.arrow', '.feather', '.ipc'];
+const KNOWN_KEYS = [
+  'population',
+  'testSet',
+  'classNames',
+  'baseline',
+  'alpha',
+  'correction',
+  'tieBreak',
+  'positiveClass',
+  'maxExemplars',
+  'seed',
+  'gates',
+  'backend',
+  'runtime',
+  'batchSize',
+  'cache',
+  'bootstrap',
+  'noiseFloor',
+  'probabilities',
+  '$schema',
+  'description',
+];
+const TEST_SET_KEYS = [
+  'inputs',
+  'inputShape',
+  'inputDivisor',
+  'labels',
+  'labelColumn',
+  'attributes',
+  'attributeNames',
+  'partition',
+  'split',
+  'labelsFromAttribute',
+];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
 
-/**
- * Reads a JSON file, with errors naming the file and the JSON problem (`CONFIG_ERROR`).
- * @example
- * const gates = readJsonFile('gates.json', 'gates file');
- */
-export function readJsonFile(path: string, what: string): unknown {
-  const text = readText(path, what);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new PieAuditError('CONFIG_ERROR', `${what} '${path}' is not valid JSON: ${(e as Error).message}.`, { path });
-  }
+export { readJsonFile };
+
+/** A config value that must be a path: a non-empty string, resolved against the config's folder. */
+function pathAt(base: string, value: unknown, key: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw configError(key, `must be a file path (a string); got ${value === null ? 'null' : typeof value}.`);
+  return resolve(base, value);
 }
 
-/** Sorts level names: numbers ascending first, then names alphabetically. */
-function sortLevels(levels: string[]): string[] {
-  return [...levels].sort(compareLevelKeys);
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw configError(key, `must be a string; got ${value === null ? 'null' : typeof value}.`);
+  return value;
 }
 
 /**
- * Lists a population folder `<dir>/<level>/<model>/model.json` (or `<dir>/<level>/<file>` for
- * `.onnx` and predictions files), levels sorted numerically, models by name.
+ * Lists a population folder for the CLI: `<dir>/<level>/<model>/model.json` (or `<dir>/<level>/<file>`
+ * for `.onnx` and predictions files), through the same scanner as `loadPopulation`.
  *
+ * @throws {PieAuditError} `CONFIG_ERROR` for a missing folder; the scanner's typed errors naming the path.
  * @example
- * populationFromDir('models'); // { '0': ['models/0/seed-0', ...], '0.9': [...] }
+ * populationFromDir('models').population; // { '0': ['models/0/seed-0/model.json', ...], '0.9': [...] }
  */
-export function populationFromDir(dir: string): Record<string, string[]> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw configError('population', `folder '${dir}' does not exist; expected <dir>/<level>/<model>/model.json.`);
-  const out: Record<string, string[]> = {};
-  for (const level of sortLevels(readdirSync(dir).filter((l) => statSync(join(dir, l)).isDirectory()))) {
-    const members: string[] = [];
-    for (const entry of readdirSync(dir).includes(level) ? readdirSync(join(dir, level)).sort() : []) {
-      const path = join(dir, level, entry);
-      if (statSync(path).isDirectory()) {
-        if (existsSync(join(path, 'model.json'))) members.push(join(path, 'model.json'));
-        else if (existsSync(join(path, 'model.onnx'))) members.push(join(path, 'model.onnx'));
-      } else if (entry === 'model.json' || extname(entry) === '.onnx' || (PREDICTION_EXTENSIONS.includes(extname(entry)) && entry !== 'model.json' && !entry.endsWith('.weights.json'))) {
-        members.push(path);
-      }
+export function populationFromDir(dir: string): { population: Map<string, string[]>; warnings: string[] } {
+  const scan = (() => {
+    try {
+      return scanPopulationFolder(dir);
+    } catch (e) {
+      if (e instanceof PieAuditError && e.code === 'IO_ERROR' && e.details.path === dir) throw configError('population', e.message);
+      throw e;
     }
-    if (members.length > 0) out[level] = members;
-  }
-  if (Object.keys(out).length === 0) throw configError('population', `folder '${dir}' holds no levels; expected <dir>/<level>/<model>/model.json.`);
-  return out;
+  })();
+  return { population: new Map(scan.levels.map((l) => [l.dirName, l.members.map((m) => m.path)])), warnings: scan.warnings };
 }
 
-function isIdx(path: string): boolean {
-  return /idx\d-ubyte(\.gz)?$/i.test(path) || /\.idx(\.gz)?$/i.test(path);
-}
-
-/** A numeric matrix (or vector) from IDX, .npy or CSV. */
-function readNumeric(path: string, key: string, options: { dropColumn?: string } = {}): { data: Float64Array | Float32Array | ArrayLike<number>; shape: number[]; columns?: string[] } {
-  if (!existsSync(path)) throw configError(key, `file '${path}' does not exist.`);
-  if (isIdx(path)) {
-    const a = readIdx(path);
-    return { data: a.data, shape: a.shape };
+/** The population from `population`: a folder, or `{ level: [paths] }` (each path must exist). */
+function populationFrom(cfg: Record<string, unknown>, base: string): { population: Map<string, string[]>; warnings: string[] } {
+  if (cfg.population === undefined)
+    throw configError('population', 'is required: a folder <dir>/<level>/<model>/model.json or { "<level>": [paths] }.');
+  if (typeof cfg.population === 'string') return populationFromDir(pathAt(base, cfg.population, 'population'));
+  if (typeof cfg.population !== 'object' || cfg.population === null || Array.isArray(cfg.population)) {
+    throw configError('population', 'must be a folder path or an object of level -> paths.');
   }
-  if (/\.npy$/i.test(path)) {
-    const a = parseNpy(new Uint8Array(readFileSync(path)), path);
-    const data = a.data instanceof BigInt64Array || a.data instanceof BigUint64Array ? Float64Array.from(a.data, Number) : a.data;
-    return { data, shape: a.shape };
-  }
-  if (/\.csv(\.gz)?$/i.test(path)) {
-    const table = parseCsv(readText(path, 'CSV file'), { source: `CSV file '${path}'` });
-    const keep = table.columns.map((c, j) => ({ c, j })).filter(({ c }) => c !== options.dropColumn);
-    const data = new Float64Array(table.rows.length * keep.length);
-    table.rows.forEach((row, r) =>
-      keep.forEach(({ c, j }, k) => {
-        const v = Number(row[j]);
-        if (row[j].trim() === '' || !Number.isFinite(v)) throw new PieAuditError('NON_FINITE', `CSV file '${path}' row ${r + 2} column '${c}' is not a number: '${row[j]}'.`, { key });
-        data[r * keep.length + k] = v;
+  const population = new Map<string, string[]>();
+  for (const [level, paths] of Object.entries(cfg.population)) {
+    if (!Array.isArray(paths)) throw configError(`population.${level}`, 'must be an array of file paths.');
+    population.set(
+      level,
+      paths.map((p, i) => {
+        const full = pathAt(base, p, `population.${level}[${i}]`);
+        try {
+          regularFileSync(full, `population.${level}[${i}]`);
+        } catch (e) {
+          // A model folder is a valid member too (its model.json is checked by the loader).
+          if (!(e instanceof PieAuditError && /it is a directory/.test(e.message)))
+            throw configError(`population.${level}`, (e as Error).message);
+        }
+        return full;
       }),
     );
-    return { data, shape: [table.rows.length, keep.length], columns: keep.map((k) => k.c) };
   }
-  throw configError(key, `cannot tell the format of '${path}'; use IDX (…-idx3-ubyte), .npy or .csv.`);
+  return { population, warnings: [] };
 }
 
-function readLabels(path: string, column: string, key: string): Uint16Array {
-  if (/\.csv(\.gz)?$/i.test(path)) {
-    const table = parseCsv(readText(path, 'CSV file'), { source: `CSV file '${path}'` });
-    const j = table.columns.length === 1 ? 0 : table.columns.indexOf(column);
-    if (j < 0) throw configError(`${key}`, `CSV file '${path}' has no column '${column}'; set testSet.labelColumn.`);
-    return Uint16Array.from(table.rows, (r, i) => {
-      const v = Number(r[j]);
-      if (!Number.isInteger(v) || v < 0 || v > 65535) throw new PieAuditError('LABEL_OUT_OF_RANGE', `${key}: row ${i + 2} of '${path}' is '${r[j]}', not a class index.`, { key });
-      return v;
-    });
+/** Checks the config's keys and the types of the keys read here (the audit validates the rest). */
+function checkKeys(
+  raw: unknown,
+  configPath: string,
+): { cfg: AuditConfigFile & Record<string, unknown>; ts: NonNullable<AuditConfigFile['testSet']> } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw configError('config', `'${configPath}' must hold a JSON object.`);
+  const cfg = raw as AuditConfigFile & Record<string, unknown>;
+  assertKnownKeys(cfg, KNOWN_KEYS, '', `key in '${configPath}'`);
+  const ts = cfg.testSet ?? {};
+  if (typeof ts !== 'object' || ts === null || Array.isArray(ts)) throw configError('testSet', 'must be an object.');
+  assertKnownKeys(ts, TEST_SET_KEYS, 'testSet', 'key');
+  if (ts.inputShape !== undefined && (!Array.isArray(ts.inputShape) || ts.inputShape.some((d) => !Number.isInteger(d) || d < 1))) {
+    throw configError('testSet.inputShape', 'must be an array of positive integers (per example, no batch dimension), e.g. [28, 28, 1].');
   }
-  const { data } = readNumeric(path, key);
-  return Uint16Array.from({ length: data.length }, (_, i) => {
-    const v = data[i];
-    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new PieAuditError('LABEL_OUT_OF_RANGE', `${key}: entry ${i} of '${path}' is ${v}, not a class index.`, { key });
-    return v;
-  });
+  if (ts.attributeNames !== undefined && (!Array.isArray(ts.attributeNames) || ts.attributeNames.some((a) => typeof a !== 'string'))) {
+    throw configError('testSet.attributeNames', 'must be an array of attribute names (strings).');
+  }
+  for (const k of ['labelColumn', 'split', 'labelsFromAttribute'] as const) optionalString(ts[k], `testSet.${k}`);
+  return { cfg, ts };
 }
 
-function readAttributes(path: string, key: string): CelebaAttributes {
-  const text = readText(path, 'attributes file');
-  const first = text.slice(0, text.indexOf('\n')).trim();
-  if (/^\d+$/.test(first)) return readCelebaAttributes(new TextEncoder().encode(text));
-  const table = parseCsv(text, { source: `attributes CSV '${path}'` });
-  // CSV attributes may hold any values: numeric columns become numbers, others stay strings.
-  const values: Record<string, Array<number | string | null>> = {};
-  for (const [j, name] of table.columns.entries()) {
-    const cells = table.rows.map((r) => r[j].trim());
-    const numeric = cells.every((c) => c === '' || c === 'NA' || Number.isFinite(Number(c)));
-    values[name] = cells.map((c) => (c === '' || c === 'NA' ? null : numeric ? Number(c) : c));
+/** Test-set inputs from `testSet.inputs`, divided by `inputDivisor`. */
+function readInputs(ts: NonNullable<AuditConfigFile['testSet']>, base: string): { inputs?: Float32Array; inputShape?: number[] } {
+  if (ts.inputs === undefined) return ts.inputShape ? { inputShape: ts.inputShape } : {};
+  const labelColumn = ts.labelColumn ?? 'label';
+  const inputsPath = pathAt(base, ts.inputs, 'testSet.inputs');
+  const sameFile = ts.labels !== undefined && pathAt(base, ts.labels, 'testSet.labels') === inputsPath;
+  const m = readNumericTable(inputsPath, 'testSet.inputs', { dropColumn: sameFile ? labelColumn : undefined });
+  const divisor = ts.inputDivisor ?? 1;
+  if (!(typeof divisor === 'number' && Number.isFinite(divisor) && divisor > 0))
+    throw configError('testSet.inputDivisor', `must be a positive number; got ${String(divisor)}.`);
+  const inputs = Float32Array.from({ length: m.data.length }, (_, i) => m.data[i] / divisor);
+  return { inputs, inputShape: ts.inputShape ?? (m.shape.slice(1).length > 0 ? m.shape.slice(1) : [1]) };
+}
+
+/** The attribute table (CelebA or CSV), narrowed to the partition's split when one is given. */
+function readAttributes(ts: NonNullable<AuditConfigFile['testSet']>, base: string): AttributeTable | null {
+  if (ts.attributes === undefined) {
+    if (ts.partition !== undefined) throw configError('testSet.partition', 'needs testSet.attributes (CelebA list_attr_celeba.txt).');
+    return null;
   }
-  void key;
-  return { imageIds: table.rows.map((_, i) => String(i)), attributeNames: table.columns, values: values as unknown as Record<string, Int8Array> };
+  const table = readAttributeTable(pathAt(base, ts.attributes, 'testSet.attributes'));
+  if (ts.partition !== undefined) {
+    const partition = readCelebaPartition(pathAt(base, ts.partition, 'testSet.partition'));
+    return selectCelebaSplit(table as unknown as CelebaAttributes, partition, ts.split ?? 'test') as unknown as AttributeTable;
+  }
+  if (ts.split !== undefined) throw configError('testSet.split', 'needs testSet.partition (CelebA list_eval_partition.txt).');
+  return table;
+}
+
+/** The attributes audited: `attributeNames` (default all but the label attribute), as a null-prototype record. */
+function selectAttributes(ts: NonNullable<AuditConfigFile['testSet']>, table: AttributeTable): Record<string, AttributeValues> {
+  const names = ts.attributeNames ?? table.attributeNames;
+  const attributes = Object.create(null) as Record<string, AttributeValues>;
+  for (const name of names) {
+    if (!table.attributeNames.includes(name)) {
+      const known = `${table.attributeNames.slice(0, 12).join(', ')}${table.attributeNames.length > 12 ? ', ...' : ''}`;
+      throw configError('testSet.attributeNames', `attribute '${name}' is not in '${String(ts.attributes)}'; it has ${known}.`);
+    }
+    if (name === ts.labelsFromAttribute && !ts.attributeNames) continue;
+    attributes[name] = Array.from(table.values[name]) as AttributeValues;
+  }
+  return attributes;
+}
+
+function readLabels(ts: NonNullable<AuditConfigFile['testSet']>, base: string, table: AttributeTable | null): Uint16Array | undefined {
+  if (ts.labelsFromAttribute !== undefined) {
+    if (!table) throw configError('testSet.labelsFromAttribute', 'needs testSet.attributes.');
+    if (!table.attributeNames.includes(ts.labelsFromAttribute))
+      throw configError('testSet.labelsFromAttribute', `attribute '${ts.labelsFromAttribute}' is not in the attributes file.`);
+    return Uint16Array.from(table.values[ts.labelsFromAttribute] as ArrayLike<number>, (x) => (Number(x) === 1 ? 1 : 0));
+  }
+  return ts.labels === undefined
+    ? undefined
+    : readLabelFile(pathAt(base, ts.labels, 'testSet.labels'), ts.labelColumn ?? 'label', 'testSet.labels');
 }
 
 /** A path as a population member: `.json` files other than model.json are predictions files. */
@@ -197,82 +257,33 @@ export interface LoadedAuditConfig {
   options: AuditOptions;
   /** Sizes for the summary line. */
   describe: string;
+  /** Entries of a population folder that were not audited (leftovers of a killed save, unknown files). */
+  warnings: string[];
 }
 
 /**
  * Loads an audit config file: validates its keys, reads the test set files, lists the population.
  * Every problem is a `CONFIG_ERROR` (or a file error) naming the key or file.
  *
+ * @throws {PieAuditError} `CONFIG_ERROR` naming the key; file errors (`IO_ERROR`, `CORRUPT_FILE`, ...) naming the file.
  * @example
  * const { options } = loadAuditConfig('audit.json');
  * const report = await auditCompression(options);
  */
 export function loadAuditConfig(configPath: string): LoadedAuditConfig {
-  const raw = readJsonFile(configPath, 'config file');
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError('config', `'${configPath}' must hold a JSON object.`);
-  const cfg = raw as AuditConfigFile & Record<string, unknown>;
-  assertKnownKeys(cfg, KNOWN_KEYS, '', `key in '${configPath}'`);
+  const { cfg, ts } = checkKeys(readJsonFile(configPath, 'config file'), configPath);
   const base = dirname(resolve(configPath));
-  const at = (p: string) => resolve(base, p);
-
-  if (cfg.population === undefined) throw configError('population', 'is required: a folder <dir>/<level>/<model>/model.json or { "<level>": [paths] }.');
-  let population: Record<string, string[]>;
-  if (typeof cfg.population === 'string') population = populationFromDir(at(cfg.population));
-  else if (typeof cfg.population === 'object' && cfg.population !== null && !Array.isArray(cfg.population)) {
-    population = {};
-    for (const [level, paths] of Object.entries(cfg.population)) {
-      if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw configError(`population.${level}`, 'must be an array of file paths.');
-      population[level] = paths.map((p) => {
-        const full = at(p);
-        if (!existsSync(full)) throw configError(`population.${level}`, `file '${full}' does not exist.`);
-        return full;
-      });
-    }
-  } else throw configError('population', 'must be a folder path or an object of level -> paths.');
-
-  const ts = cfg.testSet ?? {};
-  if (typeof ts !== 'object' || ts === null) throw configError('testSet', 'must be an object.');
-  assertKnownKeys(ts, TEST_SET_KEYS, 'testSet', 'key');
-
-  let inputs: Float32Array | undefined;
-  let inputShape: number[] | undefined = ts.inputShape;
-  if (ts.inputs) {
-    const labelColumn = ts.labelColumn ?? 'label';
-    const m = readNumeric(at(ts.inputs), 'testSet.inputs', { dropColumn: ts.labels && at(ts.labels) === at(ts.inputs) ? labelColumn : undefined });
-    const divisor = ts.inputDivisor ?? 1;
-    if (!(typeof divisor === 'number' && divisor > 0)) throw configError('testSet.inputDivisor', `must be a positive number; got ${String(divisor)}.`);
-    inputs = Float32Array.from({ length: m.data.length }, (_, i) => m.data[i] / divisor);
-    if (!inputShape) inputShape = m.shape.slice(1).length > 0 ? m.shape.slice(1) : [1];
-  }
-
-  let attributes: Record<string, AttributeValues> | undefined;
-  let attrTable: CelebaAttributes | null = null;
-  if (ts.attributes) {
-    attrTable = readAttributes(at(ts.attributes), 'testSet.attributes');
-    if (ts.partition) {
-      const split = selectCelebaSplit(attrTable, readCelebaPartition(at(ts.partition)), ts.split ?? 'test');
-      attrTable = split;
-    } else if (ts.split) throw configError('testSet.split', 'needs testSet.partition (CelebA list_eval_partition.txt).');
-    const names = ts.attributeNames ?? attrTable.attributeNames;
-    attributes = {};
-    for (const name of names) {
-      if (!attrTable.attributeNames.includes(name)) throw configError('testSet.attributeNames', `attribute '${name}' is not in '${ts.attributes}'; it has ${attrTable.attributeNames.slice(0, 12).join(', ')}${attrTable.attributeNames.length > 12 ? ', ...' : ''}.`);
-      if (name === ts.labelsFromAttribute && !ts.attributeNames) continue;
-      attributes[name] = Array.from(attrTable.values[name] as ArrayLike<number | string>);
-    }
-  } else if (ts.partition) throw configError('testSet.partition', 'needs testSet.attributes (CelebA list_attr_celeba.txt).');
-
-  let labels: Uint16Array | undefined;
-  if (ts.labelsFromAttribute) {
-    if (!attrTable) throw configError('testSet.labelsFromAttribute', 'needs testSet.attributes.');
-    const v = attrTable.values[ts.labelsFromAttribute];
-    if (!v) throw configError('testSet.labelsFromAttribute', `attribute '${ts.labelsFromAttribute}' is not in the attributes file.`);
-    labels = Uint16Array.from(v as ArrayLike<number>, (x) => (Number(x) === 1 ? 1 : 0));
-  } else if (ts.labels) labels = readLabels(at(ts.labels), ts.labelColumn ?? 'label', 'testSet.labels');
-
-  const gates = typeof cfg.gates === 'string' ? (readJsonFile(at(cfg.gates), 'gates file') as AuditOptions['gates']) : (cfg.gates as AuditOptions['gates']);
+  const { population, warnings } = populationFrom(cfg, base);
+  const { inputs, inputShape } = readInputs(ts, base);
+  const table = readAttributes(ts, base);
+  const attributes = table ? selectAttributes(ts, table) : undefined;
+  const labels = readLabels(ts, base, table);
+  const gates =
+    typeof cfg.gates === 'string'
+      ? (readJsonFile(pathAt(base, cfg.gates, 'gates'), 'gates file') as AuditOptions['gates'])
+      : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
-    population: Object.fromEntries(Object.entries(population).map(([k, v]) => [k, v.map(toMember)])),
+    population: new Map([...population].map(([k, v]) => [k, v.map(toMember)])),
     testSet: { inputs, inputShape, labels, attributes },
     classNames: cfg.classNames,
     baseline: cfg.baseline,
@@ -286,11 +297,11 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     backend: cfg.backend,
     runtime: cfg.runtime,
     batchSize: cfg.batchSize,
-    cache: cfg.cache ? { dir: at(cfg.cache) } : undefined,
+    cache: cfg.cache !== undefined ? { dir: pathAt(base, cfg.cache, 'cache') } : undefined,
     ...(cfg.bootstrap === undefined ? {} : { bootstrap: cfg.bootstrap }),
     ...(cfg.noiseFloor === undefined ? {} : { noiseFloor: cfg.noiseFloor }),
     ...(cfg.probabilities === undefined ? {} : { probabilities: cfg.probabilities }),
   };
-  const nModels = Object.values(population).reduce((a, b) => a + b.length, 0);
-  return { options, describe: `${Object.keys(population).length} levels, ${nModels} models` };
+  const nModels = [...population.values()].reduce((a, b) => a + b.length, 0);
+  return { options, describe: `${population.size} levels, ${nModels} models`, warnings };
 }

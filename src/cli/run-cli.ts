@@ -119,10 +119,12 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const formats = parseFormats(values.format as string | undefined);
   const quiet = Boolean(values.quiet);
   const progress = createProgress({ quiet, stream: io.stderr });
-  const { options, describe } = loadAuditConfig(positionals[0]);
+  const { options, describe, warnings } = loadAuditConfig(positionals[0]);
+  for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
   // Without labels or inputs, the number of examples comes from the first predictions file.
   if (!options.testSet.labels && !options.testSet.inputs) {
-    const first = Object.values(options.population)[0]?.[0];
+    const population = options.population;
+    const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
     const file = typeof first === 'string' ? (/model\.json$|\.onnx$/i.test(first) ? null : first) : first && typeof first === 'object' && 'predictionsFile' in first ? first.predictionsFile : null;
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
@@ -160,6 +162,7 @@ function ciRequest(values: Record<string, string | boolean | undefined>, env: Re
 function parseFormats(text: string | undefined): Array<'json' | 'md' | 'html' | 'csv'> {
   if (!text) return ['json', 'md', 'html', 'csv'];
   const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new UsageError(`--format: '${text}' names no format; use json, md, html or csv (comma-separated).`);
   for (const f of list) if (!['json', 'md', 'html', 'csv'].includes(f)) throw new UsageError(`--format: unknown format '${f}'; use json, md, html or csv.`);
   return list as Array<'json' | 'md' | 'html' | 'csv'>;
 }

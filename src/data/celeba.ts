@@ -33,8 +33,12 @@ export function readCelebaAttributes(source: string | Uint8Array): CelebaAttribu
   const attributeNames = lines[1].split(/\s+/);
   const body = lines.slice(2);
   if (body.length !== declared) throw new PieAuditError('CORRUPT_FILE', `The ${name} declares ${declared} images but lists ${body.length}.`);
-  const values: Record<string, Int8Array> = {};
-  for (const a of attributeNames) values[a] = new Int8Array(body.length);
+  // Names come from the file: a null-prototype record, so `__proto__` or `constructor` are plain keys.
+  const values: Record<string, Int8Array> = Object.create(null) as Record<string, Int8Array>;
+  for (const a of attributeNames) {
+    if (Object.hasOwn(values, a)) throw new PieAuditError('CORRUPT_FILE', `The ${name} names attribute '${a}' twice in its header; attribute names must be distinct.`, { attribute: a });
+    values[a] = new Int8Array(body.length);
+  }
   const imageIds: string[] = [];
   body.forEach((line, r) => {
     const parts = line.split(/\s+/);
@@ -44,7 +48,7 @@ export function readCelebaAttributes(source: string | Uint8Array): CelebaAttribu
     imageIds.push(parts[0]);
     for (let a = 0; a < attributeNames.length; a++) {
       const v = parts[a + 1];
-      if (v !== '1' && v !== '-1') throw new PieAuditError('CORRUPT_FILE', `The ${name} line ${r + 3} attribute '${attributeNames[a]}' is '${v}'; values must be 1 or -1.`, { line: r + 3 });
+      if (v !== '1' && v !== '-1') throw new PieAuditError('CORRUPT_FILE', `The ${name} line ${r + 3} attribute '${attributeNames[a]}' is '${v.slice(0, 16)}'; values must be 1 or -1.`, { line: r + 3 });
       values[attributeNames[a]][r] = v === '1' ? 1 : -1;
     }
   });
@@ -73,7 +77,7 @@ export function readCelebaPartition(source: string | Uint8Array): CelebaPartitio
   lines.forEach((line, r) => {
     const parts = line.split(/\s+/);
     if (parts.length !== 2 || !['0', '1', '2'].includes(parts[1])) {
-      throw new PieAuditError('CORRUPT_FILE', `The ${name} line ${r + 1} must be '<image> <0|1|2>'; found '${line}'.`, { line: r + 1 });
+      throw new PieAuditError('CORRUPT_FILE', `The ${name} line ${r + 1} must be '<image> <0|1|2>' (it holds ${parts.length} fields); use CelebA's list_eval_partition.txt.`, { line: r + 1 });
     }
     imageIds.push(parts[0]);
     partition[r] = Number(parts[1]);
@@ -81,7 +85,11 @@ export function readCelebaPartition(source: string | Uint8Array): CelebaPartitio
   return { imageIds, partition };
 }
 
-const SPLITS = { train: 0, validation: 1, test: 2 } as const;
+const SPLITS: ReadonlyMap<string, number> = new Map([
+  ['train', 0],
+  ['validation', 1],
+  ['test', 2],
+]);
 
 /**
  * Keeps the rows of a CelebA attribute table that belong to one split, matched by image name, in
@@ -91,17 +99,18 @@ const SPLITS = { train: 0, validation: 1, test: 2 } as const;
  * const test = selectCelebaSplit(attrs, partition, 'test');
  * test.values.Male.length === test.imageIds.length;
  */
-export function selectCelebaSplit(attributes: CelebaAttributes, partition: CelebaPartition, split: keyof typeof SPLITS): CelebaAttributes & { rows: number[] } {
-  if (!(split in SPLITS)) throw new PieAuditError('INVALID_ARGUMENT', `split must be 'train', 'validation' or 'test'; got '${String(split)}'.`);
+export function selectCelebaSplit(attributes: CelebaAttributes, partition: CelebaPartition, split: 'train' | 'validation' | 'test'): CelebaAttributes & { rows: number[] } {
+  const wanted = typeof split === 'string' ? SPLITS.get(split) : undefined;
+  if (wanted === undefined) throw new PieAuditError('INVALID_ARGUMENT', `split must be 'train', 'validation' or 'test'; got ${JSON.stringify(split)}.`, { argument: 'split' });
   const byId = new Map<string, number>();
   partition.imageIds.forEach((id, i) => byId.set(id, partition.partition[i]));
   const rows: number[] = [];
   attributes.imageIds.forEach((id, i) => {
     const p = byId.get(id);
     if (p === undefined) throw new PieAuditError('INVALID_ARGUMENT', `Image '${id}' of the attribute file is missing from the partition file; use files from the same CelebA release.`, { imageId: id });
-    if (p === SPLITS[split]) rows.push(i);
+    if (p === wanted) rows.push(i);
   });
-  const values: Record<string, Int8Array> = {};
+  const values: Record<string, Int8Array> = Object.create(null) as Record<string, Int8Array>;
   for (const a of attributes.attributeNames) values[a] = Int8Array.from(rows, (r) => attributes.values[a][r]);
   return { imageIds: rows.map((r) => attributes.imageIds[r]), attributeNames: attributes.attributeNames, values, rows };
 }

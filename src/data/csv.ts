@@ -1,4 +1,5 @@
 import { PieAuditError } from '../errors.js';
+import { createCsvRecordReader } from './csv-record-reader.js';
 import { readText } from './read-bytes.js';
 
 /** A parsed CSV table: header names and string cells, row-major. */
@@ -16,45 +17,10 @@ export interface CsvTable {
  * parseCsvRecords('1,"x,y"\n\n2,z\n'); // [['1', 'x,y'], ['2', 'z']]
  */
 export function parseCsvRecords(text: string, options: { delimiter?: string; source?: string } = {}): string[][] {
-  const delimiter = options.delimiter ?? ',';
-  const source = options.source ?? 'CSV input';
   const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let inQuotes = false;
-  let sawQuote = false; // a quoted empty field makes a real (non-blank) row
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1; // byte-order mark
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else field += c;
-    } else if (c === '"' && field.length === 0) {
-      inQuotes = true;
-      sawQuote = true;
-    }
-    else if (c === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      field = '';
-      if (!(record.length === 1 && record[0] === '' && !sawQuote)) records.push(record);
-      record = [];
-      sawQuote = false;
-    } else field += c;
-  }
-  if (inQuotes) throw new PieAuditError('CORRUPT_FILE', `${source} ends inside a quoted field; check for an unbalanced '"'.`);
-  if (field.length > 0 || record.length > 0 || sawQuote) {
-    record.push(field);
-    records.push(record);
-  }
+  const reader = createCsvRecordReader((record) => records.push(record), { ...options, maxFieldChars: Number.MAX_SAFE_INTEGER });
+  reader.push(text);
+  reader.end();
   return records;
 }
 

@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { PieAuditError } from '../errors.js';
+import { regularFileSync } from './regular-file.js';
 
 /**
  * Reads a file as bytes, transparently gunzipping when it starts with the gzip magic bytes.
- * Accepts bytes directly so every reader works on buffers too.
+ * Accepts bytes directly so every reader works on buffers too. Only regular files are read (a FIFO or
+ * a device named like a data file would block or never end).
  *
+ * @throws {PieAuditError} `IO_ERROR` naming the path, `CORRUPT_FILE` for a broken gzip stream.
  * @example
  * const bytes = readBytes('data/wa_churn.csv.gz'); // decompressed CSV bytes
  */
 export function readBytes(source: string | Uint8Array, what = 'file'): Uint8Array {
   let bytes: Uint8Array;
   if (typeof source === 'string') {
+    regularFileSync(source, what);
     try {
       bytes = readFileSync(source);
     } catch (e) {

@@ -1,12 +1,16 @@
 import { replaceDirectory } from './replace-directory.js';
 import { mkdir, readFile, stat, readdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
+import { resolveWeightShard } from './weight-shard-path.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
 type WeightsManifestGroupConfig = tf.io.WeightsManifestConfig[number];
+
+/** Largest model.json read: topologies are kilobytes to a few megabytes; weights live in the shards. */
+export const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
 
 /** Largest shard written, the `tensorflowjs_converter` default (`--weight_shard_size_bytes 4194304`). */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
@@ -109,12 +113,25 @@ async function saveAtomically(artifacts: ModelArtifacts, jsonPath: string, shard
   }
 }
 
+/** Stats a weight shard: it must be a regular file (a link to a device or a FIFO would never end). */
+async function shardStat(file: string, jsonPath: string): Promise<{ size: number }> {
+  const s = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw corrupt(file, e.code === 'ENOENT' ? `is missing (listed in ${jsonPath})` : `could not be read (${e.code ?? e.message})`);
+  });
+  if (!s.isFile()) throw corrupt(file, `is not a regular file (listed in ${jsonPath})`);
+  return s;
+}
+
 /** Reads and validates model.json plus every shard it names. */
 async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
   let text: string;
   try {
+    const s = await stat(jsonPath);
+    if (!s.isFile()) throw corrupt(jsonPath, 'is not a regular file', 'pass the path of a model directory or its model.json');
+    if (s.size > MAX_MODEL_JSON_BYTES) throw corrupt(jsonPath, `is ${s.size} bytes, more than a model.json holds (${MAX_MODEL_JSON_BYTES})`);
     text = await readFile(jsonPath, 'utf8');
   } catch (e) {
+    if (e instanceof PieAuditError) throw e;
     const code = (e as { code?: string }).code;
     throw corrupt(jsonPath, code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? (e as Error).message})`, 'pass the path of a model directory or its model.json');
   }
@@ -131,17 +148,24 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
   if (!Array.isArray(manifest) || manifest.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights))) {
     throw corrupt(jsonPath, 'has a malformed "weightsManifest" (expected [{ paths: string[], weights: [...] }])');
   }
-  const dir = dirname(jsonPath);
   const specs: WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const group of manifest) {
+    let expected: number | undefined = 0;
+    for (const w of group.weights) {
+      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape)) throw corrupt(jsonPath, 'has a malformed weight entry in "weightsManifest"');
+      const b = weightBytes(w);
+      expected = expected === undefined || b === undefined ? undefined : expected + b;
+      specs.push(w);
+    }
+    // Sizes are checked before any byte is read, so a shard that is a device or a huge file is never loaded.
+    const files = group.paths.map((p: unknown) => resolveWeightShard(jsonPath, p));
     let groupBytes = 0;
-    for (const p of group.paths) {
-      const file = resolve(dir, p);
-      const rel = relative(dir, file);
-      if (typeof p !== 'string' || isAbsolute(p) || rel.startsWith('..')) {
-        throw corrupt(jsonPath, `names a weight shard outside its directory (${JSON.stringify(p)})`);
-      }
+    for (const file of files) groupBytes += (await shardStat(file, jsonPath)).size;
+    if (expected !== undefined && expected !== groupBytes) {
+      throw corrupt(files.join(', '), `has the wrong size: ${groupBytes} bytes, but the manifest in ${jsonPath} describes ${expected} bytes`);
+    }
+    for (const file of files) {
       let bytes: Buffer;
       try {
         bytes = await readFile(file);
@@ -150,18 +174,6 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
         throw corrupt(file, code === 'ENOENT' ? `is missing (listed in ${jsonPath})` : `could not be read (${code ?? (e as Error).message})`);
       }
       parts.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      groupBytes += bytes.byteLength;
-    }
-    let expected: number | undefined = 0;
-    for (const w of group.weights) {
-      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape)) throw corrupt(jsonPath, 'has a malformed weight entry in "weightsManifest"');
-      const b = weightBytes(w);
-      expected = expected === undefined || b === undefined ? undefined : expected + b;
-      specs.push(w);
-    }
-    if (expected !== undefined && expected !== groupBytes) {
-      const files = group.paths.map((p: string) => join(dir, p)).join(', ');
-      throw corrupt(files, `has the wrong size: ${groupBytes} bytes, but the manifest in ${jsonPath} describes ${expected} bytes`);
     }
   }
   const total = parts.reduce((a, b) => a + b.byteLength, 0);

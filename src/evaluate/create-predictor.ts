@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
+import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
+import { readModelBytes } from './read-model-bytes.js';
 import { PieAuditError } from '../errors.js';
+import { assertFiniteGraphWeights } from './assert-finite-graph-weights.js';
 import { createOnnxLayersPredictor } from './onnx/layers-predictor.js';
 import { ensureTfjsBackend } from './ensure-backend.js';
 import { resolveInputShape } from './input-shape.js';
@@ -70,14 +73,7 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
       if (runtime === 'tfjs') {
         throw new PieAuditError('INVALID_ARGUMENT', `${name} is an ONNX file; it runs on onnxruntime-node only. Use runtime 'auto' or 'onnx'.`, { file: resolved.path });
       }
-      let bytes = onnxBytes;
-      if (!bytes) {
-        try {
-          bytes = await readFile(resolved.path);
-        } catch (e) {
-          throw new PieAuditError('CORRUPT_MODEL', `ONNX model ${resolved.path} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: resolved.path }, { cause: e });
-        }
-      }
+      const bytes = onnxBytes ?? (await readModelBytes(resolved.path));
       return createOnnxFilePredictor(bytes, resolved.path, {
         ...(options.inputShape ? { inputShape: options.inputShape } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
@@ -98,11 +94,26 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
   }
 }
 
+/**
+ * Weights are checked before any evaluation: activations such as relu turn NaN into 0 on some backends
+ * (wasm), so an output check alone lets a diverged model through with plausible predictions.
+ */
+function checkWeights(name: string, dispose: (() => void) | undefined, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    dispose?.();
+    if (e instanceof PieAuditError) throw new PieAuditError(e.code, `${name}: ${e.message}`, { ...e.details, model: name }, { cause: e });
+    throw e;
+  }
+}
+
 async function layersPredictor(
   model: tf.LayersModel,
   options: CreatePredictorOptions & { runtime: EvaluationRuntime; name: string },
   ownsModel: boolean,
 ): Promise<SourcePredictor> {
+  checkWeights(options.name, ownsModel ? () => model.dispose() : undefined, () => assertFiniteWeights(model));
   const tfjsOptions = { name: options.name, ownsModel, ...(options.inputShape ? { inputShape: options.inputShape } : {}) };
   if (options.runtime === 'tfjs') return createTfjsLayersPredictor(model, tfjsOptions);
   // Check the shape first so a mismatch reads the same whichever runtime would run the model.
@@ -135,6 +146,7 @@ function graphPredictor(
   options: CreatePredictorOptions & { runtime: EvaluationRuntime; name: string },
   ownsModel: boolean,
 ): SourcePredictor {
+  checkWeights(options.name, ownsModel ? () => model.dispose() : undefined, () => assertFiniteGraphWeights(model));
   if (options.runtime === 'onnx') {
     if (ownsModel) model.dispose();
     throw new PieAuditError('UNSUPPORTED_LAYER', `runtime 'onnx' cannot run ${options.name}: ONNX export covers tfjs LayersModels only (convert the original model with tf2onnx, or use runtime 'auto').`, { model: options.name });

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { MAX_MODEL_JSON_BYTES } from '../engine/file-system-io.js';
+import { resolveWeightShard } from '../engine/weight-shard-path.js';
 import { PieAuditError } from '../errors.js';
 
 /** A tfjs model.json located and read, with a content hash of its topology and weights. */
@@ -27,8 +30,13 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
   }
   let jsonBytes: Buffer;
   try {
+    const s = await stat(modelJsonPath);
+    if (!s.isFile() || s.size > MAX_MODEL_JSON_BYTES) {
+      throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} is ${s.isFile() ? `${s.size} bytes, more than a model.json holds` : 'not a regular file'}.`, { file: modelJsonPath });
+    }
     jsonBytes = await readFile(modelJsonPath);
   } catch (e) {
+    if (e instanceof PieAuditError) throw e;
     throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: modelJsonPath }, { cause: e });
   }
   let json: Record<string, unknown>;
@@ -58,7 +66,10 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
 /**
  * sha256 of a tfjs model on disk: model.json bytes, then every weight shard in manifest order.
  * The path itself is not hashed, so a copied model shares cache entries with its original.
- * A missing shard throws `CORRUPT_MODEL` naming it.
+ * Shard paths are validated as the loader does before anything is read; a missing, escaping or
+ * non-regular shard throws `CORRUPT_MODEL` naming it.
+ *
+ * @throws {PieAuditError} `CORRUPT_MODEL`.
  *
  * @example
  * const key = await hashTfjsModelFile('models/baseline/model.json');
@@ -66,15 +77,18 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
 export async function hashTfjsModelFile(path: string): Promise<string> {
   const { modelJsonPath, json, jsonBytes } = await inspectTfjsModelFile(path);
   const hash = createHash('sha256').update('tfjs-model-file\0').update(jsonBytes);
-  const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown }>) : [];
-  for (const group of manifest) {
-    for (const shard of Array.isArray(group.paths) ? (group.paths as string[]) : []) {
-      const file = join(dirname(modelJsonPath), shard);
-      try {
-        hash.update(await readFile(file));
-      } catch (e) {
-        throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file }, { cause: e });
-      }
+  const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown } | null>) : [];
+  // Every shard path is checked by the loader's rule before any byte is read, and shards are hashed as
+  // streams of regular files: memory stays constant and nothing outside the model folder is touched.
+  const shards = manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [group?.paths])).map((p) => resolveWeightShard(modelJsonPath, p));
+  for (const file of shards) {
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} is not a regular file.`, { file });
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    } catch (e) {
+      if (e instanceof PieAuditError) throw e;
+      throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file }, { cause: e });
     }
   }
   return hash.digest('hex');

@@ -29,7 +29,14 @@ export const maxOverIndex: GateEntry = {
             : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ` +
               `${report.config.alpha}`,
       }));
-    const empty = { status: 'pass' as const, reason: `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented` };
+    // "No PIEs" is claimed only when the level has none; an empty or unmeasured table proves nothing.
+    const noPies = level.pies.status === 'ok' && level.pies.count === 0;
+    const reason = noPies
+      ? `no PIEs at level ${level.key}, so no value of ${attribute} is over-represented`
+      : rows.length === 0
+        ? `the report has no over-indexing rows for attribute ${attribute} at level ${level.key}`
+        : `no value of ${attribute} has a measurable over-index at level ${level.key} (${rows[0].reason ?? 'no PIEs where it is recorded'})`;
+    const empty = { status: noPies ? ('pass' as const) : ('inconclusive' as const), reason };
     return { kind: 'candidates', candidates, threshold, empty };
   },
   decide: (c, decision) => {

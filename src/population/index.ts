@@ -16,3 +16,5 @@ export type { GradualSteps } from './population-schedules.js';
 export { savePopulation, POPULATION_MANIFEST } from './save-population.js';
 export type { PopulationManifest } from './save-population.js';
 export { loadPopulation } from './load-population.js';
+export { scanPopulationFolder } from './scan-population-folder.js';
+export type { PopulationScan, ScannedLevel, ScannedMember, ScanOptions } from './scan-population-folder.js';

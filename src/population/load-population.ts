@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
@@ -9,9 +9,8 @@ import { PieAuditError } from '../errors.js';
 import { levelKey } from '../schema/level-key.js';
 import type { PopulationDesign, PopulationVariant } from './population-design.js';
 import type { Population } from './population.js';
+import { scanPopulationFolder } from './scan-population-folder.js';
 import { POPULATION_MANIFEST, type PopulationManifest } from './save-population.js';
-
-const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 interface FoundLevel {
   key: string;
@@ -49,6 +48,12 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
     if (manifest.format !== 'pie-audit-population' || !Array.isArray(manifest.levels)) {
       throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not a pie-audit population manifest`, { file: manifestPath });
     }
+    // Names from the manifest become paths: only plain names, so a crafted manifest cannot point outside `root`.
+    const plain = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(v) && !v.includes('..');
+    const bad = manifest.levels.find((l) => !l || !plain(l.key) || typeof l.sparsity !== 'number' || !Array.isArray(l.models) || !l.models.every(plain));
+    if (bad !== undefined) {
+      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} has a malformed level entry (${JSON.stringify(bad)?.slice(0, 80)}); delete it to load by scanning the directories`, { file: manifestPath });
+    }
     return {
       seeds: Array.isArray(manifest.seeds) ? manifest.seeds : [],
       design: designOf(manifest, manifestPath),
@@ -59,18 +64,13 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
       }),
     };
   }
-  // No manifest (e.g. produced by tensorflowjs_converter): every directory named like a sparsity level.
-  const levels: FoundLevel[] = [];
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !/^(0(\.\d+)?|\.\d+)$/.test(entry.name)) continue;
-    const sparsity = Number(entry.name);
-    const models: string[] = [];
-    for (const m of await readdir(join(root, entry.name), { withFileTypes: true })) {
-      if (m.isDirectory() && (await stat(join(root, entry.name, m.name, 'model.json')).catch(() => undefined))) models.push(m.name);
-    }
+  // No manifest (e.g. produced by tensorflowjs_converter): the shared folder scan, tfjs model folders only.
+  const scan = scanPopulationFolder(root, { accept: 'models' });
+  const levels: FoundLevel[] = scan.levels.map((l) => {
+    const sparsity = l.value!;
     const variant: PopulationVariant = { kind: 'magnitude', sparsity };
-    levels.push({ key: levelKey(sparsity), dirName: entry.name, sparsity, models: models.sort(naturalOrder), variant });
-  }
+    return { key: levelKey(sparsity), dirName: l.dirName, sparsity, models: l.members.map((m) => m.name), variant };
+  });
   return { seeds: [], design: { kind: 'unknown' }, levels };
 }
 
@@ -78,7 +78,10 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
  * Loads a population saved by {@link savePopulation}, or any directory laid out as
  * `<dir>/<level>/<model>/model.json` (level directories named by sparsity: `0`, `0.3`, `0.9`, ...;
  * models in natural name order), e.g. Keras models converted with `tensorflowjs_converter`.
- * Throws `EMPTY_POPULATION` when no level or an empty level is found, `CORRUPT_MODEL` naming a bad file.
+ * Without a manifest the folder is read by {@link scanPopulationFolder} (leftovers of a killed save are skipped).
+ *
+ * @throws {PieAuditError} `EMPTY_POPULATION` when no level or an empty level is found, `CORRUPT_MODEL`
+ * naming a bad file, `IO_ERROR` for a missing folder or a dangling link.
  *
  * @example
  * const pop = await loadPopulation('populations/mnist-mlp');

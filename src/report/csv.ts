@@ -12,6 +12,7 @@ import type {
 import { classLabel, okSection } from './labels.js';
 import { PIE_COLUMNS, pieAttributeColumn, pieRows } from './csv-pie-rows.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
+import { neutraliseCsvCell } from './neutralise-csv-cell.js';
 import { writeFilesAtomic } from './write-atomic.js';
 
 type Cell = string | number | boolean | null;
@@ -182,8 +183,9 @@ function ciCells(name: string, interval: readonly number[] | null | undefined): 
 function toCsv(name: CsvTableName, rows: Row[], extraColumns: readonly string[] = []): string {
   const names = [...COLUMNS[name], ...extraColumns];
   // arquero's from() needs the names list so a table without rows still gets its header.
+  const cell = (v: Cell | undefined): Cell => (typeof v === 'string' ? neutraliseCsvCell(v) : (v ?? null));
   return from(
-    rows.map((r) => Object.fromEntries(names.map((c) => [c, r[c] ?? null]))),
+    rows.map((r) => Object.fromEntries(names.map((c) => [c, cell(r[c])]))),
     names,
   ).toCSV();
 }

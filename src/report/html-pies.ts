@@ -78,7 +78,7 @@ function figure(report: AuditReport, level: string, levelIndex: number, e: Audit
   const share = (v: number): string => (Number.isFinite(v) ? ` <span class="note">(${formatPercent(v, 0)})</span>` : '');
   return (
     `<figure class="pie kind-${kind.replace(' ', '-')}" data-level="${levelIndex}" data-truth="${e.trueLabel ?? ''}" data-kind="${PIE_KINDS.indexOf(kind)}">` +
-    `<img src="${e.thumbnail}" width="84" height="84" alt="${esc(alt)}"><figcaption class="labels">#${esc(formatCount(e.index))} · ${esc(kind)} · level ${esc(level)}<br>` +
+    `<img src="${esc(e.thumbnail ?? '')}" width="84" height="84" alt="${esc(alt)}"><figcaption class="labels">#${esc(formatCount(e.index))} · ${esc(kind)} · level ${esc(level)}<br>` +
     `baseline <b>${esc(base)}</b>${share(e.baselineAgreement)}<br>compressed <b>${esc(comp)}</b>${share(e.compressedAgreement)}` +
     (truth === null ? '' : `<br>true <b>${esc(truth)}</b>`) +
     '</figcaption></figure>'

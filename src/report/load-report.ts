@@ -1,84 +1,26 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../data/json-depth.js';
+import { jsonErrorReason } from '../data/json-error-reason.js';
+import { REPORT_SHAPE } from './report-shape.js';
 
-type Check = (value: unknown) => boolean;
+/** Largest report.json read (far above any real report; below V8's string limit). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString: Check = (v) => typeof v === 'string';
-const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const isBoolean: Check = (v) => typeof v === 'boolean';
-const orNull = (c: Check): Check => (v) => v === null || c(v);
-const isArrayOf = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
-
-const SECTION_STATUSES = new Set(['ok', 'unavailable', 'inconclusive', 'not-applicable']);
-const VERDICTS = new Set(['pass', 'fail', 'inconclusive', 'ungated']);
 
 /**
  * Finds the first structural problem of a parsed report, as a path and a description, or null
- * when the report has the fields the renderers rely on. Checks types, not statistical sense.
+ * when the report has every field the renderers and `evaluateGates` read, with its type (see
+ * {@link REPORT_SHAPE}). Checks types and vocabularies, not statistical sense.
  *
  * @example
  * findReportProblem(JSON.parse(text)); // null, or e.g. 'levels[2].pies.status: expected ...'
  */
 export function findReportProblem(report: unknown): string | null {
   if (!isObject(report)) return 'the top level is not a JSON object';
-  const need = (obj: Record<string, unknown>, path: string, fields: Record<string, Check>): string | null => {
-    for (const [name, check] of Object.entries(fields)) {
-      if (!check(obj[name])) return `${path}${name}: missing or of the wrong type (got ${JSON.stringify(obj[name]) ?? 'undefined'})`.slice(0, 300);
-    }
-    return null;
-  };
-  let problem = need(report, '', {
-    generatedAt: isString,
-    environment: isObject,
-    config: isObject,
-    testSet: isObject,
-    classNames: isArrayOf(isString),
-    baselineLevel: isString,
-    levels: isArrayOf(isObject),
-    gates: orNull(isObject),
-    verdict: (v) => typeof v === 'string' && VERDICTS.has(v),
-    warnings: isArrayOf(isString),
-  });
-  if (problem) return problem;
-  problem =
-    need(report.environment as Record<string, unknown>, 'environment.', { pieAuditVersion: isString, nodeVersion: isString, platform: isString, arch: isString, backend: orNull(isObject), runtimes: isObject }) ??
-    need(report.config as Record<string, unknown>, 'config.', { alpha: isNumber, correction: isString, tieBreak: isString, baseline: isString, levels: isArrayOf(isString), positiveClass: orNull(isNumber), seed: orNull(isNumber), maxExemplars: isNumber }) ??
-    need(report.testSet as Record<string, unknown>, 'testSet.', { n: isNumber, hasLabels: isBoolean, attributeNames: isArrayOf(isString) });
-  if (problem) return problem;
-  const levels = report.levels as Array<Record<string, unknown>>;
-  for (let i = 0; i < levels.length; i++) {
-    const l = levels[i]!;
-    const path = `levels[${i}].`;
-    problem = need(l, path, {
-      key: isString,
-      isBaseline: isBoolean,
-      numericLevel: orNull(isNumber),
-      populationSize: isNumber,
-      models: isArrayOf(isObject),
-      meanSparsity: orNull(isNumber),
-      meanGzippedBytes: orNull(isNumber),
-      modalTies: isObject,
-      exemplars: isArrayOf(isObject),
-    });
-    if (problem) return problem;
-    for (const name of ['accuracy', 'pies', 'baselineAccuracyOnPies', 'classImpact', 'attributes', 'subgroups']) {
-      const s = l[name];
-      if (!isObject(s) || typeof s.status !== 'string' || !SECTION_STATUSES.has(s.status)) return `${path}${name}.status: expected one of ${[...SECTION_STATUSES].join(', ')}`;
-      if (s.status !== 'ok' && typeof s.reason !== 'string') return `${path}${name}.reason: a skipped section needs a reason string`;
-    }
-    const ci = l.classImpact as Record<string, unknown>;
-    if (ci.status === 'ok' && !isArrayOf(isObject)(ci.rows)) return `${path}classImpact.rows: expected an array of rows`;
-    for (const name of ['attributes', 'subgroups'] as const) {
-      const s = l[name] as Record<string, unknown>;
-      if (s.status === 'ok' && !isArrayOf(isObject)(s.rows)) return `${path}${name}.rows: expected an array of rows`;
-    }
-  }
-  if (report.gates !== null) {
-    const g = report.gates as Record<string, unknown>;
-    if (!isArrayOf(isObject)(g.results)) return 'gates.results: expected an array of gate results';
-  }
-  return null;
+  return REPORT_SHAPE(report, '');
 }
 
 /**
@@ -95,15 +37,24 @@ export function findReportProblem(report: unknown): string | null {
 export async function loadReport(file: string): Promise<AuditReport> {
   let text: string;
   try {
+    // Only a regular file of a size a report can have: a FIFO would block, a device never end.
+    const s = await stat(file);
+    if (!s.isFile() || s.size > MAX_REPORT_BYTES) {
+      throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is ${s.isFile() ? `${s.size} bytes, more than a report holds` : 'not a regular file'}.`, { file });
+    }
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof PieAuditError) throw cause;
     throw new PieAuditError('IO_ERROR', `Cannot read report file "${file}": ${(cause as Error).message}. Check the path.`, { file }, { cause });
   }
   let parsed: unknown;
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" nests deeper than ${MAX_JSON_DEPTH} levels; it is not a pie-audit report.json.`, { file });
+  }
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is not valid JSON (${(cause as Error).message}); it may be truncated. Re-run the audit to regenerate it.`, { file }, { cause });
+    throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is not valid JSON (${jsonErrorReason(cause)}); it may be truncated. Re-run the audit to regenerate it.`, { file }, { cause });
   }
   if (!isObject(parsed) || !('schemaVersion' in parsed)) {
     throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" has no schemaVersion; it is not a pie-audit report.json.`, { file });

@@ -1,4 +1,5 @@
 import type { AuditReport } from '../schema/index.js';
+import { boundMarkdown } from './bound-markdown.js';
 import { formatCount, formatValue } from './format.js';
 import { correctionText } from './labels.js';
 import {
@@ -54,7 +55,8 @@ function collapsible(summary: string, body: string): string {
 
 function mdCell(c: ViewCell): string {
   const text = markdownCell(c.text);
-  if (c.kind === 'code') return `\`${c.text.replace(/[`|]/g, '')}\``;
+  // Only identifier-like text goes in a code span (gate names); anything else from a crafted report is escaped text.
+  if (c.kind === 'code') return /^[\w.@-]+$/.test(c.text) ? `\`${c.text}\`` : text;
   if (c.kind === 'hurt' || c.kind === 'spared' || c.kind === 'pass' || c.kind === 'fail' || c.kind === 'inconclusive')
     return `${KIND_ICON[c.kind]}${text}`;
   if (c.kind === 'skip') return `_${text}_`;
@@ -162,5 +164,5 @@ export function renderMarkdown(report: AuditReport): string {
     report.warnings?.length ? `## Warnings\n\n${report.warnings.map((w) => `- ${markdownCell(w)}`).join('\n')}` : null,
     environmentSection(report),
   ];
-  return `${sections.filter((s): s is string => s !== null).join('\n\n')}\n`;
+  return boundMarkdown(sections.filter((s): s is string => s !== null));
 }

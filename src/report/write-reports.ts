@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditReport } from '../schema/index.js';
 import { REPORT_FORMATS, isOneOf, type ReportFormat } from '../schema/vocabulary.js';
@@ -7,6 +8,8 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
 import { renderPiesArrow } from './pies-arrow.js';
+import { clearReportSet } from './clear-report-set.js';
+import { lockReportFolder } from './report-lock.js';
 import { writeFilesAtomic } from './write-atomic.js';
 
 /** Options of {@link writeReports}. */
@@ -22,13 +25,17 @@ export interface WriteReportsOptions {
  * the compact exemplars; the full PIE list goes to pies.csv (and `pies.arrow`, an Arrow IPC file of the same
  * columns, written with the CSV tables when the full PIE table is present) and report.html only.
  *
- * Everything is rendered in memory first; then each file is written to a temp file in `dir` and
- * renamed into place only after all were written, `report.json` last. So a failure (bad format
- * name, rendering error, full disk, a folder in the way) leaves no half-written file under a final
- * name, and a `report.json` is present only when the whole set was written.
+ * Everything is rendered in memory first. The folder is then locked (`.pie-audit.lock`: a second
+ * writer into the same folder is refused), an earlier `report.json` is removed first (unless it is
+ * identical and not rewritten) together with the earlier set's files, temp files of killed writers are
+ * cleaned, and each file is written to a temp file and renamed into place only after all were written,
+ * `report.json` last. So a failure or a kill -9 at any point (bad format name, rendering error, full
+ * disk, a folder in the way) leaves no half-written file under a final name, and a `report.json` is
+ * present only beside the complete set it describes.
  *
  * @returns the paths written, in write order.
- * @throws PieAuditError `CONFIG_ERROR` for an unknown format, `IO_ERROR` when writing fails.
+ * @throws PieAuditError `CONFIG_ERROR` for an unknown format, `IO_ERROR` when writing fails or another
+ *   process is writing into `dir`.
  * @example
  * const report = await auditCompression(options);
  * await writeReports(report, 'audit-out'); // report.json, report.md, report.html, *.csv
@@ -60,20 +67,24 @@ export async function writeReports(
   if (wanted.has('csv') && pies) files['pies.arrow'] = renderPiesArrow(report, pies);
   if (wanted.has('md')) files['report.md'] = renderMarkdown(report);
   if (wanted.has('html')) files['report.html'] = renderHtml(report, { pies });
-  if (wanted.has('json')) {
-    let json: string;
-    try {
-      json = JSON.stringify(report, null, 2);
-    } catch (cause) {
-      throw new PieAuditError(
-        'INVALID_ARGUMENT',
-        `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`,
-        {},
-        { cause },
-      );
-    }
-    files['report.json'] = `${json}\n`;
+  let json: string;
+  try {
+    json = `${JSON.stringify(report, null, 2)}\n`;
+  } catch (cause) {
+    throw new PieAuditError('INVALID_ARGUMENT', `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`, {}, { cause });
   }
-  await writeFilesAtomic(dir, files);
+  if (wanted.has('json')) files['report.json'] = json;
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new PieAuditError('IO_ERROR', `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`, { dir }, { cause });
+  }
+  const release = await lockReportFolder(dir);
+  try {
+    await clearReportSet(dir, { writesJson: wanted.has('json'), json });
+    await writeFilesAtomic(dir, files);
+  } finally {
+    await release();
+  }
   return Object.keys(files).map((name) => join(dir, name));
 }

@@ -16,18 +16,23 @@ export function levelKey(level: string | number): string {
   return typeof level === 'number' ? String(level) : level.trim();
 }
 
+/** Plain decimal spellings only: `0`, `0.9`, `.5`, `90.` (no hex, exponents, signs or blanks). */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 /**
- * The key read as a number when it is one (a target sparsity), else `null`.
+ * The key read as a number when it is one (a target sparsity), else `null`. Only decimal spellings
+ * count: `'0x10'` is a name, never 16. Numerically equal keys (`'0.3'`, `'0.30'`) give the same number,
+ * which is how duplicate levels are found.
  *
  * @example
  * numericLevel('0.90'); // 0.9
  * numericLevel('int8'); // null
+ * numericLevel('0x10'); // null
  */
 export function numericLevel(key: string): number | null {
   const text = key.trim();
-  if (text === '') return null;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  if (text.length > 64 || !DECIMAL.test(text)) return null;
+  return Number(text);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeNpy } from '../../src/data/npy.js';
-import { parseNpy } from '../../src/evaluate/predictions/parse-npy.js';
+import { parseNpy } from '../../src/data/parse-npy.js';
 
 describe('encodeNpy', () => {
   it('writes .npy files that the npy reader reads back exactly (any float32 matrix)', () => {

@@ -130,7 +130,7 @@ describe('pies.csv with the full PIE table', () => {
     ]);
     expect(rows[0]).toMatchObject({ baseline_agreement: '1', compressed_agreement: String(2 / 3), baseline_correct: 'true', compressed_correct: 'false' });
     // An attribute named like a fixed column gets its own prefixed column; missing values are empty cells.
-    expect(rows.map((r) => r['attribute:level'])).toEqual(['a', null, '=cmd', 'e']);
+    expect(rows.map((r) => r['attribute:level'])).toEqual(['a', null, "'=cmd", 'e']);
     expect(rows[0]!.true_label_name).toBe(report.classNames[0]);
   });
 });

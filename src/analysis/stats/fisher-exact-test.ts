@@ -1,3 +1,4 @@
+import { PieAuditError } from '../../errors.js';
 import { readCountTable } from './contingency-table.js';
 import { hypergeometricCdf, logHypergeometricPmf } from './hypergeometric-distribution.js';
 import { compensatedSum } from './sum.js';
@@ -27,6 +28,8 @@ export interface FisherExactTestResult {
 }
 
 const R_RELATIVE_ERROR = 1 + 1e-7;
+/** Largest support (min of the margins, plus one) the exact test enumerates: 16 MB of scratch, about a second. */
+export const MAX_FISHER_SUPPORT = 1_000_000;
 const DOUBLE_EPSILON = Number.EPSILON;
 
 /**
@@ -42,6 +45,7 @@ const DOUBLE_EPSILON = Number.EPSILON;
  *
  * Throws 'INVALID_ARGUMENT' for tables that are not 2 x 2 or hold negative or non-integer counts.
  *
+ * @throws {PieAuditError} `INVALID_ARGUMENT` when the support exceeds {@link MAX_FISHER_SUPPORT} (use `chiSquareTest`).
  * @example
  * const r = fisherExactTest([[3, 1], [1, 3]]);
  * r.p;                        // 0.4857142857142859 (R: 0.4857142857142858)
@@ -62,6 +66,14 @@ export function fisherExactTest(
   const lo = Math.max(0, k - n);
   const hi = Math.min(k, m);
   const size = hi - lo + 1;
+  // The exact test walks the whole support (twice per root-finding step): bound it rather than allocate gigabytes.
+  if (size > MAX_FISHER_SUPPORT) {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `fisherExactTest: the table's margins give ${size} possible counts (more than ${MAX_FISHER_SUPPORT}); at these sizes use chiSquareTest, whose approximation is then accurate.`,
+      { name: 'table', support: size },
+    );
+  }
   const logdc = new Float64Array(size);
   for (let i = 0; i < size; i++) logdc[i] = logHypergeometricPmf(lo + i, m, n, k);
   const weights = new Float64Array(size); // scratch for the unnormalized noncentral probabilities

@@ -1,3 +1,4 @@
+import { PieAuditError } from '../../errors.js';
 import { sampleMoments, validateSample } from './sample-moments.js';
 import { studentTCdf, studentTQuantile, studentTSf } from './student-t-distribution.js';
 import { type Alternative, checkAlternative, checkConfLevel } from './validate.js';
@@ -61,6 +62,7 @@ export interface WelchTTestResult {
  * 'NON_FINITE' (naming the argument and index) and 'INVALID_ARGUMENT' (bad options).
  * See `degenerate` for the one case that returns NaN.
  *
+ * @throws {PieAuditError} `NON_FINITE` when a variance or the mean difference overflows a double.
  * @example
  * const r = welchTTest([0.493, 1.067], [0.329, 0.588]);
  * r.t;  // 1.0210762217732072
@@ -98,6 +100,14 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
     alternative,
     confLevel,
   };
+  // The scaled test is exact, but variances of values beyond ~1e154 do not fit a double when unscaled.
+  if (![base.varA, base.varB, base.stderr, base.meanDifference].every(Number.isFinite)) {
+    throw new PieAuditError(
+      'NON_FINITE',
+      'welchTTest: the samples\' variance or mean difference exceeds the largest double (values beyond about 1e154); rescale the data (t, df and p do not depend on the scale).',
+      { name: 'a, b' },
+    );
+  }
 
   if (stderrSquared === 0) {
     const t = scaledDifference === 0 ? Number.NaN : scaledDifference > 0 ? Infinity : -Infinity;

@@ -18,6 +18,8 @@ export interface CacheEntryHeader {
   fallbackReason?: string;
   source: string;
   createdAt: string;
+  /** The pie-audit version that wrote the entry (set by `writeCacheEntry`); other versions' entries are not read. */
+  packageVersion?: string;
 }
 
 /** A decoded cache entry. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readModelBytes } from '../read-model-bytes.js';
 import { PieAuditError } from '../../errors.js';
 import { hashBytes, hashGraphModel, hashLayersModel } from '../cache/hash-model.js';
 import { hashTfjsModelFile } from '../model-file.js';
@@ -21,12 +22,7 @@ export async function modelCacheKey(source: ResolvedSource): Promise<{ modelKey?
     case 'tfjs-file':
       return { modelKey: await hashTfjsModelFile(source.path) };
     case 'onnx-file': {
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(source.path);
-      } catch (e) {
-        throw new PieAuditError('CORRUPT_MODEL', `ONNX model ${source.path} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: source.path }, { cause: e });
-      }
+      const bytes = await readModelBytes(source.path);
       return { modelKey: hashBytes('onnx', bytes), onnxBytes: bytes };
     }
     case 'function':

@@ -21,6 +21,16 @@ const LIST_TYPES = new Set([12, 16, 21]);
  * parseArrowPredictions(readFileSync('preds.arrow'), 'preds.arrow').predictions;
  */
 export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPredictions {
+  try {
+    return readArrowTable(bytes, what);
+  } catch (e) {
+    if (e instanceof PieAuditError) throw e;
+    // A damaged file can decode into impossible lengths or offsets deep inside the Arrow decoder.
+    throw new PieAuditError('CORRUPT_FILE', `${what} is not a readable Arrow IPC file (${(e as Error).message}).`, { file: what }, { cause: e });
+  }
+}
+
+function readArrowTable(bytes: Uint8Array, what: string): LoadedPredictions {
   let table: ReturnType<typeof tableFromIPC>;
   try {
     table = tableFromIPC(bytes, { useBigInt: true });
@@ -29,6 +39,10 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
   }
   const fields = table.schema.fields;
   const n = table.numRows;
+  // Every value takes at least one byte of the file: larger counts come from a damaged header.
+  if (!Number.isSafeInteger(n) || n * Math.max(1, fields.length) > bytes.length) {
+    throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} rows, more than its ${bytes.length} bytes can hold; the file is damaged.`, { file: what });
+  }
   const typeId = (i: number) => (fields[i].type as { typeId: number }).typeId;
   let labelIndex = fields.findIndex((f, i) => LABEL_COLUMN_NAMES.includes(f.name.toLowerCase()) && (typeId(i) === INT || typeId(i) === FLOAT));
   if (labelIndex < 0 && fields.length === 1 && typeId(0) === INT) labelIndex = 0;
@@ -39,9 +53,10 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
   }
   if (fields.length === 1 && LIST_TYPES.has(typeId(0))) {
     const column = table.getChildAt(0)!;
-    if (column.nullCount > 0) throw nullError(what, fields[0].name);
+    if (column.nullCount > 0 || hasNullElements(column.data)) throw nullError(what, fields[0].name);
     const rows = column.toArray() as ArrayLike<ArrayLike<number>>;
     const nClasses = n > 0 ? rows[0].length : 0;
+    if (n * nClasses > bytes.length) throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} x ${nClasses} scores, more than its ${bytes.length} bytes hold.`, { file: what });
     const probabilities = new Float32Array(n * nClasses);
     for (let i = 0; i < n; i++) {
       const row = rows[i];
@@ -68,6 +83,11 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
     `${what}: cannot tell which column holds predictions (columns: ${fields.map((f) => f.name).join(', ')}). Name the integer label column "prediction", or store scores as one list column or only float columns.`,
     { file: what, columns: fields.map((f) => f.name) },
   );
+}
+
+/** True when a list column's element batches hold nulls (a row such as `[0.1, null]`, which would read as 0). */
+function hasNullElements(batches: ReadonlyArray<{ children?: ReadonlyArray<{ nullCount: number }> }>): boolean {
+  return batches.some((b) => (b.children ?? []).some((child) => child.nullCount > 0));
 }
 
 function nullError(what: string, column: string): PieAuditError {

@@ -1,3 +1,5 @@
+import { jsonErrorReason } from '../../data/json-error-reason.js';
+import { jsonDepth } from '../../data/json-depth.js';
 import { PieAuditError } from '../../errors.js';
 import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-predictions.js';
 
@@ -14,15 +16,19 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
  */
 export function parseJsonPredictions(text: string, what: string): LoadedPredictions {
   let value: unknown;
+  // Predictions nest two levels at most; deeper text is refused before parsing (see jsonDepth).
+  if (jsonDepth(text) > 3) throw new PieAuditError('CORRUPT_FILE', `${what}: JSON nests deeper than a list of score rows; expected labels or rows of scores.`, { file: what });
   try {
-    value = JSON.parse(text);
+    // A byte-order mark (Windows editors, PowerShell) is accepted, as in config files.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new PieAuditError('CORRUPT_FILE', `${what} is not valid JSON (${(e as Error).message}).`, { file: what }, { cause: e });
+    throw new PieAuditError('CORRUPT_FILE', `${what} is not valid JSON (${jsonErrorReason(e)}).`, { file: what }, { cause: e });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
-    if (Array.isArray(obj.predictions)) value = obj.predictions;
-    else if (Array.isArray(obj.probabilities)) value = obj.probabilities;
+    const own = (key: string) => (Object.hasOwn(obj, key) ? obj[key] : undefined);
+    if (Array.isArray(own('predictions'))) value = own('predictions');
+    else if (Array.isArray(own('probabilities'))) value = own('probabilities');
     else {
       throw new PieAuditError('CORRUPT_FILE', `${what}: expected an array, or an object with a "predictions" or "probabilities" array; found keys ${JSON.stringify(Object.keys(obj))}.`, { file: what });
     }

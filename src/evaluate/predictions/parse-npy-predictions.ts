@@ -1,6 +1,6 @@
 import { PieAuditError } from '../../errors.js';
 import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-predictions.js';
-import { parseNpy } from './parse-npy.js';
+import { parseNpy } from '../../data/parse-npy.js';
 
 /**
  * Reads predictions from `.npy` bytes: a 1-D array (or `(n, 1)`) of labels, or a 2-D `(n, nClasses)`

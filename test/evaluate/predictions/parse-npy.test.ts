@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPieAuditError } from '../../../src/errors.js';
-import { parseNpy } from '../../../src/evaluate/predictions/parse-npy.js';
+import { parseNpy } from '../../../src/data/parse-npy.js';
 import { parseNpyPredictions } from '../../../src/evaluate/predictions/parse-npy-predictions.js';
 
 // Fixtures written by numpy itself: test/evaluate/fixtures/make-npy-fixtures.py.

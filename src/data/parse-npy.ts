@@ -1,4 +1,4 @@
-import { PieAuditError } from '../../errors.js';
+import { PieAuditError } from '../errors.js';
 
 /** A numeric array read from a `.npy` file, converted to C order. */
 export interface NpyArray {
