@@ -15,6 +15,7 @@ import { PIE_AUDIT_VERSION } from '../version.js';
 import { loadAuditConfig, readJsonFile } from './audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { DISTRIBUTE_HELP, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
 
 /** Where the CLI writes; tests and embedders can capture both streams. */
 export interface CliIO {
@@ -30,6 +31,10 @@ Usage:
   pie-audit report <report.json> --format <fmt>    render a saved report as html, md or csv
   pie-audit gate <report.json> --gates <gates.json> check a saved report against release gates
   pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
+  pie-audit plan <config.json> --shards N --out <plan dir>  split an audit into jobs and shards
+  pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
+  pie-audit merge <plan dir> --out <dir>           audit what the shards wrote
+  pie-audit worker --queue redis://host:port       process jobs of a BullMQ queue (docs/scale-out.md)
 
 Options for every command: --help, --quiet.  pie-audit --version prints the version.
 Exit codes: 0 all gates pass (or no gates), 1 a gate failed, 2 usage/config/input error, 3 inconclusive.
@@ -191,7 +196,7 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 function help(command: string, io: CliIO): number {
-  io.stdout(HELP[command] ?? HELP.main);
+  io.stdout(HELP[command] ?? DISTRIBUTE_HELP[command] ?? HELP.main);
   return 0;
 }
 
@@ -214,6 +219,12 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
         return await gateCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
+      case 'plan':
+        return await planCommand(rest, io);
+      case 'run-shard':
+        return await runShardCommand(rest, io);
+      case 'merge':
+        return await mergeCommand(rest, io, parseFormats);
       case '--version':
       case '-v':
       case 'version':
@@ -225,7 +236,7 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
       case 'help':
         return help(rest[0] ?? 'main', io);
       default:
-        throw new UsageError(`unknown command '${command}'; use audit, report, gate or demo (pie-audit --help).`);
+        throw new UsageError(`unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`);
     }
   } catch (e) {
     const message = isPieAuditError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { compressionStats } from '../compress/compression-stats.js';
-import { constantSparsity } from '../compress/constant-sparsity.js';
-import { fineTunePruned, type FineTuneOptions } from '../compress/fine-tune-pruned.js';
-import { polynomialDecay } from '../compress/polynomial-decay.js';
-import { pruneLowMagnitude } from '../compress/prune-low-magnitude.js';
-import type { PrunedModel } from '../compress/pruned-model.js';
+import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
 import type { PruningSchedule } from '../compress/pruning-schedule.js';
 import { validateSparsity } from '../compress/pruning-schedule.js';
-import { stripPruning } from '../compress/strip-pruning.js';
 import type { TrainingData } from '../compress/training-data.js';
 import type { BlockPooling } from '../compress/magnitude-mask.js';
 import { PieAuditError } from '../errors.js';
+import { fineTuneLevel, fineTuneSteps } from './population-jobs.js';
 import { levelKey, type Population } from './population.js';
 
 /** How sparsity is reached during fine-tuning. */
@@ -63,19 +58,6 @@ export interface BuildPopulationOptions {
   readonly onProgress?: (progress: PopulationProgress) => void;
 }
 
-function scheduleFor(fine: PopulationFineTune, level: number, totalSteps: number): PruningSchedule {
-  const frequency = fine.frequency ?? 100;
-  const kind = fine.schedule ?? 'oneShot';
-  if (typeof kind === 'function') return kind(level, totalSteps);
-  if (kind === 'oneShot') return constantSparsity(level, { beginStep: 0, frequency });
-  if (kind === 'polynomial') {
-    // the last step at which masks are recomputed, so the final level is reached within the budget
-    const endStep = Math.max(0, Math.floor(Math.max(0, totalSteps - 1) / frequency) * frequency);
-    return polynomialDecay(0, level, { beginStep: 0, endStep, frequency });
-  }
-  throw new PieAuditError('INVALID_ARGUMENT', `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`);
-}
-
 /**
  * Builds the model populations the PIE analysis compares (Hooker et al.): for each seed, a baseline
  * is created and trained; then, from that same baseline, one copy per sparsity level is pruned by
@@ -111,8 +93,7 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
     fine.data.x instanceof tf.Tensor
       ? { x: Float32Array.from(fine.data.x.dataSync()), shape: fine.data.x.shape, y: fine.data.y instanceof tf.Tensor && fine.data.y.rank === 1 ? Int32Array.from(fine.data.y.dataSync()) : fine.data.y }
       : fine.data;
-  const n = data.x instanceof Float32Array ? (data.shape?.[0] ?? 0) : 0;
-  const totalSteps = fine.epochs * Math.ceil(n / fine.batchSize);
+  const totalSteps = fineTuneSteps(data, fine);
 
   const result: Record<string, tf.LayersModel[]> = Object.fromEntries(levels.map((l) => [levelKey(l), []]));
   const measured: Record<string, number[]> = Object.fromEntries(levels.map((l) => [levelKey(l), []]));
@@ -120,7 +101,6 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
   const baselines: tf.LayersModel[] = [];
   const total = seeds.length * (1 + levels.length);
   let completed = 0;
-  let live: PrunedModel | undefined;
   let baseline: tf.LayersModel | undefined;
   try {
     for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
@@ -129,19 +109,10 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
       await options.train(baseline, seed);
       options.onProgress?.({ phase: 'train', seed, seedIndex, completed: ++completed, total });
       for (const level of levels) {
-        live = await pruneLowMagnitude(baseline, {
-          schedule: scheduleFor(fine, level, totalSteps),
-          ...(fine.blockSize ? { blockSize: fine.blockSize } : {}),
-          ...(fine.blockPooling ? { blockPooling: fine.blockPooling } : {}),
-          ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
-        });
-        const { data: _data, schedule: _schedule, frequency: _frequency, blockSize: _blockSize, blockPooling: _blockPooling, pruneLayer: _pruneLayer, ...trainOptions } = fine;
-        const run = await fineTunePruned(live, data, { ...trainOptions, seed });
-        const model = stripPruning(live);
-        live = undefined;
-        result[levelKey(level)].push(model);
-        measured[levelKey(level)].push(compressionStats(model).prunableSparsity);
-        const loss = run.epochLoss[run.epochLoss.length - 1];
+        const tuned = await fineTuneLevel(baseline, fine, data, level, seed, totalSteps);
+        result[levelKey(level)].push(tuned.model);
+        measured[levelKey(level)].push(tuned.sparsity);
+        const loss = tuned.loss;
         options.onProgress?.({ phase: 'fineTune', seed, seedIndex, level, ...(loss === undefined ? {} : { loss }), completed: ++completed, total });
       }
       if (options.keepBaselines) baselines.push(baseline);
@@ -149,7 +120,6 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
       baseline = undefined;
     }
   } catch (e) {
-    live?.dispose(true);
     baseline?.dispose();
     for (const models of Object.values(result)) for (const m of models) m.dispose();
     for (const m of baselines) m.dispose();
