@@ -15,7 +15,9 @@ import { PIE_AUDIT_VERSION } from '../version.js';
 import { loadAuditConfig, readJsonFile } from './audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
-import { DISTRIBUTE_HELP, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
+import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
+import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
+import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 
 /** Where the CLI writes; tests and embedders can capture both streams. */
 export interface CliIO {
@@ -58,6 +60,9 @@ config.json (paths relative to it; see docs/cli.md):
 Options:
   --out <dir>        output folder (required)
   --format <list>    comma-separated subset of json,md,html,csv (default all)
+  --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
+                     'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
+  --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
   --quiet            no progress or summary
   --help             this help
 `,
@@ -83,6 +88,8 @@ package): makes one digit a long-tail class (5% of its training images kept), tr
 10,000 test images and writes the audit to <dir> (default pie-audit-demo/).
   --runtime  inference runtime for the audit (default auto: ONNX Runtime when installed, else tfjs)
   --quick    tiny run (2 models, a subset) for smoke tests
+  --queue <url>      build and evaluate the population on BullMQ workers (pie-audit worker)
+  --artifacts <dir>  folder shared by the workers for models and predictions (default <out>/artifacts)
 `,
 };
 
@@ -101,7 +108,7 @@ function parse(command: string, args: string[], options: ParseArgsConfig['option
 }
 
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' } });
+  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return help('audit', io);
   if (positionals.length !== 1) throw new UsageError(`audit needs exactly one config file; got ${positionals.length}. See 'pie-audit audit --help'.`);
   if (!values.out) throw new UsageError("audit needs --out <dir> for the reports. See 'pie-audit audit --help'.");
@@ -116,13 +123,15 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
-  const report = await auditCompression({
+  const report = values.queue
+    ? await submitToQueue(await planFromConfig(resolve(positionals[0]), options, 1), values.queue as string, (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'), progress)
+    : await auditCompression({
     ...options,
     onProgress: (e) => {
       if (e.phase === 'evaluate') progress.update(`model ${e.model + 1}/${e.models}`, e.batch, e.batches);
       else progress.update('analysing levels', e.index + 1, e.levels);
     },
-  });
+    });
   progress.done();
   const written = await writeReports(report, values.out as string, formats);
   if (!quiet) {
@@ -177,7 +186,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' } });
+  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return help('demo', io);
   if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
   let models: number | undefined;
@@ -189,14 +198,22 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
   if (runtime !== undefined && runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
     throw new UsageError(`--runtime must be auto, tfjs or onnx; got '${runtime}'.`);
   }
-  const { runDemo } = await import('./demo.js');
   const quiet = Boolean(values.quiet);
+  if (values.queue) {
+    const out = (values.out as string | undefined) ?? 'pie-audit-demo';
+    const plan = await planFromRecipe(demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }), (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto', 1);
+    const report = await submitToQueue(plan, values.queue as string, (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'), createProgress({ quiet, stream: io.stderr }));
+    const written = await writeReports(report, out);
+    if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
+    return report.exitCode;
+  }
+  const { runDemo } = await import('./demo.js');
   const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), runtime, progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
   return report.exitCode;
 }
 
 function help(command: string, io: CliIO): number {
-  io.stdout(HELP[command] ?? DISTRIBUTE_HELP[command] ?? HELP.main);
+  io.stdout(HELP[command] ?? DISTRIBUTE_HELP[command] ?? (command === 'worker' ? WORKER_HELP : HELP.main));
   return 0;
 }
 
@@ -225,6 +242,8 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
         return await runShardCommand(rest, io);
       case 'merge':
         return await mergeCommand(rest, io, parseFormats);
+      case 'worker':
+        return await workerCommand(rest, io);
       case '--version':
       case '-v':
       case 'version':
