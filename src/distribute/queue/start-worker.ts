@@ -38,6 +38,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
     stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
     useWorkerThreads: false,
   });
+  worker.on('active', (job) => options.onEvent?.(`start ${job.name}`));
   worker.on('completed', (job) => options.onEvent?.(`done ${job.name}`));
   worker.on('failed', (job, err) => options.onEvent?.(`failed ${job?.name ?? '?'} (attempt ${job?.attemptsMade ?? '?'}): ${err.message.split('\n')[0]}`));
   worker.on('error', (err) => options.onEvent?.(`error: ${err.message.split('\n')[0]}`));
