@@ -14,7 +14,7 @@ const quiet = { update() {}, log() {}, done() {} };
 let reference: AuditReport;
 
 beforeAll(async () => {
-  reference = await runDemo({ out: tempDir('ref'), recipe: tinyDemo(), progress: quiet, print: () => {} });
+  reference = await runDemo({ out: tempDir('ref'), recipe: tinyDemo(), threads: 1, progress: quiet, print: () => {} });
 });
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as AuditReport;
@@ -54,6 +54,13 @@ describe('plan / run-shard / merge', () => {
     const bad = await runCliInProcess(['plan', '--demo', '--shards', '0', '--out', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--shards must be an integer/);
+  });
+});
+
+describe('population building in worker threads', () => {
+  it('two threads build the same population as one: the demo report is identical', async () => {
+    const threaded = await runDemo({ out: tempDir('threads'), recipe: tinyDemo(), threads: 2, progress: quiet, print: () => {} });
+    expect(comparable(threaded)).toEqual(comparable(reference));
   });
 });
 
