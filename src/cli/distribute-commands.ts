@@ -39,14 +39,26 @@ run, while any result is missing.
 `,
 };
 
-function parse(command: string, args: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  command: string,
+  args: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } }, allowPositionals: true, strict: true }) as {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } },
+      allowPositionals: true,
+      strict: true,
+    }) as {
       values: Record<string, string | boolean | undefined>;
       positionals: string[];
     };
   } catch (e) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`);
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`,
+    );
   }
 }
 
@@ -64,24 +76,36 @@ export function demoRecipeRef(options: { quick?: boolean; models?: number }) {
 
 /** `pie-audit plan`. */
 export async function planCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('plan', args, { shards: { type: 'string' }, out: { type: 'string' }, demo: { type: 'boolean' }, quick: { type: 'boolean' }, models: { type: 'string' } });
+  const { values, positionals } = parse('plan', args, {
+    shards: { type: 'string' },
+    out: { type: 'string' },
+    demo: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    models: { type: 'string' },
+  });
   if (values.help) return printed(io, DISTRIBUTE_HELP.plan);
   if (!values.out) throw usage("plan needs --out <plan dir>. See 'pie-audit plan --help'.");
   const shards = Number(values.shards ?? '1');
-  if (!Number.isInteger(shards) || shards < 1 || shards > 10000) throw usage(`--shards must be an integer from 1 to 10000; got '${String(values.shards)}'.`);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 10000)
+    throw usage(`--shards must be an integer from 1 to 10000; got '${String(values.shards)}'.`);
   let plan: Plan;
   if (values.demo) {
     if (positionals.length > 0) throw usage("plan --demo takes no config file. See 'pie-audit plan --help'.");
     const models = values.models === undefined ? undefined : Number(values.models);
-    if (models !== undefined && (!Number.isInteger(models) || models < 1 || models > 50)) throw usage(`--models must be an integer from 1 to 50; got '${String(values.models)}'.`);
+    if (models !== undefined && (!Number.isInteger(models) || models < 1 || models > 50))
+      throw usage(`--models must be an integer from 1 to 50; got '${String(values.models)}'.`);
     plan = await planFromRecipe(demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }), 'auto', shards);
   } else {
-    if (positionals.length !== 1) throw usage(`plan needs exactly one config file (or --demo); got ${positionals.length}. See 'pie-audit plan --help'.`);
+    if (positionals.length !== 1)
+      throw usage(`plan needs exactly one config file (or --demo); got ${positionals.length}. See 'pie-audit plan --help'.`);
     const config = resolve(positionals[0]);
     plan = await planFromConfig(config, loadAuditConfig(config).options, shards);
   }
   await writePlan(plan, values.out as string);
-  if (!values.quiet) io.stdout(`wrote a plan of ${plan.jobs.length} jobs in ${shards} shard(s) to ${values.out as string} (${plan.shards.map((s) => s.length).join(', ')} jobs)\n`);
+  if (!values.quiet)
+    io.stdout(
+      `wrote a plan of ${plan.jobs.length} jobs in ${shards} shard(s) to ${values.out as string} (${plan.shards.map((s) => s.length).join(', ')} jobs)\n`,
+    );
   return 0;
 }
 
@@ -89,7 +113,8 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
 export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parse('run-shard', args, { index: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return printed(io, DISTRIBUTE_HELP['run-shard']);
-  if (positionals.length !== 1) throw usage(`run-shard needs exactly one plan folder; got ${positionals.length}. See 'pie-audit run-shard --help'.`);
+  if (positionals.length !== 1)
+    throw usage(`run-shard needs exactly one plan folder; got ${positionals.length}. See 'pie-audit run-shard --help'.`);
   const plan = await readPlan(positionals[0]);
   const index = shardIndex(values.index as string | undefined, env, plan.shards.length);
   const artifacts = resolve((values.artifacts as string | undefined) ?? resolve(positionals[0], 'artifacts'));
@@ -105,10 +130,19 @@ export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.Pro
 }
 
 /** `pie-audit merge`. */
-export async function mergeCommand(args: string[], io: CliIO, formats: (text: string | undefined) => Array<'json' | 'md' | 'html' | 'csv'>): Promise<number> {
-  const { values, positionals } = parse('merge', args, { out: { type: 'string', short: 'o' }, artifacts: { type: 'string' }, format: { type: 'string' } });
+export async function mergeCommand(
+  args: string[],
+  io: CliIO,
+  formats: (text: string | undefined) => Array<'json' | 'md' | 'html' | 'csv'>,
+): Promise<number> {
+  const { values, positionals } = parse('merge', args, {
+    out: { type: 'string', short: 'o' },
+    artifacts: { type: 'string' },
+    format: { type: 'string' },
+  });
   if (values.help) return printed(io, DISTRIBUTE_HELP.merge);
-  if (positionals.length !== 1) throw usage(`merge needs exactly one plan folder; got ${positionals.length}. See 'pie-audit merge --help'.`);
+  if (positionals.length !== 1)
+    throw usage(`merge needs exactly one plan folder; got ${positionals.length}. See 'pie-audit merge --help'.`);
   if (!values.out) throw usage("merge needs --out <dir> for the reports. See 'pie-audit merge --help'.");
   const plan = await readPlan(positionals[0]);
   const artifacts = resolve((values.artifacts as string | undefined) ?? resolve(positionals[0], 'artifacts'));

@@ -26,7 +26,14 @@ export async function workerCommand(args: string[], io: CliIO, signal?: AbortSig
   try {
     parsed = parseArgs({
       args,
-      options: { queue: { type: 'string' }, concurrency: { type: 'string' }, artifacts: { type: 'string' }, 'lock-duration': { type: 'string' }, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } },
+      options: {
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
+        artifacts: { type: 'string' },
+        'lock-duration': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
       strict: true,
     });
   } catch (e) {
@@ -37,11 +44,21 @@ export async function workerCommand(args: string[], io: CliIO, signal?: AbortSig
   if (!values.queue) throw new PieAuditError('INVALID_ARGUMENT', "worker needs --queue redis://host:port. See 'pie-audit worker --help'.");
   const concurrency = Number(values.concurrency ?? '1');
   const lock = Number(values['lock-duration'] ?? '30000');
-  if (!Number.isInteger(lock) || lock < 1000) throw new PieAuditError('INVALID_ARGUMENT', `--lock-duration must be an integer of at least 1000 ms; got '${String(values['lock-duration'])}'.`);
+  if (!Number.isInteger(lock) || lock < 1000)
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `--lock-duration must be an integer of at least 1000 ms; got '${String(values['lock-duration'])}'.`,
+    );
   // Read by the sandboxed processor (a child process inherits the environment).
   if (values.artifacts) process.env.PIE_AUDIT_ARTIFACTS = resolve(values.artifacts);
   const say = values.quiet ? () => {} : (line: string) => io.stderr.write(`pie-audit worker: ${line}\n`);
-  const worker = await startQueueWorker({ url: values.queue, concurrency, lockDurationMs: lock, processorFile: distributeModule('queue-processor', 'cli'), onEvent: say });
+  const worker = await startQueueWorker({
+    url: values.queue,
+    concurrency,
+    lockDurationMs: lock,
+    processorFile: distributeModule('queue-processor', 'cli'),
+    onEvent: say,
+  });
   say(`ready on ${values.queue} (concurrency ${concurrency})`);
   await new Promise<void>((done) => {
     const stop = () => done();
@@ -61,7 +78,11 @@ export async function workerCommand(args: string[], io: CliIO, signal?: AbortSig
  */
 export async function submitToQueue(plan: Plan, url: string, artifacts: string, progress: Progress): Promise<AuditReport> {
   progress.log(`pie-audit: ${plan.jobs.length + 1} jobs to ${url} (artifacts in ${artifacts})`);
-  const report = await runPlanOnQueue(plan, { url, artifacts: resolve(artifacts), onProgress: (done, total) => progress.update('queued jobs', done, total) });
+  const report = await runPlanOnQueue(plan, {
+    url,
+    artifacts: resolve(artifacts),
+    onProgress: (done, total) => progress.update('queued jobs', done, total),
+  });
   progress.done();
   return report;
 }

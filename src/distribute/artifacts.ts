@@ -29,7 +29,12 @@ export function artifactStore(dir: string) {
       } catch (e) {
         // Another runner finished the same job first: its folder is the same content.
         if (existsSync(join(modelDir(id), 'model.json'))) return;
-        throw new PieAuditError('IO_ERROR', `cannot write artifact '${modelDir(id)}': ${(e as Error).message}. Check that --artifacts is writable.`, { id }, { cause: e });
+        throw new PieAuditError(
+          'IO_ERROR',
+          `cannot write artifact '${modelDir(id)}': ${(e as Error).message}. Check that --artifacts is writable.`,
+          { id },
+          { cause: e },
+        );
       }
     },
     hasResult: (id: string) => existsSync(resultFile(id)),
@@ -40,7 +45,12 @@ export function artifactStore(dir: string) {
       try {
         return JSON.parse(await readFile(resultFile(id), 'utf8')) as T;
       } catch (cause) {
-        throw new PieAuditError('IO_ERROR', `artifact '${resultFile(id)}' is missing or unreadable (${(cause as Error).message}); run the job that writes it first.`, { id }, { cause });
+        throw new PieAuditError(
+          'IO_ERROR',
+          `artifact '${resultFile(id)}' is missing or unreadable (${(cause as Error).message}); run the job that writes it first.`,
+          { id },
+          { cause },
+        );
       }
     },
   };

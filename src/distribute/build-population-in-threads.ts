@@ -30,7 +30,11 @@ export async function buildPopulationInThreads(
   const dir = await mkdtemp(join(tmpdir(), 'pie-audit-population-'));
   const levels: Record<string, tf.LayersModel[]> = {};
   try {
-    const results = await runJobsInThreads(jobs, { threads, artifacts: dir, onJob: (job, _r, done, total) => onProgress?.(job.kind === 'train' ? 'train' : 'fineTune', done, total) });
+    const results = await runJobsInThreads(jobs, {
+      threads,
+      artifacts: dir,
+      onJob: (job, _r, done, total) => onProgress?.(job.kind === 'train' ? 'train' : 'fineTune', done, total),
+    });
     const tuned = jobs.filter((j): j is FineTuneJob => j.kind === 'fineTune');
     const sparsityLevels = [...new Set(tuned.map((j) => j.level))].sort((a, b) => a - b);
     const seeds = [...new Set(tuned.map((j) => j.seed))];

@@ -40,9 +40,39 @@ export function demoRecipe(options: { models?: number; quick?: boolean } = {}): 
   const k = options.models ?? (options.quick ? 2 : 5);
   const seeds = Array.from({ length: k }, (_, i) => i + 1);
   if (options.quick) {
-    return { longTailDigit: 8, keepFraction: 0.05, hidden: [32], epochs: 1, trainSubset: 3000, learningRate: 0.002, fineTuneEpochs: 1, fineTuneSubset: 1000, fineTuneLearningRate: 0.0005, batchSize: 128, levels: [0, 0.5, 0.9], seeds, testSubset: 1000, denseClassifier: true };
+    return {
+      longTailDigit: 8,
+      keepFraction: 0.05,
+      hidden: [32],
+      epochs: 1,
+      trainSubset: 3000,
+      learningRate: 0.002,
+      fineTuneEpochs: 1,
+      fineTuneSubset: 1000,
+      fineTuneLearningRate: 0.0005,
+      batchSize: 128,
+      levels: [0, 0.5, 0.9],
+      seeds,
+      testSubset: 1000,
+      denseClassifier: true,
+    };
   }
-  return { longTailDigit: 8, keepFraction: 0.05, hidden: [128], epochs: 3, trainSubset: null, learningRate: 0.001, fineTuneEpochs: 2, fineTuneSubset: 12000, fineTuneLearningRate: 0.0002, batchSize: 128, levels: [0, 0.3, 0.5, 0.7, 0.9, 0.99], seeds, testSubset: null, denseClassifier: true };
+  return {
+    longTailDigit: 8,
+    keepFraction: 0.05,
+    hidden: [128],
+    epochs: 3,
+    trainSubset: null,
+    learningRate: 0.001,
+    fineTuneEpochs: 2,
+    fineTuneSubset: 12000,
+    fineTuneLearningRate: 0.0002,
+    batchSize: 128,
+    levels: [0, 0.3, 0.5, 0.7, 0.9, 0.99],
+    seeds,
+    testSubset: null,
+    denseClassifier: true,
+  };
 }
 
 function createMlp(hidden: number[]): (seed: number) => tf.LayersModel {
@@ -50,8 +80,17 @@ function createMlp(hidden: number[]): (seed: number) => tf.LayersModel {
     const model = tf.sequential();
     // Images in, so reports can show PIE thumbnails; Flatten costs nothing.
     model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-    hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })));
-    model.add(tf.layers.dense({ name: `classifier_${seed}`, units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
+    hidden.forEach((units, i) =>
+      model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })),
+    );
+    model.add(
+      tf.layers.dense({
+        name: `classifier_${seed}`,
+        units: 10,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }),
+      }),
+    );
     return model;
   };
 }
@@ -141,7 +180,13 @@ export async function createRecipe(params: DemoRecipe): Promise<PopulationRecipe
       frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
       ...(recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {}),
     },
-    audit: { testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels }, classNames: test.classNames, baseline: 0, maxExemplars: 12, seed: 1 },
+    audit: {
+      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
+      classNames: test.classNames,
+      baseline: 0,
+      maxExemplars: 12,
+      seed: 1,
+    },
     describe: `${rows.length} training images, digit ${recipe.longTailDigit} kept at ${kept} images (${(recipe.keepFraction * 100).toFixed(0)}%); MLP 784-${recipe.hidden.join('-')}-10, ${recipe.seeds.length} models x ${recipe.levels.length} levels`,
   };
 }

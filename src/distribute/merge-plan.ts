@@ -20,7 +20,11 @@ export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path
   if (missing.length > 0) {
     const shards = new Set<number>();
     plan.shards.forEach((ids, i) => ids.some((id) => missing.includes(id)) && shards.add(i));
-    throw new PieAuditError('IO_ERROR', `merge: ${missing.length} of ${plan.merge.needs.length} evaluate results are missing in '${artifacts}'; run shard(s) ${[...shards].join(', ')} first.`, { missing });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `merge: ${missing.length} of ${plan.merge.needs.length} evaluate results are missing in '${artifacts}'; run shard(s) ${[...shards].join(', ')} first.`,
+      { missing },
+    );
   }
   const results = new Map<string, EvaluateResult>();
   for (const id of plan.merge.needs) results.set(id, await store.readResult<EvaluateResult>(id));

@@ -25,7 +25,11 @@ export interface EvaluateResult {
 function decodeLabels(result: EvaluateResult): Uint16Array {
   const bytes = Buffer.from(result.predictions, 'base64');
   if (bytes.byteLength !== result.n * 2) {
-    throw new PieAuditError('CORRUPT_FILE', `predictions of job ${result.id} hold ${bytes.byteLength / 2} labels, expected ${result.n}; run the job again.`, { job: result.id });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `predictions of job ${result.id} hold ${bytes.byteLength / 2} labels, expected ${result.n}; run the job again.`,
+      { job: result.id },
+    );
   }
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
@@ -41,10 +45,18 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
  * const report = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options);
  * @throws PieAuditError IO_ERROR naming the first job without a result.
  */
-export async function mergeReport(job: MergeJob, results: ReadonlyMap<string, EvaluateResult>, loadConfig: (path: string) => AuditOptions): Promise<AuditReport> {
+export async function mergeReport(
+  job: MergeJob,
+  results: ReadonlyMap<string, EvaluateResult>,
+  loadConfig: (path: string) => AuditOptions,
+): Promise<AuditReport> {
   const missing = job.members.filter((m) => !results.has(m.job));
   if (missing.length > 0) {
-    throw new PieAuditError('IO_ERROR', `merge: ${missing.length} of ${job.members.length} evaluate jobs have no result (first: ${missing[0].job}, ${missing[0].memberId}); run every shard first.`, { missing: missing.map((m) => m.job) });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `merge: ${missing.length} of ${job.members.length} evaluate jobs have no result (first: ${missing[0].job}, ${missing[0].memberId}); run every shard first.`,
+      { missing: missing.map((m) => m.job) },
+    );
   }
   const base: AuditOptions = job.source.kind === 'config' ? loadConfig(job.source.config) : await recipeAuditOptions(job.source);
   const population = new Map<string, PopulationMember[]>();

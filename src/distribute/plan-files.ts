@@ -13,7 +13,9 @@ import type { Plan } from './plan.js';
  */
 export async function writePlan(plan: Plan, dir: string): Promise<string[]> {
   const files: Record<string, string> = {};
-  plan.shards.forEach((ids, i) => (files[`shard-${i}.json`] = `${JSON.stringify({ index: i, of: plan.shards.length, jobs: ids }, null, 2)}\n`));
+  plan.shards.forEach(
+    (ids, i) => (files[`shard-${i}.json`] = `${JSON.stringify({ index: i, of: plan.shards.length, jobs: ids }, null, 2)}\n`),
+  );
   files['plan.json'] = `${JSON.stringify(plan, null, 2)}\n`;
   await writeFilesAtomic(resolve(dir), files);
   return Object.keys(files);
@@ -32,10 +34,17 @@ export async function readPlan(dir: string): Promise<Plan> {
   try {
     plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
   } catch (cause) {
-    throw new PieAuditError('CONFIG_ERROR', `'${path}' is missing or not JSON (${(cause as Error).message}); write it with 'pie-audit plan <config.json> --out ${dir}'.`, { path }, { cause });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `'${path}' is missing or not JSON (${(cause as Error).message}); write it with 'pie-audit plan <config.json> --out ${dir}'.`,
+      { path },
+      { cause },
+    );
   }
   if (plan?.version !== 1 || !Array.isArray(plan.jobs) || !Array.isArray(plan.shards)) {
-    throw new PieAuditError('CONFIG_ERROR', `'${path}' is not a pie-audit plan (version 1); write it again with 'pie-audit plan'.`, { path });
+    throw new PieAuditError('CONFIG_ERROR', `'${path}' is not a pie-audit plan (version 1); write it again with 'pie-audit plan'.`, {
+      path,
+    });
   }
   return plan;
 }

@@ -30,11 +30,12 @@ export interface Plan {
  * @throws PieAuditError INVALID_ARGUMENT when count is not a positive integer.
  */
 export function shardJobs(jobs: readonly Job[], count: number): string[][] {
-  if (!Number.isInteger(count) || count < 1) throw new PieAuditError('INVALID_ARGUMENT', `--shards must be a positive integer; got ${String(count)}.`, { shards: count });
+  if (!Number.isInteger(count) || count < 1)
+    throw new PieAuditError('INVALID_ARGUMENT', `--shards must be a positive integer; got ${String(count)}.`, { shards: count });
   const groupOf = new Map<string, string>();
   const groups = new Map<string, string[]>();
   for (const job of jobs) {
-    const root = job.needs.length > 0 ? groupOf.get(job.needs[0]) ?? job.id : job.id;
+    const root = job.needs.length > 0 ? (groupOf.get(job.needs[0]) ?? job.id) : job.id;
     groupOf.set(job.id, root);
     groups.set(root, [...(groups.get(root) ?? []), job.id]);
   }
@@ -65,8 +66,16 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
   const testKey = hashTestSet(ts.inputs, n, ts.inputShape);
   const jobs: EvaluateJob[] = [];
   for (const m of resolved.members) {
-    const file = typeof m.source === 'string' ? m.source : typeof m.source === 'object' && m.source !== null && 'predictionsFile' in m.source ? m.source.predictionsFile : null;
-    if (file === null) throw new PieAuditError('CONFIG_ERROR', `population['${m.level}'][${m.index}] is not a file; a plan needs every member as a path.`, { key: 'population' });
+    const file =
+      typeof m.source === 'string'
+        ? m.source
+        : typeof m.source === 'object' && m.source !== null && 'predictionsFile' in m.source
+          ? m.source.predictionsFile
+          : null;
+    if (file === null)
+      throw new PieAuditError('CONFIG_ERROR', `population['${m.level}'][${m.index}] is not a file; a plan needs every member as a path.`, {
+        key: 'population',
+      });
     const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
     const id = contentJobId('evaluate', [content, testKey, `runtime=${options.runtime ?? 'auto'}`, `backend=${options.backend ?? 'auto'}`]);
     const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
@@ -94,7 +103,14 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
     const train: TrainJob = { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] };
     jobs.push(train);
     for (const level of levels) {
-      const fine: FineTuneJob = { kind: 'fineTune', id: contentJobId('fineTune', [train.id, `level=${level}`]), source, seed, level, needs: [train.id] };
+      const fine: FineTuneJob = {
+        kind: 'fineTune',
+        id: contentJobId('fineTune', [train.id, `level=${level}`]),
+        source,
+        seed,
+        level,
+        needs: [train.id],
+      };
       const evaluate: EvaluateJob = {
         kind: 'evaluate',
         id: contentJobId('evaluate', [fine.id, `runtime=${runtime}`]),
@@ -116,7 +132,10 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
 function finishPlan(source: PlanSource, jobs: readonly Job[], evaluations: readonly EvaluateJob[], shards: number): Plan {
   const merge: MergeJob = {
     kind: 'merge',
-    id: contentJobId('merge', evaluations.map((e) => `${e.level}\0${e.memberId}\0${e.id}`)),
+    id: contentJobId(
+      'merge',
+      evaluations.map((e) => `${e.level}\0${e.memberId}\0${e.id}`),
+    ),
     source,
     needs: evaluations.map((e) => e.id),
     members: evaluations.map((e) => ({ job: e.id, level: e.level, memberId: e.memberId })),

@@ -16,7 +16,10 @@ parentPort?.on('message', async ({ job, artifacts }: ThreadJobMessage) => {
     const result = await runJob(job, {
       store: artifactStore(artifacts),
       loadConfig: () => {
-        throw new PieAuditError('INVALID_ARGUMENT', 'worker threads run population jobs only; evaluate config plans with run-shard or the queue.');
+        throw new PieAuditError(
+          'INVALID_ARGUMENT',
+          'worker threads run population jobs only; evaluate config plans with run-shard or the queue.',
+        );
       },
     });
     parentPort!.postMessage({ id: job.id, ok: true, result });

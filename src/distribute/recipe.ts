@@ -61,15 +61,27 @@ export function loadRecipe(ref: RecipeRef): Promise<PopulationRecipe> {
 }
 
 async function importRecipe(ref: RecipeRef): Promise<PopulationRecipe> {
-  if (!isAbsolute(ref.module)) throw new PieAuditError('INVALID_ARGUMENT', `recipe module '${ref.module}' must be an absolute path; resolve it first.`, { module: ref.module });
+  if (!isAbsolute(ref.module))
+    throw new PieAuditError('INVALID_ARGUMENT', `recipe module '${ref.module}' must be an absolute path; resolve it first.`, {
+      module: ref.module,
+    });
   let mod: { createRecipe?: (params: unknown) => PopulationRecipe | Promise<PopulationRecipe> };
   try {
     mod = (await import(pathToFileURL(ref.module).href)) as typeof mod;
   } catch (cause) {
-    throw new PieAuditError('MODULE_NOT_FOUND', `cannot import recipe module '${ref.module}': ${(cause as Error).message}. Give a path to a module exporting createRecipe(params).`, { module: ref.module }, { cause });
+    throw new PieAuditError(
+      'MODULE_NOT_FOUND',
+      `cannot import recipe module '${ref.module}': ${(cause as Error).message}. Give a path to a module exporting createRecipe(params).`,
+      { module: ref.module },
+      { cause },
+    );
   }
   if (typeof mod.createRecipe !== 'function') {
-    throw new PieAuditError('CONFIG_ERROR', `recipe module '${ref.module}' does not export createRecipe(params); export a function returning { createModel, train, fineTune, seeds, levels, audit }.`, { module: ref.module });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `recipe module '${ref.module}' does not export createRecipe(params); export a function returning { createModel, train, fineTune, seeds, levels, audit }.`,
+      { module: ref.module },
+    );
   }
   return mod.createRecipe(ref.params);
 }
@@ -87,7 +99,12 @@ export function recipeKey(ref: RecipeRef): string {
   try {
     bytes = readFileSync(path);
   } catch (cause) {
-    throw new PieAuditError('MODULE_NOT_FOUND', `recipe module '${path}' cannot be read: ${(cause as Error).message}.`, { module: path }, { cause });
+    throw new PieAuditError(
+      'MODULE_NOT_FOUND',
+      `recipe module '${path}' cannot be read: ${(cause as Error).message}.`,
+      { module: path },
+      { cause },
+    );
   }
   return createHash('sha256').update('recipe\0').update(bytes).update('\0').update(JSON.stringify(ref.params)).digest('hex');
 }

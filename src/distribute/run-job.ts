@@ -50,7 +50,8 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
     case 'evaluate':
       return runEvaluate(job, ctx);
     case 'merge': {
-      const results = outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
+      const results =
+        outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
       const report: AuditReport = await mergeReport(job, results, ctx.loadConfig);
       return report;
     }
@@ -74,7 +75,12 @@ async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<Fine
   if (store.hasModel(job.id) && store.hasResult(job.id)) return store.readResult<FineTuneFacts>(job.id);
   const recipe = await loadRecipe(job.source.recipe);
   const [trainId] = job.needs;
-  if (!store.hasModel(trainId)) throw new PieAuditError('IO_ERROR', `fineTune seed ${job.seed} level ${job.level}: its baseline '${store.modelDir(trainId)}' is missing; run train job ${trainId} first.`, { job: job.id });
+  if (!store.hasModel(trainId))
+    throw new PieAuditError(
+      'IO_ERROR',
+      `fineTune seed ${job.seed} level ${job.level}: its baseline '${store.modelDir(trainId)}' is missing; run train job ${trainId} first.`,
+      { job: job.id },
+    );
   const baseline = await loadLayersModelFromFile(store.modelDir(trainId));
   let tuned: tf.LayersModel | undefined;
   try {
@@ -92,7 +98,10 @@ async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<Fine
   }
 }
 
-const testSets = new Map<string, Promise<{ options: AuditOptions; inputs: Float32Array | undefined; inputShape: readonly number[] | undefined; n: number }>>();
+const testSets = new Map<
+  string,
+  Promise<{ options: AuditOptions; inputs: Float32Array | undefined; inputShape: readonly number[] | undefined; n: number }>
+>();
 
 /** The audit options and test set of a job's source, read once per process. */
 function sourceOptions(job: EvaluateJob, ctx: JobContext) {
@@ -139,7 +148,12 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   if ('file' in job.model) source = memberSource(job.model.file);
   else {
     const id = job.model.job;
-    if (!ctx.store.hasModel(id)) throw new PieAuditError('IO_ERROR', `evaluate ${job.level}#${job.index}: model '${ctx.store.modelDir(id)}' is missing; run job ${id} first.`, { job: job.id });
+    if (!ctx.store.hasModel(id))
+      throw new PieAuditError(
+        'IO_ERROR',
+        `evaluate ${job.level}#${job.index}: model '${ctx.store.modelDir(id)}' is missing; run job ${id} first.`,
+        { job: job.id },
+      );
     loaded = await loadLayersModelFromFile(ctx.store.modelDir(id));
     const tuned = await ctx.store.readResult<FineTuneFacts>(id);
     facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
@@ -148,11 +162,15 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   try {
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
-    const evaluation = await evaluatePopulation([source], { inputs, inputShape, n, labels: options.testSet.labels }, {
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      ...(options.runtime ? { runtime: options.runtime } : {}),
-      ...(options.cache ? { cache: options.cache } : {}),
-    });
+    const evaluation = await evaluatePopulation(
+      [source],
+      { inputs, inputShape, n, labels: options.testSet.labels },
+      {
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.runtime ? { runtime: options.runtime } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      },
+    );
     facts ??= await measureModel(source);
     const per = evaluation.perModel[0];
     const labels = evaluation.predictions;

@@ -30,14 +30,22 @@ export async function runShard(plan: Plan, index: number, options: RunShardOptio
   let skipped = 0;
   for (const [k, id] of ids.entries()) {
     const job = byId.get(id);
-    if (!job) throw new PieAuditError('CONFIG_ERROR', `shard ${index} names job ${id}, which plan.json does not hold; write the plan again.`, { id });
+    if (!job)
+      throw new PieAuditError('CONFIG_ERROR', `shard ${index} names job ${id}, which plan.json does not hold; write the plan again.`, {
+        id,
+      });
     const done = job.kind === 'evaluate' || job.kind === 'fineTune' ? store.hasResult(id) : store.hasModel(id);
     if (!done) {
       try {
         await runJob(job, { store, loadConfig: options.loadConfig });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        throw new PieAuditError(isPieAuditError(e) ? e.code : 'IO_ERROR', `job ${describeJob(job)} failed: ${message}`, { job: id }, { cause: e });
+        throw new PieAuditError(
+          isPieAuditError(e) ? e.code : 'IO_ERROR',
+          `job ${describeJob(job)} failed: ${message}`,
+          { job: id },
+          { cause: e },
+        );
       }
       ran++;
     } else skipped++;

@@ -19,14 +19,23 @@ export function shardIndex(flag: string | undefined, env: Readonly<Record<string
   let offset = 0;
   if (text === undefined) {
     const name = SHARD_INDEX_VARIABLES.find((v) => env[v] !== undefined && env[v] !== '');
-    if (!name) throw new PieAuditError('INVALID_ARGUMENT', `run-shard needs --index <i> or one of ${SHARD_INDEX_VARIABLES.join(', ')} set to the shard index.`, {});
+    if (!name)
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `run-shard needs --index <i> or one of ${SHARD_INDEX_VARIABLES.join(', ')} set to the shard index.`,
+        {},
+      );
     text = env[name]!;
     from = name;
     if (name === 'CI_NODE_INDEX') offset = 1;
   }
   const index = Number(text) - offset;
   if (!/^\d+$/.test(text.trim()) || !Number.isInteger(index) || index < 0 || index >= shards) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${from} is '${text}', but the plan has shards 0 to ${shards - 1}${offset ? ' (CI_NODE_INDEX counts from 1)' : ''}.`, { index: text });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${from} is '${text}', but the plan has shards 0 to ${shards - 1}${offset ? ' (CI_NODE_INDEX counts from 1)' : ''}.`,
+      { index: text },
+    );
   }
   return index;
 }

@@ -29,7 +29,10 @@ export function scheduleFor(fine: PopulationFineTune, level: number, totalSteps:
     const endStep = Math.max(0, Math.floor(Math.max(0, totalSteps - 1) / frequency) * frequency);
     return polynomialDecay(0, level, { beginStep: 0, endStep, frequency });
   }
-  throw new PieAuditError('INVALID_ARGUMENT', `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`);
+  throw new PieAuditError(
+    'INVALID_ARGUMENT',
+    `fineTune.schedule must be 'oneShot', 'polynomial' or a function (got ${JSON.stringify(kind)})`,
+  );
 }
 
 /** What one prune-and-fine-tune job produces. */
@@ -64,7 +67,15 @@ export async function fineTuneLevel(
     ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
   });
   try {
-    const { data: _data, schedule: _schedule, frequency: _frequency, blockSize: _blockSize, blockPooling: _blockPooling, pruneLayer: _pruneLayer, ...trainOptions } = fine;
+    const {
+      data: _data,
+      schedule: _schedule,
+      frequency: _frequency,
+      blockSize: _blockSize,
+      blockPooling: _blockPooling,
+      pruneLayer: _pruneLayer,
+      ...trainOptions
+    } = fine;
     const run = await fineTunePruned(live, data, { ...trainOptions, seed });
     const model = stripPruning(live);
     live = undefined;

@@ -39,7 +39,11 @@ export function freePort(): Promise<number> {
 export async function startRedis(): Promise<{ url: string; port: number; stop: () => void }> {
   const port = await freePort();
   const dir = tempDir('redis');
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -53,12 +57,16 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
 
 /** A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too). */
 export function startWorker(url: string, lockMs = 2000): { child: ChildProcess; log: () => string; kill: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'worker', '--queue', url, '--lock-duration', String(lockMs)], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'worker', '--queue', url, '--lock-duration', String(lockMs)],
+    {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    },
+  );
   let log = '';
   child.stdout!.on('data', (d) => (log += String(d)));
   child.stderr!.on('data', (d) => (log += String(d)));
@@ -87,7 +95,9 @@ export async function waitFor(predicate: () => boolean, ms: number, what: string
 /** Sends one command to Redis (RESP over a socket) and resolves with the first reply line. */
 export function redisCommand(port: number, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    const socket = connect({ host: '127.0.0.1', port }, () =>
+      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`),
+    );
     socket.on('data', (d) => {
       socket.end();
       resolve(String(d).split('\r\n')[0]);

@@ -60,12 +60,16 @@ describe('BullMQ executor on real Redis', () => {
     const dir = tempDir('qfail');
     const module = `${repoRoot}test/fixtures/recipes/failing-recipe.mjs`;
     const plan = await planFromRecipe({ module, params: {} }, 'auto', 1);
-    await expect(runPlanOnQueue(plan, { url: redis.url, artifacts: dir, lostConnectionMs: 5000 })).rejects.toThrow(/job train seed 7 \(train-[0-9a-f]+\) failed after 3 attempts: no GPU in this recipe/);
+    await expect(runPlanOnQueue(plan, { url: redis.url, artifacts: dir, lostConnectionMs: 5000 })).rejects.toThrow(
+      /job train seed 7 \(train-[0-9a-f]+\) failed after 3 attempts: no GPU in this recipe/,
+    );
   });
 
   it('Redis unreachable: one clear line and exit 2', async () => {
     const port = await freePort();
-    const result = runCliProcess(['demo', '--quick', '--queue', `redis://127.0.0.1:${port}`, '--out', tempDir('qnone'), '--quiet'], { timeout: 60_000 });
+    const result = runCliProcess(['demo', '--quick', '--queue', `redis://127.0.0.1:${port}`, '--out', tempDir('qnone'), '--quiet'], {
+      timeout: 60_000,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`pie-audit: error: cannot reach Redis at redis://127.0.0.1:${port} \\(ECONNREFUSED\\)`));

@@ -80,17 +80,28 @@ describe('shardIndex', () => {
 describe('shardJobs', () => {
   it('puts every job in exactly one shard, with the jobs it needs, in plan order', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 8 }), (seeds, levels, count) => {
-        const jobs = [];
-        for (let s = 0; s < seeds; s++) {
-          jobs.push({ kind: 'train', id: `t${s}`, needs: [] });
-          for (let l = 0; l < levels; l++) jobs.push({ kind: 'fineTune', id: `f${s}-${l}`, needs: [`t${s}`] }, { kind: 'evaluate', id: `e${s}-${l}`, needs: [`f${s}-${l}`] });
-        }
-        const shards = shardJobs(jobs as never, count);
-        expect(shards).toHaveLength(count);
-        expect(shards.flat().sort()).toEqual(jobs.map((j) => j.id).sort());
-        for (const ids of shards) for (const job of jobs.filter((j) => ids.includes(j.id))) for (const need of job.needs) expect(ids.indexOf(need)).toBeLessThan(ids.indexOf(job.id));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        (seeds, levels, count) => {
+          const jobs = [];
+          for (let s = 0; s < seeds; s++) {
+            jobs.push({ kind: 'train', id: `t${s}`, needs: [] });
+            for (let l = 0; l < levels; l++)
+              jobs.push(
+                { kind: 'fineTune', id: `f${s}-${l}`, needs: [`t${s}`] },
+                { kind: 'evaluate', id: `e${s}-${l}`, needs: [`f${s}-${l}`] },
+              );
+          }
+          const shards = shardJobs(jobs as never, count);
+          expect(shards).toHaveLength(count);
+          expect(shards.flat().sort()).toEqual(jobs.map((j) => j.id).sort());
+          for (const ids of shards)
+            for (const job of jobs.filter((j) => ids.includes(j.id)))
+              for (const need of job.needs) expect(ids.indexOf(need)).toBeLessThan(ids.indexOf(job.id));
+        },
+      ),
       { seed: 11, numRuns: 60 },
     );
   });

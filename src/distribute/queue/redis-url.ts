@@ -22,11 +22,17 @@ export function parseRedisUrl(url: string): RedisTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' is not a URL; use redis://host:port (e.g. redis://127.0.0.1:6379).`, { queue: url });
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' is not a URL; use redis://host:port (e.g. redis://127.0.0.1:6379).`, {
+      queue: url,
+    });
   }
-  if (parsed.protocol !== 'redis:') throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' must start with redis://; e.g. redis://127.0.0.1:6379.`, { queue: url });
+  if (parsed.protocol !== 'redis:')
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' must start with redis://; e.g. redis://127.0.0.1:6379.`, { queue: url });
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}': the database '${parsed.pathname.slice(1)}' is not a number.`, { queue: url });
+  if (!Number.isInteger(db) || db < 0)
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}': the database '${parsed.pathname.slice(1)}' is not a number.`, {
+      queue: url,
+    });
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,
@@ -50,7 +56,11 @@ export function assertRedisReachable(target: RedisTarget, timeoutMs = 3000): Pro
     const socket = connect({ host: target.host, port: target.port });
     const fail = (why: string) => {
       socket.destroy();
-      reject(new PieAuditError('BACKEND_UNAVAILABLE', `cannot reach Redis at ${where} (${why}); start redis-server there or fix --queue.`, { queue: where }));
+      reject(
+        new PieAuditError('BACKEND_UNAVAILABLE', `cannot reach Redis at ${where} (${why}); start redis-server there or fix --queue.`, {
+          queue: where,
+        }),
+      );
     };
     const timer = setTimeout(() => fail(`no answer in ${timeoutMs} ms`), timeoutMs);
     let reply = '';

@@ -18,7 +18,11 @@ export interface QueueRunOptions {
   readonly lostConnectionMs?: number;
 }
 
-const jobOptions = (id: string) => ({ jobId: id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: JOB_BACKOFF_MS } as const });
+const jobOptions = (id: string) => ({
+  jobId: id,
+  attempts: JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: JOB_BACKOFF_MS } as const,
+});
 
 /**
  * Runs a plan on a BullMQ queue and returns the merged report: the train jobs first (every fineTune of a
@@ -51,7 +55,9 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
     await events.waitUntilReady();
     const work = (async () => {
       const trains = plan.jobs.filter((j) => j.kind === 'train');
-      const added = await queue.addBulk(trains.map((job) => ({ name: describeJob(job), data: { job, artifacts: options.artifacts }, opts: jobOptions(job.id) })));
+      const added = await queue.addBulk(
+        trains.map((job) => ({ name: describeJob(job), data: { job, artifacts: options.artifacts }, opts: jobOptions(job.id) })),
+      );
       await Promise.all(added.map((j) => finishedOrFailed(j, events, plan, tick)));
       const flow = await flows.add(mergeFlow(plan, options.artifacts));
       await Promise.all(flowJobs(flow).map(async (j) => (await j.isCompleted()) && tick(j.id!)));
@@ -102,8 +108,17 @@ async function finishedOrFailed(job: BullJob, events: QueueEvents, plan: Plan, t
 async function explainFailure(e: unknown, plan: Plan, queue: Queue): Promise<PieAuditError> {
   for (const job of [...plan.jobs, plan.merge]) {
     const queued = await queue.getJob(job.id).catch(() => undefined);
-    if (queued && (await queued.getState().catch(() => '')) === 'failed' && queued.failedReason && !/^child .* failed$/.test(queued.failedReason)) {
-      return new PieAuditError('IO_ERROR', `job ${describeJob(job)} failed after ${queued.attemptsMade} attempts: ${queued.failedReason.split('\n')[0]}`, { job: job.id });
+    if (
+      queued &&
+      (await queued.getState().catch(() => '')) === 'failed' &&
+      queued.failedReason &&
+      !/^child .* failed$/.test(queued.failedReason)
+    ) {
+      return new PieAuditError(
+        'IO_ERROR',
+        `job ${describeJob(job)} failed after ${queued.attemptsMade} attempts: ${queued.failedReason.split('\n')[0]}`,
+        { job: job.id },
+      );
     }
   }
   return new PieAuditError('IO_ERROR', `the queued audit failed: ${(e as Error).message?.split('\n')[0] ?? String(e)}`, {});
@@ -120,7 +135,14 @@ function watchConnection(events: QueueEvents, target: RedisTarget, ms: number): 
     timer ??= setTimeout(() => {
       assertRedisReachable(target, 2000).then(
         () => (timer = undefined),
-        () => reject(new PieAuditError('BACKEND_UNAVAILABLE', `lost the connection to Redis at ${where} (${(e as NodeJS.ErrnoException).code ?? e.message}); no report was written. Restart Redis and run the same command again: finished jobs are not redone.`, { queue: where })),
+        () =>
+          reject(
+            new PieAuditError(
+              'BACKEND_UNAVAILABLE',
+              `lost the connection to Redis at ${where} (${(e as NodeJS.ErrnoException).code ?? e.message}); no report was written. Restart Redis and run the same command again: finished jobs are not redone.`,
+              { queue: where },
+            ),
+          ),
       );
     }, ms);
   };

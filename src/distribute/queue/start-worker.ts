@@ -27,7 +27,8 @@ export interface QueueWorkerOptions {
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<Worker> {
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PieAuditError('INVALID_ARGUMENT', `--concurrency must be a positive integer; got ${String(options.concurrency)}.`, {});
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new PieAuditError('INVALID_ARGUMENT', `--concurrency must be a positive integer; got ${String(options.concurrency)}.`, {});
   const target = parseRedisUrl(options.url);
   await assertRedisReachable(target);
   const lockDuration = options.lockDurationMs ?? 30_000;
@@ -40,7 +41,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Wor
   });
   worker.on('active', (job) => options.onEvent?.(`start ${job.name}`));
   worker.on('completed', (job) => options.onEvent?.(`done ${job.name}`));
-  worker.on('failed', (job, err) => options.onEvent?.(`failed ${job?.name ?? '?'} (attempt ${job?.attemptsMade ?? '?'}): ${err.message.split('\n')[0]}`));
+  worker.on('failed', (job, err) =>
+    options.onEvent?.(`failed ${job?.name ?? '?'} (attempt ${job?.attemptsMade ?? '?'}): ${err.message.split('\n')[0]}`),
+  );
   worker.on('error', (err) => options.onEvent?.(`error: ${err.message.split('\n')[0]}`));
   await worker.waitUntilReady();
   return worker;
