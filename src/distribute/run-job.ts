@@ -9,6 +9,7 @@ import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.j
 import { saveLayersModel } from '../engine/save-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
+import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
 import { fineTuneLevel, fineTuneSteps } from '../population/population-jobs.js';
@@ -141,7 +142,8 @@ export async function recipeAuditOptions(source: Extract<Job['source'], { kind: 
 
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
-  const { options, inputs, inputShape, n } = await sourceOptions(job, ctx);
+  const { options, inputs, inputShape } = await sourceOptions(job, ctx);
+  let { n } = await sourceOptions(job, ctx);
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
   let facts: { sparsity: number | null; gzippedBytes: number | null } | undefined;
@@ -159,6 +161,9 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
     source = loaded;
   }
+  // A population of predictions files without labels or inputs: the number of examples is the file's.
+  if (n === 0 && typeof source === 'object' && source !== null && 'predictionsFile' in source) n = (await loadPredictions(source.predictionsFile)).n;
+  if (n === 0 && typeof source === 'string' && !/model\.json$|\.onnx$/i.test(source)) n = (await loadPredictions(source)).n;
   try {
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });

@@ -105,3 +105,32 @@ export function redisCommand(port: number, ...args: string[]): Promise<string> {
     socket.on('error', reject);
   });
 }
+
+/**
+ * An audit config of real tfjs model files: the tiny demo's fine-tuned models (built by its plan's jobs
+ * in this process) and its test images and labels as .npy files. Returns the config path.
+ */
+export async function tinyModelConfig(dir: string): Promise<string> {
+  const { planFromRecipe } = await import('../../src/distribute/plan.js');
+  const { runShard } = await import('../../src/distribute/run-shard.js');
+  const { artifactStore } = await import('../../src/distribute/artifacts.js');
+  const { loadRecipe } = await import('../../src/distribute/recipe.js');
+  const { encodeNpy } = await import('../../src/data/npy.js');
+  const { writeFileSync } = await import('node:fs');
+  const plan = await planFromRecipe(tinyDemoRef(), 'auto', 1);
+  const artifacts = join(dir, 'models');
+  await runShard(plan, 0, { artifacts, loadConfig: () => ({}) as never });
+  const store = artifactStore(artifacts);
+  const population: Record<string, string[]> = {};
+  for (const job of plan.jobs) if (job.kind === 'fineTune') (population[String(job.level)] ??= []).push(join(store.modelDir(job.id), 'model.json'));
+  const { testSet, classNames } = (await loadRecipe(tinyDemoRef())).audit;
+  const n = testSet.labels!.length;
+  writeFileSync(join(dir, 'images.npy'), encodeNpy(testSet.inputs, [n, 28, 28, 1]));
+  writeFileSync(join(dir, 'labels.npy'), encodeNpy(Int32Array.from(testSet.labels as ArrayLike<number>), [n]));
+  const config = join(dir, 'audit.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ population, testSet: { inputs: 'images.npy', labels: 'labels.npy' }, classNames, maxExemplars: 4, gates: { maxPieRate: { '0.9': 0.5 } } }),
+  );
+  return config;
+}

@@ -5,8 +5,10 @@ import { planFromRecipe } from '../../src/distribute/plan.js';
 import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
 import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
 import { QueueEvents } from 'bullmq';
-import { repoRoot, runCliProcess } from '../cli/cli-helpers.js';
-import { comparable, freePort, redisCommand, startRedis, startWorker, tempDir, tinyDemo, tinyDemoRef, waitFor } from './helpers.js';
+import { repoRoot, runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { comparable, freePort, redisCommand, startRedis, startWorker, tempDir, tinyDemo, tinyDemoRef, tinyModelConfig, waitFor } from './helpers.js';
 
 // Real parts only: Debian's redis-server, BullMQ workers as `pie-audit worker` processes on loopback.
 const quiet = { update() {}, log() {}, done() {} };
@@ -18,7 +20,7 @@ beforeAll(async () => {
   redis = await startRedis();
   workers.push(startWorker(redis.url), startWorker(redis.url));
   reference = await runDemo({ out: tempDir('qref'), recipe: tinyDemo(), progress: quiet, print: () => {} });
-  await waitFor(() => workers.every((w) => w.log().includes('ready on')), 60_000, 'two workers');
+  await waitFor(() => workers.every((w) => w.log().includes('ready on')), 120_000, `two workers (${workers.map((w) => w.log()).join(' | ')})`);
 });
 
 afterAll(() => {
@@ -54,6 +56,16 @@ describe('BullMQ executor on real Redis', () => {
     await events.close();
     expect(stalled.length).toBeGreaterThan(0);
     expect(comparable(killed)).toEqual(comparable(reference));
+  });
+
+  it('audit <config> --queue writes the report of pie-audit audit', async () => {
+    const dir = tempDir('qcfg');
+    const config = await tinyModelConfig(dir);
+    const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
+    const queued = await runCliInProcess(['audit', config, '--queue', redis.url, '--out', join(dir, 'queued'), '--quiet']);
+    expect(queued.code).toBe(direct.code);
+    const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as AuditReport;
+    expect(comparable(read('queued'))).toEqual(comparable(read('direct')));
   });
 
   it('a job that fails 3 times fails the audit, naming the job and its error', async () => {

@@ -8,7 +8,7 @@ import { planFromRecipe, shardJobs } from '../../src/distribute/plan.js';
 import { writePlan } from '../../src/distribute/plan-files.js';
 import { shardIndex } from '../../src/distribute/shard-index.js';
 import { runCliInProcess } from '../cli/cli-helpers.js';
-import { comparable, tempDir, tinyDemo, tinyDemoRef } from './helpers.js';
+import { comparable, tempDir, tinyDemo, tinyDemoRef, tinyModelConfig } from './helpers.js';
 
 const quiet = { update() {}, log() {}, done() {} };
 let reference: AuditReport;
@@ -42,6 +42,20 @@ describe('plan / run-shard / merge', () => {
 
     expect((await runCliInProcess(['merge', dir, '--out', join(dir, 'out'), '--quiet'])).code).toBe(0);
     expect(comparable(readReport(join(dir, 'out')))).toEqual(comparable(reference));
+  });
+
+  it('a config of model files: plan / run-shard / merge writes the report of pie-audit audit', async () => {
+    const dir = tempDir('cfg');
+    const config = await tinyModelConfig(dir);
+    const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
+    expect(direct.code).toBe(0);
+    expect((await runCliInProcess(['plan', config, '--shards', '3', '--out', join(dir, 'plan'), '--quiet'])).code).toBe(0);
+    for (const index of ['0', '1', '2']) expect((await runCliInProcess(['run-shard', join(dir, 'plan'), '--index', index, '--quiet'])).code).toBe(0);
+    const merged = await runCliInProcess(['merge', join(dir, 'plan'), '--out', join(dir, 'merged'), '--quiet']);
+    expect(merged.code).toBe(direct.code);
+    const report = readReport(join(dir, 'merged'));
+    expect(report.environment.runtimes).toEqual(readReport(join(dir, 'direct')).environment.runtimes);
+    expect(comparable(report)).toEqual(comparable(readReport(join(dir, 'direct'))));
   });
 
   it('plan --demo writes plan.json and one spec per shard; bad --shards is a usage error', async () => {
