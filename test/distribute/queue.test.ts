@@ -77,6 +77,16 @@ describe('BullMQ executor on real Redis', () => {
     );
   });
 
+  it('Redis lost mid-run: the submitter fails with one clear error, no report', async () => {
+    const own = await startRedis();
+    const plan = await planFromRecipe(tinyDemoRef(), 'auto', 1);
+    // No worker listens on this Redis, so the run is still waiting when Redis goes away.
+    const running = runPlanOnQueue(plan, { url: own.url, artifacts: tempDir('qlost'), lostConnectionMs: 1000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    own.stop();
+    await expect(running).rejects.toThrow(new RegExp(`lost the connection to Redis at redis://127.0.0.1:${own.port} .*no report was written`));
+  });
+
   it('Redis unreachable: one clear line and exit 2', async () => {
     const port = await freePort();
     const result = runCliProcess(['demo', '--quick', '--queue', `redis://127.0.0.1:${port}`, '--out', tempDir('qnone'), '--quiet'], {

@@ -50,7 +50,7 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
     options.onProgress?.(finished.size, total);
   };
   events.on('completed', ({ jobId }) => tick(jobId));
-  const lost = watchConnection(events, target, options.lostConnectionMs ?? 5_000);
+  const lost = watchConnection([events, queue, flows], target, options.lostConnectionMs ?? 5_000);
   try {
     await events.waitUntilReady();
     const work = (async () => {
@@ -69,7 +69,9 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
     throw await explainFailure(e, plan, queue);
   } finally {
     lost.stop();
-    await Promise.allSettled([events.close(), flows.close(), queue.close()]);
+    // Best effort: with Redis gone, closing would wait for a reconnect that never comes.
+    const closing = Promise.allSettled([events.close(), flows.close(), queue.close()]);
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }
 
@@ -125,7 +127,7 @@ async function explainFailure(e: unknown, plan: Plan, queue: Queue): Promise<Pie
 }
 
 /** Rejects when Redis stays unreachable for `ms` after a connection error: never a hang, never a partial report. */
-function watchConnection(events: QueueEvents, target: RedisTarget, ms: number): { promise: Promise<never>; stop: () => void } {
+function watchConnection(clients: ReadonlyArray<QueueEvents | Queue | FlowProducer>, target: RedisTarget, ms: number): { promise: Promise<never>; stop: () => void } {
   const where = `redis://${target.host}:${target.port}`;
   let timer: NodeJS.Timeout | undefined;
   let reject: (e: Error) => void = () => {};
@@ -146,6 +148,7 @@ function watchConnection(events: QueueEvents, target: RedisTarget, ms: number): 
       );
     }, ms);
   };
-  events.on('error', onError);
-  return { promise, stop: () => (clearTimeout(timer), events.off('error', onError)) };
+  // Every client gets the listener: an ioredis client without one prints each reconnect failure.
+  for (const c of clients) (c as QueueEvents).on('error', onError);
+  return { promise, stop: () => clearTimeout(timer) };
 }
