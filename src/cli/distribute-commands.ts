@@ -9,7 +9,7 @@ import { readPlan, writePlan } from '../distribute/plan-files.js';
 import { runShard } from '../distribute/run-shard.js';
 import { shardIndex } from '../distribute/shard-index.js';
 import { writeReports } from '../report/write-reports.js';
-import { loadAuditConfig } from './audit-config.js';
+import { loadAuditConfig, readJsonFile } from './audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import type { CliIO } from './run-cli.js';
@@ -18,10 +18,13 @@ import type { CliIO } from './run-cli.js';
 export const DISTRIBUTE_HELP: Record<string, string> = {
   plan: `Usage: pie-audit plan <config.json> --shards <N> --out <plan dir>
        pie-audit plan --demo [--quick] [--models <k>] --shards <N> --out <plan dir>
+       pie-audit plan --recipe <module> [--params <params.json>] --shards <N> --out <plan dir>
 
 Writes the audit's job list (plan.json: one evaluate job per model of the config, or for the demo
 a train job per seed and a fineTune and an evaluate job per seed and level) and N shard specs
-(shard-<i>.json). Job ids are content hashes; a seed's jobs stay in one shard. See docs/scale-out.md.
+(shard-<i>.json). --recipe: your population recipe, a module exporting createRecipe(params), at the
+same path on every runner, with params from a JSON file. Job ids are content hashes; a seed's jobs
+stay in one shard. See docs/scale-out.md.
 `,
   'run-shard': `Usage: pie-audit run-shard <plan dir> [--index <i>] [--artifacts <dir>] [--quiet]
 
@@ -82,6 +85,8 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     demo: { type: 'boolean' },
     quick: { type: 'boolean' },
     models: { type: 'string' },
+    recipe: { type: 'string' },
+    params: { type: 'string' },
   });
   if (values.help) return printed(io, DISTRIBUTE_HELP.plan);
   if (!values.out) throw usage("plan needs --out <plan dir>. See 'pie-audit plan --help'.");
@@ -89,7 +94,11 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(shards) || shards < 1 || shards > 10000)
     throw usage(`--shards must be an integer from 1 to 10000; got '${String(values.shards)}'.`);
   let plan: Plan;
-  if (values.demo) {
+  if (values.recipe) {
+    if (positionals.length > 0 || values.demo) throw usage("plan --recipe takes no config file and no --demo. See 'pie-audit plan --help'.");
+    const params = values.params ? readJsonFile(values.params as string, 'recipe parameters file') : {};
+    plan = await planFromRecipe({ module: resolve(values.recipe as string), params }, 'auto', shards);
+  } else if (values.demo) {
     if (positionals.length > 0) throw usage("plan --demo takes no config file. See 'pie-audit plan --help'.");
     const models = values.models === undefined ? undefined : Number(values.models);
     if (models !== undefined && (!Number.isInteger(models) || models < 1 || models > 50))

@@ -65,6 +65,8 @@ describe('plan / run-shard / merge', () => {
     expect(ok.stdout).toMatch(/14 jobs in 3 shard/);
     const spec = JSON.parse(readFileSync(join(dir, 'shard-2.json'), 'utf8'));
     expect(spec).toMatchObject({ index: 2, of: 3 });
+    const own = await runCliInProcess(['plan', '--recipe', 'test/fixtures/recipes/failing-recipe.mjs', '--shards', '2', '--out', join(dir, 'own')]);
+    expect(own.stdout).toMatch(/5 jobs in 2 shard/);
     const bad = await runCliInProcess(['plan', '--demo', '--shards', '0', '--out', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--shards must be an integer/);
