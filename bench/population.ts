@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- population`: wall time of building the demo's population (5 MLPs trained, each pruned
- * to 6 levels and fine-tuned: 35 jobs) in one run, side by side: in this thread, on 1 and 2 worker threads,
+ * to 6 levels and fine-tuned: 35 jobs) in one run, side by side: in this thread, on 1 and 2 worker processes, 2 worker threads,
  * on 2 `pie-audit worker` processes through BullMQ on a local redis-server (Debian), and the same recipe in
  * PyTorch (Debian python3-torch) at 1 and 2 threads. Also the queue's per-job overhead (empty jobs). Writes
  * the `population` section of docs/benchmarks.md, with per-job figures docs/scale-out.md projects from.
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { buildDemoPopulation } from '../src/cli/demo.js';
-import { buildPopulationInThreads } from '../src/distribute/build-population-in-threads.js';
+import { buildPopulationLocally } from '../src/distribute/build-population-locally.js';
 import { demoRecipe } from '../src/distribute/demo-recipe.js';
 import { longTailIndices, takeRows } from '../src/data/long-tail.js';
 import { loadMnist } from '../src/data/mnist.js';
@@ -41,10 +41,10 @@ async function timeThreads(threads: number): Promise<number> {
   return seconds;
 }
 
-/** One worker thread: the same jobs as two, so the thread's own cost shows. */
-async function timeOneWorkerThread(): Promise<number> {
+/** Local workers (forked processes or worker threads) building the same jobs. */
+async function timeWorkers(count: number, kind: 'processes' | 'threads'): Promise<number> {
   const started = performance.now();
-  const population = await buildPopulationInThreads({ module: distributeModule('demo-recipe'), params: recipe }, 1);
+  const population = await buildPopulationLocally({ module: distributeModule('demo-recipe'), params: recipe }, count, undefined, kind);
   const seconds = (performance.now() - started) / 1000;
   disposePopulation(population);
   return seconds;
@@ -188,8 +188,9 @@ export async function main(): Promise<void> {
     const rows: Array<[string, number]> = [];
     const note = (name: string, seconds: number) => (rows.push([name, seconds]), console.log(`${name}: ${seconds.toFixed(1)} s`));
     note('pie-audit, this thread', await timeThreads(1));
-    note('pie-audit, 1 worker thread', await timeOneWorkerThread());
-    note('pie-audit, 2 worker threads', await timeThreads(2));
+    note('pie-audit, 1 worker process', await timeWorkers(1, 'processes'));
+    note('pie-audit, 2 worker processes', await timeWorkers(2, 'processes'));
+    note('pie-audit, 2 worker threads', await timeWorkers(2, 'threads'));
     const url = `redis://127.0.0.1:${port}`;
     workers.push(startWorker(url), startWorker(url));
     const queued = await timeQueue(url, join(dir, 'artifacts'));
@@ -202,9 +203,9 @@ export async function main(): Promise<void> {
     if (torch1) note(`PyTorch ${torch1.torch}, 1 thread`, torch1.seconds);
     if (torch2) note(`PyTorch ${torch2.torch}, 2 threads`, torch2.seconds);
     const get = (prefix: string) => rows.find(([n]) => n.startsWith(prefix))?.[1] ?? NaN;
-    const two = get('pie-audit, 2 worker threads');
+    const two = get('pie-audit, 2 worker processes');
     const lines = [
-      '## Building the demo population: threads, queue workers and PyTorch',
+      '## Building the demo population: local workers, queue workers and PyTorch',
       '',
       `Machine: ${cpuModel()}, ${cpus().length} cores, Node ${process.version}. Load average (1 min) ${loadStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end ` +
         '(other work shares these cores: read ratios, not absolute seconds). One run each, one after the other: the demo recipe ' +
@@ -219,12 +220,12 @@ export async function main(): Promise<void> {
       `Queue overhead: ${(overhead * 1000).toFixed(2)} ms per empty job (BullMQ, local redis-server, 200 jobs, one in-process worker); ` +
         'a real job also starts its sandboxed process once per worker slot (tfjs and the recipe load: seconds, paid once).',
       '',
-      `2 worker threads / this thread: ${(two / get('pie-audit, this thread')).toFixed(2)}. ` +
+      `2 worker processes / this thread: ${(two / get('pie-audit, this thread')).toFixed(2)}; 2 worker threads / 2 worker processes: ${(get('pie-audit, 2 worker threads') / two).toFixed(2)}. ` +
         (torch2 && two <= torch2.seconds
           ? 'The goal (at least as fast as PyTorch with 2 threads) is met.'
           : `The goal (at least as fast as PyTorch with 2 threads) is missed: ${torch2 ? (two / torch2.seconds).toFixed(1) : '?'}x. Where the time goes: ` +
             'each tfjs-wasm training step runs single-threaded kernels with per-op dispatch (about 20 small ops per Dense step), while ' +
-            'PyTorch runs fused, multi-threaded MKL kernels; threads split the jobs but not a step. Each worker thread also pays a ' +
+            'PyTorch runs fused, multi-threaded MKL kernels; workers split the jobs but not a step. Each worker also pays a ' +
             'start (tfjs, wasm, the recipe and MNIST) of a few seconds.'),
     ];
     writeBenchmarkSection('population', lines.join('\n'));

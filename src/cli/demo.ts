@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../audit/report-types.js';
-import { buildPopulationInThreads } from '../distribute/build-population-in-threads.js';
+import { buildPopulationLocally } from '../distribute/build-population-locally.js';
 import { createRecipe, demoRecipe, type DemoRecipe } from '../distribute/demo-recipe.js';
 import { distributeModule } from '../distribute/module-paths.js';
 import { buildPopulation } from '../population/build-population.js';
@@ -22,8 +22,8 @@ export interface DemoOptions {
   quick?: boolean;
   /** Replace parts of the recipe (used to tune and to test). */
   recipe?: Partial<DemoRecipe>;
-  /** Worker threads building the population (default {@link defaultPopulationThreads}); 1 builds it in this thread. */
-  threads?: number;
+  /** Local worker processes building the population (default {@link defaultPopulationWorkers}); 1 builds it in this thread. */
+  workers?: number;
   /** Inference runtime for the audit: 'auto' (ONNX Runtime when installed, else tfjs), 'tfjs' or 'onnx'. */
   runtime?: 'auto' | 'tfjs' | 'onnx';
   progress: Progress;
@@ -48,13 +48,13 @@ export interface DemoPopulation {
  * const { population, testImages } = await buildDemoPopulation(demoRecipe({ quick: true }), quiet);
  * disposePopulation(population);
  */
-export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => '', threads = 1): Promise<DemoPopulation> {
+export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => '', workers = 1): Promise<DemoPopulation> {
   const built = await createRecipe(recipe);
-  progress.log(`demo: ${built.describe ?? ''}${threads > 1 ? ` (${threads} worker threads)` : ''}`);
+  progress.log(`demo: ${built.describe ?? ''}${workers > 1 ? ` (${workers} worker processes)` : ''}`);
   const label = (phase: string) => (phase === 'train' ? `training (${elapsed()})` : `pruning (${elapsed()})`);
   const population =
-    threads > 1
-      ? await buildPopulationInThreads({ module: distributeModule('demo-recipe'), params: recipe }, threads, (phase, done, total) => progress.update(label(phase), done, total))
+    workers > 1
+      ? await buildPopulationLocally({ module: distributeModule('demo-recipe'), params: recipe }, workers, (phase, done, total) => progress.update(label(phase), done, total))
       : await buildPopulation({
           createModel: built.createModel,
           train: built.train,
@@ -67,21 +67,22 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
   return { population, testImages: testSet.inputs, testLabels: testSet.labels as Uint8Array, classNames: [...(classNames ?? [])] };
 }
 
-/** Image passes below which threads do not pay for their start (each loads tfjs, the recipe and MNIST: seconds). */
-const THREADED_WORK = 500_000;
+/** Image passes below which local workers do not pay for their start (each loads tfjs, the recipe and MNIST: seconds). */
+const LOCAL_WORKERS_WORK = 500_000;
 
 /**
- * Worker threads for the demo's population: 2 where the machine has 2 or more cores and the population is
- * big enough for two threads to be faster than one as measured (the full demo: docs/benchmarks.md#population),
- * else 1 (a `--quick` population is built before a thread has started).
+ * Local workers for the demo's population: 2 where the machine has 2 or more cores and the population is
+ * big enough for two worker processes to be faster than one thread as measured
+ * (the full demo: docs/benchmarks.md, population section),
+ * else 1 (a `--quick` population is built before a worker has started).
  * @example
- * defaultPopulationThreads(demoRecipe()); // 2 on a 2-core machine
- * defaultPopulationThreads(demoRecipe({ quick: true })); // 1
+ * defaultPopulationWorkers(demoRecipe()); // 2 on a 2-core machine
+ * defaultPopulationWorkers(demoRecipe({ quick: true })); // 1
  */
-export function defaultPopulationThreads(recipe: DemoRecipe): number {
+export function defaultPopulationWorkers(recipe: DemoRecipe): number {
   const trainImages = recipe.trainSubset ?? 55_000;
   const work = recipe.seeds.length * (recipe.epochs * trainImages + recipe.levels.length * recipe.fineTuneEpochs * recipe.fineTuneSubset);
-  return work >= THREADED_WORK ? Math.min(2, availableParallelism()) : 1;
+  return work >= LOCAL_WORKERS_WORK ? Math.min(2, availableParallelism()) : 1;
 }
 
 /**
@@ -98,7 +99,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   const started = Date.now();
   const { progress, print } = options;
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed, options.threads ?? defaultPopulationThreads(recipe));
+  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed, options.workers ?? defaultPopulationWorkers(recipe));
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {

@@ -77,7 +77,12 @@ export function demoRecipeRef(options: { quick?: boolean; models?: number }) {
   return { module: distributeModule('demo-recipe'), params: demoRecipe(options) };
 }
 
-/** `pie-audit plan`. */
+/**
+ * `pie-audit plan`: writes the plan folder.
+ * @example
+ * await planCommand(['audit.json', '--shards', '4', '--out', 'plan'], io);
+ * @throws PieAuditError INVALID_ARGUMENT on bad flags.
+ */
 export async function planCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('plan', args, {
     shards: { type: 'string' },
@@ -118,7 +123,12 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** `pie-audit run-shard`. */
+/**
+ * `pie-audit run-shard`: runs one shard's jobs.
+ * @example
+ * await runShardCommand(['plan', '--index', '0'], io);
+ * @throws PieAuditError naming the job that failed.
+ */
 export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parse('run-shard', args, { index: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return printed(io, DISTRIBUTE_HELP['run-shard']);
@@ -138,7 +148,12 @@ export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.Pro
   return 0;
 }
 
-/** `pie-audit merge`. */
+/**
+ * `pie-audit merge`: writes the reports and returns the gate's exit code.
+ * @example
+ * const code = await mergeCommand(['plan', '--out', 'reports'], io, parseFormats);
+ * @throws PieAuditError IO_ERROR while a shard's results are missing.
+ */
 export async function mergeCommand(
   args: string[],
   io: CliIO,

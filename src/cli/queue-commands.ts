@@ -20,7 +20,12 @@ machines as you have; submit with 'pie-audit audit <config.json> --queue <url>' 
 a worker that dies mid-job has its job retried elsewhere once the lock lapses. Stops on SIGINT/SIGTERM.
 `;
 
-/** `pie-audit worker`: runs until SIGINT/SIGTERM (or `signal`). */
+/**
+ * `pie-audit worker`: runs until SIGINT/SIGTERM (or `signal`).
+ * @example
+ * await workerCommand(['--queue', 'redis://127.0.0.1:6379'], io);
+ * @throws PieAuditError BACKEND_UNAVAILABLE when Redis cannot be reached.
+ */
 export async function workerCommand(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   let parsed;
   try {

@@ -4,26 +4,31 @@ import { artifactStore } from './artifacts.js';
 import type { Job } from './jobs.js';
 import { runJob } from './run-job.js';
 
-/** A population job sent to a worker thread, and what comes back. */
+/** A population job sent to a local worker (thread or process). */
 export interface ThreadJobMessage {
   readonly job: Job;
   readonly artifacts: string;
 }
 
-// One worker thread with its own tfjs backend (loaded by the recipe), running train and fineTune jobs.
-parentPort?.on('message', async ({ job, artifacts }: ThreadJobMessage) => {
+/** Replies to the parent: a worker thread's port, or a forked process's IPC channel. */
+const reply = (message: unknown) => (parentPort ? parentPort.postMessage(message) : process.send?.(message));
+
+// One worker thread or child process with its own tfjs backend (loaded by the recipe), running train and fineTune jobs.
+const onJob = async ({ job, artifacts }: ThreadJobMessage) => {
   try {
     const result = await runJob(job, {
       store: artifactStore(artifacts),
       loadConfig: () => {
         throw new PieAuditError(
           'INVALID_ARGUMENT',
-          'worker threads run population jobs only; evaluate config plans with run-shard or the queue.',
+          'local workers run population jobs only; evaluate config plans with run-shard or the queue.',
         );
       },
     });
-    parentPort!.postMessage({ id: job.id, ok: true, result });
+    reply({ id: job.id, ok: true, result });
   } catch (e) {
-    parentPort!.postMessage({ id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) });
+    reply({ id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) });
   }
-});
+};
+if (parentPort) parentPort.on('message', onJob);
+else process.on('message', (m) => void onJob(m as ThreadJobMessage));

@@ -14,7 +14,7 @@ const quiet = { update() {}, log() {}, done() {} };
 let reference: AuditReport;
 
 beforeAll(async () => {
-  reference = await runDemo({ out: tempDir('ref'), recipe: tinyDemo(), threads: 1, progress: quiet, print: () => {} });
+  reference = await runDemo({ out: tempDir('ref'), recipe: tinyDemo(), workers: 1, progress: quiet, print: () => {} });
 });
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as AuditReport;
@@ -73,9 +73,9 @@ describe('plan / run-shard / merge', () => {
   });
 });
 
-describe('population building in worker threads', () => {
-  it('two threads build the same population as one: the demo report is identical', async () => {
-    const threaded = await runDemo({ out: tempDir('threads'), recipe: tinyDemo(), threads: 2, progress: quiet, print: () => {} });
+describe('population building on local workers', () => {
+  it('two worker processes build the same population as one thread: the demo report is identical', async () => {
+    const threaded = await runDemo({ out: tempDir('threads'), recipe: tinyDemo(), workers: 2, progress: quiet, print: () => {} });
     expect(comparable(threaded)).toEqual(comparable(reference));
   });
 });

@@ -9,29 +9,32 @@ import type { FineTuneJob } from './jobs.js';
 import { planFromRecipe } from './plan.js';
 import type { RecipeRef } from './recipe.js';
 import type { FineTuneFacts } from './run-job.js';
-import { runJobsInThreads } from './thread-pool.js';
+import { runJobsOnLocalWorkers } from './local-pool.js';
 
 /**
- * Builds a recipe's population on `threads` worker threads (the same train and fineTune jobs as a sharded
+ * Builds a recipe's population on `workers` local workers, forked processes by default or worker threads (the same
+ * train and fineTune jobs as a sharded
  * or queued run) and loads the models into this thread: the same population as `buildPopulation` with the
  * recipe's functions, model for model. The models pass through a temporary folder, removed afterwards.
  *
  * @example
- * const population = await buildPopulationInThreads({ module: distributeModule('demo-recipe'), params }, 2);
+ * const population = await buildPopulationLocally({ module: distributeModule('demo-recipe'), params }, 2);
  * @throws PieAuditError naming the job that failed.
  */
-export async function buildPopulationInThreads(
+export async function buildPopulationLocally(
   recipe: RecipeRef,
-  threads: number,
+  workers: number,
   onProgress?: (phase: 'train' | 'fineTune', done: number, total: number) => void,
+  kind: 'processes' | 'threads' = 'processes',
 ): Promise<Population> {
   const plan = await planFromRecipe(recipe, 'auto', 1);
   const jobs = plan.jobs.filter((j) => j.kind === 'train' || j.kind === 'fineTune');
   const dir = await mkdtemp(join(tmpdir(), 'pie-audit-population-'));
   const levels: Record<string, tf.LayersModel[]> = {};
   try {
-    const results = await runJobsInThreads(jobs, {
-      threads,
+    const results = await runJobsOnLocalWorkers(jobs, {
+      threads: workers,
+      kind,
       artifacts: dir,
       onJob: (job, _r, done, total) => onProgress?.(job.kind === 'train' ? 'train' : 'fineTune', done, total),
     });
