@@ -99,7 +99,11 @@ function writePeerData(dir: string): void {
 }
 
 function timeTorch(dir: string, threads: number): { seconds: number; torch: string } | null {
-  const r = spawnSync('/usr/bin/python3', [resolve('bench/population_torch.py'), dir, String(threads)], { encoding: 'utf8' });
+  // Passive OpenMP waits, as bench/train.ts: spinning threads on a shared machine only measure the spinning.
+  const r = spawnSync('/usr/bin/python3', [resolve('bench/population_torch.py'), dir, String(threads)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+  });
   if (r.status !== 0) {
     console.error(`PyTorch peer failed: ${r.stderr.trim().split('\n').pop()}`);
     return null;
@@ -204,6 +208,12 @@ export async function main(): Promise<void> {
     if (torch2) note(`PyTorch ${torch2.torch}, 2 threads`, torch2.seconds);
     const get = (prefix: string) => rows.find(([n]) => n.startsWith(prefix))?.[1] ?? NaN;
     const two = get('pie-audit, 2 worker processes');
+    const runs = [
+      { threads: 1, run: torch1 },
+      { threads: 2, run: torch2 },
+    ].flatMap(({ threads, run }) => (run ? [{ threads, seconds: run.seconds }] : []));
+    const best = runs.sort((a, b) => a.seconds - b.seconds)[0];
+    const fastest = Math.min(get('pie-audit, 2 worker threads'), two);
     const lines = [
       '## Building the demo population: local workers, queue workers and PyTorch',
       '',
@@ -213,19 +223,21 @@ export async function main(): Promise<void> {
         `${recipe.seeds.length * 7} population jobs; ` +
         'PyTorch runs the same data, model, optimiser, epochs, batches and pruning schedule, bench/population_torch.py).',
       '',
-      '| run | seconds | vs PyTorch 2 threads |',
+      '| run | seconds | vs PyTorch, its faster run |',
       '| --- | ---: | ---: |',
-      ...rows.map(([n, s]) => `| ${n} | ${s.toFixed(1)} | ${torch2 ? (s / torch2.seconds).toFixed(2) : 'n/a'} |`),
+      ...rows.map(([n, s]) => `| ${n} | ${s.toFixed(1)} | ${best ? (s / best.seconds).toFixed(2) : 'n/a'} |`),
       '',
       `Queue overhead: ${(overhead * 1000).toFixed(2)} ms per empty job (BullMQ, local redis-server, 200 jobs, one in-process worker); ` +
         'a real job also starts its sandboxed process once per worker slot (tfjs and the recipe load: seconds, paid once).',
       '',
-      `2 worker processes / this thread: ${(two / get('pie-audit, this thread')).toFixed(2)}; 2 worker threads / 2 worker processes: ${(get('pie-audit, 2 worker threads') / two).toFixed(2)}. ` +
-        (torch2 && two <= torch2.seconds
-          ? 'The goal (at least as fast as PyTorch with 2 threads) is met.'
-          : `The goal (at least as fast as PyTorch with 2 threads) is missed: ${torch2 ? (two / torch2.seconds).toFixed(1) : '?'}x. Where the time goes: ` +
+      `2 worker threads / this thread: ${(get('pie-audit, 2 worker threads') / get('pie-audit, this thread')).toFixed(2)}; ` +
+        `2 worker processes / this thread: ${(two / get('pie-audit, this thread')).toFixed(2)}. ` +
+        (best && fastest <= best.seconds
+          ? `The goal (at least as fast as PyTorch) is met against PyTorch's faster run (${best.threads} thread(s)).`
+          : `The goal (at least as fast as PyTorch) is missed: pie-audit's fastest local run takes ${best ? (fastest / best.seconds).toFixed(1) : '?'}x ` +
+            `PyTorch's faster run (${best?.threads ?? '?'} thread(s)). Where the time goes: ` +
             'each tfjs-wasm training step runs single-threaded kernels with per-op dispatch (about 20 small ops per Dense step), while ' +
-            'PyTorch runs fused, multi-threaded MKL kernels; workers split the jobs but not a step. Each worker also pays a ' +
+            'PyTorch runs fused MKL kernels; workers split the jobs but not a step. Each worker also pays a ' +
             'start (tfjs, wasm, the recipe and MNIST) of a few seconds.'),
     ];
     writeBenchmarkSection('population', lines.join('\n'));

@@ -22,7 +22,7 @@ export interface DemoOptions {
   quick?: boolean;
   /** Replace parts of the recipe (used to tune and to test). */
   recipe?: Partial<DemoRecipe>;
-  /** Local worker processes building the population (default {@link defaultPopulationWorkers}); 1 builds it in this thread. */
+  /** Local workers (worker threads) building the population (default {@link defaultPopulationWorkers}); 1 builds it in this thread. */
   workers?: number;
   /** Inference runtime for the audit: 'auto' (ONNX Runtime when installed, else tfjs), 'tfjs' or 'onnx'. */
   runtime?: 'auto' | 'tfjs' | 'onnx';
@@ -50,7 +50,7 @@ export interface DemoPopulation {
  */
 export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => '', workers = 1): Promise<DemoPopulation> {
   const built = await createRecipe(recipe);
-  progress.log(`demo: ${built.describe ?? ''}${workers > 1 ? ` (${workers} worker processes)` : ''}`);
+  progress.log(`demo: ${built.describe ?? ''}${workers > 1 ? ` (${workers} worker threads)` : ''}`);
   const label = (phase: string) => (phase === 'train' ? `training (${elapsed()})` : `pruning (${elapsed()})`);
   const population =
     workers > 1
@@ -72,7 +72,7 @@ const LOCAL_WORKERS_WORK = 500_000;
 
 /**
  * Local workers for the demo's population: 2 where the machine has 2 or more cores and the population is
- * big enough for two worker processes to be faster than one thread as measured
+ * big enough for two worker threads to be faster than one thread as measured
  * (the full demo: docs/benchmarks.md, population section),
  * else 1 (a `--quick` population is built before a worker has started).
  * @example

@@ -12,7 +12,7 @@ import type { FineTuneFacts } from './run-job.js';
 import { runJobsOnLocalWorkers } from './local-pool.js';
 
 /**
- * Builds a recipe's population on `workers` local workers, forked processes by default or worker threads (the same
+ * Builds a recipe's population on `workers` local workers, worker threads by default or forked processes (the same
  * train and fineTune jobs as a sharded
  * or queued run) and loads the models into this thread: the same population as `buildPopulation` with the
  * recipe's functions, model for model. The models pass through a temporary folder, removed afterwards.
@@ -25,7 +25,7 @@ export async function buildPopulationLocally(
   recipe: RecipeRef,
   workers: number,
   onProgress?: (phase: 'train' | 'fineTune', done: number, total: number) => void,
-  kind: 'processes' | 'threads' = 'processes',
+  kind: 'processes' | 'threads' = 'threads',
 ): Promise<Population> {
   const plan = await planFromRecipe(recipe, 'auto', 1);
   const jobs = plan.jobs.filter((j) => j.kind === 'train' || j.kind === 'fineTune');

@@ -10,8 +10,8 @@ export interface LocalPoolOptions {
   /** How many workers run side by side. */
   readonly threads: number;
   /**
-   * 'processes' (default): forked Node processes; 'threads': worker threads. Both give each worker its own
-   * tfjs backend; on a 2-core machine processes measured faster (docs/benchmarks.md, population section).
+   * 'threads' (default): worker threads; 'processes': forked Node processes. Both give each worker its own
+   * tfjs backend; which is faster on a busy 2-core machine varied between runs (docs/benchmarks.md, population section).
    */
   readonly kind?: 'processes' | 'threads';
   readonly artifacts: string;
@@ -36,8 +36,10 @@ function startMember(kind: 'processes' | 'threads'): PoolMember {
     }
     return new Worker(entry);
   }
-  // A forked child inherits this process's execArgv (tsx's hooks when run from the sources).
-  const child: ChildProcess = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // From the sources the child needs tsx's hooks, which a test runner's own process may not carry.
+  const hasTsx = process.execArgv.some((a) => a.includes('tsx'));
+  const execArgv = entry.endsWith('.ts') && !hasTsx ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
+  const child: ChildProcess = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const events = new EventEmitter();
   child.on('message', (m) => events.emit('message', m));
   child.on('error', (e) => events.emit('error', e));
@@ -63,7 +65,7 @@ function startMember(kind: 'processes' | 'threads'): PoolMember {
 export async function runJobsOnLocalWorkers(jobs: readonly Job[], options: LocalPoolOptions): Promise<Map<string, unknown>> {
   const results = new Map<string, unknown>();
   const pending = [...jobs];
-  const threads = Array.from({ length: Math.max(1, Math.min(options.threads, jobs.length)) }, () => startMember(options.kind ?? 'processes'));
+  const threads = Array.from({ length: Math.max(1, Math.min(options.threads, jobs.length)) }, () => startMember(options.kind ?? 'threads'));
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0;

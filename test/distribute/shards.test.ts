@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { planFromRecipe, shardJobs } from '../../src/distribute/plan.js';
+import { buildPopulationLocally } from '../../src/distribute/build-population-locally.js';
+import { disposePopulation } from '../../src/population/population.js';
 import { writePlan } from '../../src/distribute/plan-files.js';
 import { shardIndex } from '../../src/distribute/shard-index.js';
 import { runCliInProcess } from '../cli/cli-helpers.js';
@@ -74,9 +76,22 @@ describe('plan / run-shard / merge', () => {
 });
 
 describe('population building on local workers', () => {
-  it('two worker processes build the same population as one thread: the demo report is identical', async () => {
+  it('two worker threads build the same population as one thread: the demo report is identical', async () => {
     const threaded = await runDemo({ out: tempDir('threads'), recipe: tinyDemo(), workers: 2, progress: quiet, print: () => {} });
     expect(comparable(threaded)).toEqual(comparable(reference));
+  });
+
+  it('forked worker processes build the same models as worker threads', async () => {
+    const [threads, processes] = [await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'threads'), await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'processes')];
+    try {
+      expect(processes.measuredSparsity).toEqual(threads.measuredSparsity);
+      for (const [key, models] of Object.entries(threads.levels)) {
+        models.forEach((m, i) => m.getWeights().forEach((w, k) => expect(processes.levels[key][i].getWeights()[k].dataSync()).toEqual(w.dataSync())));
+      }
+    } finally {
+      disposePopulation(threads);
+      disposePopulation(processes);
+    }
   });
 });
 
