@@ -17,7 +17,12 @@ import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
-function backendEcho(): BackendEcho | null {
+/**
+ * The backend in use as the report records it (`environment.backend`), `null` before any backend started.
+ * @example
+ * backendEcho()?.name; // 'wasm'
+ */
+export function backendEcho(): BackendEcho | null {
   const info = getBackendInfo();
   if (!info) return null;
   const details: BackendEcho['details'] = { requested: info.requested, tfjsVersion: info.tfjsVersion, gpu: info.gpu };

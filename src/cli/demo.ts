@@ -1,14 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { auditCompression } from '../audit/audit-compression.js';
 import { populationMembers } from '../audit/population-members.js';
-import type { AuditReport } from '../schema/index.js';
-import { longTailIndices, takeRows } from '../data/long-tail.js';
-import { loadMnist } from '../data/mnist.js';
-import { seededRandom } from '../random/seeded-random.js';
 import { measureDigits } from '../data/morpho-mnist.js';
 import { morphoGroups } from '../data/morpho-groups.js';
-import { seededPermutation } from '../random/seeded-permutation.js';
-import { initBackend } from '../engine/backend.js';
+import type { AuditReport } from '../schema/index.js';
+import { buildPopulationLocally } from '../distribute/build-population-locally.js';
+import { createRecipe, demoRecipe, type DemoRecipe } from '../distribute/demo-recipe.js';
+import { distributeModule } from '../distribute/module-paths.js';
 import { buildPopulation, type PopulationProgress } from '../population/build-population.js';
 import { disposePopulation, type Population } from '../population/population.js';
 import { writeReports } from '../report/write-reports.js';
@@ -17,52 +15,7 @@ import { formatAttributeSummary } from './attribute-summary.js';
 import { noiseFloorLines, taxicabLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
-/** The demo's recipe; every number is fixed so runs repeat. */
-export interface DemoRecipe {
-  /** The digit made rare in training. */
-  longTailDigit: number;
-  /** Share of that digit's training images kept. */
-  keepFraction: number;
-  /** Hidden layer widths of the MLP. */
-  hidden: number[];
-  /** Baseline training: epochs over the long-tail training set (or `trainSubset` of it). */
-  epochs: number;
-  trainSubset: number | null;
-  learningRate: number;
-  /** Fine-tuning after pruning (every level, 0 included): epochs over a seeded subset. */
-  fineTuneEpochs: number;
-  fineTuneSubset: number;
-  fineTuneLearningRate: number;
-  batchSize: number;
-  levels: number[];
-  seeds: number[];
-  /** Test images audited (null: all 10,000). */
-  testSubset: number | null;
-  /** Keep the 10-way classifier layer dense (prune only the hidden layers). */
-  denseClassifier?: boolean;
-  /**
-   * 'fineTune' (default): levels pruned from each seed's baseline and fine-tuned (paired). 'fromScratch':
-   * every (seed, level) model trained `epochs` from its own initialisation with gradual pruning (independent).
-   */
-  regime?: 'fineTune' | 'fromScratch';
-  /** Add random-pruning controls (`random@<level>`) trained alike. */
-  randomControl?: boolean;
-}
-
-/**
- * The recipe of `pie-audit demo` (k models per level, default 6: the fewest whose paired noise floor can reach
- * p < 0.05, as 2 / 2^6 = 0.031) and of `--quick`.
- * @example
- * demoRecipe({ models: 3 }).seeds; // [1, 2, 3]
- */
-export function demoRecipe(options: { models?: number; quick?: boolean } = {}): DemoRecipe {
-  const k = options.models ?? (options.quick ? 2 : 6);
-  const seeds = Array.from({ length: k }, (_, i) => i + 1);
-  if (options.quick) {
-    return { longTailDigit: 8, keepFraction: 0.05, hidden: [32], epochs: 1, trainSubset: 3000, learningRate: 0.002, fineTuneEpochs: 1, fineTuneSubset: 1000, fineTuneLearningRate: 0.0005, batchSize: 128, levels: [0, 0.5, 0.9], seeds, testSubset: 1000, denseClassifier: true };
-  }
-  return { longTailDigit: 8, keepFraction: 0.05, hidden: [128], epochs: 3, trainSubset: null, learningRate: 0.001, fineTuneEpochs: 2, fineTuneSubset: 12000, fineTuneLearningRate: 0.0002, batchSize: 128, levels: [0, 0.3, 0.5, 0.7, 0.9, 0.99], seeds, testSubset: null, denseClassifier: true };
-}
+export { demoRecipe, type DemoRecipe } from '../distribute/demo-recipe.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -73,60 +26,12 @@ export interface DemoOptions {
   quick?: boolean;
   /** Replace parts of the recipe (used to tune and to test). */
   recipe?: Partial<DemoRecipe>;
+  /** Local workers (worker threads) building the population (default {@link defaultPopulationWorkers}); 1 builds it in this thread. */
+  workers?: number;
   /** Inference runtime for the audit: 'auto' (ONNX Runtime when installed, else tfjs), 'tfjs' or 'onnx'. */
   runtime?: 'auto' | 'tfjs' | 'onnx';
   progress: Progress;
   print: (text: string) => void;
-}
-
-function createMlp(hidden: number[]): (seed: number) => tf.LayersModel {
-  return (seed) => {
-    const model = tf.sequential();
-    // Images in, so reports can show PIE thumbnails; Flatten costs nothing.
-    model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-    hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + i }) })));
-    model.add(tf.layers.dense({ name: `classifier_${seed}`, units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
-    return model;
-  };
-}
-
-/**
- * Trains with Adam on batches cut from Float32Arrays (a seeded shuffle per epoch): tensor slicing is
- * slow on the wasm backend, so batches are built directly.
- */
-function trainer(x: Float32Array, y: Uint8Array, recipe: DemoRecipe): (model: tf.LayersModel, seed: number) => Promise<void> {
-  const n = y.length;
-  return async (model, seed) => {
-    const optimizer = tf.train.adam(recipe.learningRate);
-    const bs = recipe.batchSize;
-    try {
-      for (let epoch = 0; epoch < recipe.epochs; epoch++) {
-        const order = seededPermutation(n, seededRandom(seed * 1000 + epoch));
-        for (let start = 0; start < n; start += bs) {
-          const b = Math.min(bs, n - start);
-          const xb = new Float32Array(b * 784);
-          const yb = new Int32Array(b);
-          for (let k = 0; k < b; k++) {
-            const r = order[start + k];
-            xb.set(x.subarray(r * 784, (r + 1) * 784), k * 784);
-            yb[k] = y[r];
-          }
-          tf.tidy(() => {
-            const xt = tf.tensor4d(xb, [b, 28, 28, 1]);
-            const yt = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
-            optimizer.minimize(() => {
-              const p = tf.clipByValue(model.apply(xt, { training: true }) as tf.Tensor, 1e-7, 1);
-              return tf.neg(tf.mean(tf.sum(tf.mul(yt, tf.log(p)), -1))) as tf.Scalar;
-            });
-          });
-        }
-        // Let progress output and signals through between epochs.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      optimizer.dispose();
-    }
-  };
 }
 
 /** What {@link buildDemoPopulation} returns: the pruned population and the test images it is audited on. */
@@ -147,57 +52,47 @@ export interface DemoPopulation {
  * const { population, testImages } = await buildDemoPopulation(demoRecipe({ quick: true }), quiet);
  * disposePopulation(population);
  */
-export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => ''): Promise<DemoPopulation> {
-  const train = loadMnist('train');
-  const test = loadMnist('test');
-  await initBackend({ backend: 'auto' });
-  let rows = longTailIndices(train.labels, { classIndex: recipe.longTailDigit, keepFraction: recipe.keepFraction, seed: 1 });
-  if (recipe.trainSubset !== null && recipe.trainSubset < rows.length) {
-    const perm = seededPermutation(rows.length, seededRandom(2));
-    rows = Uint32Array.from(perm.subarray(0, recipe.trainSubset), (k) => rows[k]).sort();
-  }
-  const trainSet = takeRows(train.images, 784, rows, train.labels);
-  const trainLabels = trainSet.labels as Uint8Array;
-  const fineRows = seededPermutation(rows.length, seededRandom(3)).subarray(0, Math.min(recipe.fineTuneSubset, rows.length));
-  const fine = takeRows(trainSet.rows, 784, fineRows, trainLabels);
-  const kept = trainLabels.reduce((a, l) => a + (l === recipe.longTailDigit ? 1 : 0), 0);
-  progress.log(`demo: ${rows.length} training images, digit ${recipe.longTailDigit} kept at ${kept} images (${(recipe.keepFraction * 100).toFixed(0)}%); MLP 784-${recipe.hidden.join('-')}-10, ${recipe.seeds.length} models x ${recipe.levels.length} levels`);
+export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => '', workers = 1): Promise<DemoPopulation> {
+  const built = await createRecipe(recipe);
+  progress.log(`demo: ${built.describe ?? ''}${workers > 1 ? ` (${workers} worker threads)` : ''}`);
+  const population =
+    workers > 1
+      ? await buildPopulationLocally({ module: distributeModule('demo-recipe'), params: recipe }, workers, (phase, done, total) =>
+          progress.update('building population', done, total, `${phase === 'train' ? 'training' : 'pruning and fine-tuning'}, ${elapsed()}`),
+        )
+      : await buildPopulation({
+          createModel: built.createModel,
+          train: built.train,
+          levels: built.levels,
+          seeds: built.seeds,
+          regime: recipe.regime ?? 'fineTune',
+          randomControl: recipe.randomControl ?? false,
+          fineTune: built.fineTune,
+          ...(built.fromScratch ? { fromScratch: built.fromScratch } : {}),
+          onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
+        });
+  const { testSet, classNames } = built.audit;
+  return { population, testImages: testSet.inputs, testLabels: testSet.labels as Uint8Array, classNames: [...(classNames ?? [])] };
+}
 
-  const pruneLayer = recipe.denseClassifier ? { pruneLayer: (l: { name: string }) => !l.name.startsWith('classifier_') } : {};
-  const population = await buildPopulation({
-    createModel: createMlp(recipe.hidden),
-    train: trainer(trainSet.rows, trainLabels, recipe),
-    levels: recipe.levels,
-    seeds: recipe.seeds,
-    regime: recipe.regime ?? 'fineTune',
-    randomControl: recipe.randomControl ?? false,
-    fromScratch: {
-      data: { x: trainSet.rows, shape: [rows.length, 28, 28, 1], y: trainLabels },
-      epochs: recipe.epochs,
-      batchSize: recipe.batchSize,
-      learningRate: recipe.learningRate,
-      ...pruneLayer,
-    },
-    fineTune: {
-      data: { x: fine.rows, shape: [fineRows.length, 28, 28, 1], y: fine.labels as Uint8Array },
-      epochs: recipe.fineTuneEpochs,
-      batchSize: recipe.batchSize,
-      learningRate: recipe.fineTuneLearningRate,
-      schedule: 'polynomial',
-      frequency: Math.max(1, Math.floor((recipe.fineTuneEpochs * Math.ceil(fineRows.length / recipe.batchSize)) / 10)),
-      ...pruneLayer,
-    },
-    onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
-  });
-  let testImages = test.images;
-  let testLabels = test.labels;
-  if (recipe.testSubset !== null && recipe.testSubset < test.n) {
-    const pick = seededPermutation(test.n, seededRandom(4)).subarray(0, recipe.testSubset).sort();
-    const sub = takeRows(test.images, 784, pick, test.labels);
-    testImages = sub.rows;
-    testLabels = sub.labels as Uint8Array;
-  }
-  return { population, testImages, testLabels, classNames: test.classNames };
+/** Image passes below which local workers do not pay for their start (each loads tfjs, the recipe and MNIST: seconds). */
+const LOCAL_WORKERS_WORK = 500_000;
+
+/**
+ * Local workers for the demo's population: 2 where the machine has 2 or more cores and the population is
+ * big enough for two worker threads to be faster than one thread as measured
+ * (the full demo: docs/benchmarks.md, population section),
+ * else 1 (a `--quick` population is built before a worker has started).
+ * @example
+ * defaultPopulationWorkers(demoRecipe()); // 2 on a 2-core machine
+ * defaultPopulationWorkers(demoRecipe({ quick: true })); // 1
+ */
+export function defaultPopulationWorkers(recipe: DemoRecipe): number {
+  // The workers build the fineTune regime's jobs; other regimes and random controls are built in this thread.
+  if ((recipe.regime ?? 'fineTune') !== 'fineTune' || recipe.randomControl) return 1;
+  const trainImages = recipe.trainSubset ?? 55_000;
+  const work = recipe.seeds.length * (recipe.epochs * trainImages + recipe.levels.length * recipe.fineTuneEpochs * recipe.fineTuneSubset);
+  return work >= LOCAL_WORKERS_WORK ? Math.min(2, availableParallelism()) : 1;
 }
 
 /**
@@ -214,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   const started = Date.now();
   const { progress, print } = options;
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed);
+  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed, options.workers ?? defaultPopulationWorkers(recipe));
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {

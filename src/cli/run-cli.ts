@@ -17,6 +17,9 @@ import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
 import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
+import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
+import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 
 /** Where the CLI writes; tests and embedders can capture both streams and pass their own environment. */
 export interface CliIO {
@@ -36,6 +39,10 @@ Usage:
   pie-audit report <report.json> --format <fmt>    render a saved report as html, md or csv
   pie-audit gate <report.json> --gates <gates.json> check a saved report against release gates
   pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
+  pie-audit plan <config.json> --shards N --out <plan dir>  split an audit into jobs and shards
+  pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
+  pie-audit merge <plan dir> --out <dir>           audit what the shards wrote
+  pie-audit worker --queue redis://host:port       process jobs of a BullMQ queue (docs/scale-out.md)
 
 Options for every command: --help, --quiet.  pie-audit --version prints the version.
 In CI (audit, gate): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
@@ -64,6 +71,9 @@ Options:
   --format <list>    comma-separated subset of json,md,html,csv (default all)
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)
+  --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
+                     'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
+  --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
   --quiet            no progress or summary
   --help             this help
 `,
@@ -92,6 +102,8 @@ package): makes one digit a long-tail class (5% of its training images kept), tr
 10,000 test images and writes the audit to <dir> (default pie-audit-demo/).
   --runtime  inference runtime for the audit (default auto: ONNX Runtime when installed, else tfjs)
   --quick    tiny run (2 models, a subset) for smoke tests
+  --queue <url>      build and evaluate the population on BullMQ workers (pie-audit worker)
+  --artifacts <dir>  folder shared by the workers for models and predictions (default <out>/artifacts)
 `,
 };
 
@@ -110,7 +122,7 @@ function parse(command: string, args: string[], options: ParseArgsConfig['option
 }
 
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, ...CI_FLAGS });
+  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' }, ...CI_FLAGS });
   if (values.help) return help('audit', io);
   const env = io.env ?? process.env;
   const ci = ciRequest(values, env);
@@ -129,14 +141,16 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
-  const report = await auditCompression({
+  const report = values.queue
+    ? await submitToQueue(await planFromConfig(resolve(positionals[0]), options, 1), values.queue as string, (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'), progress)
+    : await auditCompression({
     ...options,
     onProgress: (e) => {
       // One overall bar per phase: models finished plus the share of the current one.
       if (e.phase === 'evaluate') progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
       else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
     },
-  });
+    });
   progress.done();
   const written = await writeReports(report, values.out as string, formats);
   if (!quiet) {
@@ -214,7 +228,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' } });
+  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return help('demo', io);
   if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
   let models: number | undefined;
@@ -226,14 +240,22 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
   if (runtime !== undefined && runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
     throw new UsageError(`--runtime must be auto, tfjs or onnx; got '${runtime}'.`);
   }
-  const { runDemo } = await import('./demo.js');
   const quiet = Boolean(values.quiet);
+  if (values.queue) {
+    const out = (values.out as string | undefined) ?? 'pie-audit-demo';
+    const plan = await planFromRecipe(demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }), (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto', 1);
+    const report = await submitToQueue(plan, values.queue as string, (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'), createProgress({ quiet, stream: io.stderr }));
+    const written = await writeReports(report, out);
+    if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
+    return report.exitCode;
+  }
+  const { runDemo } = await import('./demo.js');
   const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), runtime, progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
   return report.exitCode;
 }
 
 function help(command: string, io: CliIO): number {
-  io.stdout(HELP[command] ?? HELP.main);
+  io.stdout(HELP[command] ?? DISTRIBUTE_HELP[command] ?? (command === 'worker' ? WORKER_HELP : HELP.main));
   return 0;
 }
 
@@ -256,6 +278,14 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
         return await gateCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
+      case 'plan':
+        return await planCommand(rest, io);
+      case 'run-shard':
+        return await runShardCommand(rest, io);
+      case 'merge':
+        return await mergeCommand(rest, io, parseFormats);
+      case 'worker':
+        return await workerCommand(rest, io);
       case '--version':
       case '-v':
       case 'version':
@@ -270,7 +300,7 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
       case 'help':
         return help(rest[0] ?? 'main', io);
       default:
-        throw new UsageError(`unknown command '${command}'; use audit, report, gate or demo (pie-audit --help).`);
+        throw new UsageError(`unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`);
     }
   } catch (e) {
     const message = isPieAuditError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -105,7 +105,7 @@ describe('pie-audit CLI', () => {
   it('fails with one clear line and exit 2 on usage and config errors', async () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
-    expect(spawned.stderr.trim()).toBe("pie-audit: error: unknown command 'frobnicate'; use audit, report, gate or demo (pie-audit --help).");
+    expect(spawned.stderr.trim()).toBe("pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).");
     const cases: Array<[string[], RegExp]> = [
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['audit', join(dir, 'audit.json')], /needs --out/],
@@ -124,7 +124,7 @@ describe('pie-audit CLI', () => {
   });
 
   it('prints help for every command', async () => {
-    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo']]) {
+    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo'], ['plan'], ['run-shard'], ['merge'], ['worker']]) {
       const r = await run([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage/);

@@ -1,0 +1,32 @@
+import type { AuditOptions } from '../audit/audit-options.js';
+import type { AuditReport } from '../schema/index.js';
+import { PieAuditError } from '../errors.js';
+import { artifactStore } from './artifacts.js';
+import type { EvaluateResult } from './merge.js';
+import { mergeReport } from './merge.js';
+import type { Plan } from './plan.js';
+
+/**
+ * Merges a sharded run: reads every evaluate job's result from the artifact folder and audits them.
+ * Refuses (naming the missing jobs' shards) until every shard has finished: never a partial report.
+ *
+ * @example
+ * const report = await mergePlan(plan, 'plan/artifacts', loadConfig);
+ * @throws PieAuditError IO_ERROR when a job has no result yet.
+ */
+export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path: string) => AuditOptions): Promise<AuditReport> {
+  const store = artifactStore(artifacts);
+  const missing = plan.merge.needs.filter((id) => !store.hasResult(id));
+  if (missing.length > 0) {
+    const shards = new Set<number>();
+    plan.shards.forEach((ids, i) => ids.some((id) => missing.includes(id)) && shards.add(i));
+    throw new PieAuditError(
+      'IO_ERROR',
+      `merge: ${missing.length} of ${plan.merge.needs.length} evaluate results are missing in '${artifacts}'; run shard(s) ${[...shards].join(', ')} first.`,
+      { missing },
+    );
+  }
+  const results = new Map<string, EvaluateResult>();
+  for (const id of plan.merge.needs) results.set(id, await store.readResult<EvaluateResult>(id));
+  return mergeReport(plan.merge, results, loadConfig);
+}

@@ -1,0 +1,101 @@
+import { auditCompression } from '../audit/audit-compression.js';
+import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
+import type { AuditReport, BackendEcho } from '../schema/index.js';
+import { PieAuditError } from '../errors.js';
+import type { PerModelEvaluation } from '../evaluate/types.js';
+import type { MergeJob } from './jobs.js';
+import { recipeAuditOptions } from './run-job.js';
+
+/**
+ * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per
+ * example: small enough to travel through Redis) and how they were computed.
+ */
+export interface EvaluateResult {
+  readonly id: string;
+  readonly n: number;
+  readonly predictions: string;
+  readonly runtime: PerModelEvaluation['runtime'];
+  readonly fallbackReason: string | null;
+  /** The tfjs backend that ran the model, `null` when none was needed (ONNX files, predictions). */
+  readonly backend: BackendEcho | null;
+  readonly sparsity: number | null;
+  readonly gzippedBytes: number | null;
+}
+
+function decodeLabels(result: EvaluateResult): Uint16Array {
+  const bytes = Buffer.from(result.predictions, 'base64');
+  if (bytes.byteLength !== result.n * 2) {
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `predictions of job ${result.id} hold ${bytes.byteLength / 2} labels, expected ${result.n}; run the job again.`,
+      { job: result.id },
+    );
+  }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Uint16Array(copy.buffer);
+}
+
+/**
+ * The merge: the audit over what the evaluate jobs produced, with the same options as the in-process
+ * run, so the report equals it apart from timings and timestamps. Each member's runtime and the backend
+ * are the ones its job recorded (the evaluation ran there, not here).
+ *
+ * @example
+ * const report = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options);
+ * @throws PieAuditError IO_ERROR naming the first job without a result.
+ */
+export async function mergeReport(
+  job: MergeJob,
+  results: ReadonlyMap<string, EvaluateResult>,
+  loadConfig: (path: string) => AuditOptions,
+): Promise<AuditReport> {
+  const missing = job.members.filter((m) => !results.has(m.job));
+  if (missing.length > 0) {
+    throw new PieAuditError(
+      'IO_ERROR',
+      `merge: ${missing.length} of ${job.members.length} evaluate jobs have no result (first: ${missing[0].job}, ${missing[0].memberId}); run every shard first.`,
+      { missing: missing.map((m) => m.job) },
+    );
+  }
+  const base: AuditOptions = job.source.kind === 'config' ? loadConfig(job.source.config) : await recipeAuditOptions(job.source);
+  const population = new Map<string, PopulationMember[]>();
+  for (const m of job.members) {
+    const r = results.get(m.job)!;
+    const list = population.get(m.level) ?? [];
+    list.push({
+      model: { predictions: decodeLabels(r) },
+      id: m.memberId,
+      ...(r.sparsity !== null ? { sparsity: r.sparsity } : {}),
+      ...(r.gzippedBytes !== null ? { gzippedBytes: r.gzippedBytes } : {}),
+    });
+    population.set(m.level, list);
+  }
+  const { cache: _cache, onProgress: _onProgress, ...options } = base;
+  const report = await auditCompression({ ...options, population });
+  return withJobRuntimes(report, job, results);
+}
+
+/** Records each member's runtime as its job saw it, and the backend of the first job that ran a tfjs model. */
+function withJobRuntimes(report: AuditReport, job: MergeJob, results: ReadonlyMap<string, EvaluateResult>): AuditReport {
+  const byLevel = new Map<string, EvaluateResult[]>();
+  for (const m of job.members) byLevel.set(m.level, [...(byLevel.get(m.level) ?? []), results.get(m.job)!]);
+  const runtimes: Record<string, number> = {};
+  let backend: BackendEcho | null = null;
+  for (const m of job.members) {
+    const r = results.get(m.job)!;
+    runtimes[r.runtime] = (runtimes[r.runtime] ?? 0) + 1;
+    backend ??= r.backend;
+  }
+  return {
+    ...report,
+    environment: { ...report.environment, backend, runtimes },
+    levels: report.levels.map((level) => ({
+      ...level,
+      models: level.models.map((model, i) => {
+        const r = byLevel.get(level.key)?.[i];
+        return r ? { ...model, runtime: r.runtime, fallbackReason: r.fallbackReason } : model;
+      }),
+    })),
+  };
+}

@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import type { AuditOptions } from '../audit/audit-options.js';
+import { resolvePopulation } from '../audit/resolve-population.js';
+import { PieAuditError } from '../errors.js';
+import { hashBytes } from '../evaluate/cache/hash-model.js';
+import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
+import { hashTfjsModelFile } from '../evaluate/model-file.js';
+import { levelKey } from '../schema/level-key.js';
+import { contentJobId, type EvaluateJob, type FineTuneJob, type Job, type MergeJob, type PlanSource, type TrainJob } from './jobs.js';
+import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
+
+/** Every job of an audit, the merge that ends it, and the jobs of each shard. */
+export interface Plan {
+  readonly version: 1;
+  readonly source: PlanSource;
+  /** Train, fineTune and evaluate jobs, each after the jobs it needs. */
+  readonly jobs: readonly Job[];
+  readonly merge: MergeJob;
+  /** Job ids per shard; a job's dependencies are always in its own shard. */
+  readonly shards: readonly (readonly string[])[];
+}
+
+/**
+ * Splits jobs into `count` shards: jobs that depend on each other (a seed's train, fineTune and evaluate
+ * jobs) form one group and stay together; groups go, heaviest first, to the least loaded shard
+ * (train jobs count as the cost of a whole level's fine-tuning times the number of levels, so seeds spread out).
+ *
+ * @example
+ * shardJobs(plan.jobs, 2); // [[ids of shard 0], [ids of shard 1]]
+ * @throws PieAuditError INVALID_ARGUMENT when count is not a positive integer.
+ */
+export function shardJobs(jobs: readonly Job[], count: number): string[][] {
+  if (!Number.isInteger(count) || count < 1)
+    throw new PieAuditError('INVALID_ARGUMENT', `--shards must be a positive integer; got ${String(count)}.`, { shards: count });
+  const groupOf = new Map<string, string>();
+  const groups = new Map<string, string[]>();
+  for (const job of jobs) {
+    const root = job.needs.length > 0 ? (groupOf.get(job.needs[0]) ?? job.id) : job.id;
+    groupOf.set(job.id, root);
+    groups.set(root, [...(groups.get(root) ?? []), job.id]);
+  }
+  const shards = Array.from({ length: count }, () => ({ ids: [] as string[], load: 0 }));
+  const ordered = [...groups.values()].sort((a, b) => b.length - a.length);
+  for (const ids of ordered) {
+    const target = shards.reduce((best, s) => (s.load < best.load ? s : best), shards[0]);
+    target.ids.push(...ids);
+    target.load += ids.length;
+  }
+  // Keep the plan's job order inside each shard (dependencies first).
+  const position = new Map(jobs.map((j, i) => [j.id, i]));
+  return shards.map((s) => s.ids.sort((a, b) => position.get(a)! - position.get(b)!));
+}
+
+/**
+ * The plan of an audit config: one evaluate job per member of the population, ids from the model file's
+ * content, the test inputs and the runtime (so an unchanged model is never evaluated twice).
+ *
+ * @example
+ * const plan = await planFromConfig('/abs/audit.json', options, 4);
+ */
+export async function planFromConfig(config: string, options: AuditOptions, shards: number): Promise<Plan> {
+  const source: PlanSource = { kind: 'config', config };
+  const resolved = resolvePopulation(options.population);
+  const ts = options.testSet;
+  const n = ts.n ?? ts.labels?.length ?? 0;
+  const testKey = hashTestSet(ts.inputs, n, ts.inputShape);
+  const jobs: EvaluateJob[] = [];
+  for (const m of resolved.members) {
+    const file =
+      typeof m.source === 'string'
+        ? m.source
+        : typeof m.source === 'object' && m.source !== null && 'predictionsFile' in m.source
+          ? m.source.predictionsFile
+          : null;
+    if (file === null)
+      throw new PieAuditError('CONFIG_ERROR', `population['${m.level}'][${m.index}] is not a file; a plan needs every member as a path.`, {
+        key: 'population',
+      });
+    const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
+    const id = contentJobId('evaluate', [content, testKey, `runtime=${options.runtime ?? 'auto'}`, `backend=${options.backend ?? 'auto'}`]);
+    const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
+    jobs.push({ kind: 'evaluate', id, source, level: m.level, index: m.index, model: { file }, memberId, needs: [] });
+  }
+  return finishPlan(source, jobs, jobs, shards);
+}
+
+/**
+ * The plan of a population recipe: per seed a train job, per (seed, level) a fineTune job and an evaluate
+ * job. Ids come from the recipe's content (module bytes and parameters), the seed and the level.
+ *
+ * @example
+ * const plan = await planFromRecipe({ module: distributeModule('demo-recipe'), params: demoRecipe({ quick: true }) }, 'auto', 2);
+ */
+export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs' | 'onnx', shards: number): Promise<Plan> {
+  const source = { kind: 'recipe', recipe, runtime } as const;
+  const loaded = await loadRecipe(recipe);
+  const key = recipeKey(recipe);
+  const levels = [...loaded.levels].sort((a, b) => a - b);
+  const jobs: Job[] = [];
+  const evaluations: EvaluateJob[] = [];
+  const byLevel = new Map(levels.map((l) => [levelKey(l), [] as EvaluateJob[]]));
+  loaded.seeds.forEach((seed, index) => {
+    const train: TrainJob = { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] };
+    jobs.push(train);
+    for (const level of levels) {
+      const fine: FineTuneJob = {
+        kind: 'fineTune',
+        id: contentJobId('fineTune', [train.id, `level=${level}`]),
+        source,
+        seed,
+        level,
+        needs: [train.id],
+      };
+      const evaluate: EvaluateJob = {
+        kind: 'evaluate',
+        id: contentJobId('evaluate', [fine.id, `runtime=${runtime}`]),
+        source,
+        level: levelKey(level),
+        index,
+        model: { job: fine.id },
+        // One seed's models at every level are pruned from one baseline: the same id pairs them, as populationMembers does.
+        memberId: `seed-${seed}`,
+        needs: [fine.id],
+      };
+      jobs.push(fine, evaluate);
+      byLevel.get(levelKey(level))!.push(evaluate);
+    }
+  });
+  for (const list of byLevel.values()) evaluations.push(...list);
+  return finishPlan(source, jobs, evaluations, shards);
+}
+
+function finishPlan(source: PlanSource, jobs: readonly Job[], evaluations: readonly EvaluateJob[], shards: number): Plan {
+  const merge: MergeJob = {
+    kind: 'merge',
+    id: contentJobId(
+      'merge',
+      evaluations.map((e) => `${e.level}\0${e.memberId}\0${e.id}`),
+    ),
+    source,
+    needs: evaluations.map((e) => e.id),
+    members: evaluations.map((e) => ({ job: e.id, level: e.level, memberId: e.memberId })),
+  };
+  return { version: 1, source, jobs, merge, shards: shardJobs(jobs, shards) };
+}

@@ -1,0 +1,88 @@
+import { connect } from 'node:net';
+import { PieAuditError } from '../../errors.js';
+
+/** BullMQ connection options from a `redis://[user:password@]host:port[/db]` URL. */
+export interface RedisTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * Parses a queue URL.
+ *
+ * @example
+ * parseRedisUrl('redis://127.0.0.1:6379/0'); // { host: '127.0.0.1', port: 6379, db: 0 }
+ * @throws PieAuditError INVALID_ARGUMENT when it is not a redis:// URL.
+ */
+export function parseRedisUrl(url: string): RedisTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' is not a URL; use redis://host:port (e.g. redis://127.0.0.1:6379).`, {
+      queue: url,
+    });
+  }
+  if (parsed.protocol !== 'redis:')
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}' must start with redis://; e.g. redis://127.0.0.1:6379.`, { queue: url });
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0)
+    throw new PieAuditError('INVALID_ARGUMENT', `--queue '${url}': the database '${parsed.pathname.slice(1)}' is not a number.`, {
+      queue: url,
+    });
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    db,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+  };
+}
+
+/**
+ * Checks that Redis answers a PING within `timeoutMs`, before any job is queued: BullMQ's client retries a
+ * missing server forever, which would hang a submitter without a word.
+ *
+ * @example
+ * await assertRedisReachable(parseRedisUrl('redis://127.0.0.1:6379'));
+ * @throws PieAuditError BACKEND_UNAVAILABLE with one line naming the address and the cause.
+ */
+export function assertRedisReachable(target: RedisTarget, timeoutMs = 3000): Promise<void> {
+  const where = `redis://${target.host}:${target.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.host, port: target.port });
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(
+        new PieAuditError('BACKEND_UNAVAILABLE', `cannot reach Redis at ${where} (${why}); start redis-server there or fix --queue.`, {
+          queue: where,
+        }),
+      );
+    };
+    const timer = setTimeout(() => fail(`no answer in ${timeoutMs} ms`), timeoutMs);
+    let reply = '';
+    socket.on('connect', () => {
+      const auth = target.password ? (target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]) : null;
+      const command = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+      socket.write((auth ? command(auth) : '') + command(['PING']));
+    });
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('+PONG')) {
+        clearTimeout(timer);
+        socket.end();
+        resolve();
+      } else if (reply.startsWith('-')) {
+        clearTimeout(timer);
+        fail(reply.split('\r\n')[0].slice(1));
+      }
+    });
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      fail((e as NodeJS.ErrnoException).code ?? e.message);
+    });
+  });
+}

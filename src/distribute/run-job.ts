@@ -1,0 +1,202 @@
+import type * as tf from '@tensorflow/tfjs';
+import { backendEcho } from '../audit/audit-compression.js';
+import type { AuditOptions } from '../audit/audit-options.js';
+import type { BackendEcho } from '../schema/index.js';
+import { sourceNeeds } from '../audit/resolve-population.js';
+import { compressionStats } from '../compress/compression-stats.js';
+import { initBackend } from '../engine/backend.js';
+import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
+import { saveLayersModel } from '../engine/save-layers-model.js';
+import { PieAuditError } from '../errors.js';
+import { evaluatePopulation } from '../evaluate/evaluate-population.js';
+import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
+import type { ModelSource } from '../evaluate/types.js';
+import { measureModel } from '../audit/measure-model.js';
+import { fineTuneLevel, fineTuneSteps } from '../population/population-jobs.js';
+import type { ArtifactStore } from './artifacts.js';
+import type { EvaluateJob, FineTuneJob, Job, TrainJob } from './jobs.js';
+import { loadRecipe } from './recipe.js';
+import { mergeReport, type EvaluateResult } from './merge.js';
+import type { AuditReport } from '../schema/index.js';
+
+/** What a job runner needs besides the job: the artifact folder and, for config plans, the config reader. */
+export interface JobContext {
+  readonly store: ArtifactStore;
+  /** Reads an audit config file into audit options (the CLI's loader). */
+  readonly loadConfig: (path: string) => AuditOptions;
+}
+
+/** The facts a fineTune job records beside its model. */
+export interface FineTuneFacts {
+  readonly sparsity: number;
+  readonly loss: number | null;
+}
+
+/**
+ * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune job, an
+ * {@link EvaluateResult} (small: labels as base64 uint16) for evaluate jobs, the report for the merge.
+ * A job whose artifact exists returns it without running again (idempotent); artifacts are written
+ * atomically, so a runner killed mid-job leaves nothing a second run would trust.
+ *
+ * @example
+ * const result = await runJob(job, { store: artifactStore('artifacts'), loadConfig });
+ * @throws PieAuditError IO_ERROR when an input artifact is missing (its job has not run).
+ */
+export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<string, EvaluateResult>): Promise<unknown> {
+  switch (job.kind) {
+    case 'train':
+      return runTrain(job, ctx.store);
+    case 'fineTune':
+      return runFineTune(job, ctx.store);
+    case 'evaluate':
+      return runEvaluate(job, ctx);
+    case 'merge': {
+      const results =
+        outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
+      const report: AuditReport = await mergeReport(job, results, ctx.loadConfig);
+      return report;
+    }
+  }
+}
+
+async function runTrain(job: TrainJob, store: ArtifactStore): Promise<Record<string, never>> {
+  if (store.hasModel(job.id)) return {};
+  const recipe = await loadRecipe(job.source.recipe);
+  const model = recipe.createModel(job.seed);
+  try {
+    await recipe.train(model, job.seed);
+    await store.writeModel(job.id, async (tmp) => void (await saveLayersModel(model, tmp)));
+  } finally {
+    model.dispose();
+  }
+  return {};
+}
+
+async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<FineTuneFacts> {
+  if (store.hasModel(job.id) && store.hasResult(job.id)) return store.readResult<FineTuneFacts>(job.id);
+  const recipe = await loadRecipe(job.source.recipe);
+  const [trainId] = job.needs;
+  if (!store.hasModel(trainId))
+    throw new PieAuditError(
+      'IO_ERROR',
+      `fineTune seed ${job.seed} level ${job.level}: its baseline '${store.modelDir(trainId)}' is missing; run train job ${trainId} first.`,
+      { job: job.id },
+    );
+  const baseline = await loadLayersModelFromFile(store.modelDir(trainId));
+  let tuned: tf.LayersModel | undefined;
+  try {
+    const data = recipe.fineTune.data as { x: Float32Array; shape: readonly number[]; y: ArrayLike<number> };
+    const result = await fineTuneLevel(baseline, recipe.fineTune, data, job.level, job.seed, fineTuneSteps(data, recipe.fineTune));
+    tuned = result.model;
+    const facts: FineTuneFacts = { sparsity: result.sparsity, loss: result.loss ?? null };
+    await store.writeModel(job.id, async (tmp) => void (await saveLayersModel(result.model, tmp)));
+    // The facts file last: a model folder without it is re-done.
+    await store.writeResult(job.id, facts);
+    return facts;
+  } finally {
+    baseline.dispose();
+    tuned?.dispose();
+  }
+}
+
+const testSets = new Map<
+  string,
+  Promise<{ options: AuditOptions; inputs: Float32Array | undefined; inputShape: readonly number[] | undefined; n: number }>
+>();
+
+/** The audit options and test set of a job's source, read once per process. */
+function sourceOptions(job: EvaluateJob, ctx: JobContext) {
+  const key = JSON.stringify(job.source);
+  let entry = testSets.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const options: AuditOptions = job.source.kind === 'config' ? ctx.loadConfig(job.source.config) : await recipeAuditOptions(job.source);
+      const ts = options.testSet;
+      const n = ts.n ?? ts.labels?.length ?? (ts.inputs && ts.inputShape ? ts.inputs.length / ts.inputShape.reduce((a, b) => a * b, 1) : 0);
+      return { options, inputs: ts.inputs, inputShape: ts.inputShape, n };
+    })();
+    testSets.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * The audit options of a recipe's population (everything but the population), as every runner uses them.
+ * @example
+ * const options = await recipeAuditOptions(plan.source);
+ */
+export async function recipeAuditOptions(source: Extract<Job['source'], { kind: 'recipe' }>): Promise<AuditOptions> {
+  const recipe = await loadRecipe(source.recipe);
+  const a = recipe.audit;
+  return {
+    population: {},
+    testSet: a.testSet,
+    ...(a.classNames ? { classNames: a.classNames } : {}),
+    ...(a.baseline !== undefined ? { baseline: a.baseline } : {}),
+    ...(a.maxExemplars !== undefined ? { maxExemplars: a.maxExemplars } : {}),
+    ...(a.seed !== undefined ? { seed: a.seed } : {}),
+    backend: 'auto',
+    runtime: source.runtime,
+  };
+}
+
+async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
+  if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
+  const { options, inputs, inputShape } = await sourceOptions(job, ctx);
+  let { n } = await sourceOptions(job, ctx);
+  let source: ModelSource;
+  let loaded: tf.LayersModel | undefined;
+  let facts: { sparsity: number | null; gzippedBytes: number | null } | undefined;
+  if ('file' in job.model) source = memberSource(job.model.file);
+  else {
+    const id = job.model.job;
+    if (!ctx.store.hasModel(id))
+      throw new PieAuditError(
+        'IO_ERROR',
+        `evaluate ${job.level}#${job.index}: model '${ctx.store.modelDir(id)}' is missing; run job ${id} first.`,
+        { job: job.id },
+      );
+    loaded = await loadLayersModelFromFile(ctx.store.modelDir(id));
+    const tuned = await ctx.store.readResult<FineTuneFacts>(id);
+    facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
+    source = loaded;
+  }
+  // A population of predictions files without labels or inputs: the number of examples is the file's.
+  if (n === 0 && typeof source === 'object' && source !== null && 'predictionsFile' in source) n = (await loadPredictions(source.predictionsFile)).n;
+  if (n === 0 && typeof source === 'string' && !/model\.json$|\.onnx$/i.test(source)) n = (await loadPredictions(source)).n;
+  try {
+    const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
+    if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
+    const evaluation = await evaluatePopulation(
+      [source],
+      { inputs, inputShape, n, labels: options.testSet.labels },
+      {
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.runtime ? { runtime: options.runtime } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      },
+    );
+    facts ??= await measureModel(source);
+    const per = evaluation.perModel[0];
+    const labels = evaluation.predictions;
+    const result: EvaluateResult = {
+      id: job.id,
+      n,
+      predictions: Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength).toString('base64'),
+      runtime: per.runtime,
+      fallbackReason: per.fallbackReason ?? null,
+      backend: needs.backend ? (backendEcho() as BackendEcho | null) : null,
+      sparsity: facts.sparsity,
+      gzippedBytes: facts.gzippedBytes,
+    };
+    await ctx.store.writeResult(job.id, result);
+    return result;
+  } finally {
+    loaded?.dispose();
+  }
+}
+
+/** A config's member path as the audit reads it: `.json` files other than model.json are predictions files. */
+function memberSource(file: string): ModelSource {
+  return /\.json$/i.test(file) && !/(^|[\\/])model\.json$/i.test(file) ? { predictionsFile: file, format: 'json' } : file;
+}

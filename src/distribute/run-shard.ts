@@ -1,0 +1,55 @@
+import type { AuditOptions } from '../audit/audit-options.js';
+import { PieAuditError, isPieAuditError } from '../errors.js';
+import { artifactStore } from './artifacts.js';
+import { describeJob, type Job } from './jobs.js';
+import type { Plan } from './plan.js';
+import { runJob } from './run-job.js';
+
+/** Options of {@link runShard}. */
+export interface RunShardOptions {
+  readonly artifacts: string;
+  readonly loadConfig: (path: string) => AuditOptions;
+  /** Called after each job with whether it ran or was already done. */
+  readonly onJob?: (event: { job: Job; done: number; total: number; skipped: boolean }) => void;
+}
+
+/**
+ * Runs the jobs of one shard in order, writing their artifacts; jobs already done are skipped, so a
+ * shard run twice (or resumed after a crash) does only what is missing.
+ *
+ * @example
+ * await runShard(plan, 1, { artifacts: 'plan/artifacts', loadConfig });
+ * @throws PieAuditError naming the job that failed.
+ */
+export async function runShard(plan: Plan, index: number, options: RunShardOptions): Promise<{ ran: number; skipped: number }> {
+  const store = artifactStore(options.artifacts);
+  const byId = new Map(plan.jobs.map((j) => [j.id, j]));
+  const ids = plan.shards[index];
+  if (!ids) throw new PieAuditError('INVALID_ARGUMENT', `the plan has no shard ${index}; it has ${plan.shards.length}.`, { index });
+  let ran = 0;
+  let skipped = 0;
+  for (const [k, id] of ids.entries()) {
+    const job = byId.get(id);
+    if (!job)
+      throw new PieAuditError('CONFIG_ERROR', `shard ${index} names job ${id}, which plan.json does not hold; write the plan again.`, {
+        id,
+      });
+    const done = job.kind === 'evaluate' || job.kind === 'fineTune' ? store.hasResult(id) : store.hasModel(id);
+    if (!done) {
+      try {
+        await runJob(job, { store, loadConfig: options.loadConfig });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        throw new PieAuditError(
+          isPieAuditError(e) ? e.code : 'IO_ERROR',
+          `job ${describeJob(job)} failed: ${message}`,
+          { job: id },
+          { cause: e },
+        );
+      }
+      ran++;
+    } else skipped++;
+    options.onJob?.({ job, done: k + 1, total: ids.length, skipped: done });
+  }
+  return { ran, skipped };
+}

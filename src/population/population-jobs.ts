@@ -1,0 +1,95 @@
+import type * as tf from '@tensorflow/tfjs';
+import { compressionStats } from '../compress/compression-stats.js';
+import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
+import type { MaskSelection } from '../compress/pruned-model.js';
+import type { TrainingData } from '../compress/training-data.js';
+import type { PopulationFineTune, PopulationFromScratch } from './population-options.js';
+import { fineTuneSchedule } from './population-schedules.js';
+import { trainPrunedMember, type MemberRecipe } from './train-pruned-member.js';
+
+/**
+ * The training options of a pruning run (epochs, batch size, optimizer), without its data and pruning choices.
+ *
+ * @example
+ * trainOptionsOf({ data, epochs: 2, batchSize: 128 }); // { epochs: 2, batchSize: 128 }
+ */
+export function trainOptionsOf(run: PopulationFineTune | PopulationFromScratch): Omit<FineTuneOptions, 'seed' | 'schedule' | 'onBatchEnd'> {
+  const { epochs, batchSize, optimizer, learningRate, shuffle } = run;
+  return {
+    epochs,
+    batchSize,
+    ...(optimizer ? { optimizer } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(shuffle !== undefined ? { shuffle } : {}),
+  };
+}
+
+/**
+ * How the fineTune regime prunes and trains one level of one baseline: the one recipe that `buildPopulation`
+ * and a distributed fineTune job both use, so both give the same model.
+ *
+ * @throws PieAuditError `INVALID_ARGUMENT` when a polynomial schedule's frequency leaves no mask update
+ * @example
+ * const recipe = pairedMemberRecipe(fine, 0.9, 1, fineTuneSteps(data, fine));
+ */
+export function pairedMemberRecipe(
+  fine: PopulationFineTune,
+  level: number,
+  seed: number,
+  totalSteps: number,
+  maskSelection: MaskSelection = 'magnitude',
+  randomSeed = 0,
+): MemberRecipe {
+  return {
+    level,
+    schedule: fineTuneSchedule(fine.schedule ?? 'oneShot', level, totalSteps, fine.frequency ?? 100),
+    maskSelection,
+    randomSeed,
+    seed,
+    train: trainOptionsOf(fine),
+    ...(fine.blockSize ? { blockSize: fine.blockSize } : {}),
+    ...(fine.blockPooling ? { blockPooling: fine.blockPooling } : {}),
+    ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
+  };
+}
+
+/** What one prune-and-fine-tune job produces. */
+export interface FineTunedLevel {
+  readonly model: tf.LayersModel;
+  /** Achieved sparsity of the prunable weights. */
+  readonly sparsity: number;
+  /** Final-epoch training loss (undefined when no step ran). */
+  readonly loss: number | undefined;
+}
+
+/**
+ * One job of a fineTune population: prunes a copy of `baseline` by magnitude to `level` while fine-tuning it
+ * with the population's budget and the baseline's seed (so all levels of one baseline see the same batch
+ * order), exactly as `buildPopulation` does. The baseline is left untouched.
+ *
+ * @throws PieAuditError `INVALID_ARGUMENT` when the schedule cannot reach the level within the budget
+ * @example
+ * const { model, sparsity } = await fineTuneLevel(baseline, fine, data, 0.9, 1, 94);
+ */
+export async function fineTuneLevel(
+  baseline: tf.LayersModel,
+  fine: PopulationFineTune,
+  data: TrainingData,
+  level: number,
+  seed: number,
+  totalSteps: number,
+): Promise<FineTunedLevel> {
+  const { model, loss } = await trainPrunedMember(baseline, data, pairedMemberRecipe(fine, level, seed, totalSteps));
+  return { model, sparsity: compressionStats(model).prunableSparsity, loss };
+}
+
+/**
+ * Fine-tuning steps of one level's budget (the same for every level).
+ *
+ * @example
+ * fineTuneSteps(data, { epochs: 2, batchSize: 128 }); // 2 * ceil(n / 128)
+ */
+export function fineTuneSteps(data: TrainingData, fine: { epochs: number; batchSize: number }): number {
+  const n = data.x instanceof Float32Array ? (data.shape?.[0] ?? 0) : 0;
+  return fine.epochs * Math.ceil(n / fine.batchSize);
+}

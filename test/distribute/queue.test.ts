@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/schema/index.js';
+import { runDemo } from '../../src/cli/demo.js';
+import { planFromRecipe } from '../../src/distribute/plan.js';
+import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
+import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
+import { QueueEvents } from 'bullmq';
+import { repoRoot, runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { comparable, freePort, redisCommand, startRedis, startWorker, tempDir, tinyDemo, tinyDemoRef, tinyModelConfig, waitFor } from './helpers.js';
+
+// Real parts only: Debian's redis-server, BullMQ workers as `pie-audit worker` processes on loopback.
+const quiet = { update() {}, log() {}, done() {} };
+let reference: AuditReport;
+let redis: Awaited<ReturnType<typeof startRedis>>;
+const workers: Array<ReturnType<typeof startWorker>> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  workers.push(startWorker(redis.url), startWorker(redis.url));
+  reference = await runDemo({ out: tempDir('qref'), recipe: tinyDemo(), progress: quiet, print: () => {} });
+  await waitFor(() => workers.every((w) => w.log().includes('ready on')), 120_000, `two workers (${workers.map((w) => w.log()).join(' | ')})`);
+});
+
+afterAll(() => {
+  for (const w of workers) w.kill();
+  redis?.stop();
+});
+
+describe('BullMQ executor on real Redis', () => {
+  it('two workers produce the report of the in-process run; one worker killed mid-run: its job is retried, same report', async () => {
+    const plan = await planFromRecipe(tinyDemoRef(), 'auto', 1);
+    const progress: number[] = [];
+    const report = await runPlanOnQueue(plan, { url: redis.url, artifacts: tempDir('qa'), onProgress: (done) => progress.push(done) });
+    expect(comparable(report)).toEqual(comparable(reference));
+    expect(progress.at(-1)).toBe(plan.jobs.length + 1);
+    expect(workers.every((w) => /done /.test(w.log()))).toBe(true);
+
+    // Fresh queue and artifacts: nothing done yet. Kill worker 0 (and its sandboxed child) once it is busy.
+    expect(await redisCommand(redis.port, 'FLUSHALL')).toBe('+OK');
+    const before = workers[0].log().length;
+    const running = runPlanOnQueue(plan, { url: redis.url, artifacts: tempDir('qb') });
+    const stalled: string[] = [];
+    const events = new QueueEvents(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
+    events.on('stalled', ({ jobId }) => stalled.push(jobId));
+    // Mid-job: worker 0 has started a fineTune it has not finished.
+    const busy = () => {
+      const log = workers[0].log().slice(before);
+      const started = [...log.matchAll(/start (fineTune \S+ \S+ \S+ \S+)/g)].map((m) => m[1]);
+      return started.some((name) => !log.includes(`done ${name}`));
+    };
+    await waitFor(busy, 60_000, 'worker 0 mid-job');
+    workers[0].kill();
+    const killed = await running;
+    await events.close();
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(comparable(killed)).toEqual(comparable(reference));
+  });
+
+  it('audit <config> --queue writes the report of pie-audit audit', async () => {
+    const dir = tempDir('qcfg');
+    const config = await tinyModelConfig(dir);
+    const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
+    const queued = await runCliInProcess(['audit', config, '--queue', redis.url, '--out', join(dir, 'queued'), '--quiet']);
+    expect(queued.code).toBe(direct.code);
+    const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as AuditReport;
+    expect(comparable(read('queued'))).toEqual(comparable(read('direct')));
+  });
+
+  it('a job that fails 3 times fails the audit, naming the job and its error', async () => {
+    const dir = tempDir('qfail');
+    const module = `${repoRoot}test/fixtures/recipes/failing-recipe.mjs`;
+    const plan = await planFromRecipe({ module, params: {} }, 'auto', 1);
+    await expect(runPlanOnQueue(plan, { url: redis.url, artifacts: dir, lostConnectionMs: 5000 })).rejects.toThrow(
+      /job train seed 7 \(train-[0-9a-f]+\) failed after 3 attempts: no GPU in this recipe/,
+    );
+  });
+
+  it('Redis lost mid-run: the submitter fails with one clear error, no report', async () => {
+    const own = await startRedis();
+    const plan = await planFromRecipe(tinyDemoRef(), 'auto', 1);
+    // No worker listens on this Redis, so the run is still waiting when Redis goes away.
+    const running = runPlanOnQueue(plan, { url: own.url, artifacts: tempDir('qlost'), lostConnectionMs: 1000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    own.stop();
+    await expect(running).rejects.toThrow(new RegExp(`lost the connection to Redis at redis://127.0.0.1:${own.port} .*no report was written`));
+  });
+
+  it('Redis unreachable: one clear line and exit 2', async () => {
+    const port = await freePort();
+    const result = runCliProcess(['demo', '--quick', '--queue', `redis://127.0.0.1:${port}`, '--out', tempDir('qnone'), '--quiet'], {
+      timeout: 60_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`pie-audit: error: cannot reach Redis at redis://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+  });
+});
