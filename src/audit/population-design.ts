@@ -6,7 +6,8 @@ import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js
 const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 
 /**
- * The id a member is paired by: the id given with `{ model, id }`, else for a path the model's folder name
+ * The id a member is paired by: the id given with `{ model, id }` (a path-like id read as a path), else for a path
+ * the model's folder name
  * (`models/0.9/seed-3/model.json` gives `seed-3`) or the file name without extension (`preds/0.9/seed-3.npy`
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
@@ -15,9 +16,11 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
  * memberPairId(member); // 'seed-3'
  */
 export function memberPairId(member: ResolvedMember): string | null {
-  if (member.id !== null) return member.id;
-  if (typeof member.source !== 'string') return null;
-  const parts = member.source.split(/[\\/]+/).filter((p) => p !== '');
+  // An id that is itself a model path (as a merged shard run passes the file it evaluated) pairs like that path.
+  if (member.id !== null && !/[\\/]/.test(member.id)) return member.id;
+  const path = member.id ?? member.source;
+  if (typeof path !== 'string') return null;
+  const parts = path.split(/[\\/]+/).filter((p) => p !== '');
   const last = parts.at(-1);
   if (last === undefined) return null;
   if (MODEL_FILES.has(last)) return parts.at(-2) ?? null;

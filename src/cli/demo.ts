@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { auditCompression } from '../audit/audit-compression.js';
 import { populationMembers } from '../audit/population-members.js';
-import { measureDigits } from '../data/morpho-mnist.js';
-import { morphoGroups } from '../data/morpho-groups.js';
 import type { AuditReport } from '../schema/index.js';
 import { buildPopulationLocally } from '../distribute/build-population-locally.js';
 import { createRecipe, demoRecipe, type DemoRecipe } from '../distribute/demo-recipe.js';
@@ -40,6 +38,8 @@ export interface DemoPopulation {
   testImages: Float32Array;
   testLabels: Uint8Array;
   classNames: string[];
+  /** The test images' shape groups (stroke, slant, width, height), as the recipe audits them. */
+  attributes: Record<string, ArrayLike<string>>;
 }
 
 /**
@@ -72,7 +72,8 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
           onProgress: (p) => progress.update('building population', p.completed, p.total, `${describeStep(p)}, ${elapsed()}`),
         });
   const { testSet, classNames } = built.audit;
-  return { population, testImages: testSet.inputs, testLabels: testSet.labels as Uint8Array, classNames: [...(classNames ?? [])] };
+  const attributes = (testSet.attributes ?? {}) as Record<string, ArrayLike<string>>;
+  return { population, testImages: testSet.inputs, testLabels: testSet.labels as Uint8Array, classNames: [...(classNames ?? [])], attributes };
 }
 
 /** Image passes below which local workers do not pay for their start (each loads tfjs, the recipe and MNIST: seconds). */
@@ -109,13 +110,11 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   const started = Date.now();
   const { progress, print } = options;
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const { population, testImages, testLabels, classNames } = await buildDemoPopulation(recipe, progress, elapsed, options.workers ?? defaultPopulationWorkers(recipe));
+  const { population, testImages, testLabels, classNames, attributes } = await buildDemoPopulation(recipe, progress, elapsed, options.workers ?? defaultPopulationWorkers(recipe));
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {
     // Models keep their seed name (seed-3) at every level, so the noise floor pairs compressed model i with baseline model i.
-    // Morpho-MNIST-style shape groups of the test digits, binned within each digit, audited like CelebA attributes.
-    const attributes = morphoGroups(measureDigits(testImages), { labels: testLabels });
     const report = await auditCompression({
       population: populationMembers(population),
       testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels, attributes },
@@ -125,7 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       runtime: options.runtime ?? 'auto',
       maxExemplars: 12,
       seed: 1,
-      probabilities: true,
+      probabilities: recipe.probabilities ?? true,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
         if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);

@@ -12,7 +12,7 @@ import { writeReports } from '../report/write-reports.js';
 import { loadAuditConfig, readJsonFile } from './audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
-import type { CliIO } from './run-cli.js';
+import type { CliIO } from './cli-io.js';
 
 /** Help of the scale-out commands. */
 export const DISTRIBUTE_HELP: Record<string, string> = {

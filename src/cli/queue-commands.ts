@@ -7,7 +7,7 @@ import type { Plan } from '../distribute/plan.js';
 import { runPlanOnQueue } from '../distribute/queue/run-on-queue.js';
 import { startQueueWorker } from '../distribute/queue/start-worker.js';
 import type { Progress } from './progress.js';
-import type { CliIO } from './run-cli.js';
+import type { CliIO } from './cli-io.js';
 
 /** Help of `pie-audit worker`. */
 export const WORKER_HELP = `Usage: pie-audit worker --queue redis://host:port [--concurrency <k>] [--artifacts <dir>] [--lock-duration <ms>] [--quiet]

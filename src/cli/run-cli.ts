@@ -1,3 +1,4 @@
+import type { CliIO } from './cli-io.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { auditCompression } from '../audit/audit-compression.js';
@@ -21,13 +22,7 @@ import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardComm
 import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
 import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 
-/** Where the CLI writes; tests and embedders can capture both streams and pass their own environment. */
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: NodeJS.WriteStream;
-  /** Environment read for GITHUB_ACTIONS and GITHUB_STEP_SUMMARY; default `process.env`. */
-  env?: Record<string, string | undefined>;
-}
+export type { CliIO } from './cli-io.js';
 
 const DOCS = docsDir();
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { longTailIndices, takeRows } from '../data/long-tail.js';
 import { loadMnist } from '../data/mnist.js';
+import { morphoGroups } from '../data/morpho-groups.js';
+import { measureDigits } from '../data/morpho-mnist.js';
 import { seededRandom } from '../random/seeded-random.js';
 import { initBackend } from '../engine/backend.js';
 import { seededPermutation } from '../random/seeded-permutation.js';
@@ -36,6 +38,8 @@ export interface DemoRecipe {
   regime?: 'fineTune' | 'fromScratch';
   /** Add random-pruning controls (`random@<level>`) trained alike. */
   randomControl?: boolean;
+  /** Keep class probabilities for top-5 accuracy and the taxicab ranking (default true; in-process runs only). */
+  probabilities?: boolean;
 }
 
 /**
@@ -197,7 +201,9 @@ export async function createRecipe(params: DemoRecipe): Promise<PopulationRecipe
       ...pruneLayer,
     },
     audit: {
-      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels },
+      // Morpho-MNIST-style shape groups of the test digits, binned within each digit, audited like CelebA attributes.
+      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels, attributes: morphoGroups(measureDigits(testImages), { labels: testLabels }) },
+      probabilities: recipe.probabilities ?? true,
       classNames: test.classNames,
       baseline: 0,
       maxExemplars: 12,

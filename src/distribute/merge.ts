@@ -4,7 +4,7 @@ import type { AuditReport, BackendEcho } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
 import type { PerModelEvaluation } from '../evaluate/types.js';
 import type { MergeJob } from './jobs.js';
-import { recipeAuditOptions } from './run-job.js';
+import { recipeAuditOptions } from './recipe-audit-options.js';
 
 /**
  * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per

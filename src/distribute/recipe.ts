@@ -20,6 +20,8 @@ export interface RecipeAudit {
   readonly baseline?: number;
   readonly maxExemplars?: number;
   readonly seed?: number;
+  /** Keep class probabilities (top-5 accuracy, taxicab ranking). */
+  readonly probabilities?: boolean;
 }
 
 /**

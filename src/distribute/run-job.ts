@@ -17,6 +17,7 @@ import type { ArtifactStore } from './artifacts.js';
 import type { EvaluateJob, FineTuneJob, Job, TrainJob } from './jobs.js';
 import { loadRecipe } from './recipe.js';
 import { mergeReport, type EvaluateResult } from './merge.js';
+import { recipeAuditOptions } from './recipe-audit-options.js';
 import type { AuditReport } from '../schema/index.js';
 
 /** What a job runner needs besides the job: the artifact folder and, for config plans, the config reader. */
@@ -120,25 +121,6 @@ function sourceOptions(job: EvaluateJob, ctx: JobContext) {
   return entry;
 }
 
-/**
- * The audit options of a recipe's population (everything but the population), as every runner uses them.
- * @example
- * const options = await recipeAuditOptions(plan.source);
- */
-export async function recipeAuditOptions(source: Extract<Job['source'], { kind: 'recipe' }>): Promise<AuditOptions> {
-  const recipe = await loadRecipe(source.recipe);
-  const a = recipe.audit;
-  return {
-    population: {},
-    testSet: a.testSet,
-    ...(a.classNames ? { classNames: a.classNames } : {}),
-    ...(a.baseline !== undefined ? { baseline: a.baseline } : {}),
-    ...(a.maxExemplars !== undefined ? { maxExemplars: a.maxExemplars } : {}),
-    ...(a.seed !== undefined ? { seed: a.seed } : {}),
-    backend: 'auto',
-    runtime: source.runtime,
-  };
-}
 
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);

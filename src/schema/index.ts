@@ -7,5 +7,5 @@ export * from './report.js';
 export type * from './gates.js';
 export * from './level-key.js';
 export * from './vocabulary.js';
-export * from '../audit/finite.js';
+export * from './finite.js';
 export * from './known-keys.js';

@@ -10,7 +10,7 @@ import { repoRoot } from '../cli/cli-helpers.js';
 
 /** A demo recipe small enough for tests: 2 seeds, 2 levels, a few hundred images. */
 export function tinyDemo(): DemoRecipe {
-  return { ...demoRecipe({ quick: true }), seeds: [1, 2], levels: [0, 0.9], trainSubset: 1200, fineTuneSubset: 400, testSubset: 300 };
+  return { ...demoRecipe({ quick: true }), seeds: [1, 2], levels: [0, 0.9], trainSubset: 1200, fineTuneSubset: 400, testSubset: 300, probabilities: false };
 }
 
 export const tinyDemoRef = () => ({ module: distributeModule('demo-recipe'), params: tinyDemo() });
