@@ -169,8 +169,18 @@ export async function main(): Promise<void> {
       writeNpy(bFile, baselineData, c.dtype);
       writeNpy(cFile, compressedData, c.dtype);
       console.log('  running the SciPy reference (scipy.stats.mode)…');
-      const out = execFileSync(PYTHON, [join('bench', 'analysis_reference.py'), bFile, cFile, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const py = JSON.parse(out.trim().split('\n').pop() as string) as { python: string; numpy: string; scipy: string; modal_seconds: number; pie_seconds: number; n_pies: number };
+      const out = execFileSync(PYTHON, [join('bench', 'analysis_reference.py'), bFile, cFile, dir], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      const py = JSON.parse(out.trim().split('\n').pop() as string) as {
+        python: string;
+        numpy: string;
+        scipy: string;
+        modal_seconds: number;
+        pie_seconds: number;
+        n_pies: number;
+      };
       versions = { python: py.python, numpy: py.numpy, scipy: py.scipy };
       const pyBaseline = readRaw(join(dir, 'baseline_modal.bin'), c.dtype);
       const pyCompressed = readRaw(join(dir, 'compressed_modal.bin'), c.dtype);
@@ -181,8 +191,19 @@ export async function main(): Promise<void> {
       if (!sameArrays(pies.isPIE, pyIsPie) || pies.count !== py.n_pies) {
         throw new Error(`${c.name}: PIE flags differ between pie-audit and the NumPy reference`);
       }
-      console.log(`  scipy: modal ${py.modal_seconds.toFixed(3)} s, PIEs ${py.pie_seconds.toFixed(3)} s; identical modal labels and PIE flags`);
-      results.push({ name: c.name, jsModal, jsModalMax, jsPies, pyModal: py.modal_seconds, pyPies: py.pie_seconds, nPies: pies.count, ties: modal.ties });
+      console.log(
+        `  scipy: modal ${py.modal_seconds.toFixed(3)} s, PIEs ${py.pie_seconds.toFixed(3)} s; identical modal labels and PIE flags`,
+      );
+      results.push({
+        name: c.name,
+        jsModal,
+        jsModalMax,
+        jsPies,
+        pyModal: py.modal_seconds,
+        pyPies: py.pie_seconds,
+        nPies: pies.count,
+        ties: modal.ties,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -201,13 +222,21 @@ export async function main(): Promise<void> {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of results) {
-    lines.push(`| ${r.name} | modal labels, 1 population | ${r.jsModal.toFixed(3)} | ${mps(labelsPerPopulation, r.jsModal)} | ${r.pyModal.toFixed(2)} | ${mps(labelsPerPopulation, r.pyModal)} | ${(r.pyModal / r.jsModal).toFixed(1)}x |`);
-    lines.push(`| ${r.name} | PIEs, 2 populations (${r.nPies.toLocaleString('en-US')} PIEs) | ${r.jsPies.toFixed(3)} | ${mps(2 * labelsPerPopulation, r.jsPies)} | ${r.pyPies.toFixed(2)} | ${mps(2 * labelsPerPopulation, r.pyPies)} | ${(r.pyPies / r.jsPies).toFixed(1)}x |`);
+    lines.push(
+      `| ${r.name} | modal labels, 1 population | ${r.jsModal.toFixed(3)} | ${mps(labelsPerPopulation, r.jsModal)} | ${r.pyModal.toFixed(2)} | ${mps(labelsPerPopulation, r.pyModal)} | ${(r.pyModal / r.jsModal).toFixed(1)}x |`,
+    );
+    lines.push(
+      `| ${r.name} | PIEs, 2 populations (${r.nPies.toLocaleString('en-US')} PIEs) | ${r.jsPies.toFixed(3)} | ${mps(2 * labelsPerPopulation, r.jsPies)} | ${r.pyPies.toFixed(2)} | ${mps(2 * labelsPerPopulation, r.pyPies)} | ${(r.pyPies / r.jsPies).toFixed(1)}x |`,
+    );
   }
   lines.push('');
-  lines.push(`Default tie rule ('max'), modal labels of one population: ${results.map((r) => `${r.name} ${r.jsModalMax.toFixed(3)} s`).join('; ')}.`);
+  lines.push(
+    `Default tie rule ('max'), modal labels of one population: ${results.map((r) => `${r.name} ${r.jsModalMax.toFixed(3)} s`).join('; ')}.`,
+  );
   lines.push('');
-  lines.push(`Machine: ${cpuModel()}, ${cpus().length} cores, Node ${process.version}, Python ${versions.python}, NumPy ${versions.numpy}, SciPy ${versions.scipy}. The machine is shared, so timings carry noise.`);
+  lines.push(
+    `Machine: ${cpuModel()}, ${cpus().length} cores, Node ${process.version}, Python ${versions.python}, NumPy ${versions.numpy}, SciPy ${versions.scipy}. The machine is shared, so timings carry noise.`,
+  );
   const md = lines.join('\n');
   console.log(`\n${md}`);
   writeBenchmarkSection('analysis', md);

@@ -51,8 +51,13 @@ async function timeDemo(runtime: Runtime): Promise<DemoTiming> {
       populationSeconds: (built - started) / 1000,
       auditSeconds: (ended - built) / 1000,
       totalSeconds: (ended - started) / 1000,
-      runtimesUsed: Object.entries(counts).map(([k, v]) => `${k} x${v}`).join(', '),
-      pies: report.levels.map((l) => (l.pies.status === 'ok' ? `${l.key}: ${l.pies.count}` : '')).filter(Boolean).join(', '),
+      runtimesUsed: Object.entries(counts)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', '),
+      pies: report.levels
+        .map((l) => (l.pies.status === 'ok' ? `${l.key}: ${l.pies.count}` : ''))
+        .filter(Boolean)
+        .join(', '),
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -65,7 +70,9 @@ export async function main(): Promise<void> {
   for (const runtime of ['onnx', 'tfjs'] as const) {
     console.log(`demo with runtime ${runtime} ...`);
     const row = await timeDemo(runtime);
-    console.log(`  population ${row.populationSeconds.toFixed(1)} s, evaluate + audit ${row.auditSeconds.toFixed(1)} s, total ${row.totalSeconds.toFixed(1)} s (${row.runtimesUsed})`);
+    console.log(
+      `  population ${row.populationSeconds.toFixed(1)} s, evaluate + audit ${row.auditSeconds.toFixed(1)} s, total ${row.totalSeconds.toFixed(1)} s (${row.runtimesUsed})`,
+    );
     rows.push(row);
   }
   const [onnx, tfjs] = rows;
@@ -79,7 +86,10 @@ export async function main(): Promise<void> {
     '',
     '| runtime | models run on | build population (s) | evaluate + audit (s) | whole demo (s) | PIEs per level |',
     '| --- | --- | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.runtime} | ${r.runtimesUsed} | ${r.populationSeconds.toFixed(1)} | ${r.auditSeconds.toFixed(1)} | ${r.totalSeconds.toFixed(1)} | ${r.pies} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.runtime} | ${r.runtimesUsed} | ${r.populationSeconds.toFixed(1)} | ${r.auditSeconds.toFixed(1)} | ${r.totalSeconds.toFixed(1)} | ${r.pies} |`,
+    ),
     '',
     `Evaluate + audit: onnx takes ${(onnx.auditSeconds / tfjs.auditSeconds).toFixed(2)} of the tfjs-wasm time (${(tfjs.auditSeconds / onnx.auditSeconds).toFixed(2)}x faster). ` +
       `Whole demo, onnx / tfjs wall time: ${(onnx.totalSeconds / tfjs.totalSeconds).toFixed(2)}; building the population dominates, ` +

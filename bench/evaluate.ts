@@ -31,9 +31,17 @@ const BATCHES = [256, 1024];
 /** Examples scored per timed run (per runtime, net and batch size). */
 const SAMPLES: Record<NetName, number> = { mlp: 16384, cnn: 2048, mobilenet: 4096 };
 /** tfjs-cpu is ~50 samples/s on the CNN: it gets one small batch (and the MLP a reduced count). */
-const CPU_LIMIT: Record<NetName, { samples: number; batch?: number }> = { mlp: { samples: 2048 }, cnn: { samples: 32, batch: 32 }, mobilenet: { samples: 256, batch: 256 } };
+const CPU_LIMIT: Record<NetName, { samples: number; batch?: number }> = {
+  mlp: { samples: 2048 },
+  cnn: { samples: 32, batch: 32 },
+  mobilenet: { samples: 256, batch: 256 },
+};
 const POPULATION = 4;
-const LABELS: Record<NetName, string> = { mlp: 'MLP 784-256-128-10', cnn: 'CNN 28x28x1 (conv32-conv64-pool-dense128-dense10)', mobilenet: 'MobileNetV1 a=0.25, 32x32x3' };
+const LABELS: Record<NetName, string> = {
+  mlp: 'MLP 784-256-128-10',
+  cnn: 'CNN 28x28x1 (conv32-conv64-pool-dense128-dense10)',
+  mobilenet: 'MobileNetV1 a=0.25, 32x32x3',
+};
 
 type Runtime = 'tfjs-wasm' | 'tfjs-cpu' | 'ort-exported' | 'ort-handwritten' | 'pytorch';
 const RUNTIMES: Runtime[] = ['tfjs-wasm', 'tfjs-cpu', 'ort-exported', 'ort-handwritten', 'pytorch'];
@@ -105,7 +113,8 @@ function machine(torchVersion: string): string {
 }
 
 const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
-const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`;
 
 export async function main(): Promise<void> {
   const load0 = loadavg();
@@ -114,17 +123,21 @@ export async function main(): Promise<void> {
   await tf.setBackend('wasm');
 
   // One model per net, same weights on every runtime (PyTorch has its own, same shapes).
-  const models = Object.fromEntries(NETS.map((n) => {
-    const m = buildNet(n);
-    randomizeNetWeights(m, 1);
-    return [n, m];
-  })) as Record<NetName, tf.LayersModel>;
-  const data = Object.fromEntries(NETS.map((n) => {
-    const size = NET_SHAPES[n].input.reduce((a, b) => a * b, 1);
-    let s = 12345;
-    const x = new Float32Array(scaled(SAMPLES[n], 1024) * size).map(() => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32));
-    return [n, x];
-  })) as Record<NetName, Float32Array>;
+  const models = Object.fromEntries(
+    NETS.map((n) => {
+      const m = buildNet(n);
+      randomizeNetWeights(m, 1);
+      return [n, m];
+    }),
+  ) as Record<NetName, tf.LayersModel>;
+  const data = Object.fromEntries(
+    NETS.map((n) => {
+      const size = NET_SHAPES[n].input.reduce((a, b) => a * b, 1);
+      let s = 12345;
+      const x = new Float32Array(scaled(SAMPLES[n], 1024) * size).map(() => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+      return [n, x];
+    }),
+  ) as Record<NetName, Float32Array>;
   const exported: Record<string, Predictor> = {};
   const handwritten: Record<string, Predictor> = {};
   const accuracy: string[] = [];
@@ -134,7 +147,9 @@ export async function main(): Promise<void> {
     exported[n] = r.predictor;
     const size = NET_SHAPES[n].input.reduce((a, b) => a * b, 1);
     const probe = data[n].subarray(0, 64 * size);
-    const ref = tf.tidy(() => (models[n].predictOnBatch(tf.tensor(probe, [64, ...NET_SHAPES[n].input])) as tf.Tensor).dataSync() as Float32Array);
+    const ref = tf.tidy(
+      () => (models[n].predictOnBatch(tf.tensor(probe, [64, ...NET_SHAPES[n].input])) as tf.Tensor).dataSync() as Float32Array,
+    );
     let line = `${LABELS[n]}: exported vs tfjs-wasm ${relError(await exported[n].predict(probe, 64), ref).toExponential(1)}`;
     if (n !== 'mobilenet') {
       handwritten[n] = await createOnnxSessionPredictor(n === 'mlp' ? handwrittenMlp(models[n]) : handwrittenCnn(models[n]));
@@ -146,11 +161,16 @@ export async function main(): Promise<void> {
   const seconds: Record<string, number[]> = {};
   const record = (key: string, s: number, samples: number) => (seconds[key] ??= []).push(samples / s);
   const population: Record<string, { sequential: number[]; workers: number[] }> = {};
-  const populationModels = Object.fromEntries(NETS.map((n) => [n, Array.from({ length: POPULATION }, (_, i) => {
-    const m = buildNet(n);
-    randomizeNetWeights(m, 100 + i);
-    return m;
-  })])) as Record<NetName, tf.LayersModel[]>;
+  const populationModels = Object.fromEntries(
+    NETS.map((n) => [
+      n,
+      Array.from({ length: POPULATION }, (_, i) => {
+        const m = buildNet(n);
+        randomizeNetWeights(m, 100 + i);
+        return m;
+      }),
+    ]),
+  ) as Record<NetName, tf.LayersModel[]>;
 
   for (let rep = -1; rep < REPS; rep++) {
     // rep -1 warms every runtime up and is not recorded.
@@ -209,9 +229,11 @@ export async function main(): Promise<void> {
   torch.close();
   const load1 = loadavg();
 
-  const get = (n: NetName, b: number, rt: Runtime): number | undefined => (seconds[`${n}|${b}|${rt}`] ? median(seconds[`${n}|${b}|${rt}`]) : undefined);
+  const get = (n: NetName, b: number, rt: Runtime): number | undefined =>
+    seconds[`${n}|${b}|${rt}`] ? median(seconds[`${n}|${b}|${rt}`]) : undefined;
   // Best of the runs: on a shared machine the least-disturbed run is the closest to the uncontended speed.
-  const best = (n: NetName, b: number, rt: Runtime): number | undefined => (seconds[`${n}|${b}|${rt}`] ? Math.max(...seconds[`${n}|${b}|${rt}`]) : undefined);
+  const best = (n: NetName, b: number, rt: Runtime): number | undefined =>
+    seconds[`${n}|${b}|${rt}`] ? Math.max(...seconds[`${n}|${b}|${rt}`]) : undefined;
   const rows: string[] = [];
   const bestRows: string[] = [];
   for (const n of NETS) {
@@ -219,7 +241,9 @@ export async function main(): Promise<void> {
       const cpu = get(n, CPU_LIMIT[n].batch !== undefined ? BATCHES[0] : b, 'tfjs-cpu');
       const cpuNote = CPU_LIMIT[n].batch !== undefined ? ` (1 batch of ${CPU_LIMIT[n].batch})` : '';
       const [wasm, exp, hand, pt] = (['tfjs-wasm', 'ort-exported', 'ort-handwritten', 'pytorch'] as Runtime[]).map((rt) => get(n, b, rt));
-      rows.push(`| ${LABELS[n]} | ${b} | ${fmt(wasm)} | ${fmt(cpu)}${cpuNote} | **${fmt(exp)}** | ${fmt(hand)} | ${fmt(pt)} | ${ratio(exp, pt)} | ${ratio(wasm, pt)} | ${ratio(hand, exp)} |`);
+      rows.push(
+        `| ${LABELS[n]} | ${b} | ${fmt(wasm)} | ${fmt(cpu)}${cpuNote} | **${fmt(exp)}** | ${fmt(hand)} | ${fmt(pt)} | ${ratio(exp, pt)} | ${ratio(wasm, pt)} | ${ratio(hand, exp)} |`,
+      );
       const [bExp, bHand, bPt] = (['ort-exported', 'ort-handwritten', 'pytorch'] as Runtime[]).map((rt) => best(n, b, rt));
       bestRows.push(`| ${LABELS[n]} | ${b} | ${fmt(bExp)} | ${fmt(bHand)} | ${fmt(bPt)} | ${ratio(bExp, bPt)} | ${ratio(bHand, bExp)} |`);
     }
@@ -240,7 +264,7 @@ export async function main(): Promise<void> {
     'ORT = onnxruntime-node, 2 intra-op threads, graph optimization "all", spin-wait on (its default); "exported" is the default path for tfjs models',
     '(`createOnnxLayersPredictor`: the LayersModel exported in memory by src/onnx); "hand-written" is a graph built by hand with onnx-proto',
     '(bench/evaluate_handwritten.ts; MLP and CNN only). PyTorch: `torch.set_num_threads(2)`, eval + inference_mode, NCHW inputs,',
-    '`OMP_WAIT_POLICY=PASSIVE` (OpenMP spin-waiting collapses under a shared machine\'s load). tfjs-cpu is limited to one small batch on the conv nets.',
+    "`OMP_WAIT_POLICY=PASSIVE` (OpenMP spin-waiting collapses under a shared machine's load). tfjs-cpu is limited to one small batch on the conv nets.",
     '',
     '| net | batch | tfjs-wasm | tfjs-cpu | ORT exported | ORT hand-written | PyTorch 2 thr | ORT exported / PyTorch | tfjs-wasm / PyTorch | hand-written / exported |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

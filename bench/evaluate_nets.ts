@@ -41,8 +41,19 @@ export function buildCnn(): tf.LayersModel {
 
 /** MobileNetV1 block filters and strides (alpha 1); the net scales filters by alpha. */
 export const MOBILENET_BLOCKS: Array<[filters: number, stride: number]> = [
-  [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2],
-  [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1],
+  [64, 1],
+  [128, 2],
+  [128, 1],
+  [256, 2],
+  [256, 1],
+  [512, 2],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [1024, 2],
+  [1024, 1],
 ];
 
 /**
@@ -78,14 +89,19 @@ export function buildNet(name: NetName): tf.LayersModel {
  */
 export function randomizeNetWeights(model: tf.LayersModel, seed: number): void {
   let s = seed >>> 0;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
     const values = layer.weights.map((w) => {
       const shape = w.shape as number[];
       const role = w.originalName.split('/').pop()!;
       const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
-      const [lo, hi] = role === 'moving_variance' || role === 'gamma' ? [0.5, 1.5] : role.includes('kernel') ? [-Math.sqrt(3 / fanIn), Math.sqrt(3 / fanIn)] : [-0.3, 0.3];
+      const [lo, hi] =
+        role === 'moving_variance' || role === 'gamma'
+          ? [0.5, 1.5]
+          : role.includes('kernel')
+            ? [-Math.sqrt(3 / fanIn), Math.sqrt(3 / fanIn)]
+            : [-0.3, 0.3];
       const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => lo + (hi - lo) * next());
       return tf.tensor(data, shape);
     });

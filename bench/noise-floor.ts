@@ -124,8 +124,15 @@ export async function main(): Promise<void> {
     `${loadavg()[0].toFixed(1)} at end: the machine is shared, so timings carry noise.`;
   const row = (r: (typeof rows)[number]) =>
     [
-      r.design, r.result.observed, r.result.nullMedian, r.result.nullP95, r.result.p.toPrecision(3), r.contested.toLocaleString('en-US'),
-      r.js.toFixed(2), r.py.toFixed(2), `${(r.py / r.js).toFixed(1)}x`,
+      r.design,
+      r.result.observed,
+      r.result.nullMedian,
+      r.result.nullP95,
+      r.result.p.toPrecision(3),
+      r.contested.toLocaleString('en-US'),
+      r.js.toFixed(2),
+      r.py.toFixed(2),
+      `${(r.py / r.js).toFixed(1)}x`,
     ].join(' | ');
   const lines = [
     '## Seed-noise floor: permutation test of the PIE count',

@@ -51,11 +51,16 @@ async function timeWorkers(count: number, kind: 'processes' | 'threads'): Promis
 }
 
 function startRedis(dir: string, port: number): ChildProcess {
-  return spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  return spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
 }
 
 function startWorker(url: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', '--queue', url, '--quiet'], { detached: true, stdio: 'ignore' });
+  return spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', '--queue', url, '--quiet'], {
+    detached: true,
+    stdio: 'ignore',
+  });
 }
 
 /** The population's train and fineTune jobs (and its evaluations and merge) on 2 queue workers. */
@@ -117,7 +122,9 @@ async function perJobSeconds(dir: string): Promise<{ train: number; fineTune: nu
   const store = artifactStore(join(dir, 'per-job'));
   const ctx = { store, loadConfig: () => ({}) as never };
   const timed = async (kind: string) => {
-    const job = plan.jobs.find((j) => j.kind === kind && (j.kind !== 'fineTune' || j.level === 0.9) && (j.kind !== 'evaluate' || j.level === '0.9'))!;
+    const job = plan.jobs.find(
+      (j) => j.kind === kind && (j.kind !== 'fineTune' || j.level === 0.9) && (j.kind !== 'evaluate' || j.level === '0.9'),
+    )!;
     const started = performance.now();
     await runJob(job, ctx);
     return (performance.now() - started) / 1000;
@@ -135,7 +142,8 @@ async function perJobSeconds(dir: string): Promise<{ train: number; fineTune: nu
 /** docs/scale-out.md's projection to 180 models x 50,000 examples on N machines, from per-job seconds. */
 function projection(perJob: { train: number; fineTune: number; evaluate: number; n: number }, overhead: number): string {
   const evaluate50k = perJob.evaluate * (50_000 / perJob.n);
-  const hours = (N: number) => (Math.ceil(30 / N) * perJob.train + Math.ceil(180 / N) * (perJob.fineTune + evaluate50k) + (390 / N) * overhead) / 3600;
+  const hours = (N: number) =>
+    (Math.ceil(30 / N) * perJob.train + Math.ceil(180 / N) * (perJob.fineTune + evaluate50k) + (390 / N) * overhead) / 3600;
   return [
     `Per job, measured by bench/population.ts on this machine (demo MLP, tfjs-wasm, one core): train ${perJob.train.toFixed(1)} s, ` +
       `fineTune ${perJob.fineTune.toFixed(2)} s, evaluate ${perJob.evaluate.toFixed(2)} s per ${perJob.n.toLocaleString('en-US')} examples ` +
@@ -147,9 +155,9 @@ function projection(perJob: { train: number; fineTune: number; evaluate: number;
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     `| hours (demo MLP) | ${[1, 2, 4, 8, 16, 32].map((N) => hours(N).toFixed(3)).join(' | ')} |`,
     '',
-    'For the paper\'s ResNet-50 on ImageNet, measure one train, fineTune and evaluate job of your recipe on your workers ' +
+    "For the paper's ResNet-50 on ImageNet, measure one train, fineTune and evaluate job of your recipe on your workers " +
       '(`pie-audit run-shard` on a one-seed plan prints the jobs) and put them in the same formula: the jobs are independent ' +
-      'past each seed\'s baseline, so time falls as 1/N until N reaches the 30 baselines.',
+      "past each seed's baseline, so time falls as 1/N until N reaches the 30 baselines.",
   ].join('\n');
 }
 

@@ -65,7 +65,7 @@ export async function main(): Promise<void> {
       'MNIST long tail, MLP 784-128-10 (classifier kept dense), seeds 1-5, levels 0-0.99; baselines and from-scratch models ' +
         `train ${base.epochs} epochs, fine-tuning ${base.fineTuneEpochs} epochs over ${base.fineTuneSubset} images.`,
       `${cpuModel()}, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)} at the end; tfjs wasm.`,
-    'A load above the core count (other jobs) inflates the absolute times alike; compare the ratios.',
+      'A load above the core count (other jobs) inflates the absolute times alike; compare the ratios.',
       '',
       '| regime | design | models | build (s) | s per model | vs fineTune | mean prunable sparsity per level |',
       '| --- | --- | ---: | ---: | ---: | ---: | --- |',

@@ -106,7 +106,7 @@ async function ortRunner(model: tf.LayersModel, x: Float32Array, n: number): Pro
   };
 }
 
-async function fit(model: tf.LayersModel, x: Float32Array, y: Int32Array): Promise<void> {
+async function trainBriefly(model: tf.LayersModel, x: Float32Array, y: Int32Array): Promise<void> {
   model.compile({ optimizer: tf.train.adam(0.002), loss: 'sparseCategoricalCrossentropy' });
   const xs = tf.tensor4d(x, [y.length, 28, 28, 1]);
   const ys = tf.tensor1d(y, 'float32');
@@ -123,7 +123,7 @@ async function benchNet(
 ): Promise<string[]> {
   const n = test.y.length;
   const model = make();
-  await fit(model, train.x, train.y);
+  await trainBriefly(model, train.x, train.y);
   const accuracy = (labels: Int32Array): string => `${((labels.filter((c, i) => c === test.y[i]).length / n) * 100).toFixed(2)}%`;
   const floatTf = await timed(tfjsRunner(model, test.x, n), n);
   const floatOrt = await timed(await ortRunner(model, test.x, n), n);

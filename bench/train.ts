@@ -47,7 +47,19 @@ const cnn: Net = {
 
 /** MobileNetV1 body: (output channels, stride) of the 13 depthwise-separable blocks. */
 const MOBILENET_BLOCKS: [number, number][] = [
-  [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1],
+  [64, 1],
+  [128, 2],
+  [128, 1],
+  [256, 2],
+  [256, 1],
+  [512, 2],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [512, 1],
+  [1024, 2],
+  [1024, 1],
 ];
 const ALPHA = 0.25;
 const width = (n: number) => Math.max(8, Math.round(n * ALPHA));
@@ -59,7 +71,11 @@ const mobilenet: Net = {
     const input = tf.input({ shape: [32, 32, 3] });
     const bnRelu6 = (t: tf.SymbolicTensor) =>
       tf.layers.reLU({ maxValue: 6 }).apply(tf.layers.batchNormalization().apply(t)) as tf.SymbolicTensor;
-    let h = bnRelu6(tf.layers.conv2d({ filters: width(32), kernelSize: 3, strides: 2, padding: 'same', useBias: false }).apply(input) as tf.SymbolicTensor);
+    let h = bnRelu6(
+      tf.layers
+        .conv2d({ filters: width(32), kernelSize: 3, strides: 2, padding: 'same', useBias: false })
+        .apply(input) as tf.SymbolicTensor,
+    );
     for (const [n, s] of MOBILENET_BLOCKS) {
       h = bnRelu6(tf.layers.depthwiseConv2d({ kernelSize: 3, strides: s, padding: 'same', useBias: false }).apply(h) as tf.SymbolicTensor);
       h = bnRelu6(tf.layers.conv2d({ filters: width(n), kernelSize: 1, useBias: false }).apply(h) as tf.SymbolicTensor);

@@ -37,7 +37,9 @@ const test = take(testRows);
 
 const createModel = (seed: number) => {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 32, activation: 'relu', inputShape: [d], kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  model.add(
+    tf.layers.dense({ units: 32, activation: 'relu', inputShape: [d], kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+  );
   model.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1000 }) }));
   return model;
 };
@@ -59,8 +61,16 @@ const trainModel = async (model: tf.LayersModel, seed: number) => {
       rows.forEach((r, k) => xb.set(train.x.subarray(r * d, (r + 1) * d), k * d));
       tf.tidy(() => {
         const xt = tf.tensor2d(xb, [rows.length, d]);
-        const yt = tf.oneHot(tf.tensor1d(Int32Array.from(rows, (r) => train.y[r]), 'int32'), 2);
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(model.apply(xt) as tf.Tensor, 1e-7, 1))) as tf.Scalar);
+        const yt = tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from(rows, (r) => train.y[r]),
+            'int32',
+          ),
+          2,
+        );
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(model.apply(xt) as tf.Tensor, 1e-7, 1))) as tf.Scalar,
+        );
       });
     }
   }
@@ -72,7 +82,14 @@ const population = await buildPopulation({
   train: trainModel,
   levels: [0, 0.5, 0.9, 0.97],
   seeds: [1, 2, 3, 4, 5],
-  fineTune: { data: { x: train.x, shape: [nTrain, d], y: train.y }, epochs: 2, batchSize: 64, learningRate: 0.001, schedule: 'polynomial', frequency: 20 },
+  fineTune: {
+    data: { x: train.x, shape: [nTrain, d], y: train.y },
+    epochs: 2,
+    batchSize: 64,
+    learningRate: 0.001,
+    schedule: 'polynomial',
+    frequency: 20,
+  },
 });
 
 try {
@@ -93,14 +110,21 @@ try {
   });
   for (const level of report.levels) {
     if (level.pies.status !== 'ok' || level.accuracy.status !== 'ok') continue;
-    console.log(`level ${level.key}: top-1 ${level.accuracy.mean.toFixed(3)}, ${level.pies.count} PIEs (${(level.pies.rate * 100).toFixed(1)}%)`);
+    console.log(
+      `level ${level.key}: top-1 ${level.accuracy.mean.toFixed(3)}, ${level.pies.count} PIEs (${(level.pies.rate * 100).toFixed(1)}%)`,
+    );
     if (level.attributes.status === 'ok') {
-      for (const row of level.attributes.rows) console.log(`  ${row.attribute}=${row.value}: over-index ${row.overIndexRatio?.toFixed(2) ?? 'n/a'} (adjusted p ${row.pAdjusted?.toPrecision(2) ?? 'n/a'})`);
+      for (const row of level.attributes.rows)
+        console.log(
+          `  ${row.attribute}=${row.value}: over-index ${row.overIndexRatio?.toFixed(2) ?? 'n/a'} (adjusted p ${row.pAdjusted?.toPrecision(2) ?? 'n/a'})`,
+        );
     }
     if (level.subgroups.status === 'ok') {
       for (const row of level.subgroups.rows) {
         const pp = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
-        console.log(`  ${row.attribute}=${row.value}: FPR ${pp(row.baselineFpr)} -> ${pp(row.compressedFpr)}, FNR ${pp(row.baselineFnr)} -> ${pp(row.compressedFnr)}`);
+        console.log(
+          `  ${row.attribute}=${row.value}: FPR ${pp(row.baselineFpr)} -> ${pp(row.compressedFpr)}, FNR ${pp(row.baselineFnr)} -> ${pp(row.compressedFnr)}`,
+        );
       }
     }
   }

@@ -7,7 +7,16 @@
  * Run: npx tsx examples/mnist-long-tail.ts [outDir]      (a few minutes on 2 cores)
  */
 import * as tf from '@tensorflow/tfjs';
-import { auditCompression, buildPopulation, disposePopulation, initBackend, loadMnist, longTailIndices, takeRows, writeReports } from 'pie-audit';
+import {
+  auditCompression,
+  buildPopulation,
+  disposePopulation,
+  initBackend,
+  loadMnist,
+  longTailIndices,
+  takeRows,
+  writeReports,
+} from 'pie-audit';
 
 const out = process.argv[2] ?? 'pie-audit-mnist';
 await initBackend({ backend: 'auto' });
@@ -44,21 +53,41 @@ const trainModel = async (model: tf.LayersModel, seed: number) => {
       batch.forEach((r, k) => xb.set(x.subarray(r * 784, (r + 1) * 784), k * 784));
       tf.tidy(() => {
         const xt = tf.tensor4d(xb, [batch.length, 28, 28, 1]);
-        const yt = tf.oneHot(tf.tensor1d(Int32Array.from(batch, (r) => y[r]), 'int32'), 10);
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(model.apply(xt) as tf.Tensor, 1e-7, 1))) as tf.Scalar);
+        const yt = tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from(batch, (r) => y[r]),
+            'int32',
+          ),
+          10,
+        );
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(yt, tf.log(tf.clipByValue(model.apply(xt) as tf.Tensor, 1e-7, 1))) as tf.Scalar,
+        );
       });
     }
   }
   optimizer.dispose();
 };
 
-const fine = takeRows(x, 784, Uint32Array.from({ length: 10000 }, (_, i) => i * Math.floor(n / 10000)), y);
+const fine = takeRows(
+  x,
+  784,
+  Uint32Array.from({ length: 10000 }, (_, i) => i * Math.floor(n / 10000)),
+  y,
+);
 const population = await buildPopulation({
   createModel,
   train: trainModel,
   levels: [0, 0.5, 0.9, 0.99],
   seeds: [1, 2, 3],
-  fineTune: { data: { x: fine.rows, shape: [10000, 28, 28, 1], y: fine.labels! }, epochs: 1, batchSize: 128, learningRate: 0.0002, schedule: 'polynomial', frequency: 8 },
+  fineTune: {
+    data: { x: fine.rows, shape: [10000, 28, 28, 1], y: fine.labels! },
+    epochs: 1,
+    batchSize: 128,
+    learningRate: 0.0002,
+    schedule: 'polynomial',
+    frequency: 8,
+  },
   onProgress: (p) => console.log(`${p.phase} ${p.completed}/${p.total}`),
 });
 

@@ -32,7 +32,8 @@ export function longFunctions(file: string, text: string, limit: number): LongFu
       const end = sf.getLineAndCharacterOfPosition(node.end).line;
       const lines = end - start + 1;
       if (lines > limit) {
-        const leading = text.slice(node.getFullStart(), node.getStart(sf)) + text.slice(node.getStart(sf), text.indexOf('\n', node.getStart(sf)));
+        const leading =
+          text.slice(node.getFullStart(), node.getStart(sf)) + text.slice(node.getStart(sf), text.indexOf('\n', node.getStart(sf)));
         const name = (node as ts.FunctionDeclaration).name?.getText(sf) ?? ts.SyntaxKind[node.kind];
         out.push({ file, name, line: start + 1, lines, explained: /long-function:/.test(leading) });
       }
@@ -48,6 +49,7 @@ if (isMain) {
   const limit = Number(process.argv[2] ?? 80);
   const root = join(import.meta.dirname, '..');
   const found = sourceFiles(join(root, 'src')).flatMap((abs) => longFunctions(relative(root, abs), readFileSync(abs, 'utf8'), limit));
-  for (const f of found.sort((a, b) => b.lines - a.lines)) console.log(`${f.lines}\t${f.file}:${f.line}\t${f.name}${f.explained ? '\t(explained)' : ''}`);
+  for (const f of found.sort((a, b) => b.lines - a.lines))
+    console.log(`${f.lines}\t${f.file}:${f.line}\t${f.name}${f.explained ? '\t(explained)' : ''}`);
   if (found.some((f) => !f.explained)) process.exitCode = 1;
 }

@@ -33,7 +33,9 @@ if (!existsSync(executablePath)) {
   process.exit(2);
 }
 
-const report = reportPath ? await loadReport(reportPath) : makeAuditReport({ seed: 1, chaos, levels, classes: classes ? Number(classes) : undefined });
+const report = reportPath
+  ? await loadReport(reportPath)
+  : makeAuditReport({ seed: 1, chaos, levels, classes: classes ? Number(classes) : undefined });
 mkdirSync(outDir, { recursive: true });
 const htmlPath = join(outDir, 'report.html');
 writeFileSync(htmlPath, renderHtml(report));
@@ -42,7 +44,16 @@ const userDataDir = mkdtempSync(join(tmpdir(), 'pie-audit-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width, height: 1000 },
 });
 try {

@@ -44,7 +44,8 @@ function layerViolations(edges: readonly ImportEdge[]): string[] {
   const out: string[] = [];
   for (const { from, to } of edges) {
     if (to.startsWith('pkg:')) {
-      if (PURE_FOLDERS.has(unitOf(from)) && FORBIDDEN_IN_PURE.test(to.slice(4))) out.push(`${from} imports ${to.slice(4)} (the pure core loads no runtime)`);
+      if (PURE_FOLDERS.has(unitOf(from)) && FORBIDDEN_IN_PURE.test(to.slice(4)))
+        out.push(`${from} imports ${to.slice(4)} (the pure core loads no runtime)`);
       continue;
     }
     if (from === 'src/index.ts' || from.endsWith('/entry.ts')) continue; // package entry points re-export
@@ -56,7 +57,8 @@ function layerViolations(edges: readonly ImportEdge[]): string[] {
     if (la < 0) out.push(`${from}: folder '${a}' has no layer; add it to LAYERS`);
     else if (lb < 0) out.push(`${from} imports ${to}: '${b}' has no layer`);
     else if (lb > la) out.push(`${from} imports ${to}: '${a}' (layer ${la}) may not import the higher '${b}' (layer ${lb})`);
-    else if (lb === la && !ALLOWED_SAME_LAYER.has(`${a}->${b}`)) out.push(`${from} imports ${to}: '${a}' and '${b}' are one layer and may not import each other`);
+    else if (lb === la && !ALLOWED_SAME_LAYER.has(`${a}->${b}`))
+      out.push(`${from} imports ${to}: '${a}' and '${b}' are one layer and may not import each other`);
   }
   return out;
 }
@@ -93,12 +95,20 @@ function sourceFiles(dir: string): string[] {
 function edgesOf(file: string, text: string): ImportEdge[] {
   return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName }) => {
     if (!fileName.startsWith('.')) return { from: file, to: `pkg:${fileName}` };
-    return { from: file, to: normalize(join(dirname(file), fileName)).replace(/\.js$/, '.ts').split('\\').join('/') };
+    return {
+      from: file,
+      to: normalize(join(dirname(file), fileName))
+        .replace(/\.js$/, '.ts')
+        .split('\\')
+        .join('/'),
+    };
   });
 }
 
 const root = join(__dirname, '..');
-const edges = sourceFiles(join(root, 'src')).flatMap((abs) => edgesOf(relative(root, abs).split('\\').join('/'), readFileSync(abs, 'utf8')));
+const edges = sourceFiles(join(root, 'src')).flatMap((abs) =>
+  edgesOf(relative(root, abs).split('\\').join('/'), readFileSync(abs, 'utf8')),
+);
 
 describe('architecture: imports go down the pipeline', () => {
   it('parses the whole tree', () => {

@@ -46,11 +46,17 @@ export function attributeOverIndex(
 ): AttributeOverIndexResult {
   const alpha = options.alpha ?? 0.05;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, { name: 'options.alpha' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, {
+      name: 'options.alpha',
+    });
   }
   assertArrayLike(isPIE, 'isPIE');
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
-    throw new PieAuditError('INVALID_ARGUMENT', 'attributes must be an object mapping each attribute name to one value per example, e.g. { Blond_Hair: [...] }.', { name: 'attributes' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'attributes must be an object mapping each attribute name to one value per example, e.g. { Blond_Hair: [...] }.',
+      { name: 'attributes' },
+    );
   }
   const n = isPIE.length;
   const flags = new Uint8Array(n);
@@ -61,7 +67,10 @@ export function attributeOverIndex(
       flags[i] = 1;
       nPIEsAll++;
     } else if (f !== 0 && f !== false) {
-      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, { name: 'isPIE', index: i });
+      throw new PieAuditError('INVALID_ARGUMENT', `isPIE[${i}] is ${String(f)}; PIE flags must be 0/1 or false/true.`, {
+        name: 'isPIE',
+        index: i,
+      });
     }
   }
 
@@ -134,7 +143,10 @@ export function attributeOverIndex(
   }
 
   const ok = rows.filter((r) => r.status === 'ok');
-  const adjusted = adjustPValues(ok.map((r) => r.p as number), 'bh');
+  const adjusted = adjustPValues(
+    ok.map((r) => r.p as number),
+    'bh',
+  );
   ok.forEach((r, i) => {
     const q = adjusted[i];
     r.pAdjusted = q === null || q === undefined ? null : q;

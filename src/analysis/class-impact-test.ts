@@ -75,13 +75,20 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
   const alpha = options.alpha ?? 0.05;
   const correction = options.correction ?? 'none';
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, { name: 'options.alpha' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, {
+      name: 'options.alpha',
+    });
   }
   if (!CORRECTIONS.includes(correction)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.correction must be one of ${CORRECTIONS.join(', ')}; got ${String(correction)}.`, { name: 'options.correction' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.correction must be one of ${CORRECTIONS.join(', ')}; got ${String(correction)}.`, {
+      name: 'options.correction',
+    });
   }
   if (input === null || typeof input !== 'object') {
-    throw new PieAuditError('INVALID_ARGUMENT', 'classImpactTest expects { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy }.');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'classImpactTest expects { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy }.',
+    );
   }
   const { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy } = input;
   const nClasses = checkRecalls(baselineRecall, 'baselineRecall', -1);
@@ -145,7 +152,10 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
   }
 
   const okRows = rows.filter((r) => r.status === 'ok');
-  const adjusted = adjustPValues(okRows.map((r) => r.p as number), correction);
+  const adjusted = adjustPValues(
+    okRows.map((r) => r.p as number),
+    correction,
+  );
   okRows.forEach((r, i) => {
     const q = adjusted[i];
     r.pAdjusted = q === null || q === undefined ? null : q;
@@ -179,7 +189,12 @@ function checkRecalls(recall: readonly ArrayLike<number | null>[], name: string,
       assertArrayLike(recall[m], `${name}[${m}]`);
       n = recall[m].length;
     } else {
-      assertLength(recall[m], n, `${name}[${m}]`, nClasses < 0 ? `${name}[0] (one recall per class)` : 'baselineRecall[0] (one recall per class)');
+      assertLength(
+        recall[m],
+        n,
+        `${name}[${m}]`,
+        nClasses < 0 ? `${name}[0] (one recall per class)` : 'baselineRecall[0] (one recall per class)',
+      );
     }
     checkUnitInterval(recall[m], `${name}[${m}]`, true);
   }
@@ -191,7 +206,11 @@ function checkUnitInterval(values: ArrayLike<number | null>, name: string, allow
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== null && (v < 0 || v > 1)) {
-      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${i}] is ${v}; recalls and accuracies are fractions in [0, 1] (divide percentages by 100).`, { name, index: i, value: v });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `${name}[${i}] is ${v}; recalls and accuracies are fractions in [0, 1] (divide percentages by 100).`,
+        { name, index: i, value: v },
+      );
     }
   }
 }

@@ -84,7 +84,10 @@ export interface CompareSubgroupErrorRatesInput {
  */
 export function compareSubgroupErrorRates(input: CompareSubgroupErrorRatesInput): SubgroupErrorRateComparison {
   if (input === null || typeof input !== 'object') {
-    throw new PieAuditError('INVALID_ARGUMENT', 'compareSubgroupErrorRates expects one object { labels, groups, baselinePredictions, compressedPredictions, positiveClass }.');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'compareSubgroupErrorRates expects one object { labels, groups, baselinePredictions, compressedPredictions, positiveClass }.',
+    );
   }
   const { labels, groups, baselinePredictions, compressedPredictions } = input;
   const positiveClass = checkPositiveClass(input);
@@ -122,8 +125,16 @@ export function compareSubgroupErrorRates(input: CompareSubgroupErrorRatesInput)
     };
   };
   return {
-    subgroups: index.values.map((_, g) => build(baseline.map((r) => r.subgroups[g]), compressed.map((r) => r.subgroups[g]))),
-    overall: build(baseline.map((r) => r.overall), compressed.map((r) => r.overall)),
+    subgroups: index.values.map((_, g) =>
+      build(
+        baseline.map((r) => r.subgroups[g]),
+        compressed.map((r) => r.subgroups[g]),
+      ),
+    ),
+    overall: build(
+      baseline.map((r) => r.overall),
+      compressed.map((r) => r.overall),
+    ),
     nBaselineModels: baselinePredictions.length,
     nCompressedModels: compressedPredictions.length,
     nMissingGroup: index.nMissing,
@@ -161,7 +172,10 @@ function combine(b: ErrorRateTriple, c: ErrorRateTriple, f: (b: number, c: numbe
 }
 
 function combine4(
-  b: ErrorRateTriple, c: ErrorRateTriple, ob: ErrorRateTriple, oc: ErrorRateTriple,
+  b: ErrorRateTriple,
+  c: ErrorRateTriple,
+  ob: ErrorRateTriple,
+  oc: ErrorRateTriple,
   f: (b: number, c: number, ob: number, oc: number) => number | null,
 ): ErrorRateTriple {
   const out: ErrorRateTriple = { fpr: null, fnr: null, errorRate: null };

@@ -63,7 +63,10 @@ export function findPIEs(
   let nClasses = options.nClasses;
   if (nClasses === undefined) {
     // One shared class count, so both modal-label arrays have the same type and meaning.
-    nClasses = Math.max(inferClassCount(baselinePopulation, 'baselinePopulation'), inferClassCount(compressedPopulation, 'compressedPopulation'));
+    nClasses = Math.max(
+      inferClassCount(baselinePopulation, 'baselinePopulation'),
+      inferClassCount(compressedPopulation, 'compressedPopulation'),
+    );
   } else {
     assertClassCount(nClasses, 'options.nClasses');
   }

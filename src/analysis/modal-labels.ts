@@ -69,14 +69,18 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
   const name = options.name ?? 'population';
   const tieBreak = options.tieBreak ?? 'max';
   if (tieBreak !== 'max' && tieBreak !== 'min') {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.tieBreak must be 'max' or 'min'; got ${String(tieBreak)}.`, { name: 'options.tieBreak' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.tieBreak must be 'max' or 'min'; got ${String(tieBreak)}.`, {
+      name: 'options.tieBreak',
+    });
   }
   const nExamples = assertPopulation(population, name);
   let nClasses = options.nClasses;
   if (nClasses === undefined) nClasses = inferClassCount(population, name);
   else assertClassCount(nClasses, 'options.nClasses');
   if (nClasses > 0x7fffffff) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.nClasses is ${nClasses}; at most 2^31 - 1 classes are supported.`, { name: 'options.nClasses' });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.nClasses is ${nClasses}; at most 2^31 - 1 classes are supported.`, {
+      name: 'options.nClasses',
+    });
   }
   const nModels = population.length;
   const labels = nClasses <= 65536 ? new Uint16Array(nExamples) : new Int32Array(nExamples);
@@ -108,7 +112,19 @@ export function modalLabels(population: readonly ArrayLike<number>[], options: M
       if (scan) {
         ties += argmaxByScan(counts, words, start, end, stride, perWord, preferMax, labels, isTie);
       } else {
-        ties += argmaxByLabels(population, start, end, counts, stride, preferMax, labels, isTie, best as Int32Array, bestCount as Uint32Array, atMax as Uint32Array);
+        ties += argmaxByLabels(
+          population,
+          start,
+          end,
+          counts,
+          stride,
+          preferMax,
+          labels,
+          isTie,
+          best as Int32Array,
+          bestCount as Uint32Array,
+          atMax as Uint32Array,
+        );
       }
     }
   }
@@ -122,14 +138,22 @@ export function inferClassCount(population: readonly ArrayLike<number>[], name: 
     const labels = population[m];
     for (let i = 0; i < labels.length; i++) {
       const v = labels[i];
-      if ((v >>> 0) !== v || v > 0x7ffffffe) throwBadLabel(v, i, undefined, `${name}[${m}]`);
+      if (v >>> 0 !== v || v > 0x7ffffffe) throwBadLabel(v, i, undefined, `${name}[${m}]`);
       if (v > max) max = v;
     }
   }
   return Math.max(1, max + 1);
 }
 
-function countBlock(population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, nClasses: number, stride: number, name: string): void {
+function countBlock(
+  population: readonly ArrayLike<number>[],
+  start: number,
+  end: number,
+  counts: Counts,
+  nClasses: number,
+  stride: number,
+  name: string,
+): void {
   // The model loop lives here, not in the caller: with many classes a block is a few dozen examples, and a
   // call per (model, block) would cost as much as the counting itself.
   for (let m = 0; m < population.length; m++) {
@@ -137,7 +161,7 @@ function countBlock(population: readonly ArrayLike<number>[], start: number, end
     for (let i = start, base = 0; i < end; i++, base += stride) {
       const v = labels[i];
       // `(v >>> 0) === v` holds exactly for integers in [0, 2^32): one test rejects NaN, negatives and fractions.
-      if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+      if (v >>> 0 !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
       counts[base + v]++;
     }
   }
@@ -148,8 +172,17 @@ function countBlock(population: readonly ArrayLike<number>[], start: number, end
  * count and clears it, later visits see 0 and skip. Only distinct labels cost a comparison.
  */
 function argmaxByLabels(
-  population: readonly ArrayLike<number>[], start: number, end: number, counts: Counts, stride: number, preferMax: boolean,
-  labels: Uint16Array | Int32Array, isTie: Uint8Array, best: Int32Array, bestCount: Uint32Array, atMax: Uint32Array,
+  population: readonly ArrayLike<number>[],
+  start: number,
+  end: number,
+  counts: Counts,
+  stride: number,
+  preferMax: boolean,
+  labels: Uint16Array | Int32Array,
+  isTie: Uint8Array,
+  best: Int32Array,
+  bestCount: Uint32Array,
+  atMax: Uint32Array,
 ): number {
   bestCount.fill(0);
   for (let m = 0; m < population.length; m++) {
@@ -187,8 +220,15 @@ function argmaxByLabels(
  * Uint16 counters) at a time: empty words cost one test. Clears the counters it reads.
  */
 function argmaxByScan(
-  counts: Counts, words: Uint32Array, start: number, end: number, stride: number, perWord: number, preferMax: boolean,
-  labels: Uint16Array | Int32Array, isTie: Uint8Array,
+  counts: Counts,
+  words: Uint32Array,
+  start: number,
+  end: number,
+  stride: number,
+  perWord: number,
+  preferMax: boolean,
+  labels: Uint16Array | Int32Array,
+  isTie: Uint8Array,
 ): number {
   const wordsPerRow = stride / perWord;
   let ties = 0;
@@ -226,8 +266,13 @@ function argmaxByScan(
 
 /** Fallback for very many classes: sort each example's labels and take the longest run. */
 function modalBySorting(
-  population: readonly ArrayLike<number>[], nExamples: number, nClasses: number, preferMax: boolean,
-  labels: Uint16Array | Int32Array, isTie: Uint8Array, name: string,
+  population: readonly ArrayLike<number>[],
+  nExamples: number,
+  nClasses: number,
+  preferMax: boolean,
+  labels: Uint16Array | Int32Array,
+  isTie: Uint8Array,
+  name: string,
 ): number {
   const nModels = population.length;
   const scratch = new Int32Array(nModels);
@@ -235,7 +280,7 @@ function modalBySorting(
   for (let i = 0; i < nExamples; i++) {
     for (let m = 0; m < nModels; m++) {
       const v = population[m][i];
-      if ((v >>> 0) !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
+      if (v >>> 0 !== v || v >= nClasses) throwBadLabel(v, i, nClasses, `${name}[${m}]`);
       scratch[m] = v;
     }
     scratch.sort();

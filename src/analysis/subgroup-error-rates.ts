@@ -80,7 +80,11 @@ export function subgroupErrorRates(
 export function checkPositiveClass(options: { positiveClass: number } | undefined): number {
   const p = options?.positiveClass;
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.positiveClass must be a non-negative integer class index (the "positive" class, e.g. 1); got ${String(p)}.`, { name: 'options.positiveClass' });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.positiveClass must be a non-negative integer class index (the "positive" class, e.g. 1); got ${String(p)}.`,
+      { name: 'options.positiveClass' },
+    );
   }
   return p;
 }
@@ -107,7 +111,11 @@ export function groupIndex(groups: ArrayLike<GroupValue | null | undefined>, nam
     }
     const type = typeof g;
     if (type !== 'string' && type !== 'number' && type !== 'boolean') {
-      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${i}] is a ${type}; group values must be strings, numbers, booleans, or null for "missing".`, { name, index: i });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `${name}[${i}] is a ${type}; group values must be strings, numbers, booleans, or null for "missing".`,
+        { name, index: i },
+      );
     }
     if (type === 'number' && !Number.isFinite(g as number)) {
       throw new PieAuditError('NON_FINITE', `${name}[${i}] is ${String(g)}; use null for a missing value.`, { name, index: i });
@@ -140,7 +148,13 @@ export function compareGroupValues(a: GroupValue, b: GroupValue): number {
 }
 
 /** @internal Confusion counts per group code plus overall, for one model's predictions. */
-export function countRates(labels: ArrayLike<number>, predicted: ArrayLike<number>, index: GroupIndex, positiveClass: number, predictedName: string): SubgroupErrorRates {
+export function countRates(
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  index: GroupIndex,
+  positiveClass: number,
+  predictedName: string,
+): SubgroupErrorRates {
   const k = index.values.length;
   // Per group: [tp, fp, tn, fn]; slot k holds the overall counts.
   const counts = new Float64Array((k + 1) * 4);
@@ -148,8 +162,8 @@ export function countRates(labels: ArrayLike<number>, predicted: ArrayLike<numbe
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     const p = predicted[i];
-    if ((y >>> 0) !== y) throwBadLabel(y, i, undefined, 'labels');
-    if ((p >>> 0) !== p) throwBadLabel(p, i, undefined, predictedName);
+    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
+    if (p >>> 0 !== p) throwBadLabel(p, i, undefined, predictedName);
     const actualPositive = y === positiveClass;
     const predictedPositive = p === positiveClass;
     const cell = actualPositive ? (predictedPositive ? 0 : 3) : predictedPositive ? 1 : 2;
@@ -164,7 +178,12 @@ export function countRates(labels: ArrayLike<number>, predicted: ArrayLike<numbe
     const fn = counts[slot * 4 + 3];
     const n = tp + fp + tn + fn;
     return {
-      group, n, tp, fp, tn, fn,
+      group,
+      n,
+      tp,
+      fp,
+      tn,
+      fn,
       positives: tp + fn,
       negatives: fp + tn,
       fpr: fp + tn === 0 ? null : fp / (fp + tn),

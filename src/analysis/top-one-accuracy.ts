@@ -21,8 +21,8 @@ export function topOneAccuracy(labels: ArrayLike<number>, predicted: ArrayLike<n
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     const p = predicted[i];
-    if ((y >>> 0) !== y) throwBadLabel(y, i, undefined, 'labels');
-    if ((p >>> 0) !== p) throwBadLabel(p, i, undefined, 'predicted');
+    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
+    if (p >>> 0 !== p) throwBadLabel(p, i, undefined, 'predicted');
     if (y === p) correct++;
   }
   return correct / labels.length;

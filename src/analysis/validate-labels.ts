@@ -16,10 +16,11 @@ import { PieAuditError } from '../errors.js';
 export function assertLabels(labels: ArrayLike<number>, nClasses: number, name: string): void {
   assertClassCount(nClasses, 'nClasses');
   // Unsigned typed arrays hold integers only; their range check is all that is needed.
-  const unsignedTyped = labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array || labels instanceof Uint8ClampedArray;
+  const unsignedTyped =
+    labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array || labels instanceof Uint8ClampedArray;
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i];
-    if (unsignedTyped ? v < nClasses : (v >>> 0) === v && v < nClasses) continue;
+    if (unsignedTyped ? v < nClasses : v >>> 0 === v && v < nClasses) continue;
     throwBadLabel(v, i, nClasses, name);
   }
 }
@@ -31,7 +32,10 @@ export function assertLabels(labels: ArrayLike<number>, nClasses: number, name: 
  */
 export function assertClassCount(nClasses: number, name: string): void {
   if (!Number.isInteger(nClasses) || nClasses < 1 || nClasses > 0xffffffff) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be a positive integer (the number of classes); got ${String(nClasses)}.`, { name, value: nClasses });
+    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be a positive integer (the number of classes); got ${String(nClasses)}.`, {
+      name,
+      value: nClasses,
+    });
   }
 }
 
@@ -41,9 +45,21 @@ export function assertClassCount(nClasses: number, name: string): void {
  */
 export function throwBadLabel(value: unknown, index: number, nClasses: number | undefined, name: string): never {
   if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new PieAuditError('NON_FINITE', `${name}[${index}] is ${String(value)}; labels must be integer class indices. Check for missing predictions.`, { name, index, value: String(value) });
+    throw new PieAuditError(
+      'NON_FINITE',
+      `${name}[${index}] is ${String(value)}; labels must be integer class indices. Check for missing predictions.`,
+      { name, index, value: String(value) },
+    );
   }
   const range = nClasses === undefined ? 'a non-negative integer' : `an integer in [0, ${nClasses})`;
-  const fix = nClasses === undefined ? 'Map labels to class indices 0, 1, 2, … first.' : 'Pass the right nClasses, or map labels to class indices 0 … nClasses-1 first.';
-  throw new PieAuditError('LABEL_OUT_OF_RANGE', `${name}[${index}] is ${String(value)}; each label must be ${range}. ${fix}`, { name, index, value, nClasses });
+  const fix =
+    nClasses === undefined
+      ? 'Map labels to class indices 0, 1, 2, … first.'
+      : 'Pass the right nClasses, or map labels to class indices 0 … nClasses-1 first.';
+  throw new PieAuditError('LABEL_OUT_OF_RANGE', `${name}[${index}] is ${String(value)}; each label must be ${range}. ${fix}`, {
+    name,
+    index,
+    value,
+    nClasses,
+  });
 }

@@ -32,6 +32,8 @@ export function assertLength(actual: ArrayLike<unknown>, expected: number, name:
  */
 export function assertArrayLike(value: unknown, name: string): asserts value is ArrayLike<unknown> {
   if (value === null || value === undefined || typeof value !== 'object' || typeof (value as { length?: unknown }).length !== 'number') {
-    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array or typed array; got ${value === null ? 'null' : typeof value}.`, { name });
+    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array or typed array; got ${value === null ? 'null' : typeof value}.`, {
+      name,
+    });
   }
 }

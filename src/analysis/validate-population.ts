@@ -12,7 +12,11 @@ import { PieAuditError } from '../errors.js';
  */
 export function assertPopulation(population: readonly ArrayLike<number>[], name: string): number {
   if (!Array.isArray(population)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${name} must be an array with one label array per model; got ${population === null ? 'null' : typeof population}.`, { name });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${name} must be an array with one label array per model; got ${population === null ? 'null' : typeof population}.`,
+      { name },
+    );
   }
   if (population.length === 0) {
     throw new PieAuditError('EMPTY_POPULATION', `${name} has no models; pass at least one label array (one per model).`, { name });
@@ -21,7 +25,11 @@ export function assertPopulation(population: readonly ArrayLike<number>[], name:
   for (let m = 0; m < population.length; m++) {
     const labels = population[m];
     if (labels === null || labels === undefined || typeof labels !== 'object' || typeof labels.length !== 'number') {
-      throw new PieAuditError('INVALID_ARGUMENT', `${name}[${m}] must be an array or typed array of labels; got ${labels === null ? 'null' : typeof labels}.`, { name, index: m });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `${name}[${m}] must be an array or typed array of labels; got ${labels === null ? 'null' : typeof labels}.`,
+        { name, index: m },
+      );
     }
     if (nExamples < 0) nExamples = labels.length;
     else if (labels.length !== nExamples) {

@@ -37,6 +37,12 @@ export type {
 } from '../schema/index.js';
 export { auditCompression } from './audit-compression.js';
 export type {
-  AuditOptions, AuditTestSet, AuditProgress, PopulationMember, AttributeValues, AuditBootstrapOptions, AuditNoiseFloorOptions,
+  AuditOptions,
+  AuditTestSet,
+  AuditProgress,
+  PopulationMember,
+  AttributeValues,
+  AuditBootstrapOptions,
+  AuditNoiseFloorOptions,
 } from './audit-options.js';
 export { populationMembers } from './population-members.js';

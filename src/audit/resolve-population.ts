@@ -32,12 +32,15 @@ function isWrapped(m: PopulationMember): m is Extract<PopulationMember, { model:
 function mapLevelKey(k: unknown): string {
   if (typeof k === 'string' || (typeof k === 'number' && Number.isFinite(k))) return levelKey(k);
   const shown = typeof k === 'number' ? String(k) : typeof k;
-  throw new PieAuditError('CONFIG_ERROR', `population has a level key ${shown}; keys are level names or finite numbers (0, 0.9, 'int8').`, { key: 'population' });
+  throw new PieAuditError('CONFIG_ERROR', `population has a level key ${shown}; keys are level names or finite numbers (0, 0.9, 'int8').`, {
+    key: 'population',
+  });
 }
 
 function optionalFraction(v: unknown, key: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PieAuditError('CONFIG_ERROR', `${key} must be a fraction in [0, 1]; got ${String(v)}.`, { key });
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1)
+    throw new PieAuditError('CONFIG_ERROR', `${key} must be a fraction in [0, 1]; got ${String(v)}.`, { key });
   return v;
 }
 
@@ -52,27 +55,44 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
       : typeof population === 'object' && population !== null && !Array.isArray(population)
         ? Object.entries(population).map(([k, v]) => [levelKey(k), v])
         : (() => {
-            throw new PieAuditError('CONFIG_ERROR', 'population must be an object mapping level keys to arrays of models, e.g. { 0: baselines, 0.9: pruned }.', { key: 'population' });
+            throw new PieAuditError(
+              'CONFIG_ERROR',
+              'population must be an object mapping level keys to arrays of models, e.g. { 0: baselines, 0.9: pruned }.',
+              { key: 'population' },
+            );
           })();
   if (entries.length < 2) {
-    throw new PieAuditError('CONFIG_ERROR', `population needs a baseline level and at least one compressed level; got ${entries.length} level(s).`, { key: 'population' });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `population needs a baseline level and at least one compressed level; got ${entries.length} level(s).`,
+      { key: 'population' },
+    );
   }
   const levels: string[] = [];
   const members: ResolvedMember[] = [];
   const ranges = new Map<string, { start: number; end: number }>();
   for (const [level, list] of entries) {
     const key = `population['${level}']`;
-    if (level === '') throw new PieAuditError('CONFIG_ERROR', 'population has an empty level key; name each level (e.g. 0.9 or "int8").', { key: 'population' });
+    if (level === '')
+      throw new PieAuditError('CONFIG_ERROR', 'population has an empty level key; name each level (e.g. 0.9 or "int8").', {
+        key: 'population',
+      });
     if (ranges.has(level)) throw new PieAuditError('CONFIG_ERROR', `population has two levels named '${level}'.`, { key });
     const value = numericLevel(level);
     const twin = value === null ? undefined : levels.find((l) => numericLevel(l) === value);
     // Gates and baselines match levels by value, so '0.3' and '0.30' would be one level to them.
-    if (twin !== undefined) throw new PieAuditError('CONFIG_ERROR', `population has levels '${twin}' and '${level}', which are the same number; keep one.`, { key });
+    if (twin !== undefined)
+      throw new PieAuditError('CONFIG_ERROR', `population has levels '${twin}' and '${level}', which are the same number; keep one.`, {
+        key,
+      });
     if (!Array.isArray(list)) throw new PieAuditError('CONFIG_ERROR', `${key} must be an array of models; got ${typeof list}.`, { key });
     if (list.length === 0) throw new PieAuditError('EMPTY_POPULATION', `${key} is empty; every level needs at least one model.`, { key });
     const start = members.length;
     list.forEach((m: PopulationMember, index: number) => {
-      if (m === null || m === undefined) throw new PieAuditError('CONFIG_ERROR', `${key}[${index}] is ${String(m)}; expected a model, a path or { predictions }.`, { key: `${key}[${index}]` });
+      if (m === null || m === undefined)
+        throw new PieAuditError('CONFIG_ERROR', `${key}[${index}] is ${String(m)}; expected a model, a path or { predictions }.`, {
+          key: `${key}[${index}]`,
+        });
       if (isWrapped(m)) {
         assertKnownKeys(m, ['model', 'id', 'sparsity', 'gzippedBytes'], `${key}[${index}]`, 'member field');
         members.push({
@@ -81,9 +101,16 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
           source: m.model,
           id: typeof m.id === 'string' ? m.id : null,
           sparsity: optionalFraction(m.sparsity, `${key}[${index}].sparsity`),
-          gzippedBytes: m.gzippedBytes === undefined ? null : Number.isFinite(m.gzippedBytes) && (m.gzippedBytes as number) >= 0 ? (m.gzippedBytes as number) : (() => {
-            throw new PieAuditError('CONFIG_ERROR', `${key}[${index}].gzippedBytes must be a non-negative number.`, { key: `${key}[${index}].gzippedBytes` });
-          })(),
+          gzippedBytes:
+            m.gzippedBytes === undefined
+              ? null
+              : Number.isFinite(m.gzippedBytes) && (m.gzippedBytes as number) >= 0
+                ? (m.gzippedBytes as number)
+                : (() => {
+                    throw new PieAuditError('CONFIG_ERROR', `${key}[${index}].gzippedBytes must be a non-negative number.`, {
+                      key: `${key}[${index}].gzippedBytes`,
+                    });
+                  })(),
         });
       } else {
         members.push({ level, index, source: m as ModelSource, id: null, sparsity: null, gzippedBytes: null });
@@ -98,7 +125,10 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
 /** What running a source takes: tfjs models need a backend and inputs, ONNX files inputs, precomputed sources nothing. @internal */
 export function sourceNeeds(source: ModelSource, what: string): { backend: boolean; inputs: boolean } {
   const kind = resolveSource(source, what).kind;
-  return { backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file', inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function' };
+  return {
+    backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file',
+    inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function',
+  };
 }
 
 /**
@@ -108,5 +138,10 @@ export function sourceNeeds(source: ModelSource, what: string): { backend: boole
  * isLayersModel(tf.sequential()); // true
  */
 export function isLayersModel(source: ModelSource): boolean {
-  return typeof source === 'object' && source !== null && typeof (source as { getWeights?: unknown }).getWeights === 'function' && Array.isArray((source as { layers?: unknown }).layers);
+  return (
+    typeof source === 'object' &&
+    source !== null &&
+    typeof (source as { getWeights?: unknown }).getWeights === 'function' &&
+    Array.isArray((source as { layers?: unknown }).layers)
+  );
 }

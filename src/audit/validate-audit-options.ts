@@ -65,7 +65,10 @@ function resolveBaseline(option: AuditOptions['baseline'], levels: readonly stri
     const zero = levels.find((l) => numericLevel(l) === 0);
     if (zero === undefined) {
       const listed = levels.map((l) => `'${l}'`).join(', ');
-      throw configError('baseline', `is required: the population has no level 0 (levels ${listed}); name the uncompressed level, e.g. baseline: '${levels[0]}'.`);
+      throw configError(
+        'baseline',
+        `is required: the population has no level 0 (levels ${listed}); name the uncompressed level, e.g. baseline: '${levels[0]}'.`,
+      );
     }
     return zero;
   }

@@ -52,13 +52,23 @@ export interface DemoPopulation {
  * const { population, testImages } = await buildDemoPopulation(demoRecipe({ quick: true }), quiet);
  * disposePopulation(population);
  */
-export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress, elapsed: () => string = () => '', workers = 1): Promise<DemoPopulation> {
+export async function buildDemoPopulation(
+  recipe: DemoRecipe,
+  progress: Progress,
+  elapsed: () => string = () => '',
+  workers = 1,
+): Promise<DemoPopulation> {
   const built = await createRecipe(recipe);
   progress.log(`demo: ${built.describe ?? ''}${workers > 1 ? ` (${workers} worker threads)` : ''}`);
   const population =
     workers > 1
       ? await buildPopulationLocally({ module: distributeModule('demo-recipe'), params: recipe }, workers, (phase, done, total) =>
-          progress.update('building population', done, total, `${phase === 'train' ? 'training' : 'pruning and fine-tuning'}, ${elapsed()}`),
+          progress.update(
+            'building population',
+            done,
+            total,
+            `${phase === 'train' ? 'training' : 'pruning and fine-tuning'}, ${elapsed()}`,
+          ),
         )
       : await buildPopulation({
           createModel: built.createModel,
@@ -73,7 +83,13 @@ export async function buildDemoPopulation(recipe: DemoRecipe, progress: Progress
         });
   const { testSet, classNames } = built.audit;
   const attributes = (testSet.attributes ?? {}) as Record<string, ArrayLike<string>>;
-  return { population, testImages: testSet.inputs, testLabels: testSet.labels as Uint8Array, classNames: [...(classNames ?? [])], attributes };
+  return {
+    population,
+    testImages: testSet.inputs,
+    testLabels: testSet.labels as Uint8Array,
+    classNames: [...(classNames ?? [])],
+    attributes,
+  };
 }
 
 /** Image passes below which local workers do not pay for their start (each loads tfjs, the recipe and MNIST: seconds). */
@@ -110,7 +126,12 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
   const started = Date.now();
   const { progress, print } = options;
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const { population, testImages, testLabels, classNames, attributes } = await buildDemoPopulation(recipe, progress, elapsed, options.workers ?? defaultPopulationWorkers(recipe));
+  const { population, testImages, testLabels, classNames, attributes } = await buildDemoPopulation(
+    recipe,
+    progress,
+    elapsed,
+    options.workers ?? defaultPopulationWorkers(recipe),
+  );
   progress.done();
   progress.log(`demo: population built in ${elapsed()}`);
   try {
@@ -127,14 +148,23 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
       probabilities: recipe.probabilities ?? true,
       onProgress: (e) => {
         // One step per finished model: batches of small MLPs go by too fast to be worth a line each.
-        if (e.phase === 'evaluate' && e.batch >= e.batches) progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);
+        if (e.phase === 'evaluate' && e.batch >= e.batches)
+          progress.update('evaluating models', e.model + 1, e.models, `model ${e.model + 1}/${e.models}, ${elapsed()}`);
       },
     });
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
-    print(`seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report).map((l) => `  ${l}\n`).join('')}`);
-    print(`taxicab ranking:\n${taxicabLines(report).map((l) => `  ${l}\n`).join('')}`);
+    print(
+      `seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report)
+        .map((l) => `  ${l}\n`)
+        .join('')}`,
+    );
+    print(
+      `taxicab ranking:\n${taxicabLines(report)
+        .map((l) => `  ${l}\n`)
+        .join('')}`,
+    );
     print(`long-tail digit ${recipe.longTailDigit}: ${describeDigit(report, recipe.longTailDigit)}\n`);
     print(formatAttributeSummary(report));
     print(`demo finished in ${elapsed()}; ${written.length} files in ${options.out}/ (open report.html)\n`);
@@ -148,7 +178,9 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
 function describeStep(p: PopulationProgress): string {
   if (p.phase === 'train') return `seed ${p.seed} trained`;
   const level = p.level ?? 0;
-  return level === 0 ? `seed ${p.seed} fine-tuned unpruned (level 0)` : `seed ${p.seed} pruned to ${Math.round(level * 1000) / 10}% and fine-tuned`;
+  return level === 0
+    ? `seed ${p.seed} fine-tuned unpruned (level 0)`
+    : `seed ${p.seed} pruned to ${Math.round(level * 1000) / 10}% and fine-tuned`;
 }
 
 /** Where the long-tail digit stands at each level (for the printed summary). */
@@ -158,7 +190,9 @@ function describeDigit(report: AuditReport, digit: number): string {
     if (level.classImpact.status !== 'ok') continue;
     const row = level.classImpact.rows[digit];
     const change = row.normalizedRecallChange === null ? 'n/a' : `${(row.normalizedRecallChange * 100).toFixed(1)} pp`;
-    parts.push(`${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'spared' ? ' (significantly spared: lost less than the model overall)' : ''}`);
+    parts.push(
+      `${level.key}: ${change}${row.direction === 'hurt' ? ' (significantly hurt)' : row.direction === 'spared' ? ' (significantly spared: lost less than the model overall)' : ''}`,
+    );
   }
   return `normalised recall change ${parts.join('; ')}`;
 }

@@ -66,7 +66,10 @@ function parse(
 }
 
 const usage = (message: string) => new PieAuditError('INVALID_ARGUMENT', message);
-const printed = (io: CliIO, text: string) => (io.stdout(text), 0);
+const printed = (io: CliIO, text: string): number => {
+  io.stdout(text);
+  return 0;
+};
 
 /**
  * The demo's recipe as a plan source: the bundled recipe module and the demo's parameters.
@@ -100,7 +103,8 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     throw usage(`--shards must be an integer from 1 to 10000; got '${String(values.shards)}'.`);
   let plan: Plan;
   if (values.recipe) {
-    if (positionals.length > 0 || values.demo) throw usage("plan --recipe takes no config file and no --demo. See 'pie-audit plan --help'.");
+    if (positionals.length > 0 || values.demo)
+      throw usage("plan --recipe takes no config file and no --demo. See 'pie-audit plan --help'.");
     const params = values.params ? readJsonFile(values.params as string, 'recipe parameters file') : {};
     plan = await planFromRecipe({ module: resolve(values.recipe as string), params }, 'auto', shards);
   } else if (values.demo) {

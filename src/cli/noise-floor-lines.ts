@@ -16,10 +16,12 @@ export function noiseFloorLines(report: AuditReport): string[] {
     if (level.pies.status !== 'ok') continue;
     const f = level.pies.permutation;
     const how = `${f.design}, ${f.method}, ${f.splits} splits`;
-    const head = `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
+    const head =
+      `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
       `${short(f.nullP95)}): excess ${short(f.excess)}`;
     // An inconclusive test's reason is in the report's warnings; the line names the smallest p it could give.
-    const verdict = f.status === 'ok' ? `p = ${short(f.p)}` : `p = ${short(f.p)}, inconclusive (smallest possible p ${short(f.minAchievableP)})`;
+    const verdict =
+      f.status === 'ok' ? `p = ${short(f.p)}` : `p = ${short(f.p)}, inconclusive (smallest possible p ${short(f.minAchievableP)})`;
     lines.push(`${head}, ${verdict} (${how})`);
   }
   return lines;

@@ -27,6 +27,7 @@ a worker that dies mid-job has its job retried elsewhere once the lock lapses. S
  * @throws PieAuditError BACKEND_UNAVAILABLE when Redis cannot be reached.
  */
 export async function workerCommand(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call below
   let parsed;
   try {
     parsed = parseArgs({
@@ -45,7 +46,10 @@ export async function workerCommand(args: string[], io: CliIO, signal?: AbortSig
     throw new PieAuditError('INVALID_ARGUMENT', `${(e as Error).message}. See 'pie-audit worker --help'.`);
   }
   const { values } = parsed;
-  if (values.help) return (io.stdout(WORKER_HELP), 0);
+  if (values.help) {
+    io.stdout(WORKER_HELP);
+    return 0;
+  }
   if (!values.queue) throw new PieAuditError('INVALID_ARGUMENT', "worker needs --queue redis://host:port. See 'pie-audit worker --help'.");
   const concurrency = Number(values.concurrency ?? '1');
   const lock = Number(values['lock-duration'] ?? '30000');

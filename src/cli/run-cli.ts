@@ -108,20 +108,38 @@ class UsageError extends PieAuditError {
   }
 }
 
-function parse(command: string, args: string[], options: ParseArgsConfig['options']): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  command: string,
+  args: string[],
+  options: ParseArgsConfig['options'],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } }, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } },
+      allowPositionals: true,
+      strict: true,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`,
+    );
   }
 }
 
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('audit', args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' }, ...CI_FLAGS });
+  const { values, positionals } = parse('audit', args, {
+    out: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    queue: { type: 'string' },
+    artifacts: { type: 'string' },
+    ...CI_FLAGS,
+  });
   if (values.help) return help('audit', io);
   const env = io.env ?? process.env;
   const ci = ciRequest(values, env);
-  if (positionals.length !== 1) throw new UsageError(`audit needs exactly one config file; got ${positionals.length}. See 'pie-audit audit --help'.`);
+  if (positionals.length !== 1)
+    throw new UsageError(`audit needs exactly one config file; got ${positionals.length}. See 'pie-audit audit --help'.`);
   if (!values.out) throw new UsageError("audit needs --out <dir> for the reports. See 'pie-audit audit --help'.");
   const formats = parseFormats(values.format as string | undefined);
   const quiet = Boolean(values.quiet);
@@ -132,20 +150,33 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   if (!options.testSet.labels && !options.testSet.inputs) {
     const population = options.population;
     const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
-    const file = typeof first === 'string' ? (/model\.json$|\.onnx$/i.test(first) ? null : first) : first && typeof first === 'object' && 'predictionsFile' in first ? first.predictionsFile : null;
+    const file =
+      typeof first === 'string'
+        ? /model\.json$|\.onnx$/i.test(first)
+          ? null
+          : first
+        : first && typeof first === 'object' && 'predictionsFile' in first
+          ? first.predictionsFile
+          : null;
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
   const report = values.queue
-    ? await submitToQueue(await planFromConfig(resolve(positionals[0]), options, 1), values.queue as string, (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'), progress)
+    ? await submitToQueue(
+        await planFromConfig(resolve(positionals[0]), options, 1),
+        values.queue as string,
+        (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'),
+        progress,
+      )
     : await auditCompression({
-    ...options,
-    onProgress: (e) => {
-      // One overall bar per phase: models finished plus the share of the current one.
-      if (e.phase === 'evaluate') progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
-      else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
-    },
-    });
+        ...options,
+        onProgress: (e) => {
+          // One overall bar per phase: models finished plus the share of the current one.
+          if (e.phase === 'evaluate')
+            progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
+          else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
+        },
+      });
   progress.done();
   const written = await writeReports(report, values.out as string, formats);
   if (!quiet) {
@@ -162,7 +193,9 @@ const CI_FLAGS = { junit: { type: 'string' }, 'step-summary': { type: 'boolean' 
 function ciRequest(values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): CiOutputRequest {
   const stepSummary = Boolean(values['step-summary']);
   if (stepSummary && !env.GITHUB_STEP_SUMMARY) {
-    throw new UsageError('--step-summary: GITHUB_STEP_SUMMARY is not set; GitHub Actions sets it in every job (elsewhere set it to a file).');
+    throw new UsageError(
+      '--step-summary: GITHUB_STEP_SUMMARY is not set; GitHub Actions sets it in every job (elsewhere set it to a file).',
+    );
   }
   if (values.junit === '') throw new UsageError('--junit needs a file name, e.g. --junit gates.xml.');
   return { junit: values.junit as string | undefined, stepSummary };
@@ -170,9 +203,13 @@ function ciRequest(values: Record<string, string | boolean | undefined>, env: Re
 
 function parseFormats(text: string | undefined): Array<'json' | 'md' | 'html' | 'csv'> {
   if (!text) return ['json', 'md', 'html', 'csv'];
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new UsageError(`--format: '${text}' names no format; use json, md, html or csv (comma-separated).`);
-  for (const f of list) if (!['json', 'md', 'html', 'csv'].includes(f)) throw new UsageError(`--format: unknown format '${f}'; use json, md, html or csv.`);
+  for (const f of list)
+    if (!['json', 'md', 'html', 'csv'].includes(f)) throw new UsageError(`--format: unknown format '${f}'; use json, md, html or csv.`);
   return list as Array<'json' | 'md' | 'html' | 'csv'>;
 }
 
@@ -185,7 +222,8 @@ function formatFromPath(out: string | undefined): string {
 async function reportCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('report', args, { out: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' } });
   if (values.help) return help('report', io);
-  if (positionals.length !== 1) throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
+  if (positionals.length !== 1)
+    throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
   const format = (values.format as string | undefined) ?? formatFromPath(values.out as string | undefined);
   if (!['html', 'md', 'csv'].includes(format)) throw new UsageError(`--format must be html, md or csv; got '${format}'.`);
   const report = await loadReport(positionals[0]);
@@ -209,7 +247,8 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
   if (values.help) return help('gate', io);
   const env = io.env ?? process.env;
   const ci = ciRequest(values, env);
-  if (positionals.length !== 1) throw new UsageError(`gate needs exactly one report.json; got ${positionals.length}. See 'pie-audit gate --help'.`);
+  if (positionals.length !== 1)
+    throw new UsageError(`gate needs exactly one report.json; got ${positionals.length}. See 'pie-audit gate --help'.`);
   if (!values.gates) throw new UsageError("gate needs --gates <gates.json>. See 'pie-audit gate --help'.");
   const report: AuditReport = await loadReport(positionals[0]);
   const gates = readJsonFile(values.gates as string, 'gates file') as GatesConfig;
@@ -223,13 +262,22 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('demo', args, { out: { type: 'string', short: 'o' }, models: { type: 'string', short: 'k' }, quick: { type: 'boolean' }, runtime: { type: 'string' }, queue: { type: 'string' }, artifacts: { type: 'string' } });
+  const { values, positionals } = parse('demo', args, {
+    out: { type: 'string', short: 'o' },
+    models: { type: 'string', short: 'k' },
+    quick: { type: 'boolean' },
+    runtime: { type: 'string' },
+    queue: { type: 'string' },
+    artifacts: { type: 'string' },
+  });
   if (values.help) return help('demo', io);
-  if (positionals.length > 0) throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
+  if (positionals.length > 0)
+    throw new UsageError(`demo takes no positional arguments; got '${positionals[0]}'. See 'pie-audit demo --help'.`);
   let models: number | undefined;
   if (values.models !== undefined) {
     models = Number(values.models);
-    if (!Number.isInteger(models) || models < 1 || models > 50) throw new UsageError(`--models must be an integer from 1 to 50; got '${values.models as string}'.`);
+    if (!Number.isInteger(models) || models < 1 || models > 50)
+      throw new UsageError(`--models must be an integer from 1 to 50; got '${values.models as string}'.`);
   }
   const runtime = values.runtime as string | undefined;
   if (runtime !== undefined && runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
@@ -238,14 +286,30 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const quiet = Boolean(values.quiet);
   if (values.queue) {
     const out = (values.out as string | undefined) ?? 'pie-audit-demo';
-    const plan = await planFromRecipe(demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }), (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto', 1);
-    const report = await submitToQueue(plan, values.queue as string, (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'), createProgress({ quiet, stream: io.stderr }));
+    const plan = await planFromRecipe(
+      demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }),
+      (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto',
+      1,
+    );
+    const report = await submitToQueue(
+      plan,
+      values.queue as string,
+      (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'),
+      createProgress({ quiet, stream: io.stderr }),
+    );
     const written = await writeReports(report, out);
     if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
     return report.exitCode;
   }
   const { runDemo } = await import('./demo.js');
-  const report = await runDemo({ out: (values.out as string | undefined) ?? 'pie-audit-demo', models, quick: Boolean(values.quick), runtime, progress: createProgress({ quiet, stream: io.stderr }), print: quiet ? () => {} : io.stdout });
+  const report = await runDemo({
+    out: (values.out as string | undefined) ?? 'pie-audit-demo',
+    models,
+    quick: Boolean(values.quick),
+    runtime,
+    progress: createProgress({ quiet, stream: io.stderr }),
+    print: quiet ? () => {} : io.stdout,
+  });
   return report.exitCode;
 }
 
@@ -261,7 +325,10 @@ function help(command: string, io: CliIO): number {
  * @example
  * const code = await runCli(['gate', 'report.json', '--gates', 'gates.json']);
  */
-export async function runCli(argv: string[], io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: process.stderr },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -295,7 +362,9 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
       case 'help':
         return help(rest[0] ?? 'main', io);
       default:
-        throw new UsageError(`unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`);
+        throw new UsageError(
+          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`,
+        );
     }
   } catch (e) {
     const message = isPieAuditError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -303,4 +372,3 @@ export async function runCli(argv: string[], io: CliIO = { stdout: (t) => proces
     return 2;
   }
 }
-

@@ -27,12 +27,16 @@ export function formatSummary(report: AuditReport): string {
         : level.isBaseline
           ? '-'
           : level.classImpact.status;
-    lines.push(`${level.key.padEnd(10)} ${String(level.populationSize).padStart(6)}  ${top1.padStart(12)}  ${pies.padStart(5)}  ${rate.padStart(8)}  ${hurt}`);
+    lines.push(
+      `${level.key.padEnd(10)} ${String(level.populationSize).padStart(6)}  ${top1.padStart(12)}  ${pies.padStart(5)}  ${rate.padStart(8)}  ${hurt}`,
+    );
   }
   for (const level of report.levels) {
     if (level.baselineAccuracyOnPies.status === 'ok' && level.baselineAccuracyOnPies.nPies > 0) {
       const b = level.baselineAccuracyOnPies;
-      lines.push(`level ${level.key}: baseline models are ${pct(b.onPies)} accurate on its ${b.nPies} PIEs vs ${pct(b.onNonPies)} on the rest`);
+      lines.push(
+        `level ${level.key}: baseline models are ${pct(b.onPies)} accurate on its ${b.nPies} PIEs vs ${pct(b.onNonPies)} on the rest`,
+      );
     }
   }
   if (report.gates) {

@@ -29,5 +29,7 @@ export function constantSparsity(targetSparsity: number, options: ConstantSparsi
     shouldPrune: shouldPruneInStep(step, beginStep, endStep, frequency),
     sparsity: targetSparsity,
   });
-  return Object.freeze(Object.assign(decide, { kind: 'constantSparsity' as const, beginStep, endStep, frequency, finalSparsity: targetSparsity }));
+  return Object.freeze(
+    Object.assign(decide, { kind: 'constantSparsity' as const, beginStep, endStep, frequency, finalSparsity: targetSparsity }),
+  );
 }

@@ -63,14 +63,24 @@ function makeOptimizer(options: FineTuneOptions): { optimizer: tf.Optimizer; own
   const o = options.optimizer ?? 'adam';
   if (typeof o !== 'string') return { optimizer: o, owned: false };
   const lr = options.learningRate ?? 0.001;
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new PieAuditError('INVALID_ARGUMENT', `options.learningRate must be a positive number (got ${lr})`);
+  if (!(lr > 0) || !Number.isFinite(lr))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.learningRate must be a positive number (got ${lr})`);
   if (o === 'adam') return { optimizer: tf.train.adam(lr), owned: true };
   if (o === 'sgd') return { optimizer: tf.train.sgd(lr), owned: true };
   if (o === 'rmsprop') return { optimizer: tf.train.rmsprop(lr), owned: true };
-  throw new PieAuditError('INVALID_ARGUMENT', `options.optimizer must be a tf.Optimizer or 'adam', 'sgd', 'rmsprop' (got ${JSON.stringify(o)})`);
+  throw new PieAuditError(
+    'INVALID_ARGUMENT',
+    `options.optimizer must be a tf.Optimizer or 'adam', 'sgd', 'rmsprop' (got ${JSON.stringify(o)})`,
+  );
 }
 
-function batchTensors(data: FlatTrainingData, order: Uint32Array | null, start: number, end: number, width: number): { x: tf.Tensor; y: tf.Tensor } {
+function batchTensors(
+  data: FlatTrainingData,
+  order: Uint32Array | null,
+  start: number,
+  end: number,
+  width: number,
+): { x: tf.Tensor; y: tf.Tensor } {
   const b = end - start;
   const f = data.featureSize;
   let xs: Float32Array;
@@ -126,8 +136,10 @@ function lossOf(kind: LossKind, output: tf.Tensor, target: tf.Tensor): tf.Scalar
  */
 export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, options: FineTuneOptions): Promise<FineTuneResult> {
   const { epochs, batchSize } = options;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new PieAuditError('INVALID_ARGUMENT', `options.epochs must be an integer >= 0 (got ${epochs})`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new PieAuditError('INVALID_ARGUMENT', `options.batchSize must be an integer > 0 (got ${batchSize})`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.epochs must be an integer >= 0 (got ${epochs})`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new PieAuditError('INVALID_ARGUMENT', `options.batchSize must be an integer > 0 (got ${batchSize})`);
   if (!Number.isFinite(options.seed)) throw new PieAuditError('INVALID_ARGUMENT', `options.seed must be a number (got ${options.seed})`);
   const model = pruned.model;
   const outShape = model.outputs[0].shape;
@@ -167,7 +179,11 @@ export async function fineTunePruned(pruned: PrunedModel, data: TrainingData, op
         const loss = cost ? (await cost.data())[0] : Number.NaN;
         cost?.dispose();
         if (!Number.isFinite(loss)) {
-          throw new PieAuditError('NON_FINITE', `training loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batch}); lower options.learningRate`, { step });
+          throw new PieAuditError(
+            'NON_FINITE',
+            `training loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batch}); lower options.learningRate`,
+            { step },
+          );
         }
         // tfmot ranks weights for the next mask update as the optimizer left them, before re-masking.
         pruned.unmaskedValues = schedule(step + 1).shouldPrune ? pruned.readWeights() : undefined;

@@ -86,7 +86,9 @@ export function magnitudeMask(values: Float32Array, sparsity: number, options: {
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
-      throw new PieAuditError('NON_FINITE', `weight ${i} is ${v}; magnitude pruning needs finite weights (check training for divergence)`, { index: i });
+      throw new PieAuditError('NON_FINITE', `weight ${i} is ${v}; magnitude pruning needs finite weights (check training for divergence)`, {
+        index: i,
+      });
     }
     abs[i] = Math.abs(v);
   }
@@ -153,7 +155,10 @@ export function blockMagnitudeMask(
         for (let c = bc * bw; c < Math.min(cols, (bc + 1) * bw); c++) {
           const v = values[r * cols + c];
           if (!Number.isFinite(v)) {
-            throw new PieAuditError('NON_FINITE', `weight [${r}, ${c}] is ${v}; magnitude pruning needs finite weights`, { row: r, col: c });
+            throw new PieAuditError('NON_FINITE', `weight [${r}, ${c}] is ${v}; magnitude pruning needs finite weights`, {
+              row: r,
+              col: c,
+            });
           }
           const a = Math.abs(v);
           if (pooling === 'MAX') acc = count === 0 ? a : Math.max(acc, a);

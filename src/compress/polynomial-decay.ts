@@ -40,7 +40,7 @@ export function polynomialDecay(initialSparsity: number, finalSparsity: number, 
     // float32 throughout, as tfmot's graph computes it, so levels round to the same kept counts
     const f = Math.fround;
     const p = span === 0 ? (step >= beginStep ? 1 : 0) : Math.min(1, Math.max(0, f(f(step - beginStep) / f(span))));
-    const sparsity = f(f(f(f(initialSparsity) - f(finalSparsity)) * f(Math.pow(f(1 - p), power))) + f(finalSparsity));
+    const sparsity = f(f(f(f(initialSparsity) - f(finalSparsity)) * f(f(1 - p) ** power)) + f(finalSparsity));
     return { shouldPrune: shouldPruneInStep(step, beginStep, endStep, frequency), sparsity };
   };
   return Object.freeze(Object.assign(decide, { kind: 'polynomialDecay' as const, beginStep, endStep, frequency, finalSparsity }));

@@ -166,20 +166,24 @@ export class PrunedModel {
       const shape = t.weight.shape;
       const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
       const rows = cols === 0 ? 0 : values.length / cols;
-      let result;
+      let result: { mask: Uint8Array; threshold: number };
       try {
         result = t.rank
           ? { mask: randomMask(t.rank, decision.sparsity), threshold: Number.NaN }
           : bh === 1 && bw === 1
-            ? blockMagnitudeMask(values, values.length, 1, [1, 1], this.settings.blockPooling, decision.sparsity, { tieBreak: this.settings.tieBreak })
-            : blockMagnitudeMask(values, rows, cols, [bh, bw], this.settings.blockPooling, decision.sparsity, { tieBreak: this.settings.tieBreak });
+            ? blockMagnitudeMask(values, values.length, 1, [1, 1], this.settings.blockPooling, decision.sparsity, {
+                tieBreak: this.settings.tieBreak,
+              })
+            : blockMagnitudeMask(values, rows, cols, [bh, bw], this.settings.blockPooling, decision.sparsity, {
+                tieBreak: this.settings.tieBreak,
+              });
       } catch (e) {
         if (e instanceof PieAuditError && e.code === 'NON_FINITE') {
-          throw new PieAuditError(
-            'NON_FINITE',
-            `layer "${t.weight.layerName}" weight "${t.weight.name}": ${e.message}`,
-            { layer: t.weight.layerName, weight: t.weight.name, ...e.details },
-          );
+          throw new PieAuditError('NON_FINITE', `layer "${t.weight.layerName}" weight "${t.weight.name}": ${e.message}`, {
+            layer: t.weight.layerName,
+            weight: t.weight.name,
+            ...e.details,
+          });
         }
         throw e;
       }

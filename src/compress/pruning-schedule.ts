@@ -65,7 +65,10 @@ export function validateSteps(beginStep: number, endStep: number, frequency: num
   }
   if (!isInt(endStep)) throw new PieAuditError('INVALID_ARGUMENT', `endStep must be an integer (got ${endStep})`);
   if (!allowNoEnd && endStep === -1) {
-    throw new PieAuditError('INVALID_ARGUMENT', 'endStep cannot be -1 for polynomialDecay: the decay needs an end; pass the last training step');
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'endStep cannot be -1 for polynomialDecay: the decay needs an end; pass the last training step',
+    );
   }
   if (endStep !== -1) {
     if (endStep < 0) throw new PieAuditError('INVALID_ARGUMENT', `endStep must be -1 or >= 0 (got ${endStep})`);

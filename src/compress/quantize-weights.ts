@@ -129,5 +129,13 @@ export async function quantizeWeights(model: tf.LayersModel, mode: QuantizationM
     copy.dispose();
     throw e;
   }
-  return { model: copy, mode, weights: reports, maxAbsError: maxAbs, rmse: count === 0 ? 0 : Math.sqrt(sq / count), quantizedBytes, originalBytes };
+  return {
+    model: copy,
+    mode,
+    weights: reports,
+    maxAbsError: maxAbs,
+    rmse: count === 0 ? 0 : Math.sqrt(sq / count),
+    quantizedBytes,
+    originalBytes,
+  };
 }

@@ -38,7 +38,10 @@ export function flattenTrainingData(data: TrainingData, outputWidth: number): Fl
   let shape: number[];
   if (data.x instanceof Float32Array) {
     if (!data.shape || data.shape.length < 2) {
-      throw new PieAuditError('INVALID_ARGUMENT', 'data.shape is required with a Float32Array data.x: the full shape [n, ...features], e.g. [60000, 784]');
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        'data.shape is required with a Float32Array data.x: the full shape [n, ...features], e.g. [60000, 784]',
+      );
     }
     shape = [...data.shape];
     x = data.x;
@@ -57,13 +60,19 @@ export function flattenTrainingData(data: TrainingData, outputWidth: number): Fl
   }
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i])) {
-      throw new PieAuditError('NON_FINITE', `data.x holds ${x[i]} at flat index ${i} (example ${Math.floor(i / featureSize)}); clean or impute the inputs`);
+      throw new PieAuditError(
+        'NON_FINITE',
+        `data.x holds ${x[i]} at flat index ${i} (example ${Math.floor(i / featureSize)}); clean or impute the inputs`,
+      );
     }
   }
   const y = data.y;
   if (y instanceof tf.Tensor && y.rank === 2) {
     if (y.shape[0] !== n || y.shape[1] !== outputWidth) {
-      throw new PieAuditError('SHAPE_MISMATCH', `data.y has shape [${y.shape.join(', ')}] but needs [${n}, ${outputWidth}] (examples x model outputs)`);
+      throw new PieAuditError(
+        'SHAPE_MISMATCH',
+        `data.y has shape [${y.shape.join(', ')}] but needs [${n}, ${outputWidth}] (examples x model outputs)`,
+      );
     }
     const targets = Float32Array.from(y.dataSync());
     for (let i = 0; i < targets.length; i++) {
@@ -80,7 +89,10 @@ export function flattenTrainingData(data: TrainingData, outputWidth: number): Fl
   for (let i = 0; i < n; i++) {
     const v = raw[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new PieAuditError('LABEL_OUT_OF_RANGE', `data.y[${i}] is ${v}; labels must be integers in [0, ${classes - 1}] for this model's ${outputWidth} output(s)`);
+      throw new PieAuditError(
+        'LABEL_OUT_OF_RANGE',
+        `data.y[${i}] is ${v}; labels must be integers in [0, ${classes - 1}] for this model's ${outputWidth} output(s)`,
+      );
     }
     labels[i] = v;
   }

@@ -18,7 +18,18 @@ export interface ChurnData {
 }
 
 const NUMERIC = ['tenure', 'monthly_charges', 'total_charges', 'phone_service', 'paperless_billing'];
-const CATEGORICAL = ['multiple_lines', 'internet_service', 'online_security', 'online_backup', 'device_protection', 'tech_support', 'streaming_tv', 'streaming_movies', 'contract', 'payment_method'];
+const CATEGORICAL = [
+  'multiple_lines',
+  'internet_service',
+  'online_security',
+  'online_backup',
+  'device_protection',
+  'tech_support',
+  'streaming_tv',
+  'streaming_movies',
+  'contract',
+  'payment_method',
+];
 const GROUPS = ['female', 'senior_citizen', 'partner', 'dependents'] as const;
 
 /**
@@ -32,7 +43,10 @@ export function bundledChurnPath(): string {
     const p = join(here, rel);
     if (existsSync(p)) return p;
   }
-  throw new PieAuditError('IO_ERROR', 'The bundled data/wa_churn.csv.gz was not found next to pie-audit; pass its path to loadChurn({ path }).');
+  throw new PieAuditError(
+    'IO_ERROR',
+    'The bundled data/wa_churn.csv.gz was not found next to pie-audit; pass its path to loadChurn({ path }).',
+  );
 }
 
 /**
@@ -57,7 +71,8 @@ export function loadChurn(options: { path?: string; includeGroupAttributes?: boo
     const j = table.columns.indexOf(c);
     if (j < 0) throw new PieAuditError('CORRUPT_FILE', `The ${source} has no column '${c}'.`);
     const levels = [...new Set(table.rows.map((r) => r[j]))].sort();
-    for (const level of levels) columns.push({ name: `${c}=${level}`, values: Float64Array.from(table.rows, (r) => (r[j] === level ? 1 : 0)) });
+    for (const level of levels)
+      columns.push({ name: `${c}=${level}`, values: Float64Array.from(table.rows, (r) => (r[j] === level ? 1 : 0)) });
   }
   const d = columns.length;
   const features = new Float32Array(n * d);
@@ -65,7 +80,8 @@ export function loadChurn(options: { path?: string; includeGroupAttributes?: boo
   const churnCol = table.columns.indexOf('churn');
   if (churnCol < 0) throw new PieAuditError('CORRUPT_FILE', `The ${source} has no column 'churn'.`);
   const labels = Uint8Array.from(table.rows, (r, i) => {
-    if (r[churnCol] !== 'Yes' && r[churnCol] !== 'No') throw new PieAuditError('CORRUPT_FILE', `The ${source} row ${i + 2}: churn must be Yes or No, got '${r[churnCol]}'.`);
+    if (r[churnCol] !== 'Yes' && r[churnCol] !== 'No')
+      throw new PieAuditError('CORRUPT_FILE', `The ${source} row ${i + 2}: churn must be Yes or No, got '${r[churnCol]}'.`);
     return r[churnCol] === 'Yes' ? 1 : 0;
   });
   const attributes = {} as ChurnData['attributes'];

@@ -38,7 +38,9 @@ export function parseCsv(text: string, options: { delimiter?: string; source?: s
   const [columns, ...rows] = records;
   rows.forEach((row, r) => {
     if (row.length !== columns.length) {
-      throw new PieAuditError('CORRUPT_FILE', `${source} row ${r + 2} has ${row.length} fields, the header has ${columns.length}.`, { row: r + 2 });
+      throw new PieAuditError('CORRUPT_FILE', `${source} row ${r + 2} has ${row.length} fields, the header has ${columns.length}.`, {
+        row: r + 2,
+      });
     }
   });
   return { columns: columns.map((c) => c.trim()), rows };
@@ -63,17 +65,25 @@ export function readCsv(path: string, options: { delimiter?: string } = {}): Csv
 export function numericColumn(table: CsvTable, column: string, options: { missing?: number; source?: string } = {}): Float64Array {
   const j = table.columns.indexOf(column);
   const source = options.source ?? 'CSV table';
-  if (j < 0) throw new PieAuditError('INVALID_ARGUMENT', `${source} has no column '${column}'; columns are: ${table.columns.join(', ')}.`, { column });
+  if (j < 0)
+    throw new PieAuditError('INVALID_ARGUMENT', `${source} has no column '${column}'; columns are: ${table.columns.join(', ')}.`, {
+      column,
+    });
   const out = new Float64Array(table.rows.length);
   table.rows.forEach((row, r) => {
     const cell = row[j].trim();
     if (cell === '' || cell === 'NA' || cell === 'NaN') {
-      if (options.missing === undefined) throw new PieAuditError('NON_FINITE', `${source} column '${column}' row ${r + 2} is missing ('${cell}').`, { column, row: r + 2 });
+      if (options.missing === undefined)
+        throw new PieAuditError('NON_FINITE', `${source} column '${column}' row ${r + 2} is missing ('${cell}').`, { column, row: r + 2 });
       out[r] = options.missing;
       return;
     }
     const v = Number(cell);
-    if (!Number.isFinite(v)) throw new PieAuditError('NON_FINITE', `${source} column '${column}' row ${r + 2} is not a number: '${cell}'.`, { column, row: r + 2 });
+    if (!Number.isFinite(v))
+      throw new PieAuditError('NON_FINITE', `${source} column '${column}' row ${r + 2} is not a number: '${cell}'.`, {
+        column,
+        row: r + 2,
+      });
     out[r] = v;
   });
   return out;

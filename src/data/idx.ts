@@ -44,7 +44,10 @@ export function readIdx(source: string | Uint8Array): IdxArray {
   for (let d = 0; d < ndims; d++) shape.push(view.getUint32(4 + 4 * d, false));
   const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.length < headerSize + count * type.size) {
-    throw new PieAuditError('CORRUPT_FILE', `The ${name} is truncated: shape [${shape.join(', ')}] needs ${headerSize + count * type.size} bytes, the file has ${bytes.length}.`);
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `The ${name} is truncated: shape [${shape.join(', ')}] needs ${headerSize + count * type.size} bytes, the file has ${bytes.length}.`,
+    );
   }
   let data: IdxArray['data'];
   switch (type.dtype) {
@@ -55,10 +58,24 @@ export function readIdx(source: string | Uint8Array): IdxArray {
       data = new Int8Array(bytes.slice(headerSize, headerSize + count).buffer);
       break;
     default: {
-      const out = type.dtype === 'int16' ? new Int16Array(count) : type.dtype === 'int32' ? new Int32Array(count) : type.dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
+      const out =
+        type.dtype === 'int16'
+          ? new Int16Array(count)
+          : type.dtype === 'int32'
+            ? new Int32Array(count)
+            : type.dtype === 'float32'
+              ? new Float32Array(count)
+              : new Float64Array(count);
       for (let i = 0; i < count; i++) {
         const at = headerSize + i * type.size;
-        out[i] = type.dtype === 'int16' ? view.getInt16(at, false) : type.dtype === 'int32' ? view.getInt32(at, false) : type.dtype === 'float32' ? view.getFloat32(at, false) : view.getFloat64(at, false);
+        out[i] =
+          type.dtype === 'int16'
+            ? view.getInt16(at, false)
+            : type.dtype === 'int32'
+              ? view.getInt32(at, false)
+              : type.dtype === 'float32'
+                ? view.getFloat32(at, false)
+                : view.getFloat64(at, false);
       }
       data = out;
     }

@@ -1,9 +1,9 @@
-export * from './idx.js';
-export * from './npy.js';
-export * from './csv.js';
-export * from './celeba.js';
-export * from './mnist.js';
-export * from './long-tail.js';
-export * from './churn.js';
-export * from './morpho-mnist.js';
-export * from './morpho-groups.js';
+export { readIdx, type IdxArray } from './idx.js';
+export { encodeNpy } from './npy.js';
+export { parseCsvRecords, parseCsv, readCsv, numericColumn, type CsvTable } from './csv.js';
+export { readCelebaAttributes, readCelebaPartition, selectCelebaSplit, type CelebaAttributes, type CelebaPartition } from './celeba.js';
+export { mnistDataDir, loadMnist, type MnistSplit } from './mnist.js';
+export { longTailIndices, takeRows } from './long-tail.js';
+export { bundledChurnPath, loadChurn, standardizeColumns, type ChurnData } from './churn.js';
+export { measureDigits, type DigitMorphometrics, type MeasureDigitsOptions } from './morpho-mnist.js';
+export { MORPHO_GROUP_NAMES, morphoGroups, type MorphoGroupsOptions } from './morpho-groups.js';

@@ -10,9 +10,13 @@ import { seededPermutation } from '../random/seeded-permutation.js';
  * @example
  * const rows = longTailIndices(train.labels, { classIndex: 8, keepFraction: 0.05, seed: 1 });
  */
-export function longTailIndices(labels: ArrayLike<number>, options: { classIndex: number; keepFraction: number; seed: number }): Uint32Array {
+export function longTailIndices(
+  labels: ArrayLike<number>,
+  options: { classIndex: number; keepFraction: number; seed: number },
+): Uint32Array {
   const { classIndex, keepFraction, seed } = options;
-  if (!(keepFraction >= 0 && keepFraction <= 1)) throw new PieAuditError('INVALID_ARGUMENT', `keepFraction must be in [0, 1]; got ${keepFraction}.`);
+  if (!(keepFraction >= 0 && keepFraction <= 1))
+    throw new PieAuditError('INVALID_ARGUMENT', `keepFraction must be in [0, 1]; got ${keepFraction}.`);
   if (!Number.isInteger(seed)) throw new PieAuditError('INVALID_ARGUMENT', `seed must be an integer; got ${seed}.`);
   const ofClass: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === classIndex) ofClass.push(i);
@@ -32,7 +36,12 @@ export function longTailIndices(labels: ArrayLike<number>, options: { classIndex
  * @example
  * const { rows, labels } = takeRows(train.images, 784, idx, train.labels);
  */
-export function takeRows(matrix: Float32Array, rowSize: number, indices: ArrayLike<number>, labels?: ArrayLike<number>): { rows: Float32Array; labels: Uint8Array | null } {
+export function takeRows(
+  matrix: Float32Array,
+  rowSize: number,
+  indices: ArrayLike<number>,
+  labels?: ArrayLike<number>,
+): { rows: Float32Array; labels: Uint8Array | null } {
   const rows = new Float32Array(indices.length * rowSize);
   for (let k = 0; k < indices.length; k++) rows.set(matrix.subarray(indices[k] * rowSize, (indices[k] + 1) * rowSize), k * rowSize);
   return { rows, labels: labels ? Uint8Array.from({ length: indices.length }, (_, k) => labels[indices[k]]) : null };

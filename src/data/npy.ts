@@ -7,7 +7,16 @@ const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  * writeFileSync('preds.npy', encodeNpy(new Int32Array([3, 1, 4]), [3])); // read back with parseNpy
  */
 export function encodeNpy(data: Float32Array | Float64Array | Uint8Array | Int32Array | Uint16Array, shape: number[]): Uint8Array {
-  const descr = data instanceof Float32Array ? '<f4' : data instanceof Float64Array ? '<f8' : data instanceof Uint8Array ? '|u1' : data instanceof Uint16Array ? '<u2' : '<i4';
+  const descr =
+    data instanceof Float32Array
+      ? '<f4'
+      : data instanceof Float64Array
+        ? '<f8'
+        : data instanceof Uint8Array
+          ? '|u1'
+          : data instanceof Uint16Array
+            ? '<u2'
+            : '<i4';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const total = 10 + header.length + 1;

@@ -3,13 +3,26 @@ import { PieAuditError } from '../errors.js';
 /** A numeric array read from a `.npy` file, converted to C order. */
 export interface NpyArray {
   /** Values in C (row-major) order; 64-bit integers come back as `BigInt64Array`/`BigUint64Array`. */
-  data: Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Float32Array | Float64Array;
+  data:
+    | Int8Array
+    | Int16Array
+    | Int32Array
+    | BigInt64Array
+    | Uint8Array
+    | Uint16Array
+    | Uint32Array
+    | BigUint64Array
+    | Float32Array
+    | Float64Array;
   shape: number[];
   /** numpy dtype string without byte order, e.g. `'i8'`, `'f4'`. */
   dtype: string;
 }
 
-const ELEMENT_TYPES: Record<string, { bytes: number; make: (n: number) => NpyArray['data']; read: (v: DataView, o: number, le: boolean) => number | bigint }> = {
+const ELEMENT_TYPES: Record<
+  string,
+  { bytes: number; make: (n: number) => NpyArray['data']; read: (v: DataView, o: number, le: boolean) => number | bigint }
+> = {
   i1: { bytes: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o) },
   u1: { bytes: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
   b1: { bytes: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
@@ -35,7 +48,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
  * const { data, shape } = parseNpy(readFileSync('preds.npy'), 'preds.npy'); // Uint16Array [3, 1, 2], [3]
  */
 export function parseNpy(bytes: Uint8Array, what: string): NpyArray {
-  const corrupt = (why: string) => new PieAuditError('CORRUPT_FILE', `${what} is not a readable .npy file: ${why}. Write it with numpy.save().`, { file: what });
+  const corrupt = (why: string) =>
+    new PieAuditError('CORRUPT_FILE', `${what} is not a readable .npy file: ${why}. Write it with numpy.save().`, { file: what });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw corrupt('missing the \\x93NUMPY magic');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -57,7 +71,8 @@ export function parseNpy(bytes: Uint8Array, what: string): NpyArray {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw corrupt(`unparseable header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw corrupt(`unparseable header ${JSON.stringify(header.trim())}`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -68,11 +83,16 @@ export function parseNpy(bytes: Uint8Array, what: string): NpyArray {
   const dtype = '<>|='.includes(order) ? descr.slice(1) : descr;
   const type = ELEMENT_TYPES[dtype];
   if (!type) {
-    throw new PieAuditError('CORRUPT_FILE', `${what}: dtype '${descr}' is not supported; save integer labels (e.g. .astype(np.uint16)) or float32/float64 scores.`, { file: what, dtype: descr });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `${what}: dtype '${descr}' is not supported; save integer labels (e.g. .astype(np.uint16)) or float32/float64 scores.`,
+      { file: what, dtype: descr },
+    );
   }
   const littleEndian = order !== '>';
   const count = shape.reduce((a, b) => a * b, 1);
-  if (bytes.length - dataStart < count * type.bytes) throw corrupt(`data is truncated: ${bytes.length - dataStart} bytes for ${count} values of ${type.bytes} bytes`);
+  if (bytes.length - dataStart < count * type.bytes)
+    throw corrupt(`data is truncated: ${bytes.length - dataStart} bytes for ${count} values of ${type.bytes} bytes`);
   const data = type.make(count);
   const isFortran = fortran === 'True' && shape.length > 1;
   // Strides of the stored order, used to map C-order index -> stored position for Fortran files.

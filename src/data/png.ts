@@ -64,7 +64,9 @@ function toBytes(pixels: Uint8Array | Float32Array): Uint8Array {
   for (let i = 0; i < pixels.length; i++) {
     const v = pixels[i]!;
     if (!Number.isFinite(v)) {
-      throw new PieAuditError('NON_FINITE', `encodePng: pixels[${i}] is ${v}; pixel values must be finite numbers in [0, 1] or [0, 255].`, { index: i });
+      throw new PieAuditError('NON_FINITE', `encodePng: pixels[${i}] is ${v}; pixel values must be finite numbers in [0, 1] or [0, 255].`, {
+        index: i,
+      });
     }
     if (v > max) max = v;
   }
@@ -144,7 +146,12 @@ export function encodePng(
   ihdr[11] = 0; // filter method 0
   ihdr[12] = 0; // no interlace
 
-  const parts = [PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    PNG_SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

@@ -19,7 +19,12 @@ export function readBytes(source: string | Uint8Array, what = 'file'): Uint8Arra
     try {
       bytes = readFileSync(source);
     } catch (e) {
-      throw new PieAuditError('IO_ERROR', `Cannot read ${what} '${source}': ${(e as Error).message}. Check the path.`, { path: source }, { cause: e });
+      throw new PieAuditError(
+        'IO_ERROR',
+        `Cannot read ${what} '${source}': ${(e as Error).message}. Check the path.`,
+        { path: source },
+        { cause: e },
+      );
     }
   } else {
     bytes = source;
@@ -28,7 +33,12 @@ export function readBytes(source: string | Uint8Array, what = 'file'): Uint8Arra
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {
-      throw new PieAuditError('CORRUPT_FILE', `The ${what}${typeof source === 'string' ? ` '${source}'` : ''} looks gzipped but does not decompress: ${(e as Error).message}.`, {}, { cause: e });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `The ${what}${typeof source === 'string' ? ` '${source}'` : ''} looks gzipped but does not decompress: ${(e as Error).message}.`,
+        {},
+        { cause: e },
+      );
     }
   }
   return bytes;

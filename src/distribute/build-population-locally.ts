@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
-import { type Population } from '../population/population.js';
+import type { Population } from '../population/population.js';
 import { levelKey } from '../schema/level-key.js';
 import { artifactStore } from './artifacts.js';
 import type { FineTuneJob } from './jobs.js';

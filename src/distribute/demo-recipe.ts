@@ -202,7 +202,12 @@ export async function createRecipe(params: DemoRecipe): Promise<PopulationRecipe
     },
     audit: {
       // Morpho-MNIST-style shape groups of the test digits, binned within each digit, audited like CelebA attributes.
-      testSet: { inputs: testImages, inputShape: [28, 28, 1], labels: testLabels, attributes: morphoGroups(measureDigits(testImages), { labels: testLabels }) },
+      testSet: {
+        inputs: testImages,
+        inputShape: [28, 28, 1],
+        labels: testLabels,
+        attributes: morphoGroups(measureDigits(testImages), { labels: testLabels }),
+      },
       probabilities: recipe.probabilities ?? true,
       classNames: test.classNames,
       baseline: 0,

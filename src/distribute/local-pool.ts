@@ -20,8 +20,10 @@ export interface LocalPoolOptions {
 
 /** One pool member: a worker thread or a child process, seen through the same three calls. */
 interface PoolMember {
-  // `any`: a thread and a process type their listeners differently; the pool checks the payloads.
+  // A thread and a process type their listeners differently; the pool checks the payloads.
+  // biome-ignore lint/suspicious/noExplicitAny: both listener signatures must be assignable here
   on(event: 'message' | 'error', listener: (value: any) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   off(event: 'message', listener: (value: any) => void): unknown;
   postMessage(message: unknown): void;
   terminate(): Promise<unknown>;
@@ -43,7 +45,10 @@ function startMember(kind: 'processes' | 'threads'): PoolMember {
   const events = new EventEmitter();
   child.on('message', (m) => events.emit('message', m));
   child.on('error', (e) => events.emit('error', e));
-  child.on('exit', (code, signal) => code !== 0 && code !== null && events.emit('error', new Error(`worker process exited with ${signal ?? code}`)));
+  child.on(
+    'exit',
+    (code, signal) => code !== 0 && code !== null && events.emit('error', new Error(`worker process exited with ${signal ?? code}`)),
+  );
   return {
     on: (event, listener) => void events.on(event, listener),
     off: (event, listener) => void events.off(event, listener),

@@ -121,7 +121,6 @@ function sourceOptions(job: EvaluateJob, ctx: JobContext) {
   return entry;
 }
 
-
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
   const { options, inputs, inputShape } = await sourceOptions(job, ctx);
@@ -144,7 +143,8 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     source = loaded;
   }
   // A population of predictions files without labels or inputs: the number of examples is the file's.
-  if (n === 0 && typeof source === 'object' && source !== null && 'predictionsFile' in source) n = (await loadPredictions(source.predictionsFile)).n;
+  if (n === 0 && typeof source === 'object' && source !== null && 'predictionsFile' in source)
+    n = (await loadPredictions(source.predictionsFile)).n;
   if (n === 0 && typeof source === 'string' && !/model\.json$|\.onnx$/i.test(source)) n = (await loadPredictions(source)).n;
   try {
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);

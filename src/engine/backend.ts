@@ -99,7 +99,11 @@ async function activate(name: BackendInfo['name']): Promise<boolean> {
   if (name === 'wasm') {
     // Imported only now, so that loading pie-audit leaves the user's tfjs backends as they were.
     wasmVersion = await loadWasmBackend();
-    const ok = await keepProcessHandlers(async () => (await tf.setBackend('wasm')) && (await tf.ready(), true));
+    const ok = await keepProcessHandlers(async () => {
+      if (!(await tf.setBackend('wasm'))) return false;
+      await tf.ready();
+      return true;
+    });
     if (!ok) return false;
     registerWasmGradientKernels();
     return tf.getBackend() === name;
@@ -157,7 +161,10 @@ async function initOnce(requested: BackendRequest): Promise<BackendInfo> {
     return info(requested);
   }
   if (requested !== 'auto') {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.backend must be 'auto', 'tensorflow', 'wasm' or 'cpu' (got ${JSON.stringify(requested)})`);
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.backend must be 'auto', 'tensorflow', 'wasm' or 'cpu' (got ${JSON.stringify(requested)})`,
+    );
   }
   const reasons: string[] = [];
   const native = await tryNative();
@@ -219,7 +226,13 @@ export function getBackendInfo(): BackendInfo | undefined {
   const active = tf.getBackend();
   if (active === current.name) return current;
   if (active === 'wasm' || active === 'cpu' || active === 'tensorflow') {
-    return { name: active, requested: current.requested, tfjsVersion: tf.version.tfjs, packages: packagesFor(active), gpu: active === 'tensorflow' && nativeGpu };
+    return {
+      name: active,
+      requested: current.requested,
+      tfjsVersion: tf.version.tfjs,
+      packages: packagesFor(active),
+      gpu: active === 'tensorflow' && nativeGpu,
+    };
   }
   return current;
 }

@@ -46,7 +46,7 @@ async function modelJsonPath(path: string, forSave: boolean): Promise<string> {
   if (abs.toLowerCase().endsWith('.json')) return abs;
   if (!forSave) {
     const s = await stat(abs).catch(() => undefined);
-    if (s && s.isFile()) return abs;
+    if (s?.isFile()) return abs;
   }
   return join(abs, 'model.json');
 }
@@ -92,7 +92,9 @@ async function saveAtomically(artifacts: ModelArtifacts, jsonPath: string, shard
   await mkdir(dirname(dir), { recursive: true });
   const existing = await stat(dir).catch(() => undefined);
   if (existing && !existing.isDirectory()) {
-    throw new PieAuditError('IO_ERROR', `cannot save a model to ${dir}: it exists and is not a directory; choose another path`, { path: dir });
+    throw new PieAuditError('IO_ERROR', `cannot save a model to ${dir}: it exists and is not a directory; choose another path`, {
+      path: dir,
+    });
   }
   if (existing) {
     const entries = await readdir(dir);
@@ -128,12 +130,17 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
   try {
     const s = await stat(jsonPath);
     if (!s.isFile()) throw corrupt(jsonPath, 'is not a regular file', 'pass the path of a model directory or its model.json');
-    if (s.size > MAX_MODEL_JSON_BYTES) throw corrupt(jsonPath, `is ${s.size} bytes, more than a model.json holds (${MAX_MODEL_JSON_BYTES})`);
+    if (s.size > MAX_MODEL_JSON_BYTES)
+      throw corrupt(jsonPath, `is ${s.size} bytes, more than a model.json holds (${MAX_MODEL_JSON_BYTES})`);
     text = await readFile(jsonPath, 'utf8');
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
     const code = (e as { code?: string }).code;
-    throw corrupt(jsonPath, code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? (e as Error).message})`, 'pass the path of a model directory or its model.json');
+    throw corrupt(
+      jsonPath,
+      code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? (e as Error).message})`,
+      'pass the path of a model directory or its model.json',
+    );
   }
   let json: tf.io.ModelJSON;
   try {
@@ -153,7 +160,8 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
   for (const group of manifest) {
     let expected: number | undefined = 0;
     for (const w of group.weights) {
-      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape)) throw corrupt(jsonPath, 'has a malformed weight entry in "weightsManifest"');
+      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape))
+        throw corrupt(jsonPath, 'has a malformed weight entry in "weightsManifest"');
       const b = weightBytes(w);
       expected = expected === undefined || b === undefined ? undefined : expected + b;
       specs.push(w);
@@ -163,7 +171,10 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
     let groupBytes = 0;
     for (const file of files) groupBytes += (await shardStat(file, jsonPath)).size;
     if (expected !== undefined && expected !== groupBytes) {
-      throw corrupt(files.join(', '), `has the wrong size: ${groupBytes} bytes, but the manifest in ${jsonPath} describes ${expected} bytes`);
+      throw corrupt(
+        files.join(', '),
+        `has the wrong size: ${groupBytes} bytes, but the manifest in ${jsonPath} describes ${expected} bytes`,
+      );
     }
     for (const file of files) {
       let bytes: Buffer;
@@ -171,7 +182,10 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
         bytes = await readFile(file);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        throw corrupt(file, code === 'ENOENT' ? `is missing (listed in ${jsonPath})` : `could not be read (${code ?? (e as Error).message})`);
+        throw corrupt(
+          file,
+          code === 'ENOENT' ? `is missing (listed in ${jsonPath})` : `could not be read (${code ?? (e as Error).message})`,
+        );
       }
       parts.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }

@@ -38,9 +38,13 @@ export async function importOptionalModule(specifierParts: readonly string[]): P
   try {
     const module: unknown = await import(/* @vite-ignore */ specifier);
     let version: string | undefined;
-    const candidate = (module as { version?: unknown; default?: { version?: unknown } }).version ?? (module as { default?: { version?: unknown } }).default?.version;
+    const candidate =
+      (module as { version?: unknown; default?: { version?: unknown } }).version ??
+      (module as { default?: { version?: unknown } }).default?.version;
     if (candidate && typeof candidate === 'object') {
-      const v = (candidate as Record<string, unknown>)[specifierParts[specifierParts.length - 1]] ?? (candidate as Record<string, unknown>)['tfjs-node'];
+      const v =
+        (candidate as Record<string, unknown>)[specifierParts[specifierParts.length - 1]] ??
+        (candidate as Record<string, unknown>)['tfjs-node'];
       if (typeof v === 'string') version = v;
     } else if (typeof candidate === 'string') {
       version = candidate;

@@ -21,7 +21,11 @@ export function argmaxRows(
   context: { what: string; firstExample: number },
 ): void {
   if (nClasses < 1 || nClasses > 65536) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${context.what}: nClasses must be in 1..65536 (labels are stored as uint16), got ${nClasses}.`, { nClasses });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${context.what}: nClasses must be in 1..65536 (labels are stored as uint16), got ${nClasses}.`,
+      { nClasses },
+    );
   }
   for (let r = 0; r < rows; r++) {
     const base = r * nClasses;

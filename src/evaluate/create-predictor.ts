@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
 import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
@@ -49,13 +48,19 @@ export async function createPredictor(source: ModelSource, options: CreatePredic
 }
 
 /** {@link createPredictor} for an already classified source; `onnxBytes` avoids re-reading a hashed file. @internal */
-export async function createPredictorFor(resolved: ResolvedSource, options: CreatePredictorOptions, onnxBytes?: Uint8Array): Promise<SourcePredictor> {
+export async function createPredictorFor(
+  resolved: ResolvedSource,
+  options: CreatePredictorOptions,
+  onnxBytes?: Uint8Array,
+): Promise<SourcePredictor> {
   const runtime = options.runtime ?? 'auto';
   if (runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
     throw new PieAuditError('INVALID_ARGUMENT', `runtime must be 'auto', 'tfjs' or 'onnx', got ${JSON.stringify(runtime)}.`, { runtime });
   }
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, { threads: options.threads });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, {
+      threads: options.threads,
+    });
   }
   const name = options.name ?? resolved.label;
   if (resolved.kind === 'layers' || resolved.kind === 'graph' || resolved.kind === 'tfjs-file') await ensureTfjsBackend();
@@ -71,7 +76,11 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
     }
     case 'onnx-file': {
       if (runtime === 'tfjs') {
-        throw new PieAuditError('INVALID_ARGUMENT', `${name} is an ONNX file; it runs on onnxruntime-node only. Use runtime 'auto' or 'onnx'.`, { file: resolved.path });
+        throw new PieAuditError(
+          'INVALID_ARGUMENT',
+          `${name} is an ONNX file; it runs on onnxruntime-node only. Use runtime 'auto' or 'onnx'.`,
+          { file: resolved.path },
+        );
       }
       const bytes = onnxBytes ?? (await readModelBytes(resolved.path));
       return createOnnxFilePredictor(bytes, resolved.path, {
@@ -90,7 +99,11 @@ export async function createPredictorFor(resolved: ResolvedSource, options: Crea
       };
     }
     default:
-      throw new PieAuditError('INVALID_ARGUMENT', `${name} holds precomputed predictions; it has no predictor. Pass it to evaluatePopulation directly.`, { source: name });
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `${name} holds precomputed predictions; it has no predictor. Pass it to evaluatePopulation directly.`,
+        { source: name },
+      );
   }
 }
 
@@ -136,7 +149,11 @@ async function layersPredictor(
     };
   }
   if (options.runtime === 'onnx') {
-    throw new PieAuditError('UNSUPPORTED_LAYER', `runtime 'onnx' cannot run ${options.name}: ${attempt.fallbackReason}. Use runtime 'auto' to fall back to tfjs.`, { model: options.name });
+    throw new PieAuditError(
+      'UNSUPPORTED_LAYER',
+      `runtime 'onnx' cannot run ${options.name}: ${attempt.fallbackReason}. Use runtime 'auto' to fall back to tfjs.`,
+      { model: options.name },
+    );
   }
   return createTfjsLayersPredictor(model, { ...tfjsOptions, fallbackReason: attempt.fallbackReason });
 }
@@ -149,9 +166,18 @@ function graphPredictor(
   checkWeights(options.name, ownsModel ? () => model.dispose() : undefined, () => assertFiniteGraphWeights(model));
   if (options.runtime === 'onnx') {
     if (ownsModel) model.dispose();
-    throw new PieAuditError('UNSUPPORTED_LAYER', `runtime 'onnx' cannot run ${options.name}: ONNX export covers tfjs LayersModels only (convert the original model with tf2onnx, or use runtime 'auto').`, { model: options.name });
+    throw new PieAuditError(
+      'UNSUPPORTED_LAYER',
+      `runtime 'onnx' cannot run ${options.name}: ONNX export covers tfjs LayersModels only (convert the original model with tf2onnx, or use runtime 'auto').`,
+      { model: options.name },
+    );
   }
-  const predictor = createTfjsGraphPredictor(model, { name: options.name, ownsModel, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
-  if (options.runtime === 'auto') return { ...predictor, fallbackReason: 'ONNX export covers tfjs LayersModels only; GraphModels run on tfjs' };
+  const predictor = createTfjsGraphPredictor(model, {
+    name: options.name,
+    ownsModel,
+    ...(options.inputShape ? { inputShape: options.inputShape } : {}),
+  });
+  if (options.runtime === 'auto')
+    return { ...predictor, fallbackReason: 'ONNX export covers tfjs LayersModels only; GraphModels run on tfjs' };
   return predictor;
 }

@@ -32,7 +32,11 @@ import type { EvaluatePopulationOptions, ModelSource, PopulationPredictions, Tes
  *   { inputs, inputShape: [28, 28, 1], n: 10000, labels }, { cache: { dir: '.pie-cache' } });
  * predictionsOf(result, 1); // Uint16Array view of model 1's labels
  */
-export async function evaluatePopulation(models: readonly ModelSource[], testSet: TestSet, options: EvaluatePopulationOptions = {}): Promise<PopulationPredictions> {
+export async function evaluatePopulation(
+  models: readonly ModelSource[],
+  testSet: TestSet,
+  options: EvaluatePopulationOptions = {},
+): Promise<PopulationPredictions> {
   const opts = resolveEvaluateOptions(models, options);
   const { n, featureSize, inputShape } = checkTestSet(testSet);
   const resolved = models.map((m, i) => resolveSource(m, `models[${i}]`));
@@ -66,17 +70,28 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   const started = performance.now();
   const report = progressOf(ctx, m);
   if (source.kind === 'labels' || source.kind === 'probabilities' || source.kind === 'predictions-file') {
-    const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, (w) => ctx.buffers.scoreRowsOf(m, w, what));
+    const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, (w) =>
+      ctx.buffers.scoreRowsOf(m, w, what),
+    );
     ctx.buffers.noteMaxLabel(rows.maxLabel);
     report(1, 1, ctx.n);
-    ctx.buffers.perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };
+    ctx.buffers.perModel[m] = {
+      runtime: 'precomputed',
+      seconds: (performance.now() - started) / 1000,
+      cached: false,
+      source: source.label,
+    };
     return null;
   }
   const inputs = ctx.testSet.inputs;
   if (!inputs) {
-    throw new PieAuditError('INVALID_ARGUMENT', `testSet.inputs is missing but ${what} computes predictions from inputs; pass testSet.inputs (row-major Float32Array).`, {
-      model: m,
-    });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `testSet.inputs is missing but ${what} computes predictions from inputs; pass testSet.inputs (row-major Float32Array).`,
+      {
+        model: m,
+      },
+    );
   }
   const { modelKey, onnxBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
   const slot = cacheSlotOf(ctx, modelKey);
@@ -88,7 +103,11 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   }
   const { runtime, threads } = ctx.opts;
   const inputShape = ctx.inputShape;
-  const predictor = await createPredictorFor(source, { runtime, name: what, ...(inputShape ? { inputShape } : {}), ...(threads ? { threads } : {}) }, onnxBytes);
+  const predictor = await createPredictorFor(
+    source,
+    { runtime, name: what, ...(inputShape ? { inputShape } : {}), ...(threads ? { threads } : {}) },
+    onnxBytes,
+  );
   let run: { width: number; target: Float32Array | undefined };
   try {
     if (predictor.inputShape && sizeOf(predictor.inputShape) !== ctx.featureSize) {
@@ -101,10 +120,29 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
     const layers = source.kind === 'layers' || (source.kind === 'tfjs-file' && predictor.modelKind === 'layers');
     if (ctx.opts.workers > 1 && predictor.runtime === 'tfjs' && predictor.inputShape && layers) {
       const deferredSource = source as DeferredJob['source'];
-      return { m, source: deferredSource, what, inputShape: predictor.inputShape, fallbackReason: predictor.fallbackReason, cacheSlot: slot, report };
+      return {
+        m,
+        source: deferredSource,
+        what,
+        inputShape: predictor.inputShape,
+        fallbackReason: predictor.fallbackReason,
+        cacheSlot: slot,
+        report,
+      };
     }
     const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
-    run = await runBatches(predictor, inputs, ctx.n, ctx.featureSize, ctx.opts.batchSize, ctx.buffers.labelsOf(m), what, scoreRows, report, ctx.signal);
+    run = await runBatches(
+      predictor,
+      inputs,
+      ctx.n,
+      ctx.featureSize,
+      ctx.opts.batchSize,
+      ctx.buffers.labelsOf(m),
+      what,
+      scoreRows,
+      report,
+      ctx.signal,
+    );
   } finally {
     await predictor.dispose();
   }

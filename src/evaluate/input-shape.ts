@@ -26,7 +26,7 @@ export function resolveInputShape(declared: DeclaredShape | undefined, testShape
     if (!declared || shapeFits(declared, testShape)) return [...testShape];
     throw shapeMismatch(model, declared, testShape);
   }
-  if (declared && declared.every((d) => typeof d === 'number' && d > 0)) return declared as number[];
+  if (declared?.every((d) => typeof d === 'number' && d > 0)) return declared as number[];
   throw new PieAuditError(
     'SHAPE_MISMATCH',
     `${model} declares input shape ${formatShape(declared)} per example with unknown dimensions; set testSet.inputShape.`,

@@ -26,25 +26,44 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
   try {
     if ((await stat(modelJsonPath)).isDirectory()) modelJsonPath = join(modelJsonPath, 'model.json');
   } catch (e) {
-    throw new PieAuditError('CORRUPT_MODEL', `model file ${path} does not exist; pass the path of a tfjs model.json, its folder, or an .onnx file.`, { file: path }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${path} does not exist; pass the path of a tfjs model.json, its folder, or an .onnx file.`,
+      { file: path },
+      { cause: e },
+    );
   }
   let jsonBytes: Buffer;
   try {
     const s = await stat(modelJsonPath);
     if (!s.isFile() || s.size > MAX_MODEL_JSON_BYTES) {
-      throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} is ${s.isFile() ? `${s.size} bytes, more than a model.json holds` : 'not a regular file'}.`, { file: modelJsonPath });
+      throw new PieAuditError(
+        'CORRUPT_MODEL',
+        `model file ${modelJsonPath} is ${s.isFile() ? `${s.size} bytes, more than a model.json holds` : 'not a regular file'}.`,
+        { file: modelJsonPath },
+      );
     }
     jsonBytes = await readFile(modelJsonPath);
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
-    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file: modelJsonPath }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      { file: modelJsonPath },
+      { cause: e },
+    );
   }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(jsonBytes.toString('utf8')) as Record<string, unknown>;
     if (json === null || typeof json !== 'object') throw new Error('not a JSON object');
   } catch (e) {
-    throw new PieAuditError('CORRUPT_MODEL', `model file ${modelJsonPath} is not valid tfjs model.json (${(e as Error).message}); re-save or re-convert the model.`, { file: modelJsonPath }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `model file ${modelJsonPath} is not valid tfjs model.json (${(e as Error).message}); re-save or re-convert the model.`,
+      { file: modelJsonPath },
+      { cause: e },
+    );
   }
   const topology = json.modelTopology as Record<string, unknown> | undefined;
   if (!topology || typeof topology !== 'object') {
@@ -52,7 +71,9 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
     throw new PieAuditError(
       'CORRUPT_MODEL',
       `model file ${modelJsonPath} has no "modelTopology" object, so it is not a tfjs model.json` +
-        (looksLikePredictions ? `; it looks like predictions: pass { predictionsFile: ${JSON.stringify(path)} }.` : '; re-save or re-convert the model.'),
+        (looksLikePredictions
+          ? `; it looks like predictions: pass { predictionsFile: ${JSON.stringify(path)} }.`
+          : '; re-save or re-convert the model.'),
       { file: modelJsonPath },
     );
   }
@@ -80,15 +101,23 @@ export async function hashTfjsModelFile(path: string): Promise<string> {
   const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown } | null>) : [];
   // Every shard path is checked by the loader's rule before any byte is read, and shards are hashed as
   // streams of regular files: memory stays constant and nothing outside the model folder is touched.
-  const shards = manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [group?.paths])).map((p) => resolveWeightShard(modelJsonPath, p));
+  const shards = manifest
+    .flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [group?.paths]))
+    .map((p) => resolveWeightShard(modelJsonPath, p));
   for (const file of shards) {
     try {
       const s = await stat(file);
-      if (!s.isFile()) throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} is not a regular file.`, { file });
+      if (!s.isFile())
+        throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} is not a regular file.`, { file });
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
     } catch (e) {
       if (e instanceof PieAuditError) throw e;
-      throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { file }, { cause: e });
+      throw new PieAuditError(
+        'CORRUPT_MODEL',
+        `weight shard ${file} listed in ${modelJsonPath} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+        { file },
+        { cause: e },
+      );
     }
   }
   return hash.digest('hex');

@@ -54,12 +54,20 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
     if ('predictions' in source && source.predictions !== undefined) {
       const list = source.predictions as { length?: unknown } | null;
       if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
-        throw new PieAuditError('INVALID_ARGUMENT', `${what}.predictions must be an array of labels; got ${list === null ? 'null' : typeof list}.`, { argument: what });
+        throw new PieAuditError(
+          'INVALID_ARGUMENT',
+          `${what}.predictions must be an array of labels; got ${list === null ? 'null' : typeof list}.`,
+          { argument: what },
+        );
       }
       return { kind: 'labels', source: source as unknown as PrecomputedPredictionsSource, label: name ?? 'precomputed predictions' };
     }
     if (source.probabilities instanceof Float32Array) {
-      return { kind: 'probabilities', source: source as unknown as PrecomputedProbabilitiesSource, label: name ?? 'precomputed probabilities' };
+      return {
+        kind: 'probabilities',
+        source: source as unknown as PrecomputedProbabilitiesSource,
+        label: name ?? 'precomputed probabilities',
+      };
     }
     if (typeof source.predictionsFile === 'string') {
       const format = source.format as PredictionsFileFormat | undefined;

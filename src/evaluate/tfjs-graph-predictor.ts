@@ -18,13 +18,15 @@ export function createTfjsGraphPredictor(
 ): SourcePredictor {
   const name = options.name ?? 'GraphModel';
   if (model.inputs.length !== 1) {
-    throw new PieAuditError('UNSUPPORTED_LAYER', `${name} has ${model.inputs.length} inputs; evaluation feeds a single input tensor.`, { model: name });
+    throw new PieAuditError('UNSUPPORTED_LAYER', `${name} has ${model.inputs.length} inputs; evaluation feeds a single input tensor.`, {
+      model: name,
+    });
   }
   const declared = model.inputs[0].shape?.slice(1).map((d) => (d < 0 ? null : d));
   const shape = resolveInputShape(declared, options.inputShape, name);
   const outputName = model.outputs[0]?.name;
   const outShape = model.outputs[0]?.shape?.slice(1);
-  const nClasses = outShape && outShape.every((d) => d > 0) ? outShape.reduce((a, b) => a * b, 1) : undefined;
+  const nClasses = outShape?.every((d) => d > 0) ? outShape.reduce((a, b) => a * b, 1) : undefined;
   let useAsync = false;
 
   const read = async (output: tf.Tensor): Promise<Float32Array> => {

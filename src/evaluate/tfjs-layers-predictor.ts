@@ -22,7 +22,9 @@ export function createTfjsLayersPredictor(
 ): SourcePredictor {
   const name = options.name ?? `LayersModel ${model.name}`;
   if (model.inputs.length !== 1 || model.outputs.length < 1) {
-    throw new PieAuditError('UNSUPPORTED_LAYER', `${name} has ${model.inputs.length} inputs; evaluation feeds a single input tensor.`, { model: name });
+    throw new PieAuditError('UNSUPPORTED_LAYER', `${name} has ${model.inputs.length} inputs; evaluation feeds a single input tensor.`, {
+      model: name,
+    });
   }
   const shape = resolveInputShape(model.inputs[0].shape.slice(1), options.inputShape, name);
   const outShape = model.outputs[0].shape.slice(1);

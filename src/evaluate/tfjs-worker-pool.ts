@@ -118,7 +118,8 @@ export function createTfjsWorkerPool(size: number, inputs: Float32Array, n: numb
   const featureSize = inputs.length / n;
   const idle: Worker[] = Array.from(
     { length: size },
-    () => new Worker(WORKER_SOURCE, { eval: true, workerData: { corePath, layersPath, wasmPath, data: shared, n, featureSize, batchSize } }),
+    () =>
+      new Worker(WORKER_SOURCE, { eval: true, workerData: { corePath, layersPath, wasmPath, data: shared, n, featureSize, batchSize } }),
   );
   const all = [...idle];
   const waiting: Array<(w: Worker) => void> = [];

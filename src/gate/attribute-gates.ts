@@ -50,8 +50,10 @@ export const maxOverIndex: GateEntry = {
       return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
     if (status === 'fail')
       return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
-    return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
-      `(${c.note})`;
+    return (
+      `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
+      `(${c.note})`
+    );
   },
 };
 
@@ -111,7 +113,7 @@ function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
     observe: (input) => rateObservation(input, field, `${name} gap`),
     describe: (c, status, { level, attribute }) =>
       `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at ` +
-        `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+      `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
   };
 }
 

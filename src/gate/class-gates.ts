@@ -102,5 +102,5 @@ export const maxClassRecallDrop: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ` +
-      `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+    `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
 };

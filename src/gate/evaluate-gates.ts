@@ -47,8 +47,16 @@ function waiveAll(results: GateResult[], reason: string): GateResult[] {
  * for (const r of results) if (r.status !== 'pass') console.log(r.reason);
  */
 export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEvaluation {
-  if (typeof report !== 'object' || report === null || !Array.isArray(report.levels) || typeof report.testSet !== 'object' || report.testSet === null) {
-    throw new PieAuditError('INVALID_ARGUMENT', 'evaluateGates: report must be an audit report (from auditCompression or loadReport).', { argument: 'report' });
+  if (
+    typeof report !== 'object' ||
+    report === null ||
+    !Array.isArray(report.levels) ||
+    typeof report.testSet !== 'object' ||
+    report.testSet === null
+  ) {
+    throw new PieAuditError('INVALID_ARGUMENT', 'evaluateGates: report must be an audit report (from auditCompression or loadReport).', {
+      argument: 'report',
+    });
   }
   const levelKeys = report.levels.map((l) => l.key);
   validateGatesConfig(gates, {

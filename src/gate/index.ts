@@ -1,4 +1,2 @@
-export type * from '../schema/index.js';
-export * from './evaluate-gates.js';
-export * from './validate-gates.js';
-export * from '../schema/level-key.js';
+export { verdictExitCode, evaluateGates } from './evaluate-gates.js';
+export { validateGatesConfig, type GateContext } from './validate-gates.js';

@@ -24,7 +24,7 @@ export const maxPieRate: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
-      `${fmt(c.threshold)}`,
+    `${fmt(c.threshold)}`,
 };
 
 /** Largest allowed PIE count. @internal */
@@ -39,7 +39,7 @@ export const maxPieCount: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
-      `${c.threshold}`,
+    `${c.threshold}`,
 };
 
 /** Smallest allowed mean top-1. @internal */
@@ -54,7 +54,7 @@ export const minTop1: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ` +
-      `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
+    `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
 };
 
 /** Largest allowed drop of mean top-1 from the baseline. @internal */
@@ -78,7 +78,7 @@ export const maxTop1Drop: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ` +
-      `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
+    `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
 };
 
 /**
@@ -115,6 +115,6 @@ export const maxExcessPieRate: GateEntry = {
   },
   describe: (c, status, { level }) =>
     `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ` +
-      `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
-        `${fmt(c.threshold)}`,
+    `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
+    `${fmt(c.threshold)}`,
 };

@@ -11,7 +11,9 @@ export const MIN_POWERED_MODELS = 5;
  */
 export function underpoweredReason(baseline: LevelReport, level: LevelReport): string | null {
   if (baseline.populationSize >= MIN_POWERED_MODELS && level.populationSize >= MIN_POWERED_MODELS) return null;
-  return `level '${level.key}' has ${level.populationSize} models and the baseline ${baseline.populationSize}: fewer than ` +
+  return (
+    `level '${level.key}' has ${level.populationSize} models and the baseline ${baseline.populationSize}: fewer than ` +
     `${MIN_POWERED_MODELS} per population leave the class tests and the noise floor little power, so "not significant" is weak ` +
-      `evidence of no harm`;
+    `evidence of no harm`
+  );
 }

@@ -97,8 +97,18 @@ export function emitActivation(ctx: ExportContext, v: OnnxValue, activation: unk
     case 'gelu_new': {
       // tanh approximation, as tfjs: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))).
       const cube = g.node('Mul', [v.name, g.node('Mul', [v.name, v.name], {}, `${base}_sq`)], {}, `${base}_cube`);
-      const inner = g.node('Add', [v.name, g.node('Mul', [cube, scalar(ctx, `${base}_c`, 0.044715)], {}, `${base}_ccube`)], {}, `${base}_inner`);
-      const t = g.node('Tanh', [g.node('Mul', [inner, scalar(ctx, `${base}_k`, Math.sqrt(2 / Math.PI))], {}, `${base}_scaled`)], {}, `${base}_tanh`);
+      const inner = g.node(
+        'Add',
+        [v.name, g.node('Mul', [cube, scalar(ctx, `${base}_c`, 0.044715)], {}, `${base}_ccube`)],
+        {},
+        `${base}_inner`,
+      );
+      const t = g.node(
+        'Tanh',
+        [g.node('Mul', [inner, scalar(ctx, `${base}_k`, Math.sqrt(2 / Math.PI))], {}, `${base}_scaled`)],
+        {},
+        `${base}_tanh`,
+      );
       const onePlus = g.node('Add', [t, scalar(ctx, `${base}_one`, 1)], {}, `${base}_one_plus`);
       const half = g.node('Mul', [onePlus, scalar(ctx, `${base}_half`, 0.5)], {}, `${base}_cdf`);
       return { ...v, name: g.node('Mul', [v.name, half], {}, `${base}_gelu_new`) };

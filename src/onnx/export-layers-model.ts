@@ -16,8 +16,16 @@ export interface OnnxExportOptions {
 
 /** Layers that move values without changing them: quantized inputs stay quantized at the same scale. */
 const VALUE_MOVING = new Set([
-  'Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
-  'MaxPooling2D', 'GlobalMaxPooling2D',
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'Dropout',
+  'SpatialDropout1D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'MaxPooling2D',
+  'GlobalMaxPooling2D',
 ]);
 
 /** The symbolic name of the batch dimension in exported graphs. */
@@ -59,14 +67,21 @@ export function exportLayersModelToOnnx(model: LayersModel, options: OnnxExportO
   const values = new Map<number, OnnxValue>();
   model.inputs.forEach((input, i) => {
     const shape = shapeOf(input);
-    const name = ctx.g.input(model.inputNames[i] ?? `input_${i}`, shape.map((d, k) => d ?? (k === 0 ? ONNX_BATCH_DIM : `${ONNX_BATCH_DIM}_dim${k}`)));
+    const name = ctx.g.input(
+      model.inputNames[i] ?? `input_${i}`,
+      shape.map((d, k) => d ?? (k === 0 ? ONNX_BATCH_DIM : `${ONNX_BATCH_DIM}_dim${k}`)),
+    );
     values.set(input.id, ctx.value(name, shape, 'nhwc'));
   });
 
   for (const call of layerCalls(model)) {
     const inputs = call.inputs.map((t) => {
       const v = values.get(t.id);
-      if (!v) throw new PieAuditError('CORRUPT_MODEL', `layer '${call.layer.name}' reads tensor '${t.name}', which is not computed from the model inputs`);
+      if (!v)
+        throw new PieAuditError(
+          'CORRUPT_MODEL',
+          `layer '${call.layer.name}' reads tensor '${t.name}', which is not computed from the model inputs`,
+        );
       return v;
     });
     const converter = LAYER_CONVERTERS[call.layer.getClassName()];
@@ -80,7 +95,10 @@ export function exportLayersModelToOnnx(model: LayersModel, options: OnnxExportO
     const v = ctx.toNatural(values.get(output.id)!);
     // An Identity gives every output its own name even when it is an input or shared (runtimes elide it).
     const name = ctx.g.node('Identity', [v.name], {}, model.outputNames[i] ?? `output_${i}`);
-    ctx.g.output(name, shapeOf(output).map((d, k) => d ?? (k === 0 ? ONNX_BATCH_DIM : `${name}_dim${k}`)));
+    ctx.g.output(
+      name,
+      shapeOf(output).map((d, k) => d ?? (k === 0 ? ONNX_BATCH_DIM : `${name}_dim${k}`)),
+    );
   });
 
   return ctx.g.encode({ opset, producer: 'pie-audit', producerVersion: PIE_AUDIT_VERSION, graphName: model.name });

@@ -15,7 +15,9 @@ export type { LayerConfig, LayerConverter } from './layer-converter.js';
 
 function channelsLastIssue(config: LayerConfig): string | undefined {
   const f = config.dataFormat;
-  return f === undefined || f === null || f === 'channelsLast' ? undefined : `dataFormat '${String(f)}' is not exported (only channelsLast)`;
+  return f === undefined || f === null || f === 'channelsLast'
+    ? undefined
+    : `dataFormat '${String(f)}' is not exported (only channelsLast)`;
 }
 
 function rankIssue(inputShapes: LogicalShape[], rank: number): string | undefined {
@@ -36,7 +38,13 @@ function firstIssue(...issues: Array<string | undefined>): string | undefined {
 }
 
 /** ONNX Conv/Pool `pads` ([top, left, bottom, right]) for the layer's padding mode. */
-function spatialPads(config: LayerConfig, inputShape: LogicalShape, kernel: [number, number], strides: [number, number], dilation: [number, number]): number[] {
+function spatialPads(
+  config: LayerConfig,
+  inputShape: LogicalShape,
+  kernel: [number, number],
+  strides: [number, number],
+  dilation: [number, number],
+): number[] {
   if (config.padding !== 'same') return [0, 0, 0, 0];
   const ph = tfSamePadding(inputShape[1] as number, kernel[0], strides[0], dilation[0]);
   const pw = tfSamePadding(inputShape[2] as number, kernel[1], strides[1], dilation[1]);
@@ -72,7 +80,11 @@ function requireWeight(weights: Map<string, LayerWeight>, role: string, layer: l
 }
 
 function biasInput(
-  ctx: ExportContext, layer: layers.Layer, weights: Map<string, LayerWeight>, input: OnnxValue, kernel: KernelInput,
+  ctx: ExportContext,
+  layer: layers.Layer,
+  weights: Map<string, LayerWeight>,
+  input: OnnxValue,
+  kernel: KernelInput,
 ): string[] {
   const b = weights.get('bias');
   return b ? [emitBias(ctx, `${layer.name}/bias`, b.values, input, kernel)] : [];
@@ -83,7 +95,10 @@ function biasInput(
 
 const dense: LayerConverter = {
   issue: (config, inputShapes) =>
-    firstIssue(inputShapes.length === 1 && inputShapes[0].length >= 2 ? undefined : 'expects one input of rank >= 2', activationIssue(config.activation)),
+    firstIssue(
+      inputShapes.length === 1 && inputShapes[0].length >= 2 ? undefined : 'expects one input of rank >= 2',
+      activationIssue(config.activation),
+    ),
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNatural(input);
     const weights = layerWeights(layer);
@@ -114,32 +129,49 @@ const conv2d: LayerConverter = {
     const strides = pair(config.strides, 1);
     const dilations = pair(config.dilationRate, 1);
     const w = emitKernel(ctx, `${layer.name}/kernel`, k.dims, k.values, 0);
-    const y = ctx.g.node('Conv', [x.name, w.name, ...biasInput(ctx, layer, weights, x, w)], {
-      kernel_shape: { ints: kernelSize },
-      strides: { ints: strides },
-      dilations: { ints: dilations },
-      pads: { ints: spatialPads(config, input.shape, kernelSize, strides, dilations) },
-      group: { int: 1 },
-    }, layer.name);
+    const y = ctx.g.node(
+      'Conv',
+      [x.name, w.name, ...biasInput(ctx, layer, weights, x, w)],
+      {
+        kernel_shape: { ints: kernelSize },
+        strides: { ints: strides },
+        dilations: { ints: dilations },
+        pads: { ints: spatialPads(config, input.shape, kernelSize, strides, dilations) },
+        group: { int: 1 },
+      },
+      layer.name,
+    );
     return emitActivation(ctx, ctx.value(y, outputShape, 'nchw'), config.activation, layer.name);
   },
 };
 
 function emitDepthwise(
-  ctx: ExportContext, layer: layers.Layer, config: LayerConfig, x: OnnxValue, inputShape: LogicalShape, w: LayerWeight,
-  bias: (kernel: KernelInput) => string[], out: string, dilations: [number, number],
+  ctx: ExportContext,
+  layer: layers.Layer,
+  config: LayerConfig,
+  x: OnnxValue,
+  inputShape: LogicalShape,
+  w: LayerWeight,
+  bias: (kernel: KernelInput) => string[],
+  out: string,
+  dilations: [number, number],
 ): string {
   const k = depthwiseKernelToOihw(w);
   const kernelSize: [number, number] = [k.dims[2], k.dims[3]];
   const strides = pair(config.strides, 1);
   const weight = emitKernel(ctx, `${layer.name}/depthwise_kernel`, k.dims, k.values, 0);
-  return ctx.g.node('Conv', [x.name, weight.name, ...bias(weight)], {
-    kernel_shape: { ints: kernelSize },
-    strides: { ints: strides },
-    dilations: { ints: dilations },
-    pads: { ints: spatialPads(config, inputShape, kernelSize, strides, dilations) },
-    group: { int: w.shape[2] },
-  }, out);
+  return ctx.g.node(
+    'Conv',
+    [x.name, weight.name, ...bias(weight)],
+    {
+      kernel_shape: { ints: kernelSize },
+      strides: { ints: strides },
+      dilations: { ints: dilations },
+      pads: { ints: spatialPads(config, inputShape, kernelSize, strides, dilations) },
+      group: { int: w.shape[2] },
+    },
+    out,
+  );
 }
 
 const depthwiseConv2d: LayerConverter = {
@@ -165,12 +197,17 @@ const separableConv2d: LayerConverter = {
     const depthwise = emitDepthwise(ctx, layer, config, x, input.shape, kernel, () => [], `${layer.name}_depthwise`, dilations);
     const p = convKernelToOihw(requireWeight(weights, 'pointwise_kernel', layer));
     const pw = emitKernel(ctx, `${layer.name}/pointwise_kernel`, p.dims, p.values, 0);
-    const y = ctx.g.node('Conv', [depthwise, pw.name, ...biasInput(ctx, layer, weights, ctx.value(depthwise, input.shape, 'nchw'), pw)], {
-      kernel_shape: { ints: [1, 1] },
-      strides: { ints: [1, 1] },
-      pads: { ints: [0, 0, 0, 0] },
-      group: { int: 1 },
-    }, layer.name);
+    const y = ctx.g.node(
+      'Conv',
+      [depthwise, pw.name, ...biasInput(ctx, layer, weights, ctx.value(depthwise, input.shape, 'nchw'), pw)],
+      {
+        kernel_shape: { ints: [1, 1] },
+        strides: { ints: [1, 1] },
+        pads: { ints: [0, 0, 0, 0] },
+        group: { int: 1 },
+      },
+      layer.name,
+    );
     return emitActivation(ctx, ctx.value(y, outputShape, 'nchw'), config.activation, layer.name);
   },
 };
@@ -192,9 +229,14 @@ const batchNormalization: LayerConverter = {
       const w = weights.get(r);
       return ctx.g.floatInitializer(`${layer.name}/${r}`, [channels], w ? w.values : new Float32Array(channels).fill(fill));
     };
-    const y = ctx.g.node('BatchNormalization', [x.name, role('gamma', 1), role('beta', 0), role('moving_mean', 0), role('moving_variance', 1)], {
-      epsilon: { float: Number(config.epsilon ?? 1e-3) },
-    }, layer.name);
+    const y = ctx.g.node(
+      'BatchNormalization',
+      [x.name, role('gamma', 1), role('beta', 0), role('moving_mean', 0), role('moving_variance', 1)],
+      {
+        epsilon: { float: Number(config.epsilon ?? 1e-3) },
+      },
+      layer.name,
+    );
     return ctx.value(y, outputShape, x.layout);
   },
 };
@@ -231,8 +273,7 @@ function globalPooling(op: 'GlobalAveragePool' | 'GlobalMaxPool'): LayerConverte
 }
 
 const flatten: LayerConverter = {
-  issue: (config, inputShapes) =>
-    firstIssue(inputShapes.length === 1 ? undefined : 'expects one input', channelsLastIssue(config)),
+  issue: (config, inputShapes) => firstIssue(inputShapes.length === 1 ? undefined : 'expects one input', channelsLastIssue(config)),
   emit(ctx, layer, _config, [input], outputShape) {
     // tfjs flattens in channels-last order, so the natural layout is restored first.
     const x = ctx.toNatural(input);
@@ -267,7 +308,8 @@ const identity: LayerConverter = {
 };
 
 const activation: LayerConverter = {
-  issue: (config, inputShapes) => firstIssue(inputShapes.length === 1 ? undefined : 'expects one input', activationIssue(config.activation)),
+  issue: (config, inputShapes) =>
+    firstIssue(inputShapes.length === 1 ? undefined : 'expects one input', activationIssue(config.activation)),
   emit: (ctx, layer, config, [input]) => emitActivation(ctx, input, config.activation, layer.name),
 };
 
@@ -275,7 +317,9 @@ const relu: LayerConverter = {
   issue: (config, inputShapes) =>
     firstIssue(
       inputShapes.length === 1 ? undefined : 'expects one input',
-      config.maxValue === null || config.maxValue === undefined || typeof config.maxValue === 'number' ? undefined : 'maxValue must be a number',
+      config.maxValue === null || config.maxValue === undefined || typeof config.maxValue === 'number'
+        ? undefined
+        : 'maxValue must be a number',
     ),
   emit(ctx, layer, config, [input]) {
     if (typeof config.maxValue !== 'number') return { ...input, name: ctx.g.node('Relu', [input.name], {}, layer.name) };
@@ -305,7 +349,10 @@ const thresholdedRelu: LayerConverter = {
 
 const softmaxLayer: LayerConverter = {
   issue: (config, inputShapes) =>
-    firstIssue(inputShapes.length === 1 ? undefined : 'expects one input', typeof config.axis === 'number' || config.axis === undefined ? undefined : 'only a single softmax axis is exported'),
+    firstIssue(
+      inputShapes.length === 1 ? undefined : 'expects one input',
+      typeof config.axis === 'number' || config.axis === undefined ? undefined : 'only a single softmax axis is exported',
+    ),
   emit: (ctx, layer, config, [input]) => ({
     ...input,
     name: ctx.g.node('Softmax', [input.name], { axis: { int: ctx.physicalAxis(input, Number(config.axis ?? -1)) } }, layer.name),
@@ -326,7 +373,11 @@ const rescaling: LayerConverter = {
 // Padding, cropping, resizing
 
 function pairOfPairs(v: unknown): [[number, number], [number, number]] | undefined {
-  if (typeof v === 'number') return [[v, v], [v, v]];
+  if (typeof v === 'number')
+    return [
+      [v, v],
+      [v, v],
+    ];
   if (!Array.isArray(v) || v.length !== 2) return undefined;
   const [a, b] = v.map((x) => (typeof x === 'number' ? [x, x] : x)) as unknown[];
   const ok = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === 'number');
@@ -335,12 +386,21 @@ function pairOfPairs(v: unknown): [[number, number], [number, number]] | undefin
 
 const zeroPadding2d: LayerConverter = {
   issue: (config, inputShapes) =>
-    firstIssue(rankIssue(inputShapes, 4), channelsLastIssue(config), pairOfPairs(config.padding) ? undefined : 'padding must be [[top, bottom], [left, right]]'),
+    firstIssue(
+      rankIssue(inputShapes, 4),
+      channelsLastIssue(config),
+      pairOfPairs(config.padding) ? undefined : 'padding must be [[top, bottom], [left, right]]',
+    ),
   emit(ctx, layer, config, [input], outputShape) {
     const [[t, b], [l, r]] = pairOfPairs(config.padding)!;
     // Padding commutes with the layout, so it is applied wherever the value currently lives.
     const pads = input.layout === 'nchw' ? [0, 0, t, l, 0, 0, b, r] : [0, t, l, 0, 0, b, r, 0];
-    const y = ctx.g.node('Pad', [input.name, ctx.g.int64Initializer(`${layer.name}/pads`, pads)], { mode: { string: 'constant' } }, layer.name);
+    const y = ctx.g.node(
+      'Pad',
+      [input.name, ctx.g.int64Initializer(`${layer.name}/pads`, pads)],
+      { mode: { string: 'constant' } },
+      layer.name,
+    );
     return ctx.value(y, outputShape, input.layout);
   },
 };
@@ -351,19 +411,26 @@ const cropping2d: LayerConverter = {
       rankIssue(inputShapes, 4),
       channelsLastIssue(config),
       pairOfPairs(config.cropping) ? undefined : 'cropping must be [[top, bottom], [left, right]]',
-      typeof inputShapes[0]?.[1] === 'number' && typeof inputShapes[0]?.[2] === 'number' ? undefined : 'needs a known input height and width',
+      typeof inputShapes[0]?.[1] === 'number' && typeof inputShapes[0]?.[2] === 'number'
+        ? undefined
+        : 'needs a known input height and width',
     ),
   emit(ctx, layer, config, [input], outputShape) {
     const [[t, b], [l, r]] = pairOfPairs(config.cropping)!;
     const h = input.shape[1] as number;
     const w = input.shape[2] as number;
     const axes = input.layout === 'nchw' ? [2, 3] : [1, 2];
-    const y = ctx.g.node('Slice', [
-      input.name,
-      ctx.g.int64Initializer(`${layer.name}/starts`, [t, l]),
-      ctx.g.int64Initializer(`${layer.name}/ends`, [h - b, w - r]),
-      ctx.g.int64Initializer(`${layer.name}/axes`, axes),
-    ], {}, layer.name);
+    const y = ctx.g.node(
+      'Slice',
+      [
+        input.name,
+        ctx.g.int64Initializer(`${layer.name}/starts`, [t, l]),
+        ctx.g.int64Initializer(`${layer.name}/ends`, [h - b, w - r]),
+        ctx.g.int64Initializer(`${layer.name}/axes`, axes),
+      ],
+      {},
+      layer.name,
+    );
     return ctx.value(y, outputShape, input.layout);
   },
 };
@@ -373,18 +440,25 @@ const upSampling2d: LayerConverter = {
     firstIssue(
       rankIssue(inputShapes, 4),
       channelsLastIssue(config),
-      config.interpolation === undefined || config.interpolation === 'nearest' ? undefined : `interpolation '${String(config.interpolation)}' is not exported (only nearest)`,
+      config.interpolation === undefined || config.interpolation === 'nearest'
+        ? undefined
+        : `interpolation '${String(config.interpolation)}' is not exported (only nearest)`,
     ),
   emit(ctx, layer, config, [input], outputShape) {
     const x = ctx.toNchw(input);
     const [sh, sw] = pair(config.size, 2);
     const scales = ctx.g.floatInitializer(`${layer.name}/scales`, [4], new Float32Array([1, 1, sh, sw]));
     // tfjs resizeNearestNeighbor without alignCorners/halfPixelCenters: source = floor(target / scale).
-    const y = ctx.g.node('Resize', [x.name, '', scales], {
-      mode: { string: 'nearest' },
-      coordinate_transformation_mode: { string: 'asymmetric' },
-      nearest_mode: { string: 'floor' },
-    }, layer.name);
+    const y = ctx.g.node(
+      'Resize',
+      [x.name, '', scales],
+      {
+        mode: { string: 'nearest' },
+        coordinate_transformation_mode: { string: 'asymmetric' },
+        nearest_mode: { string: 'floor' },
+      },
+      layer.name,
+    );
     return ctx.value(y, outputShape, 'nchw');
   },
 };
@@ -410,22 +484,48 @@ function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min' | 'Mean'): LayerConverter
     emit(ctx, layer, _config, inputs, outputShape) {
       const xs = alignInputs(ctx, inputs);
       let y: string;
-      if (op === 'Add' && xs.length > 2) y = ctx.g.node('Sum', xs.map((v) => v.name), {}, layer.name);
+      if (op === 'Add' && xs.length > 2)
+        y = ctx.g.node(
+          'Sum',
+          xs.map((v) => v.name),
+          {},
+          layer.name,
+        );
       else if (op === 'Add' || op === 'Mul') {
         y = xs[0].name;
-        for (let i = 1; i < xs.length; i++) y = ctx.g.node(op, [y, xs[i].name], {}, i === xs.length - 1 ? layer.name : `${layer.name}_${i}`);
-      } else y = ctx.g.node(op, xs.map((v) => v.name), {}, layer.name);
+        for (let i = 1; i < xs.length; i++)
+          y = ctx.g.node(op, [y, xs[i].name], {}, i === xs.length - 1 ? layer.name : `${layer.name}_${i}`);
+      } else
+        y = ctx.g.node(
+          op,
+          xs.map((v) => v.name),
+          {},
+          layer.name,
+        );
       return ctx.value(y, outputShape, xs[0].layout);
     },
   };
 }
 
 const concatenate: LayerConverter = {
-  issue: (config, inputShapes) => firstIssue(sameRankIssue(inputShapes), typeof config.axis === 'number' || config.axis === undefined ? undefined : 'axis must be a number'),
+  issue: (config, inputShapes) =>
+    firstIssue(
+      sameRankIssue(inputShapes),
+      typeof config.axis === 'number' || config.axis === undefined ? undefined : 'axis must be a number',
+    ),
   emit(ctx, layer, config, inputs, outputShape) {
     const xs = alignInputs(ctx, inputs);
     const axis = ctx.physicalAxis(xs[0], Number(config.axis ?? -1));
-    return ctx.value(ctx.g.node('Concat', xs.map((v) => v.name), { axis: { int: axis } }, layer.name), outputShape, xs[0].layout);
+    return ctx.value(
+      ctx.g.node(
+        'Concat',
+        xs.map((v) => v.name),
+        { axis: { int: axis } },
+        layer.name,
+      ),
+      outputShape,
+      xs[0].layout,
+    );
   },
 };
 

@@ -35,12 +35,20 @@ export function describeUnsupported(unsupported: readonly OnnxUnsupportedLayer[]
 export function onnxSupport(model: LayersModel): OnnxSupport {
   const unsupported: OnnxUnsupportedLayer[] = [];
   if (!Array.isArray(model.outputs) || !Array.isArray(model.inputs) || model.inputs.length === 0) {
-    unsupported.push({ layer: model.name, className: model.getClassName(), reason: 'the model is not built (it has no inputs/outputs); give the first layer an inputShape' });
+    unsupported.push({
+      layer: model.name,
+      className: model.getClassName(),
+      reason: 'the model is not built (it has no inputs/outputs); give the first layer an inputShape',
+    });
     return { supported: false, unsupported };
   }
   model.inputs.forEach((input, i) => {
     if (input.dtype !== 'float32') {
-      unsupported.push({ layer: model.inputNames?.[i] ?? input.name, className: 'InputLayer', reason: `input dtype ${input.dtype} is not exported (only float32)` });
+      unsupported.push({
+        layer: model.inputNames?.[i] ?? input.name,
+        className: 'InputLayer',
+        reason: `input dtype ${input.dtype} is not exported (only float32)`,
+      });
     }
   });
   const seen = new Set<string>();
@@ -52,9 +60,10 @@ export function onnxSupport(model: LayersModel): OnnxSupport {
     const converter = LAYER_CONVERTERS[className];
     let reason: string | undefined;
     if (!converter) {
-      reason = 'layers' in layer
-        ? 'nested models are not exported; rebuild the model with its layers inlined'
-        : `no ONNX converter for layer class ${className}`;
+      reason =
+        'layers' in layer
+          ? 'nested models are not exported; rebuild the model with its layers inlined'
+          : `no ONNX converter for layer class ${className}`;
     } else if (call.output.dtype !== 'float32') {
       reason = `output dtype ${call.output.dtype} is not exported (only float32)`;
     } else {

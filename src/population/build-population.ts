@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../engine/ensure-backend.js';
 import { compressionStats } from '../compress/compression-stats.js';
-import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
-import type { BlockPooling } from '../compress/magnitude-mask.js';
 import { polynomialDecay } from '../compress/polynomial-decay.js';
 import type { MaskSelection } from '../compress/pruned-model.js';
-import { validateSparsity, type PruningSchedule } from '../compress/pruning-schedule.js';
+import { validateSparsity } from '../compress/pruning-schedule.js';
 import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
 import { addQuantizedLevels } from './add-quantized-levels.js';
-import { randomControlKey, type PopulationVariant, type QuantizedLevelName } from './population-design.js';
-import { fineTuneSchedule, gradualSteps, type GradualSteps, type PopulationScheduleKind } from './population-schedules.js';
+import { randomControlKey, type PopulationVariant } from './population-design.js';
+import { gradualSteps } from './population-schedules.js';
 import { levelKey } from '../schema/level-key.js';
 import { disposePopulation, type Population } from './population.js';
 import type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PruningRun } from './population-options.js';
@@ -46,7 +44,7 @@ function validateOptions(options: BuildPopulationOptions): { levels: number[]; s
   if (regime !== 'fineTune' && regime !== 'fromScratch')
     throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);
   const run = regime === 'fineTune' ? options.fineTune : options.fromScratch;
-  if (!run || !run.data)
+  if (!run?.data)
     throw new PieAuditError('INVALID_ARGUMENT', `options.${regime}.data is required for the ${regime} regime (the training examples)`);
   if (regime === 'fineTune' && typeof options.train !== 'function') {
     throw new PieAuditError(

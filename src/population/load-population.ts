@@ -43,16 +43,26 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
     try {
       manifest = JSON.parse(text) as PopulationManifest;
     } catch (e) {
-      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not valid JSON (${(e as Error).message}); delete it to load by scanning the directories`, { file: manifestPath });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `${manifestPath} is not valid JSON (${(e as Error).message}); delete it to load by scanning the directories`,
+        { file: manifestPath },
+      );
     }
     if (manifest.format !== 'pie-audit-population' || !Array.isArray(manifest.levels)) {
       throw new PieAuditError('CORRUPT_FILE', `${manifestPath} is not a pie-audit population manifest`, { file: manifestPath });
     }
     // Names from the manifest become paths: only plain names, so a crafted manifest cannot point outside `root`.
     const plain = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(v) && !v.includes('..');
-    const bad = manifest.levels.find((l) => !l || !plain(l.key) || typeof l.sparsity !== 'number' || !Array.isArray(l.models) || !l.models.every(plain));
+    const bad = manifest.levels.find(
+      (l) => !l || !plain(l.key) || typeof l.sparsity !== 'number' || !Array.isArray(l.models) || !l.models.every(plain),
+    );
     if (bad !== undefined) {
-      throw new PieAuditError('CORRUPT_FILE', `${manifestPath} has a malformed level entry (${JSON.stringify(bad)?.slice(0, 80)}); delete it to load by scanning the directories`, { file: manifestPath });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `${manifestPath} has a malformed level entry (${JSON.stringify(bad)?.slice(0, 80)}); delete it to load by scanning the directories`,
+        { file: manifestPath },
+      );
     }
     return {
       seeds: Array.isArray(manifest.seeds) ? manifest.seeds : [],
@@ -90,13 +100,20 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
 export async function loadPopulation(dir: string): Promise<Population> {
   const root = resolve(dir);
   const s = await stat(root).catch(() => undefined);
-  if (!s || !s.isDirectory()) throw new PieAuditError('IO_ERROR', `population directory ${root} does not exist`, { path: root });
+  if (!s?.isDirectory()) throw new PieAuditError('IO_ERROR', `population directory ${root} does not exist`, { path: root });
   const found = await discover(root);
   if (found.levels.length === 0) {
-    throw new PieAuditError('EMPTY_POPULATION', `no level directories (named 0, 0.3, 0.9, ...) with models in ${root}; expected <dir>/<level>/<model>/model.json`, { path: root });
+    throw new PieAuditError(
+      'EMPTY_POPULATION',
+      `no level directories (named 0, 0.3, 0.9, ...) with models in ${root}; expected <dir>/<level>/<model>/model.json`,
+      { path: root },
+    );
   }
   if (new Set(found.levels.map((l) => l.key)).size !== found.levels.length) {
-    throw new PieAuditError('INVALID_ARGUMENT', `${root} has two directories for the same sparsity level (${found.levels.map((l) => l.dirName).join(', ')})`);
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `${root} has two directories for the same sparsity level (${found.levels.map((l) => l.dirName).join(', ')})`,
+    );
   }
   // magnitude levels by sparsity, then the named variants in manifest order (a stable sort)
   const rank = (l: FoundLevel): number => (l.variant.kind === 'magnitude' ? 0 : l.variant.kind === 'random' ? 1 : 2);
@@ -105,7 +122,10 @@ export async function loadPopulation(dir: string): Promise<Population> {
   const modelNames: Record<string, string[]> = Object.create(null);
   try {
     for (const level of found.levels) {
-      if (level.models.length === 0) throw new PieAuditError('EMPTY_POPULATION', `level directory ${join(root, level.dirName)} holds no <model>/model.json`, { path: join(root, level.dirName) });
+      if (level.models.length === 0)
+        throw new PieAuditError('EMPTY_POPULATION', `level directory ${join(root, level.dirName)} holds no <model>/model.json`, {
+          path: join(root, level.dirName),
+        });
       levels[level.key] = [];
       modelNames[level.key] = level.models;
       for (const name of level.models) levels[level.key].push(await loadLayersModelFromFile(join(root, level.dirName, name)));

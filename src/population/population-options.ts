@@ -86,4 +86,3 @@ export interface BuildPopulationOptions {
   readonly keepBaselines?: boolean;
   readonly onProgress?: (progress: PopulationProgress) => void;
 }
-

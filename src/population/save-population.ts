@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { fileSystemIO } from '../engine/file-system-io.js';
 import { PieAuditError } from '../errors.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
-import { levelKey } from '../schema/level-key.js';
 import type { PopulationDesign, PopulationVariant } from './population-design.js';
 import type { Population } from './population.js';
 
@@ -50,7 +49,11 @@ export async function savePopulation(population: Population, dir: string): Promi
   if (existing) {
     const entries = existing.isDirectory() ? await readdir(target) : ['(a file)'];
     if (entries.length > 0 && !entries.includes(POPULATION_MANIFEST)) {
-      throw new PieAuditError('IO_ERROR', `refusing to replace ${target}: it is not a saved population (no ${POPULATION_MANIFEST}); choose an empty or new directory`, { path: target });
+      throw new PieAuditError(
+        'IO_ERROR',
+        `refusing to replace ${target}: it is not a saved population (no ${POPULATION_MANIFEST}); choose an empty or new directory`,
+        { path: target },
+      );
     }
   }
   const levels = population.levelKeys.map((key) => {
@@ -61,7 +64,10 @@ export async function savePopulation(population: Population, dir: string): Promi
     }
     const names = population.modelNames[key] ?? models.map((_, i) => `model-${i}`);
     if (names.length !== models.length || new Set(names).size !== names.length || !names.every((n) => SAFE_NAME.test(n))) {
-      throw new PieAuditError('INVALID_ARGUMENT', `modelNames['${key}'] must be ${models.length} distinct names of letters, digits, '.', '_' or '-'`);
+      throw new PieAuditError(
+        'INVALID_ARGUMENT',
+        `modelNames['${key}'] must be ${models.length} distinct names of letters, digits, '.', '_' or '-'`,
+      );
     }
     const variant = population.variants[key] ?? { kind: 'magnitude', sparsity: Number(key) };
     const sparsity = variant.kind === 'quantized' ? (population.measuredSparsity[key]?.[0] ?? 0) : variant.sparsity;
@@ -91,6 +97,11 @@ export async function savePopulation(population: Population, dir: string): Promi
     });
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
-    throw new PieAuditError('IO_ERROR', `could not save the population to ${target}: ${(e as Error).message}`, { path: target }, { cause: e });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `could not save the population to ${target}: ${(e as Error).message}`,
+      { path: target },
+      { cause: e },
+    );
   }
 }

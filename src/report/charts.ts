@@ -109,7 +109,7 @@ function classPoint(l: LevelReport, c: number, axis: Axis, corrected: boolean): 
   const x = xOf(l, axis.numeric);
   if (l.isBaseline) return { x, y: 0 };
   const row = okSection(l.classImpact)?.rows.find((r) => r.classIndex === c);
-  if (!row || row.status !== 'ok' || row.normalizedRecallChange === null) return { x, y: null };
+  if (row?.status !== 'ok' || row.normalizedRecallChange === null) return { x, y: null };
   const ci = row.normalizedRecallChangeCi;
   const what = row.direction === 'unchanged' ? 'not significant' : row.direction;
   return {

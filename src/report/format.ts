@@ -31,7 +31,9 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
  */
 export function formatCount(v: number | null | undefined): string {
   if (!finite(v)) return MISSING;
-  return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**

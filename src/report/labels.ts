@@ -51,7 +51,13 @@ export function compressedLevels(report: AuditReport): LevelReport[] {
  * correctionText('bh'); // 'Benjamini-Hochberg correction'
  */
 export function correctionText(correction: string): string {
-  return correction === 'none' ? 'no multiple-comparison correction' : correction === 'holm' ? 'Holm correction' : correction === 'bh' ? 'Benjamini-Hochberg correction' : `${correction} correction`;
+  return correction === 'none'
+    ? 'no multiple-comparison correction'
+    : correction === 'holm'
+      ? 'Holm correction'
+      : correction === 'bh'
+        ? 'Benjamini-Hochberg correction'
+        : `${correction} correction`;
 }
 
 /**

@@ -40,21 +40,39 @@ export async function loadReport(file: string): Promise<AuditReport> {
     // Only a regular file of a size a report can have: a FIFO would block, a device never end.
     const s = await stat(file);
     if (!s.isFile() || s.size > MAX_REPORT_BYTES) {
-      throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is ${s.isFile() ? `${s.size} bytes, more than a report holds` : 'not a regular file'}.`, { file });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `Report file "${file}" is ${s.isFile() ? `${s.size} bytes, more than a report holds` : 'not a regular file'}.`,
+        { file },
+      );
     }
     text = await readFile(file, 'utf8');
   } catch (cause) {
     if (cause instanceof PieAuditError) throw cause;
-    throw new PieAuditError('IO_ERROR', `Cannot read report file "${file}": ${(cause as Error).message}. Check the path.`, { file }, { cause });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `Cannot read report file "${file}": ${(cause as Error).message}. Check the path.`,
+      { file },
+      { cause },
+    );
   }
   let parsed: unknown;
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" nests deeper than ${MAX_JSON_DEPTH} levels; it is not a pie-audit report.json.`, { file });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `Report file "${file}" nests deeper than ${MAX_JSON_DEPTH} levels; it is not a pie-audit report.json.`,
+      { file },
+    );
   }
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" is not valid JSON (${jsonErrorReason(cause)}); it may be truncated. Re-run the audit to regenerate it.`, { file }, { cause });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `Report file "${file}" is not valid JSON (${jsonErrorReason(cause)}); it may be truncated. Re-run the audit to regenerate it.`,
+      { file },
+      { cause },
+    );
   }
   if (!isObject(parsed) || !('schemaVersion' in parsed)) {
     throw new PieAuditError('CORRUPT_FILE', `Report file "${file}" has no schemaVersion; it is not a pie-audit report.json.`, { file });

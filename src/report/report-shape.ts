@@ -74,7 +74,12 @@ const thumbnail: Shape = (v, at) =>
 
 /** A bootstrap interval: `[low, high]`, or `null` when intervals are off or undefined. */
 const ci: Shape = (v, at) =>
-  expect(v === null || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))), at, 'null or [low, high]', v);
+  expect(
+    v === null || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))),
+    at,
+    'null or [low, high]',
+    v,
+  );
 /** Intervals and other fields added after the first report layout: absent in older reports, checked when present. */
 const added = optional;
 const DESIGNS = ['paired', 'independent'];

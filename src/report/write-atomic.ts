@@ -19,13 +19,20 @@ export async function writeFilesAtomic(dir: string, files: Record<string, string
   const names = Object.keys(files);
   for (const name of names) {
     if (name !== basename(name) || name === '' || name === '.' || name === '..') {
-      throw new PieAuditError('INVALID_ARGUMENT', `writeFilesAtomic: file name "${name}" must be a plain file name without folders.`, { name });
+      throw new PieAuditError('INVALID_ARGUMENT', `writeFilesAtomic: file name "${name}" must be a plain file name without folders.`, {
+        name,
+      });
     }
   }
   try {
     await mkdir(dir, { recursive: true });
   } catch (cause) {
-    throw new PieAuditError('IO_ERROR', `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`, { dir }, { cause });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`,
+      { dir },
+      { cause },
+    );
   }
   const token = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const pending = new Map<string, string>(); // final name -> temp path not yet renamed

@@ -71,13 +71,23 @@ export async function writeReports(
   try {
     json = `${JSON.stringify(report, null, 2)}\n`;
   } catch (cause) {
-    throw new PieAuditError('INVALID_ARGUMENT', `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`, {}, { cause });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `writeReports: report cannot be serialised as JSON (${(cause as Error).message}).`,
+      {},
+      { cause },
+    );
   }
   if (wanted.has('json')) files['report.json'] = json;
   try {
     await mkdir(dir, { recursive: true });
   } catch (cause) {
-    throw new PieAuditError('IO_ERROR', `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`, { dir }, { cause });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`,
+      { dir },
+      { cause },
+    );
   }
   const release = await lockReportFolder(dir);
   try {

@@ -20,7 +20,10 @@ describe('attributeOverIndex', () => {
       fc.property(dataArb, ({ isPIE, sex, blond }) => {
         const r = attributeOverIndex(isPIE, { sex, Blond_Hair: blond });
         const ok = r.rows.filter((x) => x.status === 'ok');
-        const adjusted = adjustPValues(ok.map((x) => x.p as number), 'bh');
+        const adjusted = adjustPValues(
+          ok.map((x) => x.p as number),
+          'bh',
+        );
         ok.forEach((row, i) => expect(row.pAdjusted).toBe(adjusted[i]));
         for (const row of r.rows) {
           const values = (row.attribute === 'sex' ? sex : blond) as (string | boolean | null)[];
@@ -29,7 +32,12 @@ describe('attributeOverIndex', () => {
           const nPIEs = isPIE.filter((p, i) => p && keep[i]).length;
           const countOverall = values.filter((v) => String(v) === row.value).length;
           const a = values.filter((v, i) => String(v) === row.value && isPIE[i]).length;
-          expect({ nOverall: row.nOverall, nPIEs: row.nPIEs, countOverall: row.countOverall, countAmongPIEs: row.countAmongPIEs }).toEqual({ nOverall, nPIEs, countOverall, countAmongPIEs: a });
+          expect({ nOverall: row.nOverall, nPIEs: row.nPIEs, countOverall: row.countOverall, countAmongPIEs: row.countAmongPIEs }).toEqual({
+            nOverall,
+            nPIEs,
+            countOverall,
+            countAmongPIEs: a,
+          });
           expect(row.shareOverall).toBeCloseTo(countOverall / nOverall, 12);
           if (nPIEs === 0) {
             expect(row.status).toBe('inconclusive');
@@ -39,7 +47,13 @@ describe('attributeOverIndex', () => {
             expect(row.overIndexRatio).toBeCloseTo(a / nPIEs / (countOverall / nOverall), 12);
             expect(row.shareDifference).toBeCloseTo(a / nPIEs - countOverall / nOverall, 11);
             if (nPIEs < nOverall) {
-              const p = fisherExactTest([[a, nPIEs - a], [countOverall - a, nOverall - nPIEs - countOverall + a]], { alternative: 'two-sided' }).p;
+              const p = fisherExactTest(
+                [
+                  [a, nPIEs - a],
+                  [countOverall - a, nOverall - nPIEs - countOverall + a],
+                ],
+                { alternative: 'two-sided' },
+              ).p;
               expect(row.p).toBe(p);
               expect(row.p as number).toBeGreaterThanOrEqual(0);
               expect(row.p as number).toBeLessThanOrEqual(1);
@@ -95,7 +109,15 @@ describe('attributeOverIndex', () => {
   it('excludes missing values per attribute', () => {
     const r = attributeOverIndex([1, 0, 1, 0], { age: ['Young', null, null, 'Old'], sex: ['F', 'M', 'F', 'M'] });
     const young = r.rows.find((x) => x.attribute === 'age' && x.value === 'Young');
-    expect(young).toMatchObject({ nOverall: 2, nPIEs: 1, nMissing: 2, countAmongPIEs: 1, shareAmongPIEs: 1, shareOverall: 0.5, overIndexRatio: 2 });
+    expect(young).toMatchObject({
+      nOverall: 2,
+      nPIEs: 1,
+      nMissing: 2,
+      countAmongPIEs: 1,
+      shareAmongPIEs: 1,
+      shareOverall: 0.5,
+      overIndexRatio: 2,
+    });
     const f = r.rows.find((x) => x.attribute === 'sex' && x.value === 'F');
     expect(f).toMatchObject({ nOverall: 4, nPIEs: 2, overIndexRatio: 2 });
   });

@@ -118,11 +118,16 @@ describe('bootstrap intervals against an independent NumPy bootstrap (NumPy gene
       const sb = shareCorrect(c.labels, c.baseline);
       const sk = shareCorrect(c.labels, c.compressed);
       const cls = c.nClasses - 2;
-      const rates = bootstrapErrorRateIntervals({
-        labels: c.labels, groups: c.groups, positiveClass: c.positiveClass,
-        baselineSharePositive: sharePredicting(c.baseline, c.positiveClass),
-        compressedSharePositive: sharePredicting(c.compressed, c.positiveClass),
-      }, options);
+      const rates = bootstrapErrorRateIntervals(
+        {
+          labels: c.labels,
+          groups: c.groups,
+          positiveClass: c.positiveClass,
+          baselineSharePositive: sharePredicting(c.baseline, c.positiveClass),
+          compressedSharePositive: sharePredicting(c.compressed, c.positiveClass),
+        },
+        options,
+      );
       const mine: Record<string, BootstrapInterval> = {
         drop: bootstrapTop1Intervals(sb, sk, options).drop,
         pieRate: bootstrapPieRateInterval(c.isPIE, options),

@@ -57,17 +57,21 @@ describe('classImpactTest', () => {
 
   it('keeps p-values in [0, 1], and adjusted p-values never below the raw ones', () => {
     fc.assert(
-      fc.property(inputArb, fc.constantFrom('holm', 'bh', 'bonferroni') as fc.Arbitrary<'holm' | 'bh' | 'bonferroni'>, (input, correction) => {
-        const result = classImpactTest(input, { correction, alpha: 0.1 });
-        for (const row of result.classes) {
-          expect(row.p).not.toBeNull();
-          expect(row.p as number).toBeGreaterThanOrEqual(0);
-          expect(row.p as number).toBeLessThanOrEqual(1);
-          expect(row.pAdjusted as number).toBeGreaterThanOrEqual((row.p as number) - 1e-15);
-          expect(row.pAdjusted as number).toBeLessThanOrEqual(1);
-          expect(row.significant).toBe((row.pAdjusted as number) < 0.1);
-        }
-      }),
+      fc.property(
+        inputArb,
+        fc.constantFrom('holm', 'bh', 'bonferroni') as fc.Arbitrary<'holm' | 'bh' | 'bonferroni'>,
+        (input, correction) => {
+          const result = classImpactTest(input, { correction, alpha: 0.1 });
+          for (const row of result.classes) {
+            expect(row.p).not.toBeNull();
+            expect(row.p as number).toBeGreaterThanOrEqual(0);
+            expect(row.p as number).toBeLessThanOrEqual(1);
+            expect(row.pAdjusted as number).toBeGreaterThanOrEqual((row.p as number) - 1e-15);
+            expect(row.pAdjusted as number).toBeLessThanOrEqual(1);
+            expect(row.significant).toBe((row.pAdjusted as number) < 0.1);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 100 },
     );
   });
@@ -75,7 +79,10 @@ describe('classImpactTest', () => {
   it('marks every class inconclusive with a population of one model, without a p-value or an error', () => {
     const r = classImpactTest({
       baselineRecall: [[0.9, 0.5]],
-      compressedRecall: [[0.8, 0.2], [0.82, 0.25]],
+      compressedRecall: [
+        [0.8, 0.2],
+        [0.82, 0.25],
+      ],
       baselineAccuracy: [0.7],
       compressedAccuracy: [0.6, 0.61],
     });
@@ -93,8 +100,16 @@ describe('classImpactTest', () => {
   it('marks a class without examples inconclusive and adjusts only over the testable classes', () => {
     const r = classImpactTest(
       {
-        baselineRecall: [[0.9, null, 0.5], [0.91, null, 0.52], [0.88, null, 0.49]],
-        compressedRecall: [[0.7, null, 0.5], [0.72, null, 0.51], [0.69, null, 0.5]],
+        baselineRecall: [
+          [0.9, null, 0.5],
+          [0.91, null, 0.52],
+          [0.88, null, 0.49],
+        ],
+        compressedRecall: [
+          [0.7, null, 0.5],
+          [0.72, null, 0.51],
+          [0.69, null, 0.5],
+        ],
         baselineAccuracy: [0.8, 0.81, 0.79],
         compressedAccuracy: [0.78, 0.79, 0.77],
       },
@@ -111,27 +126,60 @@ describe('classImpactTest', () => {
 
   it('decides zero-variance classes exactly: equal values unchanged (p = 1), different values p = 0', () => {
     const r = classImpactTest({
-      baselineRecall: [[1, 0.5], [1, 0.5]],
-      compressedRecall: [[1, 0.3], [1, 0.3]],
+      baselineRecall: [
+        [1, 0.5],
+        [1, 0.5],
+      ],
+      compressedRecall: [
+        [1, 0.3],
+        [1, 0.3],
+      ],
       baselineAccuracy: [0.8, 0.8],
       compressedAccuracy: [0.8, 0.8],
     });
-    expect(r.classes[0]).toMatchObject({ status: 'ok', degenerate: true, p: 1, t: null, df: null, significant: false, direction: 'unchanged' });
+    expect(r.classes[0]).toMatchObject({
+      status: 'ok',
+      degenerate: true,
+      p: 1,
+      t: null,
+      df: null,
+      significant: false,
+      direction: 'unchanged',
+    });
     expect(r.classes[1]).toMatchObject({ status: 'ok', degenerate: true, p: 0, t: null, significant: true, direction: 'hurt' });
     expect(r.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
   });
 
   it('keeps a class at 100% recall in every model unchanged (p = 1) while top-1 moves from 91.5% to 93.1%', () => {
     // Class 0 is perfect everywhere; class 1 varies. The normalizers differ by 1.6 pp, which alone once gave p = 0.
-    const r = classImpactTest({
-      baselineRecall: [[1, 0.83], [1, 0.84], [1, 0.82], [1, 0.85]],
-      compressedRecall: [[1, 0.86], [1, 0.87], [1, 0.85], [1, 0.88]],
-      baselineAccuracy: [0.914, 0.916, 0.913, 0.917],
-      compressedAccuracy: [0.93, 0.932, 0.931, 0.931],
-    }, { correction: 'holm' });
+    const r = classImpactTest(
+      {
+        baselineRecall: [
+          [1, 0.83],
+          [1, 0.84],
+          [1, 0.82],
+          [1, 0.85],
+        ],
+        compressedRecall: [
+          [1, 0.86],
+          [1, 0.87],
+          [1, 0.85],
+          [1, 0.88],
+        ],
+        baselineAccuracy: [0.914, 0.916, 0.913, 0.917],
+        compressedAccuracy: [0.93, 0.932, 0.931, 0.931],
+      },
+      { correction: 'holm' },
+    );
     expect(r.compressedMeanAccuracy - r.baselineMeanAccuracy).toBeCloseTo(0.016, 12);
     expect(r.classes[0]).toMatchObject({
-      status: 'ok', degenerate: true, p: 1, pAdjusted: 1, significant: false, direction: 'unchanged', t: null,
+      status: 'ok',
+      degenerate: true,
+      p: 1,
+      pAdjusted: 1,
+      significant: false,
+      direction: 'unchanged',
+      t: null,
     });
     expect(r.classes[0].reason).toBe(CONSTANT_EQUAL_REASON);
     // The normalized difference is still reported (−1.6 pp): it is the estimate, not a verdict.
@@ -142,13 +190,26 @@ describe('classImpactTest', () => {
 
   it('keeps a class at 0% recall in every model unchanged, whatever top-1 does', () => {
     const r = classImpactTest({
-      baselineRecall: [[0, 0.9], [0, 0.95], [0, 0.92]],
-      compressedRecall: [[0, 0.7], [0, 0.72], [0, 0.69]],
+      baselineRecall: [
+        [0, 0.9],
+        [0, 0.95],
+        [0, 0.92],
+      ],
+      compressedRecall: [
+        [0, 0.7],
+        [0, 0.72],
+        [0, 0.69],
+      ],
       baselineAccuracy: [0.85, 0.9, 0.87],
       compressedAccuracy: [0.66, 0.68, 0.65],
     });
     expect(r.classes[0]).toMatchObject({
-      status: 'ok', degenerate: true, p: 1, significant: false, direction: 'unchanged', reason: CONSTANT_EQUAL_REASON,
+      status: 'ok',
+      degenerate: true,
+      p: 1,
+      significant: false,
+      direction: 'unchanged',
+      reason: CONSTANT_EQUAL_REASON,
     });
     expect(r.nSpared).toBe(0);
   });
@@ -164,13 +225,28 @@ describe('classImpactTest', () => {
   });
 
   it('rejects mismatched lengths, NaN and out-of-range values with named arguments', () => {
-    const good = { baselineRecall: [[0.5], [0.6]], compressedRecall: [[0.5], [0.4]], baselineAccuracy: [0.5, 0.6], compressedAccuracy: [0.5, 0.4] };
+    const good = {
+      baselineRecall: [[0.5], [0.6]],
+      compressedRecall: [[0.5], [0.4]],
+      baselineAccuracy: [0.5, 0.6],
+      compressedAccuracy: [0.5, 0.4],
+    };
     expect(codeOf(() => classImpactTest(good))).toBe('none');
     expect(codeOf(() => classImpactTest({ ...good, baselineAccuracy: [0.5] }))).toBe('LENGTH_MISMATCH');
-    expect(codeOf(() => classImpactTest({ ...good, compressedRecall: [[0.5, 0.1], [0.4, 0.1]] }))).toBe('LENGTH_MISMATCH');
+    expect(
+      codeOf(() =>
+        classImpactTest({
+          ...good,
+          compressedRecall: [
+            [0.5, 0.1],
+            [0.4, 0.1],
+          ],
+        }),
+      ),
+    ).toBe('LENGTH_MISMATCH');
     expect(codeOf(() => classImpactTest({ ...good, baselineRecall: [[0.5], [NaN]] }))).toBe('NON_FINITE');
     expect(codeOf(() => classImpactTest({ ...good, compressedAccuracy: [0.5, 40] }))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => classImpactTest({ ...good, baselineRecall: [] , baselineAccuracy: [] }))).toBe('EMPTY_POPULATION');
+    expect(codeOf(() => classImpactTest({ ...good, baselineRecall: [], baselineAccuracy: [] }))).toBe('EMPTY_POPULATION');
     expect(codeOf(() => classImpactTest(good, { alpha: 0 }))).toBe('INVALID_ARGUMENT');
     expect(() => classImpactTest({ ...good, baselineRecall: [[0.5], [NaN]] })).toThrow(/baselineRecall\[1\]\[0\]/);
   });

@@ -21,15 +21,28 @@ describe('findPIEs', () => {
 
   it('flags exactly the examples whose modal labels differ; count is the sum of the flags', () => {
     const pair = fc
-      .record({ nExamples: fc.integer({ min: 1, max: 30 }), nClasses: fc.integer({ min: 2, max: 5 }), nB: fc.integer({ min: 1, max: 7 }), nK: fc.integer({ min: 1, max: 7 }) })
+      .record({
+        nExamples: fc.integer({ min: 1, max: 30 }),
+        nClasses: fc.integer({ min: 2, max: 5 }),
+        nB: fc.integer({ min: 1, max: 7 }),
+        nK: fc.integer({ min: 1, max: 7 }),
+      })
       .chain(({ nExamples, nClasses, nB, nK }) => {
-        const rows = (n: number) => fc.array(fc.array(fc.integer({ min: 0, max: nClasses - 1 }), { minLength: nExamples, maxLength: nExamples }), { minLength: n, maxLength: n });
+        const rows = (n: number) =>
+          fc.array(fc.array(fc.integer({ min: 0, max: nClasses - 1 }), { minLength: nExamples, maxLength: nExamples }), {
+            minLength: n,
+            maxLength: n,
+          });
         return fc.tuple(rows(nB), rows(nK), fc.constantFrom<'max' | 'min'>('max', 'min'));
       });
     fc.assert(
       fc.property(pair, ([baseRows, compRows, tieBreak]) => {
         const n = baseRows[0].length;
-        const r = findPIEs(baseRows.map((x) => toContainer(x, 'u8')), compRows.map((x) => toContainer(x, 'array')), { tieBreak });
+        const r = findPIEs(
+          baseRows.map((x) => toContainer(x, 'u8')),
+          compRows.map((x) => toContainer(x, 'array')),
+          { tieBreak },
+        );
         const a = bruteModal(baseRows, n, tieBreak).labels;
         const b = bruteModal(compRows, n, tieBreak).labels;
         expect(Array.from(r.isPIE)).toEqual(a.map((x, i) => (x === b[i] ? 0 : 1)));

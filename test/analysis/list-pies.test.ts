@@ -54,15 +54,13 @@ print(json.dumps({"base": [p.tolist() for p in base], "comp": [p.tolist() for p 
   it('lists exactly the PIEs findPIEs marks, with consistent shares and correctness (property)', () => {
     const population = (n: number) =>
       fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 });
-    const input = fc
-      .integer({ min: 1, max: 30 })
-      .chain((n) =>
-        fc.record({
-          base: population(n),
-          comp: population(n),
-          labels: fc.option(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { nil: null }),
-        }),
-      );
+    const input = fc.integer({ min: 1, max: 30 }).chain((n) =>
+      fc.record({
+        base: population(n),
+        comp: population(n),
+        labels: fc.option(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }), { nil: null }),
+      }),
+    );
     fc.assert(
       fc.property(input, fc.constantFrom('max' as const, 'min' as const), ({ base, comp, labels }, tieBreak) => {
         const rows = listPies(base, comp, { labels, tieBreak, nClasses: 3 });

@@ -36,12 +36,16 @@ describe('modalLabels', () => {
 
   it('matches a brute-force count with many classes (word-scan and label-revisit argmax paths)', () => {
     fc.assert(
-      fc.property(populationArb({ minClasses: 65, maxClasses: 3000, maxModels: 12 }), fc.constantFrom<'max' | 'min'>('max', 'min'), ({ rows, population, nClasses }, tieBreak) => {
-        const ref = bruteModal(rows, rows[0].length, tieBreak);
-        const got = modalLabels(population, { tieBreak, nClasses });
-        expect(Array.from(got.labels)).toEqual(ref.labels);
-        expect(Array.from(got.isTie)).toEqual(ref.isTie);
-      }),
+      fc.property(
+        populationArb({ minClasses: 65, maxClasses: 3000, maxModels: 12 }),
+        fc.constantFrom<'max' | 'min'>('max', 'min'),
+        ({ rows, population, nClasses }, tieBreak) => {
+          const ref = bruteModal(rows, rows[0].length, tieBreak);
+          const got = modalLabels(population, { tieBreak, nClasses });
+          expect(Array.from(got.labels)).toEqual(ref.labels);
+          expect(Array.from(got.isTie)).toEqual(ref.isTie);
+        },
+      ),
       { seed: SEED, numRuns: 80 },
     );
   });
@@ -63,7 +67,10 @@ describe('modalLabels', () => {
     const rows: number[][] = [];
     for (let m = 0; m < 300; m++) rows.push([m % 3, m < 200 ? 1 : 0, m % 2, 4, (m * 7) % 5]);
     for (const tieBreak of ['max', 'min'] as const) {
-      const got = modalLabels(rows.map((r) => Uint8Array.from(r)), { tieBreak });
+      const got = modalLabels(
+        rows.map((r) => Uint8Array.from(r)),
+        { tieBreak },
+      );
       expect(Array.from(got.labels)).toEqual(bruteModal(rows, 5, tieBreak).labels);
     }
   });
@@ -103,7 +110,10 @@ describe('modalLabels', () => {
   });
 
   it('infers nClasses as the largest label + 1 and defaults to the max tie rule', () => {
-    const r = modalLabels([[3, 0], [5, 0]]);
+    const r = modalLabels([
+      [3, 0],
+      [5, 0],
+    ]);
     expect(r.nClasses).toBe(6);
     expect(Array.from(r.labels)).toEqual([5, 0]);
     expect(r.labels).toBeInstanceOf(Uint16Array);
@@ -119,7 +129,18 @@ describe('modalLabels', () => {
   it('rejects bad populations and labels with errors naming the argument', () => {
     expectError(() => modalLabels([]), 'EMPTY_POPULATION', 'population');
     expectError(() => modalLabels([[0, 1], [0]]), 'LENGTH_MISMATCH', 'population[1]');
-    expectError(() => modalLabels([[0, 1], [0, 3]], { nClasses: 3 }), 'LABEL_OUT_OF_RANGE', 'population[1][1]');
+    expectError(
+      () =>
+        modalLabels(
+          [
+            [0, 1],
+            [0, 3],
+          ],
+          { nClasses: 3 },
+        ),
+      'LABEL_OUT_OF_RANGE',
+      'population[1][1]',
+    );
     expectError(() => modalLabels([[0, -1]], { nClasses: 3 }), 'LABEL_OUT_OF_RANGE', 'population[0][1]');
     expectError(() => modalLabels([[0, 1.5]]), 'LABEL_OUT_OF_RANGE', 'population[0][1]');
     expectError(() => modalLabels([[NaN, 1]], { nClasses: 3 }), 'NON_FINITE', 'population[0][0]');

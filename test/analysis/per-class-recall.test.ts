@@ -9,7 +9,10 @@ const SEED = 99;
 
 const labelled = fc.integer({ min: 1, max: 6 }).chain((nClasses) =>
   fc
-    .array(fc.tuple(fc.integer({ min: 0, max: nClasses - 1 }), fc.integer({ min: 0, max: nClasses - 1 })), { minLength: 1, maxLength: 40 })
+    .array(fc.tuple(fc.integer({ min: 0, max: nClasses - 1 }), fc.integer({ min: 0, max: nClasses - 1 })), {
+      minLength: 1,
+      maxLength: 40,
+    })
     .map((pairs) => ({ nClasses, labels: pairs.map((p) => p[0]), predicted: pairs.map((p) => p[1]) })),
 );
 
@@ -37,11 +40,30 @@ describe('perClassRecall and topOneAccuracy', () => {
 
   it('populationRecall gives one recall row and one accuracy per model', () => {
     const labels = [0, 0, 1, 2];
-    const r = populationRecall(labels, [[0, 1, 1, 2], [0, 0, 1, 1]], 4);
-    expect(r.recall).toEqual([[0.5, 1, 1, null], [1, 1, 0, null]]);
+    const r = populationRecall(
+      labels,
+      [
+        [0, 1, 1, 2],
+        [0, 0, 1, 1],
+      ],
+      4,
+    );
+    expect(r.recall).toEqual([
+      [0.5, 1, 1, null],
+      [1, 1, 0, null],
+    ]);
     expect(r.accuracy).toEqual([0.75, 0.75]);
     expect(r.support).toEqual([2, 1, 1, 0]);
-    expect(() => populationRecall(labels, [[0, 1, 1, 2], [0, 0, 1, 9]], 4)).toThrow(/population\[1\]\[3\]/);
+    expect(() =>
+      populationRecall(
+        labels,
+        [
+          [0, 1, 1, 2],
+          [0, 0, 1, 9],
+        ],
+        4,
+      ),
+    ).toThrow(/population\[1\]\[3\]/);
   });
 
   it('reject mismatched lengths, out-of-range labels and NaN with named arguments', () => {

@@ -194,13 +194,21 @@ describe('pieSplitCounts against modalLabels, split by split', () => {
     for (const nClasses of [2, 9, 40, 300]) {
       for (const tieBreak of ['max', 'min'] as const) {
         // 30 + 30 models: up to 10 distinct labels per example use the packed counters, more use one counter per label.
-        const pooled = Array.from({ length: 60 }, () => Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? i % nClasses : Math.floor(next() * nClasses))));
+        const pooled = Array.from({ length: 60 }, () =>
+          Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? i % nClasses : Math.floor(next() * nClasses))),
+        );
         const splits = permutationSplits('independent', 30, 30, { draws: 40, seed: nClasses });
         const { counts } = pieSplitCounts(pooled, splits, { nClasses, tieBreak });
         for (let s = 0; s < splits.nSplits; s++) {
           const sideA = new Set(splits.sides.subarray(s * 30, s * 30 + 30));
-          const a = modalLabels(pooled.filter((_, m) => sideA.has(m)), { nClasses, tieBreak }).labels;
-          const b = modalLabels(pooled.filter((_, m) => !sideA.has(m)), { nClasses, tieBreak }).labels;
+          const a = modalLabels(
+            pooled.filter((_, m) => sideA.has(m)),
+            { nClasses, tieBreak },
+          ).labels;
+          const b = modalLabels(
+            pooled.filter((_, m) => !sideA.has(m)),
+            { nClasses, tieBreak },
+          ).labels;
           let differ = 0;
           for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
           expect(counts[s], `${nClasses} classes, ${tieBreak}, split ${s}`).toBe(differ);

@@ -16,14 +16,25 @@ const binaryData = fc.integer({ min: 1, max: 40 }).chain((n) =>
 );
 
 function ratesByHand(labels: number[], predicted: number[], keep: (i: number) => boolean, positive: number) {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   labels.forEach((y, i) => {
     if (!keep(i)) return;
     const pp = predicted[i] === positive;
     if (y === positive) pp ? tp++ : fn++;
     else pp ? fp++ : tn++;
   });
-  return { tp, fp, tn, fn, fpr: fp + tn ? fp / (fp + tn) : null, fnr: fn + tp ? fn / (fn + tp) : null, errorRate: tp + fp + tn + fn ? (fp + fn) / (tp + fp + tn + fn) : null };
+  return {
+    tp,
+    fp,
+    tn,
+    fn,
+    fpr: fp + tn ? fp / (fp + tn) : null,
+    fnr: fn + tp ? fn / (fn + tp) : null,
+    errorRate: tp + fp + tn + fn ? (fp + fn) / (tp + fp + tn + fn) : null,
+  };
 }
 
 describe('subgroupErrorRates', () => {
@@ -62,7 +73,13 @@ describe('compareSubgroupErrorRates', () => {
   it('averages each rate over the models of each population and derives the changes', () => {
     fc.assert(
       fc.property(binaryData, ({ labels, groups, baseline, compressed }) => {
-        const r = compareSubgroupErrorRates({ labels, groups, baselinePredictions: baseline, compressedPredictions: compressed, positiveClass: 1 });
+        const r = compareSubgroupErrorRates({
+          labels,
+          groups,
+          baselinePredictions: baseline,
+          compressedPredictions: compressed,
+          positiveClass: 1,
+        });
         const meanOf = (pop: number[][], keep: (i: number) => boolean, key: 'fpr' | 'fnr' | 'errorRate') => {
           const vals = pop.map((p) => ratesByHand(labels, p, keep, 1)[key]);
           return vals[0] === null ? null : (vals as number[]).reduce((s, x) => s + x, 0) / vals.length;
@@ -96,7 +113,13 @@ describe('compareSubgroupErrorRates', () => {
   it('shows no change when a population is compared with itself', () => {
     fc.assert(
       fc.property(binaryData, ({ labels, groups, baseline }) => {
-        const r = compareSubgroupErrorRates({ labels, groups, baselinePredictions: baseline, compressedPredictions: baseline, positiveClass: 1 });
+        const r = compareSubgroupErrorRates({
+          labels,
+          groups,
+          baselinePredictions: baseline,
+          compressedPredictions: baseline,
+          positiveClass: 1,
+        });
         for (const s of [...r.subgroups, r.overall]) {
           for (const key of ['fpr', 'fnr', 'errorRate'] as const) {
             if (s.absoluteChange[key] !== null) expect(s.absoluteChange[key]).toBe(0);
@@ -131,7 +154,23 @@ describe('compareSubgroupErrorRates', () => {
   });
 
   it('rejects empty populations and mismatched predictions', () => {
-    expect(() => compareSubgroupErrorRates({ labels: [0, 1], groups: ['a', 'b'], baselinePredictions: [], compressedPredictions: [[0, 1]], positiveClass: 1 })).toThrow(/baselinePredictions/);
-    expect(() => compareSubgroupErrorRates({ labels: [0, 1], groups: ['a', 'b'], baselinePredictions: [[0, 1]], compressedPredictions: [[0, 1, 1]], positiveClass: 1 })).toThrow(/compressedPredictions\[0\]/);
+    expect(() =>
+      compareSubgroupErrorRates({
+        labels: [0, 1],
+        groups: ['a', 'b'],
+        baselinePredictions: [],
+        compressedPredictions: [[0, 1]],
+        positiveClass: 1,
+      }),
+    ).toThrow(/baselinePredictions/);
+    expect(() =>
+      compareSubgroupErrorRates({
+        labels: [0, 1],
+        groups: ['a', 'b'],
+        baselinePredictions: [[0, 1]],
+        compressedPredictions: [[0, 1, 1]],
+        positiveClass: 1,
+      }),
+    ).toThrow(/compressedPredictions\[0\]/);
   });
 });

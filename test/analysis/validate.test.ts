@@ -21,7 +21,9 @@ describe('input validators', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 300 }),
-        fc.array(fc.oneof(fc.integer({ min: -5, max: 310 }), fc.double({ noDefaultInfinity: false }), fc.constant(Number.NaN)), { maxLength: 20 }),
+        fc.array(fc.oneof(fc.integer({ min: -5, max: 310 }), fc.double({ noDefaultInfinity: false }), fc.constant(Number.NaN)), {
+          maxLength: 20,
+        }),
         (nClasses, values) => {
           const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < nClasses));
           const err = caught(() => assertLabels(values, nClasses, 'labels'));

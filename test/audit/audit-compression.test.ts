@@ -43,37 +43,52 @@ describe('auditCompression on precomputed predictions', () => {
 
   it('counts PIEs exactly as modal-label disagreements, for any random population', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 1e6 }), async (nb, nk, nClasses, seed) => {
-        const n = 30;
-        let state = seed;
-        const next = () => (state = (state * 1103515245 + 12345) % 2147483648) % nClasses;
-        const make = (m: number) => Array.from({ length: m }, () => ({ predictions: Uint16Array.from({ length: n }, next) }));
-        const base = make(nb);
-        const comp = make(nk);
-        const report = await auditCompression({ population: { base, comp }, testSet: { n }, classNames: Array.from({ length: nClasses }, (_, c) => `c${c}`), baseline: 'base' });
-        const modal = (pop: Array<{ predictions: Uint16Array }>, i: number) => {
-          const counts = new Array(nClasses).fill(0);
-          for (const p of pop) counts[p.predictions[i]]++;
-          const top = Math.max(...counts);
-          return counts.lastIndexOf(top); // tieBreak 'max'
-        };
-        let expected = 0;
-        for (let i = 0; i < n; i++) if (modal(base, i) !== modal(comp, i)) expected++;
-        const level = report.levels[1];
-        if (level.pies.status !== 'ok') throw new Error('no pies');
-        expect(level.pies.count).toBe(expected);
-        expect(level.pies.byTrueClass).toBeNull();
-        expect(level.accuracy.status).toBe('unavailable');
-        expect(level.exemplars.length).toBe(Math.min(expected, 16));
-        assertJsonClean(report);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        async (nb, nk, nClasses, seed) => {
+          const n = 30;
+          let state = seed;
+          const next = () => (state = (state * 1103515245 + 12345) % 2147483648) % nClasses;
+          const make = (m: number) => Array.from({ length: m }, () => ({ predictions: Uint16Array.from({ length: n }, next) }));
+          const base = make(nb);
+          const comp = make(nk);
+          const report = await auditCompression({
+            population: { base, comp },
+            testSet: { n },
+            classNames: Array.from({ length: nClasses }, (_, c) => `c${c}`),
+            baseline: 'base',
+          });
+          const modal = (pop: Array<{ predictions: Uint16Array }>, i: number) => {
+            const counts = new Array(nClasses).fill(0);
+            for (const p of pop) counts[p.predictions[i]]++;
+            const top = Math.max(...counts);
+            return counts.lastIndexOf(top); // tieBreak 'max'
+          };
+          let expected = 0;
+          for (let i = 0; i < n; i++) if (modal(base, i) !== modal(comp, i)) expected++;
+          const level = report.levels[1];
+          if (level.pies.status !== 'ok') throw new Error('no pies');
+          expect(level.pies.count).toBe(expected);
+          expect(level.pies.byTrueClass).toBeNull();
+          expect(level.accuracy.status).toBe('unavailable');
+          expect(level.exemplars.length).toBe(Math.min(expected, 16));
+          assertJsonClean(report);
+        },
+      ),
       { seed: 42, numRuns: 25 },
     );
   });
 
   it('marks class tests inconclusive with one model per level instead of inventing a p-value', async () => {
     const s = syntheticPopulation({ models: 1, seed: 5 });
-    const report = await auditCompression({ population: s.population, testSet: { labels: s.labels }, gates: { maxSignificantlyHurtClasses: { 0.9: 0 } } });
+    const report = await auditCompression({
+      population: s.population,
+      testSet: { labels: s.labels },
+      gates: { maxSignificantlyHurtClasses: { 0.9: 0 } },
+    });
     const high = report.levels[2];
     expect(high.classImpact.status).toBe('inconclusive');
     if (high.classImpact.status === 'ok') throw new Error('unexpected');
@@ -85,10 +100,20 @@ describe('auditCompression on precomputed predictions', () => {
   });
 
   it('reports over-indexed attribute values and subgroup FPR/FNR changes on a binary task', async () => {
-    const s = syntheticPopulation({ nClasses: 2, perClass: 300, hurtClass: 1, seed: 9, levels: { '0': { hurt: 0, global: 0 }, int8: { hurt: 0.3, global: 0.02 } } });
+    const s = syntheticPopulation({
+      nClasses: 2,
+      perClass: 300,
+      hurtClass: 1,
+      seed: 9,
+      levels: { '0': { hurt: 0, global: 0 }, int8: { hurt: 0.3, global: 0.02 } },
+    });
     // The attribute marks most examples of the hurt positive class.
     const group = Array.from(s.labels, (l, i) => (l === 1 && i % 4 !== 0 ? 'x' : i % 3 === 0 ? 'x' : 'y'));
-    const report = await auditCompression({ population: s.population, testSet: { labels: s.labels, attributes: { group } }, gates: { attributes: { group: { maxOverIndex: 1.1, maxFnrIncrease: 0.05 } } } });
+    const report = await auditCompression({
+      population: s.population,
+      testSet: { labels: s.labels, attributes: { group } },
+      gates: { attributes: { group: { maxOverIndex: 1.1, maxFnrIncrease: 0.05 } } },
+    });
     const level = report.levels[1];
     expect(level.key).toBe('int8');
     expect(level.numericLevel).toBeNull();
@@ -137,7 +162,10 @@ describe('auditCompression on precomputed predictions', () => {
     }
     const wrongLength = await auditCompression({ ...base, testSet: { labels: s.labels.subarray(1) } }).catch((e: unknown) => e);
     expect(isPieAuditError(wrongLength, 'LENGTH_MISMATCH')).toBe(true);
-    const missingInputs = await auditCompression({ population: { 0: [{ predict: async () => new Float32Array(0), nClasses: 2 }], 1: [{ predictions: [0] }] }, testSet: { n: 1 } }).catch((e: unknown) => e);
+    const missingInputs = await auditCompression({
+      population: { 0: [{ predict: async () => new Float32Array(0), nClasses: 2 }], 1: [{ predictions: [0] }] },
+      testSet: { n: 1 },
+    }).catch((e: unknown) => e);
     expect((missingInputs as Error).message).toMatch(/^testSet\.inputs:/);
   });
 });

@@ -156,7 +156,16 @@ describe('intervals and the noise floor in the report', () => {
     const keys = Object.keys(levels);
     const variants = Object.fromEntries(keys.map((k) => [k, { kind: 'magnitude' as const, sparsity: Number(k) }]));
     const paired: Population['design'] = { kind: 'paired', regime: 'fineTune', pairIds: names };
-    const built: Population = { levels, sparsityLevels: [0, 0.5, 0.9], levelKeys: keys, variants, design: paired, seeds: [1, 2, 3], modelNames: names, measuredSparsity: sparsity };
+    const built: Population = {
+      levels,
+      sparsityLevels: [0, 0.5, 0.9],
+      levelKeys: keys,
+      variants,
+      design: paired,
+      seeds: [1, 2, 3],
+      modelNames: names,
+      measuredSparsity: sparsity,
+    };
     const members = populationMembers(built);
     expect(members['0.9'][2]).toMatchObject({ id: 'seed-3', sparsity: 0.9 });
     const r = await auditCompression({ population: members, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs the real CLI entry (src/cli/main.ts through tsx) as a child process. */
-export function runCliProcess(args: string[], options: { cwd?: string; timeout?: number } = {}): { code: number; stdout: string; stderr: string } {
+export function runCliProcess(
+  args: string[],
+  options: { cwd?: string; timeout?: number } = {},
+): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',

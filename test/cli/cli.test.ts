@@ -27,7 +27,12 @@ beforeAll(() => {
   writeFileSync(join(dir, 'gates-bad.json'), JSON.stringify({ maxPieRate: { '0.8': 0.1 } }));
   writeFileSync(
     join(dir, 'audit.json'),
-    JSON.stringify({ population, testSet: { labels: 'labels.npy', attributes: 'groups.csv' }, classNames: ['a', 'b', 'c', 'd'], gates: 'gates-fail.json' }),
+    JSON.stringify({
+      population,
+      testSet: { labels: 'labels.npy', attributes: 'groups.csv' },
+      classNames: ['a', 'b', 'c', 'd'],
+      gates: 'gates-fail.json',
+    }),
   );
   // The population as a folder: <dir>/<level>/<model>.npy
   writeFileSync(join(dir, 'audit-dir.json'), JSON.stringify({ population: 'preds', testSet: { labels: 'labels.npy' } }));
@@ -40,13 +45,13 @@ describe('pie-audit CLI', () => {
     const r = runCliProcess(['audit', join(dir, 'audit.json'), '--out', out]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(1);
-    for (const f of ['report.json', 'report.md', 'report.html', 'levels.csv', 'classes.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['report.json', 'report.md', 'report.html', 'levels.csv', 'classes.csv'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.stdout).toMatch(/verdict: FAIL \(exit 1\)/);
     expect(r.stdout).toMatch(/\[fail\] PIE rate .* at level 0\.9 exceeds 0\.01/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.exitCode).toBe(1);
     expect(report.testSet.attributeNames).toEqual(['region']);
-
   });
 
   it('gates and renders a saved report', async () => {
@@ -81,7 +86,16 @@ describe('pie-audit CLI', () => {
 
   it('audits JSON prediction files without labels or inputs: PIEs only, accuracy unavailable', async () => {
     const jdir = mkdtempSync(join(tmpdir(), 'pie-audit-json-'));
-    const files = { '0': [[0, 1, 2, 2], [0, 1, 2, 1]], int8: [[0, 2, 2, 2], [1, 2, 2, 2]] };
+    const files = {
+      '0': [
+        [0, 1, 2, 2],
+        [0, 1, 2, 1],
+      ],
+      int8: [
+        [0, 2, 2, 2],
+        [1, 2, 2, 2],
+      ],
+    };
     const population: Record<string, string[]> = {};
     for (const [level, list] of Object.entries(files)) {
       population[level] = list.map((p, i) => {
@@ -105,7 +119,9 @@ describe('pie-audit CLI', () => {
   it('fails with one clear line and exit 2 on usage and config errors', async () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
-    expect(spawned.stderr.trim()).toBe("pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).");
+    expect(spawned.stderr.trim()).toBe(
+      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).",
+    );
     const cases: Array<[string[], RegExp]> = [
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['audit', join(dir, 'audit.json')], /needs --out/],
@@ -135,7 +151,16 @@ describe('pie-audit CLI', () => {
     const celeba = join(repoRoot, 'test', 'fixtures', 'celeba');
     const cdir = mkdtempSync(join(tmpdir(), 'pie-audit-celeba-'));
     // Three test images (000004-000006); Blond_Hair there is -1, 1, -1.
-    const preds = { '0': [[0, 1, 0], [0, 1, 0]], '0.9': [[0, 0, 0], [0, 0, 1]] };
+    const preds = {
+      '0': [
+        [0, 1, 0],
+        [0, 1, 0],
+      ],
+      '0.9': [
+        [0, 0, 0],
+        [0, 0, 1],
+      ],
+    };
     const population: Record<string, string[]> = {};
     for (const [level, list] of Object.entries(preds)) {
       population[level] = list.map((p, i) => {
@@ -148,7 +173,13 @@ describe('pie-audit CLI', () => {
       join(cdir, 'audit.json'),
       JSON.stringify({
         population,
-        testSet: { attributes: join(celeba, 'list_attr_celeba.txt'), partition: join(celeba, 'list_eval_partition.txt'), split: 'test', labelsFromAttribute: 'Blond_Hair', attributeNames: ['Male', 'Young'] },
+        testSet: {
+          attributes: join(celeba, 'list_attr_celeba.txt'),
+          partition: join(celeba, 'list_eval_partition.txt'),
+          split: 'test',
+          labelsFromAttribute: 'Blond_Hair',
+          attributeNames: ['Male', 'Young'],
+        },
         classNames: ['not blond', 'blond'],
       }),
     );

@@ -21,7 +21,9 @@ describe('pie-audit audit on a saved tfjs population folder', () => {
     const population = await buildPopulation({
       createModel: (seed) => {
         const m = tf.sequential();
-        m.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+        m.add(
+          tf.layers.dense({ units: 16, activation: 'relu', inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+        );
         m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
         return m;
       },
@@ -38,7 +40,10 @@ describe('pie-audit audit on a saved tfjs population folder', () => {
     }
     writeFileSync(join(dir, 'x.npy'), encodeNpy(x, [n, 4]));
     writeFileSync(join(dir, 'y.npy'), encodeNpy(Uint8Array.from(y), [n]));
-    writeFileSync(join(dir, 'audit.json'), JSON.stringify({ population: 'models', testSet: { inputs: 'x.npy', labels: 'y.npy' }, runtime: 'tfjs', backend: 'wasm' }));
+    writeFileSync(
+      join(dir, 'audit.json'),
+      JSON.stringify({ population: 'models', testSet: { inputs: 'x.npy', labels: 'y.npy' }, runtime: 'tfjs', backend: 'wasm' }),
+    );
     const r = await runCliInProcess(['audit', join(dir, 'audit.json'), '--out', join(dir, 'out'), '--quiet', '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -69,7 +69,11 @@ describe('progress and summary output', () => {
 
   it('summarises every level and the gate reasons in plain text', async () => {
     const s = syntheticPopulation({ seed: 4 });
-    const report = await auditCompression({ population: s.population, testSet: { labels: s.labels }, gates: { maxPieRate: { 0.9: 0.01 } } });
+    const report = await auditCompression({
+      population: s.population,
+      testSet: { labels: s.labels },
+      gates: { maxPieRate: { 0.9: 0.01 } },
+    });
     const text = formatSummary(report);
     for (const key of ['0', '0.5', '0.9']) expect(text).toMatch(new RegExp(`^${key.replace('.', '\\.')} `, 'm'));
     expect(text).toMatch(/verdict: FAIL \(exit 1\)/);

@@ -51,7 +51,13 @@ describe('compressionStats', () => {
     const model = tinyMlp(1);
     const [k, b] = model.layers[0].getWeights();
     model.layers[0].setWeights([k, tf.fill(b.shape, Number.NaN)]);
-    const e = (() => { try { compressionStats(model); } catch (err) { return err; } })();
+    const e = (() => {
+      try {
+        compressionStats(model);
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(isPieAuditError(e, 'NON_FINITE')).toBe(true);
     expect((e as Error).message).toContain(model.layers[0].name);
   });

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compressionStats, constantSparsity, fineTunePruned, polynomialDecay, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
+import {
+  compressionStats,
+  constantSparsity,
+  fineTunePruned,
+  polynomialDecay,
+  pruneLowMagnitude,
+  stripPruning,
+} from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { syntheticData, tinyCnn, tinyMlp, weightMap, zerosOf } from './helpers.js';
@@ -16,23 +23,27 @@ describe('fineTunePruned', () => {
     const schedule = polynomialDecay(0.2, 0.8, { beginStep: 0, endStep: 6, frequency: 2 });
     const pruned = await pruneLowMagnitude(tinyMlp(1), { schedule });
     const updates: number[] = [];
-    const result = await fineTunePruned(pruned, { x: data.x, shape: [96, 12], y: data.y }, {
-      epochs: 2,
-      batchSize: 16,
-      seed: 3,
-      learningRate: 0.05,
-      onBatchEnd: (info) => {
-        if (info.masksUpdated) updates.push(info.step);
-        expect(Number.isFinite(info.loss)).toBe(true);
-        const values = weightMap(pruned.model);
-        for (const [name, mask] of pruned.masks) {
-          const w = values.get(name)!;
-          mask.forEach((m, i) => {
-            if (m === 0) expect(Object.is(w[i], 0)).toBe(true);
-          });
-        }
+    const result = await fineTunePruned(
+      pruned,
+      { x: data.x, shape: [96, 12], y: data.y },
+      {
+        epochs: 2,
+        batchSize: 16,
+        seed: 3,
+        learningRate: 0.05,
+        onBatchEnd: (info) => {
+          if (info.masksUpdated) updates.push(info.step);
+          expect(Number.isFinite(info.loss)).toBe(true);
+          const values = weightMap(pruned.model);
+          for (const [name, mask] of pruned.masks) {
+            const w = values.get(name)!;
+            mask.forEach((m, i) => {
+              if (m === 0) expect(Object.is(w[i], 0)).toBe(true);
+            });
+          }
+        },
       },
-    });
+    );
     expect(result.steps).toBe(12);
     expect(result.finalStep).toBe(12);
     // the j-th batch runs as step j (tfmot adds one before the mask update): steps 1..12 hit 2, 4, 6
@@ -56,30 +67,34 @@ describe('fineTunePruned', () => {
   it('ranks the next mask update on the weights as the optimizer left them, before re-masking (as tfmot)', async () => {
     const pruned = await pruneLowMagnitude(tinyMlp(6), { schedule: constantSparsity(0.6, { beginStep: 1, frequency: 2 }) });
     const seen: boolean[] = [];
-    await fineTunePruned(pruned, { x: data.x, shape: [96, 12], y: data.y }, {
-      epochs: 1,
-      batchSize: 32,
-      seed: 2,
-      learningRate: 0.05,
-      onBatchEnd: ({ step }) => {
-        const pending = pruned.unmaskedValues;
-        seen.push(pending !== undefined);
-        if (!pending) return;
-        const live = weightMap(pruned.model);
-        let moved = 0;
-        for (const [name, mask] of pruned.masks) {
-          const raw = pending.get(name)!;
-          mask.forEach((m, i) => {
-            if (m === 0) {
-              expect(live.get(name)![i]).toBe(0);
-              if (raw[i] !== 0) moved++;
-            }
-          });
-        }
-        expect(step % 2).toBe(0); // kept after step 2, for the update at step 3
-        expect(moved).toBeGreaterThan(0); // the gradient step moved pruned weights; the live model stays masked
+    await fineTunePruned(
+      pruned,
+      { x: data.x, shape: [96, 12], y: data.y },
+      {
+        epochs: 1,
+        batchSize: 32,
+        seed: 2,
+        learningRate: 0.05,
+        onBatchEnd: ({ step }) => {
+          const pending = pruned.unmaskedValues;
+          seen.push(pending !== undefined);
+          if (!pending) return;
+          const live = weightMap(pruned.model);
+          let moved = 0;
+          for (const [name, mask] of pruned.masks) {
+            const raw = pending.get(name)!;
+            mask.forEach((m, i) => {
+              if (m === 0) {
+                expect(live.get(name)![i]).toBe(0);
+                if (raw[i] !== 0) moved++;
+              }
+            });
+          }
+          expect(step % 2).toBe(0); // kept after step 2, for the update at step 3
+          expect(moved).toBeGreaterThan(0); // the gradient step moved pruned weights; the live model stays masked
+        },
       },
-    });
+    );
     expect(seen).toEqual([false, true, false]);
     pruned.dispose(true);
   });
@@ -87,7 +102,11 @@ describe('fineTunePruned', () => {
   it('is bit-for-bit deterministic for a seed, and the seed matters', async () => {
     const run = async (seed: number) => {
       const pruned = await pruneLowMagnitude(tinyMlp(4), { sparsity: 0.5 });
-      await fineTunePruned(pruned, { x: tf.tensor2d(data.x, [96, 12]), y: tf.tensor1d(data.y, 'int32') }, { epochs: 2, batchSize: 10, seed, learningRate: 0.01 });
+      await fineTunePruned(
+        pruned,
+        { x: tf.tensor2d(data.x, [96, 12]), y: tf.tensor1d(data.y, 'int32') },
+        { epochs: 2, batchSize: 10, seed, learningRate: 0.01 },
+      );
       const w = [...weightMap(stripPruning(pruned)).values()];
       pruned.model.dispose();
       return w;
@@ -101,7 +120,11 @@ describe('fineTunePruned', () => {
 
   it('lowers the training loss', async () => {
     const pruned = await pruneLowMagnitude(tinyMlp(8), { sparsity: 0.3 });
-    const r = await fineTunePruned(pruned, { x: data.x, shape: [96, 12], y: data.y }, { epochs: 6, batchSize: 16, seed: 1, learningRate: 0.02 });
+    const r = await fineTunePruned(
+      pruned,
+      { x: data.x, shape: [96, 12], y: data.y },
+      { epochs: 6, batchSize: 16, seed: 1, learningRate: 0.02 },
+    );
     expect(r.epochLoss[5]).toBeLessThan(r.epochLoss[0]);
     pruned.dispose(true);
   });
@@ -135,7 +158,11 @@ describe('fineTunePruned', () => {
       const e = await fineTunePruned(pruned, d as never, { epochs: 1, batchSize: 8, seed: 1 }).catch((err: unknown) => err);
       expect(isPieAuditError(e, code)).toBe(true);
     }
-    const diverging = await fineTunePruned(pruned, { x: data.x, shape: [96, 12], y: data.y }, { epochs: 3, batchSize: 8, seed: 1, optimizer: 'sgd', learningRate: 1e30 }).catch((err: unknown) => err);
+    const diverging = await fineTunePruned(
+      pruned,
+      { x: data.x, shape: [96, 12], y: data.y },
+      { epochs: 3, batchSize: 8, seed: 1, optimizer: 'sgd', learningRate: 1e30 },
+    ).catch((err: unknown) => err);
     expect(isPieAuditError(diverging, 'NON_FINITE')).toBe(true);
     pruned.dispose(true);
   });

@@ -3,7 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 /** A small seeded MLP with a softmax head. */
 export function tinyMlp(seed: number, inputs = 12, hidden = 16, classes = 3): tf.LayersModel {
   const m = tf.sequential();
-  m.add(tf.layers.dense({ inputShape: [inputs], units: hidden, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  m.add(
+    tf.layers.dense({
+      inputShape: [inputs],
+      units: hidden,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    }),
+  );
   m.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   return m;
 }
@@ -12,7 +19,16 @@ export function tinyMlp(seed: number, inputs = 12, hidden = 16, classes = 3): tf
 export function tinyCnn(seed: number): tf.LayersModel {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed + s });
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init(0), biasInitializer: tf.initializers.randomNormal({ seed: seed + 10 }) }));
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [6, 6, 2],
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      kernelInitializer: init(0),
+      biasInitializer: tf.initializers.randomNormal({ seed: seed + 10 }),
+    }),
+  );
   m.add(tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed + 11 }) }));
   m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthwiseInitializer: init(1) }));
   m.add(tf.layers.separableConv2d({ filters: 5, kernelSize: 2, depthwiseInitializer: init(2), pointwiseInitializer: init(3) }));

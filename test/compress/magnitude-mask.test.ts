@@ -75,7 +75,13 @@ describe('magnitudeMask', () => {
   });
 
   it('throws NON_FINITE for NaN weights', () => {
-    const e = (() => { try { magnitudeMask(new Float32Array([1, Number.NaN]), 0.5); } catch (err) { return err; } })();
+    const e = (() => {
+      try {
+        magnitudeMask(new Float32Array([1, Number.NaN]), 0.5);
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(isPieAuditError(e, 'NON_FINITE')).toBe(true);
   });
 });

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  constantSparsity, findPrunableWeights, polynomialDecay, pruneLowMagnitude, pruneOneShot, stripPruning,
+  constantSparsity,
+  findPrunableWeights,
+  polynomialDecay,
+  pruneLowMagnitude,
+  pruneOneShot,
+  stripPruning,
 } from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
@@ -17,7 +22,13 @@ beforeAll(async () => {
 describe('findPrunableWeights', () => {
   it('selects kernels of Dense/Conv/Depthwise/Separable layers, never biases or BatchNormalization', () => {
     const names = findPrunableWeights(tinyCnn(1)).map((w) => `${w.layerClass}:${w.name.split('/').pop()}`);
-    expect(names).toEqual(['Conv2D:kernel', 'DepthwiseConv2D:depthwise_kernel', 'SeparableConv2D:depthwise_kernel', 'SeparableConv2D:pointwise_kernel', 'Dense:kernel']);
+    expect(names).toEqual([
+      'Conv2D:kernel',
+      'DepthwiseConv2D:depthwise_kernel',
+      'SeparableConv2D:depthwise_kernel',
+      'SeparableConv2D:pointwise_kernel',
+      'Dense:kernel',
+    ]);
     const tfmotLike = findPrunableWeights(tinyCnn(1), { pruneDepthwise: false }).map((w) => w.name.split('/').pop());
     expect(tfmotLike).toEqual(['kernel', 'pointwise_kernel', 'kernel']);
   });
@@ -48,15 +59,23 @@ describe('pruneOneShot (post-training one-shot magnitude pruning)', () => {
 
   it('hits the target within one weight for random Dense shapes (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(...LEVELS), fc.integer({ min: 0, max: 1000 }), async (inputs, units, level, seed) => {
-        const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputs], units, kernelInitializer: tf.initializers.randomNormal({ seed }) })] });
-        const pruned = await pruneOneShot(m, level, { inPlace: true });
-        expect(pruned.model).toBe(m);
-        const kernel = m.layers[0].getWeights()[0].dataSync() as Float32Array;
-        expect(Math.abs(zerosOf(kernel) - level * kernel.length)).toBeLessThanOrEqual(1);
-        expect(pruned.weights[0].maskSparsity).toBe(zerosOf(kernel) / kernel.length);
-        m.dispose();
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(...LEVELS),
+        fc.integer({ min: 0, max: 1000 }),
+        async (inputs, units, level, seed) => {
+          const m = tf.sequential({
+            layers: [tf.layers.dense({ inputShape: [inputs], units, kernelInitializer: tf.initializers.randomNormal({ seed }) })],
+          });
+          const pruned = await pruneOneShot(m, level, { inPlace: true });
+          expect(pruned.model).toBe(m);
+          const kernel = m.layers[0].getWeights()[0].dataSync() as Float32Array;
+          expect(Math.abs(zerosOf(kernel) - level * kernel.length)).toBeLessThanOrEqual(1);
+          expect(pruned.weights[0].maskSparsity).toBe(zerosOf(kernel) / kernel.length);
+          m.dispose();
+        },
+      ),
       { seed: 4, numRuns: 25 },
     );
   });
@@ -113,14 +132,17 @@ describe('pruneLowMagnitude (wrapping for training, as tfmot)', () => {
   });
 
   it('block-prunes whole blocks of the 2-D kernel', async () => {
-    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 6, kernelInitializer: tf.initializers.randomNormal({ seed: 9 }) })] });
+    const m = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [8], units: 6, kernelInitializer: tf.initializers.randomNormal({ seed: 9 }) })],
+    });
     const pruned = await pruneLowMagnitude(m, { sparsity: 0.5, blockSize: [2, 3], blockPooling: 'MAX', inPlace: true });
     pruned.updateMasks(1);
     const mask = pruned.masks.get(pruned.weights[0].name)!;
-    for (let r = 0; r < 8; r += 2) for (let c = 0; c < 6; c += 3) {
-      const cells = [0, 1].flatMap((dr) => [0, 1, 2].map((dc) => mask[(r + dr) * 6 + c + dc]));
-      expect(new Set(cells).size).toBe(1);
-    }
+    for (let r = 0; r < 8; r += 2)
+      for (let c = 0; c < 6; c += 3) {
+        const cells = [0, 1].flatMap((dr) => [0, 1, 2].map((dc) => mask[(r + dr) * 6 + c + dc]));
+        expect(new Set(cells).size).toBe(1);
+      }
     expect(pruned.weights[0].maskSparsity).toBe(0.5);
     pruned.dispose(true);
   });
@@ -204,4 +226,3 @@ describe('layers pruning cannot see into', () => {
     outer.dispose();
   });
 });
-

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { float16BitsToFloat32, float32ToFloat16Bits, pruneLowMagnitude, quantizeWeights, roundToFloat16, stripPruning } from '../../src/compress/index.js';
+import {
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  pruneLowMagnitude,
+  quantizeWeights,
+  roundToFloat16,
+  stripPruning,
+} from '../../src/compress/index.js';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { tinyCnn, tinyMlp, weightMap } from './helpers.js';
@@ -106,7 +113,9 @@ describe('quantizeWeights', () => {
     expect(isPieAuditError(e1, 'NON_FINITE')).toBe(true);
     expect((e1 as Error).message).toContain(model.layers[1].name);
     const int8 = await quantizeWeights(model, 'int8'); // int8 has no range limit
-    expect(int8.weights.find((w) => w.name.startsWith(model.layers[1].name) && w.name.endsWith('kernel'))!.maxAbsError).toBeLessThan(70000 / 127 / 2);
+    expect(int8.weights.find((w) => w.name.startsWith(model.layers[1].name) && w.name.endsWith('kernel'))!.maxAbsError).toBeLessThan(
+      70000 / 127 / 2,
+    );
     int8.model.dispose();
     model.layers[1].setWeights([tf.fill(k.shape, Number.NaN), b]);
     const e2 = await quantizeWeights(model, 'int8').catch((e: unknown) => e);

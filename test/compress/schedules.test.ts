@@ -73,10 +73,22 @@ describe('polynomialDecay (tfmot PolynomialDecay)', () => {
 describe('schedule validation', () => {
   it('rejects sparsity outside [0, 1) with INVALID_SPARSITY', () => {
     for (const bad of [1, 1.5, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      const e1 = (() => { try { constantSparsity(bad); } catch (e) { return e; } })();
+      const e1 = (() => {
+        try {
+          constantSparsity(bad);
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(isPieAuditError(e1, 'INVALID_SPARSITY')).toBe(true);
       expect((e1 as Error).message).toContain('targetSparsity');
-      const e2 = (() => { try { polynomialDecay(0, bad, { endStep: 10 }); } catch (e) { return e; } })();
+      const e2 = (() => {
+        try {
+          polynomialDecay(0, bad, { endStep: 10 });
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(isPieAuditError(e2, 'INVALID_SPARSITY')).toBe(true);
       expect((e2 as Error).message).toContain('finalSparsity');
     }
@@ -90,6 +102,18 @@ describe('schedule validation', () => {
       () => polynomialDecay(0, 0.5, { endStep: -1 }),
       () => polynomialDecay(0, 0.5, { endStep: 10, frequency: 1.5 }),
     ];
-    for (const f of bad) expect(isPieAuditError((() => { try { f(); } catch (e) { return e; } })(), 'INVALID_ARGUMENT')).toBe(true);
+    for (const f of bad)
+      expect(
+        isPieAuditError(
+          (() => {
+            try {
+              f();
+            } catch (e) {
+              return e;
+            }
+          })(),
+          'INVALID_ARGUMENT',
+        ),
+      ).toBe(true);
   });
 });

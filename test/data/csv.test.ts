@@ -10,15 +10,20 @@ describe('parseCsv', () => {
   it('round-trips any table written with RFC 4180 quoting', () => {
     const cell = fc.string({ maxLength: 6 });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 8 }), fc.boolean(), (width, rows, crlf) => {
-        const header = Array.from({ length: width }, (_, j) => `c${j}`);
-        const body = rows.map((r) => r.slice(0, width));
-        const eol = crlf ? '\r\n' : '\n';
-        const text = [header, ...body].map((r) => r.map(quote).join(',')).join(eol) + eol;
-        const table = parseCsv(text);
-        expect(table.columns).toEqual(header);
-        expect(table.rows).toEqual(body);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 8 }),
+        fc.boolean(),
+        (width, rows, crlf) => {
+          const header = Array.from({ length: width }, (_, j) => `c${j}`);
+          const body = rows.map((r) => r.slice(0, width));
+          const eol = crlf ? '\r\n' : '\n';
+          const text = [header, ...body].map((r) => r.map(quote).join(',')).join(eol) + eol;
+          const table = parseCsv(text);
+          expect(table.columns).toEqual(header);
+          expect(table.rows).toEqual(body);
+        },
+      ),
       { seed: 11, numRuns: 100 },
     );
   });

@@ -17,15 +17,20 @@ function encodeIdxUint8(shape: number[], data: Uint8Array): Uint8Array {
 describe('readIdx', () => {
   it('decodes any uint8 array written in IDX layout, gzipped or not', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.integer(), (shape, gz, seed) => {
-        const n = shape.reduce((a, b) => a * b, 1);
-        const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
-        const file = encodeIdxUint8(shape, data);
-        const got = readIdx(gz ? gzipSync(file) : file);
-        expect(got.dtype).toBe('uint8');
-        expect(got.shape).toEqual(shape);
-        expect(Array.from(got.data)).toEqual(Array.from(data));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.integer(),
+        (shape, gz, seed) => {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
+          const file = encodeIdxUint8(shape, data);
+          const got = readIdx(gz ? gzipSync(file) : file);
+          expect(got.dtype).toBe('uint8');
+          expect(got.shape).toEqual(shape);
+          expect(Array.from(got.data)).toEqual(Array.from(data));
+        },
+      ),
       { seed: 7, numRuns: 50 },
     );
   });

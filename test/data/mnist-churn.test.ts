@@ -30,7 +30,11 @@ describe('bundled and packaged datasets', () => {
     expect(seniors / churn.n).toBeCloseTo(0.162, 2);
     expect(churn.features.every(Number.isFinite)).toBe(true);
     const d = churn.featureNames.length;
-    standardizeColumns(churn.features, d, Uint32Array.from({ length: churn.n }, (_, i) => i));
+    standardizeColumns(
+      churn.features,
+      d,
+      Uint32Array.from({ length: churn.n }, (_, i) => i),
+    );
     let mean = 0;
     for (let r = 0; r < churn.n; r++) mean += churn.features[r * d];
     expect(Math.abs(mean / churn.n)).toBeLessThan(1e-4);

@@ -10,7 +10,15 @@ import { repoRoot } from '../cli/cli-helpers.js';
 
 /** A demo recipe small enough for tests: 2 seeds, 2 levels, a few hundred images. */
 export function tinyDemo(): DemoRecipe {
-  return { ...demoRecipe({ quick: true }), seeds: [1, 2], levels: [0, 0.9], trainSubset: 1200, fineTuneSubset: 400, testSubset: 300, probabilities: false };
+  return {
+    ...demoRecipe({ quick: true }),
+    seeds: [1, 2],
+    levels: [0, 0.9],
+    trainSubset: 1200,
+    fineTuneSubset: 400,
+    testSubset: 300,
+    probabilities: false,
+  };
 }
 
 export const tinyDemoRef = () => ({ module: distributeModule('demo-recipe'), params: tinyDemo() });
@@ -122,7 +130,8 @@ export async function tinyModelConfig(dir: string): Promise<string> {
   await runShard(plan, 0, { artifacts, loadConfig: () => ({}) as never });
   const store = artifactStore(artifacts);
   const population: Record<string, string[]> = {};
-  for (const job of plan.jobs) if (job.kind === 'fineTune') (population[String(job.level)] ??= []).push(join(store.modelDir(job.id), 'model.json'));
+  for (const job of plan.jobs)
+    if (job.kind === 'fineTune') (population[String(job.level)] ??= []).push(join(store.modelDir(job.id), 'model.json'));
   const { testSet, classNames } = (await loadRecipe(tinyDemoRef())).audit;
   const n = testSet.labels!.length;
   writeFileSync(join(dir, 'images.npy'), encodeNpy(testSet.inputs, [n, 28, 28, 1]));
@@ -130,7 +139,13 @@ export async function tinyModelConfig(dir: string): Promise<string> {
   const config = join(dir, 'audit.json');
   writeFileSync(
     config,
-    JSON.stringify({ population, testSet: { inputs: 'images.npy', labels: 'labels.npy' }, classNames, maxExemplars: 4, gates: { maxPieRate: { '0.9': 0.5 } } }),
+    JSON.stringify({
+      population,
+      testSet: { inputs: 'images.npy', labels: 'labels.npy' },
+      classNames,
+      maxExemplars: 4,
+      gates: { maxPieRate: { '0.9': 0.5 } },
+    }),
   );
   return config;
 }

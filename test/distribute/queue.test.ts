@@ -8,7 +8,18 @@ import { QueueEvents } from 'bullmq';
 import { repoRoot, runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparable, freePort, redisCommand, startRedis, startWorker, tempDir, tinyDemo, tinyDemoRef, tinyModelConfig, waitFor } from './helpers.js';
+import {
+  comparable,
+  freePort,
+  redisCommand,
+  startRedis,
+  startWorker,
+  tempDir,
+  tinyDemo,
+  tinyDemoRef,
+  tinyModelConfig,
+  waitFor,
+} from './helpers.js';
 
 // Real parts only: Debian's redis-server, BullMQ workers as `pie-audit worker` processes on loopback.
 const quiet = { update() {}, log() {}, done() {} };
@@ -20,7 +31,11 @@ beforeAll(async () => {
   redis = await startRedis();
   workers.push(startWorker(redis.url), startWorker(redis.url));
   reference = await runDemo({ out: tempDir('qref'), recipe: tinyDemo(), progress: quiet, print: () => {} });
-  await waitFor(() => workers.every((w) => w.log().includes('ready on')), 120_000, `two workers (${workers.map((w) => w.log()).join(' | ')})`);
+  await waitFor(
+    () => workers.every((w) => w.log().includes('ready on')),
+    120_000,
+    `two workers (${workers.map((w) => w.log()).join(' | ')})`,
+  );
 });
 
 afterAll(() => {
@@ -84,7 +99,9 @@ describe('BullMQ executor on real Redis', () => {
     const running = runPlanOnQueue(plan, { url: own.url, artifacts: tempDir('qlost'), lostConnectionMs: 1000 });
     await new Promise((r) => setTimeout(r, 1500));
     own.stop();
-    await expect(running).rejects.toThrow(new RegExp(`lost the connection to Redis at redis://127.0.0.1:${own.port} .*no report was written`));
+    await expect(running).rejects.toThrow(
+      new RegExp(`lost the connection to Redis at redis://127.0.0.1:${own.port} .*no report was written`),
+    );
   });
 
   it('Redis unreachable: one clear line and exit 2', async () => {

@@ -52,7 +52,8 @@ describe('plan / run-shard / merge', () => {
     const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
     expect(direct.code).toBe(0);
     expect((await runCliInProcess(['plan', config, '--shards', '3', '--out', join(dir, 'plan'), '--quiet'])).code).toBe(0);
-    for (const index of ['0', '1', '2']) expect((await runCliInProcess(['run-shard', join(dir, 'plan'), '--index', index, '--quiet'])).code).toBe(0);
+    for (const index of ['0', '1', '2'])
+      expect((await runCliInProcess(['run-shard', join(dir, 'plan'), '--index', index, '--quiet'])).code).toBe(0);
     const merged = await runCliInProcess(['merge', join(dir, 'plan'), '--out', join(dir, 'merged'), '--quiet']);
     expect(merged.code).toBe(direct.code);
     const report = readReport(join(dir, 'merged'));
@@ -67,7 +68,15 @@ describe('plan / run-shard / merge', () => {
     expect(ok.stdout).toMatch(/14 jobs in 3 shard/);
     const spec = JSON.parse(readFileSync(join(dir, 'shard-2.json'), 'utf8'));
     expect(spec).toMatchObject({ index: 2, of: 3 });
-    const own = await runCliInProcess(['plan', '--recipe', 'test/fixtures/recipes/failing-recipe.mjs', '--shards', '2', '--out', join(dir, 'own')]);
+    const own = await runCliInProcess([
+      'plan',
+      '--recipe',
+      'test/fixtures/recipes/failing-recipe.mjs',
+      '--shards',
+      '2',
+      '--out',
+      join(dir, 'own'),
+    ]);
     expect(own.stdout).toMatch(/5 jobs in 2 shard/);
     const bad = await runCliInProcess(['plan', '--demo', '--shards', '0', '--out', dir]);
     expect(bad.code).toBe(2);
@@ -82,11 +91,16 @@ describe('population building on local workers', () => {
   });
 
   it('forked worker processes build the same models as worker threads', async () => {
-    const [threads, processes] = [await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'threads'), await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'processes')];
+    const [threads, processes] = [
+      await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'threads'),
+      await buildPopulationLocally(tinyDemoRef(), 2, undefined, 'processes'),
+    ];
     try {
       expect(processes.measuredSparsity).toEqual(threads.measuredSparsity);
       for (const [key, models] of Object.entries(threads.levels)) {
-        models.forEach((m, i) => m.getWeights().forEach((w, k) => expect(processes.levels[key][i].getWeights()[k].dataSync()).toEqual(w.dataSync())));
+        models.forEach((m, i) =>
+          m.getWeights().forEach((w, k) => expect(processes.levels[key][i].getWeights()[k].dataSync()).toEqual(w.dataSync())),
+        );
       }
     } finally {
       disposePopulation(threads);

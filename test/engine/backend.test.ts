@@ -56,7 +56,11 @@ describe('initBackend', () => {
   });
 
   it('is idempotent and safe under concurrent calls', async () => {
-    const [a, b, c] = await Promise.all([initBackend({ backend: 'wasm' }), initBackend({ backend: 'wasm' }), initBackend({ backend: 'wasm' })]);
+    const [a, b, c] = await Promise.all([
+      initBackend({ backend: 'wasm' }),
+      initBackend({ backend: 'wasm' }),
+      initBackend({ backend: 'wasm' }),
+    ]);
     expect(a.name).toBe('wasm');
     expect(b).toBe(a);
     expect(c).toBe(a);

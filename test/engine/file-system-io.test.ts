@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fileSystemIO,
-  initBackend,
-  loadGraphModelFromFile,
-  loadLayersModelFromFile,
-  saveLayersModel,
-} from '../../src/engine/index.js';
+import { fileSystemIO, initBackend, loadGraphModelFromFile, loadLayersModelFromFile, saveLayersModel } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 
 let root: string;
@@ -24,7 +18,14 @@ afterAll(async () => {
 function mlp(seed: number): tf.LayersModel {
   const m = tf.sequential();
   m.add(tf.layers.dense({ inputShape: [6], units: 5, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
-  m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), biasInitializer: tf.initializers.randomNormal({ seed: seed + 2 }) }));
+  m.add(
+    tf.layers.dense({
+      units: 3,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      biasInitializer: tf.initializers.randomNormal({ seed: seed + 2 }),
+    }),
+  );
   return m;
 }
 
@@ -45,7 +46,11 @@ function expectBitIdentical(a: tf.LayersModel, b: tf.LayersModel): void {
   const wa = weightsOf(a);
   const wb = weightsOf(b);
   expect(wb.length).toBe(wa.length);
-  wa.forEach((w, i) => expect(Buffer.from(wb[i].buffer, wb[i].byteOffset, wb[i].byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength))).toBe(true));
+  wa.forEach((w, i) =>
+    expect(Buffer.from(wb[i].buffer, wb[i].byteOffset, wb[i].byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength))).toBe(
+      true,
+    ),
+  );
 }
 
 describe('fileSystemIO / saveLayersModel / loadLayersModelFromFile', () => {
@@ -162,9 +167,25 @@ describe('loadGraphModelFromFile', () => {
       convertedBy: 'TensorFlow.js Converter v4.22.0',
       modelTopology: {
         node: [
-          { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } } },
-          { name: 'w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }, { size: '2' }] } } } } },
-          { name: 'y', op: 'MatMul', input: ['x', 'w'], attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } } },
+          {
+            name: 'x',
+            op: 'Placeholder',
+            attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } },
+          },
+          {
+            name: 'w',
+            op: 'Const',
+            attr: {
+              dtype: { type: 'DT_FLOAT' },
+              value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }, { size: '2' }] } } },
+            },
+          },
+          {
+            name: 'y',
+            op: 'MatMul',
+            input: ['x', 'w'],
+            attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } },
+          },
         ],
         library: {},
         versions: {},

@@ -31,7 +31,13 @@ describe('concurrency: tfjs models in worker threads', () => {
     const sequential = await evaluatePopulation(population, testSet, { runtime: 'tfjs', returnProbabilities: false, batchSize: 128 });
     const before = tf.memory().numTensors;
     const events: EvaluationProgress[] = [];
-    const parallel = await evaluatePopulation(population, testSet, { runtime: 'tfjs', concurrency: 2, batchSize: 128, onProgress: (e) => events.push({ ...e }), cache: { dir: join(dir, 'cache') } });
+    const parallel = await evaluatePopulation(population, testSet, {
+      runtime: 'tfjs',
+      concurrency: 2,
+      batchSize: 128,
+      onProgress: (e) => events.push({ ...e }),
+      cache: { dir: join(dir, 'cache') },
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(parallel.predictions).toEqual(sequential.predictions);
     expect(parallel.perModel.map((p) => [p.runtime, p.source])).toEqual([
@@ -80,7 +86,13 @@ describe('concurrency: tfjs models in worker threads', () => {
       }
     }
     tf.serialization.registerClass(TimesTwo);
-    const custom = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), new TimesTwo({}), tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 45 }) })] });
+    const custom = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [8, 8, 1] }),
+        new TimesTwo({}),
+        tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 45 }) }),
+      ],
+    });
     try {
       const sequential = await evaluatePopulation([custom], testSet, { runtime: 'tfjs' });
       const parallel = await evaluatePopulation([models[0], custom], testSet, { runtime: 'tfjs', concurrency: 2 });

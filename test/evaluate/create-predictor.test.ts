@@ -13,18 +13,21 @@ beforeAll(async () => {
 afterAll(() => cnn.dispose());
 
 describe('createPredictor', () => {
-  it.each(['tfjs', 'auto', 'onnx'] as const)('runtime %s: scores rows like the model, and dispose() leaves the caller\'s model usable', async (runtime) => {
-    const expected = tf.tidy(() => (cnn.predictOnBatch(tf.tensor(digits.inputs, [digits.n, 8, 8, 1])) as tf.Tensor).dataSync().slice());
-    const before = tf.memory().numTensors;
-    const p = await createPredictor(cnn, { runtime, inputShape: [8, 8, 1], threads: 1 });
-    expect(p.runtime).toBe(runtime === 'tfjs' ? 'tfjs' : 'onnx');
-    const scores = await p.predict(digits.inputs.subarray(0, 20 * 64), 20);
-    expect(scores.length).toBe(20 * 10);
-    for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 4);
-    await p.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.tidy(() => (cnn.predictOnBatch(tf.zeros([1, 8, 8, 1])) as tf.Tensor).shape)).toEqual([1, 10]);
-  });
+  it.each(['tfjs', 'auto', 'onnx'] as const)(
+    "runtime %s: scores rows like the model, and dispose() leaves the caller's model usable",
+    async (runtime) => {
+      const expected = tf.tidy(() => (cnn.predictOnBatch(tf.tensor(digits.inputs, [digits.n, 8, 8, 1])) as tf.Tensor).dataSync().slice());
+      const before = tf.memory().numTensors;
+      const p = await createPredictor(cnn, { runtime, inputShape: [8, 8, 1], threads: 1 });
+      expect(p.runtime).toBe(runtime === 'tfjs' ? 'tfjs' : 'onnx');
+      const scores = await p.predict(digits.inputs.subarray(0, 20 * 64), 20);
+      expect(scores.length).toBe(20 * 10);
+      for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(expected[i], 4);
+      await p.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.tidy(() => (cnn.predictOnBatch(tf.zeros([1, 8, 8, 1])) as tf.Tensor).shape)).toEqual([1, 10]);
+    },
+  );
 
   it('has no predictor for precomputed predictions, and rejects what is not a model source', async () => {
     await expect(createPredictor({ predictions: [1, 2] })).rejects.toSatisfy((e) => isPieAuditError(e, 'INVALID_ARGUMENT'));

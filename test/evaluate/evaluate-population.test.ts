@@ -19,11 +19,15 @@ let mlp: tf.LayersModel;
 
 /** Reference scores straight from tfjs, on the whole test set at once. */
 function referenceScores(model: tf.LayersModel): Float32Array {
-  return tf.tidy(() => (model.predictOnBatch(tf.tensor(digits.inputs, [digits.n, 8, 8, 1])) as tf.Tensor).dataSync() as Float32Array).slice();
+  return tf
+    .tidy(() => (model.predictOnBatch(tf.tensor(digits.inputs, [digits.n, 8, 8, 1])) as tf.Tensor).dataSync() as Float32Array)
+    .slice();
 }
 
-const failsWith = (code: string, ...fragments: string[]) => (e: unknown) =>
-  isPieAuditError(e) && e.code === code && fragments.every((f) => (e as PieAuditError).message.includes(f));
+const failsWith =
+  (code: string, ...fragments: string[]) =>
+  (e: unknown) =>
+    isPieAuditError(e) && e.code === code && fragments.every((f) => (e as PieAuditError).message.includes(f));
 
 beforeAll(async () => {
   await useWasm();
@@ -83,7 +87,11 @@ describe('evaluatePopulation with tfjs models', () => {
     const rnn = tf.sequential({
       layers: [
         tf.layers.reshape({ inputShape: [8, 8, 1], targetShape: [8, 8] }),
-        tf.layers.simpleRNN({ units: 6, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+        tf.layers.simpleRNN({
+          units: 6,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          recurrentInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+        }),
         tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
       ],
     });
@@ -100,7 +108,9 @@ describe('evaluatePopulation with tfjs models', () => {
   it('throws SHAPE_MISMATCH naming the model and both shapes', async () => {
     const flat = digitsMlp(9, [64]);
     try {
-      await expect(evaluatePopulation([cnn, flat], testSet, { runtime: 'tfjs' })).rejects.toSatisfy(failsWith('SHAPE_MISMATCH', 'models[1]', '[64]', '[8, 8, 1]'));
+      await expect(evaluatePopulation([cnn, flat], testSet, { runtime: 'tfjs' })).rejects.toSatisfy(
+        failsWith('SHAPE_MISMATCH', 'models[1]', '[64]', '[8, 8, 1]'),
+      );
       // Without testSet.inputShape each model reads the rows in its own declared shape.
       const r = await evaluatePopulation([cnn, flat], { inputs: digits.inputs, n: digits.n }, { runtime: 'tfjs' });
       expect(r.perModel).toHaveLength(2);
@@ -130,7 +140,11 @@ describe('evaluatePopulation with tfjs models', () => {
 
   it('reports progress after every batch of every model', async () => {
     const events: EvaluationProgress[] = [];
-    await evaluatePopulation([cnn, { predictions: digits.labels }], testSet, { runtime: 'tfjs', batchSize: 128, onProgress: (e) => events.push({ ...e }) });
+    await evaluatePopulation([cnn, { predictions: digits.labels }], testSet, {
+      runtime: 'tfjs',
+      batchSize: 128,
+      onProgress: (e) => events.push({ ...e }),
+    });
     expect(events.filter((e) => e.model === 0).map((e) => [e.batch, e.batches, e.examplesDone])).toEqual([
       [1, 3, 128],
       [2, 3, 256],
@@ -170,7 +184,12 @@ describe('evaluatePopulation with functions and precomputed predictions', () => 
     const file = join(dir, 'preds.json');
     writeFileSync(file, JSON.stringify(labels.map((l) => (l + 1) % k)));
     const r = await evaluatePopulation(
-      [{ predict: async (x: Float32Array, rows: number) => scoresOf(x, rows), name: 'fn' }, { predictions: labels }, { probabilities: fnScores, nClasses: k }, { predictionsFile: file }],
+      [
+        { predict: async (x: Float32Array, rows: number) => scoresOf(x, rows), name: 'fn' },
+        { predictions: labels },
+        { probabilities: fnScores, nClasses: k },
+        { predictionsFile: file },
+      ],
       { inputs, n, labels },
       { batchSize: 7 },
     );
@@ -197,9 +216,9 @@ describe('evaluatePopulation with functions and precomputed predictions', () => 
           if (bad >= start && bad < start + rows) s[(bad - start) * k + 1] = value;
           return s;
         };
-        await expect(evaluatePopulation([{ predictions: new Array(n).fill(0) }, { predict, name: 'nanny' }], { inputs, n }, { batchSize: 16 })).rejects.toSatisfy(
-          failsWith('NON_FINITE', 'models[1]', 'nanny', `example ${bad}`),
-        );
+        await expect(
+          evaluatePopulation([{ predictions: new Array(n).fill(0) }, { predict, name: 'nanny' }], { inputs, n }, { batchSize: 16 }),
+        ).rejects.toSatisfy(failsWith('NON_FINITE', 'models[1]', 'nanny', `example ${bad}`));
       }),
       { seed: 8, numRuns: 10 },
     );
@@ -210,21 +229,35 @@ describe('evaluatePopulation with functions and precomputed predictions', () => 
     const file = join(dir, 'short.csv');
     writeFileSync(file, '0\n1\n');
     await expect(evaluatePopulation([file], { n: 3 })).rejects.toSatisfy(failsWith('LENGTH_MISMATCH', file));
-    await expect(evaluatePopulation([{ probabilities: new Float32Array(5), nClasses: 2 }], { n: 3 })).rejects.toSatisfy(failsWith('LENGTH_MISMATCH'));
+    await expect(evaluatePopulation([{ probabilities: new Float32Array(5), nClasses: 2 }], { n: 3 })).rejects.toSatisfy(
+      failsWith('LENGTH_MISMATCH'),
+    );
   });
 
   it('rejects labels that do not fit in uint16', async () => {
-    await expect(evaluatePopulation([{ predictions: [0, 70000, 1] }], { n: 3 })).rejects.toSatisfy(failsWith('LABEL_OUT_OF_RANGE', 'models[0]', '70000'));
-    await expect(evaluatePopulation([{ predictions: [0, 1, 1] }], { n: 3, labels: [0, 65536, 1] })).rejects.toSatisfy(failsWith('LABEL_OUT_OF_RANGE', 'testSet.labels'));
+    await expect(evaluatePopulation([{ predictions: [0, 70000, 1] }], { n: 3 })).rejects.toSatisfy(
+      failsWith('LABEL_OUT_OF_RANGE', 'models[0]', '70000'),
+    );
+    await expect(evaluatePopulation([{ predictions: [0, 1, 1] }], { n: 3, labels: [0, 65536, 1] })).rejects.toSatisfy(
+      failsWith('LABEL_OUT_OF_RANGE', 'testSet.labels'),
+    );
   });
 
   it('throws SHAPE_MISMATCH when models score different numbers of classes', async () => {
     await expect(
-      evaluatePopulation([{ probabilities: new Float32Array(6), nClasses: 2 }, { probabilities: new Float32Array(9), nClasses: 3 }], { n: 3 }),
+      evaluatePopulation(
+        [
+          { probabilities: new Float32Array(6), nClasses: 2 },
+          { probabilities: new Float32Array(9), nClasses: 3 },
+        ],
+        { n: 3 },
+      ),
     ).rejects.toSatisfy(failsWith('SHAPE_MISMATCH', 'models[1]', '3 classes'));
   });
 
   it('refuses returnProbabilities for a source that holds only labels', async () => {
-    await expect(evaluatePopulation([{ predictions: [0, 1, 1] }], { n: 3 }, { returnProbabilities: true })).rejects.toSatisfy(failsWith('INVALID_ARGUMENT', 'models[0]'));
+    await expect(evaluatePopulation([{ predictions: [0, 1, 1] }], { n: 3 }, { returnProbabilities: true })).rejects.toSatisfy(
+      failsWith('INVALID_ARGUMENT', 'models[0]'),
+    );
   });
 });

@@ -29,7 +29,13 @@ export function digitsMlp(seed: number, inputShape: number[] = [64]): tf.LayersM
   const layers: tf.layers.Layer[] = [];
   if (inputShape.length > 1) layers.push(tf.layers.flatten({ inputShape }));
   layers.push(
-    tf.layers.dense({ ...(inputShape.length > 1 ? {} : { inputShape }), units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }) }),
+    tf.layers.dense({
+      ...(inputShape.length > 1 ? {} : { inputShape }),
+      units: 32,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }),
+    }),
     tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
   );
   return tf.sequential({ layers });
@@ -39,7 +45,13 @@ export function digitsMlp(seed: number, inputShape: number[] = [64]): tf.LayersM
 export function digitsCnn(seed: number): tf.LayersModel {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 4,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
@@ -62,7 +74,14 @@ export function argmaxReference(scores: ArrayLike<number>, rows: number, k: numb
  * A hand-built ONNX graph: input `[batch, ...inputDims]` -> optional Transpose -> Flatten -> Gemm(W, b).
  * `batch` is a symbolic dimension unless `fixedBatch` is given.
  */
-export function gemmOnnx(options: { inputDims: number[]; perm?: number[]; weights: Float32Array; bias: Float32Array; nClasses: number; fixedBatch?: number }): Uint8Array {
+export function gemmOnnx(options: {
+  inputDims: number[];
+  perm?: number[];
+  weights: Float32Array;
+  bias: Float32Array;
+  nClasses: number;
+  fixedBatch?: number;
+}): Uint8Array {
   const { inputDims, perm, weights, bias, nClasses } = options;
   const features = inputDims.reduce((a, b) => a * b, 1);
   const dim = (d: number | string) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
@@ -73,10 +92,20 @@ export function gemmOnnx(options: { inputDims: number[]; perm?: number[]; weight
   const nodes = [];
   let current = 'x';
   if (perm) {
-    nodes.push({ opType: 'Transpose', input: [current], output: ['t'], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: perm }] });
+    nodes.push({
+      opType: 'Transpose',
+      input: [current],
+      output: ['t'],
+      attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: perm }],
+    });
     current = 't';
   }
-  nodes.push({ opType: 'Flatten', input: [current], output: ['f'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
+  nodes.push({
+    opType: 'Flatten',
+    input: [current],
+    output: ['f'],
+    attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+  });
   nodes.push({ opType: 'Gemm', input: ['f', 'W', 'b'], output: ['y'] });
   const batch = options.fixedBatch ?? 'batch';
   const model = onnx.ModelProto.create({
@@ -89,7 +118,12 @@ export function gemmOnnx(options: { inputDims: number[]; perm?: number[]; weight
       input: [valueInfo('x', [batch, ...inputDims])],
       output: [valueInfo('y', [batch, nClasses])],
       initializer: [
-        { name: 'W', dims: [features, nClasses], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(weights.buffer.slice(0)) },
+        {
+          name: 'W',
+          dims: [features, nClasses],
+          dataType: onnx.TensorProto.DataType.FLOAT,
+          rawData: new Uint8Array(weights.buffer.slice(0)),
+        },
         { name: 'b', dims: [nClasses], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(bias.buffer.slice(0)) },
       ],
     },

@@ -38,8 +38,10 @@ function writeOnnx(name: string, bytes: Uint8Array): string {
   return file;
 }
 
-const failsWith = (code: string, ...fragments: string[]) => (e: unknown) =>
-  isPieAuditError(e) && e.code === code && fragments.every((f) => (e as PieAuditError).message.includes(f));
+const failsWith =
+  (code: string, ...fragments: string[]) =>
+  (e: unknown) =>
+    isPieAuditError(e) && e.code === code && fragments.every((f) => (e as PieAuditError).message.includes(f));
 
 describe('.onnx files', () => {
   it('feeds an NHWC test set to a graph declaring NCHW input (a PyTorch export), transposing each batch', async () => {
@@ -68,7 +70,9 @@ describe('.onnx files', () => {
 
   it('throws SHAPE_MISMATCH naming the file and both shapes when no layout fits', async () => {
     const file = writeOnnx('wrong.onnx', gemmOnnx({ inputDims: [2, 4, 6], weights, bias, nClasses: k }));
-    await expect(evaluatePopulation([file], { inputs, inputShape: nhwc, n })).rejects.toSatisfy(failsWith('SHAPE_MISMATCH', file, '[2, 4, 6]', '[4, 4, 3]'));
+    await expect(evaluatePopulation([file], { inputs, inputShape: nhwc, n })).rejects.toSatisfy(
+      failsWith('SHAPE_MISMATCH', file, '[2, 4, 6]', '[4, 4, 3]'),
+    );
   });
 
   it('throws CORRUPT_MODEL naming a corrupt or missing .onnx file', async () => {
@@ -89,9 +93,13 @@ describe('without onnxruntime-node', () => {
     const { execFileSync } = await import('node:child_process');
     const file = writeOnnx('for-missing.onnx', gemmOnnx({ inputDims: [features], weights, bias, nClasses: k }));
     const fixtures = join(import.meta.dirname, 'fixtures', 'no-onnxruntime');
-    const out = execFileSync(process.execPath, ['--require', join(fixtures, 'hide-onnxruntime.cjs'), '--import', 'tsx', join(fixtures, 'evaluate-onnx-file.ts'), file], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--require', join(fixtures, 'hide-onnxruntime.cjs'), '--import', 'tsx', join(fixtures, 'evaluate-onnx-file.ts'), file],
+      {
+        encoding: 'utf8',
+      },
+    );
     const result = JSON.parse(out.trim().split('\n').at(-1)!) as { code: string; message: string };
     expect(result.code).toBe('MODULE_NOT_FOUND');
     expect(result.message).toContain('npm install onnxruntime-node');

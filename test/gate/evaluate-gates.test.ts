@@ -37,12 +37,18 @@ describe('evaluateGates', () => {
 
   it('gives one result per threshold and fails on any breach, naming it', async () => {
     const r = await report();
-    const g = evaluateGates(r, { maxPieCount: { 0.5: 100000, '0.90': 1 }, minTop1: { 0: 0.5, 0.9: 0.99 }, maxSignificantlyHurtClasses: { 0.9: 0 } });
+    const g = evaluateGates(r, {
+      maxPieCount: { 0.5: 100000, '0.90': 1 },
+      minTop1: { 0: 0.5, 0.9: 0.99 },
+      maxSignificantlyHurtClasses: { 0.9: 0 },
+    });
     expect(g.results).toHaveLength(5);
     expect(g.verdict).toBe('fail');
     const failed = g.results.filter((x) => x.status === 'fail').map((x) => `${x.gate}@${x.level}`);
     expect(failed).toEqual(expect.arrayContaining(['maxPieCount@0.9', 'minTop1@0.9', 'maxSignificantlyHurtClasses@0.9']));
-    expect(g.results.find((x) => x.gate === 'maxSignificantlyHurtClasses')!.reason).toMatch(/classes significantly hurt at level 0\.9 \(2\)/);
+    expect(g.results.find((x) => x.gate === 'maxSignificantlyHurtClasses')!.reason).toMatch(
+      /classes significantly hurt at level 0\.9 \(2\)/,
+    );
   });
 
   it('is inconclusive when the report cannot decide (no labels)', async () => {
@@ -75,11 +81,18 @@ describe('evaluateGates', () => {
       expect(isPieAuditError(caught, 'CONFIG_ERROR'), String(gates)).toBe(true);
       expect((caught as Error).message).toMatch(message);
     }
-    expect(() => validateGatesConfig({ attributes: { A: { maxOverIndex: 2, levels: ['x'] } } }, { levels: ['0', '1'], baseline: '0', attributeNames: ['A'] })).toThrowError(/gates\.attributes\.A\.levels: unknown level 'x'/);
+    expect(() =>
+      validateGatesConfig(
+        { attributes: { A: { maxOverIndex: 2, levels: ['x'] } } },
+        { levels: ['0', '1'], baseline: '0', attributeNames: ['A'] },
+      ),
+    ).toThrowError(/gates\.attributes\.A\.levels: unknown level 'x'/);
   });
 
   it('maps verdicts to exit codes and matches numeric level keys by value', () => {
-    expect([verdictExitCode('pass'), verdictExitCode('fail'), verdictExitCode('inconclusive'), verdictExitCode('ungated')]).toEqual([0, 1, 3, 0]);
+    expect([verdictExitCode('pass'), verdictExitCode('fail'), verdictExitCode('inconclusive'), verdictExitCode('ungated')]).toEqual([
+      0, 1, 3, 0,
+    ]);
     expect(matchLevelKey('0.90', ['0', '0.9'])).toBe('0.9');
     expect(matchLevelKey(0.5, ['0', '0.5'])).toBe('0.5');
     expect(matchLevelKey('int8', ['fp32', 'int8'])).toBe('int8');

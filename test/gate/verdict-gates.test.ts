@@ -219,10 +219,16 @@ describe('reports saved before the verdict fields existed', () => {
     const old = structuredClone(await report()) as AuditReport;
     for (const l of old.levels) {
       if (l.pies.status === 'ok') delete (l.pies as Partial<typeof l.pies>).permutation;
-      if (l.accuracy.status === 'ok') for (const k of ['ci', 'top1Drop', 'top1DropCi'] as const) delete (l.accuracy as Partial<typeof l.accuracy>)[k];
+      if (l.accuracy.status === 'ok')
+        for (const k of ['ci', 'top1Drop', 'top1DropCi'] as const) delete (l.accuracy as Partial<typeof l.accuracy>)[k];
       if (l.classImpact.status === 'ok') for (const r of l.classImpact.rows) delete (r as Partial<typeof r>).rawRecallChange;
     }
-    const g = evaluateGates(old, { maxTop1Drop: { 0.9: 0.5 }, maxExcessPieRate: { 0.9: 0.5 }, maxClassRecallDrop: { 0.9: 0.9 }, decision: 'confident' });
+    const g = evaluateGates(old, {
+      maxTop1Drop: { 0.9: 0.5 },
+      maxExcessPieRate: { 0.9: 0.5 },
+      maxClassRecallDrop: { 0.9: 0.9 },
+      decision: 'confident',
+    });
     expect(g.results.map((x) => x.status)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
     expect(g.results.find((x) => x.gate === 'maxExcessPieRate')!.reason).toMatch(/no noise floor .* re-run the audit/);
   });

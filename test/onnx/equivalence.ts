@@ -28,7 +28,11 @@ export async function compareWithTfjs(model: tf.LayersModel, seed: number, batch
  * A model computing `layer(input)`; with `afterConv` the layer reads the output of a 1x1 convolution,
  * so it receives a value the exporter holds in NCHW rather than the NHWC graph input.
  */
-export function singleLayerModel(inputShape: number[], apply: (x: tf.SymbolicTensor) => tf.SymbolicTensor, afterConv = false): tf.LayersModel {
+export function singleLayerModel(
+  inputShape: number[],
+  apply: (x: tf.SymbolicTensor) => tf.SymbolicTensor,
+  afterConv = false,
+): tf.LayersModel {
   const input = tf.input({ shape: inputShape });
   const x = afterConv ? (tf.layers.conv2d({ filters: inputShape[2], kernelSize: 1 }).apply(input) as tf.SymbolicTensor) : input;
   return tf.model({ inputs: input, outputs: apply(x) });

@@ -49,10 +49,12 @@ export function randomizeWeights(model: tf.LayersModel, seed: number): void {
 /** tfjs's output for a batch given as a flat NHWC Float32Array. */
 export function tfjsPredict(model: tf.LayersModel, inputs: Float32Array, batch: number): Float32Array {
   const shape = [batch, ...(model.inputs[0].shape.slice(1) as number[])];
-  return tf.tidy(() => {
-    const y = model.predictOnBatch(tf.tensor(inputs, shape)) as tf.Tensor;
-    return y.dataSync() as Float32Array;
-  }).slice();
+  return tf
+    .tidy(() => {
+      const y = model.predictOnBatch(tf.tensor(inputs, shape)) as tf.Tensor;
+      return y.dataSync() as Float32Array;
+    })
+    .slice();
 }
 
 /** onnxruntime's output for the same batch, fed with the model's own (NHWC) input shape. */

@@ -43,7 +43,11 @@ const spatialConfig = fc
   // tfjs-wasm 4.22 itself departs from tfjs-cpu (and TF) for 'same' padding when the window is
   // shorter than the stride leaves room for (raw total padding < 0); that case is checked against
   // tfjs-cpu in its own test below.
-  .filter((c) => c.padding === 'valid' || (!rawSamePaddingNegative(c.h, c.kernel, c.stride, c.dilation) && !rawSamePaddingNegative(c.w, c.kernel, c.stride, c.dilation)));
+  .filter(
+    (c) =>
+      c.padding === 'valid' ||
+      (!rawSamePaddingNegative(c.h, c.kernel, c.stride, c.dilation) && !rawSamePaddingNegative(c.w, c.kernel, c.stride, c.dilation)),
+  );
 
 const PROPERTY = { seed: 20240611, numRuns: 10 };
 
@@ -51,7 +55,22 @@ describe('convolutions match tfjs for random kernels, strides, dilations, paddin
   it('Conv2D (with bias and relu)', async () => {
     await fc.assert(
       fc.asyncProperty(spatialConfig, fc.integer({ min: 1, max: 5 }), async (c, filters) => {
-        await expectLayerMatches([c.h, c.w, c.channels], (x) => sym(tf.layers.conv2d({ filters, kernelSize: c.kernel, strides: c.stride, dilationRate: c.dilation, padding: c.padding, activation: 'relu' }), x), c.seed);
+        await expectLayerMatches(
+          [c.h, c.w, c.channels],
+          (x) =>
+            sym(
+              tf.layers.conv2d({
+                filters,
+                kernelSize: c.kernel,
+                strides: c.stride,
+                dilationRate: c.dilation,
+                padding: c.padding,
+                activation: 'relu',
+              }),
+              x,
+            ),
+          c.seed,
+        );
       }),
       PROPERTY,
     );
@@ -60,7 +79,21 @@ describe('convolutions match tfjs for random kernels, strides, dilations, paddin
   it('DepthwiseConv2D (depth multiplier 1-3)', async () => {
     await fc.assert(
       fc.asyncProperty(spatialConfig, fc.integer({ min: 1, max: 3 }), async (c, depthMultiplier) => {
-        await expectLayerMatches([c.h, c.w, c.channels], (x) => sym(tf.layers.depthwiseConv2d({ kernelSize: c.kernel, depthMultiplier, strides: c.stride, dilationRate: c.dilation, padding: c.padding }), x), c.seed);
+        await expectLayerMatches(
+          [c.h, c.w, c.channels],
+          (x) =>
+            sym(
+              tf.layers.depthwiseConv2d({
+                kernelSize: c.kernel,
+                depthMultiplier,
+                strides: c.stride,
+                dilationRate: c.dilation,
+                padding: c.padding,
+              }),
+              x,
+            ),
+          c.seed,
+        );
       }),
       PROPERTY,
     );
@@ -68,9 +101,29 @@ describe('convolutions match tfjs for random kernels, strides, dilations, paddin
 
   it('SeparableConv2D', async () => {
     await fc.assert(
-      fc.asyncProperty(spatialConfig, fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 5 }), async (c, depthMultiplier, filters) => {
-        await expectLayerMatches([c.h, c.w, c.channels], (x) => sym(tf.layers.separableConv2d({ filters, kernelSize: c.kernel, depthMultiplier, strides: c.stride, dilationRate: c.dilation, padding: c.padding }), x), c.seed);
-      }),
+      fc.asyncProperty(
+        spatialConfig,
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (c, depthMultiplier, filters) => {
+          await expectLayerMatches(
+            [c.h, c.w, c.channels],
+            (x) =>
+              sym(
+                tf.layers.separableConv2d({
+                  filters,
+                  kernelSize: c.kernel,
+                  depthMultiplier,
+                  strides: c.stride,
+                  dilationRate: c.dilation,
+                  padding: c.padding,
+                }),
+                x,
+              ),
+            c.seed,
+          );
+        },
+      ),
       PROPERTY,
     );
   });
@@ -79,7 +132,12 @@ describe('convolutions match tfjs for random kernels, strides, dilations, paddin
     await fc.assert(
       fc.asyncProperty(spatialConfig, fc.boolean(), async (c, max) => {
         const args = { poolSize: Math.max(c.kernel, 2), strides: c.stride, padding: c.padding };
-        await expectLayerMatches([c.h, c.w, c.channels], (x) => sym(max ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x), c.seed, true);
+        await expectLayerMatches(
+          [c.h, c.w, c.channels],
+          (x) => sym(max ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x),
+          c.seed,
+          true,
+        );
       }),
       PROPERTY,
     );
@@ -95,16 +153,50 @@ describe('single layers match tfjs, fed from the NHWC input and from an NCHW-hel
     ['Reshape', [4, 6, 2], (x) => sym(tf.layers.reshape({ targetShape: [8, -1] }), x)],
     ['Permute', [4, 5, 3], (x) => sym(tf.layers.permute({ dims: [3, 1, 2] }), x)],
     ['Dropout is the identity at inference', [4, 5, 3], (x) => sym(tf.layers.dropout({ rate: 0.5 }), x)],
-    ['ZeroPadding2D', [4, 5, 3], (x) => sym(tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), x)],
-    ['Cropping2D', [6, 7, 3], (x) => sym(tf.layers.cropping2D({ cropping: [[1, 2], [2, 0]] }), x)],
+    [
+      'ZeroPadding2D',
+      [4, 5, 3],
+      (x) =>
+        sym(
+          tf.layers.zeroPadding2d({
+            padding: [
+              [1, 2],
+              [0, 3],
+            ],
+          }),
+          x,
+        ),
+    ],
+    [
+      'Cropping2D',
+      [6, 7, 3],
+      (x) =>
+        sym(
+          tf.layers.cropping2D({
+            cropping: [
+              [1, 2],
+              [2, 0],
+            ],
+          }),
+          x,
+        ),
+    ],
     ['UpSampling2D (nearest)', [3, 4, 2], (x) => sym(tf.layers.upSampling2d({ size: [2, 3] }), x)],
     ['Softmax layer over channels', [4, 5, 3], (x) => sym(tf.layers.softmax({ axis: -1 }), x)],
     ['ReLU with maxValue', [4, 5, 3], (x) => sym(tf.layers.reLU({ maxValue: 0.5 }), x)],
     ['LeakyReLU', [4, 5, 3], (x) => sym(tf.layers.leakyReLU({ alpha: 0.2 }), x)],
     ['ELU layer', [4, 5, 3], (x) => sym(tf.layers.elu({}), x)],
     ['ThresholdedReLU', [4, 5, 3], (x) => sym(tf.layers.thresholdedReLU({ theta: 0.3 }), x)],
-    ['Concatenate on channels', [4, 5, 3], (x) => sym(tf.layers.concatenate({ axis: -1 }), [x, sym(tf.layers.conv2d({ filters: 2, kernelSize: 1 }), x)])],
-    ['Concatenate on width', [4, 5, 3], (x) => sym(tf.layers.concatenate({ axis: 2 }), [x, sym(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), x)])],
+    [
+      'Concatenate on channels',
+      [4, 5, 3],
+      (x) => sym(tf.layers.concatenate({ axis: -1 }), [x, sym(tf.layers.conv2d({ filters: 2, kernelSize: 1 }), x)]),
+    ],
+    [
+      'Concatenate on width',
+      [4, 5, 3],
+      (x) => sym(tf.layers.concatenate({ axis: 2 }), [x, sym(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), x)]),
+    ],
     ['Add', [4, 5, 3], (x) => sym(tf.layers.add(), [x, sym(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), x)])],
     ['Add of three', [4, 5, 3], (x) => sym(tf.layers.add(), [x, x, sym(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), x)])],
     ['Multiply', [4, 5, 3], (x) => sym(tf.layers.multiply(), [x, sym(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), x)])],
@@ -137,10 +229,31 @@ describe('dense-side layers match tfjs', () => {
     await expectLayerMatches([6], (x) => sym(tf.layers.rescaling({ scale: 1 / 255, offset: -0.5 }), x), 6);
   });
 
-  const activations = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'mish', 'hardSigmoid', 'gelu', 'gelu_new'] as const;
+  const activations = [
+    'linear',
+    'relu',
+    'relu6',
+    'sigmoid',
+    'tanh',
+    'softmax',
+    'logSoftmax',
+    'elu',
+    'selu',
+    'softplus',
+    'softsign',
+    'swish',
+    'mish',
+    'hardSigmoid',
+    'gelu',
+    'gelu_new',
+  ] as const;
   for (const activation of activations) {
     it(`activation '${activation}' (Activation layer and Dense activation; on NCHW conv output too)`, async () => {
-      await expectLayerMatches([9], (x) => sym(tf.layers.activation({ activation: activation as ActivationName }), sym(tf.layers.dense({ units: 6 }), x)), 21);
+      await expectLayerMatches(
+        [9],
+        (x) => sym(tf.layers.activation({ activation: activation as ActivationName }), sym(tf.layers.dense({ units: 6 }), x)),
+        21,
+      );
       await expectLayerMatches([4, 5, 3], (x) => sym(tf.layers.activation({ activation: activation as ActivationName }), x), 22, true);
     });
   }

@@ -29,7 +29,10 @@ function buildResNetLike(): tf.LayersModel {
   const pooled = sym(tf.layers.globalAveragePooling2d({}), x);
   const flat = sym(tf.layers.dense({ units: 8, activation: 'swish' }), sym(tf.layers.flatten(), x));
   const head = sym(tf.layers.concatenate({}), [pooled, flat]);
-  return tf.model({ inputs: input, outputs: sym(tf.layers.dense({ units: 10, activation: 'softmax' }), sym(tf.layers.dropout({ rate: 0.5 }), head)) });
+  return tf.model({
+    inputs: input,
+    outputs: sym(tf.layers.dense({ units: 10, activation: 'softmax' }), sym(tf.layers.dropout({ rate: 0.5 }), head)),
+  });
 }
 
 const NETS: Array<[name: string, build: () => tf.LayersModel, batch: number]> = [
@@ -98,10 +101,12 @@ describe('models loaded from saved artifacts', () => {
     const original = buildMobileNet();
     randomizeWeights(original, 3);
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await original.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await original.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     const a = await compareWithTfjs(original, 3, 4, false);
     const b = await compareWithTfjs(loaded, 3, 4, false);

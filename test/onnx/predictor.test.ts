@@ -26,7 +26,10 @@ async function expectCode(p: Promise<unknown> | (() => unknown), code: string): 
 
 describe('createOnnxLayersPredictor', () => {
   it('predicts what tfjs predicts, from NHWC rows anywhere in a buffer, and refuses wrong lengths and use after dispose', async () => {
-    for (const [build, batch] of [[buildMlp, 40], [buildCnn, 6]] as const) {
+    for (const [build, batch] of [
+      [buildMlp, 40],
+      [buildCnn, 6],
+    ] as const) {
       const model = build();
       randomizeWeights(model, 3);
       const size = (model.inputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
@@ -63,13 +66,32 @@ describe('uncovered layers', () => {
   }
 
   const cases: Array<[string, string, () => tf.LayersModel, RegExp]> = [
-    ['LayerNormalization', 'no_onnx_norm', () => modelWith((x) => sym(tf.layers.layerNormalization({ name: 'no_onnx_norm' }), x), [6]), /no ONNX converter/],
+    [
+      'LayerNormalization',
+      'no_onnx_norm',
+      () => modelWith((x) => sym(tf.layers.layerNormalization({ name: 'no_onnx_norm' }), x), [6]),
+      /no ONNX converter/,
+    ],
     ['LSTM', 'recurrent', () => modelWith((x) => sym(tf.layers.lstm({ units: 4, name: 'recurrent' }), x), [5, 3]), /no ONNX converter/],
-    ['Conv2D', 'nchw_conv', () => modelWith((x) => sym(tf.layers.conv2d({ filters: 2, kernelSize: 1, dataFormat: 'channelsFirst', name: 'nchw_conv' }), x), [3, 4, 4]), /channelsFirst/],
-    ['Sequential', 'inner', () => {
-      const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ inputShape: [4], units: 4 })] });
-      return modelWith((x) => sym(inner as unknown as tf.layers.Layer, x), [4]);
-    }, /nested models/],
+    [
+      'Conv2D',
+      'nchw_conv',
+      () =>
+        modelWith(
+          (x) => sym(tf.layers.conv2d({ filters: 2, kernelSize: 1, dataFormat: 'channelsFirst', name: 'nchw_conv' }), x),
+          [3, 4, 4],
+        ),
+      /channelsFirst/,
+    ],
+    [
+      'Sequential',
+      'inner',
+      () => {
+        const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ inputShape: [4], units: 4 })] });
+        return modelWith((x) => sym(inner as unknown as tf.layers.Layer, x), [4]);
+      },
+      /nested models/,
+    ],
   ];
 
   for (const [className, layerName, build, reason] of cases) {
@@ -111,7 +133,12 @@ describe('exported model file', () => {
     randomizeWeights(model, 5);
     const x = uniform(seededRandom(1), 4 * 784, 0, 1);
     const expected = tfjsPredict(model, x, 4);
-    for (const [opset, ir] of [[13, 7], [17, 8], [19, 9], [21, 10]]) {
+    for (const [opset, ir] of [
+      [13, 7],
+      [17, 8],
+      [19, 9],
+      [21, 10],
+    ]) {
       const bytes = exportLayersModelToOnnx(model, { opset });
       const decoded = onnx.ModelProto.decode(bytes);
       expect(Number(decoded.opsetImport![0].version)).toBe(opset);
@@ -131,13 +158,19 @@ describe('exported model file', () => {
 describe('tfSamePadding', () => {
   it("gives TF's output size ceil(n / s), splits the padding with the extra element at the end", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), (n, k, s, d) => {
-        const { before, after } = tfSamePadding(n, k, s, d);
-        const effective = (k - 1) * d + 1;
-        expect(after - before === 0 || after - before === 1).toBe(true);
-        expect(before).toBeGreaterThanOrEqual(0);
-        if (n + before + after >= effective) expect(Math.floor((n + before + after - effective) / s) + 1).toBe(Math.ceil(n / s));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        (n, k, s, d) => {
+          const { before, after } = tfSamePadding(n, k, s, d);
+          const effective = (k - 1) * d + 1;
+          expect(after - before === 0 || after - before === 1).toBe(true);
+          expect(before).toBeGreaterThanOrEqual(0);
+          if (n + before + after >= effective) expect(Math.floor((n + before + after - effective) / s) + 1).toBe(Math.ceil(n / s));
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });
@@ -151,7 +184,10 @@ describe('evaluateManyOnnx', () => {
       return model;
     });
     const input = tf.input({ shape: [28, 28, 1] });
-    const uncovered = tf.model({ inputs: input, outputs: sym(tf.layers.dense({ units: 10 }), sym(tf.layers.layerNormalization({ name: 'ln' }), sym(tf.layers.flatten(), input))) });
+    const uncovered = tf.model({
+      inputs: input,
+      outputs: sym(tf.layers.dense({ units: 10 }), sym(tf.layers.layerNormalization({ name: 'ln' }), sym(tf.layers.flatten(), input))),
+    });
     const n = 5;
     const x = uniform(seededRandom(4), n * 784, 0, 1);
     const results = await evaluateManyOnnx([...population, uncovered], x, n, { workers: 2, batchSize: 2 });

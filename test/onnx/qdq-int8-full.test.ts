@@ -30,7 +30,7 @@ beforeAll(async () => {
   test = loadMnist('test').images.subarray(0, TEST * 784);
 });
 
-async function fit(model: tf.LayersModel): Promise<tf.LayersModel> {
+async function trainBriefly(model: tf.LayersModel): Promise<tf.LayersModel> {
   model.compile({ optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy' });
   const x = tf.tensor4d(train.x, [TRAIN, 28, 28, 1]);
   const y = tf.tensor1d(train.y, 'float32');
@@ -97,7 +97,7 @@ describe('int8-full: tfjs simulation vs onnxruntime int8 kernels (MNIST)', () =>
     ['MLP', mlp],
     ['CNN', cnn],
   ] as const)('%s with 7-bit weights: onnxruntime computes what the simulation computes', async (_, make) => {
-    const model = await fit(make());
+    const model = await trainBriefly(make());
     const q = await quantizeModel(model, { mode: 'int8-full', representativeData: representative(), calibration: 'minmax', weightBits: 7 });
     const r = await agreement(q);
     // the same int8 arithmetic: at most one output quantum apart (rounding of the requantization)
@@ -112,7 +112,7 @@ describe('int8-full: tfjs simulation vs onnxruntime int8 kernels (MNIST)', () =>
   });
 
   it('MLP with 8-bit weights (TFLite): agreement measured; exact on CPUs whose int8 dot products do not saturate', async () => {
-    const model = await fit(mlp());
+    const model = await trainBriefly(mlp());
     const q = await quantizeModel(model, { mode: 'int8-full', representativeData: representative(), weightBits: 8 });
     const r = await agreement(q);
     // x86 without VNNI saturates int16 pair sums of full-range products; the difference stays small

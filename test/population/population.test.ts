@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fineTunePruned, pruneLowMagnitude, constantSparsity } from '../../src/compress/index.js';
 import { initBackend, saveLayersModel } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
-import { buildPopulation, disposePopulation, loadPopulation, savePopulation, type Population, type PopulationProgress } from '../../src/population/index.js';
+import {
+  buildPopulation,
+  disposePopulation,
+  loadPopulation,
+  savePopulation,
+  type Population,
+  type PopulationProgress,
+} from '../../src/population/index.js';
 import { syntheticData, tinyMlp, zerosOf } from '../compress/helpers.js';
 
 const data = syntheticData(64, 12, 3, 11);
@@ -33,12 +40,22 @@ function build(seeds: number[], onProgress?: (p: PopulationProgress) => void, sc
     train: trainBaseline,
     levels: [0, 0.5, 0.9],
     seeds,
-    fineTune: { data: { x: data.x, shape: [64, 12], y: data.y }, epochs: 2, batchSize: 16, learningRate: 0.01, frequency: 2, ...(schedule ? { schedule } : {}) },
+    fineTune: {
+      data: { x: data.x, shape: [64, 12], y: data.y },
+      epochs: 2,
+      batchSize: 16,
+      learningRate: 0.01,
+      frequency: 2,
+      ...(schedule ? { schedule } : {}),
+    },
     ...(onProgress ? { onProgress } : {}),
   });
 }
 
-const flat = (pop: Population) => Object.values(pop.levels).flat().map((m) => m.getWeights().map((w) => Array.from(w.dataSync())));
+const flat = (pop: Population) =>
+  Object.values(pop.levels)
+    .flat()
+    .map((m) => m.getWeights().map((w) => Array.from(w.dataSync())));
 
 describe('buildPopulation', () => {
   it('prunes every baseline at every level, fine-tunes all with the same budget, and repeats exactly for the same seeds', async () => {
@@ -52,8 +69,14 @@ describe('buildPopulation', () => {
     a.measuredSparsity['0.5'].forEach((s) => expect(s).toBeCloseTo(0.5, 2));
     a.measuredSparsity['0.9'].forEach((s) => expect(s).toBeCloseTo(0.9, 2));
     expect(progress.map((p) => `${p.phase}:${p.seed}:${p.level ?? '-'}`)).toEqual([
-      'train:1:-', 'fineTune:1:0', 'fineTune:1:0.5', 'fineTune:1:0.9',
-      'train:2:-', 'fineTune:2:0', 'fineTune:2:0.5', 'fineTune:2:0.9',
+      'train:1:-',
+      'fineTune:1:0',
+      'fineTune:1:0.5',
+      'fineTune:1:0.9',
+      'train:2:-',
+      'fineTune:2:0',
+      'fineTune:2:0.5',
+      'fineTune:2:0.9',
     ]);
     expect(progress.at(-1)).toMatchObject({ completed: 8, total: 8 });
     const b = await build([1, 2]);
@@ -68,7 +91,9 @@ describe('buildPopulation', () => {
     await build([3]).then(disposePopulation); // warm-up: kernels and optimizer slots
     const before = tf.memory().numTensors;
     const pop = await build([3, 4], undefined, 'polynomial');
-    const held = Object.values(pop.levels).flat().reduce((a, m) => a + m.getWeights().length, 0);
+    const held = Object.values(pop.levels)
+      .flat()
+      .reduce((a, m) => a + m.getWeights().length, 0);
     pop.measuredSparsity['0.9'].forEach((s) => expect(s).toBeCloseTo(0.9, 2));
     disposePopulation(pop);
     expect(tf.memory().numTensors).toBe(before);
@@ -122,7 +147,8 @@ describe('savePopulation / loadPopulation', () => {
     const dir = join(root, 'converted');
     const models: Record<string, tf.LayersModel[]> = { '0': [tinyMlp(1), tinyMlp(2)], '0.90': [tinyMlp(3)] };
     const names = ['run-2', 'run-10'];
-    for (const [level, ms] of Object.entries(models)) for (let i = 0; i < ms.length; i++) await saveLayersModel(ms[i], join(dir, level, names[i]));
+    for (const [level, ms] of Object.entries(models))
+      for (let i = 0; i < ms.length; i++) await saveLayersModel(ms[i], join(dir, level, names[i]));
     await mkdir(join(dir, 'notes'));
     await writeFile(join(dir, 'README.txt'), 'not a level');
     const loaded = await loadPopulation(dir);
@@ -150,8 +176,14 @@ describe('savePopulation / loadPopulation', () => {
     await mkdir(other);
     await writeFile(join(other, 'x.txt'), 'keep');
     const pop: Population = {
-      levels: { '0': [tinyMlp(1)] }, sparsityLevels: [0], levelKeys: ['0'], variants: {}, design: { kind: 'unknown' },
-      seeds: [], modelNames: { '0': ['m'] }, measuredSparsity: {},
+      levels: { '0': [tinyMlp(1)] },
+      sparsityLevels: [0],
+      levelKeys: ['0'],
+      variants: {},
+      design: { kind: 'unknown' },
+      seeds: [],
+      modelNames: { '0': ['m'] },
+      measuredSparsity: {},
     };
     const e3 = await savePopulation(pop, other).catch((e: unknown) => e);
     expect(isPieAuditError(e3, 'IO_ERROR')).toBe(true);

@@ -32,7 +32,9 @@ describe('reports of a real auditCompression result', () => {
     const inputs = new Float32Array(n * 8 * 8).map(() => r());
     const attribute = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'a' : 'b'));
     // Each model errs on a random share of examples that grows with the level.
-    const member = (errorRate: number) => ({ predictions: labels.map((y) => (r() < errorRate ? (y + 1 + Math.floor(r() * (k - 1))) % k : y)) });
+    const member = (errorRate: number) => ({
+      predictions: labels.map((y) => (r() < errorRate ? (y + 1 + Math.floor(r() * (k - 1))) % k : y)),
+    });
     const population = {
       '0': [member(0.05), member(0.05), member(0.05)],
       '0.5': [member(0.08), member(0.08), member(0.08)],
@@ -64,12 +66,19 @@ describe('reports of a real auditCompression result', () => {
       expect(pieLines[0]!.split(',').at(-1)).toBe('attribute:group');
       // pies.arrow holds the same rows, typed.
       const arrow = tableFromIPC(readFileSync(join(dir, 'pies.arrow'))).toArray() as Array<Record<string, unknown>>;
-      const csvRows = fromCSV(readFileSync(join(dir, 'pies.csv'), 'utf8'), { autoType: false }).objects() as Array<Record<string, string | null>>;
+      const csvRows = fromCSV(readFileSync(join(dir, 'pies.csv'), 'utf8'), { autoType: false }).objects() as Array<
+        Record<string, string | null>
+      >;
       expect(arrow).toHaveLength(total);
       arrow.forEach((row, i) => {
         const c = csvRows[i]!;
         expect([row.level, row.index, row.true_label, row.kind, row.baseline_correct, row['attribute:group']]).toEqual([
-          c.level, Number(c.index), c.true_label === null ? null : Number(c.true_label), c.kind, c.baseline_correct === 'true', c['attribute:group'],
+          c.level,
+          Number(c.index),
+          c.true_label === null ? null : Number(c.true_label),
+          c.kind,
+          c.baseline_correct === 'true',
+          c['attribute:group'],
         ]);
         expect(row.compressed_agreement).toBe(Number(c.compressed_agreement));
       });

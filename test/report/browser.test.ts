@@ -26,7 +26,10 @@ function largePieTable(): PieTable {
   const group = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'thin' : 'normal'));
   return buildPieTable({
     baseline: population(0.1),
-    levels: [{ key: '0.9', predictions: population(0.5) }, { key: '0.97', predictions: population(0.6) }],
+    levels: [
+      { key: '0.9', predictions: population(0.5) },
+      { key: '0.97', predictions: population(0.6) },
+    ],
     labels,
     attributes: [{ name: 'stroke_width', values: group }],
     tieBreak: 'max',
@@ -36,7 +39,10 @@ function largePieTable(): PieTable {
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[report browser test] skipped: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to check the HTML report in a real browser.`);
+if (!hasChromium)
+  console.warn(
+    `[report browser test] skipped: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to check the HTML report in a real browser.`,
+  );
 
 // CI sets PIE_AUDIT_REQUIRE_BROWSER=1 so a missing browser fails the run instead of skipping silently.
 if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1') {
@@ -53,7 +59,16 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1400, height: 1000 },
     });
   });
@@ -90,18 +105,32 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
       `Attribute over-indexing among PIEs at level ${report.levels.at(-1)!.key}`,
     ]);
     // Every chart is laid out with a real size and has accessible text.
-    const boxes = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height, desc: s.querySelector('desc')?.textContent ?? '' })));
+    const boxes = await page.$$eval('svg.chart', (svgs) =>
+      svgs.map((s) => ({
+        w: s.getBoundingClientRect().width,
+        h: s.getBoundingClientRect().height,
+        desc: s.querySelector('desc')?.textContent ?? '',
+      })),
+    );
     for (const b of boxes) {
       expect(b.w).toBeGreaterThan(300);
       expect(b.h).toBeGreaterThan(150);
       expect(b.desc.length).toBeGreaterThan(20);
     }
     // Significant classes are ringed in the class chart.
-    const significant = report.levels.flatMap((l) => (l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant) : []));
+    const significant = report.levels.flatMap((l) =>
+      l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant) : [],
+    );
     expect(await page.$$eval('#chart-class-impact circle.marker', (c) => c.length)).toBe(significant.length);
     // Open the folded galleries, then every thumbnail must have decoded to its 56x56 PNG.
     await page.$$eval('details', (ds) => ds.forEach((d) => d.setAttribute('open', '')));
-    const images = await page.$$eval('figure.pie img', (imgs) => (imgs as unknown as Array<{ complete: boolean; naturalWidth: number; naturalHeight: number }>).map((i) => ({ complete: i.complete, w: i.naturalWidth, h: i.naturalHeight })));
+    const images = await page.$$eval('figure.pie img', (imgs) =>
+      (imgs as unknown as Array<{ complete: boolean; naturalWidth: number; naturalHeight: number }>).map((i) => ({
+        complete: i.complete,
+        w: i.naturalWidth,
+        h: i.naturalHeight,
+      })),
+    );
     expect(images).toHaveLength(report.levels.reduce((n, l) => n + l.exemplars.length, 0));
     for (const i of images) expect(i).toEqual({ complete: true, w: 56, h: 56 });
     expect(await page.textContent('.verdict h2')).toBe('Verdict: FAIL');
@@ -154,11 +183,15 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     expect(await indices()).toEqual(subset.map((r) => r.index).sort((a, b) => b - a));
     expect(await page.getAttribute('#pie-table thead th:nth-child(2)', 'aria-sort')).toBe('descending');
     // The attribute column carries each PIE's value.
-    expect(await page.$$eval('#pie-table thead th', (ths) => ths.map((t) => t.textContent?.replace(/ [▲▼]$/, '')))).toContain('stroke_width');
+    expect(await page.$$eval('#pie-table thead th', (ths) => ths.map((t) => t.textContent?.replace(/ [▲▼]$/, '')))).toContain(
+      'stroke_width',
+    );
     // Thumbnails follow the same filters.
     await page.selectOption('#pie-kind', '');
     await page.selectOption('#pie-class', '');
-    const visible = await page.$$eval('#pie-gallery figure', (fs) => fs.filter((f) => !(f as unknown as { hidden: boolean }).hidden).map((f) => f.getAttribute('data-level')));
+    const visible = await page.$$eval('#pie-gallery figure', (fs) =>
+      fs.filter((f) => !(f as unknown as { hidden: boolean }).hidden).map((f) => f.getAttribute('data-level')),
+    );
     expect(new Set(visible)).toEqual(new Set([await page.$eval('#pie-level', (s) => (s as unknown as { value: string }).value)]));
     // Other tables sort too: the levels table by PIE count.
     await page.click('#levels + div table thead th:nth-child(6)');
@@ -168,11 +201,18 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
   });
 
   it('renders named levels on a categorical axis and a sparse report without errors', async () => {
-    const { page, problems, external } = await open('named', { seed: 7, levels: ['fp32', 'fp16', 'int8'], chaos: 0.5, classNames: ['<b>cat</b>', 'dog & "fox"'] });
+    const { page, problems, external } = await open('named', {
+      seed: 7,
+      levels: ['fp32', 'fp16', 'int8'],
+      chaos: 0.5,
+      classNames: ['<b>cat</b>', 'dog & "fox"'],
+    });
     const ticks = await page.$$eval('#chart-pie-rate .x-axis text', (ts) => ts.map((t) => t.textContent));
     expect(ticks).toEqual(['fp32', 'fp16', 'int8']);
     // Class names are shown as text, never interpreted as markup.
-    expect(await page.$$eval('main b', (bs) => bs.some((b) => b.textContent === 'cat' && b.closest('td,figcaption,text') !== null))).toBe(false);
+    expect(await page.$$eval('main b', (bs) => bs.some((b) => b.textContent === 'cat' && b.closest('td,figcaption,text') !== null))).toBe(
+      false,
+    );
     expect(problems).toEqual([]);
     expect(external()).toEqual([]);
     await page.close();

@@ -23,9 +23,15 @@ describe('renderCsvTables', () => {
         }
         const ok = <T>(s: { status: string }): T | null => (s.status === 'ok' ? (s as T) : null);
         expect(parse(tables['levels.csv'])).toHaveLength(report.levels.length);
-        expect(parse(tables['classes.csv'])).toHaveLength(report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.classImpact)?.rows.length ?? 0), 0));
-        expect(parse(tables['attributes.csv'])).toHaveLength(report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.attributes)?.rows.length ?? 0), 0));
-        expect(parse(tables['subgroups.csv'])).toHaveLength(report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.subgroups)?.rows.length ?? 0), 0));
+        expect(parse(tables['classes.csv'])).toHaveLength(
+          report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.classImpact)?.rows.length ?? 0), 0),
+        );
+        expect(parse(tables['attributes.csv'])).toHaveLength(
+          report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.attributes)?.rows.length ?? 0), 0),
+        );
+        expect(parse(tables['subgroups.csv'])).toHaveLength(
+          report.levels.reduce((n, l) => n + (ok<{ rows: unknown[] }>(l.subgroups)?.rows.length ?? 0), 0),
+        );
         expect(parse(tables['pies.csv'])).toHaveLength(report.levels.reduce((n, l) => n + l.exemplars.length, 0));
         expect(parse(tables['gates.csv'])).toHaveLength(report.gates?.results.length ?? 0);
       }),
@@ -85,7 +91,10 @@ describe('interval and noise-floor columns', () => {
     const classes = parse(tables['classes.csv']).filter((r) => r.level === level.key);
     level.classImpact.rows.forEach((r, j) => {
       expect(cell(classes[j]!.raw_recall_change)).toBe(r.rawRecallChange);
-      expect(r.rawRecallChangeCi === null ? [null, null] : r.rawRecallChangeCi).toEqual([cell(classes[j]!.raw_recall_change_ci_low), cell(classes[j]!.raw_recall_change_ci_high)]);
+      expect(r.rawRecallChangeCi === null ? [null, null] : r.rawRecallChangeCi).toEqual([
+        cell(classes[j]!.raw_recall_change_ci_low),
+        cell(classes[j]!.raw_recall_change_ci_high),
+      ]);
     });
     const gates = parse(tables['gates.csv']);
     report.gates!.results.forEach((g, j) => {
@@ -128,7 +137,12 @@ describe('pies.csv with the full PIE table', () => {
       ['0.9', '3', '3', '0', 'both wrong'],
       ['0.9', '4', '2', '3', 'fixed'],
     ]);
-    expect(rows[0]).toMatchObject({ baseline_agreement: '1', compressed_agreement: String(2 / 3), baseline_correct: 'true', compressed_correct: 'false' });
+    expect(rows[0]).toMatchObject({
+      baseline_agreement: '1',
+      compressed_agreement: String(2 / 3),
+      baseline_correct: 'true',
+      compressed_correct: 'false',
+    });
     // An attribute named like a fixed column gets its own prefixed column; missing values are empty cells.
     expect(rows.map((r) => r['attribute:level'])).toEqual(['a', null, "'=cmd", 'e']);
     expect(rows[0]!.true_label_name).toBe(report.classNames[0]);

@@ -51,7 +51,10 @@ function normalCdf(x: number): number {
 }
 
 function benjaminiHochberg(p: Array<number | null>): Array<number | null> {
-  const idx = p.map((v, i) => [v, i] as const).filter((e): e is readonly [number, number] => e[0] !== null).sort((a, b) => a[0] - b[0]);
+  const idx = p
+    .map((v, i) => [v, i] as const)
+    .filter((e): e is readonly [number, number] => e[0] !== null)
+    .sort((a, b) => a[0] - b[0]);
   const m = idx.length;
   const out: Array<number | null> = p.map(() => null);
   let running = 1;
@@ -63,7 +66,18 @@ function benjaminiHochberg(p: Array<number | null>): Array<number | null> {
 }
 
 // 3x5 bitmap digits, drawn into 28x28 thumbnails so the gallery shows recognisable glyphs.
-const GLYPHS = ['111101101101111', '010110010010111', '111001111100111', '111001111001111', '101101111001001', '111100111001111', '111100111101111', '111001001001001', '111101111101111', '111101111001111'];
+const GLYPHS = [
+  '111101101101111',
+  '010110010010111',
+  '111001111100111',
+  '111001111001111',
+  '101101111001001',
+  '111100111001111',
+  '111100111101111',
+  '111001001001001',
+  '111101111101111',
+  '111101111001111',
+];
 
 export function digitImage(digit: number, jitter: () => number): Float32Array {
   const img = new Float32Array(28 * 28);
@@ -73,11 +87,12 @@ export function digitImage(digit: number, jitter: () => number): Float32Array {
   for (let gy = 0; gy < 5; gy++) {
     for (let gx = 0; gx < 3; gx++) {
       if (glyph[gy * 3 + gx] !== '1') continue;
-      for (let y = 0; y < 4; y++) for (let x = 0; x < 5; x++) {
-        const px = ox + gx * 5 + x;
-        const py = oy + gy * 4 + y;
-        if (px < 28 && py < 28) img[py * 28 + px] = 0.75 + 0.25 * jitter();
-      }
+      for (let y = 0; y < 4; y++)
+        for (let x = 0; x < 5; x++) {
+          const px = ox + gx * 5 + x;
+          const py = oy + gy * 4 + y;
+          if (px < 28 && py < 28) img[py * 28 + px] = 0.75 + 0.25 * jitter();
+        }
     }
   }
   return img;
@@ -122,9 +137,16 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       : gone()
         ? { status: 'inconclusive', reason: 'fewer than 2 models at this level' }
         : {
-          status: 'ok', perModel, mean, ci: [mean - 0.002, mean + 0.002], top1Drop: isBaseline ? null : 0.985 - mean,
-          top1DropCi: isBaseline ? null : [0.985 - mean - 0.001, 0.985 - mean + 0.001], sd: sd === null ? null : maybe(sd), min: Math.min(...perModel), max: Math.max(...perModel),
-        };
+            status: 'ok',
+            perModel,
+            mean,
+            ci: [mean - 0.002, mean + 0.002],
+            top1Drop: isBaseline ? null : 0.985 - mean,
+            top1DropCi: isBaseline ? null : [0.985 - mean - 0.001, 0.985 - mean + 0.001],
+            sd: sd === null ? null : maybe(sd),
+            min: Math.min(...perModel),
+            max: Math.max(...perModel),
+          };
 
     const pieCount = isBaseline ? 0 : Math.round(n * (0.002 + 0.05 * severity) * (0.8 + 0.4 * r()));
     const spread = (total: number): number[] => {
@@ -137,14 +159,30 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
     const pies: LevelReport['pies'] = isBaseline
       ? { status: 'not-applicable', reason: 'the baseline level has no PIEs against itself' }
       : {
-          status: 'ok', count: pieCount, rate: pieCount / n, rateCi: [(pieCount * 0.9) / n, (pieCount * 1.1) / n],
+          status: 'ok',
+          count: pieCount,
+          rate: pieCount / n,
+          rateCi: [(pieCount * 0.9) / n, (pieCount * 1.1) / n],
           permutation: {
-            status: m >= 6 ? 'ok' : 'inconclusive', design: 'paired', method: 'exact', splits: 2 ** m, observed: pieCount, nullMedian: Math.round(pieCount * 0.3),
-            nullP95: Math.round(pieCount * 0.4), excess: pieCount - Math.round(pieCount * 0.3), excessRate: (pieCount - Math.round(pieCount * 0.3)) / n,
-            p: 2 / 2 ** m, minAchievableP: 2 / 2 ** m, significant: m >= 6,
-            reason: m >= 6 ? null : `the smallest p-value this test can give is ${2 / 2 ** m}, above alpha 0.05 with ${m} model pairs (paired design): need at least 6 models per level`,
+            status: m >= 6 ? 'ok' : 'inconclusive',
+            design: 'paired',
+            method: 'exact',
+            splits: 2 ** m,
+            observed: pieCount,
+            nullMedian: Math.round(pieCount * 0.3),
+            nullP95: Math.round(pieCount * 0.4),
+            excess: pieCount - Math.round(pieCount * 0.3),
+            excessRate: (pieCount - Math.round(pieCount * 0.3)) / n,
+            p: 2 / 2 ** m,
+            minAchievableP: 2 / 2 ** m,
+            significant: m >= 6,
+            reason:
+              m >= 6
+                ? null
+                : `the smallest p-value this test can give is ${2 / 2 ** m}, above alpha 0.05 with ${m} model pairs (paired design): need at least 6 models per level`,
           },
-          byTrueClass: hasLabels ? spread(pieCount) : null, byBaselineModal: spread(pieCount),
+          byTrueClass: hasLabels ? spread(pieCount) : null,
+          byBaselineModal: spread(pieCount),
         };
 
     const baselineAccuracyOnPies: LevelReport['baselineAccuracyOnPies'] = isBaseline
@@ -152,10 +190,18 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       : !hasLabels
         ? { status: 'unavailable', reason: 'no true labels were given' }
         : {
-          status: 'ok', onPies: maybe(0.45 + 0.2 * r()), onNonPies: maybe(0.99 + 0.005 * r()), modalOnPies: maybe(0.5 + 0.2 * r()), modalOnNonPies: 0.993, nPies: pieCount, nNonPies: n - pieCount,
-          compressedOnPies: pieCount > 0 ? 0.3 : null, compressedOnNonPies: 0.98, compressedModalCorrectOnPies: Math.floor(pieCount * 0.3),
-          control: pieCount > 0 ? { size: pieCount, seed: 42, baselineOnSubset: 0.98, compressedOnSubset: 0.97 } : null,
-        };
+            status: 'ok',
+            onPies: maybe(0.45 + 0.2 * r()),
+            onNonPies: maybe(0.99 + 0.005 * r()),
+            modalOnPies: maybe(0.5 + 0.2 * r()),
+            modalOnNonPies: 0.993,
+            nPies: pieCount,
+            nNonPies: n - pieCount,
+            compressedOnPies: pieCount > 0 ? 0.3 : null,
+            compressedOnNonPies: 0.98,
+            compressedModalCorrectOnPies: Math.floor(pieCount * 0.3),
+            control: pieCount > 0 ? { size: pieCount, seed: 42, baselineOnSubset: 0.98, compressedOnSubset: 0.97 } : null,
+          };
 
     let classImpact: LevelReport['classImpact'];
     if (isBaseline) classImpact = { status: 'not-applicable', reason: 'the baseline level is the reference for the tests' };
@@ -180,13 +226,65 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       const adj = benjaminiHochberg(raw.map((x) => (x.inconclusive ? null : x.p)));
       const rows: ClassImpactReportRow[] = raw.map((x, i) => {
         if (x.inconclusive) {
-          return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: null, baselineNormalizedRecall: null, compressedNormalizedRecall: null, normalizedRecallChange: null, t: null, df: null, p: null, pAdjusted: null, significant: false, direction: null, status: 'inconclusive', reason: 'need at least 2 models with examples of this class per level', degenerate: false, nBaseline: 5, nCompressed: 1, rawRecallChange: null, rawRecallChangeCi: null, normalizedRecallChangeCi: null };
+          return {
+            classIndex: x.c,
+            className: x.name,
+            support: labelCounts[x.c]!,
+            baselineMeanRecall: x.baseRecall,
+            compressedMeanRecall: null,
+            baselineNormalizedRecall: null,
+            compressedNormalizedRecall: null,
+            normalizedRecallChange: null,
+            t: null,
+            df: null,
+            p: null,
+            pAdjusted: null,
+            significant: false,
+            direction: null,
+            status: 'inconclusive',
+            reason: 'need at least 2 models with examples of this class per level',
+            degenerate: false,
+            nBaseline: 5,
+            nCompressed: 1,
+            rawRecallChange: null,
+            rawRecallChangeCi: null,
+            normalizedRecallChangeCi: null,
+          };
         }
         const significant = (adj[i] ?? 1) < alpha;
-        return { classIndex: x.c, className: x.name, support: labelCounts[x.c]!, baselineMeanRecall: x.baseRecall, compressedMeanRecall: x.compRecall, baselineNormalizedRecall: x.bn, compressedNormalizedRecall: x.cn, normalizedRecallChange: x.change, t: x.t, df: x.df, p: x.p, pAdjusted: adj[i]!, significant, direction: significant ? (x.change < 0 ? 'hurt' : 'spared') : 'unchanged', status: 'ok', reason: null, degenerate: false, nBaseline: 5, nCompressed: 5,
-          rawRecallChange: x.compRecall - x.baseRecall, rawRecallChangeCi: [x.compRecall - x.baseRecall - 0.01, x.compRecall - x.baseRecall + 0.01], normalizedRecallChangeCi: [x.change - 0.01, x.change + 0.01] };
+        return {
+          classIndex: x.c,
+          className: x.name,
+          support: labelCounts[x.c]!,
+          baselineMeanRecall: x.baseRecall,
+          compressedMeanRecall: x.compRecall,
+          baselineNormalizedRecall: x.bn,
+          compressedNormalizedRecall: x.cn,
+          normalizedRecallChange: x.change,
+          t: x.t,
+          df: x.df,
+          p: x.p,
+          pAdjusted: adj[i]!,
+          significant,
+          direction: significant ? (x.change < 0 ? 'hurt' : 'spared') : 'unchanged',
+          status: 'ok',
+          reason: null,
+          degenerate: false,
+          nBaseline: 5,
+          nCompressed: 5,
+          rawRecallChange: x.compRecall - x.baseRecall,
+          rawRecallChangeCi: [x.compRecall - x.baseRecall - 0.01, x.compRecall - x.baseRecall + 0.01],
+          normalizedRecallChangeCi: [x.change - 0.01, x.change + 0.01],
+        };
       });
-      classImpact = { status: 'ok', alpha, correction: 'bh', hurtClasses: rows.filter((x) => x.direction === 'hurt').map((x) => x.classIndex), sparedClasses: rows.filter((x) => x.direction === 'spared').map((x) => x.classIndex), rows };
+      classImpact = {
+        status: 'ok',
+        alpha,
+        correction: 'bh',
+        hurtClasses: rows.filter((x) => x.direction === 'hurt').map((x) => x.classIndex),
+        sparedClasses: rows.filter((x) => x.direction === 'spared').map((x) => x.classIndex),
+        rows,
+      };
     }
 
     const attrDefs: Array<[string, string[], number[]]> = [
@@ -207,8 +305,27 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
           const countAmongPIEs = Math.round((pieCount * w[vi]!) / ws);
           const shareAmongPIEs = pieCount > 0 ? countAmongPIEs / pieCount : null;
           const p = maybe(bias[vi]! > 1.3 ? 1e-6 * r() : 0.1 + 0.8 * r());
-          rows.push({ attribute, value, countAmongPIEs, nPIEs: pieCount, countOverall, nOverall: n, nMissing: 0, shareAmongPIEs, shareOverall: countOverall / n, overIndexRatio: shareAmongPIEs === null ? null : shareAmongPIEs / (countOverall / n), shareDifference: shareAmongPIEs === null ? null : shareAmongPIEs - countOverall / n, oddsRatio: null, p, pAdjusted: null, significant: false, status: p === null ? 'inconclusive' : 'ok', reason: p === null ? 'no PIEs among the examples where this attribute is recorded' : null,
-            overIndexRatioCi: shareAmongPIEs === null ? null : [(shareAmongPIEs / (countOverall / n)) * 0.8, (shareAmongPIEs / (countOverall / n)) * 1.2] });
+          rows.push({
+            attribute,
+            value,
+            countAmongPIEs,
+            nPIEs: pieCount,
+            countOverall,
+            nOverall: n,
+            nMissing: 0,
+            shareAmongPIEs,
+            shareOverall: countOverall / n,
+            overIndexRatio: shareAmongPIEs === null ? null : shareAmongPIEs / (countOverall / n),
+            shareDifference: shareAmongPIEs === null ? null : shareAmongPIEs - countOverall / n,
+            oddsRatio: null,
+            p,
+            pAdjusted: null,
+            significant: false,
+            status: p === null ? 'inconclusive' : 'ok',
+            reason: p === null ? 'no PIEs among the examples where this attribute is recorded' : null,
+            overIndexRatioCi:
+              shareAmongPIEs === null ? null : [(shareAmongPIEs / (countOverall / n)) * 0.8, (shareAmongPIEs / (countOverall / n)) * 1.2],
+          });
         });
       }
       const adjusted = benjaminiHochberg(rows.map((x) => x.p));
@@ -232,16 +349,36 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
           const baselineFpr = maybe(bf);
           const compressedFpr = maybe(cf);
           return {
-            attribute, value, n: 1000 + vi * 500, positives: 100 + vi * 40, negatives: 900 + vi * 460,
-            baselineFpr, compressedFpr, baselineFnr: bn2, compressedFnr: cn2,
+            attribute,
+            value,
+            n: 1000 + vi * 500,
+            positives: 100 + vi * 40,
+            negatives: 900 + vi * 460,
+            baselineFpr,
+            compressedFpr,
+            baselineFnr: bn2,
+            compressedFnr: cn2,
             fprChange: baselineFpr === null || compressedFpr === null ? null : compressedFpr - baselineFpr,
-            fnrChange: cn2 - bn2, fprPValue: maybe(r() * 0.2), fnrPValue: maybe(r()),
-            baselineFprCi: baselineFpr === null ? null : [baselineFpr * 0.9, baselineFpr * 1.1], compressedFprCi: compressedFpr === null ? null : [compressedFpr * 0.9, compressedFpr * 1.1],
-            baselineFnrCi: [bn2 * 0.9, bn2 * 1.1], compressedFnrCi: [cn2 * 0.9, cn2 * 1.1],
-            fprChangeCi: baselineFpr === null || compressedFpr === null ? null : [compressedFpr - baselineFpr - 0.005, compressedFpr - baselineFpr + 0.005],
-            fnrChangeCi: [cn2 - bn2 - 0.005, cn2 - bn2 + 0.005], restFprChange: 0.002, restFnrChange: 0.003,
-            fprGap: baselineFpr === null || compressedFpr === null ? null : compressedFpr - baselineFpr - 0.002, fnrGap: cn2 - bn2 - 0.003,
-            fprGapCi: baselineFpr === null || compressedFpr === null ? null : [compressedFpr - baselineFpr - 0.008, compressedFpr - baselineFpr + 0.004],
+            fnrChange: cn2 - bn2,
+            fprPValue: maybe(r() * 0.2),
+            fnrPValue: maybe(r()),
+            baselineFprCi: baselineFpr === null ? null : [baselineFpr * 0.9, baselineFpr * 1.1],
+            compressedFprCi: compressedFpr === null ? null : [compressedFpr * 0.9, compressedFpr * 1.1],
+            baselineFnrCi: [bn2 * 0.9, bn2 * 1.1],
+            compressedFnrCi: [cn2 * 0.9, cn2 * 1.1],
+            fprChangeCi:
+              baselineFpr === null || compressedFpr === null
+                ? null
+                : [compressedFpr - baselineFpr - 0.005, compressedFpr - baselineFpr + 0.005],
+            fnrChangeCi: [cn2 - bn2 - 0.005, cn2 - bn2 + 0.005],
+            restFprChange: 0.002,
+            restFnrChange: 0.003,
+            fprGap: baselineFpr === null || compressedFpr === null ? null : compressedFpr - baselineFpr - 0.002,
+            fnrGap: cn2 - bn2 - 0.003,
+            fprGapCi:
+              baselineFpr === null || compressedFpr === null
+                ? null
+                : [compressedFpr - baselineFpr - 0.008, compressedFpr - baselineFpr + 0.004],
             fnrGapCi: [cn2 - bn2 - 0.009, cn2 - bn2 + 0.003],
           } satisfies SubgroupErrorRow;
         }),
@@ -269,15 +406,34 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
 
     const ties = isBaseline ? 0 : Math.round(pieCount * 0.05 * r());
     return {
-      key, isBaseline, numericLevel, populationSize: m, models, accuracy,
-      meanSparsity: maybe(sparsity), meanGzippedBytes: maybe(gz),
+      key,
+      isBaseline,
+      numericLevel,
+      populationSize: m,
+      models,
+      accuracy,
+      meanSparsity: maybe(sparsity),
+      meanGzippedBytes: maybe(gz),
       modalTies: { count: ties, rate: ties / n },
-      pies, baselineAccuracyOnPies, classImpact, attributes, subgroups, exemplars,
-      topK: hasLabels ? { status: 'ok', k: 5, perModel: perModel.map((a) => Math.min(1, a + 0.01)), mean: Math.min(1, mean + 0.01) } : { status: 'unavailable', reason: 'no labels were given, so top-5 accuracy cannot be measured' },
+      pies,
+      baselineAccuracyOnPies,
+      classImpact,
+      attributes,
+      subgroups,
+      exemplars,
+      topK: hasLabels
+        ? { status: 'ok', k: 5, perModel: perModel.map((a) => Math.min(1, a + 0.01)), mean: Math.min(1, mean + 0.01) }
+        : { status: 'unavailable', reason: 'no labels were given, so top-5 accuracy cannot be measured' },
       taxicab: isBaseline
         ? { status: 'not-applicable', reason: 'the baseline level is the reference' }
-        : { status: 'ok', meanDistance: 0.02 + 0.1 * severity, topN: Math.max(1, pieCount), nPIEsInTopN: Math.floor(pieCount * 0.8), pieShareInTopN: pieCount > 0 ? Math.floor(pieCount * 0.8) / pieCount : 0,
-          top: exemplars.slice(0, 3).map((e, j) => ({ index: e.index, distance: 1.5 - 0.1 * j, isPIE: true })) },
+        : {
+            status: 'ok',
+            meanDistance: 0.02 + 0.1 * severity,
+            topN: Math.max(1, pieCount),
+            nPIEsInTopN: Math.floor(pieCount * 0.8),
+            pieShareInTopN: pieCount > 0 ? Math.floor(pieCount * 0.8) / pieCount : 0,
+            top: exemplars.slice(0, 3).map((e, j) => ({ index: e.index, distance: 1.5 - 0.1 * j, isPIE: true })),
+          },
     };
   });
 
@@ -288,45 +444,113 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       const rate = lv.pies.status === 'ok' ? lv.pies.rate : null;
       const threshold = 0.05;
       results.push({
-        gate: 'maxPieRate', level: lv.key, attribute: null, value: null, threshold, observed: rate, interval: null, waived: false,
+        gate: 'maxPieRate',
+        level: lv.key,
+        attribute: null,
+        value: null,
+        threshold,
+        observed: rate,
+        interval: null,
+        waived: false,
         status: rate === null ? 'inconclusive' : rate > threshold ? 'fail' : 'pass',
-        reason: rate === null ? `PIE rate at level ${lv.key} could not be measured` : `PIE rate ${rate.toFixed(4)} at level ${lv.key} ${rate > threshold ? 'exceeds' : 'is within'} ${threshold}`,
+        reason:
+          rate === null
+            ? `PIE rate at level ${lv.key} could not be measured`
+            : `PIE rate ${rate.toFixed(4)} at level ${lv.key} ${rate > threshold ? 'exceeds' : 'is within'} ${threshold}`,
       });
     }
     const last = levelReports.at(-1)!;
     const hurt = last.classImpact.status === 'ok' ? last.classImpact.hurtClasses.length : null;
-    results.push({ gate: 'maxSignificantlyHurtClasses', level: last.key, attribute: null, value: null, threshold: 0, observed: hurt, interval: null, waived: false, status: hurt === null ? 'inconclusive' : hurt > 0 ? 'fail' : 'pass', reason: hurt === null ? `per-class tests at level ${last.key} were not run` : `${hurt} classes significantly hurt at level ${last.key} (allowed 0)` });
-    results.push({ gate: 'attributes.maxOverIndex', level: last.key, attribute: 'stroke_width', value: 'thin', threshold: 1.5, observed: 1.3, interval: [1.1, 1.45], waived: false, status: 'pass', reason: `over-index of stroke_width=thin at level ${last.key} is within 1.5` });
+    results.push({
+      gate: 'maxSignificantlyHurtClasses',
+      level: last.key,
+      attribute: null,
+      value: null,
+      threshold: 0,
+      observed: hurt,
+      interval: null,
+      waived: false,
+      status: hurt === null ? 'inconclusive' : hurt > 0 ? 'fail' : 'pass',
+      reason:
+        hurt === null
+          ? `per-class tests at level ${last.key} were not run`
+          : `${hurt} classes significantly hurt at level ${last.key} (allowed 0)`,
+    });
+    results.push({
+      gate: 'attributes.maxOverIndex',
+      level: last.key,
+      attribute: 'stroke_width',
+      value: 'thin',
+      threshold: 1.5,
+      observed: 1.3,
+      interval: [1.1, 1.45],
+      waived: false,
+      status: 'pass',
+      reason: `over-index of stroke_width=thin at level ${last.key} is within 1.5`,
+    });
   }
-  const verdict: AuditReport['verdict'] = !gated ? 'ungated' : results.some((g) => g.status === 'fail') ? 'fail' : results.some((g) => g.status === 'inconclusive') ? 'inconclusive' : 'pass';
+  const verdict: AuditReport['verdict'] = !gated
+    ? 'ungated'
+    : results.some((g) => g.status === 'fail')
+      ? 'fail'
+      : results.some((g) => g.status === 'inconclusive')
+        ? 'inconclusive'
+        : 'pass';
   const exitCode = verdict === 'fail' ? 1 : verdict === 'inconclusive' ? 3 : 0;
 
   return {
     schemaVersion: 1,
     generatedAt: '2026-11-21T10:00:00.000Z',
     environment: {
-      pieAuditVersion: '0.1.0', nodeVersion: 'v20.19.0', platform: 'linux', arch: 'x64',
+      pieAuditVersion: '0.1.0',
+      nodeVersion: 'v20.19.0',
+      platform: 'linux',
+      arch: 'x64',
       backend: { name: 'wasm', details: { simd: true, threads: 1, tfjsVersion: '4.22.0' } },
-      runtimes: { tfjs: m * levels.filter((l) => Number.isFinite(Number(l))).length, onnx: m * levels.filter((l) => !Number.isFinite(Number(l))).length },
+      runtimes: {
+        tfjs: m * levels.filter((l) => Number.isFinite(Number(l))).length,
+        onnx: m * levels.filter((l) => !Number.isFinite(Number(l))).length,
+      },
     },
     config: {
-      alpha, correction: 'bh', tieBreak: 'max', baseline: levels[0]!, levels: [...levels],
-      positiveClass: 1, seed: 42, maxExemplars: 12,
+      alpha,
+      correction: 'bh',
+      tieBreak: 'max',
+      baseline: levels[0]!,
+      levels: [...levels],
+      positiveClass: 1,
+      seed: 42,
+      maxExemplars: 12,
       bootstrap: { resamples: 1000, confidence: 0.95, seed: 42 },
       noiseFloor: { design: 'auto', maxExactSplits: 20000, draws: 1999, seed: 42 },
       probabilities: true,
-      gates: gated ? { maxPieRate: Object.fromEntries(levels.slice(1).map((l) => [l, 0.05])), maxSignificantlyHurtClasses: { [levels.at(-1)!]: 0 }, attributes: { stroke_width: { maxOverIndex: 1.5 } } } : null,
+      gates: gated
+        ? {
+            maxPieRate: Object.fromEntries(levels.slice(1).map((l) => [l, 0.05])),
+            maxSignificantlyHurtClasses: { [levels.at(-1)!]: 0 },
+            attributes: { stroke_width: { maxOverIndex: 1.5 } },
+          }
+        : null,
     },
-    testSet: { n, inputShape: [28, 28, 1], hasLabels, labelCounts: hasLabels ? labelCounts : null, attributeNames: ['stroke_width', 'writer_group'] },
+    testSet: {
+      n,
+      inputShape: [28, 28, 1],
+      hasLabels,
+      labelCounts: hasLabels ? labelCounts : null,
+      attributeNames: ['stroke_width', 'writer_group'],
+    },
     classNames,
     baselineLevel: levels[0]!,
     levels: levelReports,
-    gates: gated ? { verdict: verdict as 'pass' | 'fail' | 'inconclusive', exitCode: exitCode as 0 | 1 | 3, decision: 'point', results, waived: null } : null,
+    gates: gated
+      ? { verdict: verdict as 'pass' | 'fail' | 'inconclusive', exitCode: exitCode as 0 | 1 | 3, decision: 'point', results, waived: null }
+      : null,
     verdict,
     exitCode,
     warnings: chaos > 0 ? ['class "7" has fewer than 30 test examples'] : [],
     design: {
-      design: 'paired', reason: "every compressed level holds exactly the baseline's member ids",
+      design: 'paired',
+      reason: "every compressed level holds exactly the baseline's member ids",
       memberIds: Object.fromEntries(levels.map((l) => [l, Array.from({ length: m }, (_, i) => `model-${i}`)])),
     },
     timings: { evaluationSeconds: 12.5, analysisSeconds: 0.8, totalSeconds: 13.4 },
@@ -334,7 +558,18 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
 }
 
 /** Hostile-looking class names: Markdown/HTML/CSV metacharacters and non-ASCII. */
-export const AWKWARD_CLASS_NAMES = ['plain', 'a|b', '<script>alert(1)</script>', 'x & y', '"quoted", comma', '*bold* _it_', 'line\nbreak', 'émoji 🐱', '`code`', '#hash'];
+export const AWKWARD_CLASS_NAMES = [
+  'plain',
+  'a|b',
+  '<script>alert(1)</script>',
+  'x & y',
+  '"quoted", comma',
+  '*bold* _it_',
+  'line\nbreak',
+  'émoji 🐱',
+  '`code`',
+  '#hash',
+];
 
 /**
  * fast-check arbitrary over fixture options: numeric or named levels, 1-5 models, with or without

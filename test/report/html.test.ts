@@ -35,7 +35,8 @@ describe('renderHtml', () => {
     const report = makeAuditReport({ seed: 1 });
     const html = renderHtml(report);
     expect(html).toContain('class="verdict verdict-fail"');
-    for (const id of ['chart-top1', 'chart-pie-rate', 'chart-class-impact', 'chart-attributes']) expect(html).toContain(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}"`);
+    for (const id of ['chart-top1', 'chart-pie-rate', 'chart-class-impact', 'chart-attributes'])
+      expect(html).toContain(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}"`);
     expect(html).toContain('<title id="chart-top1-title">Top-1 accuracy vs sparsity</title>');
     const exemplars = report.levels.reduce((n, l) => n + l.exemplars.length, 0);
     expect(count(html, /<img src="data:image\/png;base64,/g)).toBe(exemplars);

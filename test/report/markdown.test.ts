@@ -53,7 +53,9 @@ describe('renderMarkdown', () => {
       if (level.classImpact.status !== 'ok') continue;
       for (const row of level.classImpact.rows) {
         if (row.significant) {
-          const line = md.split('\n').find((l) => l.startsWith(`| ${level.key} | “${row.className}” | `) && l.includes(String(row.direction)));
+          const line = md
+            .split('\n')
+            .find((l) => l.startsWith(`| ${level.key} | “${row.className}” | `) && l.includes(String(row.direction)));
           expect(line, `row for class ${row.className} at ${level.key}`).toBeDefined();
           expect(line).toContain(String(row.direction));
           expect(line).toContain(formatPp(row.normalizedRecallChange));
@@ -86,7 +88,13 @@ describe('renderMarkdown', () => {
     expect(formatPValue(1.23e-7)).toBe('1.2e-7');
     expect(formatPValue(0.0421)).toBe('0.042');
     expect(formatPValue(null)).toBe('—');
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (p) => Math.abs(Number(formatPValue(p)) - p) <= Math.max(0.0005, p * 0.05) + 1e-12), { seed: 21 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (p) => Math.abs(Number(formatPValue(p)) - p) <= Math.max(0.0005, p * 0.05) + 1e-12,
+      ),
+      { seed: 21 },
+    );
   });
 
   it('says when no gates are configured', () => {
@@ -98,7 +106,9 @@ describe('renderMarkdown', () => {
   it('stays short for many-class tasks: at most 25 significant classes listed, largest loss first, the rest pointed to classes.csv', () => {
     const report = makeAuditReport({ seed: 6, classes: 200 });
     const md = renderMarkdown(report);
-    const significant = report.levels.flatMap((l) => (l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant && r.status === 'ok') : []));
+    const significant = report.levels.flatMap((l) =>
+      l.classImpact.status === 'ok' ? l.classImpact.rows.filter((r) => r.significant && r.status === 'ok') : [],
+    );
     const listed = md.split('\n').filter((l) => /^\| [^|]+ \| “[^”]*” \| (🔻 hurt|🔹 spared) \|/.test(l));
     expect(listed).toHaveLength(Math.min(25, significant.length));
     if (significant.length > 25) expect(md).toContain(`${significant.length - 25} more rows in report.html and classes.csv.`);

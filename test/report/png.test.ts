@@ -16,7 +16,9 @@ function referenceCrc(bytes: Uint8Array): number {
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
-  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  const pa = Math.abs(p - a),
+    pb = Math.abs(p - b),
+    pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
@@ -25,7 +27,9 @@ function decodePng(png: Uint8Array): { width: number; height: number; channels: 
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   let off = 8;
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   const idat: Uint8Array[] = [];
   const types: string[] = [];
   while (off < png.length) {
@@ -65,8 +69,18 @@ function decodePng(png: Uint8Array): { width: number; height: number; channels: 
 }
 
 const imageArb = fc
-  .record({ width: fc.integer({ min: 1, max: 12 }), height: fc.integer({ min: 1, max: 12 }), channels: fc.constantFrom(1 as const, 3 as const, 4 as const), scale: fc.integer({ min: 1, max: 3 }) })
-  .chain((dims) => fc.record({ dims: fc.constant(dims), bytes: fc.uint8Array({ minLength: dims.width * dims.height * dims.channels, maxLength: dims.width * dims.height * dims.channels }) }));
+  .record({
+    width: fc.integer({ min: 1, max: 12 }),
+    height: fc.integer({ min: 1, max: 12 }),
+    channels: fc.constantFrom(1 as const, 3 as const, 4 as const),
+    scale: fc.integer({ min: 1, max: 3 }),
+  })
+  .chain((dims) =>
+    fc.record({
+      dims: fc.constant(dims),
+      bytes: fc.uint8Array({ minLength: dims.width * dims.height * dims.channels, maxLength: dims.width * dims.height * dims.channels }),
+    }),
+  );
 
 describe('encodePng', () => {
   it('round-trips random 8-bit images through a PNG decoder, with nearest-neighbour upscaling', () => {
@@ -116,7 +130,10 @@ describe('encodePng', () => {
 
 describe('crc32', () => {
   it('matches a bitwise reference CRC-32 on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => crc32(b) === referenceCrc(b)), { seed: 7, numRuns: 100 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => crc32(b) === referenceCrc(b)),
+      { seed: 7, numRuns: 100 },
+    );
     expect(crc32(new TextEncoder().encode('IEND'))).toBe(0xae426082);
   });
 });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { formatPp, formatPValue } from '../../src/report/format.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { attributesView, classesView, exemplarLevels, findingsView, formatGateValue, levelsView, subgroupsView } from '../../src/report/view/index.js';
+import {
+  attributesView,
+  classesView,
+  exemplarLevels,
+  findingsView,
+  formatGateValue,
+  levelsView,
+  subgroupsView,
+} from '../../src/report/view/index.js';
 import type { AuditReport, ClassImpactSummary } from '../../src/schema/index.js';
 import { makeAuditReport } from './fixtures.js';
 
@@ -18,7 +26,9 @@ describe('report view', () => {
     const { levels } = findingsView(report);
     expect(levels.map((f) => f.level)).toEqual(report.levels.filter((l) => !l.isBaseline).map((l) => l.key));
     const last = report.levels.at(-1)!;
-    const hurt = impact(report, last.key).rows.filter((r) => r.direction === 'hurt').sort((a, b) => a.normalizedRecallChange! - b.normalizedRecallChange!);
+    const hurt = impact(report, last.key)
+      .rows.filter((r) => r.direction === 'hurt')
+      .sort((a, b) => a.normalizedRecallChange! - b.normalizedRecallChange!);
     expect(hurt.length).toBeGreaterThan(1);
     const text = levels.at(-1)!.sentences[0]!.text;
     expect(levels.at(-1)!.kind).toBe('hurt');
@@ -94,10 +104,15 @@ describe('report view', () => {
       const mdOrder = [...line.matchAll(/\\#([\d,]+) \(/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
       expect(mdOrder).toEqual(exemplars.slice(0, 10).map((e) => e.index));
       const levelIndex = report.levels.filter((l) => !l.isBaseline).indexOf(level);
-      const htmlOrder = [...html.matchAll(new RegExp(`data-level="${levelIndex}"[^>]*><img[^>]*><figcaption class="labels">#([\\d,]+)`, 'g'))].map((m) =>
-        Number(m[1]!.replace(/,/g, '')),
+      const htmlOrder = [
+        ...html.matchAll(new RegExp(`data-level="${levelIndex}"[^>]*><img[^>]*><figcaption class="labels">#([\\d,]+)`, 'g')),
+      ].map((m) => Number(m[1]!.replace(/,/g, '')));
+      expect(htmlOrder).toEqual(
+        exemplars
+          .filter((e) => e.thumbnail)
+          .slice(0, 48)
+          .map((e) => e.index),
       );
-      expect(htmlOrder).toEqual(exemplars.filter((e) => e.thumbnail).slice(0, 48).map((e) => e.index));
       const kinds = exemplars.map((e) => (e.trueLabel === e.baselineModal ? 0 : e.trueLabel === e.compressedModal ? 1 : 2));
       expect([...kinds].sort()).toEqual(kinds);
     }

@@ -15,7 +15,12 @@ import { makeAuditReport } from './fixtures.js';
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'pie-report-'));
 
 function expectedFiles(report: ReturnType<typeof makeAuditReport>): Record<string, string> {
-  return { ...renderCsvTables(report), 'report.md': renderMarkdown(report), 'report.html': renderHtml(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` };
+  return {
+    ...renderCsvTables(report),
+    'report.md': renderMarkdown(report),
+    'report.html': renderHtml(report),
+    'report.json': `${JSON.stringify(report, null, 2)}\n`,
+  };
 }
 
 describe('writeReports', () => {
@@ -27,7 +32,9 @@ describe('writeReports', () => {
         const written = await writeReports(report, dir, formats);
         const expected = expectedFiles(report);
         const names = readdirSync(dir).sort();
-        const want = Object.keys(expected).filter((n) => (n.endsWith('.csv') ? formats.includes('csv') : formats.includes(n.split('.')[1] as ReportFormat))).sort();
+        const want = Object.keys(expected)
+          .filter((n) => (n.endsWith('.csv') ? formats.includes('csv') : formats.includes(n.split('.')[1] as ReportFormat)))
+          .sort();
         expect(names).toEqual(want);
         expect(written.map((p) => p.slice(dir.length + 1)).sort()).toEqual(want);
         for (const n of names) expect(readFileSync(join(dir, n), 'utf8')).toBe(expected[n]);
@@ -52,12 +59,18 @@ describe('writeReports', () => {
   it('fails with IO_ERROR naming the path when the output folder cannot be created', async () => {
     const file = join(freshDir(), 'not-a-folder');
     writeFileSync(file, 'x');
-    await expect(writeReports(makeAuditReport({ seed: 1 }), join(file, 'out'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('not-a-folder') });
+    await expect(writeReports(makeAuditReport({ seed: 1 }), join(file, 'out'))).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining('not-a-folder'),
+    });
   });
 
   it('rejects unknown formats before writing anything', async () => {
     const dir = freshDir();
-    await expect(writeReports(makeAuditReport({ seed: 1 }), dir, ['md', 'pdf' as ReportFormat])).rejects.toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringContaining('pdf') });
+    await expect(writeReports(makeAuditReport({ seed: 1 }), dir, ['md', 'pdf' as ReportFormat])).rejects.toMatchObject({
+      code: 'CONFIG_ERROR',
+      message: expect.stringContaining('pdf'),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -81,21 +94,30 @@ describe('loadReport', () => {
     const file = join(dir, 'report.json');
     const report = makeAuditReport({ seed: 2, levels: ['0', '0.9'], thumbnails: false });
     writeFileSync(file, JSON.stringify({ ...report, schemaVersion: 2 }));
-    await expect(loadReport(file)).rejects.toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringMatching(/schemaVersion 2.*reads schemaVersion 1/) });
+    await expect(loadReport(file)).rejects.toMatchObject({
+      code: 'CONFIG_ERROR',
+      message: expect.stringMatching(/schemaVersion 2.*reads schemaVersion 1/),
+    });
     const broken = structuredClone(report) as unknown as { levels: Array<Record<string, unknown>> };
     delete broken.levels[1]!.pies;
     writeFileSync(file, JSON.stringify(broken));
     await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining('levels[1].pies') });
     writeFileSync(file, JSON.stringify({ hello: 1 }));
     await expect(loadReport(file)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringContaining('schemaVersion') });
-    await expect(loadReport(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('missing.json') });
+    await expect(loadReport(join(dir, 'missing.json'))).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining('missing.json'),
+    });
   });
 });
 
 describe('writeFilesAtomic', () => {
   it('refuses names with folders and writes nothing then', async () => {
     const dir = freshDir();
-    await expect(writeFilesAtomic(dir, { 'ok.txt': 'a', '../escape.txt': 'b' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('../escape.txt') });
+    await expect(writeFilesAtomic(dir, { 'ok.txt': 'a', '../escape.txt': 'b' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('../escape.txt'),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -24,12 +24,7 @@ export function logBinomialDensity(x: number, n: number, p: number, q: number): 
     return q < 0.1 ? -binomialDeviance(n, n * p) - n * q : n * Math.log(p);
   }
   if (x < 0 || x > n) return -Infinity;
-  const lc =
-    stirlingError(n) -
-    stirlingError(x) -
-    stirlingError(n - x) -
-    binomialDeviance(x, n * p) -
-    binomialDeviance(n - x, n * q);
+  const lc = stirlingError(n) - stirlingError(x) - stirlingError(n - x) - binomialDeviance(x, n * p) - binomialDeviance(n - x, n * q);
   const lf = LOG_2PI + Math.log(x) + Math.log1p(-x / n);
   return lc - 0.5 * lf;
 }

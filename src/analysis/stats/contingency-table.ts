@@ -16,11 +16,11 @@ export function readCountTable(
     });
   }
   if (options.exactly2x2 && (table.length !== 2 || columns !== 2)) {
-    throw new PieAuditError(
-      'INVALID_ARGUMENT',
-      `table is ${table.length} x ${columns}; this test handles 2 x 2 tables only, ${fix}.`,
-      { argument: 'table', rows: table.length, columns },
-    );
+    throw new PieAuditError('INVALID_ARGUMENT', `table is ${table.length} x ${columns}; this test handles 2 x 2 tables only, ${fix}.`, {
+      argument: 'table',
+      rows: table.length,
+      columns,
+    });
   }
   return table.map((row, i) =>
     row.map((v: number, j: number) => {

@@ -84,9 +84,7 @@ function continuedFractionTail(x: number, y: number, a: number, b: number, logX:
   // logs of x and y carry full precision. When both are large the log terms would cancel, so use
   // (a b / (a + b)) * C(a + b, a) x^a y^b with Loader's saddle-point binomial density instead.
   const logPrefactor =
-    Math.min(a, b) < 15
-      ? a * logX + b * logY - logBeta(a, b)
-      : logBinomialDensity(a, a + b, x, y) + Math.log((a * b) / (a + b));
+    Math.min(a, b) < 15 ? a * logX + b * logY - logBeta(a, b) : logBinomialDensity(a, a + b, x, y) + Math.log((a * b) / (a + b));
   if (logPrefactor < -745.2) return 0; // the result underflows to zero
   const fraction = lentzBetaFraction(x, a, b);
   return Math.exp(logPrefactor) * (fraction / a);
@@ -141,9 +139,9 @@ function lentzBetaFraction(x: number, a: number, b: number): number {
     h *= del;
     if (Math.abs(del - 1) <= Number.EPSILON && Math.abs(evenFactor - 1) <= Number.EPSILON) return h;
   }
-  throw new PieAuditError(
-    'INVALID_ARGUMENT',
-    `the incomplete beta continued fraction did not converge for x = ${x}, a = ${a}, b = ${b}.`,
-    { x, a, b },
-  );
+  throw new PieAuditError('INVALID_ARGUMENT', `the incomplete beta continued fraction did not converge for x = ${x}, a = ${a}, b = ${b}.`, {
+    x,
+    a,
+    b,
+  });
 }

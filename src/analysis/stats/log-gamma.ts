@@ -12,7 +12,7 @@ const ZETA_MINUS_ONE: number[] = (() => {
   const pi2 = Math.PI * Math.PI;
   const known: Record<number, number> = {
     2: pi2 / 6 - 1,
-    3: 0.20205690315959428540,
+    3: 0.2020569031595942854,
     4: (pi2 * pi2) / 90 - 1,
     5: 0.036927755143369926331,
     6: (pi2 * pi2 * pi2) / 945 - 1,
@@ -28,7 +28,7 @@ const ZETA_MINUS_ONE: number[] = (() => {
       continue;
     }
     let sum = 0;
-    for (let n = 60; n >= 2; n--) sum += Math.pow(n, -k); // smallest first; the tail beyond 60 is < 1e-60
+    for (let n = 60; n >= 2; n--) sum += n ** -k; // smallest first; the tail beyond 60 is < 1e-60
     values.push(sum);
   }
   return values;
@@ -107,9 +107,7 @@ export function stirlingSeries(x: number): number {
     (1 / 12 +
       inv2 *
         (-1 / 360 +
-          inv2 *
-            (1 / 1260 +
-              inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 * (1 / 156 + inv2 * (-3617 / 122400))))))))
+          inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 * (1 / 156 + inv2 * (-3617 / 122400))))))))
   );
 }
 

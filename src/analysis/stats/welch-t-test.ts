@@ -104,7 +104,7 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
   if (![base.varA, base.varB, base.stderr, base.meanDifference].every(Number.isFinite)) {
     throw new PieAuditError(
       'NON_FINITE',
-      'welchTTest: the samples\' variance or mean difference exceeds the largest double (values beyond about 1e154); rescale the data (t, df and p do not depend on the scale).',
+      "welchTTest: the samples' variance or mean difference exceeds the largest double (values beyond about 1e154); rescale the data (t, df and p do not depend on the scale).",
       { name: 'a, b' },
     );
   }
@@ -143,8 +143,7 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>, options: 
     const q = studentTQuantile(1 - (1 - confLevel) / 2, df);
     ci = [meanDifference - q * stderr, meanDifference + q * stderr];
   }
-  const essentiallyConstant =
-    scaledStderr < 10 * Number.EPSILON * Math.max(Math.abs(ma.meanHigh), Math.abs(mb.meanHigh));
+  const essentiallyConstant = scaledStderr < 10 * Number.EPSILON * Math.max(Math.abs(ma.meanHigh), Math.abs(mb.meanHigh));
   return { ...base, t, df, p, ci, degenerate: false, essentiallyConstant };
 }
 
@@ -161,5 +160,5 @@ function maxAbs(values: ArrayLike<number>): number {
 function powerOfTwoScale(max: number): number {
   if (max === 0) return 1;
   const exponent = Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(max))));
-  return Math.pow(2, exponent);
+  return 2 ** exponent;
 }

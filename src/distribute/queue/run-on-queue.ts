@@ -127,7 +127,11 @@ async function explainFailure(e: unknown, plan: Plan, queue: Queue): Promise<Pie
 }
 
 /** Rejects when Redis stays unreachable for `ms` after a connection error: never a hang, never a partial report. */
-function watchConnection(clients: ReadonlyArray<QueueEvents | Queue | FlowProducer>, target: RedisTarget, ms: number): { promise: Promise<never>; stop: () => void } {
+function watchConnection(
+  clients: ReadonlyArray<QueueEvents | Queue | FlowProducer>,
+  target: RedisTarget,
+  ms: number,
+): { promise: Promise<never>; stop: () => void } {
   const where = `redis://${target.host}:${target.port}`;
   let timer: NodeJS.Timeout | undefined;
   let reject: (e: Error) => void = () => {};

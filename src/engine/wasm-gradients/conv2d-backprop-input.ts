@@ -36,11 +36,7 @@ export const conv2DBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) 
     const dyPad = padForInputGradient(scope, dyh, info);
     const flipped = scope.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = scope.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const dx = scope.run(
-      'Conv2D',
-      { x: dyPad, filter: swapped },
-      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
-    );
+    const dx = scope.run('Conv2D', { x: dyPad, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     return info.dataFormat === 'channelsLast' ? dx : scope.run('Transpose', { x: dx }, { perm: [0, 3, 1, 2] });
   });
 };

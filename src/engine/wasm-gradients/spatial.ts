@@ -46,7 +46,19 @@ export function cropOrPadSpatial(
   const pl = Math.max(0, left);
   const pr = Math.max(0, right);
   if (pt + pb + pl + pr > 0) {
-    t = scope.run('PadV2', { x: t }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: padValue });
+    t = scope.run(
+      'PadV2',
+      { x: t },
+      {
+        paddings: [
+          [0, 0],
+          [pt, pb],
+          [pl, pr],
+          [0, 0],
+        ],
+        constantValue: padValue,
+      },
+    );
   }
   return t;
 }
@@ -67,7 +79,17 @@ export function dilateSpatial(scope: WasmKernelScope, x: TensorInfo, sh: number,
   const padded = scope.run(
     'PadV2',
     { x: spread },
-    { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
   );
   return scope.run('Reshape', { x: padded }, { shape: [b, h * sh, w * sw, c] });
 }
@@ -85,5 +107,12 @@ export function padForInputGradient(scope: WasmKernelScope, dy: TensorInfo, info
   const dilated = dilateSpatial(scope, dy, info.strideHeight, info.strideWidth);
   const effH = info.effectiveFilterHeight;
   const effW = info.effectiveFilterWidth;
-  return cropOrPadSpatial(scope, dilated, effH - 1 - info.padInfo.top, info.inHeight + effH - 1, effW - 1 - info.padInfo.left, info.inWidth + effW - 1);
+  return cropOrPadSpatial(
+    scope,
+    dilated,
+    effH - 1 - info.padInfo.top,
+    info.inHeight + effH - 1,
+    effW - 1 - info.padInfo.left,
+    info.inWidth + effW - 1,
+  );
 }

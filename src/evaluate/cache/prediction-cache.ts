@@ -74,6 +74,11 @@ export async function writeCacheEntry(dir: string, entry: CacheEntry): Promise<s
     return path;
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new PieAuditError('IO_ERROR', `could not write prediction cache entry ${path}: ${(e as Error).message}; check that cache.dir (${dir}) is writable, or pass cache: false.`, { path }, { cause: e });
+    throw new PieAuditError(
+      'IO_ERROR',
+      `could not write prediction cache entry ${path}: ${(e as Error).message}; check that cache.dir (${dir}) is writable, or pass cache: false.`,
+      { path },
+      { cause: e },
+    );
   }
 }

@@ -96,7 +96,9 @@ export async function evaluateManyOnnx(
       return;
     }
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-      results[id] = { fallbackReason: `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; exactly one of each is evaluated on ONNX` };
+      results[id] = {
+        fallbackReason: `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; exactly one of each is evaluated on ONNX`,
+      };
       return;
     }
     const dims = model.inputs[0].shape.slice(1);
@@ -105,7 +107,10 @@ export async function evaluateManyOnnx(
       return;
     }
     if (featureDims && dims.join() !== featureDims.join()) {
-      throw new PieAuditError('SHAPE_MISMATCH', `models[${id}] takes inputs of shape [${dims.join(', ')}] but models[0..] take [${featureDims.join(', ')}]; evaluate models with different inputs separately`);
+      throw new PieAuditError(
+        'SHAPE_MISMATCH',
+        `models[${id}] takes inputs of shape [${dims.join(', ')}] but models[0..] take [${featureDims.join(', ')}]; evaluate models with different inputs separately`,
+      );
     }
     featureDims = dims;
     jobs.push({ id, bytes: exportLayersModelToOnnx(model) });
@@ -114,13 +119,22 @@ export async function evaluateManyOnnx(
 
   const featureSize = featureDims.reduce((a, b) => a * b, 1);
   if (inputs.length !== nExamples * featureSize) {
-    throw new PieAuditError('LENGTH_MISMATCH', `inputs has ${inputs.length} values; ${nExamples} examples of shape [${featureDims.join(', ')}] need ${nExamples * featureSize}`);
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `inputs has ${inputs.length} values; ${nExamples} examples of shape [${featureDims.join(', ')}] need ${nExamples * featureSize}`,
+    );
   }
   const shared = new SharedArrayBuffer(inputs.byteLength);
   new Float32Array(shared).set(inputs);
 
-  const pool = Array.from({ length: Math.min(workers, availableParallelism() * 4, jobs.length) }, () =>
-    new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, data: shared, featureDims, batchSize, sessionOptions: onnxSessionOptions({ threads }), nExamples } }));
+  const pool = Array.from(
+    { length: Math.min(workers, availableParallelism() * 4, jobs.length) },
+    () =>
+      new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { ortPath, data: shared, featureDims, batchSize, sessionOptions: onnxSessionOptions({ threads }), nExamples },
+      }),
+  );
   try {
     const queue = [...jobs];
     await Promise.all(

@@ -35,11 +35,15 @@ export async function createOnnxLayersPredictor(
   const support = onnxSupport(model);
   if (!support.supported) return { fallbackReason: `ONNX export does not cover ${describeUnsupported(support.unsupported)}` };
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    return { fallbackReason: `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the ONNX predictor takes exactly one of each` };
+    return {
+      fallbackReason: `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the ONNX predictor takes exactly one of each`,
+    };
   }
   const featureDims = model.inputs[0].shape.slice(1);
   if (!featureDims.every((d) => typeof d === 'number' && d > 0)) {
-    return { fallbackReason: `input '${model.inputNames[0]}' has unknown feature dimensions [${featureDims.join(', ')}]; give the model a fixed inputShape` };
+    return {
+      fallbackReason: `input '${model.inputNames[0]}' has unknown feature dimensions [${featureDims.join(', ')}]; give the model a fixed inputShape`,
+    };
   }
   try {
     const predictor = await createOnnxSessionPredictor(exportLayersModelToOnnx(model), { threads, name: `'${model.name}' (exported)` });

@@ -26,20 +26,37 @@ interface InputLayout {
  *
  * @returns the layout, or the error to throw (the caller releases the session first)
  */
-function chooseLayout(file: string, dims: ReadonlyArray<number | string>, test: readonly number[] | undefined): InputLayout | PieAuditError {
+function chooseLayout(
+  file: string,
+  dims: ReadonlyArray<number | string>,
+  test: readonly number[] | undefined,
+): InputLayout | PieAuditError {
   const declared = dims.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : null));
   if (!test) {
     if (dims.length === 0 || !declared.every((d) => d !== null)) {
-      return new PieAuditError('SHAPE_MISMATCH', `ONNX model ${file} declares input ${formatShape(dims)} with unknown dimensions; set testSet.inputShape.`, {
-        file,
-        modelShape: dims,
-      });
+      return new PieAuditError(
+        'SHAPE_MISMATCH',
+        `ONNX model ${file} declares input ${formatShape(dims)} with unknown dimensions; set testSet.inputShape.`,
+        {
+          file,
+          modelShape: dims,
+        },
+      );
     }
     return { modelShape: declared as number[], exampleShape: declared as number[], perm: undefined };
   }
   if (dims.length === 0 || shapeFits(declared, test)) return { modelShape: [...test], exampleShape: [...test], perm: undefined };
-  const layout = test.length === 3 ? LAYOUTS.slice(1).find((l) => shapeFits(declared, l.perm.map((p) => test[p]))) : undefined;
-  if (!layout) return shapeMismatch(`ONNX model ${file}`, declared, test, ' (NHWC <-> NCHW is converted automatically for rank-3 examples)');
+  const layout =
+    test.length === 3
+      ? LAYOUTS.slice(1).find((l) =>
+          shapeFits(
+            declared,
+            l.perm.map((p) => test[p]),
+          ),
+        )
+      : undefined;
+  if (!layout)
+    return shapeMismatch(`ONNX model ${file}`, declared, test, ' (NHWC <-> NCHW is converted automatically for rank-3 examples)');
   return { modelShape: layout.perm.map((p) => test[p]), exampleShape: [...test], perm: layout.perm };
 }
 
@@ -129,9 +146,12 @@ export async function createOnnxFilePredictor(
   const meta = session.inputMetadata?.find((m) => m.name === inputName);
   const dims = meta?.shape ?? [];
   const inputType = meta?.type ?? 'float32';
-  const layout = inputType !== 'float32' && inputType !== 'float64'
-    ? new PieAuditError('UNSUPPORTED_LAYER', `ONNX model ${file} takes ${inputType} inputs; evaluation feeds float32 (or float64).`, { file })
-    : chooseLayout(file, dims, options.inputShape);
+  const layout =
+    inputType !== 'float32' && inputType !== 'float64'
+      ? new PieAuditError('UNSUPPORTED_LAYER', `ONNX model ${file} takes ${inputType} inputs; evaluation feeds float32 (or float64).`, {
+          file,
+        })
+      : chooseLayout(file, dims, options.inputShape);
   if (layout instanceof PieAuditError) {
     await session.release();
     throw layout;
@@ -139,7 +159,8 @@ export async function createOnnxFilePredictor(
   const fixedBatch = typeof dims[0] === 'number' && dims[0] > 0 ? dims[0] : undefined;
   const featureSize = sizeOf(layout.exampleShape);
   const outDims = session.outputMetadata?.find((m) => m.name === outputName)?.shape?.slice(1);
-  const nClasses = outDims && outDims.length > 0 && outDims.every((d) => typeof d === 'number' && d > 0) ? sizeOf(outDims as number[]) : undefined;
+  const nClasses =
+    outDims && outDims.length > 0 && outDims.every((d) => typeof d === 'number' && d > 0) ? sizeOf(outDims as number[]) : undefined;
   const toModelLayout = layoutConverter(layout);
 
   const runChunk = async (data: Float32Array, rows: number): Promise<Float32Array> => {

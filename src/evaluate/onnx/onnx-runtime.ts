@@ -35,7 +35,9 @@ export const ONNXRUNTIME_INSTALL_HINT =
 const ORT_SPECIFIER = ['onnxruntime', 'node'].join('-');
 
 /** onnxruntime-node, or why it cannot be used (`missing`: not installed; otherwise installed but broken). */
-export type OnnxRuntimeStatus = { readonly ok: true; readonly ort: OrtModule } | { readonly ok: false; readonly missing: boolean; readonly reason: string };
+export type OnnxRuntimeStatus =
+  | { readonly ok: true; readonly ort: OrtModule }
+  | { readonly ok: false; readonly missing: boolean; readonly reason: string };
 
 let cached: Promise<OnnxRuntimeStatus> | undefined;
 
@@ -66,9 +68,13 @@ export function loadOnnxRuntime(): Promise<OnnxRuntimeStatus> {
 export async function requireOnnxRuntime(purpose: string): Promise<OrtModule> {
   const status = await loadOnnxRuntime();
   if (status.ok) return status.ort;
-  throw new PieAuditError(status.missing ? 'MODULE_NOT_FOUND' : 'BACKEND_UNAVAILABLE', `${purpose} needs onnxruntime-node: ${status.reason}. ${ONNXRUNTIME_INSTALL_HINT}`, {
-    module: ORT_SPECIFIER,
-  });
+  throw new PieAuditError(
+    status.missing ? 'MODULE_NOT_FOUND' : 'BACKEND_UNAVAILABLE',
+    `${purpose} needs onnxruntime-node: ${status.reason}. ${ONNXRUNTIME_INSTALL_HINT}`,
+    {
+      module: ORT_SPECIFIER,
+    },
+  );
 }
 
 /**
@@ -121,12 +127,22 @@ export function onnxSessionOptions(settings: OnnxSessionSettings = {}): Record<s
  * @example
  * const session = await openOnnxSession(ort, bytes, 'net.onnx', { threads: 2 });
  */
-export async function openOnnxSession(ort: OrtModule, bytes: Uint8Array, name: string, settings: OnnxSessionSettings = {}): Promise<OrtSession> {
+export async function openOnnxSession(
+  ort: OrtModule,
+  bytes: Uint8Array,
+  name: string,
+  settings: OnnxSessionSettings = {},
+): Promise<OrtSession> {
   try {
     return await ort.InferenceSession.create(bytes, onnxSessionOptions(settings));
   } catch (e) {
     const why = (e as Error).message.split('\n')[0];
-    throw new PieAuditError('CORRUPT_MODEL', `ONNX model ${name} could not be loaded by onnxruntime: ${why}. Re-export it and check it with onnx.checker.`, { model: name }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `ONNX model ${name} could not be loaded by onnxruntime: ${why}. Re-export it and check it with onnx.checker.`,
+      { model: name },
+      { cause: e },
+    );
   }
 }
 
@@ -143,7 +159,9 @@ export async function assertSingleInputOutput(session: OrtSession, name: string,
   if (session.inputNames.length === 1 && outputsOk) return;
   const counts = `${session.inputNames.length} inputs (${session.inputNames.join(', ')}) and ${session.outputNames.length} outputs`;
   await session.release();
-  throw new PieAuditError('UNSUPPORTED_LAYER', `ONNX model ${name} has ${counts}; evaluation feeds one input and reads one output.`, { model: name });
+  throw new PieAuditError('UNSUPPORTED_LAYER', `ONNX model ${name} has ${counts}; evaluation feeds one input and reads one output.`, {
+    model: name,
+  });
 }
 
 /**

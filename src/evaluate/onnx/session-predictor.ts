@@ -27,15 +27,21 @@ export async function createOnnxSessionPredictor(model: Uint8Array, options: Onn
   const name = options.name ?? 'the ONNX model';
   const threads = resolveThreads(options.threads);
   const ort = await requireOnnxRuntime(name);
-  const session = await openOnnxSession(ort, model, name, { threads, ...(options.spinWait !== undefined ? { spinWait: options.spinWait } : {}) });
+  const session = await openOnnxSession(ort, model, name, {
+    threads,
+    ...(options.spinWait !== undefined ? { spinWait: options.spinWait } : {}),
+  });
   await assertSingleInputOutput(session, name);
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   const meta = session.inputMetadata?.[0];
-  const dims = meta && meta.isTensor && meta.shape ? meta.shape.slice(1) : [];
+  const dims = meta?.isTensor && meta.shape ? meta.shape.slice(1) : [];
   if (!dims.every((d): d is number => typeof d === 'number' && d > 0)) {
     await session.release();
-    throw new PieAuditError('SHAPE_MISMATCH', `input '${inputName}' of the ONNX model has non-static feature dimensions [${dims.join(', ')}]`);
+    throw new PieAuditError(
+      'SHAPE_MISMATCH',
+      `input '${inputName}' of the ONNX model has non-static feature dimensions [${dims.join(', ')}]`,
+    );
   }
   const featureSize = dims.reduce((a, b) => a * b, 1);
   let disposed = false;
@@ -56,7 +62,8 @@ export async function createOnnxSessionPredictor(model: Uint8Array, options: Onn
       }
       const result = await session.run({ [inputName]: new ort.Tensor('float32', inputs, [batchSize, ...dims]) });
       const out = result[outputName];
-      if (out.type !== 'float32') throw new PieAuditError('SHAPE_MISMATCH', `output '${outputName}' is ${out.type}, expected float32 scores`);
+      if (out.type !== 'float32')
+        throw new PieAuditError('SHAPE_MISMATCH', `output '${outputName}' is ${out.type}, expected float32 scores`);
       return out.data as Float32Array;
     },
     async dispose(): Promise<void> {

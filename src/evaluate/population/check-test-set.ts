@@ -12,25 +12,43 @@ import type { TestSet } from '../types.js';
  * checkTestSet({ inputs, inputShape: [28, 28, 1], n: 10000 }).featureSize; // 784
  */
 export function checkTestSet(testSet: TestSet): { n: number; featureSize: number; inputShape: readonly number[] | undefined } {
-  if (!testSet || typeof testSet !== 'object') throw new PieAuditError('INVALID_ARGUMENT', 'testSet must be an object { inputs?, inputShape?, n, labels? }.', {});
+  if (!testSet || typeof testSet !== 'object')
+    throw new PieAuditError('INVALID_ARGUMENT', 'testSet must be an object { inputs?, inputShape?, n, labels? }.', {});
   const { n, inputs, inputShape, labels } = testSet;
-  if (!Number.isInteger(n) || n < 1) throw new PieAuditError('INVALID_ARGUMENT', `testSet.n must be a positive integer, got ${String(n)}.`, { n });
+  if (!Number.isInteger(n) || n < 1)
+    throw new PieAuditError('INVALID_ARGUMENT', `testSet.n must be a positive integer, got ${String(n)}.`, { n });
   if (inputShape && (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 1))) {
-    throw new PieAuditError('INVALID_ARGUMENT', `testSet.inputShape must list positive integers (per example, no batch dimension), got ${JSON.stringify(inputShape)}.`, {});
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `testSet.inputShape must list positive integers (per example, no batch dimension), got ${JSON.stringify(inputShape)}.`,
+      {},
+    );
   }
   let featureSize = inputShape ? sizeOf(inputShape) : 0;
   if (inputs) {
-    if (!(inputs instanceof Float32Array)) throw new PieAuditError('INVALID_ARGUMENT', 'testSet.inputs must be a Float32Array (row-major, example after example).', {});
+    if (!(inputs instanceof Float32Array))
+      throw new PieAuditError('INVALID_ARGUMENT', 'testSet.inputs must be a Float32Array (row-major, example after example).', {});
     if (inputs.length % n !== 0 || inputs.length === 0) {
-      throw new PieAuditError('LENGTH_MISMATCH', `testSet.inputs has ${inputs.length} values, not a multiple of testSet.n = ${n}.`, { length: inputs.length, n });
+      throw new PieAuditError('LENGTH_MISMATCH', `testSet.inputs has ${inputs.length} values, not a multiple of testSet.n = ${n}.`, {
+        length: inputs.length,
+        n,
+      });
     }
     if (inputShape && inputs.length !== n * featureSize) {
-      throw new PieAuditError('LENGTH_MISMATCH', `testSet.inputs has ${inputs.length} values but n = ${n} examples of shape [${inputShape.join(', ')}] need ${n * featureSize}.`, { length: inputs.length });
+      throw new PieAuditError(
+        'LENGTH_MISMATCH',
+        `testSet.inputs has ${inputs.length} values but n = ${n} examples of shape [${inputShape.join(', ')}] need ${n * featureSize}.`,
+        { length: inputs.length },
+      );
     }
     featureSize = inputs.length / n;
   }
   if (labels) {
-    if (labels.length !== n) throw new PieAuditError('LENGTH_MISMATCH', `testSet.labels has ${labels.length} entries, testSet.n is ${n}.`, { length: labels.length, n });
+    if (labels.length !== n)
+      throw new PieAuditError('LENGTH_MISMATCH', `testSet.labels has ${labels.length} entries, testSet.n is ${n}.`, {
+        length: labels.length,
+        n,
+      });
     copyLabels(labels, new Uint16Array(n), 0, 'testSet.labels');
   }
   return { n, featureSize, inputShape };

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { readModelBytes } from '../read-model-bytes.js';
-import { PieAuditError } from '../../errors.js';
 import { hashBytes, hashGraphModel, hashLayersModel } from '../cache/hash-model.js';
 import { hashTfjsModelFile } from '../model-file.js';
 import type { ResolvedSource } from '../resolve-source.js';

@@ -74,7 +74,12 @@ export class PopulationBuffers {
         { maxLabel: this.maxLabel, nClasses: this.nClasses },
       );
     }
-    const result: PopulationPredictions = { predictions: this.predictions, nClasses: this.nClasses ?? this.maxLabel + 1, n: this.n, perModel: this.perModel };
+    const result: PopulationPredictions = {
+      predictions: this.predictions,
+      nClasses: this.nClasses ?? this.maxLabel + 1,
+      n: this.n,
+      perModel: this.perModel,
+    };
     if (this.returnProbabilities && this.probabilities) result.probabilities = this.probabilities;
     return result;
   }

@@ -31,12 +31,18 @@ export function resolveEvaluateOptions(models: readonly ModelSource[], options: 
   }
   const runtime = options.runtime ?? 'auto';
   if (!isOneOf(RUNTIMES, runtime)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.runtime must be one of ${RUNTIMES.join(', ')}, got ${JSON.stringify(options.runtime)}.`, {
-      runtime: options.runtime,
-    });
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.runtime must be one of ${RUNTIMES.join(', ')}, got ${JSON.stringify(options.runtime)}.`,
+      {
+        runtime: options.runtime,
+      },
+    );
   }
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, { threads: options.threads });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.threads must be a positive integer, got ${String(options.threads)}.`, {
+      threads: options.threads,
+    });
   }
   return {
     batchSize,
@@ -52,7 +58,9 @@ function resolveConcurrency(concurrency: EvaluatePopulationOptions['concurrency'
   if (concurrency === undefined) return 1;
   if (concurrency === 'auto') return availableParallelism();
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.concurrency must be 'auto' or a positive integer, got ${String(concurrency)}.`, { concurrency });
+    throw new PieAuditError('INVALID_ARGUMENT', `options.concurrency must be 'auto' or a positive integer, got ${String(concurrency)}.`, {
+      concurrency,
+    });
   }
   return concurrency;
 }

@@ -35,17 +35,29 @@ export async function runBatches(
     const scores = await predictor.predict(inputs.subarray(start * featureSize, (start + rows) * featureSize), rows);
     if (!(scores instanceof Float32Array)) {
       const got = scores === null ? 'null' : Array.isArray(scores) ? 'an array' : typeof scores;
-      throw new PieAuditError('SHAPE_MISMATCH', `${what} returned ${got} for a batch of ${rows} examples; predict() must resolve to a Float32Array of rows * nClasses scores.`, {});
+      throw new PieAuditError(
+        'SHAPE_MISMATCH',
+        `${what} returned ${got} for a batch of ${rows} examples; predict() must resolve to a Float32Array of rows * nClasses scores.`,
+        {},
+      );
     }
     if (b === 0 || width === undefined) {
       if (scores.length % rows !== 0 || scores.length === 0) {
-        throw new PieAuditError('SHAPE_MISMATCH', `${what} returned ${scores.length} scores for a batch of ${rows} examples; expected rows * nClasses.`, {});
+        throw new PieAuditError(
+          'SHAPE_MISMATCH',
+          `${what} returned ${scores.length} scores for a batch of ${rows} examples; expected rows * nClasses.`,
+          {},
+        );
       }
       width ??= scores.length / rows;
       target = scoreRows(width);
     }
     if (scores.length !== rows * width) {
-      throw new PieAuditError('SHAPE_MISMATCH', `${what} returned ${scores.length} scores for a batch of ${rows} examples; expected ${rows * width} (${width} classes).`, {});
+      throw new PieAuditError(
+        'SHAPE_MISMATCH',
+        `${what} returned ${scores.length} scores for a batch of ${rows} examples; expected ${rows * width} (${width} classes).`,
+        {},
+      );
     }
     argmaxRows(scores, rows, width, out, start, { what, firstExample: start });
     target?.set(scores, start * width);

@@ -33,14 +33,23 @@ export async function usePrecomputed(
   else if (source.kind === 'probabilities') {
     scores = source.source.probabilities;
     width = source.source.nClasses;
-    if (!Number.isInteger(width) || width < 1) throw new PieAuditError('INVALID_ARGUMENT', `${what}: nClasses must be a positive integer, got ${String(width)}.`, {});
+    if (!Number.isInteger(width) || width < 1)
+      throw new PieAuditError('INVALID_ARGUMENT', `${what}: nClasses must be a positive integer, got ${String(width)}.`, {});
     if (scores.length !== n * width) {
-      throw new PieAuditError('LENGTH_MISMATCH', `${what} holds ${scores.length} probabilities; n = ${n} examples x ${width} classes need ${n * width}.`, { length: scores.length, n });
+      throw new PieAuditError(
+        'LENGTH_MISMATCH',
+        `${what} holds ${scores.length} probabilities; n = ${n} examples x ${width} classes need ${n * width}.`,
+        { length: scores.length, n },
+      );
     }
   } else {
     const loaded = await loadPredictions(source.path, source.format ? { format: source.format } : {});
     if (loaded.n !== n) {
-      throw new PieAuditError('LENGTH_MISMATCH', `${what} holds predictions for ${loaded.n} examples but the test set has n = ${n}; write one prediction per test example, in test-set order.`, { length: loaded.n, n });
+      throw new PieAuditError(
+        'LENGTH_MISMATCH',
+        `${what} holds predictions for ${loaded.n} examples but the test set has n = ${n}; write one prediction per test example, in test-set order.`,
+        { length: loaded.n, n },
+      );
     }
     if (loaded.probabilities) {
       scores = loaded.probabilities;
@@ -55,10 +64,17 @@ export async function usePrecomputed(
     return { maxLabel: max, nClasses: width };
   }
   if (labels!.length !== n) {
-    throw new PieAuditError('LENGTH_MISMATCH', `${what} holds ${labels!.length} predictions but the test set has n = ${n}.`, { length: labels!.length, n });
+    throw new PieAuditError('LENGTH_MISMATCH', `${what} holds ${labels!.length} predictions but the test set has n = ${n}.`, {
+      length: labels!.length,
+      n,
+    });
   }
   if (returnProbabilities) {
-    throw new PieAuditError('INVALID_ARGUMENT', `returnProbabilities is set but ${what} holds only top-1 labels; pass its scores ({ probabilities, nClasses } or a file of score rows), or set returnProbabilities: false.`, {});
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `returnProbabilities is set but ${what} holds only top-1 labels; pass its scores ({ probabilities, nClasses } or a file of score rows), or set returnProbabilities: false.`,
+      {},
+    );
   }
   return { maxLabel: copyLabels(labels!, out, 0, what) };
 }

@@ -26,7 +26,12 @@ export function parseArrowPredictions(bytes: Uint8Array, what: string): LoadedPr
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
     // A damaged file can decode into impossible lengths or offsets deep inside the Arrow decoder.
-    throw new PieAuditError('CORRUPT_FILE', `${what} is not a readable Arrow IPC file (${(e as Error).message}).`, { file: what }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `${what} is not a readable Arrow IPC file (${(e as Error).message}).`,
+      { file: what },
+      { cause: e },
+    );
   }
 }
 
@@ -35,16 +40,27 @@ function readArrowTable(bytes: Uint8Array, what: string): LoadedPredictions {
   try {
     table = tableFromIPC(bytes, { useBigInt: true });
   } catch (e) {
-    throw new PieAuditError('CORRUPT_FILE', `${what} is not a readable Arrow IPC file (${(e as Error).message}).`, { file: what }, { cause: e });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `${what} is not a readable Arrow IPC file (${(e as Error).message}).`,
+      { file: what },
+      { cause: e },
+    );
   }
   const fields = table.schema.fields;
   const n = table.numRows;
   // Every value takes at least one byte of the file: larger counts come from a damaged header.
   if (!Number.isSafeInteger(n) || n * Math.max(1, fields.length) > bytes.length) {
-    throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} rows, more than its ${bytes.length} bytes can hold; the file is damaged.`, { file: what });
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `${what} declares ${n} rows, more than its ${bytes.length} bytes can hold; the file is damaged.`,
+      { file: what },
+    );
   }
   const typeId = (i: number) => (fields[i].type as { typeId: number }).typeId;
-  let labelIndex = fields.findIndex((f, i) => LABEL_COLUMN_NAMES.includes(f.name.toLowerCase()) && (typeId(i) === INT || typeId(i) === FLOAT));
+  let labelIndex = fields.findIndex(
+    (f, i) => LABEL_COLUMN_NAMES.includes(f.name.toLowerCase()) && (typeId(i) === INT || typeId(i) === FLOAT),
+  );
   if (labelIndex < 0 && fields.length === 1 && typeId(0) === INT) labelIndex = 0;
   if (labelIndex >= 0) {
     const column = table.getChildAt(labelIndex)!;
@@ -56,12 +72,18 @@ function readArrowTable(bytes: Uint8Array, what: string): LoadedPredictions {
     if (column.nullCount > 0 || hasNullElements(column.data)) throw nullError(what, fields[0].name);
     const rows = column.toArray() as ArrayLike<ArrayLike<number>>;
     const nClasses = n > 0 ? rows[0].length : 0;
-    if (n * nClasses > bytes.length) throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} x ${nClasses} scores, more than its ${bytes.length} bytes hold.`, { file: what });
+    if (n * nClasses > bytes.length)
+      throw new PieAuditError('CORRUPT_FILE', `${what} declares ${n} x ${nClasses} scores, more than its ${bytes.length} bytes hold.`, {
+        file: what,
+      });
     const probabilities = new Float32Array(n * nClasses);
     for (let i = 0; i < n; i++) {
       const row = rows[i];
       if (row.length !== nClasses) {
-        throw new PieAuditError('CORRUPT_FILE', `${what}: row ${i} holds ${row.length} scores, row 0 holds ${nClasses}.`, { file: what, row: i });
+        throw new PieAuditError('CORRUPT_FILE', `${what}: row ${i} holds ${row.length} scores, row 0 holds ${nClasses}.`, {
+          file: what,
+          row: i,
+        });
       }
       probabilities.set(row, i * nClasses);
     }
@@ -91,5 +113,8 @@ function hasNullElements(batches: ReadonlyArray<{ children?: ReadonlyArray<{ nul
 }
 
 function nullError(what: string, column: string): PieAuditError {
-  return new PieAuditError('NON_FINITE', `${what}: column "${column}" holds nulls; every example needs a prediction.`, { file: what, column });
+  return new PieAuditError('NON_FINITE', `${what}: column "${column}" holds nulls; every example needs a prediction.`, {
+    file: what,
+    column,
+  });
 }

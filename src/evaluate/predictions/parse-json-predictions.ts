@@ -17,7 +17,10 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
 export function parseJsonPredictions(text: string, what: string): LoadedPredictions {
   let value: unknown;
   // Predictions nest two levels at most; deeper text is refused before parsing (see jsonDepth).
-  if (jsonDepth(text) > 3) throw new PieAuditError('CORRUPT_FILE', `${what}: JSON nests deeper than a list of score rows; expected labels or rows of scores.`, { file: what });
+  if (jsonDepth(text) > 3)
+    throw new PieAuditError('CORRUPT_FILE', `${what}: JSON nests deeper than a list of score rows; expected labels or rows of scores.`, {
+      file: what,
+    });
   try {
     // A byte-order mark (Windows editors, PowerShell) is accepted, as in config files.
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -30,7 +33,11 @@ export function parseJsonPredictions(text: string, what: string): LoadedPredicti
     if (Array.isArray(own('predictions'))) value = own('predictions');
     else if (Array.isArray(own('probabilities'))) value = own('probabilities');
     else {
-      throw new PieAuditError('CORRUPT_FILE', `${what}: expected an array, or an object with a "predictions" or "probabilities" array; found keys ${JSON.stringify(Object.keys(obj))}.`, { file: what });
+      throw new PieAuditError(
+        'CORRUPT_FILE',
+        `${what}: expected an array, or an object with a "predictions" or "probabilities" array; found keys ${JSON.stringify(Object.keys(obj))}.`,
+        { file: what },
+      );
     }
   }
   if (!Array.isArray(value)) {
@@ -43,20 +50,33 @@ export function parseJsonPredictions(text: string, what: string): LoadedPredicti
     const probabilities = new Float32Array(rows.length * nClasses);
     rows.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== nClasses) {
-        throw new PieAuditError('CORRUPT_FILE', `${what}: row ${i} has ${Array.isArray(row) ? row.length : 'no'} values, row 0 has ${nClasses}; every probability row needs the same length.`, { file: what, row: i });
+        throw new PieAuditError(
+          'CORRUPT_FILE',
+          `${what}: row ${i} has ${Array.isArray(row) ? row.length : 'no'} values, row 0 has ${nClasses}; every probability row needs the same length.`,
+          { file: what, row: i },
+        );
       }
       for (let c = 0; c < nClasses; c++) probabilities[i * nClasses + c] = toNumber(row[c], what, i);
     });
     return fromProbabilities(probabilities, rows.length, nClasses, what);
   }
-  return fromLabels(rows.map((v, i) => toNumber(v, what, i)), what);
+  return fromLabels(
+    rows.map((v, i) => toNumber(v, what, i)),
+    what,
+  );
 }
 
 function toNumber(v: unknown, what: string, example: number): number {
   if (typeof v === 'number') return v;
   // JSON has no NaN/Infinity; writers such as Python's json emit these tokens-as-strings or null.
   if (v === null || typeof v === 'string') {
-    throw new PieAuditError('NON_FINITE', `${what}: example ${example} holds ${JSON.stringify(v)} instead of a number.`, { file: what, example });
+    throw new PieAuditError('NON_FINITE', `${what}: example ${example} holds ${JSON.stringify(v)} instead of a number.`, {
+      file: what,
+      example,
+    });
   }
-  throw new PieAuditError('CORRUPT_FILE', `${what}: example ${example} holds ${JSON.stringify(v)} instead of a number.`, { file: what, example });
+  throw new PieAuditError('CORRUPT_FILE', `${what}: example ${example} holds ${JSON.stringify(v)} instead of a number.`, {
+    file: what,
+    example,
+  });
 }

@@ -18,5 +18,9 @@ export function parseNpyPredictions(bytes: Uint8Array, what: string): LoadedPred
     for (let i = 0; i < data.length; i++) probabilities[i] = Number(data[i]);
     return fromProbabilities(probabilities, shape[0], shape[1], what);
   }
-  throw new PieAuditError('CORRUPT_FILE', `${what} holds an array of shape (${shape.join(', ')}); expected (n,) labels or (n, nClasses) scores.`, { file: what, shape });
+  throw new PieAuditError(
+    'CORRUPT_FILE',
+    `${what} holds an array of shape (${shape.join(', ')}); expected (n,) labels or (n, nClasses) scores.`,
+    { file: what, shape },
+  );
 }

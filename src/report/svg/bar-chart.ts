@@ -69,8 +69,12 @@ export function renderBarChart(options: BarChartOptions): string {
   );
   if (anyMarked) {
     out.push('<g class="legend" fill="#222">');
-    out.push(`<rect x="10" y="30" width="12" height="10" fill="#c44e52"/><text x="26" y="35" dominant-baseline="middle">${escapeXml(options.markedLabel ?? 'marked')}</text>`);
-    out.push(`<rect x="220" y="30" width="12" height="10" fill="#8fa9c6"/><text x="236" y="35" dominant-baseline="middle">${escapeXml(options.unmarkedLabel ?? 'other')}</text>`);
+    out.push(
+      `<rect x="10" y="30" width="12" height="10" fill="#c44e52"/><text x="26" y="35" dominant-baseline="middle">${escapeXml(options.markedLabel ?? 'marked')}</text>`,
+    );
+    out.push(
+      `<rect x="220" y="30" width="12" height="10" fill="#8fa9c6"/><text x="236" y="35" dominant-baseline="middle">${escapeXml(options.unmarkedLabel ?? 'other')}</text>`,
+    );
     out.push('</g>');
   }
   out.push('<g class="x-axis" fill="#444">');
@@ -80,14 +84,18 @@ export function renderBarChart(options: BarChartOptions): string {
     out.push(`<text x="${px}" y="${coord(plot.y1 + 14)}" text-anchor="middle">${escapeXml(fmt(t))}</text>`);
   }
   out.push('</g>');
-  out.push(`<text x="${coord((plot.x0 + plot.x1) / 2)}" y="${coord(height - 8)}" text-anchor="middle" fill="#222">${escapeXml(options.valueLabel)}</text>`);
+  out.push(
+    `<text x="${coord((plot.x0 + plot.x1) / 2)}" y="${coord(height - 8)}" text-anchor="middle" fill="#222">${escapeXml(options.valueLabel)}</text>`,
+  );
 
   const zero = x.map(0);
   out.push('<g class="bars">');
   options.bars.forEach((b, i) => {
     const top = plot.y0 + i * (BAR_HEIGHT + BAR_GAP) + BAR_GAP / 2;
     const mid = coord(top + BAR_HEIGHT / 2);
-    out.push(`<text x="${coord(plot.x0 - 6)}" y="${mid}" text-anchor="end" dominant-baseline="middle" fill="#222">${escapeXml(truncate(b.label, 28))}</text>`);
+    out.push(
+      `<text x="${coord(plot.x0 - 6)}" y="${mid}" text-anchor="end" dominant-baseline="middle" fill="#222">${escapeXml(truncate(b.label, 28))}</text>`,
+    );
     if (typeof b.value !== 'number' || !Number.isFinite(b.value)) {
       out.push(`<text x="${coord(zero + 4)}" y="${mid}" dominant-baseline="middle" fill="#777">n/a</text>`);
       return;
@@ -97,14 +105,19 @@ export function renderBarChart(options: BarChartOptions): string {
     out.push(
       `<rect x="${coord(Math.min(zero, end))}" y="${coord(top)}" width="${coord(Math.abs(end - zero))}" height="${BAR_HEIGHT}" fill="${b.marked ? '#c44e52' : '#8fa9c6'}"${b.marked ? ' class="marked"' : ''}><title>${escapeXml(tip)}</title></rect>`,
     );
-    out.push(`<text x="${coord(Math.max(zero, end) + 4)}" y="${mid}" dominant-baseline="middle" fill="#333">${escapeXml(fmt(b.value))}</text>`);
+    out.push(
+      `<text x="${coord(Math.max(zero, end) + 4)}" y="${mid}" dominant-baseline="middle" fill="#333">${escapeXml(fmt(b.value))}</text>`,
+    );
   });
   out.push('</g>');
   out.push(`<line x1="${coord(zero)}" x2="${coord(zero)}" y1="${coord(plot.y0)}" y2="${coord(plot.y1)}" stroke="#888"/>`);
   if (options.referenceValue !== undefined) {
     const px = coord(x.map(options.referenceValue));
-    out.push(`<line class="reference" x1="${px}" x2="${px}" y1="${coord(plot.y0 - 4)}" y2="${coord(plot.y1)}" stroke="#222" stroke-dasharray="4 3"/>`);
-    if (options.referenceLabel) out.push(`<text x="${px}" y="${coord(plot.y0 - 7)}" text-anchor="middle" fill="#222">${escapeXml(options.referenceLabel)}</text>`);
+    out.push(
+      `<line class="reference" x1="${px}" x2="${px}" y1="${coord(plot.y0 - 4)}" y2="${coord(plot.y1)}" stroke="#222" stroke-dasharray="4 3"/>`,
+    );
+    if (options.referenceLabel)
+      out.push(`<text x="${px}" y="${coord(plot.y0 - 7)}" text-anchor="middle" fill="#222">${escapeXml(options.referenceLabel)}</text>`);
   }
   out.push('</svg>');
   return out.join('\n');

@@ -61,7 +61,10 @@ export function linearScale(min: number, max: number, range: [number, number], t
  * @example
  * pointScale(['fp16', 'int8'], [0, 100]).map('int8'); // 75
  */
-export function pointScale(categories: readonly string[], range: [number, number]): { map(category: string): number; categories: readonly string[] } {
+export function pointScale(
+  categories: readonly string[],
+  range: [number, number],
+): { map(category: string): number; categories: readonly string[] } {
   const [r0, r1] = range;
   const band = (r1 - r0) / Math.max(1, categories.length);
   const index = new Map(categories.map((c, i) => [c, i]));

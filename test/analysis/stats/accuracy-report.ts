@@ -16,7 +16,8 @@ function note(key: string, ours: number, at: string, scipy = Number.NaN): void {
   if (!current) worst.set(key, { ours, scipy, at });
   else {
     if (ours > current.ours) Object.assign(current, { ours, at });
-    if (!Number.isNaN(scipy) && !(scipy <= current.scipy)) current.scipy = Number.isNaN(current.scipy) ? scipy : Math.max(current.scipy, scipy);
+    if (!Number.isNaN(scipy) && !(scipy <= current.scipy))
+      current.scipy = Number.isNaN(current.scipy) ? scipy : Math.max(current.scipy, scipy);
   }
 }
 const maxRel = (a: readonly number[], b: readonly number[]) => Math.max(...a.map((v, i) => relativeError(v, b[i])));
@@ -33,7 +34,11 @@ for (const w of oracle.welch.filter((c: any) => c.exact)) {
     const exactP = alternative === 'two-sided' ? exact.p_two_sided : alternative === 'less' ? exact.p_less : exact.p_greater;
     note(`welch p (${alternative}) vs exact`, relativeError(r.p, exactP), w.id);
     const exactCi =
-      alternative === 'two-sided' ? exact.ci_two_sided : alternative === 'less' ? [-Infinity, exact.ci_less_upper] : [exact.ci_greater_lower, Infinity];
+      alternative === 'two-sided'
+        ? exact.ci_two_sided
+        : alternative === 'less'
+          ? [-Infinity, exact.ci_less_upper]
+          : [exact.ci_greater_lower, Infinity];
     note(`welch ci (${alternative}) vs exact`, maxRel(r.ci, exactCi), w.id);
     if (alternative === 'two-sided') note('welch p (two-sided) vs exact t + stdtr', relativeError(r.p, w.exact.p_two_sided_stdtr), w.id);
     const tag = rOk ? '' : ' [R inexact]';
@@ -51,7 +56,12 @@ for (const c of rReference.welch) {
 }
 // p.adjust
 const adjustErr = (actual: (number | null)[], expected: (number | null)[]) =>
-  Math.max(0, ...actual.map((v, i) => (v === null || expected[i] === null ? (v === expected[i] ? 0 : Infinity) : relativeError(v, expected[i] as number))));
+  Math.max(
+    0,
+    ...actual.map((v, i) =>
+      v === null || expected[i] === null ? (v === expected[i] ? 0 : Infinity) : relativeError(v, expected[i] as number),
+    ),
+  );
 for (const c of oracle.bh) note('p.adjust BH vs R (oracle)', adjustErr(S.adjustPValues(c.p, 'bh'), c.r_p_adjust_BH), c.id);
 for (const c of rReference.p_adjust)
   for (const m of ['bh', 'by', 'holm', 'bonferroni', 'hochberg', 'none'] as const)
@@ -99,16 +109,32 @@ for (const c of rReference.chisq) {
   }
 }
 // special functions vs mpmath (and SciPy's own error)
-for (const c of special.log_gamma) note('logGamma vs mpmath', relativeError(S.logGamma(c.x), c.ref), `x=${c.x}`, relativeError(c.scipy, c.ref));
+for (const c of special.log_gamma)
+  note('logGamma vs mpmath', relativeError(S.logGamma(c.x), c.ref), `x=${c.x}`, relativeError(c.scipy, c.ref));
 for (const c of special.incomplete_beta)
-  note('regularizedIncompleteBeta vs mpmath', relativeError(S.regularizedIncompleteBeta(c.x, c.a, c.b), c.ref), `${c.x},${c.a},${c.b}`, relativeError(c.scipy, c.ref));
+  note(
+    'regularizedIncompleteBeta vs mpmath',
+    relativeError(S.regularizedIncompleteBeta(c.x, c.a, c.b), c.ref),
+    `${c.x},${c.a},${c.b}`,
+    relativeError(c.scipy, c.ref),
+  );
 for (const c of special.upper_gamma)
-  note('regularizedUpperGamma vs mpmath', relativeError(S.regularizedUpperGamma(c.a, c.x), c.ref), `${c.a},${c.x}`, relativeError(c.scipy, c.ref));
-for (const c of special.chi_square_sf) note('chiSquareSf vs mpmath', relativeError(S.chiSquareSf(c.x, c.k), c.ref), `${c.x},${c.k}`, relativeError(c.scipy, c.ref));
+  note(
+    'regularizedUpperGamma vs mpmath',
+    relativeError(S.regularizedUpperGamma(c.a, c.x), c.ref),
+    `${c.a},${c.x}`,
+    relativeError(c.scipy, c.ref),
+  );
+for (const c of special.chi_square_sf)
+  note('chiSquareSf vs mpmath', relativeError(S.chiSquareSf(c.x, c.k), c.ref), `${c.x},${c.k}`, relativeError(c.scipy, c.ref));
 for (const c of special.student_t) {
   const band = c.df <= 1000 ? 'df <= 1000' : 'df 1e4..1e6';
-  note(`studentTCdf/Sf vs mpmath (${band})`, Math.max(relativeError(S.studentTCdf(c.t, c.df), c.cdf), relativeError(S.studentTSf(c.t, c.df), c.sf)), `t=${c.t},df=${c.df}`,
-    Math.max(relativeError(c.scipy_cdf, c.cdf), relativeError(c.scipy_sf, c.sf)));
+  note(
+    `studentTCdf/Sf vs mpmath (${band})`,
+    Math.max(relativeError(S.studentTCdf(c.t, c.df), c.cdf), relativeError(S.studentTSf(c.t, c.df), c.sf)),
+    `t=${c.t},df=${c.df}`,
+    Math.max(relativeError(c.scipy_cdf, c.cdf), relativeError(c.scipy_sf, c.sf)),
+  );
 }
 for (const c of special.student_t_quantile) {
   const band = c.df <= 1000 ? 'df <= 1000' : 'df 1e4..1e6';
@@ -117,11 +143,23 @@ for (const c of special.student_t_quantile) {
   note(`studentTQuantile vs mpmath (${band})`, relativeError(S.studentTQuantile(c.p, c.df), c.ref), `p=${c.p},df=${c.df}`, scipyError);
 }
 for (const c of rReference.qt.filter((q: any) => q.p >= 1e-20 && q.p <= 1 - 1e-20))
-  note("studentTQuantile vs R qt (p >= 1e-20)", relativeError(S.studentTQuantile(c.p, c.df), c.q), `p=${c.p},df=${c.df}`);
+  note('studentTQuantile vs R qt (p >= 1e-20)', relativeError(S.studentTQuantile(c.p, c.df), c.q), `p=${c.p},df=${c.df}`);
 for (const c of special.hypergeometric) {
-  note('hypergeometricCdf (both tails) vs exact', Math.max(relativeError(S.hypergeometricCdf(c.x, c.r, c.b, c.n), c.cdf), relativeError(S.hypergeometricCdf(c.x, c.r, c.b, c.n, false), c.sf)),
-    `${c.x},${c.r},${c.b},${c.n}`, Math.max(relativeError(c.scipy_cdf, c.cdf), relativeError(c.scipy_sf, c.sf)));
-  note('logHypergeometricPmf vs exact (absolute)', Math.abs(S.logHypergeometricPmf(c.x, c.r, c.b, c.n) - c.log_pmf), `${c.x},${c.r},${c.b},${c.n}`, Math.abs(c.scipy_log_pmf - c.log_pmf));
+  note(
+    'hypergeometricCdf (both tails) vs exact',
+    Math.max(
+      relativeError(S.hypergeometricCdf(c.x, c.r, c.b, c.n), c.cdf),
+      relativeError(S.hypergeometricCdf(c.x, c.r, c.b, c.n, false), c.sf),
+    ),
+    `${c.x},${c.r},${c.b},${c.n}`,
+    Math.max(relativeError(c.scipy_cdf, c.cdf), relativeError(c.scipy_sf, c.sf)),
+  );
+  note(
+    'logHypergeometricPmf vs exact (absolute)',
+    Math.abs(S.logHypergeometricPmf(c.x, c.r, c.b, c.n) - c.log_pmf),
+    `${c.x},${c.r},${c.b},${c.n}`,
+    Math.abs(c.scipy_log_pmf - c.log_pmf),
+  );
 }
 
 console.log('| quantity | max relative error | worst case | SciPy 1.10 on the same points |');

@@ -46,11 +46,34 @@ describe('chiSquareTest against R', () => {
   });
 
   it("applies Yates only to 2 x 2 tables and uses R's min(0.5, |O - E|)", () => {
-    expect(chiSquareTest([[12, 5, 9], [7, 11, 14]]).correction).toBe(false);
-    expect(chiSquareTest([[10, 2], [3, 15]]).correction).toBe(true);
-    expect(chiSquareTest([[10, 2], [3, 15]], { correction: false }).correction).toBe(false);
+    expect(
+      chiSquareTest([
+        [12, 5, 9],
+        [7, 11, 14],
+      ]).correction,
+    ).toBe(false);
+    expect(
+      chiSquareTest([
+        [10, 2],
+        [3, 15],
+      ]).correction,
+    ).toBe(true);
+    expect(
+      chiSquareTest(
+        [
+          [10, 2],
+          [3, 15],
+        ],
+        { correction: false },
+      ).correction,
+    ).toBe(false);
     // |O - E| = 0.25 everywhere: the correction is 0.25, not 0.5, and the statistic is 0
-    expect(chiSquareTest([[10, 10], [10, 11]]).statistic).toBeCloseTo(0, 15);
+    expect(
+      chiSquareTest([
+        [10, 10],
+        [10, 11],
+      ]).statistic,
+    ).toBeCloseTo(0, 15);
   });
 });
 
@@ -92,14 +115,39 @@ describe('chiSquareTest properties', () => {
 
 describe('chiSquareTest degenerate and invalid input', () => {
   it('returns inconclusive with null statistic and p when a row or column total is zero (R: NaN)', () => {
-    const r = chiSquareTest([[5, 0], [3, 0]]);
+    const r = chiSquareTest([
+      [5, 0],
+      [3, 0],
+    ]);
     expect(r).toMatchObject({ inconclusive: true, statistic: null, p: null, df: 1 });
-    expect(chiSquareTest([[0, 0, 0], [1, 2, 3]]).inconclusive).toBe(true);
+    expect(
+      chiSquareTest([
+        [0, 0, 0],
+        [1, 2, 3],
+      ]).inconclusive,
+    ).toBe(true);
   });
 
   it('throws INSUFFICIENT_SAMPLES for an all-zero table and INVALID_ARGUMENT for bad counts or shapes', () => {
-    expect(() => chiSquareTest([[0, 0], [0, 0]])).toThrowError(expect.objectContaining({ code: 'INSUFFICIENT_SAMPLES' }));
-    for (const m of [[[1, -2], [3, 4]], [[1, Infinity], [3, 4]], [[1, 2]], [[1, 2], [3]], [[1], [2]]]) {
+    expect(() =>
+      chiSquareTest([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toThrowError(expect.objectContaining({ code: 'INSUFFICIENT_SAMPLES' }));
+    for (const m of [
+      [
+        [1, -2],
+        [3, 4],
+      ],
+      [
+        [1, Infinity],
+        [3, 4],
+      ],
+      [[1, 2]],
+      [[1, 2], [3]],
+      [[1], [2]],
+    ]) {
       expect(() => chiSquareTest(m as number[][])).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
   });

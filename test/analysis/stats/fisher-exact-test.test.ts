@@ -47,10 +47,30 @@ describe('fisherExactTest against R', () => {
   });
 
   it('reports the sample odds ratio ad/bc (Infinity when bc = 0, null when undefined)', () => {
-    expect(fisherExactTest([[3, 1], [1, 3]]).sampleOddsRatio).toBe(9);
-    expect(fisherExactTest([[0, 20], [6, 14]]).sampleOddsRatio).toBe(0);
-    expect(fisherExactTest([[9, 0], [4, 6]]).sampleOddsRatio).toBe(Infinity);
-    expect(fisherExactTest([[5, 0], [3, 0]]).sampleOddsRatio).toBeNull();
+    expect(
+      fisherExactTest([
+        [3, 1],
+        [1, 3],
+      ]).sampleOddsRatio,
+    ).toBe(9);
+    expect(
+      fisherExactTest([
+        [0, 20],
+        [6, 14],
+      ]).sampleOddsRatio,
+    ).toBe(0);
+    expect(
+      fisherExactTest([
+        [9, 0],
+        [4, 6],
+      ]).sampleOddsRatio,
+    ).toBe(Infinity);
+    expect(
+      fisherExactTest([
+        [5, 0],
+        [3, 0],
+      ]).sampleOddsRatio,
+    ).toBeNull();
   });
 });
 
@@ -125,10 +145,22 @@ describe('fisherExactTest properties', () => {
 describe('fisherExactTest invalid input', () => {
   it('throws INVALID_ARGUMENT for negative, non-integer or non-finite counts and for non-2x2 tables', () => {
     const bad: unknown[] = [
-      [[1, -1], [2, 3]],
-      [[1.5, 1], [2, 3]],
-      [[1, Number.NaN], [2, 3]],
-      [[1, 2, 3], [4, 5, 6]],
+      [
+        [1, -1],
+        [2, 3],
+      ],
+      [
+        [1.5, 1],
+        [2, 3],
+      ],
+      [
+        [1, Number.NaN],
+        [2, 3],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
       [[1, 2]],
       [[1, 2], [3]],
       'table',
@@ -136,10 +168,23 @@ describe('fisherExactTest invalid input', () => {
     for (const m of bad) {
       expect(() => fisherExactTest(m as number[][])).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
-    expect(() => fisherExactTest([[1, 2], [3, 4]], { confLevel: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      fisherExactTest(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { confLevel: 0 },
+      ),
+    ).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('names the offending cell', () => {
-    expect(() => fisherExactTest([[1, 2], [3, 4.5]])).toThrowError(expect.objectContaining({ message: expect.stringContaining('table[1][1]') }));
+    expect(() =>
+      fisherExactTest([
+        [1, 2],
+        [3, 4.5],
+      ]),
+    ).toThrowError(expect.objectContaining({ message: expect.stringContaining('table[1][1]') }));
   });
 });

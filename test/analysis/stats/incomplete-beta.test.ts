@@ -15,7 +15,7 @@ describe('regularizedIncompleteBeta', () => {
   it('has closed forms I_x(a, 1) = x^a and I_x(1, b) = 1 - (1-x)^b', () => {
     fc.assert(
       fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.double({ min: 0.1, max: 50, noNaN: true }), (x, a) => {
-        expectClose(regularizedIncompleteBeta(x, a, 1), Math.pow(x, a), 1e-13, `I_${x}(${a}, 1)`);
+        expectClose(regularizedIncompleteBeta(x, a, 1), x ** a, 1e-13, `I_${x}(${a}, 1)`);
         expectClose(regularizedIncompleteBeta(x, 1, a), -Math.expm1(a * Math.log1p(-x)), 1e-13, `I_${x}(1, ${a})`);
       }),
       { seed: 3, numRuns: 200 },

@@ -33,7 +33,9 @@ describe('sampleMoments', () => {
   });
 
   it('throws INSUFFICIENT_SAMPLES and NON_FINITE naming the argument', () => {
-    expect(() => sampleMoments([1], 'b')).toThrowError(expect.objectContaining({ code: 'INSUFFICIENT_SAMPLES', message: expect.stringContaining('b') }));
+    expect(() => sampleMoments([1], 'b')).toThrowError(
+      expect.objectContaining({ code: 'INSUFFICIENT_SAMPLES', message: expect.stringContaining('b') }),
+    );
     expect(() => sampleMoments([1, Number.NaN], 'a')).toThrowError(
       expect.objectContaining({ code: 'NON_FINITE', message: expect.stringContaining('a[1]') }),
     );

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  studentTCdf,
-  studentTPdf,
-  studentTQuantile,
-  studentTSf,
-} from '../../../src/analysis/stats/student-t-distribution.js';
+import { studentTCdf, studentTPdf, studentTQuantile, studentTSf } from '../../../src/analysis/stats/student-t-distribution.js';
 import { expectClose, loadFixture } from './fixtures.js';
 
 const reference = loadFixture('stats-extra/special-reference.json');

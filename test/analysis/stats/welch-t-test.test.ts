@@ -95,7 +95,7 @@ describe('welchTTest against the R / SciPy oracle', () => {
 });
 
 describe('welchTTest degenerate and invalid input', () => {
-  it("follows SciPy when both samples are constant: ±Infinity and p = 0 if the means differ (oracle w11)", () => {
+  it('follows SciPy when both samples are constant: ±Infinity and p = 0 if the means differ (oracle w11)', () => {
     const w = oracle.welch.find((c: any) => c.id === 'w11_both_constant_diff');
     const r = welchTTest(w.a, w.b);
     expect(r.degenerate).toBe(true);

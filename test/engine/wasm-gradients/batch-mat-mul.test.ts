@@ -13,7 +13,20 @@ describe('BatchMatMul with transposed operands on wasm', () => {
           m: fc.integer({ min: 1, max: 40 }),
           k: fc.integer({ min: 1, max: 40 }),
           n: fc.integer({ min: 1, max: 40 }),
-          batch: fc.constantFrom<number[][]>([[], []], [[3], [3]], [[1], [4]], [[2, 3], [2, 3]], [[2, 3], [1, 1]], [[4], []]),
+          batch: fc.constantFrom<number[][]>(
+            [[], []],
+            [[3], [3]],
+            [[1], [4]],
+            [
+              [2, 3],
+              [2, 3],
+            ],
+            [
+              [2, 3],
+              [1, 1],
+            ],
+            [[4], []],
+          ),
           transposeA: fc.boolean(),
           transposeB: fc.boolean(),
           seed: fc.nat(1_000_000),
@@ -37,7 +50,8 @@ describe('BatchMatMul with transposed operands on wasm', () => {
     const x = seededNormal([32, 300], 1);
     const w = seededNormal([300, 24], 2);
     const r = seededNormal([32, 24], 3);
-    const grads = (a: tf.Tensor, b: tf.Tensor, s: tf.Tensor) => tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.matMul(xi, wi).mul(s).sum())([a, b]);
+    const grads = (a: tf.Tensor, b: tf.Tensor, s: tf.Tensor) =>
+      tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.matMul(xi, wi).mul(s).sum())([a, b]);
     const [cpuDx, cpuDw] = onBackend('cpu', [x, w, r], grads);
     const [wasmDx, wasmDw] = onBackend('wasm', [x, w, r], grads);
     expect(relativeError(wasmDx, cpuDx)).toBeLessThanOrEqual(5e-6);

@@ -25,7 +25,12 @@ const convCase = fc
   .map((c) => {
     const pad: Padding =
       c.padKind === 'explicit'
-        ? [[0, 0], [c.explicit[0], c.explicit[1]], [c.explicit[2], c.explicit[3]], [0, 0]]
+        ? [
+            [0, 0],
+            [c.explicit[0], c.explicit[1]],
+            [c.explicit[2], c.explicit[3]],
+            [0, 0],
+          ]
         : (c.padKind as 'same' | 'valid');
     return { ...c, pad };
   });
@@ -48,7 +53,11 @@ function worstGradientError(conv: Conv, seed: number): number {
       // A weighted sum makes dy a random tensor rather than all ones.
       const weight = seededNormal(out.shape, c.seed + 2);
       const grads = (a: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
-        tf.grads((xi: tf.Tensor, wi: tf.Tensor) => conv(xi as tf.Tensor4D, wi as tf.Tensor4D, c.stride, c.pad).mul(r).sum())([a, b]);
+        tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+          conv(xi as tf.Tensor4D, wi as tf.Tensor4D, c.stride, c.pad)
+            .mul(r)
+            .sum(),
+        )([a, b]);
       const [cpuDx, cpuDw] = onBackend('cpu', [x, w, weight], grads);
       const [wasmDx, wasmDw] = onBackend('wasm', [x, w, weight], grads);
       const err = Math.max(relativeError(wasmDx, cpuDx), relativeError(wasmDw, cpuDw));
@@ -70,7 +79,9 @@ describe('Conv2DBackpropFilter / Conv2DBackpropInput on wasm', () => {
     const x = seededNormal([2, 3, 7, 6], 11);
     const dy = seededNormal([2, 4, 4, 3], 12);
     const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] };
-    const run = (a: tf.Tensor, b: tf.Tensor) => [tf.engine().runKernel('Conv2DBackpropFilter', { x: a, dy: b }, attrs as never) as tf.Tensor];
+    const run = (a: tf.Tensor, b: tf.Tensor) => [
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: a, dy: b }, attrs as never) as tf.Tensor,
+    ];
     const [cpu] = onBackend('cpu', [x, dy], run);
     const [wasm] = onBackend('wasm', [x, dy], run);
     expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(TOLERANCE);

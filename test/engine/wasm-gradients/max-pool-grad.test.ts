@@ -51,7 +51,12 @@ describe('MaxPoolGrad on wasm', () => {
   it('routes a 2x2 stride-2 gradient to the first maximum of each window', () => {
     // Windows (channel 0): [1 2; 4 7] -> 7, [5 5; 0 5] -> first 5 (row-major).
     const x = tf.tensor4d([1, 2, 5, 5, 4, 7, 0, 5], [1, 2, 4, 1]);
-    const dx = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').mul(tf.tensor4d([10, 20], [1, 1, 2, 1])).sum())(x);
+    const dx = tf.grad((t: tf.Tensor) =>
+      tf
+        .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+        .mul(tf.tensor4d([10, 20], [1, 1, 2, 1]))
+        .sum(),
+    )(x);
     expect(Array.from(dx.dataSync())).toEqual([0, 0, 20, 0, 0, 10, 0, 0]);
   });
 });

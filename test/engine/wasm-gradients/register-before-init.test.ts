@@ -14,7 +14,11 @@ describe('registerWasmGradientKernels before the wasm backend initialises', () =
     const b = seededNormal([20, 5], 2);
     const v = seededNormal([1, 3], 3);
     // A transposed product (wrapper path), an untransposed one (delegated to the backend's kernel) and a tile.
-    const run = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => [tf.matMul(x, y, true, false), tf.matMul(x.transpose(), x), tf.tile(z, [4, 1])];
+    const run = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => [
+      tf.matMul(x, y, true, false),
+      tf.matMul(x.transpose(), x),
+      tf.tile(z, [4, 1]),
+    ];
     const cpu = onBackend('cpu', [a, b, v], run);
     const wasm = onBackend('wasm', [a, b, v], run);
     for (let i = 0; i < cpu.length; i++) expect(relativeError(wasm[i], cpu[i])).toBeLessThanOrEqual(5e-6);

@@ -39,7 +39,10 @@ describe('registerWasmGradientKernels', () => {
     const step = () =>
       tf.tidy(() => {
         const g1 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, w]);
-        const g2 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, d]);
+        const g2 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([
+          x,
+          d,
+        ]);
         const g3 = tf.grads((a: tf.Tensor) => tf.matMul(a.reshape([18, 27]), a.reshape([18, 27]), true, false).sum())([x]);
         return [...g1, ...g2, ...g3].map((g) => g.sum());
       });

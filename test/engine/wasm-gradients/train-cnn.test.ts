@@ -27,7 +27,10 @@ function tinyCnn(): tf.LayersModel {
 }
 
 /** Trains `steps` Adam steps on `backend` from identical initial weights; returns losses and final weights. */
-async function train(backend: 'cpu' | 'wasm', steps: number): Promise<{ losses: number[]; weights: Float32Array[]; initial: Float32Array[] }> {
+async function train(
+  backend: 'cpu' | 'wasm',
+  steps: number,
+): Promise<{ losses: number[]; weights: Float32Array[]; initial: Float32Array[] }> {
   tf.setBackend(backend);
   const model = tinyCnn();
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });

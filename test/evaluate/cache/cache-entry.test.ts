@@ -6,7 +6,16 @@ const entryArb = fc
   .record({ n: fc.integer({ min: 1, max: 40 }), k: fc.integer({ min: 1, max: 5 }), probs: fc.boolean(), source: fc.string() })
   .chain(({ n, k, probs, source }) =>
     fc.record({
-      header: fc.constant<CacheEntryHeader>({ modelKey: 'a'.repeat(64), testSetKey: 'b'.repeat(64), n, nClasses: k, hasProbabilities: probs, runtime: 'tfjs', source, createdAt: '2026-01-01T00:00:00.000Z' }),
+      header: fc.constant<CacheEntryHeader>({
+        modelKey: 'a'.repeat(64),
+        testSetKey: 'b'.repeat(64),
+        n,
+        nClasses: k,
+        hasProbabilities: probs,
+        runtime: 'tfjs',
+        source,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
       predictions: fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: n, maxLength: n }).map((a) => Uint16Array.from(a)),
       probabilities: probs ? fc.float32Array({ minLength: n * k, maxLength: n * k, noNaN: true }) : fc.constant(undefined),
     }),

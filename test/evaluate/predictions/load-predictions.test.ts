@@ -23,7 +23,13 @@ const argmax = (row: number[]) => row.indexOf(Math.max(...row));
 const labelsArb = fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 40 });
 // Small integer-valued scores make ties frequent, exercising the tie rule.
 const scoresArb = fc.integer({ min: 2, max: 6 }).chain((k) =>
-  fc.array(fc.array(fc.integer({ min: -3, max: 3 }).map((v) => v / 2), { minLength: k, maxLength: k }), { minLength: 1, maxLength: 30 }),
+  fc.array(
+    fc.array(
+      fc.integer({ min: -3, max: 3 }).map((v) => v / 2),
+      { minLength: k, maxLength: k },
+    ),
+    { minLength: 1, maxLength: 30 },
+  ),
 );
 
 describe('loadPredictions', () => {
@@ -60,7 +66,12 @@ describe('loadPredictions', () => {
           write('csv', rows.map((r) => r.join(',')).join('\n')),
           write('csv', Object.keys(columns).join(',') + '\n' + rows.map((r) => r.join(',')).join('\n')),
           write('arrow', tableToIPC(tableFromArrays({ scores: rows }, { types: { scores: list(float32()) } }), { format: 'file' })!),
-          write('arrow', tableToIPC(tableFromArrays(columns, { types: Object.fromEntries(Object.keys(columns).map((c) => [c, float32()])) }), { format: 'file' })!),
+          write(
+            'arrow',
+            tableToIPC(tableFromArrays(columns, { types: Object.fromEntries(Object.keys(columns).map((c) => [c, float32()])) }), {
+              format: 'file',
+            })!,
+          ),
         ];
         for (const file of files) {
           const r = await loadPredictions(file);
@@ -94,7 +105,9 @@ describe('loadPredictions', () => {
 
   it('rejects labels that do not fit uint16, fractional labels, and NaN scores, naming the file', async () => {
     const big = write('json', '[1, 65536]');
-    await expect(loadPredictions(big)).rejects.toSatisfy((e) => isPieAuditError(e, 'LABEL_OUT_OF_RANGE') && (e as Error).message.includes(big));
+    await expect(loadPredictions(big)).rejects.toSatisfy(
+      (e) => isPieAuditError(e, 'LABEL_OUT_OF_RANGE') && (e as Error).message.includes(big),
+    );
     await expect(loadPredictions(write('csv', '1\n2.5\n'))).rejects.toSatisfy((e) => isPieAuditError(e, 'LABEL_OUT_OF_RANGE'));
     await expect(loadPredictions(write('csv', '0.1,nan\n0.3,0.2\n'))).rejects.toSatisfy(
       (e) => isPieAuditError(e, 'NON_FINITE') && /example 0/.test((e as Error).message),

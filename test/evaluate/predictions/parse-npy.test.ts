@@ -55,16 +55,20 @@ describe('parseNpy on damaged files', () => {
   it('either reads the file or throws a PieAuditError, never another error', () => {
     const base = readFileSync(join(dir, 'scores-float32.npy'));
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.nat(), (edits, cut) => {
-        const bytes = Uint8Array.from(base);
-        for (const [at, value] of edits) bytes[at % 140] = value; // damage the header region
-        const damaged = bytes.subarray(0, bytes.length - (cut % 8));
-        try {
-          parseNpyPredictions(damaged, 'damaged.npy');
-        } catch (e) {
-          expect(isPieAuditError(e)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.nat(),
+        (edits, cut) => {
+          const bytes = Uint8Array.from(base);
+          for (const [at, value] of edits) bytes[at % 140] = value; // damage the header region
+          const damaged = bytes.subarray(0, bytes.length - (cut % 8));
+          try {
+            parseNpyPredictions(damaged, 'damaged.npy');
+          } catch (e) {
+            expect(isPieAuditError(e)).toBe(true);
+          }
+        },
+      ),
       { seed: 31, numRuns: 300 },
     );
   });

@@ -38,14 +38,24 @@ describe('niceTicks / linearScale', () => {
 
 describe('escapeXml', () => {
   it('leaves no markup-significant characters', () => {
-    fc.assert(fc.property(fc.string(), (s) => !/[<>"']|&(?!amp;|lt;|gt;|quot;|#39;)/.test(escapeXml(s))), { seed: 5 });
+    fc.assert(
+      fc.property(fc.string(), (s) => !/[<>"']|&(?!amp;|lt;|gt;|quot;|#39;)/.test(escapeXml(s))),
+      { seed: 5 },
+    );
   });
 });
 
 const seriesArb = fc.array(
   fc.record({
     name: fc.string({ maxLength: 12 }),
-    points: fc.array(fc.record({ x: fc.integer({ min: 0, max: 100 }).map((v) => v / 100), y: fc.oneof(fc.double({ min: -5, max: 5, noNaN: true }), fc.constantFrom(null, NaN, Infinity)), marked: fc.boolean() }), { maxLength: 8 }),
+    points: fc.array(
+      fc.record({
+        x: fc.integer({ min: 0, max: 100 }).map((v) => v / 100),
+        y: fc.oneof(fc.double({ min: -5, max: 5, noNaN: true }), fc.constantFrom(null, NaN, Infinity)),
+        marked: fc.boolean(),
+      }),
+      { maxLength: 8 },
+    ),
   }),
   { minLength: 1, maxLength: 12 },
 );
@@ -73,7 +83,18 @@ describe('renderLineChart', () => {
       description: 'd',
       xLabel: 'level',
       yLabel: 'acc',
-      series: [{ name: 'a', points: [{ x: 'fp32', y: 0.9 }, { x: 'fp16', y: 0.89 }, { x: 'int8', y: null }, { x: 'int4', y: 0.8 }, { x: 'int2', y: 0.7 }] }],
+      series: [
+        {
+          name: 'a',
+          points: [
+            { x: 'fp32', y: 0.9 },
+            { x: 'fp16', y: 0.89 },
+            { x: 'int8', y: null },
+            { x: 'int4', y: 0.8 },
+            { x: 'int2', y: 0.7 },
+          ],
+        },
+      ],
     });
     expect(count(svg, /<polyline/g)).toBe(2);
     for (const key of ['fp32', 'fp16', 'int8', 'int4', 'int2']) expect(svg).toContain(`>${key}</text>`);
@@ -84,20 +105,39 @@ describe('renderLineChart', () => {
 describe('renderBarChart', () => {
   it('draws one bar per finite value, a dashed reference line at 1 and n/a for missing values', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ label: fc.string({ maxLength: 40 }), value: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(null)), marked: fc.boolean() }), { maxLength: 20 }), (bars) => {
-        const svg = renderBarChart({ title: 'Over-indexing', description: 'd', valueLabel: 'ratio', bars, referenceValue: 1 });
-        expect(svg).not.toMatch(/NaN|undefined|Infinity/);
-        expect(count(svg, /<rect x=[^>]*height="16"/g)).toBe(bars.filter((b) => b.value !== null).length);
-        expect(count(svg, />n\/a</g)).toBe(bars.filter((b) => b.value === null).length);
-        expect(count(svg, /class="reference"/g)).toBe(1);
-        expect(count(svg, /class="marked"/g)).toBe(bars.filter((b) => b.value !== null && b.marked).length);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            label: fc.string({ maxLength: 40 }),
+            value: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(null)),
+            marked: fc.boolean(),
+          }),
+          { maxLength: 20 },
+        ),
+        (bars) => {
+          const svg = renderBarChart({ title: 'Over-indexing', description: 'd', valueLabel: 'ratio', bars, referenceValue: 1 });
+          expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+          expect(count(svg, /<rect x=[^>]*height="16"/g)).toBe(bars.filter((b) => b.value !== null).length);
+          expect(count(svg, />n\/a</g)).toBe(bars.filter((b) => b.value === null).length);
+          expect(count(svg, /class="reference"/g)).toBe(1);
+          expect(count(svg, /class="marked"/g)).toBe(bars.filter((b) => b.value !== null && b.marked).length);
+        },
+      ),
       { seed: 13, numRuns: 100 },
     );
   });
 
   it('puts the reference line at value 1 between the bars of 0.5 and 2', () => {
-    const svg = renderBarChart({ title: 'R', description: 'd', valueLabel: 'ratio', referenceValue: 1, bars: [{ label: 'a', value: 0.5 }, { label: 'b', value: 2 }] });
+    const svg = renderBarChart({
+      title: 'R',
+      description: 'd',
+      valueLabel: 'ratio',
+      referenceValue: 1,
+      bars: [
+        { label: 'a', value: 0.5 },
+        { label: 'b', value: 2 },
+      ],
+    });
     const widths = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]) + Number(m[2]));
     const ref = Number(/class="reference" x1="([\d.]+)"/.exec(svg)![1]);
     expect(ref).toBeGreaterThan(widths[0]!);
