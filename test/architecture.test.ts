@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { longFunctions } from '../scripts/long-functions.js';
 
 /**
  * The pipeline's layers, low to high. A module imports only from its own folder or from a lower layer;
@@ -143,5 +144,31 @@ describe('architecture: imports go down the pipeline', () => {
   it('keeps schema a leaf: it imports nothing but errors', () => {
     const fromSchema = edges.filter((e) => e.from.startsWith('src/schema/') && !e.to.startsWith('src/schema/'));
     expect(fromSchema.map((e) => e.to).filter((to) => to !== 'src/errors.ts')).toEqual([]);
+  });
+});
+
+describe('house rules: short functions, documented throws', () => {
+  const files = sourceFiles(join(root, 'src')).map((abs) => ({
+    file: relative(root, abs).split('\\').join('/'),
+    text: readFileSync(abs, 'utf8'),
+  }));
+
+  it('has no function over about 80 lines (90 at most) without a `long-function:` reason beside it', () => {
+    const long = files.flatMap(({ file, text }) => longFunctions(file, text, 90)).filter((f) => !f.explained);
+    expect(long.map((f) => `${f.file}:${f.line} ${f.name} (${f.lines} lines)`)).toEqual([]);
+  });
+
+  it('documents @throws on every exported, documented function that throws', () => {
+    const missing: string[] = [];
+    for (const { file, text } of files) {
+      const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+      for (const st of sf.statements) {
+        if (!ts.isFunctionDeclaration(st) || !st.body || !st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+        const docs = ts.getJSDocCommentsAndTags(st).filter(ts.isJSDoc);
+        if (docs.length === 0 || !/\bthrow\b/.test(st.body.getText(sf))) continue;
+        if (!/@throws/.test(docs[docs.length - 1].getText(sf))) missing.push(`${file}: ${st.name?.getText(sf)}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

@@ -59,6 +59,26 @@ export function attributeOverIndex(
     );
   }
   const n = isPIE.length;
+  const { flags, nPIEsAll } = pieFlags(isPIE);
+  const rows: AttributeOverIndexRow[] = [];
+  for (const attribute of Object.keys(attributes)) rows.push(...attributeRows(attribute, attributes[attribute], flags));
+
+  const ok = rows.filter((r) => r.status === 'ok');
+  const adjusted = adjustPValues(
+    ok.map((r) => r.p as number),
+    'bh',
+  );
+  ok.forEach((r, i) => {
+    const q = adjusted[i];
+    r.pAdjusted = q === null || q === undefined ? null : q;
+    r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
+  });
+  return { rows, nPIEs: nPIEsAll, nExamples: n, alpha };
+}
+
+/** The PIE flags as 0/1 bytes, and how many are set. */
+function pieFlags(isPIE: ArrayLike<number | boolean>): { flags: Uint8Array; nPIEsAll: number } {
+  const n = isPIE.length;
   const flags = new Uint8Array(n);
   let nPIEsAll = 0;
   for (let i = 0; i < n; i++) {
@@ -74,83 +94,75 @@ export function attributeOverIndex(
     }
   }
 
+  return { flags, nPIEsAll };
+}
+
+/** One row per value of one attribute: its shares among PIEs and overall, and Fisher's exact test. */
+function attributeRows(attribute: string, values: ArrayLike<GroupValue | null | undefined>, flags: Uint8Array): AttributeOverIndexRow[] {
+  const n = flags.length;
   const rows: AttributeOverIndexRow[] = [];
-  for (const attribute of Object.keys(attributes)) {
-    const values = attributes[attribute];
-    assertLength(values, n, `attributes.${attribute}`, 'isPIE');
-    const index = groupIndex(values, `attributes.${attribute}`);
-    const k = index.values.length;
-    const overall = new Float64Array(k);
-    const amongPIEs = new Float64Array(k);
-    let nOverall = 0;
-    let nPIEs = 0;
-    for (let i = 0; i < n; i++) {
-      const g = index.codes[i];
-      if (g < 0) continue;
-      nOverall++;
-      overall[g]++;
-      if (flags[i]) {
-        nPIEs++;
-        amongPIEs[g]++;
-      }
-    }
-    for (let g = 0; g < k; g++) {
-      const a = amongPIEs[g];
-      const shareOverall = overall[g] / nOverall;
-      const row: AttributeOverIndexRow = {
-        attribute,
-        value: String(index.values[g]),
-        countAmongPIEs: a,
-        nPIEs,
-        countOverall: overall[g],
-        nOverall,
-        nMissing: index.nMissing,
-        shareAmongPIEs: null,
-        shareOverall,
-        overIndexRatio: null,
-        shareDifference: null,
-        oddsRatio: null,
-        p: null,
-        pAdjusted: null,
-        significant: false,
-        status: 'inconclusive',
-        reason: null,
-      };
-      if (nPIEs === 0) {
-        row.reason = 'no PIEs among the examples where this attribute is recorded';
-      } else {
-        row.shareAmongPIEs = a / nPIEs;
-        // One division of integer products: equal shares give exactly 1.
-        row.overIndexRatio = (a * nOverall) / (nPIEs * overall[g]);
-        row.shareDifference = row.shareAmongPIEs - shareOverall;
-        if (nPIEs === nOverall) {
-          // Every recorded example is a PIE: the shares coincide by construction and there is nothing to test.
-          row.reason = 'every example where this attribute is recorded is a PIE: no non-PIEs to compare with';
-        } else {
-          const table: [[number, number], [number, number]] = [
-            [a, nPIEs - a],
-            [overall[g] - a, nOverall - nPIEs - (overall[g] - a)],
-          ];
-          const test = fisherExactTest(table, { alternative: 'two-sided' });
-          row.p = test.p;
-          // Infinity is a legitimate estimate (a zero off-diagonal cell); NaN never leaves this function.
-          row.oddsRatio = Number.isNaN(test.conditionalMleOddsRatio) ? null : test.conditionalMleOddsRatio;
-          row.status = 'ok';
-        }
-      }
-      rows.push(row);
+  assertLength(values, n, `attributes.${attribute}`, 'isPIE');
+  const index = groupIndex(values, `attributes.${attribute}`);
+  const k = index.values.length;
+  const overall = new Float64Array(k);
+  const amongPIEs = new Float64Array(k);
+  let nOverall = 0;
+  let nPIEs = 0;
+  for (let i = 0; i < n; i++) {
+    const g = index.codes[i];
+    if (g < 0) continue;
+    nOverall++;
+    overall[g]++;
+    if (flags[i]) {
+      nPIEs++;
+      amongPIEs[g]++;
     }
   }
-
-  const ok = rows.filter((r) => r.status === 'ok');
-  const adjusted = adjustPValues(
-    ok.map((r) => r.p as number),
-    'bh',
-  );
-  ok.forEach((r, i) => {
-    const q = adjusted[i];
-    r.pAdjusted = q === null || q === undefined ? null : q;
-    r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
-  });
-  return { rows, nPIEs: nPIEsAll, nExamples: n, alpha };
+  for (let g = 0; g < k; g++) {
+    const a = amongPIEs[g];
+    const shareOverall = overall[g] / nOverall;
+    const row: AttributeOverIndexRow = {
+      attribute,
+      value: String(index.values[g]),
+      countAmongPIEs: a,
+      nPIEs,
+      countOverall: overall[g],
+      nOverall,
+      nMissing: index.nMissing,
+      shareAmongPIEs: null,
+      shareOverall,
+      overIndexRatio: null,
+      shareDifference: null,
+      oddsRatio: null,
+      p: null,
+      pAdjusted: null,
+      significant: false,
+      status: 'inconclusive',
+      reason: null,
+    };
+    if (nPIEs === 0) {
+      row.reason = 'no PIEs among the examples where this attribute is recorded';
+    } else {
+      row.shareAmongPIEs = a / nPIEs;
+      // One division of integer products: equal shares give exactly 1.
+      row.overIndexRatio = (a * nOverall) / (nPIEs * overall[g]);
+      row.shareDifference = row.shareAmongPIEs - shareOverall;
+      if (nPIEs === nOverall) {
+        // Every recorded example is a PIE: the shares coincide by construction and there is nothing to test.
+        row.reason = 'every example where this attribute is recorded is a PIE: no non-PIEs to compare with';
+      } else {
+        const table: [[number, number], [number, number]] = [
+          [a, nPIEs - a],
+          [overall[g] - a, nOverall - nPIEs - (overall[g] - a)],
+        ];
+        const test = fisherExactTest(table, { alternative: 'two-sided' });
+        row.p = test.p;
+        // Infinity is a legitimate estimate (a zero off-diagonal cell); NaN never leaves this function.
+        row.oddsRatio = Number.isNaN(test.conditionalMleOddsRatio) ? null : test.conditionalMleOddsRatio;
+        row.status = 'ok';
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
 }

@@ -72,24 +72,7 @@ const CORRECTIONS: readonly ClassImpactCorrection[] = P_VALUE_CORRECTIONS;
  * result.classes[1].direction; // 'hurt': class 1 lost more recall than the overall accuracy drop
  */
 export function classImpactTest(input: ClassImpactInput, options: ClassImpactOptions = {}): ClassImpactResult {
-  const alpha = options.alpha ?? 0.05;
-  const correction = options.correction ?? 'none';
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, {
-      name: 'options.alpha',
-    });
-  }
-  if (!CORRECTIONS.includes(correction)) {
-    throw new PieAuditError('INVALID_ARGUMENT', `options.correction must be one of ${CORRECTIONS.join(', ')}; got ${String(correction)}.`, {
-      name: 'options.correction',
-    });
-  }
-  if (input === null || typeof input !== 'object') {
-    throw new PieAuditError(
-      'INVALID_ARGUMENT',
-      'classImpactTest expects { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy }.',
-    );
-  }
+  const { alpha, correction } = checkOptions(options, input);
   const { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy } = input;
   const nClasses = checkRecalls(baselineRecall, 'baselineRecall', -1);
   checkRecalls(compressedRecall, 'compressedRecall', nClasses);
@@ -152,6 +135,21 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
   }
 
   const okRows = rows.filter((r) => r.status === 'ok');
+  adjustAndDecide(okRows, correction, alpha);
+  return {
+    classes: rows,
+    alpha,
+    correction,
+    baselineMeanAccuracy: meanAccB,
+    compressedMeanAccuracy: meanAccK,
+    nHurt: rows.filter((r) => r.direction === 'hurt').length,
+    nSpared: rows.filter((r) => r.direction === 'spared').length,
+    nInconclusive: rows.length - okRows.length,
+  };
+}
+
+/** Adjusts the tested classes' p-values across classes and sets `significant` and `direction`. */
+function adjustAndDecide(okRows: ClassImpactRow[], correction: ClassImpactCorrection, alpha: number): void {
   const adjusted = adjustPValues(
     okRows.map((r) => r.p as number),
     correction,
@@ -164,16 +162,29 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
     r.direction = r.significant && d < 0 ? 'hurt' : r.significant && d > 0 ? 'spared' : 'unchanged';
     // An exact p = 1 stays 'unchanged' under any correction (an adjusted p never falls below the raw one).
   });
-  return {
-    classes: rows,
-    alpha,
-    correction,
-    baselineMeanAccuracy: meanAccB,
-    compressedMeanAccuracy: meanAccK,
-    nHurt: rows.filter((r) => r.direction === 'hurt').length,
-    nSpared: rows.filter((r) => r.direction === 'spared').length,
-    nInconclusive: rows.length - okRows.length,
-  };
+}
+
+/** Validates the options (and that `input` is an object), applying the defaults. */
+function checkOptions(options: ClassImpactOptions, input: unknown): { alpha: number; correction: ClassImpactCorrection } {
+  const alpha = options.alpha ?? 0.05;
+  const correction = options.correction ?? 'none';
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.alpha must be a number strictly between 0 and 1; got ${String(alpha)}.`, {
+      name: 'options.alpha',
+    });
+  }
+  if (!CORRECTIONS.includes(correction)) {
+    throw new PieAuditError('INVALID_ARGUMENT', `options.correction must be one of ${CORRECTIONS.join(', ')}; got ${String(correction)}.`, {
+      name: 'options.correction',
+    });
+  }
+  if (input === null || typeof input !== 'object') {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      'classImpactTest expects { baselineRecall, compressedRecall, baselineAccuracy, compressedAccuracy }.',
+    );
+  }
+  return { alpha, correction };
 }
 
 function checkRecalls(recall: readonly ArrayLike<number | null>[], name: string, nClasses: number): number {

@@ -76,7 +76,10 @@ export function subgroupErrorRates(
   return countRates(labels, predicted, index, positiveClass, 'predicted');
 }
 
-/** @internal Validates `options.positiveClass`. */
+/**
+ * @internal Validates `options.positiveClass`.
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function checkPositiveClass(options: { positiveClass: number } | undefined): number {
   const p = options?.positiveClass;
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) {
@@ -97,7 +100,10 @@ export interface GroupIndex {
   nMissing: number;
 }
 
-/** @internal Encodes `groups` as integer codes over its sorted distinct values. */
+/**
+ * @internal Encodes `groups` as integer codes over its sorted distinct values.
+ * @throws PieAuditError `INVALID_ARGUMENT`, `NON_FINITE`
+ */
 export function groupIndex(groups: ArrayLike<GroupValue | null | undefined>, name: string): GroupIndex {
   const seen = new Map<GroupValue, number>();
   const firstCodes = new Int32Array(groups.length);

@@ -27,6 +27,7 @@ export function assertLabels(labels: ArrayLike<number>, nClasses: number, name: 
 
 /**
  * Throws `INVALID_ARGUMENT` unless `nClasses` is a positive integer no larger than 2^32 - 1.
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * assertClassCount(10, 'options.nClasses'); // ok
  */
@@ -41,6 +42,7 @@ export function assertClassCount(nClasses: number, name: string): void {
 
 /**
  * Throws the error that describes one bad label (shared by the validators and the fast counting loops).
+ * @throws PieAuditError `NON_FINITE`, `LABEL_OUT_OF_RANGE`
  * @internal
  */
 export function throwBadLabel(value: unknown, index: number, nClasses: number | undefined, name: string): never {

@@ -27,6 +27,7 @@ export function assertLength(actual: ArrayLike<unknown>, expected: number, name:
 
 /**
  * Throws `INVALID_ARGUMENT` unless `value` is an array or typed array (has a numeric `length`).
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * assertArrayLike(labels, 'labels');
  */

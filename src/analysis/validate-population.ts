@@ -45,6 +45,7 @@ export function assertPopulation(population: readonly ArrayLike<number>[], name:
 
 /**
  * Throws `INSUFFICIENT_SAMPLES` when `n < min`.
+ * @throws PieAuditError `INSUFFICIENT_SAMPLES`
  * @example
  * assertMinSamples(labels.length, 1, 'labels'); // throws for an empty array
  */

@@ -46,6 +46,7 @@ function optionalFraction(v: unknown, key: string): number | null {
 
 /**
  * Flattens `{ level: members[] }` into an ordered member list, validating the shape.
+ * @throws PieAuditError `CONFIG_ERROR`, `EMPTY_POPULATION`
  * @internal
  */
 export function resolvePopulation(population: unknown): ResolvedPopulation {

@@ -322,6 +322,7 @@ function help(command: string, io: CliIO): number {
  * Runs the `pie-audit` command line and returns the exit code (never calls `process.exit`).
  * Errors print as one line `pie-audit: error: <message>` on stderr with code 2.
  *
+ * @throws PieAuditError naming the argument and the fix
  * @example
  * const code = await runCli(['gate', 'report.json', '--gates', 'gates.json']);
  */

@@ -5,6 +5,7 @@ import { PieAuditError } from '../errors.js';
  * Throws `NON_FINITE` naming the layer and weight when any weight of `model` is NaN or infinite
  * (a diverged training run), so no NaN leaks into pruning, quantization or statistics.
  *
+ * @throws PieAuditError `NON_FINITE`
  * @example
  * assertFiniteWeights(model); // throws PieAuditError('NON_FINITE', 'layer "dense_Dense1" weight ...')
  */

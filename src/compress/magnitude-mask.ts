@@ -74,6 +74,7 @@ function quickselect(a: Float32Array, k: number): number {
  * flat index kept first), so exactly k weights are kept; `tieBreak: 'keep'` reproduces tfmot's `>=`.
  * The two agree whenever the magnitude at the threshold is unique.
  *
+ * @throws PieAuditError `NON_FINITE`
  * @example
  * magnitudeMask(new Float32Array([0.1, -3, 0.5, 2]), 0.5).mask; // Uint8Array [0, 1, 0, 1]
  */
@@ -126,6 +127,7 @@ export type BlockPooling = 'AVG' | 'MAX';
  * centres the windows, but expands the mask from the top-left corner; the two agree whenever each
  * dimension is a multiple of the block size (or leaves a remainder of one less than it).
  *
+ * @throws PieAuditError `SHAPE_MISMATCH`, `NON_FINITE`
  * @example
  * const w = new Float32Array([1, 1, 0.1, 0.1, 1, 1, 0.1, 0.1]); // 2 x 4
  * blockMagnitudeMask(w, 2, 4, [2, 2], 'AVG', 0.5).mask; // [1, 1, 0, 0, 1, 1, 0, 0]

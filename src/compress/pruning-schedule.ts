@@ -43,6 +43,7 @@ export function shouldPruneInStep(step: number, beginStep: number, endStep: numb
 /**
  * Checks a sparsity lies in [0, 1), as tfmot's `_validate_sparsity`, throwing `INVALID_SPARSITY`.
  *
+ * @throws PieAuditError `INVALID_SPARSITY`
  * @example
  * validateSparsity(0.9, 'sparsity'); // ok
  * validateSparsity(1, 'sparsity');   // throws INVALID_SPARSITY
@@ -57,7 +58,10 @@ export function validateSparsity(sparsity: number, name: string): void {
   }
 }
 
-/** tfmot's `_validate_step`, throwing `INVALID_ARGUMENT`. */
+/**
+ * tfmot's `_validate_step`, throwing `INVALID_ARGUMENT`.
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function validateSteps(beginStep: number, endStep: number, frequency: number, allowNoEnd: boolean): void {
   const isInt = (v: number): boolean => Number.isSafeInteger(v);
   if (!isInt(beginStep) || beginStep < 0) {

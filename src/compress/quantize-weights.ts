@@ -51,6 +51,7 @@ const KERNEL_NAMES = new Set(['kernel', 'depthwise_kernel', 'pointwise_kernel', 
  *
  * Pruned zeros stay exact zeros. Throws `NON_FINITE` naming the layer for NaN weights or float16 overflow.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `NON_FINITE`
  * @example
  * const { model: int8Model, maxAbsError } = await quantizeWeights(model, 'int8');
  */

@@ -30,6 +30,7 @@ export interface FlatTrainingData {
  * Validates and flattens {@link TrainingData} (one read of each tensor), checking shapes, finiteness
  * and label range against the model's output width.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `SHAPE_MISMATCH`, `NON_FINITE`, `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`
  * @example
  * const flat = flattenTrainingData({ x: images, shape: [n, 784], y: labels }, 10);
  */

@@ -23,6 +23,7 @@ function splitLines(text: string): string[] {
  * separated by spaces, then one line per image: the file name and one `1`/`-1` per attribute,
  * separated by one or more spaces.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * const attrs = readCelebaAttributes('list_attr_celeba.txt');
  * attrs.values.Blond_Hair[0]; // -1
@@ -83,6 +84,7 @@ export interface CelebaPartition {
  * Reads CelebA's `list_eval_partition.txt`: one line per image, the file name and 0 (train),
  * 1 (validation) or 2 (test).
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * const { imageIds, partition } = readCelebaPartition('list_eval_partition.txt');
  */
@@ -116,6 +118,7 @@ const SPLITS: ReadonlyMap<string, number> = new Map([
  * Keeps the rows of a CelebA attribute table that belong to one split, matched by image name, in
  * attribute-file order. Returns the kept row indices too, to select the matching predictions.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * const test = selectCelebaSplit(attrs, partition, 'test');
  * test.values.Male.length === test.imageIds.length;

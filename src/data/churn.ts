@@ -34,6 +34,7 @@ const GROUPS = ['female', 'senior_citizen', 'partner', 'dependents'] as const;
 
 /**
  * Path of the bundled `data/wa_churn.csv.gz` (works from the sources and from the built package).
+ * @throws PieAuditError `IO_ERROR`
  * @example
  * loadChurn({ path: bundledChurnPath() });
  */
@@ -54,6 +55,7 @@ export function bundledChurnPath(): string {
  * `total_charges` is missing for customers with tenure 0 and is set to 0 for them. The group
  * attributes are returned separately and only join the features with `includeGroupAttributes`.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * const churn = loadChurn();
  * churn.n; // 7043

@@ -32,6 +32,8 @@ const CR = 0x0d;
  * const reader = createCsvRecordReader((r) => rows.push(r));
  * reader.push('1,"x,'); reader.push('y"\n2,z\n'); reader.end(); // rows: [['1', 'x,y'], ['2', 'z']]
  */
+// long-function: one streaming RFC 4180 state machine; its state (field, record, quote, line) lives in the closure
+// so `push` can resume mid-field across chunks without an object per character.
 export function createCsvRecordReader(
   onRecord: (fields: string[], index: number) => void,
   options: CsvRecordReaderOptions = {},

@@ -28,6 +28,7 @@ export function parseCsvRecords(text: string, options: { delimiter?: string; sou
  * Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends). The first row is
  * the header. Rows of the wrong width raise a `CORRUPT_FILE` error naming the line.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * parseCsv('a,b\n1,"x,y"\n'); // { columns: ['a', 'b'], rows: [['1', 'x,y']] }
  */
@@ -59,6 +60,7 @@ export function readCsv(path: string, options: { delimiter?: string } = {}): Csv
 /**
  * Reads one column of a table as finite numbers; `missing` (default: none allowed) replaces empty or `NA` cells.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `NON_FINITE`
  * @example
  * numericColumn(parseCsv('x\n1\n2\n'), 'x'); // Float64Array [1, 2]
  */

@@ -25,6 +25,7 @@ const IDX_TYPES: Record<number, { dtype: IdxArray['dtype']; size: number }> = {
  * then one big-endian int32 per dimension; MNIST images have a 16-byte header, labels 8 bytes).
  * Gzipped files (`.gz`) are decompressed first.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * const labels = readIdx('t10k-labels-idx1-ubyte'); // { dtype: 'uint8', shape: [10000], data }
  */

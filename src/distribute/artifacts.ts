@@ -10,6 +10,7 @@ import { writeFilesAtomic } from '../report/write-atomic.js';
  * absent: written beside and renamed), an evaluate job writes `<dir>/<job id>.json` (atomically). A
  * job whose artifact exists is done, so running it again is harmless.
  *
+ * @throws PieAuditError `IO_ERROR`
  * @example
  * const store = artifactStore('/shared/pie-artifacts');
  * if (!store.hasModel(id)) await store.writeModel(id, async (tmp) => { await saveLayersModel(model, tmp); });

@@ -55,6 +55,7 @@ export function shardJobs(jobs: readonly Job[], count: number): string[][] {
  * The plan of an audit config: one evaluate job per member of the population, ids from the model file's
  * content, the test inputs and the runtime (so an unchanged model is never evaluated twice).
  *
+ * @throws PieAuditError `CONFIG_ERROR`
  * @example
  * const plan = await planFromConfig('/abs/audit.json', options, 4);
  */

@@ -94,6 +94,7 @@ async function importRecipe(ref: RecipeRef): Promise<PopulationRecipe> {
  * The content key of a recipe: its module's bytes and its parameters, so a changed recipe never reuses
  * another's artifacts.
  *
+ * @throws PieAuditError `MODULE_NOT_FOUND`
  * @example
  * recipeKey({ module: resolve('recipe.mjs'), params: {} }); // 64 hex characters
  */

@@ -217,6 +217,7 @@ async function loadArtifacts(jsonPath: string): Promise<ModelArtifacts> {
  * then rename); loading checks every shard exists and has the size the manifest describes, and throws
  * `CORRUPT_MODEL` naming the bad file otherwise. Multi-group, multi-shard manifests load too.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `CORRUPT_MODEL`
  * @example
  * await model.save(fileSystemIO('models/baseline-0'));
  * const again = await tf.loadLayersModel(fileSystemIO('models/baseline-0/model.json'));

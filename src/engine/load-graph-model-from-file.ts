@@ -8,6 +8,7 @@ import { fileSystemIO } from './file-system-io.js';
  * `format: "graph-model"`) from its directory or `model.json`. Missing or corrupt files throw
  * `CORRUPT_MODEL` naming the file.
  *
+ * @throws PieAuditError `CORRUPT_MODEL`
  * @example
  * const graph = await loadGraphModelFromFile('models/saved_model_web');
  * const scores = graph.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor;

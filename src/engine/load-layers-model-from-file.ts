@@ -8,6 +8,7 @@ import { fileSystemIO } from './file-system-io.js';
  * `tensorflowjs_converter --input_format keras`, or models saved with {@link saveLayersModel}).
  * Missing or corrupt files throw `CORRUPT_MODEL` naming the file.
  *
+ * @throws PieAuditError `CORRUPT_MODEL`
  * @example
  * const model = await loadLayersModelFromFile('models/baseline/model.json');
  */

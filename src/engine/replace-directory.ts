@@ -36,6 +36,7 @@ async function recoverLeftovers(target: string): Promise<boolean> {
  * error the temporary directory is removed and the error rethrown; callers add their own message.
  * Leftovers of an earlier, killed replacement of `target` are cleaned first (see `recoverLeftovers`).
  *
+ * @throws PieAuditError naming the argument and the fix
  * @example
  * await replaceDirectory('models/seed-1', false, async (tmp) => { await writeFile(join(tmp, 'model.json'), json); });
  */

@@ -7,6 +7,7 @@ import { PieAuditError } from '../errors.js';
  * `NON_FINITE` naming `what` and the example (`firstExample + row`), because an argmax over
  * NaN would silently pick an arbitrary class.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `NON_FINITE`
  * @example
  * const out = new Uint16Array(2);
  * argmaxRows(new Float32Array([0.1, 0.9, 0.5, 0.5]), 2, 2, out, 0, { what: 'model 0', firstExample: 0 });

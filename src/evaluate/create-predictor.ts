@@ -47,7 +47,10 @@ export async function createPredictor(source: ModelSource, options: CreatePredic
   return createPredictorFor(resolved, options);
 }
 
-/** {@link createPredictor} for an already classified source; `onnxBytes` avoids re-reading a hashed file. @internal */
+/**
+ * {@link createPredictor} for an already classified source; `onnxBytes` avoids re-reading a hashed file. @internal
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export async function createPredictorFor(
   resolved: ResolvedSource,
   options: CreatePredictorOptions,

@@ -11,6 +11,8 @@ import { resolveEvaluateOptions } from './population/resolve-evaluate-options.js
 import { runBatches } from './population/run-batches.js';
 import { usePrecomputed } from './population/use-precomputed.js';
 import { resolveSource, type ResolvedSource } from './resolve-source.js';
+
+type PrecomputedSource = Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'predictions-file' }>;
 import type { EvaluatePopulationOptions, ModelSource, PopulationPredictions, TestSet } from './types.js';
 
 /**
@@ -61,38 +63,40 @@ export async function evaluatePopulation(
   return ctx.buffers.result(testSet.labels);
 }
 
+/** Copies a precomputed model's labels (and scores) into the buffers. */
+async function usePrecomputedModel(ctx: EvaluationContext, m: number, source: PrecomputedSource, what: string): Promise<void> {
+  const started = performance.now();
+  const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
+  const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, scoreRows);
+  ctx.buffers.noteMaxLabel(rows.maxLabel);
+  progressOf(ctx, m)(1, 1, ctx.n);
+  ctx.buffers.perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };
+}
+
+/** The inputs a model computes its predictions from. */
+function inputsFor(ctx: EvaluationContext, m: number, what: string): Float32Array {
+  const inputs = ctx.testSet.inputs;
+  if (inputs) return inputs;
+  throw new PieAuditError(
+    'INVALID_ARGUMENT',
+    `testSet.inputs is missing but ${what} computes predictions from inputs; pass testSet.inputs (row-major Float32Array).`,
+    { model: m },
+  );
+}
+
 /**
  * Evaluates model `m` in this thread (precomputed, cached, or run batch by batch), or returns it as a
  * job for the side-by-side lanes when they are on and it is a tfjs LayersModel.
  */
 async function evaluateModel(ctx: EvaluationContext, m: number, source: ResolvedSource): Promise<DeferredJob | null> {
   const what = `models[${m}] (${source.label})`;
-  const started = performance.now();
-  const report = progressOf(ctx, m);
   if (source.kind === 'labels' || source.kind === 'probabilities' || source.kind === 'predictions-file') {
-    const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, (w) =>
-      ctx.buffers.scoreRowsOf(m, w, what),
-    );
-    ctx.buffers.noteMaxLabel(rows.maxLabel);
-    report(1, 1, ctx.n);
-    ctx.buffers.perModel[m] = {
-      runtime: 'precomputed',
-      seconds: (performance.now() - started) / 1000,
-      cached: false,
-      source: source.label,
-    };
+    await usePrecomputedModel(ctx, m, source, what);
     return null;
   }
-  const inputs = ctx.testSet.inputs;
-  if (!inputs) {
-    throw new PieAuditError(
-      'INVALID_ARGUMENT',
-      `testSet.inputs is missing but ${what} computes predictions from inputs; pass testSet.inputs (row-major Float32Array).`,
-      {
-        model: m,
-      },
-    );
-  }
+  const started = performance.now();
+  const report = progressOf(ctx, m);
+  const inputs = inputsFor(ctx, m, what);
   const { modelKey, onnxBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
   const slot = cacheSlotOf(ctx, modelKey);
   const hit = slot ? await readCachedModel(slot, ctx.buffers, m, what, ctx.opts.returnProbabilities) : null;
@@ -103,11 +107,8 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   }
   const { runtime, threads } = ctx.opts;
   const inputShape = ctx.inputShape;
-  const predictor = await createPredictorFor(
-    source,
-    { runtime, name: what, ...(inputShape ? { inputShape } : {}), ...(threads ? { threads } : {}) },
-    onnxBytes,
-  );
+  const options = { runtime, name: what, ...(inputShape ? { inputShape } : {}), ...(threads ? { threads } : {}) };
+  const predictor = await createPredictorFor(source, options, onnxBytes);
   let run: { width: number; target: Float32Array | undefined };
   try {
     if (predictor.inputShape && sizeOf(predictor.inputShape) !== ctx.featureSize) {
@@ -119,41 +120,32 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
     }
     const layers = source.kind === 'layers' || (source.kind === 'tfjs-file' && predictor.modelKind === 'layers');
     if (ctx.opts.workers > 1 && predictor.runtime === 'tfjs' && predictor.inputShape && layers) {
-      const deferredSource = source as DeferredJob['source'];
+      const { fallbackReason } = predictor;
       return {
         m,
-        source: deferredSource,
+        source: source as DeferredJob['source'],
         what,
         inputShape: predictor.inputShape,
-        fallbackReason: predictor.fallbackReason,
+        fallbackReason,
         cacheSlot: slot,
         report,
       };
     }
     const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
-    run = await runBatches(
-      predictor,
-      inputs,
-      ctx.n,
-      ctx.featureSize,
-      ctx.opts.batchSize,
-      ctx.buffers.labelsOf(m),
-      what,
-      scoreRows,
-      report,
-      ctx.signal,
-    );
+    const out = ctx.buffers.labelsOf(m);
+    run = await runBatches(predictor, inputs, ctx.n, ctx.featureSize, ctx.opts.batchSize, out, what, scoreRows, report, ctx.signal);
   } finally {
     await predictor.dispose();
   }
+  const { runtime: used, fallbackReason, backend } = predictor;
   await finishModel(ctx, m, slot, {
-    runtime: predictor.runtime,
-    fallbackReason: predictor.fallbackReason,
+    runtime: used,
+    fallbackReason,
     width: run.width,
     scores: run.target,
     label: source.label,
     started,
-    backend: predictor.backend,
+    backend,
   });
   return null;
 }

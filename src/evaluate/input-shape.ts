@@ -18,6 +18,7 @@ export function shapeFits(declared: DeclaredShape, actual: readonly number[]): b
  * input, else `SHAPE_MISMATCH` naming the model and both shapes. Without a test-set shape, the model's
  * declaration is used when fully known.
  *
+ * @throws PieAuditError `SHAPE_MISMATCH`
  * @example
  * resolveInputShape([null, 28, 28, 1].slice(1), [28, 28, 1], 'model 0'); // [28, 28, 1]
  */

@@ -18,6 +18,7 @@ export interface TfjsModelFile {
  * Resolves a path (model.json or its folder) and tells whether it holds a tfjs layers or graph model.
  * Unreadable or malformed JSON throws `CORRUPT_MODEL` naming the file.
  *
+ * @throws PieAuditError `CORRUPT_MODEL`
  * @example
  * const { format } = await inspectTfjsModelFile('models/baseline'); // 'layers-model'
  */

@@ -4,6 +4,7 @@ import type { PopulationPredictions } from './types.js';
 /**
  * Model `m`'s top-1 labels: a view (no copy) of `result.predictions`, length `result.n`.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * const labels = predictionsOf(result, 0); // Uint16Array of length n
  */

@@ -25,6 +25,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * Classifies a model source, throwing `INVALID_ARGUMENT` (naming `what`) for anything else.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * resolveSource('runs/7/model.onnx', 'models[7]').kind; // 'onnx-file'
  */

@@ -8,6 +8,7 @@ import type { SourcePredictor } from './source-predictor.js';
  * Uses `execute` inside `tf.tidy`; graphs with control flow (which `execute` refuses) switch to
  * `executeAsync`, disposing every intermediate output by hand. Only the first output is read.
  *
+ * @throws PieAuditError `UNSUPPORTED_LAYER`
  * @example
  * const p = createTfjsGraphPredictor(graph, { inputShape: [28, 28, 1] });
  * const scores = await p.predict(batch, 128);

@@ -12,6 +12,7 @@ import type { SourcePredictor } from './source-predictor.js';
  * (`SHAPE_MISMATCH` otherwise). The caller keeps ownership of `model`: `dispose()` does not dispose it
  * unless `ownsModel` is set.
  *
+ * @throws PieAuditError `UNSUPPORTED_LAYER`, `SHAPE_MISMATCH`
  * @example
  * const p = createTfjsLayersPredictor(model, { inputShape: [8, 8, 1], name: 'baseline' });
  * const scores = await p.predict(batchOf64Examples, 64); // 64 * nClasses values

@@ -7,6 +7,7 @@ import { PieAuditError } from '../errors.js';
  * a label that does not fit (or is negative, fractional, NaN) throws `LABEL_OUT_OF_RANGE` naming `what`
  * and the example.
  *
+ * @throws PieAuditError `LABEL_OUT_OF_RANGE`
  * @example
  * const out = new Uint16Array(3);
  * copyLabels([2, 0, 1], out, 0, 'model 0'); // out = [2, 0, 1]

@@ -46,6 +46,7 @@ function scalar(ctx: ExportContext, base: string, value: number): string {
 /**
  * Emits the nodes of a tfjs activation applied to `v` (any layout: softmax's last logical axis
  * is mapped to its physical position) and returns the result; `linear` emits nothing.
+ * @throws PieAuditError `UNSUPPORTED_LAYER`
  */
 export function emitActivation(ctx: ExportContext, v: OnnxValue, activation: unknown, base: string): OnnxValue {
   const name = activationName(activation);

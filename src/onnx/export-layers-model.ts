@@ -42,6 +42,7 @@ export const ONNX_BATCH_DIM = 'batch';
  * QuantizeDequantize layer, which ONNX Runtime fuses into its int8 kernels.
  * Throws PieAuditError `UNSUPPORTED_LAYER` naming every layer it cannot convert (see {@link onnxSupport}).
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `UNSUPPORTED_LAYER`, `CORRUPT_MODEL`
  * @example
  * const bytes = exportLayersModelToOnnx(model);
  * const session = await ort.InferenceSession.create(bytes);

@@ -39,6 +39,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * directory and renamed into place, so `dir` is never a half-written population; an existing saved
  * population at `dir` is replaced, any other non-empty directory is refused.
  *
+ * @throws PieAuditError `IO_ERROR`, `EMPTY_POPULATION`, `INVALID_ARGUMENT`
  * @example
  * await savePopulation(pop, 'populations/mnist-mlp');
  * // populations/mnist-mlp/0.9/seed-3/model.json

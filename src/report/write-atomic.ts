@@ -12,6 +12,7 @@ import { PieAuditError } from '../errors.js';
  * Put the file that marks a complete set (e.g. `report.json`) last: it appears only after the
  * others are in place.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `IO_ERROR`
  * @example
  * await writeFilesAtomic('out', { 'a.csv': 'x\n1\n', 'report.json': '{}' });
  */

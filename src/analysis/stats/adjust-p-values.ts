@@ -20,6 +20,7 @@ const METHODS: readonly PAdjustMethod[] = ['bh', 'by', 'holm', 'bonferroni', 'ho
  * n counts only the non-missing values. With n <= 1 the values are returned unadjusted.
  * Throws 'INVALID_ARGUMENT' for a value outside [0, 1] or an unknown method.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * adjustPValues([0.01, null, 0.04, 0.03], 'bh'); // [0.03, null, 0.04, 0.04]
  * adjustPValues([0.01, 0.02, 0.03], 'holm');     // [0.03, 0.04, 0.04]

@@ -42,6 +42,7 @@ export interface ChiSquareTestResult {
  * (R gives NaN); a table of all zeros throws 'INSUFFICIENT_SAMPLES'. Negative or non-finite counts
  * throw 'INVALID_ARGUMENT'. Non-integer counts are accepted, as in R.
  *
+ * @throws PieAuditError `INSUFFICIENT_SAMPLES`, `INVALID_ARGUMENT`
  * @example
  * const r = chiSquareTest([[10, 2], [3, 15]]);
  * r.statistic; // 10.45814479638009 (Yates)

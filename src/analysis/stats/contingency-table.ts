@@ -1,6 +1,9 @@
 import { PieAuditError } from '../../errors.js';
 
-/** Reads a table of counts (array of rows), checking shape and values; returns a copy. */
+/**
+ * Reads a table of counts (array of rows), checking shape and values; returns a copy.
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function readCountTable(
   table: readonly (readonly number[])[],
   options: { requireIntegers: boolean; exactly2x2: boolean },

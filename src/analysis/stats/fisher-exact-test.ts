@@ -51,6 +51,8 @@ const DOUBLE_EPSILON = Number.EPSILON;
  * r.p;                        // 0.4857142857142859 (R: 0.4857142857142858)
  * r.conditionalMleOddsRatio;  // 6.408308867005792 (R: 6.408308867005788)
  */
+// long-function: one port of R's fisher.test; dnhyper, mnhyper, pnhyper and the root finders are closures over the
+// same support and log-densities, as in R, so the steps read against R's source line by line.
 export function fisherExactTest(
   table: readonly (readonly number[])[] | [[number, number], [number, number]],
   options: FisherExactTestOptions = {},

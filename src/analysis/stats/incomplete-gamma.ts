@@ -20,6 +20,7 @@ export interface IncompleteGammaPair {
  * always computed directly. The prefactor x^a e^(-x) / Γ(a + 1) uses Loader's saddle-point
  * form, which stays accurate for large a.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * incompleteGammaPair(1, 2); // { lower: 1 - e^-2, upper: e^-2 }
  */

@@ -58,6 +58,7 @@ function logGammaSeriesPlusLog1p(z: number): number {
  * eight Bernoulli terms; below 0.5, log Γ(x) = log Γ(x + 1) - log x. Measured against 40-digit
  * mpmath values: relative error below 1e-14 (see docs/statistics.md).
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * logGamma(5); // log(24) = 3.1780538303479458
  * logGamma(0.5); // log(sqrt(pi)) = 0.5723649429247001
@@ -118,6 +119,7 @@ export function stirlingSeries(x: number): number {
  * so the huge log Γ values never cancel: the absolute error stays near 1e-15 even for
  * a = 1e6, b = 0.5.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * logBeta(2, 3); // log(1/12) = -2.4849066497880004
  */

@@ -67,6 +67,7 @@ export function sampleMoments(values: ArrayLike<number>, name: string, minimumSi
  * Checks that `values` is an array-like of at least `minimumSize` finite numbers, throwing
  * INSUFFICIENT_SAMPLES or NON_FINITE (naming `name` and the index) otherwise.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `INSUFFICIENT_SAMPLES`, `NON_FINITE`
  * @example
  * validateSample([1, 2, 3], 'a', 2); // passes
  */

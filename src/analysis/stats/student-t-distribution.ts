@@ -119,6 +119,7 @@ export function studentTPdf(t: number, df: number): number {
  * result is the full-precision inverse of {@link studentTCdf}.
  * p = 0 and p = 1 give -Infinity and Infinity.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * studentTQuantile(0.975, 10); // 2.228138851986274 (R's qt agrees; SciPy 1.10's t.ppf gives 2.2281388519649385)
  */

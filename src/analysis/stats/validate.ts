@@ -1,6 +1,9 @@
 import { PieAuditError } from '../../errors.js';
 
-/** Throws INVALID_ARGUMENT unless `value` is a finite number in the open interval (0, 1). */
+/**
+ * Throws INVALID_ARGUMENT unless `value` is a finite number in the open interval (0, 1).
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function assertOpenUnitInterval(value: number, name: string): void {
   if (!(typeof value === 'number' && value > 0 && value < 1)) {
     throw new PieAuditError(
@@ -11,7 +14,10 @@ export function assertOpenUnitInterval(value: number, name: string): void {
   }
 }
 
-/** Throws INVALID_ARGUMENT when `value` is NaN or not a number. */
+/**
+ * Throws INVALID_ARGUMENT when `value` is NaN or not a number.
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function assertNotNaN(value: number, name: string): void {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new PieAuditError('INVALID_ARGUMENT', `${name} must be a number, got ${String(value)}.`, {
@@ -21,7 +27,10 @@ export function assertNotNaN(value: number, name: string): void {
   }
 }
 
-/** Throws INVALID_ARGUMENT unless `value` is a positive number (Infinity allowed when `allowInfinity`). */
+/**
+ * Throws INVALID_ARGUMENT unless `value` is a positive number (Infinity allowed when `allowInfinity`).
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function assertPositive(value: number, name: string, allowInfinity = false): void {
   const ok = typeof value === 'number' && value > 0 && (allowInfinity || Number.isFinite(value));
   if (!ok) {
@@ -36,7 +45,10 @@ export function assertPositive(value: number, name: string, allowInfinity = fals
 /** The alternative hypotheses shared by the tests in this folder. */
 export type Alternative = 'two-sided' | 'less' | 'greater';
 
-/** Returns `alternative` (default 'two-sided') or throws INVALID_ARGUMENT for anything else. */
+/**
+ * Returns `alternative` (default 'two-sided') or throws INVALID_ARGUMENT for anything else.
+ * @throws PieAuditError `INVALID_ARGUMENT`
+ */
 export function checkAlternative(alternative: unknown): Alternative {
   if (alternative === undefined) return 'two-sided';
   if (alternative === 'two-sided' || alternative === 'less' || alternative === 'greater') return alternative;

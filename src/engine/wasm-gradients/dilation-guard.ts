@@ -4,6 +4,7 @@ import { PieAuditError } from '../../errors.js';
  * Throws INVALID_ARGUMENT unless `dilations` is 1 (or [1, 1]): the composed depthwise gradients, like
  * tfjs's own gradient functions (which assert it), only cover undilated convolutions.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`
  * @example
  * assertUndilated([1, 1], 'DepthwiseConv2dNativeBackpropFilter'); // ok
  */

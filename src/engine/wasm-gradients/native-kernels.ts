@@ -23,6 +23,7 @@ export function captureNativeKernel(kernelName: string, wrapper: KernelFunc): bo
 /**
  * The captured wasm backend kernel for `kernelName`; throws BACKEND_UNAVAILABLE when none was captured.
  *
+ * @throws PieAuditError `BACKEND_UNAVAILABLE`
  * @example
  * const out = nativeKernel('BatchMatMul').kernelFunc({ inputs, backend, attrs });
  */

@@ -62,6 +62,7 @@ parentPort.on('message', async ({ id, bytes }) => {
  * or `{ fallbackReason }` (onnxruntime-node missing, uncovered layer, onnxruntime failure), so the
  * caller can evaluate those on tfjs.
  *
+ * @throws PieAuditError `INVALID_ARGUMENT`, `SHAPE_MISMATCH`, `LENGTH_MISMATCH`
  * @example
  * const results = await evaluateManyOnnx(population, testImages, 10_000);
  * results.forEach((r, i) => { if ('fallbackReason' in r) console.warn(`model ${i}: ${r.fallbackReason}`); });
@@ -87,6 +88,40 @@ export async function evaluateManyOnnx(
     return models.map(() => ({ fallbackReason }));
   }
 
+  const { jobs, featureDims } = exportJobs(models, results);
+  if (!featureDims || jobs.length === 0) return results;
+
+  const featureSize = featureDims.reduce((a, b) => a * b, 1);
+  if (inputs.length !== nExamples * featureSize) {
+    throw new PieAuditError(
+      'LENGTH_MISMATCH',
+      `inputs has ${inputs.length} values; ${nExamples} examples of shape [${featureDims.join(', ')}] need ${nExamples * featureSize}`,
+    );
+  }
+  const shared = new SharedArrayBuffer(inputs.byteLength);
+  new Float32Array(shared).set(inputs);
+
+  const pool = Array.from(
+    { length: Math.min(workers, availableParallelism() * 4, jobs.length) },
+    () =>
+      new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { ortPath, data: shared, featureDims, batchSize, sessionOptions: onnxSessionOptions({ threads }), nExamples },
+      }),
+  );
+  try {
+    await runInPool(pool, jobs, results);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/** Exports every model ONNX covers (recording why the others fall back), checking they share one input shape. */
+function exportJobs(
+  models: readonly tf.LayersModel[],
+  results: OnnxModelScores[],
+): { jobs: Array<{ id: number; bytes: Uint8Array }>; featureDims: number[] | undefined } {
   let featureDims: number[] | undefined;
   const jobs: Array<{ id: number; bytes: Uint8Array }> = [];
   models.forEach((model, id) => {
@@ -115,48 +150,32 @@ export async function evaluateManyOnnx(
     featureDims = dims;
     jobs.push({ id, bytes: exportLayersModelToOnnx(model) });
   });
-  if (!featureDims || jobs.length === 0) return results;
+  return { jobs, featureDims };
+}
 
-  const featureSize = featureDims.reduce((a, b) => a * b, 1);
-  if (inputs.length !== nExamples * featureSize) {
-    throw new PieAuditError(
-      'LENGTH_MISMATCH',
-      `inputs has ${inputs.length} values; ${nExamples} examples of shape [${featureDims.join(', ')}] need ${nExamples * featureSize}`,
-    );
-  }
-  const shared = new SharedArrayBuffer(inputs.byteLength);
-  new Float32Array(shared).set(inputs);
+type Reply = { id: number; scores?: Float32Array; error?: string };
 
-  const pool = Array.from(
-    { length: Math.min(workers, availableParallelism() * 4, jobs.length) },
-    () =>
-      new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { ortPath, data: shared, featureDims, batchSize, sessionOptions: onnxSessionOptions({ threads }), nExamples },
-      }),
+/** Runs the jobs on the pool, one model per worker at a time, writing each model's scores or fallback reason. */
+async function runInPool(pool: Worker[], jobs: Array<{ id: number; bytes: Uint8Array }>, results: OnnxModelScores[]): Promise<void> {
+  const queue = [...jobs];
+  const ask = (worker: Worker, job: { id: number; bytes: Uint8Array }) =>
+    new Promise<Reply>((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      worker.once('error', onError);
+      worker.once('message', (m: Reply) => {
+        worker.off('error', onError);
+        resolve(m);
+      });
+      worker.postMessage({ id: job.id, bytes: job.bytes });
+    });
+  await Promise.all(
+    pool.map(async (worker) => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const reply = await ask(worker, job);
+        results[reply.id] = reply.scores
+          ? { runtime: 'onnx', scores: reply.scores }
+          : { fallbackReason: `onnxruntime failed on the exported model: ${reply.error ?? 'unknown error'}` };
+      }
+    }),
   );
-  try {
-    const queue = [...jobs];
-    await Promise.all(
-      pool.map(async (worker) => {
-        for (let job = queue.shift(); job; job = queue.shift()) {
-          const reply = await new Promise<{ id: number; scores?: Float32Array; error?: string }>((resolve, reject) => {
-            const onError = (e: Error): void => reject(e);
-            worker.once('error', onError);
-            worker.once('message', (m: { id: number; scores?: Float32Array; error?: string }) => {
-              worker.off('error', onError);
-              resolve(m);
-            });
-            worker.postMessage({ id: job!.id, bytes: job!.bytes });
-          });
-          results[reply.id] = reply.scores
-            ? { runtime: 'onnx', scores: reply.scores }
-            : { fallbackReason: `onnxruntime failed on the exported model: ${reply.error ?? 'unknown error'}` };
-        }
-      }),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return results;
 }

@@ -20,6 +20,7 @@ export interface OnnxLayersPredictorOptions {
  * each such layer), the model does not have exactly one input and one output, or onnxruntime
  * rejects the export, so the caller can fall back to tfjs. Throws only for an invalid `threads`.
  *
+ * @throws PieAuditError naming the argument and the fix
  * @example
  * const r = await createOnnxLayersPredictor(model, { threads: 2 });
  * if ('predictor' in r) scores = await r.predictor.predict(batch, 256);

@@ -15,6 +15,7 @@ type LaneResult = { width: number; scores: Float32Array | undefined; worker: boo
  * worker threads (each with its own wasm backend: tfjs-wasm uses one core per thread) are the others.
  * Jobs are taken one at a time, so at most one model per lane is deserialised at once; after a failure
  * the other lanes stop after their current model.
+ * @throws PieAuditError naming the argument and the fix
  * @internal
  */
 export async function evaluateInLanes(ctx: EvaluationContext, deferred: readonly DeferredJob[]): Promise<void> {

@@ -50,6 +50,7 @@ function growable<T extends Float32Array | Float64Array>(make: (n: number) => T)
 
 /**
  * Creates the record consumer behind {@link parseCsvPredictions} and the streaming file reader.
+ * @throws PieAuditError `CORRUPT_FILE`
  * @internal
  */
 export function createCsvPredictionsBuilder(what: string, options: CsvPredictionsOptions = {}): CsvPredictionsBuilder {

@@ -16,6 +16,7 @@ const LIST_TYPES = new Set([12, 16, 21]);
  * - a single list / fixed-size-list column of floats: one score row per example;
  * - only float columns: column c holds the score of class c.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * // pa.feather.write_feather(pa.table({'prediction': preds.astype(np.uint16)}), 'preds.arrow')
  * parseArrowPredictions(readFileSync('preds.arrow'), 'preds.arrow').predictions;

@@ -11,6 +11,7 @@ import { fromLabels, fromProbabilities, type LoadedPredictions } from './loaded-
  *
  * `what` names the file in error messages.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * parseJsonPredictions('{"predictions":[1,0,2]}', 'preds.json').predictions; // Uint16Array [1, 0, 2]
  */

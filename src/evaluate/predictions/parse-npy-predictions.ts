@@ -6,6 +6,7 @@ import { parseNpy } from '../../data/parse-npy.js';
  * Reads predictions from `.npy` bytes: a 1-D array (or `(n, 1)`) of labels, or a 2-D `(n, nClasses)`
  * array of scores.
  *
+ * @throws PieAuditError `CORRUPT_FILE`
  * @example
  * // np.save('preds.npy', logits.argmax(1).astype(np.uint16))
  * parseNpyPredictions(readFileSync('preds.npy'), 'preds.npy').predictions;
