@@ -10,9 +10,12 @@ const escapeName = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Cleans what a killed replacement of `target` left beside it (`<target>.tmp-<pid>-<hex>`,
  * `<target>.old-<pid>-<hex>`, from processes no longer running). When `target` itself is gone but a
  * moved-aside old copy remains (killed between the two renames), that copy is put back: it was complete.
- * Returns whether `target` exists afterwards.
+ * Returns whether `target` exists afterwards. Readers call it too, so a folder killed mid-swap loads.
+ *
+ * @example
+ * await recoverLeftovers('populations/mnist'); // true when the population is there (again)
  */
-async function recoverLeftovers(target: string): Promise<boolean> {
+export async function recoverLeftovers(target: string): Promise<boolean> {
   const parent = dirname(target);
   const pattern = new RegExp(`^${escapeName(basename(target))}\\.(tmp|old)-(\\d+)-[0-9a-f]+$`);
   const names = await readdir(parent).catch(() => [] as string[]);

@@ -5,6 +5,7 @@ import { compressionStats } from '../compress/compression-stats.js';
 // registers the QuantizeDequantize layer class, so saved int8-full levels load
 import '../compress/quantize-dequantize-layer.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
+import { recoverLeftovers } from '../engine/replace-directory.js';
 import { PieAuditError } from '../errors.js';
 import { levelKey } from '../schema/level-key.js';
 import type { PopulationDesign, PopulationVariant } from './population-design.js';
@@ -99,6 +100,8 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
  */
 export async function loadPopulation(dir: string): Promise<Population> {
   const root = resolve(dir);
+  // A save killed between its two renames leaves the complete old copy beside a missing folder: put it back.
+  await recoverLeftovers(root);
   const s = await stat(root).catch(() => undefined);
   if (!s?.isDirectory()) throw new PieAuditError('IO_ERROR', `population directory ${root} does not exist`, { path: root });
   const found = await discover(root);
