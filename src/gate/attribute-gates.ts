@@ -1,5 +1,5 @@
 import type { SubgroupErrorRow } from '../schema/index.js';
-import { decideCandidate, fmt, fmtInterval, type Candidate, type GateEntry, type GateInput, type Observation } from './gate-entry.js';
+import { decideCandidate, fmt, fmtInterval, pp, type Candidate, type GateEntry, type GateInput, type Observation } from './gate-entry.js';
 
 /**
  * Largest allowed over-index ratio of any value of an attribute among PIEs. Under `'point'` a breach fails only
@@ -47,11 +47,11 @@ export const maxOverIndex: GateEntry = {
   describe: (c, status, { level, attribute }) => {
     const where = `${attribute}=${c.value} at level ${level.key}`;
     if (status === 'pass')
-      return `largest over-index ${fmt(c.observed)}${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
+      return `largest over-index ${fmt(c.observed)}×${fmtInterval(c.interval)} (${where}) is within ${fmt(c.threshold)}`;
     if (status === 'fail')
-      return `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
+      return `over-index ${fmt(c.observed)}×${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} (${c.note})`;
     return (
-      `over-index ${fmt(c.observed)}${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
+      `over-index ${fmt(c.observed)}×${fmtInterval(c.interval)} of ${where} exceeds ${fmt(c.threshold)} but is not established ` +
       `(${c.note})`
     );
   },
@@ -93,10 +93,10 @@ function increaseGate(rate: 'fpr' | 'fnr'): GateEntry {
     observe: (input) => rateObservation(input, field, name),
     describe: (c, status, { level, attribute }) =>
       status === 'fail'
-        ? `${name} of ${attribute}=${c.value} rose by ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, more than ` +
-          `${fmt(c.threshold)}`
-        : `largest ${name} increase ${fmt(c.observed)}${fmtInterval(c.interval)} (${attribute}=${c.value}) at level ${level.key} ` +
-          `${status === 'pass' ? 'is within' : 'may exceed'} ${fmt(c.threshold)}`,
+        ? `${name} of ${attribute}=${c.value} rose by ${pp(c.observed)}${fmtInterval(c.interval, pp)} at level ${level.key}, more than ` +
+          `${pp(c.threshold)}`
+        : `largest ${name} increase ${pp(c.observed)}${fmtInterval(c.interval, pp)} (${attribute}=${c.value}) at level ${level.key} ` +
+          `${status === 'pass' ? 'is within' : 'may exceed'} ${pp(c.threshold)}`,
   };
 }
 
@@ -112,8 +112,8 @@ function gapGate(rate: 'fpr' | 'fnr'): GateEntry {
     compare: 'atMost',
     observe: (input) => rateObservation(input, field, `${name} gap`),
     describe: (c, status, { level, attribute }) =>
-      `${name} of ${attribute}=${c.value} changed ${fmt(c.observed)}${fmtInterval(c.interval)} more than the rest of the test set at ` +
-      `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+      `${name} of ${attribute}=${c.value} changed ${pp(c.observed)}${fmtInterval(c.interval, pp)} more than the rest of the test set at ` +
+      `level ${level.key}, ${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${pp(c.threshold)}`,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ClassImpactReportRow, ClassThresholds } from '../schema/index.js';
-import { fmt, fmtInterval, type Candidate, type GateEntry } from './gate-entry.js';
+import { fmt, fmtInterval, pp, type Candidate, type GateEntry } from './gate-entry.js';
 
 /** The threshold of one class: its own, else `default`, else the single number; `null` when not gated. */
 function classThreshold(spec: number | ClassThresholds, className: string): number | null {
@@ -37,7 +37,7 @@ export const maxSignificantlyHurtClasses: GateEntry = {
         waived: true,
         note:
           r.direction === 'hurt'
-            ? `class ${r.className} significantly hurt (adjusted p = ${fmt(r.pAdjusted ?? 0)})`
+            ? `class '${r.className}' significantly hurt (adjusted p = ${fmt(r.pAdjusted ?? 0)})`
             : `class ${r.className} untested (${r.reason})`,
       }));
     const names = untested.map((r) => r.className).join(', ');
@@ -101,6 +101,6 @@ export const maxClassRecallDrop: GateEntry = {
     return { kind: 'candidates', threshold: first, candidates, undecided };
   },
   describe: (c, status, { level }) =>
-    `class ${c.value} recall fell ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key}, ` +
-    `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${fmt(c.threshold)}`,
+    `class '${c.value}' recall fell ${pp(c.observed)}${fmtInterval(c.interval, pp)} at level ${level.key}, ` +
+    `${status === 'pass' ? 'within' : status === 'fail' ? 'more than' : 'possibly more than'} ${pp(c.threshold)}`,
 };

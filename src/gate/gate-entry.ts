@@ -1,3 +1,4 @@
+import { formatNumber, formatPercent } from '../schema/format.js';
 import type { AuditReport, GateDecision, GateResult, GateStatus, LevelReport, Section } from '../schema/index.js';
 
 /** The waiver of a gate config with defaults filled. @internal */
@@ -112,4 +113,22 @@ export const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.to
  * @example
  * fmtInterval([0.01, 0.03]); // ' (CI 0.01 to 0.03)'
  */
-export const fmtInterval = (ci: [number, number] | null | undefined) => (!ci ? '' : ` (CI ${fmt(ci[0])} to ${fmt(ci[1])})`);
+export const fmtInterval = (ci: [number, number] | null | undefined, format: (v: number) => string = fmt) =>
+  !ci ? '' : ` (CI ${format(ci[0])} to ${format(ci[1])})`;
+
+/**
+ * A rate or accuracy in a reason, as the reports print it.
+ * @internal
+ * @example
+ * pct(0.2615); // '26.15%'
+ */
+export const pct = (v: number) => formatPercent(v);
+
+/**
+ * A change of a rate in a reason, in percentage points with the reports' precision; the reason's verb ("fell",
+ * "rose by") carries the direction, so no plus sign.
+ * @internal
+ * @example
+ * pp(0.0123); // '1.23 pp'
+ */
+export const pp = (v: number) => `${formatNumber(v * 100, 2)} pp`;

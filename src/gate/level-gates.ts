@@ -1,5 +1,5 @@
 import type { LevelReport } from '../schema/index.js';
-import { fmt, fmtInterval, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
+import { fmt, fmtInterval, pct, pp, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
 
 const scale = (ci: [number, number] | null | undefined, by: number): [number, number] | null => (ci ? [ci[0] * by, ci[1] * by] : null);
 const one = (c: Omit<Candidate, 'value'>): Observation => ({
@@ -23,8 +23,8 @@ export const maxPieRate: GateEntry = {
     return one({ observed: p!.rate, interval: p!.rateCi, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `PIE rate ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
-    `${fmt(c.threshold)}`,
+    `PIE rate ${pct(c.observed)}${fmtInterval(c.interval, pct)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} ` +
+    `${pct(c.threshold)}`,
 };
 
 /** Largest allowed PIE count. @internal */
@@ -53,8 +53,8 @@ export const minTop1: GateEntry = {
     return one({ observed: a!.mean, interval: a!.ci, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 ${fmt(c.observed)}${fmtInterval(c.interval)} at level ${level.key} is ` +
-    `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${fmt(c.threshold)}`,
+    `mean top-1 ${pct(c.observed)}${fmtInterval(c.interval, pct)} at level ${level.key} is ` +
+    `${status === 'pass' ? 'at least' : status === 'fail' ? 'below' : 'possibly below'} ${pct(c.threshold)}`,
 };
 
 /** Largest allowed drop of mean top-1 from the baseline. @internal */
@@ -77,8 +77,8 @@ export const maxTop1Drop: GateEntry = {
     return one({ observed: a!.top1Drop, interval: a!.top1DropCi, threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `mean top-1 fell ${fmt(c.observed)}${fmtInterval(c.interval)} from the baseline at level ${level.key}, ` +
-    `${verb(status, 'within', 'more than')} ${fmt(c.threshold)}`,
+    `mean top-1 fell ${pp(c.observed)}${fmtInterval(c.interval, pp)} from the baseline at level ${level.key}, ` +
+    `${verb(status, 'within', 'more than')} ${pp(c.threshold)}`,
 };
 
 /**
@@ -114,7 +114,7 @@ export const maxExcessPieRate: GateEntry = {
     return decision === 'point' || c.significant ? 'fail' : 'inconclusive';
   },
   describe: (c, status, { level }) =>
-    `excess PIE rate ${fmt(c.observed)} at level ${level.key} (${c.note}) ` +
+    `excess PIE rate ${pct(c.observed)} at level ${level.key} (${c.note}) ` +
     `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
-    `${fmt(c.threshold)}`,
+    `${pct(c.threshold)}`,
 };

@@ -3,25 +3,9 @@
  * null, undefined or a non-finite number, so no renderer can print 'NaN' or 'undefined'.
  */
 
-/** Placeholder shown for a value that could not be measured. */
-export const MISSING = '—';
+import { formatNumber, formatPercent, isFiniteNumber as finite, MISSING } from '../schema/format.js';
 
-function finite(v: number | null | undefined): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-/**
- * A plain number with `digits` decimals.
- *
- * @example
- * formatNumber(1.23456, 2); // '1.23'
- * formatNumber(null); // '—'
- */
-export function formatNumber(v: number | null | undefined, digits = 3): string {
-  if (!finite(v)) return MISSING;
-  const s = v.toFixed(digits);
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
-}
+export { formatNumber, formatPercent, formatPp, MISSING } from '../schema/format.js';
 
 /**
  * An integer with thousands separators (locale-independent).
@@ -37,16 +21,6 @@ export function formatCount(v: number | null | undefined): string {
 }
 
 /**
- * A fraction in 0..1 as a percentage.
- *
- * @example
- * formatPercent(0.98523); // '98.52%'
- */
-export function formatPercent(v: number | null | undefined, digits = 2): string {
-  return finite(v) ? `${formatNumber(v * 100, digits)}%` : MISSING;
-}
-
-/**
  * A p-value: fixed 3 decimals down to 0.001, scientific notation below.
  *
  * @example
@@ -58,18 +32,6 @@ export function formatPValue(p: number | null | undefined): string {
   if (p === 0) return '0';
   if (p < 0.001) return p.toExponential(1);
   return p.toFixed(3);
-}
-
-/**
- * A change of a fraction, shown signed in percentage points.
- *
- * @example
- * formatPp(-0.0123); // '-1.23 pp'
- */
-export function formatPp(v: number | null | undefined, digits = 2): string {
-  if (!finite(v)) return MISSING;
-  const s = formatNumber(v * 100, digits);
-  return `${v > 0 && !/^0\.?0*$/.test(s) ? '+' : ''}${s} pp`;
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './level-key.js';
 export * from './vocabulary.js';
 export * from './finite.js';
 export * from './known-keys.js';
+export * from './format.js';

@@ -48,7 +48,7 @@ describe('pie-audit CLI', () => {
     for (const f of ['report.json', 'report.md', 'report.html', 'levels.csv', 'classes.csv'])
       expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.stdout).toMatch(/verdict: FAIL \(exit 1\)/);
-    expect(r.stdout).toMatch(/\[fail\] PIE rate .* at level 0\.9 exceeds 0\.01/);
+    expect(r.stdout).toMatch(/\[fail\] PIE rate .*% .*at level 0\.9 exceeds 1\.00%/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.exitCode).toBe(1);
     expect(report.testSet.attributeNames).toEqual(['region']);

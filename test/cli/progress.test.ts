@@ -77,7 +77,7 @@ describe('progress and summary output', () => {
     const text = formatSummary(report);
     for (const key of ['0', '0.5', '0.9']) expect(text).toMatch(new RegExp(`^${key.replace('.', '\\.')} `, 'm'));
     expect(text).toMatch(/verdict: FAIL \(exit 1\)/);
-    expect(text).toMatch(/\[fail\] PIE rate .* exceeds 0\.01/);
+    expect(text).toMatch(/\[fail\] PIE rate .* exceeds 1\.00%/);
     expect(text).not.toMatch(/NaN|undefined/);
   });
 });

@@ -84,7 +84,7 @@ describe('baseline-relative gates', () => {
     const one = only(r, { maxClassRecallDrop: { 0.9: 0.1 } })[0];
     expect(one).toMatchObject({ gate: 'maxClassRecallDrop', status: 'fail', value: '2', threshold: 0.1 });
     expect(one.observed).toBeCloseTo(drops[2], 12);
-    expect(one.reason).toMatch(/class 2 recall fell 0\.48/);
+    expect(one.reason).toMatch(/class '2' recall fell 48\.00 pp/);
     const perClass = only(r, { maxClassRecallDrop: { 0.9: { default: 0.1, '2': 0.6 } } })[0];
     expect(perClass.status).toBe('pass');
     expect(perClass.value).not.toBe('2');
