@@ -32,7 +32,7 @@ export type {
   ActivationQuantization,
   RepresentativeData,
 } from './quantize-model.js';
-export { QuantizeDequantize } from './quantize-dequantize-layer.js';
+export { QuantizeDequantize, registerQuantizeDequantize } from './quantize-dequantize-layer.js';
 export type { QuantizeDequantizeConfig } from './quantize-dequantize-layer.js';
 export { int8ActivationParams } from './int8-activation-params.js';
 export type { Int8ActivationParams } from './int8-activation-params.js';

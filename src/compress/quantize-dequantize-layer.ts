@@ -54,4 +54,18 @@ export class QuantizeDequantize extends tf.layers.Layer {
   }
 }
 
-tf.serialization.registerClass(QuantizeDequantize);
+let registered = false;
+
+/**
+ * Registers {@link QuantizeDequantize} with tfjs's serialization, so saved int8-full models load. Called by the
+ * code that builds or loads such models (not at import: the package has no import side effects). Idempotent.
+ *
+ * @example
+ * registerQuantizeDequantize();
+ * const model = await loadLayersModelFromFile('int8-full/seed-1');
+ */
+export function registerQuantizeDequantize(): void {
+  if (registered) return;
+  tf.serialization.registerClass(QuantizeDequantize);
+  registered = true;
+}

@@ -3,7 +3,7 @@ import { PieAuditError } from '../errors.js';
 import { assertFiniteWeights } from './assert-finite-weights.js';
 import { int8ActivationParams, type Int8ActivationParams } from './int8-activation-params.js';
 import { channelLayout, quantizeInt8PerChannel } from './int8-per-channel.js';
-import { QuantizeDequantize } from './quantize-dequantize-layer.js';
+import { QuantizeDequantize, registerQuantizeDequantize } from './quantize-dequantize-layer.js';
 import { quantizeWeights } from './quantize-weights.js';
 
 /** Post-training quantization modes, named as population levels and in reports. */
@@ -126,6 +126,7 @@ export async function quantizeModel(model: tf.LayersModel, options: QuantizeMode
     class_name: 'Sequential',
     config: { name: `${model.name}_int8_full`, layers },
   } as unknown as tf.io.ModelJSON['modelTopology'];
+  registerQuantizeDequantize();
   const copy = await tf.models.modelFromJSON({ modelTopology: topology });
   try {
     for (const layer of model.layers) if (layer.weights.length > 0) copy.getLayer(layer.name).setWeights(layer.getWeights());

@@ -1,3 +1,4 @@
+import { registerQuantizeDequantize } from '../compress/quantize-dequantize-layer.js';
 import type * as tf from '@tensorflow/tfjs';
 import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
 import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
@@ -75,6 +76,7 @@ export async function createPredictorFor(
     case 'tfjs-file': {
       const { format, modelJsonPath } = await inspectTfjsModelFile(resolved.path);
       if (format === 'graph-model') return graphPredictor(await loadGraphModelFromFile(modelJsonPath), { ...options, runtime, name }, true);
+      registerQuantizeDequantize(); // a saved int8-full model holds QuantizeDequantize layers
       return layersPredictor(await loadLayersModelFromFile(modelJsonPath), { ...options, runtime, name }, true);
     }
     case 'onnx-file': {

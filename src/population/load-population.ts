@@ -2,8 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
-// registers the QuantizeDequantize layer class, so saved int8-full levels load
-import '../compress/quantize-dequantize-layer.js';
+import { registerQuantizeDequantize } from '../compress/quantize-dequantize-layer.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { recoverLeftovers } from '../engine/replace-directory.js';
 import { PieAuditError } from '../errors.js';
@@ -100,6 +99,8 @@ async function discover(root: string): Promise<{ seeds: number[]; design: Popula
  */
 export async function loadPopulation(dir: string): Promise<Population> {
   const root = resolve(dir);
+  // Saved int8-full levels hold QuantizeDequantize layers: tfjs must know the class to load them.
+  registerQuantizeDequantize();
   // A save killed between its two renames leaves the complete old copy beside a missing folder: put it back.
   await recoverLeftovers(root);
   const s = await stat(root).catch(() => undefined);
