@@ -1,5 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
 import { PieAuditError } from '../errors.js';
+import type { PieNoiseFloorSummary } from '../schema/report.js';
 import { inferClassCount, type ModalTieBreak } from './modal-labels.js';
 import { resolveNoiseFloorDesign, type NoiseFloorDesignChoice } from './noise-floor-design.js';
 import { permutationSplits, type PermutationDesign, type PermutationSplits } from './permutation-splits.js';
@@ -29,33 +30,12 @@ export interface PieNoiseFloorOptions {
   nClasses?: number;
 }
 
-/** Result of {@link pieNoiseFloor}: the PIE count against what re-splitting the same models gives. */
-export interface PieNoiseFloor {
-  /** `'inconclusive'` when the design cannot reach `alpha` (`minAchievableP > alpha`); `reason` says how many models are needed. */
-  status: 'ok' | 'inconclusive';
-  design: PermutationDesign;
-  method: 'exact' | 'monteCarlo';
-  /** Splits evaluated, the observed one included (all of them when exact; draws + 1 otherwise). */
-  splits: number;
-  /** The PIE count of the actual baseline vs compressed split (equals `findPIEs(...).count`). */
-  observed: number;
-  /** Median of the null split counts (NumPy's default linear quantile; see docs/methodology.md). */
-  nullMedian: number;
-  /** 95th percentile of the null split counts (same quantile definition). */
-  nullP95: number;
-  /** `observed - nullMedian`: PIEs beyond what splitting the pooled models differently gives (negative: fewer). */
-  excess: number;
-  /** `excess / nExamples`. */
-  excessRate: number;
-  /** Exact: share of splits with a count >= observed. Monte Carlo: (1 + draws >= observed) / (1 + draws). In (0, 1]. */
-  p: number;
-  /** Smallest p this design and method can give. */
-  minAchievableP: number;
+/**
+ * Result of {@link pieNoiseFloor}: the PIE count against what re-splitting the same models gives. The report's
+ * `level.pies.permutation` holds the same fields, less the ones below that only describe the call.
+ */
+export interface PieNoiseFloor extends PieNoiseFloorSummary {
   alpha: number;
-  /** `status === 'ok' && p <= alpha`. */
-  significant: boolean;
-  /** Why the test is inconclusive; `null` when ok. */
-  reason: string | null;
   /** Why this design was used (e.g. member ids matched). */
   designReason: string;
   nExamples: number;
