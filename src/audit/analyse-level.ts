@@ -409,6 +409,7 @@ function levelBasics(
     accuracy,
     meanSparsity: meanOrNull(models.map((m) => m.sparsity)),
     meanGzippedBytes: meanOrNull(models.map((m) => m.gzippedBytes)),
+    meanStoredWeightBytes: meanOrNull(models.map((m) => m.storedWeightBytes)),
     modalTies: { count: modal.ties, rate: modal.ties / ctx.config.n },
   };
 }

@@ -184,6 +184,7 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
         top1: null,
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,
+        storedWeightBytes: m.storedWeightBytes,
         runtime: per.runtime,
         fallbackReason: per.fallbackReason ?? null,
       };

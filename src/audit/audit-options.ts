@@ -21,6 +21,8 @@ export type PopulationMember =
       sparsity?: number;
       /** Gzipped weight size in bytes, when known. */
       gzippedBytes?: number;
+      /** Bytes the weights take in a quantized level's stored format, when known (see `populationMembers`). */
+      storedWeightBytes?: number;
     };
 
 /** The data every model is audited on. */

@@ -12,7 +12,7 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
  * @example
- * const member = { level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null };
+ * const member = { level: '0.9', index: 0, source: 'models/0.9/seed-3/model.json', id: null, sparsity: null, gzippedBytes: null, storedWeightBytes: null };
  * memberPairId(member); // 'seed-3'
  */
 export function memberPairId(member: ResolvedMember): string | null {

@@ -18,7 +18,14 @@ export function populationMembers(population: Population): Record<string, Popula
     members[key] = models.map((model, i) => {
       const id = memberId(population, key, i);
       const sparsity = population.measuredSparsity[key]?.[i];
-      return { model, ...(id === undefined ? {} : { id }), ...(sparsity === undefined ? {} : { sparsity }) };
+      const variant = population.variants?.[key];
+      const stored = variant?.kind === 'quantized' ? variant.storedBytes[i] : undefined;
+      return {
+        model,
+        ...(id === undefined ? {} : { id }),
+        ...(sparsity === undefined ? {} : { sparsity }),
+        ...(stored === undefined ? {} : { storedWeightBytes: stored }),
+      };
     });
   }
   return members;

@@ -13,6 +13,7 @@ export interface ResolvedMember {
   id: string | null;
   sparsity: number | null;
   gzippedBytes: number | null;
+  storedWeightBytes: number | null;
 }
 
 /** The population as ordered levels of members. */
@@ -95,26 +96,18 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
           key: `${key}[${index}]`,
         });
       if (isWrapped(m)) {
-        assertKnownKeys(m, ['model', 'id', 'sparsity', 'gzippedBytes'], `${key}[${index}]`, 'member field');
+        assertKnownKeys(m, ['model', 'id', 'sparsity', 'gzippedBytes', 'storedWeightBytes'], `${key}[${index}]`, 'member field');
         members.push({
           level,
           index,
           source: m.model,
           id: typeof m.id === 'string' ? m.id : null,
           sparsity: optionalFraction(m.sparsity, `${key}[${index}].sparsity`),
-          gzippedBytes:
-            m.gzippedBytes === undefined
-              ? null
-              : Number.isFinite(m.gzippedBytes) && (m.gzippedBytes as number) >= 0
-                ? (m.gzippedBytes as number)
-                : (() => {
-                    throw new PieAuditError('CONFIG_ERROR', `${key}[${index}].gzippedBytes must be a non-negative number.`, {
-                      key: `${key}[${index}].gzippedBytes`,
-                    });
-                  })(),
+          gzippedBytes: optionalByteCount(m.gzippedBytes, `${key}[${index}].gzippedBytes`),
+          storedWeightBytes: optionalByteCount(m.storedWeightBytes, `${key}[${index}].storedWeightBytes`),
         });
       } else {
-        members.push({ level, index, source: m as ModelSource, id: null, sparsity: null, gzippedBytes: null });
+        members.push({ level, index, source: m as ModelSource, id: null, sparsity: null, gzippedBytes: null, storedWeightBytes: null });
       }
     });
     levels.push(level);
@@ -145,4 +138,11 @@ export function isLayersModel(source: ModelSource): boolean {
     typeof (source as { getWeights?: unknown }).getWeights === 'function' &&
     Array.isArray((source as { layers?: unknown }).layers)
   );
+}
+
+/** A byte count given with a member, or `null` when absent. */
+function optionalByteCount(value: unknown, key: string): number | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw new PieAuditError('CONFIG_ERROR', `${key} must be a non-negative number.`, { key });
 }

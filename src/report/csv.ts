@@ -234,6 +234,7 @@ function levelRow(report: AuditReport, l: LevelReport): Row {
     top1_status: l.accuracy?.status ?? null,
     mean_sparsity: num(l.meanSparsity),
     mean_gzipped_bytes: num(l.meanGzippedBytes),
+    mean_stored_weight_bytes: num(l.meanStoredWeightBytes),
     pie_count: num(p?.count),
     pie_rate: num(p?.rate),
     ...ciCells('pie_rate', p?.rateCi),

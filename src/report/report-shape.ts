@@ -186,6 +186,7 @@ const level = obj({
       top1: nullable(num),
       sparsity: nullable(num),
       gzippedBytes: nullable(num),
+      storedWeightBytes: added(nullable(num)),
       runtime: str,
       fallbackReason: nullable(str),
     }),
@@ -202,6 +203,7 @@ const level = obj({
   }),
   meanSparsity: nullable(num),
   meanGzippedBytes: nullable(num),
+  meanStoredWeightBytes: added(nullable(num)),
   modalTies: obj({ count: int, rate: num }),
   pies: section({
     count: int,

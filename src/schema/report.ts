@@ -190,6 +190,8 @@ export interface LevelReport {
   meanSparsity: number | null;
   /** Mean gzipped weight size in bytes over models that report it, else `null`. */
   meanGzippedBytes: number | null;
+  /** Mean `storedWeightBytes` over models that report it (quantized levels), else `null`. */
+  meanStoredWeightBytes: number | null;
   /** Examples whose modal label at this level was a tie broken by `tieBreak`. */
   modalTies: { count: number; rate: number };
   /** PIEs of this level against the baseline level; `not-applicable` for the baseline itself. */
@@ -243,6 +245,9 @@ export interface ModelSummary {
   sparsity: number | null;
   /** Size of the gzipped weights in bytes, `null` when unknown. */
   gzippedBytes: number | null;
+  /** Bytes the weights take stored in a quantized level's format (int8: 1 per weight plus 4 per scale;
+   * float16: 2 per weight), `null` for float32 models or when unknown. */
+  storedWeightBytes: number | null;
   /** Runtime that produced its predictions: `tfjs`, `onnx`, `function` or `precomputed`. */
   runtime: string;
   /** Why a faster runtime was not used, `null` when no fallback happened. */

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/index.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { buildPopulation, disposePopulation, loadPopulation, savePopulation, type Population } from '../../src/population/index.js';
+import { auditCompression, populationMembers } from '../../src/audit/index.js';
+import { formatBytes } from '../../src/report/format.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { syntheticData, tinyMlp } from '../compress/helpers.js';
 
 const data = syntheticData(64, 12, 3, 11);
@@ -153,6 +156,18 @@ describe('buildPopulation regimes', () => {
     const x = tf.tensor2d(data.x, [64, 12]);
     const out = (p: Population) => Array.from((p.levels['int8-full'][1].predict(x) as tf.Tensor).dataSync());
     expect(out(loaded)).toEqual(out(pop));
+    // The report's compression table shows each quantized level's stored size beside the gzipped size.
+    const labels = Array.from(data.y as ArrayLike<number>);
+    const report = await auditCompression({
+      population: populationMembers(loaded),
+      testSet: { inputs: data.x, inputShape: [12], labels },
+      bootstrap: { resamples: 0 },
+    });
+    const level = (key: string) => report.levels.find((l) => l.key === key)!;
+    expect(level('int8-full').models.map((m) => m.storedWeightBytes)).toEqual(stored('int8-full'));
+    expect(level('float16').meanStoredWeightBytes).toBe(raw / 2);
+    expect(level('0.5').meanStoredWeightBytes).toBeNull();
+    expect(renderMarkdown(report)).toContain(`(stored ${formatBytes(raw / 2)})`);
     disposePopulation(pop);
     disposePopulation(loaded);
   });

@@ -129,6 +129,7 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       top1: hasLabels ? maybe(top1) : null,
       sparsity: maybe(sparsity + (r() - 0.5) * 0.002 * (sparsity > 0 ? 1 : 0)),
       gzippedBytes: maybe(gz + Math.round((r() - 0.5) * 2000)),
+      storedWeightBytes: null,
       runtime: numericLevel === null ? 'onnx' : 'tfjs',
       fallbackReason: null,
     }));
@@ -414,6 +415,7 @@ export function makeAuditReport(options: FixtureOptions = {}): AuditReport {
       accuracy,
       meanSparsity: maybe(sparsity),
       meanGzippedBytes: maybe(gz),
+      meanStoredWeightBytes: null,
       modalTies: { count: ties, rate: ties / n },
       pies,
       baselineAccuracyOnPies,

@@ -47,7 +47,12 @@ function levelRow(report: AuditReport, l: LevelReport): ViewCell[] {
         : MISSING,
     ),
     cell(formatPercent(l.meanSparsity, 1)),
-    cell(formatBytes(l.meanGzippedBytes)),
+    // A quantized level's weights are stored in its own format: its size beside the gzipped float32 size.
+    cell(
+      l.meanStoredWeightBytes === null || l.meanStoredWeightBytes === undefined
+        ? formatBytes(l.meanGzippedBytes)
+        : `${formatBytes(l.meanGzippedBytes)} (stored ${formatBytes(l.meanStoredWeightBytes)})`,
+    ),
     pies ? cell(formatCount(pies.count)) : l.isBaseline ? cell(MISSING, 'muted') : skipCell(l.pies),
     cell(pies ? `${formatPercent(pies.rate)}${intervalText(pies.rateCi, (v) => formatPercent(v))}` : MISSING),
     noiseFloorCell(l),
