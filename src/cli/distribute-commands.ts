@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PieAuditError } from '../errors.js';
 import { distributeModule } from '../distribute/module-paths.js';
 import { demoRecipe } from '../distribute/demo-recipe.js';
@@ -13,6 +12,7 @@ import { loadAuditConfig, readJsonFile } from './audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand, UsageError } from './parse-command.js';
 
 /** Help of the scale-out commands. */
 export const DISTRIBUTE_HELP: Record<string, string> = {
@@ -42,30 +42,7 @@ run, while any result is missing.
 `,
 };
 
-function parse(
-  command: string,
-  args: string[],
-  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } },
-      allowPositionals: true,
-      strict: true,
-    }) as {
-      values: Record<string, string | boolean | undefined>;
-      positionals: string[];
-    };
-  } catch (e) {
-    throw new PieAuditError(
-      'INVALID_ARGUMENT',
-      `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`,
-    );
-  }
-}
-
-const usage = (message: string) => new PieAuditError('INVALID_ARGUMENT', message);
+const usage = (message: string) => new UsageError(message);
 const printed = (io: CliIO, text: string): number => {
   io.stdout(text);
   return 0;
@@ -87,7 +64,7 @@ export function demoRecipeRef(options: { quick?: boolean; models?: number }) {
  * @throws PieAuditError INVALID_ARGUMENT on bad flags.
  */
 export async function planCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('plan', args, {
+  const { values, positionals } = parseCommand('plan', args, {
     shards: { type: 'string' },
     out: { type: 'string' },
     demo: { type: 'boolean' },
@@ -134,7 +111,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
  * @throws PieAuditError naming the job that failed.
  */
 export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parse('run-shard', args, { index: { type: 'string' }, artifacts: { type: 'string' } });
+  const { values, positionals } = parseCommand('run-shard', args, { index: { type: 'string' }, artifacts: { type: 'string' } });
   if (values.help) return printed(io, DISTRIBUTE_HELP['run-shard']);
   if (positionals.length !== 1)
     throw usage(`run-shard needs exactly one plan folder; got ${positionals.length}. See 'pie-audit run-shard --help'.`);
@@ -163,7 +140,7 @@ export async function mergeCommand(
   io: CliIO,
   formats: (text: string | undefined) => Array<'json' | 'md' | 'html' | 'csv'>,
 ): Promise<number> {
-  const { values, positionals } = parse('merge', args, {
+  const { values, positionals } = parseCommand('merge', args, {
     out: { type: 'string', short: 'o' },
     artifacts: { type: 'string' },
     format: { type: 'string' },

@@ -1,6 +1,6 @@
 import type { CliIO } from './cli-io.js';
+import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
 import { PieAuditError, isPieAuditError } from '../errors.js';
@@ -102,33 +102,8 @@ package): makes one digit a long-tail class (5% of its training images kept), tr
 `,
 };
 
-class UsageError extends PieAuditError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
-
-function parse(
-  command: string,
-  args: string[],
-  options: ParseArgsConfig['options'],
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } },
-      allowPositionals: true,
-      strict: true,
-    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  } catch (e) {
-    throw new UsageError(
-      `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}. See 'pie-audit ${command} --help'.`,
-    );
-  }
-}
-
 async function auditCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('audit', args, {
+  const { values, positionals } = parseCommand('audit', args, {
     out: { type: 'string', short: 'o' },
     format: { type: 'string' },
     queue: { type: 'string' },
@@ -220,7 +195,10 @@ function formatFromPath(out: string | undefined): string {
 }
 
 async function reportCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('report', args, { out: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' } });
+  const { values, positionals } = parseCommand('report', args, {
+    out: { type: 'string', short: 'o' },
+    format: { type: 'string', short: 'f' },
+  });
   if (values.help) return help('report', io);
   if (positionals.length !== 1)
     throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
@@ -243,7 +221,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function gateCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('gate', args, { gates: { type: 'string', short: 'g' }, ...CI_FLAGS });
+  const { values, positionals } = parseCommand('gate', args, { gates: { type: 'string', short: 'g' }, ...CI_FLAGS });
   if (values.help) return help('gate', io);
   const env = io.env ?? process.env;
   const ci = ciRequest(values, env);
@@ -262,7 +240,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('demo', args, {
+  const { values, positionals } = parseCommand('demo', args, {
     out: { type: 'string', short: 'o' },
     models: { type: 'string', short: 'k' },
     quick: { type: 'boolean' },
