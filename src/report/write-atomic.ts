@@ -25,16 +25,7 @@ export async function writeFilesAtomic(dir: string, files: Record<string, string
       });
     }
   }
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (cause) {
-    throw new PieAuditError(
-      'IO_ERROR',
-      `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`,
-      { dir },
-      { cause },
-    );
-  }
+  await ensureOutputFolder(dir);
   const token = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const pending = new Map<string, string>(); // final name -> temp path not yet renamed
   let current = '';
@@ -64,6 +55,26 @@ export async function writeFilesAtomic(dir: string, files: Record<string, string
       'IO_ERROR',
       `Cannot write "${join(dir, current)}": ${(cause as Error).message}. Nothing partial was left under that name; check free space, permissions and that no folder has that name.`,
       { dir, file: current },
+      { cause },
+    );
+  }
+}
+
+/**
+ * Creates an output folder (and its parents) when missing.
+ *
+ * @throws PieAuditError `IO_ERROR` naming the folder when it cannot be created
+ * @example
+ * await ensureOutputFolder('audit-out');
+ */
+export async function ensureOutputFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new PieAuditError(
+      'IO_ERROR',
+      `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`,
+      { dir },
       { cause },
     );
   }

@@ -10,7 +10,7 @@ import { pieTableOf, type PieTable } from './pie-table.js';
 import { renderPiesArrow } from './pies-arrow.js';
 import { clearReportSet } from './clear-report-set.js';
 import { lockReportFolder } from './report-lock.js';
-import { writeFilesAtomic } from './write-atomic.js';
+import { ensureOutputFolder, writeFilesAtomic } from './write-atomic.js';
 
 /** Options of {@link writeReports}. */
 export interface WriteReportsOptions {
@@ -79,16 +79,7 @@ export async function writeReports(
     );
   }
   if (wanted.has('json')) files['report.json'] = json;
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (cause) {
-    throw new PieAuditError(
-      'IO_ERROR',
-      `Cannot create output folder "${dir}": ${(cause as Error).message}. Check the path and permissions.`,
-      { dir },
-      { cause },
-    );
-  }
+  await ensureOutputFolder(dir);
   const release = await lockReportFolder(dir);
   try {
     await clearReportSet(dir, { writesJson: wanted.has('json'), json });
