@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { VALUE_MOVING_LAYERS } from '../engine/value-moving-layers.js';
 import { PieAuditError } from '../errors.js';
 import { assertFiniteWeights } from './assert-finite-weights.js';
 import { int8ActivationParams, type Int8ActivationParams } from './int8-activation-params.js';
@@ -50,19 +51,6 @@ export interface QuantizedModel {
   readonly activations: readonly ActivationQuantization[];
 }
 
-/** Layers that move int8 values without changing them: no requantization after them (as TFLite). */
-const PASS_THROUGH = new Set([
-  'Flatten',
-  'Reshape',
-  'Permute',
-  'Dropout',
-  'SpatialDropout1D',
-  'GaussianNoise',
-  'GaussianDropout',
-  'AlphaDropout',
-  'MaxPooling2D',
-  'GlobalMaxPooling2D',
-]);
 const WEIGHTED = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D']);
 const COMPUTING = new Set(['BatchNormalization', 'Activation', 'ReLU', 'Softmax', 'AveragePooling2D', 'GlobalAveragePooling2D']);
 
@@ -169,7 +157,7 @@ function int8FullLayers(model: tf.LayersModel, weightBits: number): LayerJson[] 
     const cls = layer.class_name;
     const config: LayerJson['config'] = { ...layer.config };
     delete config.batch_input_shape;
-    if (PASS_THROUGH.has(cls)) {
+    if (VALUE_MOVING_LAYERS.has(cls)) {
       out.push({ class_name: cls, config });
     } else if (WEIGHTED.has(cls)) {
       const activation = String(config.activation ?? 'linear');
@@ -184,7 +172,7 @@ function int8FullLayers(model: tf.LayersModel, weightBits: number): LayerJson[] 
       throw new PieAuditError(
         'UNSUPPORTED_LAYER',
         `layer "${config.name}" (${cls}) is not simulated by int8-full; ` +
-          `supported: ${[...WEIGHTED, ...COMPUTING, ...PASS_THROUGH].join(', ')}`,
+          `supported: ${[...WEIGHTED, ...COMPUTING, ...VALUE_MOVING_LAYERS].join(', ')}`,
         { layer: config.name, className: cls },
       );
     }

@@ -1,4 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs';
+import { VALUE_MOVING_LAYERS } from '../engine/value-moving-layers.js';
 import { PieAuditError } from '../errors.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { ExportContext } from './export-context.js';
@@ -13,20 +14,6 @@ export interface OnnxExportOptions {
   /** ONNX opset of the default domain, 13 to 21 (default 13); the graph is the same for all of them. */
   opset?: number;
 }
-
-/** Layers that move values without changing them: quantized inputs stay quantized at the same scale. */
-const VALUE_MOVING = new Set([
-  'Flatten',
-  'Reshape',
-  'Permute',
-  'Dropout',
-  'SpatialDropout1D',
-  'GaussianNoise',
-  'GaussianDropout',
-  'AlphaDropout',
-  'MaxPooling2D',
-  'GlobalMaxPooling2D',
-]);
 
 /** The symbolic name of the batch dimension in exported graphs. */
 export const ONNX_BATCH_DIM = 'batch';
@@ -87,7 +74,8 @@ export function exportLayersModelToOnnx(model: LayersModel, options: OnnxExportO
     });
     const converter = LAYER_CONVERTERS[call.layer.getClassName()];
     const out = converter.emit(ctx, call.layer, call.layer.getConfig() as LayerConfig, inputs, shapeOf(call.output));
-    const scale = inputs.length === 1 && VALUE_MOVING.has(call.layer.getClassName()) ? ctx.activationScales.get(inputs[0].name) : undefined;
+    const scale =
+      inputs.length === 1 && VALUE_MOVING_LAYERS.has(call.layer.getClassName()) ? ctx.activationScales.get(inputs[0].name) : undefined;
     if (scale !== undefined) ctx.activationScales.set(out.name, scale);
     values.set(call.output.id, out);
   }
