@@ -1,4 +1,5 @@
 import type { AuditReport } from '../schema/index.js';
+import { finiteOrNull } from '../schema/finite.js';
 import { classLabel } from './labels.js';
 import type { PieTable } from './pie-table.js';
 import { pieKind } from './view/exemplars.js';
@@ -8,9 +9,7 @@ type Cell = string | number | boolean | null;
 /** A CSV row by column name. */
 type Row = Record<string, Cell>;
 
-function num(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
+const num = finiteOrNull;
 
 /** The fixed columns of `pies.csv`, before the attribute columns. */
 export const PIE_COLUMNS = [

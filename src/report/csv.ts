@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { finiteOrNull } from '../schema/finite.js';
 import { from } from 'arquero';
 import type {
   AttributeOverIndexReportRow,
@@ -170,9 +171,7 @@ const COLUMNS: Record<CsvTableName, string[]> = {
 };
 
 // JSON reports hold only finite numbers or null; this guards hand-edited input so no 'NaN' cell appears.
-function num(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
+const num = finiteOrNull;
 
 /** The two cells of an interval column pair (empty when there is no interval). */
 function ciCells(name: string, interval: readonly number[] | null | undefined): Row {

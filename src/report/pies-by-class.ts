@@ -1,4 +1,5 @@
 import type { AuditReport } from '../schema/index.js';
+import { finiteOrNull } from '../schema/finite.js';
 import { classLabel, compressedLevels, okSection } from './labels.js';
 
 /** PIE counts per class and level, for the "PIEs by class" tables. */
@@ -29,7 +30,7 @@ export function piesByClass(report: AuditReport): PiesByClassTable | null {
     counts: levels.map((l) => {
       const p = okSection(l.pies)!;
       const v = useTrue ? p.byTrueClass?.[c] : p.byBaselineModal?.[c];
-      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+      return finiteOrNull(v);
     }),
   }));
   return { basis: useTrue ? 'true class' : 'baseline modal class', levels: levels.map((l) => l.key), rows };
