@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,9 +43,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Debian's redis-server on 127.0.0.1, no persistence, in a temp dir; resolves once it accepts connections. */
-export async function startRedis(): Promise<{ url: string; port: number; stop: () => void }> {
-  const port = await freePort();
+/** Debian's redis-server on 127.0.0.1 (a free port, or `onPort`), no persistence, in a temp dir; resolves once it accepts connections. */
+export async function startRedis(onPort?: number): Promise<{ url: string; port: number; stop: () => void }> {
+  const port = onPort ?? (await freePort());
   const dir = tempDir('redis');
   const child = spawn(
     '/usr/bin/redis-server',
@@ -64,7 +64,7 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
 }
 
 /** A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too). */
-export function startWorker(url: string, lockMs = 2000): { child: ChildProcess; log: () => string; kill: () => void } {
+export function startWorker(url: string, lockMs = 2000) {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'worker', '--queue', url, '--lock-duration', String(lockMs)],
@@ -76,18 +76,43 @@ export function startWorker(url: string, lockMs = 2000): { child: ChildProcess; 
     },
   );
   let log = '';
-  child.stdout!.on('data', (d) => (log += String(d)));
-  child.stderr!.on('data', (d) => (log += String(d)));
+  const watchers: Array<() => void> = [];
+  const append = (d: unknown) => {
+    log += String(d);
+    for (const w of [...watchers]) w();
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // already gone
+    }
+  };
+  const kill = () => signal('SIGKILL');
   return {
     child,
     log: () => log,
-    kill: () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    },
+    kill,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    /**
+     * SIGKILLs the worker in the same tick its log (from now on) first matches `pattern`, so a job it
+     * has just started cannot finish first however fast it is; resolves with the matched line.
+     */
+    killWhenLogged: (pattern: RegExp) =>
+      new Promise<string>((resolve) => {
+        const from = log.length;
+        const check = () => {
+          const match = log.slice(from).match(pattern);
+          if (!match) return;
+          kill();
+          watchers.splice(watchers.indexOf(check), 1);
+          resolve(match[0]);
+        };
+        watchers.push(check);
+      }),
   };
 }
 

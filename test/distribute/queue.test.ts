@@ -52,21 +52,22 @@ describe('BullMQ executor on real Redis', () => {
     expect(progress.at(-1)).toBe(plan.jobs.length + 1);
     expect(workers.every((w) => /done /.test(w.log()))).toBe(true);
 
-    // Fresh queue and artifacts: nothing done yet. Kill worker 0 (and its sandboxed child) once it is busy.
+    // Fresh queue and artifacts: nothing done yet. Worker 1 is paused (SIGSTOP), so worker 0 takes the first
+    // job; it is SIGKILLed (with its sandboxed child) the moment it starts it. Worker 1 then resumes and must
+    // find the stalled job once worker 0's lock expires, retry it and finish the run.
     expect(await redisCommand(redis.port, 'FLUSHALL')).toBe('+OK');
-    const before = workers[0].log().length;
-    const running = runPlanOnQueue(plan, { url: redis.url, artifacts: tempDir('qb') });
     const stalled: string[] = [];
     const events = new QueueEvents(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
-    // Mid-job: worker 0 has started a fineTune it has not finished.
-    const busy = () => {
-      const log = workers[0].log().slice(before);
-      const started = [...log.matchAll(/start (fineTune \S+ \S+ \S+ \S+)/g)].map((m) => m[1]);
-      return started.some((name) => !log.includes(`done ${name}`));
-    };
-    await waitFor(busy, 60_000, 'worker 0 mid-job');
-    workers[0].kill();
+    await events.waitUntilReady();
+    workers[1].pause();
+    const killedMidJob = workers[0].killWhenLogged(/start \S+ seed \S+.*\n/);
+    const running = runPlanOnQueue(plan, { url: redis.url, artifacts: tempDir('qb') });
+    try {
+      expect(await killedMidJob).toMatch(/^start train seed/);
+    } finally {
+      workers[1].resume();
+    }
     const killed = await running;
     await events.close();
     expect(stalled.length).toBeGreaterThan(0);
