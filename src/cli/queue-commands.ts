@@ -91,6 +91,7 @@ export async function submitToQueue(plan: Plan, url: string, artifacts: string, 
     url,
     artifacts: resolve(artifacts),
     onProgress: (done, total) => progress.update('queued jobs', done, total),
+    onNotice: (line) => progress.log(line),
   });
   progress.done();
   return report;

@@ -105,6 +105,30 @@ describe('BullMQ executor on real Redis', () => {
     );
   });
 
+  it('Redis restarted without persistence mid-run: the submitter resubmits the lost jobs and writes the same report', async () => {
+    const own = await startRedis();
+    const worker = startWorker(own.url);
+    let restarted: Awaited<ReturnType<typeof startRedis>> | undefined;
+    try {
+      await waitFor(() => worker.log().includes('ready on'), 120_000, `a worker (${worker.log()})`);
+      const plan = await planFromRecipe(tinyDemoRef(), 'auto', 1);
+      const notices: string[] = [];
+      const running = runPlanOnQueue(plan, { url: own.url, artifacts: tempDir('qrestart'), onNotice: (l) => notices.push(l) });
+      // Once the first baseline is trained, Redis dies and comes back empty on the same port within a second.
+      await waitFor(() => /done train seed/.test(worker.log()), 120_000, 'the first train job');
+      own.stop();
+      restarted = await startRedis(own.port);
+      const report = await running;
+      expect(comparable(report)).toEqual(comparable(reference));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/lost the queued jobs .*resubmitting them/);
+    } finally {
+      worker.kill();
+      restarted?.stop();
+      own.stop();
+    }
+  });
+
   it('Redis unreachable: one clear line and exit 2', async () => {
     const port = await freePort();
     const result = runCliProcess(['demo', '--quick', '--queue', `redis://127.0.0.1:${port}`, '--out', tempDir('qnone'), '--quiet'], {

@@ -16,7 +16,15 @@ export interface QueueRunOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** How long Redis may stay unreachable mid-run before the run fails (default 5 s). */
   readonly lostConnectionMs?: number;
+  /** One line when the run resubmits jobs Redis lost (a restart without persistence). */
+  readonly onNotice?: (line: string) => void;
 }
+
+/** Resubmissions after Redis lost the queued jobs before the run gives up. */
+const MAX_RESUBMITS = 3;
+/** How often the submitter checks that the jobs it waits for still exist. */
+const LOST_JOBS_CHECK_MS = 1000;
+const LOST_JOBS: unique symbol = Symbol('lost jobs');
 
 const jobOptions = (id: string) => ({
   jobId: id,
@@ -51,17 +59,24 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
   };
   events.on('completed', ({ jobId }) => tick(jobId));
   const lost = watchConnection([events, queue, flows], target, options.lostConnectionMs ?? 5_000);
+  const where = `redis://${target.host}:${target.port}`;
   try {
     await events.waitUntilReady();
+    const submit = () => submitAndWait(plan, options.artifacts, { queue, events, flows, tick });
     const work = (async () => {
-      const trains = plan.jobs.filter((j) => j.kind === 'train');
-      const added = await queue.addBulk(
-        trains.map((job) => ({ name: describeJob(job), data: { job, artifacts: options.artifacts }, opts: jobOptions(job.id) })),
-      );
-      await Promise.all(added.map((j) => finishedOrFailed(j, events, plan, tick)));
-      const flow = await flows.add(mergeFlow(plan, options.artifacts));
-      await Promise.all(flowJobs(flow).map(async (j) => (await j.isCompleted()) && tick(j.id!)));
-      return (await finishedOrFailed(flow.job, events, plan, tick)) as AuditReport;
+      for (let round = 1; ; round++) {
+        const report = await submit();
+        if (report !== LOST_JOBS) return report;
+        if (round > MAX_RESUBMITS)
+          throw new PieAuditError(
+            'BACKEND_UNAVAILABLE',
+            `Redis at ${where} lost the queued jobs ${round} times (restarted without persistence, or flushed); no report was written. Keep Redis up (or enable its persistence) and run the same command again: finished jobs are not redone.`,
+            { queue: where },
+          );
+        options.onNotice?.(
+          `pie-audit: Redis at ${where} lost the queued jobs (restarted without persistence, or flushed); resubmitting them: finished jobs are kept in the artifacts and not redone.`,
+        );
+      }
     })();
     return await Promise.race([work, lost.promise]);
   } catch (e) {
@@ -72,6 +87,54 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
     // Best effort: with Redis gone, closing would wait for a reconnect that never comes.
     const closing = Promise.allSettled([events.close(), flows.close(), queue.close()]);
     await Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+}
+
+interface QueueClients {
+  readonly queue: Queue<QueuedJobData>;
+  readonly events: QueueEvents;
+  readonly flows: FlowProducer;
+  readonly tick: (id: string) => void;
+}
+
+/**
+ * Submits the plan (ids already queued are not added twice) and waits for the report, or for
+ * {@link LOST_JOBS} when a job it waits for disappears from Redis: a restart without persistence (or a
+ * FLUSHALL) drops every job, and no event would ever say so.
+ */
+async function submitAndWait(plan: Plan, artifacts: string, c: QueueClients): Promise<AuditReport | typeof LOST_JOBS> {
+  const trains = plan.jobs.filter((j) => j.kind === 'train');
+  const added = await c.queue.addBulk(
+    trains.map((job) => ({ name: describeJob(job), data: { job, artifacts }, opts: jobOptions(job.id) })),
+  );
+  const trained = await untilLost(
+    Promise.all(added.map((j) => finishedOrFailed(j, c.events, c.tick))),
+    c.queue,
+    added.map((j) => j.id!),
+  );
+  if (trained === LOST_JOBS) return LOST_JOBS;
+  const flow = await c.flows.add(mergeFlow(plan, artifacts));
+  await Promise.all(flowJobs(flow).map(async (j) => (await j.isCompleted()) && c.tick(j.id!)));
+  return untilLost(finishedOrFailed(flow.job, c.events, c.tick) as Promise<AuditReport>, c.queue, [flow.job.id!]);
+}
+
+/** `waiting`, or {@link LOST_JOBS} as soon as one of `ids` no longer exists in the queue (checked every second). */
+async function untilLost<T>(waiting: Promise<T>, queue: Queue, ids: readonly string[]): Promise<T | typeof LOST_JOBS> {
+  let stopped = false;
+  const watch = (async (): Promise<typeof LOST_JOBS> => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, LOST_JOBS_CHECK_MS).unref());
+      if (stopped) break;
+      // While Redis is down these calls wait for the reconnect (the connection watcher bounds that wait).
+      const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+      if (!stopped && jobs.some((j) => j === undefined || j === null)) return LOST_JOBS;
+    }
+    return undefined as never;
+  })();
+  try {
+    return await Promise.race([waiting, watch]);
+  } finally {
+    stopped = true;
   }
 }
 
@@ -98,11 +161,10 @@ function flowJobs(tree: { job: BullJob; children?: Array<{ job: BullJob; childre
 }
 
 /** Waits for a job; one that failed before (an earlier run) is retried first. */
-async function finishedOrFailed(job: BullJob, events: QueueEvents, plan: Plan, tick: (id: string) => void): Promise<unknown> {
+async function finishedOrFailed(job: BullJob, events: QueueEvents, tick: (id: string) => void): Promise<unknown> {
   if ((await job.getState()) === 'failed') await job.retry('failed');
   const value = await job.waitUntilFinished(events);
   tick(job.id!);
-  void plan;
   return value;
 }
 
