@@ -105,10 +105,13 @@ const LOCAL_WORKERS_WORK = 500_000;
  * defaultPopulationWorkers(demoRecipe({ quick: true })); // 1
  */
 export function defaultPopulationWorkers(recipe: DemoRecipe): number {
-  // The workers build the fineTune regime's jobs; other regimes and random controls are built in this thread.
-  if ((recipe.regime ?? 'fineTune') !== 'fineTune' || recipe.randomControl) return 1;
   const trainImages = recipe.trainSubset ?? 55_000;
-  const work = recipe.seeds.length * (recipe.epochs * trainImages + recipe.levels.length * recipe.fineTuneEpochs * recipe.fineTuneSubset);
+  const levels = recipe.levels.length + (recipe.randomControl ? recipe.levels.filter((l) => l > 0).length : 0);
+  const perSeed =
+    (recipe.regime ?? 'fineTune') === 'fromScratch'
+      ? levels * recipe.epochs * trainImages
+      : recipe.epochs * trainImages + levels * recipe.fineTuneEpochs * recipe.fineTuneSubset;
+  const work = recipe.seeds.length * perSeed;
   return work >= LOCAL_WORKERS_WORK ? Math.min(2, availableParallelism()) : 1;
 }
 

@@ -21,7 +21,8 @@ export const DISTRIBUTE_HELP: Record<string, string> = {
        pie-audit plan --recipe <module> [--params <params.json>] --shards <N> --out <plan dir>
 
 Writes the audit's job list (plan.json: one evaluate job per model of the config, or for the demo
-a train job per seed and a fineTune and an evaluate job per seed and level) and N shard specs
+a train job per seed and a fineTune and an evaluate job per seed and level; a recipe in the
+fromScratch regime has a scratch and an evaluate job per seed and level) and N shard specs
 (shard-<i>.json). --recipe: your population recipe, a module exporting createRecipe(params), at the
 same path on every runner, with params from a JSON file. Job ids are content hashes; a seed's jobs
 stay in one shard. See docs/scale-out.md.

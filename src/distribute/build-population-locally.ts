@@ -4,19 +4,20 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import type { Population } from '../population/population.js';
-import { levelKey } from '../schema/level-key.js';
 import { artifactStore } from './artifacts.js';
-import type { FineTuneJob } from './jobs.js';
+import type { EvaluateJob, ModelJob } from './jobs.js';
+import type { PopulationDesign, PopulationVariant } from '../population/population-design.js';
 import { planFromRecipe } from './plan.js';
 import type { RecipeRef } from './recipe.js';
 import type { FineTuneFacts } from './run-job.js';
 import { runJobsOnLocalWorkers } from './local-pool.js';
 
 /**
- * Builds a recipe's population on `workers` local workers, worker threads by default or forked processes (the same
- * train and fineTune jobs as a sharded
- * or queued run) and loads the models into this thread: the same population as `buildPopulation` with the
- * recipe's functions, model for model. The models pass through a temporary folder, removed afterwards.
+ * Builds a recipe's population on `workers` local workers, worker threads by default or forked processes (the
+ * same train, fineTune and scratch jobs as a sharded or queued run, in either regime, random controls included)
+ * and loads the models into this thread: the same population as `buildPopulation` with the recipe's functions,
+ * model for model, with the same levels, names and design. The models pass through a temporary folder,
+ * removed afterwards.
  *
  * @example
  * const population = await buildPopulationLocally({ module: distributeModule('demo-recipe'), params }, 2);
@@ -29,36 +30,48 @@ export async function buildPopulationLocally(
   kind: 'processes' | 'threads' = 'threads',
 ): Promise<Population> {
   const plan = await planFromRecipe(recipe, 'auto', 1);
-  const jobs = plan.jobs.filter((j) => j.kind === 'train' || j.kind === 'fineTune');
+  const jobs = plan.jobs.filter((j) => j.kind !== 'evaluate');
+  const modelJobs = new Map(jobs.map((j) => [j.id, j]));
+  const evaluations = plan.merge.needs.map((id) => plan.jobs.find((j) => j.id === id) as EvaluateJob);
   const dir = await mkdtemp(join(tmpdir(), 'pie-audit-population-'));
-  const levels: Record<string, tf.LayersModel[]> = {};
+  const levels: Record<string, tf.LayersModel[]> = Object.create(null);
   try {
     const results = await runJobsOnLocalWorkers(jobs, {
       threads: workers,
       kind,
       artifacts: dir,
-      onJob: (job, _r, done, total) => onProgress?.(job.kind === 'train' ? 'train' : 'fineTune', done, total),
+      onJob: (job, _r, done, total) => onProgress?.(job.kind === 'fineTune' ? 'fineTune' : 'train', done, total),
     });
-    const tuned = jobs.filter((j): j is FineTuneJob => j.kind === 'fineTune');
-    const sparsityLevels = [...new Set(tuned.map((j) => j.level))].sort((a, b) => a - b);
-    const seeds = [...new Set(tuned.map((j) => j.seed))];
-    const measuredSparsity: Record<string, number[]> = {};
-    const modelNames: Record<string, string[]> = {};
     const store = artifactStore(dir);
-    for (const level of sparsityLevels) {
-      const key = levelKey(level);
-      levels[key] = [];
-      measuredSparsity[key] = [];
-      modelNames[key] = seeds.map((s) => `seed-${s}`);
-      for (const seed of seeds) {
-        const job = tuned.find((j) => j.level === level && j.seed === seed)!;
-        levels[key].push(await loadLayersModelFromFile(store.modelDir(job.id)));
-        measuredSparsity[key].push((results.get(job.id) as FineTuneFacts).sparsity);
+    const measuredSparsity: Record<string, number[]> = Object.create(null);
+    const modelNames: Record<string, string[]> = Object.create(null);
+    const variants: Record<string, PopulationVariant> = Object.create(null);
+    const initSeeds: Record<string, number[]> = Object.create(null);
+    let regime: 'fineTune' | 'fromScratch' = 'fineTune';
+    // The merge lists members level by level, in the plan's level order: the order buildPopulation uses.
+    for (const e of evaluations) {
+      const job = modelJobs.get((e.model as { job: string }).job) as ModelJob;
+      levels[e.level] ??= [];
+      measuredSparsity[e.level] ??= [];
+      modelNames[e.level] ??= [];
+      levels[e.level].push(await loadLayersModelFromFile(store.modelDir(job.id)));
+      measuredSparsity[e.level].push((results.get(job.id) as FineTuneFacts).sparsity);
+      modelNames[e.level].push(`seed-${job.seed}`);
+      const random = job.kind === 'scratch' ? job.maskSelection === 'random' : job.randomMaskSeed !== undefined;
+      variants[e.level] = { kind: random ? 'random' : 'magnitude', sparsity: job.level };
+      if (job.kind === 'scratch') {
+        regime = 'fromScratch';
+        initSeeds[e.level] ??= [];
+        initSeeds[e.level].push(job.initSeed);
       }
     }
-    const levelKeys = sparsityLevels.map((l) => levelKey(l));
-    const variants = Object.fromEntries(sparsityLevels.map((l) => [levelKey(l), { kind: 'magnitude' as const, sparsity: l }]));
-    const design = { kind: 'paired' as const, regime: 'fineTune' as const, pairIds: modelNames };
+    const levelKeys = Object.keys(levels);
+    const sparsityLevels = [...new Set(evaluations.map((e) => (modelJobs.get((e.model as { job: string }).job) as ModelJob).level))].sort(
+      (a, b) => a - b,
+    );
+    const seeds = [...new Set(jobs.map((j) => (j as ModelJob).seed))];
+    const design: PopulationDesign =
+      regime === 'fineTune' ? { kind: 'paired', regime, pairIds: modelNames } : { kind: 'independent', regime, initSeeds };
     return { levels, sparsityLevels, levelKeys, variants, design, seeds, modelNames, measuredSparsity };
   } catch (e) {
     for (const models of Object.values(levels)) for (const m of models) m.dispose();

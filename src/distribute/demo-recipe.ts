@@ -184,6 +184,8 @@ export async function createRecipe(params: DemoRecipe): Promise<PopulationRecipe
     train: trainer(trainSet.rows, trainLabels, recipe),
     seeds: recipe.seeds,
     levels: recipe.levels,
+    regime: recipe.regime ?? 'fineTune',
+    randomControl: recipe.randomControl ?? false,
     fromScratch: {
       data: { x: trainSet.rows, shape: [rows.length, 28, 28, 1], y: trainLabels },
       epochs: recipe.epochs,

@@ -15,15 +15,38 @@ export interface TrainJob {
   readonly needs: readonly string[];
 }
 
-/** Prune a trained baseline to a level and fine-tune it. Writes the model and its facts to `<artifacts>/<id>/`. */
+/**
+ * Prune a trained baseline to a level and fine-tune it (the fineTune regime). Writes the model and its facts
+ * to `<artifacts>/<id>/`.
+ */
 export interface FineTuneJob {
   readonly kind: 'fineTune';
   readonly id: string;
   readonly source: Extract<PlanSource, { kind: 'recipe' }>;
   readonly seed: number;
   readonly level: number;
+  /** A random-pruning control (`random@<level>`): masks drawn from this seed instead of chosen by magnitude. */
+  readonly randomMaskSeed?: number;
   /** The train job whose model is pruned. */
   readonly needs: readonly [string];
+}
+
+/**
+ * Train one (seed, level) model from scratch while pruning it gradually (the fromScratch regime). Writes the
+ * model and its facts to `<artifacts>/<id>/`.
+ */
+export interface ScratchJob {
+  readonly kind: 'scratch';
+  readonly id: string;
+  readonly source: Extract<PlanSource, { kind: 'recipe' }>;
+  readonly seed: number;
+  readonly level: number;
+  /** The level's key in the report ('0.9', or 'random@0.9' for a random control). */
+  readonly levelKey: string;
+  /** The model's own initialisation seed (also its batch order and, for a random control, its masks). */
+  readonly initSeed: number;
+  readonly maskSelection: 'magnitude' | 'random';
+  readonly needs: readonly [];
 }
 
 /** Evaluate one population member on the test set. Writes its predictions to `<artifacts>/<id>.json`. */
@@ -53,7 +76,10 @@ export interface MergeJob {
 }
 
 /** One unit of work. */
-export type Job = TrainJob | FineTuneJob | EvaluateJob | MergeJob;
+export type Job = TrainJob | FineTuneJob | ScratchJob | EvaluateJob | MergeJob;
+
+/** The jobs that write a model (and its facts) for an evaluate job. */
+export type ModelJob = FineTuneJob | ScratchJob;
 
 /**
  * A job id derived from its content: the kind and the content keys of everything it depends on (recipe
@@ -80,7 +106,9 @@ export function describeJob(job: Job): string {
     case 'train':
       return `train seed ${job.seed} (${job.id})`;
     case 'fineTune':
-      return `fineTune seed ${job.seed} level ${job.level} (${job.id})`;
+      return `fineTune seed ${job.seed} level ${job.randomMaskSeed === undefined ? '' : 'random@'}${job.level} (${job.id})`;
+    case 'scratch':
+      return `scratch seed ${job.seed} level ${job.levelKey} (${job.id})`;
     case 'evaluate':
       return `evaluate ${job.level}#${job.index} (${job.id})`;
     case 'merge':

@@ -5,8 +5,8 @@ import { PieAuditError } from '../errors.js';
 import { hashBytes } from '../evaluate/cache/hash-model.js';
 import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
 import { hashTfjsModelFile } from '../evaluate/model-file.js';
-import { levelKey } from '../schema/level-key.js';
-import { contentJobId, type EvaluateJob, type FineTuneJob, type Job, type MergeJob, type PlanSource, type TrainJob } from './jobs.js';
+import { contentJobId, type EvaluateJob, type Job, type MergeJob, type ModelJob, type PlanSource, type TrainJob } from './jobs.js';
+import { independentSeed, levelPlans, type LevelPlan } from '../population/level-plans.js';
 import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
 
 /** Every job of an audit, the merge that ends it, and the jobs of each shard. */
@@ -35,7 +35,8 @@ export function shardJobs(jobs: readonly Job[], count: number): string[][] {
   const groupOf = new Map<string, string>();
   const groups = new Map<string, string[]>();
   for (const job of jobs) {
-    const root = job.needs.length > 0 ? (groupOf.get(job.needs[0]) ?? job.id) : job.id;
+    const first: string | undefined = job.needs[0];
+    const root = first === undefined ? job.id : (groupOf.get(first) ?? job.id);
     groupOf.set(job.id, root);
     groups.set(root, [...(groups.get(root) ?? []), job.id]);
   }
@@ -86,49 +87,94 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
 }
 
 /**
- * The plan of a population recipe: per seed a train job, per (seed, level) a fineTune job and an evaluate
- * job. Ids come from the recipe's content (module bytes and parameters), the seed and the level.
+ * The plan of a population recipe. In the fineTune regime (default): per seed a train job, and per (seed,
+ * level) a fineTune job and an evaluate job; in the fromScratch regime: per (seed, level) a scratch job and
+ * an evaluate job. A recipe with `randomControl` adds the `random@<level>` twins alike. Ids come from the
+ * recipe's content (module bytes and parameters), the seed and the level; levels, seeds and member ids are
+ * those `buildPopulation` gives the same recipe, so every runner audits the same population.
  *
+ * @throws PieAuditError `CONFIG_ERROR` when the fromScratch regime has no `fromScratch` training
  * @example
  * const plan = await planFromRecipe({ module: distributeModule('demo-recipe'), params: demoRecipe({ quick: true }) }, 'auto', 2);
  */
 export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs' | 'onnx', shards: number): Promise<Plan> {
   const source = { kind: 'recipe', recipe, runtime } as const;
   const loaded = await loadRecipe(recipe);
+  const regime = loaded.regime ?? 'fineTune';
+  if (regime !== 'fineTune' && regime !== 'fromScratch')
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `recipe '${recipe.module}': regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)}).`,
+      {
+        module: recipe.module,
+      },
+    );
+  if (regime === 'fromScratch' && !loaded.fromScratch)
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `recipe '${recipe.module}' asks for the fromScratch regime but gives no fromScratch training.`,
+      {
+        module: recipe.module,
+      },
+    );
   const key = recipeKey(recipe);
-  const levels = [...loaded.levels].sort((a, b) => a - b);
+  const plans = levelPlans(loaded.levels, loaded.randomControl === true);
   const jobs: Job[] = [];
-  const evaluations: EvaluateJob[] = [];
-  const byLevel = new Map(levels.map((l) => [levelKey(l), [] as EvaluateJob[]]));
-  loaded.seeds.forEach((seed, index) => {
-    const train: TrainJob = { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] };
-    jobs.push(train);
-    for (const level of levels) {
-      const fine: FineTuneJob = {
-        kind: 'fineTune',
-        id: contentJobId('fineTune', [train.id, `level=${level}`]),
-        source,
-        seed,
-        level,
-        needs: [train.id],
-      };
-      const evaluate: EvaluateJob = {
-        kind: 'evaluate',
-        id: contentJobId('evaluate', [fine.id, `runtime=${runtime}`]),
-        source,
-        level: levelKey(level),
-        index,
-        model: { job: fine.id },
-        // One seed's models at every level are pruned from one baseline: the same id pairs them, as populationMembers does.
-        memberId: `seed-${seed}`,
-        needs: [fine.id],
-      };
-      jobs.push(fine, evaluate);
-      byLevel.get(levelKey(level))!.push(evaluate);
-    }
+  const byLevel = new Map(plans.map((p) => [p.key, [] as EvaluateJob[]]));
+  const evaluate = (model: ModelJob, level: LevelPlan, index: number, memberId: string): EvaluateJob => ({
+    kind: 'evaluate',
+    id: contentJobId('evaluate', [model.id, `runtime=${runtime}`]),
+    source,
+    level: level.key,
+    index,
+    model: { job: model.id },
+    memberId,
+    needs: [model.id],
   });
-  for (const list of byLevel.values()) evaluations.push(...list);
-  return finishPlan(source, jobs, evaluations, shards);
+  loaded.seeds.forEach((seed, index) => {
+    const train: TrainJob | undefined =
+      regime === 'fineTune' ? { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] } : undefined;
+    if (train) jobs.push(train);
+    plans.forEach((level, p) => {
+      const random = level.maskSelection === 'random';
+      let model: ModelJob;
+      let memberId: string;
+      if (train) {
+        const randomMaskSeed = independentSeed(seed, p);
+        model = {
+          kind: 'fineTune',
+          // Magnitude levels keep the ids they always had, so earlier artifacts stay valid.
+          id: contentJobId('fineTune', [train.id, `level=${level.sparsity}`, ...(random ? [`random=${randomMaskSeed}`] : [])]),
+          source,
+          seed,
+          level: level.sparsity,
+          ...(random ? { randomMaskSeed } : {}),
+          needs: [train.id],
+        };
+        // One seed's models at every level are pruned from one baseline: the same id pairs them, as populationMembers does.
+        memberId = `seed-${seed}`;
+      } else {
+        const initSeed = independentSeed(seed, p);
+        model = {
+          kind: 'scratch',
+          id: contentJobId('scratch', [key, `seed=${seed}`, `level=${level.key}`, `init=${initSeed}`]),
+          source,
+          seed,
+          level: level.sparsity,
+          levelKey: level.key,
+          initSeed,
+          maskSelection: level.maskSelection,
+          needs: [],
+        };
+        // Independent models share nothing across levels: ids qualified by level, as populationMembers gives them.
+        memberId = `seed-${seed}@${level.key}`;
+      }
+      const evaluation = evaluate(model, level, index, memberId);
+      jobs.push(model, evaluation);
+      byLevel.get(level.key)!.push(evaluation);
+    });
+  });
+  return finishPlan(source, jobs, [...byLevel.values()].flat(), shards);
 }
 
 function finishPlan(source: PlanSource, jobs: readonly Job[], evaluations: readonly EvaluateJob[], shards: number): Plan {

@@ -35,8 +35,15 @@ export interface PopulationRecipe {
   train(model: tf.LayersModel, seed: number): Promise<void>;
   /** The fine-tuning data and budget, the same for every level. */
   readonly fineTune: PopulationFineTune;
-  /** Training from scratch (the `fromScratch` regime, built in one process), when the recipe offers it. */
+  /** Training from scratch (the `fromScratch` regime), when the recipe offers it. */
   readonly fromScratch?: PopulationFromScratch;
+  /**
+   * 'fineTune' (default): per seed a baseline, pruned and fine-tuned to every level (paired). 'fromScratch':
+   * every (seed, level) model trained from its own initialisation while pruned gradually (independent).
+   */
+  readonly regime?: 'fineTune' | 'fromScratch';
+  /** Add a `random@<level>` random-pruning control per level above 0, built alike. */
+  readonly randomControl?: boolean;
   readonly seeds: readonly number[];
   readonly levels: readonly number[];
   readonly audit: RecipeAudit;

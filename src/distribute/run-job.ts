@@ -12,9 +12,9 @@ import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
-import { fineTuneLevel, fineTuneSteps } from '../population/population-jobs.js';
+import { fineTuneLevel, fineTuneSteps, trainScratchMember } from '../population/population-jobs.js';
 import type { ArtifactStore } from './artifacts.js';
-import type { EvaluateJob, FineTuneJob, Job, TrainJob } from './jobs.js';
+import type { EvaluateJob, FineTuneJob, Job, ScratchJob, TrainJob } from './jobs.js';
 import { loadRecipe } from './recipe.js';
 import { mergeReport, type EvaluateResult } from './merge.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
@@ -27,14 +27,14 @@ export interface JobContext {
   readonly loadConfig: (path: string) => AuditOptions;
 }
 
-/** The facts a fineTune job records beside its model. */
+/** The facts a fineTune or scratch job records beside its model. */
 export interface FineTuneFacts {
   readonly sparsity: number;
   readonly loss: number | null;
 }
 
 /**
- * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune job, an
+ * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune or scratch job, an
  * {@link EvaluateResult} (small: labels as base64 uint16) for evaluate jobs, the report for the merge.
  * A job whose artifact exists returns it without running again (idempotent); artifacts are written
  * atomically, so a runner killed mid-job leaves nothing a second run would trust.
@@ -49,6 +49,8 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
       return runTrain(job, ctx.store);
     case 'fineTune':
       return runFineTune(job, ctx.store);
+    case 'scratch':
+      return runScratch(job, ctx.store);
     case 'evaluate':
       return runEvaluate(job, ctx);
     case 'merge': {
@@ -57,6 +59,13 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
       const report: AuditReport = await mergeReport(job, results, ctx.loadConfig);
       return report;
     }
+    default:
+      // A plan.json from elsewhere (or a newer version) may name a kind this version cannot run.
+      throw new PieAuditError(
+        'CONFIG_ERROR',
+        `job '${String((job as { id?: unknown }).id)}' has unknown kind ${JSON.stringify((job as { kind?: unknown }).kind)}; write the plan again with this version's 'pie-audit plan'.`,
+        {},
+      );
   }
 }
 
@@ -87,17 +96,55 @@ async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<Fine
   let tuned: tf.LayersModel | undefined;
   try {
     const data = recipe.fineTune.data as { x: Float32Array; shape: readonly number[]; y: ArrayLike<number> };
-    const result = await fineTuneLevel(baseline, recipe.fineTune, data, job.level, job.seed, fineTuneSteps(data, recipe.fineTune));
+    const random = job.randomMaskSeed !== undefined;
+    const steps = fineTuneSteps(data, recipe.fineTune);
+    const result = await fineTuneLevel(
+      baseline,
+      recipe.fineTune,
+      data,
+      job.level,
+      job.seed,
+      steps,
+      random ? 'random' : 'magnitude',
+      job.randomMaskSeed,
+    );
     tuned = result.model;
-    const facts: FineTuneFacts = { sparsity: result.sparsity, loss: result.loss ?? null };
-    await store.writeModel(job.id, async (tmp) => void (await saveLayersModel(result.model, tmp)));
-    // The facts file last: a model folder without it is re-done.
-    await store.writeResult(job.id, facts);
-    return facts;
+    return await saveModelAndFacts(store, job.id, result.model, result.sparsity, result.loss);
   } finally {
     baseline.dispose();
     tuned?.dispose();
   }
+}
+
+async function runScratch(job: ScratchJob, store: ArtifactStore): Promise<FineTuneFacts> {
+  if (store.hasModel(job.id) && store.hasResult(job.id)) return store.readResult<FineTuneFacts>(job.id);
+  const recipe = await loadRecipe(job.source.recipe);
+  if (!recipe.fromScratch)
+    throw new PieAuditError('CONFIG_ERROR', `scratch job ${job.id}: recipe '${job.source.recipe.module}' gives no fromScratch training.`, {
+      job: job.id,
+    });
+  const data = recipe.fromScratch.data as { x: Float32Array; shape: readonly number[]; y: ArrayLike<number> };
+  const level = { key: job.levelKey, sparsity: job.level, maskSelection: job.maskSelection };
+  const { model, loss } = await trainScratchMember(recipe.createModel, recipe.fromScratch, data, level, job.initSeed);
+  try {
+    return await saveModelAndFacts(store, job.id, model, compressionStats(model).prunableSparsity, loss);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes a model job's artifact: the model folder, then its facts (a model folder without them is re-done). */
+async function saveModelAndFacts(
+  store: ArtifactStore,
+  id: string,
+  model: tf.LayersModel,
+  sparsity: number,
+  loss: number | undefined,
+): Promise<FineTuneFacts> {
+  const facts: FineTuneFacts = { sparsity, loss: loss ?? null };
+  await store.writeModel(id, async (tmp) => void (await saveLayersModel(model, tmp)));
+  await store.writeResult(id, facts);
+  return facts;
 }
 
 const testSets = new Map<

@@ -34,7 +34,7 @@ export async function runShard(plan: Plan, index: number, options: RunShardOptio
       throw new PieAuditError('CONFIG_ERROR', `shard ${index} names job ${id}, which plan.json does not hold; write the plan again.`, {
         id,
       });
-    const done = job.kind === 'evaluate' || job.kind === 'fineTune' ? store.hasResult(id) : store.hasModel(id);
+    const done = job.kind === 'train' ? store.hasModel(id) : store.hasResult(id);
     if (!done) {
       try {
         await runJob(job, { store, loadConfig: options.loadConfig });

@@ -1,29 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../engine/ensure-backend.js';
 import { compressionStats } from '../compress/compression-stats.js';
-import { polynomialDecay } from '../compress/polynomial-decay.js';
-import type { MaskSelection } from '../compress/pruned-model.js';
 import { validateSparsity } from '../compress/pruning-schedule.js';
 import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
 import { addQuantizedLevels } from './add-quantized-levels.js';
-import { randomControlKey, type PopulationVariant } from './population-design.js';
+import type { PopulationVariant } from './population-design.js';
+import { independentSeed, levelPlans, type LevelPlan } from './level-plans.js';
 import { gradualSteps } from './population-schedules.js';
 import { levelKey } from '../schema/level-key.js';
 import { disposePopulation, type Population } from './population.js';
-import type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PruningRun } from './population-options.js';
-import { pairedMemberRecipe, trainOptionsOf } from './population-jobs.js';
+import type {
+  BuildPopulationOptions,
+  PopulationFineTune,
+  PopulationFromScratch,
+  PopulationProgress,
+  PruningRun,
+} from './population-options.js';
+import { pairedMemberRecipe, trainScratchMember } from './population-jobs.js';
 import { trainPrunedMember } from './train-pruned-member.js';
 
 export type { PopulationScheduleKind } from './population-schedules.js';
+export { independentSeed } from './level-plans.js';
 export type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PopulationProgress } from './population-options.js';
-
-/** One level to build: a sparsity and how its masks are chosen. */
-interface LevelPlan {
-  readonly key: string;
-  readonly sparsity: number;
-  readonly maskSelection: MaskSelection;
-}
 
 function validateOptions(options: BuildPopulationOptions): { levels: number[]; seeds: number[] } {
   const levels = [...(options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99])];
@@ -69,26 +68,6 @@ function readOnce(data: TrainingData): { data: TrainingData; n: number } {
 }
 
 /**
- * A seed for (replicate seed, level index), mixed so distinct levels start from distinct initialisations
- * (fromScratch) and draw distinct random masks (random controls).
- *
- * @example
- * independentSeed(1, 0) !== independentSeed(1, 1); // true
- */
-export function independentSeed(seed: number, levelIndex: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(levelIndex + 1, 0x85ebca77)) >>> 1;
-}
-
-function planLevels(levels: readonly number[], randomControl: boolean): LevelPlan[] {
-  const plans: LevelPlan[] = levels.map((sparsity) => ({ key: levelKey(sparsity), sparsity, maskSelection: 'magnitude' as const }));
-  if (randomControl)
-    for (const sparsity of levels) if (sparsity > 0) plans.push({ key: randomControlKey(sparsity), sparsity, maskSelection: 'random' });
-  return plans;
-}
-
-/** Drops the per-run fields, leaving what `fineTunePruned` takes. */
-
-/**
  * Builds the model populations the PIE analysis compares (Hooker et al.), in one of two regimes:
  *
  * - `fineTune` (default, paired): for each seed a baseline is created and trained; from that same
@@ -117,7 +96,7 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
   const { levels, seeds } = validateOptions(options);
   // Models are created here: pick the fastest backend unless the caller already has one.
   await ensureBackend();
-  const plans = planLevels(levels, options.randomControl === true);
+  const plans = levelPlans(levels, options.randomControl === true);
   const regime = options.regime ?? 'fineTune';
   const models = new Map<string, tf.LayersModel[]>(plans.map((p) => [p.key, []]));
   const baselines: tf.LayersModel[] = [];
@@ -186,16 +165,7 @@ async function buildPaired(
         const recipe = pairedMemberRecipe(fine, plan.sparsity, seed, totalSteps, plan.maskSelection, independentSeed(seed, p));
         const { model, loss } = await trainPrunedMember(baseline, data, recipe);
         (models.get(plan.key) as tf.LayersModel[]).push(model);
-        options.onProgress?.({
-          phase: 'fineTune',
-          seed,
-          seedIndex,
-          level: plan.sparsity,
-          levelKey: plan.key,
-          ...(loss === undefined ? {} : { loss }),
-          completed: ++completed,
-          total,
-        });
+        options.onProgress?.(memberBuilt('fineTune', seed, seedIndex, plan, loss, ++completed, total));
       }
     } catch (e) {
       baseline.dispose();
@@ -214,42 +184,30 @@ async function buildIndependent(
 ): Promise<void> {
   const run = options.fromScratch as PopulationFromScratch;
   const { data, n } = readOnce(run.data);
-  const totalSteps = run.epochs * Math.ceil(n / run.batchSize);
-  const steps = gradualSteps(run, totalSteps);
+  // Fails before any training when the gradual schedule does not fit the budget.
+  gradualSteps(run, run.epochs * Math.ceil(n / run.batchSize));
   const total = seeds.length * plans.length;
   let completed = 0;
   for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
     const seed = seeds[seedIndex];
     for (let p = 0; p < plans.length; p++) {
       const plan = plans[p];
-      const initSeed = independentSeed(seed, p);
-      const fresh = options.createModel(initSeed);
-      try {
-        const { model, loss } = await trainPrunedMember(fresh, data, {
-          level: plan.sparsity,
-          schedule: polynomialDecay(0, plan.sparsity, { ...steps, power: run.power ?? 3 }),
-          maskSelection: plan.maskSelection,
-          randomSeed: initSeed,
-          seed: initSeed,
-          train: trainOptionsOf(run),
-          ...(run.blockSize ? { blockSize: run.blockSize } : {}),
-          ...(run.blockPooling ? { blockPooling: run.blockPooling } : {}),
-          ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
-        });
-        (models.get(plan.key) as tf.LayersModel[]).push(model);
-        options.onProgress?.({
-          phase: 'train',
-          seed,
-          seedIndex,
-          level: plan.sparsity,
-          levelKey: plan.key,
-          ...(loss === undefined ? {} : { loss }),
-          completed: ++completed,
-          total,
-        });
-      } finally {
-        fresh.dispose();
-      }
+      const { model, loss } = await trainScratchMember(options.createModel, run, data, plan, independentSeed(seed, p));
+      (models.get(plan.key) as tf.LayersModel[]).push(model);
+      options.onProgress?.(memberBuilt('train', seed, seedIndex, plan, loss, ++completed, total));
     }
   }
+}
+
+/** The progress event of one finished member. */
+function memberBuilt(
+  phase: PopulationProgress['phase'],
+  seed: number,
+  seedIndex: number,
+  plan: LevelPlan,
+  loss: number | undefined,
+  completed: number,
+  total: number,
+): PopulationProgress {
+  return { phase, seed, seedIndex, level: plan.sparsity, levelKey: plan.key, ...(loss === undefined ? {} : { loss }), completed, total };
 }

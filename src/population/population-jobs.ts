@@ -4,7 +4,9 @@ import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
 import type { MaskSelection } from '../compress/pruned-model.js';
 import type { TrainingData } from '../compress/training-data.js';
 import type { PopulationFineTune, PopulationFromScratch } from './population-options.js';
-import { fineTuneSchedule } from './population-schedules.js';
+import { fineTuneSchedule, gradualSteps } from './population-schedules.js';
+import { polynomialDecay } from '../compress/polynomial-decay.js';
+import type { LevelPlan } from './level-plans.js';
 import { trainPrunedMember, type MemberRecipe } from './train-pruned-member.js';
 
 /**
@@ -63,9 +65,10 @@ export interface FineTunedLevel {
 }
 
 /**
- * One job of a fineTune population: prunes a copy of `baseline` by magnitude to `level` while fine-tuning it
- * with the population's budget and the baseline's seed (so all levels of one baseline see the same batch
- * order), exactly as `buildPopulation` does. The baseline is left untouched.
+ * One job of a fineTune population: prunes a copy of `baseline` to `level` (by magnitude, or with random
+ * masks drawn from `randomSeed` for a random control) while fine-tuning it with the population's budget and
+ * the baseline's seed (so all levels of one baseline see the same batch order), exactly as `buildPopulation`
+ * does. The baseline is left untouched.
  *
  * @throws PieAuditError `INVALID_ARGUMENT` when the schedule cannot reach the level within the budget
  * @example
@@ -78,8 +81,11 @@ export async function fineTuneLevel(
   level: number,
   seed: number,
   totalSteps: number,
+  maskSelection: MaskSelection = 'magnitude',
+  randomSeed = 0,
 ): Promise<FineTunedLevel> {
-  const { model, loss } = await trainPrunedMember(baseline, data, pairedMemberRecipe(fine, level, seed, totalSteps));
+  const recipe = pairedMemberRecipe(fine, level, seed, totalSteps, maskSelection, randomSeed);
+  const { model, loss } = await trainPrunedMember(baseline, data, recipe);
   return { model, sparsity: compressionStats(model).prunableSparsity, loss };
 }
 
@@ -92,4 +98,39 @@ export async function fineTuneLevel(
 export function fineTuneSteps(data: TrainingData, fine: { epochs: number; batchSize: number }): number {
   const n = data.x instanceof Float32Array ? (data.shape?.[0] ?? 0) : 0;
   return fine.epochs * Math.ceil(n / fine.batchSize);
+}
+
+/**
+ * One member of a fromScratch population: a model created from `initSeed` and trained on the run's data
+ * while pruned gradually to the plan's level (tfmot `PolynomialDecay`), with masks by magnitude or, for a
+ * random control, drawn from `initSeed`. The one recipe `buildPopulation` and a distributed scratch job share.
+ *
+ * @throws PieAuditError `INVALID_ARGUMENT` when the gradual schedule does not fit the training budget
+ * @example
+ * const { model } = await trainScratchMember(createModel, fromScratch, data, { key: '0.9', sparsity: 0.9, maskSelection: 'magnitude' }, 12345);
+ */
+export async function trainScratchMember(
+  createModel: (seed: number) => tf.LayersModel,
+  run: PopulationFromScratch,
+  data: TrainingData,
+  plan: LevelPlan,
+  initSeed: number,
+): Promise<{ model: tf.LayersModel; loss: number | undefined }> {
+  const steps = gradualSteps(run, fineTuneSteps(data, run));
+  const fresh = createModel(initSeed);
+  try {
+    return await trainPrunedMember(fresh, data, {
+      level: plan.sparsity,
+      schedule: polynomialDecay(0, plan.sparsity, { ...steps, power: run.power ?? 3 }),
+      maskSelection: plan.maskSelection,
+      randomSeed: initSeed,
+      seed: initSeed,
+      train: trainOptionsOf(run),
+      ...(run.blockSize ? { blockSize: run.blockSize } : {}),
+      ...(run.blockPooling ? { blockPooling: run.blockPooling } : {}),
+      ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
+    });
+  } finally {
+    fresh.dispose();
+  }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/schema/index.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { planFromRecipe } from '../../src/distribute/plan.js';
+import { distributeModule } from '../../src/distribute/module-paths.js';
 import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
 import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
 import { QueueEvents } from 'bullmq';
@@ -72,6 +73,15 @@ describe('BullMQ executor on real Redis', () => {
     await events.close();
     expect(stalled.length).toBeGreaterThan(0);
     expect(comparable(killed)).toEqual(comparable(reference));
+  });
+
+  it('the fromScratch regime with random controls runs as scratch jobs: the report of the in-process run', async () => {
+    const recipe = { ...tinyDemo(), regime: 'fromScratch' as const, randomControl: true };
+    const inProcess = await runDemo({ out: tempDir('qscratchref'), recipe, workers: 1, progress: quiet, print: () => {} });
+    const plan = await planFromRecipe({ module: distributeModule('demo-recipe'), params: recipe }, 'auto', 1);
+    expect(plan.jobs.some((j) => j.kind === 'scratch')).toBe(true);
+    const report = await runPlanOnQueue(plan, { url: redis.url, artifacts: tempDir('qscratch') });
+    expect(comparable(report)).toEqual(comparable(inProcess));
   });
 
   it('audit <config> --queue writes the report of pie-audit audit', async () => {
