@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     analysis: 'src/analysis/entry.ts',
+    distribute: 'src/distribute/entry.ts',
     'cli/main': 'src/cli/main.ts',
     // Started from a file path (sandboxed BullMQ processor, worker threads, recipe modules): see src/distribute/module-paths.ts.
     'cli/queue-processor': 'src/cli/queue-processor.ts',
@@ -13,7 +14,7 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: { index: 'src/index.ts', analysis: 'src/analysis/entry.ts' } },
+  dts: { entry: { index: 'src/index.ts', analysis: 'src/analysis/entry.ts', distribute: 'src/distribute/entry.ts' } },
   sourcemap: true,
   clean: true,
   splitting: true,

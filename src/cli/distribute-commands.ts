@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { PieAuditError } from '../errors.js';
 import { distributeModule } from '../distribute/module-paths.js';
 import { demoRecipe } from '../distribute/demo-recipe.js';
 import { mergePlan } from '../distribute/merge-plan.js';

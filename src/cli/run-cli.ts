@@ -3,7 +3,7 @@ import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
-import { PieAuditError, isPieAuditError } from '../errors.js';
+import { isPieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
 import { loadPredictions } from '../evaluate/predictions/load-predictions.js';

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditReport } from '../schema/index.js';
 import { REPORT_FORMATS, isOneOf, type ReportFormat } from '../schema/vocabulary.js';
