@@ -27,6 +27,7 @@ const quiet = { update() {}, log() {}, done() {} };
 let reference: AuditReport;
 let redis: Awaited<ReturnType<typeof startRedis>>;
 const workers: Array<ReturnType<typeof startWorker>> = [];
+const redisServers: Array<Awaited<ReturnType<typeof startRedis>>> = [];
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -42,6 +43,7 @@ beforeAll(async () => {
 afterAll(() => {
   for (const w of workers) w.kill();
   redis?.stop();
+  for (const r of redisServers) r.stop();
 });
 
 describe('BullMQ executor on real Redis', () => {
@@ -118,6 +120,9 @@ describe('BullMQ executor on real Redis', () => {
   it('Redis restarted without persistence mid-run: the submitter resubmits the lost jobs and writes the same report', async () => {
     const own = await startRedis();
     const worker = startWorker(own.url);
+    // afterAll stops them too, should this test time out before its finally runs.
+    workers.push(worker);
+    redisServers.push(own);
     let restarted: Awaited<ReturnType<typeof startRedis>> | undefined;
     try {
       await waitFor(() => worker.log().includes('ready on'), 120_000, `a worker (${worker.log()})`);
@@ -128,6 +133,7 @@ describe('BullMQ executor on real Redis', () => {
       await waitFor(() => /done train seed/.test(worker.log()), 120_000, 'the first train job');
       own.stop();
       restarted = await startRedis(own.port);
+      redisServers.push(restarted);
       const report = await running;
       expect(comparable(report)).toEqual(comparable(reference));
       expect(notices).toHaveLength(1);
