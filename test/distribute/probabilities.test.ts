@@ -105,8 +105,14 @@ describe('distributed audits with class probabilities (recipe)', () => {
     rmSync(file);
     expect(await rejection(mergePlan(plan, artifacts, loadConfig))).toMatchObject({ code: 'IO_ERROR', details: { job: first } });
 
+    // A result that names no file (its options changed after the plan) is not merged as labels only.
+    const resultFile = join(artifacts, `${first}.json`);
+    const { probabilities: _named, ...labelsOnly } = JSON.parse(readFileSync(resultFile, 'utf8')) as EvaluateResult;
+    writeFileSync(resultFile, JSON.stringify(labelsOnly));
+    expect(await rejection(mergePlan(plan, artifacts, loadConfig))).toMatchObject({ code: 'CONFIG_ERROR', details: { job: first } });
+
     // The advice works: without its result the job is not done, so its shard runs it again.
-    rmSync(join(artifacts, `${first}.json`));
+    rmSync(resultFile);
     const shard = plan.shards.findIndex((ids) => ids.includes(first));
     expect((await runCliInProcess(['run-shard', dir, '--index', String(shard)])).stdout).toMatch(/1 job\(s\) run/);
     expect(readFileSync(file)).toEqual(good);
