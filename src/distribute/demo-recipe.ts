@@ -38,7 +38,7 @@ export interface DemoRecipe {
   regime?: 'fineTune' | 'fromScratch';
   /** Add random-pruning controls (`random@<level>`) trained alike. */
   randomControl?: boolean;
-  /** Keep class probabilities for top-5 accuracy and the taxicab ranking (default true; in-process runs only). */
+  /** Keep class probabilities for top-5 accuracy and the taxicab ranking (default true; distributed runs carry them too). */
   probabilities?: boolean;
 }
 

@@ -12,7 +12,7 @@ import type { Plan } from './plan.js';
  *
  * @example
  * const report = await mergePlan(plan, 'plan/artifacts', loadConfig);
- * @throws PieAuditError IO_ERROR when a job has no result yet.
+ * @throws PieAuditError IO_ERROR when a job has no result yet; CORRUPT_FILE naming a job whose probabilities file is corrupt.
  */
 export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path: string) => AuditOptions): Promise<AuditReport> {
   const store = artifactStore(artifacts);
@@ -28,5 +28,5 @@ export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path
   }
   const results = new Map<string, EvaluateResult>();
   for (const id of plan.merge.needs) results.set(id, await store.readResult<EvaluateResult>(id));
-  return mergeReport(plan.merge, results, loadConfig);
+  return mergeReport(plan.merge, results, loadConfig, store);
 }

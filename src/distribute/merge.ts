@@ -3,12 +3,14 @@ import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
 import type { PerModelEvaluation } from '../evaluate/types.js';
+import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
 
 /**
  * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per
- * example: small enough to travel through Redis) and how they were computed.
+ * example: small enough to travel through Redis), how they were computed and, when the audit keeps class
+ * probabilities, the file in the artifact folder that holds them (too big for Redis).
  */
 export interface EvaluateResult {
   readonly id: string;
@@ -20,6 +22,8 @@ export interface EvaluateResult {
   readonly backend: BackendEcho | null;
   readonly sparsity: number | null;
   readonly gzippedBytes: number | null;
+  /** The member's probability rows beside this result; absent when the audit keeps none. */
+  readonly probabilities?: ProbabilitiesArtifact;
 }
 
 function decodeLabels(result: EvaluateResult): Uint16Array {
@@ -39,16 +43,21 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
 /**
  * The merge: the audit over what the evaluate jobs produced, with the same options as the in-process
  * run, so the report equals it apart from timings and timestamps. Each member's runtime and the backend
- * are the ones its job recorded (the evaluation ran there, not here).
+ * are the ones its job recorded (the evaluation ran there, not here). With `probabilities: true` each member
+ * is its probability rows, read from `store` one file at a time, so top-1 labels come from the same argmax
+ * over the same floats as in one process, and top-5 accuracy and the taxicab ranking are computed too.
  *
  * @example
- * const report = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options);
- * @throws PieAuditError IO_ERROR naming the first job without a result.
+ * const report = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options, artifactStore(dir));
+ * @throws PieAuditError IO_ERROR naming the first job without a result (or its probabilities file), CORRUPT_FILE naming
+ *   a job whose probabilities file is not the one its result names, CONFIG_ERROR when a result kept no probabilities
+ *   but the audit asks for them.
  */
 export async function mergeReport(
   job: MergeJob,
   results: ReadonlyMap<string, EvaluateResult>,
   loadConfig: (path: string) => AuditOptions,
+  store: ArtifactStore,
 ): Promise<AuditReport> {
   const missing = job.members.filter((m) => !results.has(m.job));
   if (missing.length > 0) {
@@ -64,7 +73,8 @@ export async function mergeReport(
     const r = results.get(m.job)!;
     const list = population.get(m.level) ?? [];
     list.push({
-      model: { predictions: decodeLabels(r) },
+      // One file at a time: the merge holds no more floats than the audit's own models x n x classes.
+      model: base.probabilities ? await readProbabilities(r, m.memberId, store) : { predictions: decodeLabels(r) },
       id: m.memberId,
       ...(r.sparsity !== null ? { sparsity: r.sparsity } : {}),
       ...(r.gzippedBytes !== null ? { gzippedBytes: r.gzippedBytes } : {}),
@@ -74,6 +84,23 @@ export async function mergeReport(
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
   const report = await auditCompression({ ...options, population });
   return withJobRuntimes(report, job, results);
+}
+
+/** A member as its probability rows, checked against its result. */
+async function readProbabilities(
+  result: EvaluateResult,
+  memberId: string,
+  store: ArtifactStore,
+): Promise<{ probabilities: Float32Array; nClasses: number }> {
+  const artifact = result.probabilities;
+  if (!artifact)
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `merge: evaluate job ${result.id} (${memberId}) kept no class probabilities but the audit asks for them (probabilities: true); ` +
+        'its options changed after the plan was written: write the plan again and run its shards.',
+      { key: 'probabilities', job: result.id },
+    );
+  return { probabilities: await store.readProbabilities(result.id, artifact, result.n), nClasses: artifact.shape[1] };
 }
 
 /** Records each member's runtime as its job saw it, and the backend of the first job that ran a tfjs model. */

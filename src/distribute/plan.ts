@@ -79,7 +79,13 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
         key: 'population',
       });
     const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
-    const id = contentJobId('evaluate', [content, testKey, `runtime=${options.runtime ?? 'auto'}`, `backend=${options.backend ?? 'auto'}`]);
+    const id = contentJobId('evaluate', [
+      content,
+      testKey,
+      `runtime=${options.runtime ?? 'auto'}`,
+      `backend=${options.backend ?? 'auto'}`,
+      ...keptProbabilities(options.probabilities),
+    ]);
     const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
     jobs.push({ kind: 'evaluate', id, source, level: m.level, index: m.index, model: { file }, memberId, needs: [] });
   }
@@ -123,7 +129,7 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
   const byLevel = new Map(plans.map((p) => [p.key, [] as EvaluateJob[]]));
   const evaluate = (model: ModelJob, level: LevelPlan, index: number, memberId: string): EvaluateJob => ({
     kind: 'evaluate',
-    id: contentJobId('evaluate', [model.id, `runtime=${runtime}`]),
+    id: contentJobId('evaluate', [model.id, `runtime=${runtime}`, ...keptProbabilities(loaded.audit.probabilities)]),
     source,
     level: level.key,
     index,
@@ -176,6 +182,12 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
   });
   return finishPlan(source, jobs, [...byLevel.values()].flat(), shards);
 }
+
+/**
+ * The id part of an evaluate job that keeps class probabilities, so its result is never taken for one without
+ * them (or the reverse); none without, so those ids stay the ones earlier plans gave.
+ */
+const keptProbabilities = (probabilities: boolean | undefined): string[] => (probabilities === true ? ['probabilities'] : []);
 
 function finishPlan(source: PlanSource, jobs: readonly Job[], evaluations: readonly EvaluateJob[], shards: number): Plan {
   const merge: MergeJob = {

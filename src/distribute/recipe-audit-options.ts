@@ -4,8 +4,9 @@ import { loadRecipe } from './recipe.js';
 
 /**
  * The audit options of a recipe's population (everything but the population), as every runner uses them.
- * Evaluate jobs keep top-1 labels only (2 bytes per example through Redis or the artifacts folder), so a
- * distributed audit has no class probabilities: top-5 accuracy and the taxicab ranking are left out.
+ * With the recipe's `audit.probabilities`, evaluate jobs also write each member's class probabilities to a
+ * file in the artifact folder (n x classes float32: too big for Redis) and the merge reads them back, so a
+ * distributed audit has top-5 accuracy and the taxicab ranking as in one process.
  * @example
  * const options = await recipeAuditOptions(plan.source);
  */
@@ -19,6 +20,7 @@ export async function recipeAuditOptions(source: Extract<Job['source'], { kind: 
     ...(a.baseline !== undefined ? { baseline: a.baseline } : {}),
     ...(a.maxExemplars !== undefined ? { maxExemplars: a.maxExemplars } : {}),
     ...(a.seed !== undefined ? { seed: a.seed } : {}),
+    ...(a.probabilities !== undefined ? { probabilities: a.probabilities } : {}),
     backend: 'auto',
     runtime: source.runtime,
   };

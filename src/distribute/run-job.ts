@@ -35,7 +35,8 @@ export interface FineTuneFacts {
 
 /**
  * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune or scratch job, an
- * {@link EvaluateResult} (small: labels as base64 uint16) for evaluate jobs, the report for the merge.
+ * {@link EvaluateResult} (small: labels as base64 uint16; class probabilities, when kept, go to a file beside it)
+ * for evaluate jobs, the report for the merge.
  * A job whose artifact exists returns it without running again (idempotent); artifacts are written
  * atomically, so a runner killed mid-job leaves nothing a second run would trust.
  *
@@ -56,7 +57,7 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
     case 'merge': {
       const results =
         outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
-      const report: AuditReport = await mergeReport(job, results, ctx.loadConfig);
+      const report: AuditReport = await mergeReport(job, results, ctx.loadConfig, ctx.store);
       return report;
     }
     default:
@@ -196,10 +197,12 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   try {
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
+    const keepProbabilities = options.probabilities === true;
     const evaluation = await evaluatePopulation(
       [source],
       { inputs, inputShape, n, labels: options.testSet.labels },
       {
+        ...(keepProbabilities ? { returnProbabilities: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         ...(options.runtime ? { runtime: options.runtime } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
@@ -208,6 +211,13 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     facts ??= await measureModel(source);
     const per = evaluation.perModel[0];
     const labels = evaluation.predictions;
+    // The rows go to a file before the result: a result's presence (a done job) implies its probabilities exist.
+    const rows = keepProbabilities ? evaluation.probabilities : undefined;
+    if (keepProbabilities && !rows)
+      throw new PieAuditError('INVALID_ARGUMENT', `evaluate ${job.level}#${job.index} gave no class probabilities to keep.`, {
+        job: job.id,
+      });
+    const probabilities = rows ? await ctx.store.writeProbabilities(job.id, rows, evaluation.nClasses) : undefined;
     const result: EvaluateResult = {
       id: job.id,
       n,
@@ -217,6 +227,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
       backend: needs.backend ? (backendEcho() as BackendEcho | null) : null,
       sparsity: facts.sparsity,
       gzippedBytes: facts.gzippedBytes,
+      ...(probabilities ? { probabilities } : {}),
     };
     await ctx.store.writeResult(job.id, result);
     return result;
