@@ -15,7 +15,7 @@ import { parseCommand, UsageError } from './parse-command.js';
 
 /** Help of the scale-out commands. */
 export const DISTRIBUTE_HELP: Record<string, string> = {
-  plan: `Usage: pie-audit plan <config.json> --shards <N> --out <plan dir>
+  plan: `Usage: pie-audit plan <config.json> --shards <N> --out <plan dir> [--examples-per-job <k>]
        pie-audit plan --demo [--quick] [--models <k>] --shards <N> --out <plan dir>
        pie-audit plan --recipe <module> [--params <params.json>] --shards <N> --out <plan dir>
 
@@ -24,7 +24,9 @@ a train job per seed and a fineTune and an evaluate job per seed and level; a re
 fromScratch regime has a scratch and an evaluate job per seed and level) and N shard specs
 (shard-<i>.json). --recipe: your population recipe, a module exporting createRecipe(params), at the
 same path on every runner, with params from a JSON file. Job ids are content hashes; a seed's jobs
-stay in one shard. See docs/scale-out.md.
+stay in one shard. --examples-per-job k (config plans): evaluate each model file in jobs of at
+most k test examples, so one model's evaluation spreads over runners; the merge joins them in
+order. See docs/scale-out.md.
 `,
   'run-shard': `Usage: pie-audit run-shard <plan dir> [--index <i>] [--artifacts <dir>] [--quiet]
 
@@ -58,6 +60,19 @@ export function demoRecipeRef(options: { quick?: boolean; models?: number }) {
 }
 
 /**
+ * The value of `--examples-per-job`: a positive integer, or undefined when the flag is absent.
+ * @example
+ * parseExamplesPerJob('5000'); // 5000
+ * @throws UsageError when the value is not a positive integer.
+ */
+export function parseExamplesPerJob(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const k = Number(value);
+  if (!Number.isSafeInteger(k) || k < 1) throw usage(`--examples-per-job must be a positive integer; got '${String(value)}'.`);
+  return k;
+}
+
+/**
  * `pie-audit plan`: writes the plan folder.
  * @example
  * await planCommand(['audit.json', '--shards', '4', '--out', 'plan'], io);
@@ -72,8 +87,12 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     models: { type: 'string' },
     recipe: { type: 'string' },
     params: { type: 'string' },
+    'examples-per-job': { type: 'string' },
   });
   if (values.help) return printed(io, DISTRIBUTE_HELP.plan);
+  const examplesPerJob = parseExamplesPerJob(values['examples-per-job']);
+  if (examplesPerJob !== undefined && (values.recipe || values.demo))
+    throw usage('--examples-per-job applies to a config of model files; a recipe evaluates each model it builds in one job.');
   if (!values.out) throw usage("plan needs --out <plan dir>. See 'pie-audit plan --help'.");
   const shards = Number(values.shards ?? '1');
   if (!Number.isInteger(shards) || shards < 1 || shards > 10000)
@@ -94,7 +113,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     if (positionals.length !== 1)
       throw usage(`plan needs exactly one config file (or --demo); got ${positionals.length}. See 'pie-audit plan --help'.`);
     const config = resolve(positionals[0]);
-    plan = await planFromConfig(config, loadAuditConfig(config).options, shards);
+    plan = await planFromConfig(config, loadAuditConfig(config).options, shards, examplesPerJob);
   }
   await writePlan(plan, values.out as string);
   if (!values.quiet)

@@ -20,6 +20,7 @@ import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
 import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
+import { parseExamplesPerJob } from './distribute-commands.js';
 import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 
 export type { CliIO } from './cli-io.js';
@@ -69,6 +70,7 @@ Options:
   --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
                      'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
   --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
+  --examples-per-job <k>  with --queue: evaluate each model in jobs of at most k test examples
   --quiet            no progress or summary
   --help             this help
 `,
@@ -108,9 +110,13 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     format: { type: 'string' },
     queue: { type: 'string' },
     artifacts: { type: 'string' },
+    'examples-per-job': { type: 'string' },
     ...CI_FLAGS,
   });
   if (values.help) return help('audit', io);
+  const examplesPerJob = parseExamplesPerJob(values['examples-per-job']);
+  if (examplesPerJob !== undefined && !values.queue)
+    throw new UsageError("--examples-per-job splits the queued evaluations; add --queue <url> or use 'pie-audit plan'.");
   const env = io.env ?? process.env;
   const ci = ciRequest(values, env);
   if (positionals.length !== 1)
@@ -138,7 +144,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   progress.log(`pie-audit: auditing ${describe}`);
   const report = values.queue
     ? await submitToQueue(
-        await planFromConfig(resolve(positionals[0]), options, 1),
+        await planFromConfig(resolve(positionals[0]), options, 1, examplesPerJob),
         values.queue as string,
         (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'),
         progress,

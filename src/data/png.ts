@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { PieAuditError } from '../errors.js';
+import { concatArrays } from './concat-arrays.js';
 
 /** Channel layouts the encoder accepts: grey, RGB or RGBA, 8 bits per channel. */
 export type PngChannels = 1 | 3 | 4;
@@ -152,13 +153,7 @@ export function encodePng(
     chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))),
     chunk('IEND', new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatArrays(Uint8Array, parts);
 }
 
 /**

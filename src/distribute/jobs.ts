@@ -61,6 +61,8 @@ export interface EvaluateJob {
   readonly model: { readonly file: string } | { readonly job: string };
   /** The member's id in the report (as the in-process audit names it). */
   readonly memberId: string;
+  /** Only test examples [start, end) (a config plan with `examplesPerJob`); absent: the whole test set. */
+  readonly range?: readonly [number, number];
   readonly needs: readonly string[];
 }
 
@@ -72,7 +74,13 @@ export interface MergeJob {
   /** Evaluate job ids in population order (levels in order, members in order). */
   readonly needs: readonly string[];
   /** The evaluate jobs themselves, in the same order (level, index and id of each member). */
-  readonly members: ReadonlyArray<{ readonly job: string; readonly level: string; readonly memberId: string }>;
+  readonly members: ReadonlyArray<{
+    readonly job: string;
+    readonly level: string;
+    readonly memberId: string;
+    /** A member evaluated in ranges of the test set: its evaluate jobs in example order (`job` is the first). */
+    readonly parts?: readonly string[];
+  }>;
 }
 
 /** One unit of work. */
@@ -110,7 +118,7 @@ export function describeJob(job: Job): string {
     case 'scratch':
       return `scratch seed ${job.seed} level ${job.levelKey} (${job.id})`;
     case 'evaluate':
-      return `evaluate ${job.level}#${job.index} (${job.id})`;
+      return `evaluate ${job.level}#${job.index}${job.range ? ` examples ${job.range[0]}-${job.range[1]}` : ''} (${job.id})`;
     case 'merge':
       return `merge (${job.id})`;
   }

@@ -6,6 +6,7 @@ import type { PerModelEvaluation } from '../evaluate/types.js';
 import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
+import { concatArrays } from '../data/concat-arrays.js';
 
 /**
  * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per
@@ -59,7 +60,7 @@ export async function mergeReport(
   loadConfig: (path: string) => AuditOptions,
   store: ArtifactStore,
 ): Promise<AuditReport> {
-  const missing = job.members.filter((m) => !results.has(m.job));
+  const missing = job.members.filter((m) => (m.parts ?? [m.job]).some((id) => !results.has(id)));
   if (missing.length > 0) {
     throw new PieAuditError(
       'IO_ERROR',
@@ -71,10 +72,11 @@ export async function mergeReport(
   const population = new Map<string, PopulationMember[]>();
   for (const m of job.members) {
     const r = results.get(m.job)!;
+    const parts = (m.parts ?? [m.job]).map((id) => results.get(id)!);
     const list = population.get(m.level) ?? [];
     list.push({
       // One file at a time: the merge holds no more floats than the audit's own models x n x classes.
-      model: base.probabilities ? await readProbabilities(r, m.memberId, store) : { predictions: decodeLabels(r) },
+      model: base.probabilities ? await joinedProbabilities(parts, m.memberId, store) : { predictions: joinedLabels(parts) },
       id: m.memberId,
       ...(r.sparsity !== null ? { sparsity: r.sparsity } : {}),
       ...(r.gzippedBytes !== null ? { gzippedBytes: r.gzippedBytes } : {}),
@@ -125,4 +127,35 @@ function withJobRuntimes(report: AuditReport, job: MergeJob, results: ReadonlyMa
       }),
     })),
   };
+}
+
+/** A member's top-1 labels over the whole test set: its parts' labels in example order. */
+function joinedLabels(parts: readonly EvaluateResult[]): Uint16Array {
+  if (parts.length === 1) return decodeLabels(parts[0]);
+  return concatArrays(Uint16Array, parts.map(decodeLabels));
+}
+
+/** A member's class probabilities over the whole test set, read part by part into one buffer. */
+async function joinedProbabilities(
+  parts: readonly EvaluateResult[],
+  memberId: string,
+  store: ArtifactStore,
+): Promise<{ probabilities: Float32Array; nClasses: number }> {
+  if (parts.length === 1) return readProbabilities(parts[0], memberId, store);
+  let all: Float32Array | undefined;
+  let nClasses = 0;
+  let at = 0;
+  const total = parts.reduce((a, p) => a + p.n, 0);
+  for (const part of parts) {
+    const rows = await readProbabilities(part, memberId, store);
+    if (all && rows.nClasses !== nClasses)
+      throw new PieAuditError('CORRUPT_FILE', `merge: the parts of ${memberId} disagree on the number of classes; run their jobs again.`, {
+        job: part.id,
+      });
+    nClasses = rows.nClasses;
+    all ??= new Float32Array(total * nClasses);
+    all.set(rows.probabilities, at);
+    at += rows.probabilities.length;
+  }
+  return { probabilities: all as Float32Array, nClasses };
 }

@@ -60,12 +60,13 @@ export function shardJobs(jobs: readonly Job[], count: number): string[][] {
  * @example
  * const plan = await planFromConfig('/abs/audit.json', options, 4);
  */
-export async function planFromConfig(config: string, options: AuditOptions, shards: number): Promise<Plan> {
+export async function planFromConfig(config: string, options: AuditOptions, shards: number, examplesPerJob?: number): Promise<Plan> {
   const source: PlanSource = { kind: 'config', config };
   const resolved = resolvePopulation(options.population);
   const ts = options.testSet;
   const n = ts.n ?? ts.labels?.length ?? 0;
   const testKey = hashTestSet(ts.inputs, n, ts.inputShape);
+  const ranges = testRanges(n, examplesPerJob);
   const jobs: EvaluateJob[] = [];
   for (const m of resolved.members) {
     const file =
@@ -79,17 +80,41 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
         key: 'population',
       });
     const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
-    const id = contentJobId('evaluate', [
+    const parts = [
       content,
       testKey,
       `runtime=${options.runtime ?? 'auto'}`,
       `backend=${options.backend ?? 'auto'}`,
       ...keptProbabilities(options.probabilities),
-    ]);
+    ];
     const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
-    jobs.push({ kind: 'evaluate', id, source, level: m.level, index: m.index, model: { file }, memberId, needs: [] });
+    const member = { kind: 'evaluate', source, level: m.level, index: m.index, model: { file }, memberId, needs: [] } as const;
+    // Only a model runs on a range of the inputs; a predictions file is read whole.
+    if (ranges.length > 1 && /(model\.json|\.onnx)$/i.test(file)) {
+      for (const range of ranges)
+        jobs.push({ ...member, id: contentJobId('evaluate', [...parts, `range=${range[0]}-${range[1]}`]), range });
+    } else jobs.push({ ...member, id: contentJobId('evaluate', parts) });
   }
   return finishPlan(source, jobs, jobs, shards);
+}
+
+/**
+ * The test-set ranges of a member's evaluate jobs: [start, end) of at most `examplesPerJob` examples each,
+ * or one range of all `n` when it is not given.
+ *
+ * @throws PieAuditError `INVALID_ARGUMENT` when examplesPerJob is not a positive integer
+ * @example
+ * testRanges(250, 100); // [[0, 100], [100, 200], [200, 250]]
+ */
+export function testRanges(n: number, examplesPerJob?: number): Array<[number, number]> {
+  if (examplesPerJob === undefined) return [[0, n]];
+  if (!Number.isSafeInteger(examplesPerJob) || examplesPerJob < 1)
+    throw new PieAuditError('INVALID_ARGUMENT', `--examples-per-job must be a positive integer; got ${String(examplesPerJob)}.`, {
+      examplesPerJob,
+    });
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < n; start += examplesPerJob) ranges.push([start, Math.min(n, start + examplesPerJob)]);
+  return ranges.length > 0 ? ranges : [[0, n]];
 }
 
 /**
@@ -198,7 +223,20 @@ function finishPlan(source: PlanSource, jobs: readonly Job[], evaluations: reado
     ),
     source,
     needs: evaluations.map((e) => e.id),
-    members: evaluations.map((e) => ({ job: e.id, level: e.level, memberId: e.memberId })),
+    members: mergeMembers(evaluations),
   };
   return { version: 1, source, jobs, merge, shards: shardJobs(jobs, shards) };
+}
+
+/** One merge member per population member: the evaluate jobs of one member's test ranges (consecutive in the plan) become its parts. */
+function mergeMembers(evaluations: readonly EvaluateJob[]): MergeJob['members'] {
+  const members: Array<{ job: string; level: string; memberId: string; parts?: string[] }> = [];
+  let last: EvaluateJob | undefined;
+  for (const e of evaluations) {
+    const previous = members.at(-1);
+    if (previous && last && e.range && e.range[0] > 0 && last.level === e.level && last.index === e.index) previous.parts?.push(e.id);
+    else members.push({ job: e.id, level: e.level, memberId: e.memberId, ...(e.range ? { parts: [e.id] } : {}) });
+    last = e;
+  }
+  return members;
 }

@@ -198,9 +198,11 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
     const keepProbabilities = options.probabilities === true;
+    const part = job.range ? testSetRange(job, inputs, inputShape, options.testSet.labels, n) : undefined;
+    if (part) n = part.n;
     const evaluation = await evaluatePopulation(
       [source],
-      { inputs, inputShape, n, labels: options.testSet.labels },
+      part ? { inputs: part.inputs, inputShape, n, labels: part.labels } : { inputs, inputShape, n, labels: options.testSet.labels },
       {
         ...(keepProbabilities ? { returnProbabilities: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -234,6 +236,31 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   } finally {
     loaded?.dispose();
   }
+}
+
+/** The examples [start, end) of the test set an evaluate job with a range runs on (views, no copies). */
+function testSetRange(
+  job: EvaluateJob,
+  inputs: Float32Array | undefined,
+  inputShape: readonly number[] | undefined,
+  labels: ArrayLike<number> | undefined,
+  n: number,
+): { inputs: Float32Array; labels: ArrayLike<number> | undefined; n: number } {
+  const [start, end] = job.range as readonly [number, number];
+  if (!inputs || !inputShape || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= n))
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `evaluate ${job.level}#${job.index}: examples ${start}-${end} are not a range of the ${n} test inputs; write the plan again.`,
+      { job: job.id },
+    );
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const slice =
+    labels === undefined
+      ? undefined
+      : ArrayBuffer.isView(labels)
+        ? (labels as unknown as Int32Array).subarray(start, end)
+        : Array.from(labels).slice(start, end);
+  return { inputs: inputs.subarray(start * size, end * size), labels: slice, n: end - start };
 }
 
 /** A config's member path as the audit reads it: `.json` files other than model.json are predictions files. */

@@ -86,7 +86,7 @@ describe('BullMQ executor on real Redis', () => {
     expect(comparable(report)).toEqual(comparable(inProcess));
   });
 
-  it('audit <config> --queue writes the report of pie-audit audit', async () => {
+  it('audit <config> --queue writes the report of pie-audit audit, also with each model evaluated in ranges', async () => {
     const dir = tempDir('qcfg');
     const config = await tinyModelConfig(dir);
     const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
@@ -94,6 +94,20 @@ describe('BullMQ executor on real Redis', () => {
     expect(queued.code).toBe(direct.code);
     const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as AuditReport;
     expect(comparable(read('queued'))).toEqual(comparable(read('direct')));
+    // Each model evaluated in 3 jobs of at most 100 of the 300 test images, joined by the merge.
+    const ranged = await runCliInProcess([
+      'audit',
+      config,
+      '--queue',
+      redis.url,
+      '--examples-per-job',
+      '100',
+      '--out',
+      join(dir, 'ranged'),
+      '--quiet',
+    ]);
+    expect(ranged.code).toBe(direct.code);
+    expect(comparable(read('ranged'))).toEqual(comparable(read('direct')));
   });
 
   it('a job that fails 3 times fails the audit, naming the job and its error', async () => {

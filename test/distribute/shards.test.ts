@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/schema/index.js';
 import { runDemo } from '../../src/cli/demo.js';
-import { planFromRecipe, shardJobs } from '../../src/distribute/plan.js';
+import { planFromRecipe, shardJobs, testRanges } from '../../src/distribute/plan.js';
 import { buildPopulationLocally } from '../../src/distribute/build-population-locally.js';
 import { disposePopulation } from '../../src/population/population.js';
 import { writePlan } from '../../src/distribute/plan-files.js';
@@ -59,6 +59,38 @@ describe('plan / run-shard / merge', () => {
     const report = readReport(join(dir, 'merged'));
     expect(report.environment.runtimes).toEqual(readReport(join(dir, 'direct')).environment.runtimes);
     expect(comparable(report)).toEqual(comparable(readReport(join(dir, 'direct'))));
+  });
+
+  it('--examples-per-job: each model evaluated in ranges of the test set on several shards; the merge is the report of pie-audit audit, probabilities included', async () => {
+    const dir = tempDir('ranges');
+    const base = JSON.parse(readFileSync(await tinyModelConfig(dir), 'utf8'));
+    const config = join(dir, 'audit-probabilities.json');
+    writeFileSync(config, JSON.stringify({ ...base, probabilities: true }));
+    const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
+    expect(direct.code).toBe(0);
+    const planDir = join(dir, 'plan');
+    const planned = await runCliInProcess(['plan', config, '--shards', '2', '--examples-per-job', '128', '--out', planDir]);
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(planDir, 'plan.json'), 'utf8'));
+    const members = Object.values(base.population as Record<string, string[]>).flat().length;
+    // 300 test images in ranges of 128: 0-128, 128-256, 256-300.
+    expect(plan.jobs).toHaveLength(members * 3);
+    expect(plan.jobs.map((j: { range: number[] }) => j.range.join('-')).slice(0, 3)).toEqual(['0-128', '128-256', '256-300']);
+    expect(plan.merge.members).toHaveLength(members);
+    for (const index of ['0', '1']) expect((await runCliInProcess(['run-shard', planDir, '--index', index, '--quiet'])).code).toBe(0);
+    const merged = await runCliInProcess(['merge', planDir, '--out', join(dir, 'merged'), '--quiet']);
+    expect(merged.code).toBe(direct.code);
+    const report = readReport(join(dir, 'merged'));
+    expect(report.levels.every((l) => l.topK.status === 'ok')).toBe(true);
+    expect(comparable(report)).toEqual(comparable(readReport(join(dir, 'direct'))));
+
+    const zero = await runCliInProcess(['plan', config, '--examples-per-job', '0', '--out', join(dir, 'bad')]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--examples-per-job must be a positive integer; got '0'/);
+    const demo = await runCliInProcess(['plan', '--demo', '--examples-per-job', '100', '--out', join(dir, 'bad')]);
+    expect(demo.code).toBe(2);
+    const unqueued = await runCliInProcess(['audit', config, '--examples-per-job', '100', '--out', join(dir, 'bad')]);
+    expect(unqueued.stderr).toMatch(/add --queue/);
   });
 
   it('plan --demo writes plan.json and one spec per shard; bad --shards is a usage error', async () => {
@@ -149,5 +181,26 @@ describe('shardJobs', () => {
       ),
       { seed: 11, numRuns: 60 },
     );
+  });
+});
+
+describe('testRanges', () => {
+  it('cuts [0, n) into consecutive ranges of at most k examples, none empty (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 6000 }), (n, k) => {
+        const ranges = testRanges(n, k);
+        expect(ranges[0][0]).toBe(0);
+        expect(ranges.at(-1)![1]).toBe(n);
+        ranges.forEach(([a, b], i) => {
+          expect(b - a).toBeGreaterThan(0);
+          expect(b - a).toBeLessThanOrEqual(k);
+          if (i > 0) expect(a).toBe(ranges[i - 1][1]);
+        });
+        expect(ranges).toHaveLength(Math.ceil(n / k));
+      }),
+      { seed: 5, numRuns: 200 },
+    );
+    expect(testRanges(300)).toEqual([[0, 300]]);
+    expect(() => testRanges(300, 1.5)).toThrow(/positive integer/);
   });
 });

@@ -2,6 +2,7 @@ import { PieAuditError } from '../../errors.js';
 import { formatShape, shapeFits, shapeMismatch, sizeOf } from '../input-shape.js';
 import { assertSingleInputOutput, openOnnxSession, requireOnnxRuntime } from './onnx-runtime.js';
 import type { SourcePredictor } from '../source-predictor.js';
+import { concatArrays } from '../../data/concat-arrays.js';
 
 /** Per-example layout changes tried, in order, when the test set's shape does not match the ONNX input as is. */
 const LAYOUTS: Array<{ name: string; perm: number[] }> = [
@@ -110,13 +111,7 @@ async function runInFixedChunks(
     const scores = await runChunk(chunk, fixedBatch);
     parts.push(rows < fixedBatch ? scores.subarray(0, (scores.length / fixedBatch) * rows) : scores);
   }
-  const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    all.set(p, offset);
-    offset += p.length;
-  }
-  return all;
+  return concatArrays(Float32Array, parts);
 }
 
 /**
