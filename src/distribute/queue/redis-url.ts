@@ -43,6 +43,16 @@ export function parseRedisUrl(url: string): RedisTarget {
 }
 
 /**
+ * How messages name a Redis server: its address without credentials.
+ *
+ * @example
+ * redisAddress({ host: '127.0.0.1', port: 6379 }); // 'redis://127.0.0.1:6379'
+ */
+export function redisAddress(target: RedisTarget): string {
+  return `redis://${target.host}:${target.port}`;
+}
+
+/**
  * Checks that Redis answers a PING within `timeoutMs`, before any job is queued: BullMQ's client retries a
  * missing server forever, which would hang a submitter without a word.
  *
@@ -51,7 +61,7 @@ export function parseRedisUrl(url: string): RedisTarget {
  * @throws PieAuditError BACKEND_UNAVAILABLE with one line naming the address and the cause.
  */
 export function assertRedisReachable(target: RedisTarget, timeoutMs = 3000): Promise<void> {
-  const where = `redis://${target.host}:${target.port}`;
+  const where = redisAddress(target);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: target.host, port: target.port });
     const fail = (why: string) => {

@@ -4,7 +4,7 @@ import { PieAuditError } from '../../errors.js';
 import { describeJob, type EvaluateJob, type Job } from '../jobs.js';
 import type { Plan } from '../plan.js';
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, QUEUE_NAME, type QueuedJobData } from './queue-names.js';
-import { assertRedisReachable, parseRedisUrl, type RedisTarget } from './redis-url.js';
+import { assertRedisReachable, parseRedisUrl, redisAddress, type RedisTarget } from './redis-url.js';
 
 /** Options of {@link runPlanOnQueue}. */
 export interface QueueRunOptions {
@@ -59,7 +59,7 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
   };
   events.on('completed', ({ jobId }) => tick(jobId));
   const lost = watchConnection([events, queue, flows], target, options.lostConnectionMs ?? 5_000);
-  const where = `redis://${target.host}:${target.port}`;
+  const where = redisAddress(target);
   try {
     await events.waitUntilReady();
     const submit = () => submitAndWait(plan, options.artifacts, { queue, events, flows, tick });
@@ -194,7 +194,7 @@ function watchConnection(
   target: RedisTarget,
   ms: number,
 ): { promise: Promise<never>; stop: () => void } {
-  const where = `redis://${target.host}:${target.port}`;
+  const where = redisAddress(target);
   let timer: NodeJS.Timeout | undefined;
   let reject: (e: Error) => void = () => {};
   const promise = new Promise<never>((_, r) => (reject = r));
