@@ -31,8 +31,12 @@ export async function buildPopulationLocally(
 ): Promise<Population> {
   const plan = await planFromRecipe(recipe, 'auto', 1);
   const jobs = plan.jobs.filter((j) => j.kind !== 'evaluate');
-  const modelJobs = new Map(jobs.map((j) => [j.id, j]));
-  const evaluations = plan.merge.needs.map((id) => plan.jobs.find((j) => j.id === id) as EvaluateJob);
+  const byId = new Map(plan.jobs.map((j) => [j.id, j]));
+  // The merge lists members level by level, in the plan's level order: the order buildPopulation uses.
+  const members = plan.merge.needs.map((id) => {
+    const evaluation = byId.get(id) as EvaluateJob;
+    return { level: evaluation.level, job: byId.get((evaluation.model as { job: string }).job) as ModelJob };
+  });
   const dir = await mkdtemp(join(tmpdir(), 'pie-audit-population-'));
   const levels: Record<string, tf.LayersModel[]> = Object.create(null);
   try {
@@ -48,28 +52,24 @@ export async function buildPopulationLocally(
     const variants: Record<string, PopulationVariant> = Object.create(null);
     const initSeeds: Record<string, number[]> = Object.create(null);
     let regime: 'fineTune' | 'fromScratch' = 'fineTune';
-    // The merge lists members level by level, in the plan's level order: the order buildPopulation uses.
-    for (const e of evaluations) {
-      const job = modelJobs.get((e.model as { job: string }).job) as ModelJob;
-      levels[e.level] ??= [];
-      measuredSparsity[e.level] ??= [];
-      modelNames[e.level] ??= [];
-      levels[e.level].push(await loadLayersModelFromFile(store.modelDir(job.id)));
-      measuredSparsity[e.level].push((results.get(job.id) as FineTuneFacts).sparsity);
-      modelNames[e.level].push(`seed-${job.seed}`);
+    for (const { level, job } of members) {
+      levels[level] ??= [];
+      measuredSparsity[level] ??= [];
+      modelNames[level] ??= [];
+      levels[level].push(await loadLayersModelFromFile(store.modelDir(job.id)));
+      measuredSparsity[level].push((results.get(job.id) as FineTuneFacts).sparsity);
+      modelNames[level].push(`seed-${job.seed}`);
       const random = job.kind === 'scratch' ? job.maskSelection === 'random' : job.randomMaskSeed !== undefined;
-      variants[e.level] = { kind: random ? 'random' : 'magnitude', sparsity: job.level };
+      variants[level] = { kind: random ? 'random' : 'magnitude', sparsity: job.level };
       if (job.kind === 'scratch') {
         regime = 'fromScratch';
-        initSeeds[e.level] ??= [];
-        initSeeds[e.level].push(job.initSeed);
+        initSeeds[level] ??= [];
+        initSeeds[level].push(job.initSeed);
       }
     }
     const levelKeys = Object.keys(levels);
-    const sparsityLevels = [...new Set(evaluations.map((e) => (modelJobs.get((e.model as { job: string }).job) as ModelJob).level))].sort(
-      (a, b) => a - b,
-    );
-    const seeds = [...new Set(jobs.map((j) => (j as ModelJob).seed))];
+    const sparsityLevels = [...new Set(members.map((m) => m.job.level))].sort((a, b) => a - b);
+    const seeds = [...new Set(members.map((m) => m.job.seed))];
     const design: PopulationDesign =
       regime === 'fineTune' ? { kind: 'paired', regime, pairIds: modelNames } : { kind: 'independent', regime, initSeeds };
     return { levels, sparsityLevels, levelKeys, variants, design, seeds, modelNames, measuredSparsity };
