@@ -49,9 +49,10 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
     case 'train':
       return runTrain(job, ctx.store);
     case 'fineTune':
-      return runFineTune(job, ctx.store);
     case 'scratch':
-      return runScratch(job, ctx.store);
+      // A model job is done once its model and, written last, its facts exist.
+      if (ctx.store.hasModel(job.id) && ctx.store.hasResult(job.id)) return ctx.store.readResult<FineTuneFacts>(job.id);
+      return job.kind === 'fineTune' ? runFineTune(job, ctx.store) : runScratch(job, ctx.store);
     case 'evaluate':
       return runEvaluate(job, ctx);
     case 'merge': {
@@ -84,7 +85,6 @@ async function runTrain(job: TrainJob, store: ArtifactStore): Promise<Record<str
 }
 
 async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<FineTuneFacts> {
-  if (store.hasModel(job.id) && store.hasResult(job.id)) return store.readResult<FineTuneFacts>(job.id);
   const recipe = await loadRecipe(job.source.recipe);
   const [trainId] = job.needs;
   if (!store.hasModel(trainId))
@@ -118,7 +118,6 @@ async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<Fine
 }
 
 async function runScratch(job: ScratchJob, store: ArtifactStore): Promise<FineTuneFacts> {
-  if (store.hasModel(job.id) && store.hasResult(job.id)) return store.readResult<FineTuneFacts>(job.id);
   const recipe = await loadRecipe(job.source.recipe);
   if (!recipe.fromScratch)
     throw new PieAuditError('CONFIG_ERROR', `scratch job ${job.id}: recipe '${job.source.recipe.module}' gives no fromScratch training.`, {
@@ -134,7 +133,7 @@ async function runScratch(job: ScratchJob, store: ArtifactStore): Promise<FineTu
   }
 }
 
-/** Writes a model job's artifact: the model folder, then its facts (a model folder without them is re-done). */
+/** Writes a model job's artifact: the model folder, then its facts (a model folder without them is redone). */
 async function saveModelAndFacts(
   store: ArtifactStore,
   id: string,

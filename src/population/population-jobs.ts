@@ -3,7 +3,7 @@ import { compressionStats } from '../compress/compression-stats.js';
 import type { FineTuneOptions } from '../compress/fine-tune-pruned.js';
 import type { MaskSelection } from '../compress/pruned-model.js';
 import type { TrainingData } from '../compress/training-data.js';
-import type { PopulationFineTune, PopulationFromScratch } from './population-options.js';
+import type { PopulationFineTune, PopulationFromScratch, PruningRun } from './population-options.js';
 import { fineTuneSchedule, gradualSteps } from './population-schedules.js';
 import { polynomialDecay } from '../compress/polynomial-decay.js';
 import type { LevelPlan } from './level-plans.js';
@@ -23,6 +23,15 @@ export function trainOptionsOf(run: PopulationFineTune | PopulationFromScratch):
     ...(optimizer ? { optimizer } : {}),
     ...(learningRate !== undefined ? { learningRate } : {}),
     ...(shuffle !== undefined ? { shuffle } : {}),
+  };
+}
+
+/** Which weights a pruning run prunes, and in what blocks: the choices every member of both regimes shares. */
+function pruningChoicesOf(run: PruningRun): Pick<MemberRecipe, 'blockSize' | 'blockPooling' | 'pruneLayer'> {
+  return {
+    ...(run.blockSize ? { blockSize: run.blockSize } : {}),
+    ...(run.blockPooling ? { blockPooling: run.blockPooling } : {}),
+    ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
   };
 }
 
@@ -49,9 +58,7 @@ export function pairedMemberRecipe(
     randomSeed,
     seed,
     train: trainOptionsOf(fine),
-    ...(fine.blockSize ? { blockSize: fine.blockSize } : {}),
-    ...(fine.blockPooling ? { blockPooling: fine.blockPooling } : {}),
-    ...(fine.pruneLayer ? { pruneLayer: fine.pruneLayer } : {}),
+    ...pruningChoicesOf(fine),
   };
 }
 
@@ -126,9 +133,7 @@ export async function trainScratchMember(
       randomSeed: initSeed,
       seed: initSeed,
       train: trainOptionsOf(run),
-      ...(run.blockSize ? { blockSize: run.blockSize } : {}),
-      ...(run.blockPooling ? { blockPooling: run.blockPooling } : {}),
-      ...(run.pruneLayer ? { pruneLayer: run.pruneLayer } : {}),
+      ...pruningChoicesOf(run),
     });
   } finally {
     fresh.dispose();
