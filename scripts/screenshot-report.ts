@@ -12,9 +12,9 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { loadReport, renderHtml } from '../src/report/index.js';
 import { makeAuditReport } from '../test/report/fixtures.js';
+import { launchChromium } from './launch-chromium.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -41,21 +41,7 @@ const htmlPath = join(outDir, 'report.html');
 writeFileSync(htmlPath, renderHtml(report));
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'pie-audit-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width, height: 1000 },
-});
+const context = await launchChromium(userDataDir, { executablePath, viewport: { width, height: 1000 } });
 try {
   const page = await context.newPage();
   await page.goto(pathToFileURL(htmlPath).href);

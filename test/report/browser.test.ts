@@ -15,6 +15,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { buildPieTable, type PieTable } from '../../src/report/pie-table.js';
 import { mulberry32 } from '../../src/random/mulberry32.js';
 import { makeAuditReport, type FixtureOptions } from './fixtures.js';
+import { launchChromium } from '../../scripts/launch-chromium.js';
 
 /** Real PIEs from simulated populations: 5 models per level voting on 20,000 examples, ~10,000 PIEs in all. */
 function largePieTable(): PieTable {
@@ -54,23 +55,8 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
   let workDir: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     workDir = mkdtempSync(join(tmpdir(), 'pie-report-browser-'));
-    context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    context = await launchChromium(join(workDir, 'profile'), { executablePath: CHROMIUM, viewport: { width: 1400, height: 1000 } });
   });
 
   afterAll(async () => {

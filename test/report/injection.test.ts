@@ -12,6 +12,7 @@ import { renderCsvTables } from '../../src/report/csv.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { makeAuditReport } from './fixtures.js';
+import { launchChromium } from '../../scripts/launch-chromium.js';
 
 const PAYLOADS = [
   '<meta http-equiv="refresh" content="0;url=https://attacker.invalid/">',
@@ -91,20 +92,7 @@ describe.skipIf(!hasChromium)('crafted reports in Chromium', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs no script, does not navigate and requests nothing', async () => {
-    const { chromium } = await import('playwright-core');
-    const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const context = await launchChromium(join(dir, 'profile'), { executablePath: CHROMIUM });
     try {
       for (let seed = 0; seed < 4; seed++) {
         const file = join(dir, `crafted-${seed}.html`);
