@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { addedWasmKernelConfigs, registerWasmGradientKernels, replacedWasmKernelConfigs } from '../src/engine/wasm-gradients/index.js';
 import { writeBenchmarkSection } from './lib/write-section.js';
+import { MOBILENET_BLOCKS } from './evaluate_nets.js';
 
 const BATCH = 32;
 const EPOCH = 10_000;
@@ -45,22 +46,6 @@ const cnn: Net = {
                   nn.Linear(9216,128), nn.ReLU(), nn.Linear(128,10))`,
 };
 
-/** MobileNetV1 body: (output channels, stride) of the 13 depthwise-separable blocks. */
-const MOBILENET_BLOCKS: [number, number][] = [
-  [64, 1],
-  [128, 2],
-  [128, 1],
-  [256, 2],
-  [256, 1],
-  [512, 2],
-  [512, 1],
-  [512, 1],
-  [512, 1],
-  [512, 1],
-  [512, 1],
-  [1024, 2],
-  [1024, 1],
-];
 const ALPHA = 0.25;
 const width = (n: number) => Math.max(8, Math.round(n * ALPHA));
 
