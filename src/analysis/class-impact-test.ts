@@ -1,11 +1,12 @@
 import { PieAuditError } from '../errors.js';
 import type { ClassImpactRow, PValueCorrection } from '../schema/index.js';
-import { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON } from '../schema/report.js';
+import { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON, CONSTANT_UNREACHABLE_REASON } from '../schema/report.js';
 import { P_VALUE_CORRECTIONS } from '../schema/vocabulary.js';
 
 export type { ClassImpactReason, ClassImpactRow } from '../schema/index.js';
-export { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON };
+export { CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON, CONSTANT_UNREACHABLE_REASON };
 import { adjustPValues, welchTTest } from './stats/index.js';
+import { constantSamplesPermutationP } from './constant-samples-permutation-p.js';
 import { assertFinite } from './validate-finite.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 
@@ -57,8 +58,9 @@ const CORRECTIONS: readonly ClassImpactCorrection[] = P_VALUE_CORRECTIONS;
  * Never invents a p-value: with fewer than 2 models in either population every class is `'inconclusive'`
  * (reason `'need at least 2 models per level'`, p `null`); so is a class without examples. A class whose raw
  * recall is constant within both populations is decided exactly on the raw recall: the same value in both gives
- * p = 1 (unchanged), different values p = 0 (direction by the normalized difference). The normalizers alone
- * (the populations' mean accuracies) never make a class significant.
+ * p = 1 (unchanged); different values give the exact permutation p over the models (1 / C(M_b + M_k, M_b), twice
+ * that with equal sizes: never 0), and the class is `'inconclusive'` when that floor is above alpha (2 + 2 models
+ * give p = 1/3 at best). The normalizers alone (the populations' mean accuracies) never make a class significant.
  *
  * @throws PieAuditError `LENGTH_MISMATCH` (accuracies vs recalls, or models with different class counts),
  *   `NON_FINITE`, `INVALID_ARGUMENT` (recall or accuracy outside [0, 1], bad options), `EMPTY_POPULATION`
@@ -123,8 +125,14 @@ export function classImpactTest(input: ClassImpactInput, options: ClassImpactOpt
       if (test === null || test.degenerate) {
         row.degenerate = true;
         const same = Math.abs(mean(rawK) - mean(rawB)) <= 1e-12;
-        row.p = same ? 1 : 0;
+        // Every model of one population beats every model of the other: only the observed split of the pooled
+        // models (and its mirror image with equal sizes) is as extreme, so the exact permutation p is its floor.
+        row.p = same ? 1 : constantSamplesPermutationP(rawB.length, rawK.length);
         row.reason = same ? CONSTANT_EQUAL_REASON : CONSTANT_DIFFERENT_REASON;
+        if (!same && row.p > alpha) {
+          row.status = 'inconclusive';
+          row.reason = CONSTANT_UNREACHABLE_REASON;
+        }
       } else {
         row.t = test.t;
         row.df = test.df;

@@ -356,7 +356,11 @@ export interface ClassImpactSummary {
 /** Reason of a class whose raw recall is one value in every model of both populations. */
 export const CONSTANT_EQUAL_REASON = 'recall constant and equal in both populations: unchanged (p = 1)';
 /** Reason of a class whose raw recall is constant within each population but differs between them. */
-export const CONSTANT_DIFFERENT_REASON = 'recall constant within each population but different between them: an exact difference (p = 0)';
+export const CONSTANT_DIFFERENT_REASON =
+  'recall constant within each population but different between them: exact permutation p over the models';
+/** Reason of such a class when too few models make even the most extreme split's exact p exceed alpha. */
+export const CONSTANT_UNREACHABLE_REASON =
+  'recall constant within each population but different between them: too few models for the exact permutation p to reach alpha';
 
 /** Why a class could not be tested, or how a constant class was decided (printable as is). */
 export type ClassImpactReason =
@@ -364,7 +368,8 @@ export type ClassImpactReason =
   | 'class has no examples'
   | 'need at least 2 models with examples of this class per level'
   | typeof CONSTANT_EQUAL_REASON
-  | typeof CONSTANT_DIFFERENT_REASON;
+  | typeof CONSTANT_DIFFERENT_REASON
+  | typeof CONSTANT_UNREACHABLE_REASON;
 
 /**
  * Welch test of one class's normalised recall, baseline level vs a compressed level: the row

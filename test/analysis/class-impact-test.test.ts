@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classImpactTest, CONSTANT_DIFFERENT_REASON, CONSTANT_EQUAL_REASON } from '../../src/analysis/class-impact-test.js';
+import {
+  classImpactTest,
+  CONSTANT_DIFFERENT_REASON,
+  CONSTANT_EQUAL_REASON,
+  CONSTANT_UNREACHABLE_REASON,
+} from '../../src/analysis/class-impact-test.js';
+import { constantSamplesPermutationP } from '../../src/analysis/constant-samples-permutation-p.js';
 import { welchTTest } from '../../src/analysis/stats/index.js';
 import { codeOf } from './helpers.js';
 
@@ -38,7 +44,14 @@ describe('classImpactTest', () => {
           const direct = welchTTest(normK, normB, { alternative: 'two-sided' });
           if (row.degenerate) {
             expect(row.t).toBeNull();
-            expect(row.p === 0 || row.p === 1).toBe(true);
+            // Never p = 0: the exact permutation floor 2 / C(nB + nK, nB), or 1 when the values are equal.
+            const floor = constantSamplesPermutationP(input.baselineRecall.length, input.compressedRecall.length);
+            expect(row.p === floor || row.p === 1).toBe(true);
+            if (row.status === 'inconclusive') {
+              expect(row.reason).toBe(CONSTANT_UNREACHABLE_REASON);
+              expect(row.p).toBeGreaterThan(0.05);
+              return;
+            }
           } else {
             expect(row.t).toBe(direct.t);
             expect(row.df).toBe(direct.df);
@@ -64,6 +77,7 @@ describe('classImpactTest', () => {
           const result = classImpactTest(input, { correction, alpha: 0.1 });
           for (const row of result.classes) {
             expect(row.p).not.toBeNull();
+            if (row.status === 'inconclusive') continue;
             expect(row.p as number).toBeGreaterThanOrEqual(0);
             expect(row.p as number).toBeLessThanOrEqual(1);
             expect(row.pAdjusted as number).toBeGreaterThanOrEqual((row.p as number) - 1e-15);
@@ -124,8 +138,8 @@ describe('classImpactTest', () => {
     expect(r.classes[0].direction).toBe('hurt');
   });
 
-  it('decides zero-variance classes exactly: equal values unchanged (p = 1), different values p = 0', () => {
-    const r = classImpactTest({
+  it('decides zero-variance classes exactly: equal values unchanged (p = 1), different values by the exact permutation p', () => {
+    const twoModels = {
       baselineRecall: [
         [1, 0.5],
         [1, 0.5],
@@ -136,7 +150,8 @@ describe('classImpactTest', () => {
       ],
       baselineAccuracy: [0.8, 0.8],
       compressedAccuracy: [0.8, 0.8],
-    });
+    };
+    const r = classImpactTest(twoModels);
     expect(r.classes[0]).toMatchObject({
       status: 'ok',
       degenerate: true,
@@ -146,8 +161,68 @@ describe('classImpactTest', () => {
       significant: false,
       direction: 'unchanged',
     });
-    expect(r.classes[1]).toMatchObject({ status: 'ok', degenerate: true, p: 0, t: null, significant: true, direction: 'hurt' });
-    expect(r.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
+    // 2 + 2 models: the most extreme split of four has p = 2/6; no alpha below 1/3 can be reached.
+    expect(r.classes[1]).toMatchObject({ status: 'inconclusive', degenerate: true, t: null, significant: false, direction: null });
+    expect(r.classes[1].p).toBeCloseTo(1 / 3, 15);
+    expect(r.classes[1].reason).toBe(CONSTANT_UNREACHABLE_REASON);
+    expect(r.nHurt).toBe(0);
+    // With 5 + 5 models the same pattern reaches alpha: p = 2 / C(10, 5).
+    const five = classImpactTest({
+      baselineRecall: Array.from({ length: 5 }, () => [1, 0.5]),
+      compressedRecall: Array.from({ length: 5 }, () => [1, 0.3]),
+      baselineAccuracy: new Array(5).fill(0.8),
+      compressedAccuracy: new Array(5).fill(0.8),
+    });
+    expect(five.classes[1]).toMatchObject({ status: 'ok', degenerate: true, significant: true, direction: 'hurt', reason: CONSTANT_DIFFERENT_REASON });
+    expect(five.classes[1].p).toBeCloseTo(2 / 252, 15);
+    expect(five.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
+  });
+
+  it('gives the exact permutation p of scipy.stats.permutation_test for constant samples', () => {
+    // /usr/bin/python3: scipy.stats.permutation_test((ones(a), zeros(b)), mean difference, permutation_type='independent',
+    // alternative='two-sided', n_resamples=inf).pvalue
+    const scipy: Array<[number, number, number]> = [
+      [2, 2, 0.3333333333333333],
+      [3, 2, 0.2],
+      [2, 4, 0.13333333333333333],
+      [5, 5, 0.007936507936507936],
+      [4, 7, 0.006060606060606061],
+      [6, 6, 0.0021645021645021645],
+      [10, 10, 1.082508822446903e-5],
+    ];
+    for (const [a, b, p] of scipy) expect(constantSamplesPermutationP(a, b)).toBeCloseTo(p, 15);
+    // Far beyond enumeration it stays positive (the floor of a design is never 0).
+    expect(constantSamplesPermutationP(600, 600)).toBeGreaterThan(0);
+  });
+
+  it('never gives p = 0 or a hurt class that the design cannot support (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.constantFrom(0, 0.25, 1),
+        fc.constantFrom(0, 0.5, 1),
+        fc.constantFrom('none', 'holm', 'bh') as fc.Arbitrary<'none' | 'holm' | 'bh'>,
+        (nB, nK, before, after, correction) => {
+          const r = classImpactTest(
+            {
+              baselineRecall: Array.from({ length: nB }, () => [before]),
+              compressedRecall: Array.from({ length: nK }, () => [after]),
+              baselineAccuracy: new Array(nB).fill(0.7),
+              compressedAccuracy: new Array(nK).fill(0.6),
+            },
+            { correction },
+          );
+          const row = r.classes[0];
+          expect(row.p).toBeGreaterThan(0);
+          const floor = constantSamplesPermutationP(nB, nK);
+          if (before === after) expect(row).toMatchObject({ p: 1, direction: 'unchanged' });
+          else if (floor > 0.05) expect(row).toMatchObject({ status: 'inconclusive', direction: null, significant: false });
+          else expect(row).toMatchObject({ status: 'ok', p: floor, significant: true });
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
   });
 
   it('keeps a class at 100% recall in every model unchanged (p = 1) while top-1 moves from 91.5% to 93.1%', () => {
@@ -214,14 +289,15 @@ describe('classImpactTest', () => {
     expect(r.nSpared).toBe(0);
   });
 
-  it('decides a class constant within each population but different between them exactly (p = 0, sign of the normalized difference)', () => {
+  it('decides a class constant within each population but different between them by its exact permutation p (sign of the normalized difference)', () => {
     const r = classImpactTest({
-      baselineRecall: [[1], [1]],
-      compressedRecall: [[0.5], [0.5]],
-      baselineAccuracy: [0.9, 0.92],
-      compressedAccuracy: [0.8, 0.81],
+      baselineRecall: [[1], [1], [1], [1]],
+      compressedRecall: [[0.5], [0.5], [0.5], [0.5]],
+      baselineAccuracy: [0.9, 0.92, 0.9, 0.92],
+      compressedAccuracy: [0.8, 0.81, 0.8, 0.81],
     });
-    expect(r.classes[0]).toMatchObject({ degenerate: true, p: 0, significant: true, direction: 'hurt', reason: CONSTANT_DIFFERENT_REASON });
+    expect(r.classes[0]).toMatchObject({ degenerate: true, significant: true, direction: 'hurt', reason: CONSTANT_DIFFERENT_REASON });
+    expect(r.classes[0].p).toBeCloseTo(2 / 70, 15);
   });
 
   it('rejects mismatched lengths, NaN and out-of-range values with named arguments', () => {
