@@ -1,5 +1,6 @@
 import { PieAuditError } from '../errors.js';
-import type { AttributeOverIndexRow } from '../schema/index.js';
+import type { AttributeOverIndexRow, PValueCorrection } from '../schema/index.js';
+import { P_VALUE_CORRECTIONS } from '../schema/vocabulary.js';
 
 export type { AttributeOverIndexRow } from '../schema/index.js';
 import { adjustPValues, fisherExactTest } from './stats/index.js';
@@ -8,8 +9,10 @@ import { assertArrayLike, assertLength } from './validate-length.js';
 
 /** Options of {@link attributeOverIndex}. */
 export interface AttributeOverIndexOptions {
-  /** Significance level for `significant` (default 0.05), applied to the BH-adjusted p-value. */
+  /** Significance level for `significant` (default 0.05), applied to the adjusted p-value. */
   alpha?: number;
+  /** Correction across every testable value of every attribute (default `'bh'`, Benjamini-Hochberg). */
+  correction?: PValueCorrection;
 }
 
 /** Result of {@link attributeOverIndex}. */
@@ -19,14 +22,15 @@ export interface AttributeOverIndexResult {
   nPIEs: number;
   nExamples: number;
   alpha: number;
+  correction: PValueCorrection;
 }
 
 /**
  * Which attribute values are over-represented among PIEs, as Hooker et al. (2019, 2020) examine for CelebA
  * attributes such as Blond_Hair, Male and Young. For each attribute value v: its share among PIEs, its share overall,
  * their ratio (1 = represented as in the data), and Fisher's exact two-sided test on the 2×2 table
- * `[[PIE & v, PIE & not v], [non-PIE & v, non-PIE & not v]]`, with BH-adjusted p-values across every value of
- * every attribute.
+ * `[[PIE & v, PIE & not v], [non-PIE & v, non-PIE & not v]]`, with adjusted p-values across every value of
+ * every attribute (Benjamini-Hochberg unless `options.correction` says otherwise).
  *
  * Missing values (`null`/`undefined`) are excluded attribute by attribute: an example with no recorded `Age`
  * still counts for `Male`. With no PIEs among the recorded examples, or nothing but PIEs, a row is
@@ -50,6 +54,14 @@ export function attributeOverIndex(
       name: 'options.alpha',
     });
   }
+  const correction = options.correction ?? 'bh';
+  if (!P_VALUE_CORRECTIONS.includes(correction)) {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `options.correction must be one of ${P_VALUE_CORRECTIONS.join(', ')}; got ${String(correction)}.`,
+      { name: 'options.correction' },
+    );
+  }
   assertArrayLike(isPIE, 'isPIE');
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
     throw new PieAuditError(
@@ -66,14 +78,14 @@ export function attributeOverIndex(
   const ok = rows.filter((r) => r.status === 'ok');
   const adjusted = adjustPValues(
     ok.map((r) => r.p as number),
-    'bh',
+    correction,
   );
   ok.forEach((r, i) => {
     const q = adjusted[i];
     r.pAdjusted = q === null || q === undefined ? null : q;
     r.significant = r.pAdjusted !== null && r.pAdjusted < alpha;
   });
-  return { rows, nPIEs: nPIEsAll, nExamples: n, alpha };
+  return { rows, nPIEs: nPIEsAll, nExamples: n, alpha, correction };
 }
 
 /** The PIE flags as 0/1 bytes, and how many are set. */

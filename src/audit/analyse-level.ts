@@ -18,6 +18,7 @@ import { withFiniteNumbers } from '../schema/finite.js';
 import type {
   AccuracySummary,
   AttributeOverIndexReportRow,
+  AttributeOverIndexSummary,
   BaselineAccuracyOnPies,
   ConfidenceInterval,
   ClassImpactReportRow,
@@ -176,20 +177,26 @@ function classImpact(
     status: 'ok',
     alpha: result.alpha,
     correction: ctx.config.correction,
+    familySize: rows.filter((r) => r.status === 'ok').length,
+    expectedFalsePositives: ctx.config.correction === 'none' ? rows.filter((r) => r.status === 'ok').length * result.alpha : null,
     hurtClasses: rows.filter((r) => r.direction === 'hurt').map((r) => r.classIndex),
     sparedClasses: rows.filter((r) => r.direction === 'spared').map((r) => r.classIndex),
     rows,
   };
 }
 
-function attributeRows(ctx: AuditContext, isPIE: Uint8Array, intervals: LevelIntervals): Section<{ rows: AttributeOverIndexReportRow[] }> {
+function attributeRows(ctx: AuditContext, isPIE: Uint8Array, intervals: LevelIntervals): Section<AttributeOverIndexSummary> {
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
   // Attribute names come from data: a null-prototype record keeps `__proto__` or `constructor` ordinary keys.
   const record = Object.create(null) as Record<string, ArrayLike<GroupValue | null>>;
   for (const a of ctx.attributes) record[a.name] = a.values;
-  const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha });
+  const result = attributeOverIndex(isPIE, record, { alpha: ctx.config.alpha, correction: ctx.config.attributeCorrection });
+  const familySize = result.rows.filter((r) => r.status === 'ok').length;
   return {
     status: 'ok',
+    correction: ctx.config.attributeCorrection,
+    familySize,
+    expectedFalsePositives: ctx.config.attributeCorrection === 'none' ? familySize * ctx.config.alpha : null,
     rows: result.rows.map((r) => ({
       ...withFiniteNumbers(r),
       overIndexRatioCi: toCi(intervals.overIndex.get(valueKey(r.attribute, r.value))),

@@ -14,6 +14,7 @@ import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
 import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
+import { testFamilyWarnings } from './test-family-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
@@ -223,7 +224,7 @@ function assembleReport(
   classNames: string[],
   env: Pick<AuditReport['environment'], 'runtimes' | 'backend'>,
 ): AuditReport {
-  const warnings = powerWarnings(levels, config.baseline);
+  const warnings = [...powerWarnings(levels, config.baseline), ...testFamilyWarnings(levels, config.alpha)];
   ctx.baselineRecall?.support.forEach((s, c) => {
     if (s === 0)
       warnings.push(
@@ -246,6 +247,7 @@ function assembleReport(
     config: {
       alpha: config.alpha,
       correction: config.correction,
+      attributeCorrection: config.attributeCorrection,
       tieBreak: config.tieBreak,
       baseline: config.baseline,
       levels: config.levels,

@@ -58,8 +58,13 @@ export interface AuditOptions {
   baseline?: string | number;
   /** Significance level of the per-class tests (default 0.05). */
   alpha?: number;
-  /** Multiple-comparison correction over classes (default `'none'`, as in the paper). */
+  /**
+   * Multiple-comparison correction over classes (default `'holm'`; `'none'` is the paper's choice, and the report
+   * then shows the family size and the expected number of false positives at alpha, with a warning).
+   */
   correction?: AuditCorrection;
+  /** Correction over every value of every attribute in the over-indexing tests (default `'bh'`). */
+  attributeCorrection?: AuditCorrection;
   /** Tie rule of the modal label (default `'max'`, as the authors' code). */
   tieBreak?: ModalTieBreak;
   /** Positive class for subgroup FPR/FNR (default 1 for two-class tasks; required otherwise to get them). */

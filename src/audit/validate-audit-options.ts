@@ -21,6 +21,7 @@ export interface NormalizedAudit extends NormalizedTestSet {
   classNames: string[] | null;
   alpha: number;
   correction: AuditCorrection;
+  attributeCorrection: AuditCorrection;
   tieBreak: ModalTieBreak;
   positiveClass: number | null;
   gates: GatesConfig | null;
@@ -41,6 +42,7 @@ const AUDIT_OPTION_KEYS = [
   'baseline',
   'alpha',
   'correction',
+  'attributeCorrection',
   'tieBreak',
   'positiveClass',
   'gates',
@@ -82,13 +84,18 @@ function resolveBaseline(option: AuditOptions['baseline'], levels: readonly stri
 }
 
 /** alpha, correction, tie rule, exemplar count, seed. */
-function validateScalars(options: AuditOptions): Pick<NormalizedAudit, 'alpha' | 'correction' | 'tieBreak' | 'maxExemplars' | 'seed'> {
+function validateScalars(
+  options: AuditOptions,
+): Pick<NormalizedAudit, 'alpha' | 'correction' | 'attributeCorrection' | 'tieBreak' | 'maxExemplars' | 'seed'> {
   const alpha = options.alpha ?? 0.05;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1))
     throw configError('alpha', `must be a number strictly between 0 and 1; got ${String(alpha)}.`);
-  const correction = options.correction ?? 'none';
+  const correction = options.correction ?? 'holm';
   if (!isOneOf(AUDIT_CORRECTIONS, correction))
     throw configError('correction', `must be 'none', 'holm' or 'bh'; got '${String(correction)}'.`);
+  const attributeCorrection = options.attributeCorrection ?? 'bh';
+  if (!isOneOf(AUDIT_CORRECTIONS, attributeCorrection))
+    throw configError('attributeCorrection', `must be 'none', 'holm' or 'bh'; got '${String(attributeCorrection)}'.`);
   const tieBreak = options.tieBreak ?? 'max';
   if (!isOneOf(MODAL_TIE_BREAKS, tieBreak)) throw configError('tieBreak', `must be 'max' or 'min'; got '${String(tieBreak)}'.`);
   const maxExemplars = options.maxExemplars ?? 16;
@@ -96,7 +103,7 @@ function validateScalars(options: AuditOptions): Pick<NormalizedAudit, 'alpha' |
     throw configError('maxExemplars', `must be a non-negative integer; got ${String(maxExemplars)}.`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw configError('seed', `must be an integer; got ${String(seed)}.`);
-  return { alpha, correction, tieBreak, maxExemplars, seed };
+  return { alpha, correction, attributeCorrection, tieBreak, maxExemplars, seed };
 }
 
 function validateClassNames(option: AuditOptions['classNames'], labels: ArrayLike<number> | null): string[] | null {

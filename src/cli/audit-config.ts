@@ -49,6 +49,7 @@ export interface AuditConfigFile {
   baseline?: string;
   alpha?: number;
   correction?: 'none' | 'holm' | 'bh';
+  attributeCorrection?: 'none' | 'holm' | 'bh';
   tieBreak?: 'max' | 'min';
   positiveClass?: number;
   maxExemplars?: number;
@@ -75,6 +76,7 @@ const KNOWN_KEYS = [
   'baseline',
   'alpha',
   'correction',
+  'attributeCorrection',
   'tieBreak',
   'positiveClass',
   'maxExemplars',
@@ -289,6 +291,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     baseline: cfg.baseline,
     alpha: cfg.alpha,
     correction: cfg.correction,
+    attributeCorrection: cfg.attributeCorrection,
     tieBreak: cfg.tieBreak,
     positiveClass: cfg.positiveClass,
     maxExemplars: cfg.maxExemplars,

@@ -59,7 +59,8 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
   "testSet": { "inputs", "inputShape", "inputDivisor", "labels", "labelColumn",
                "attributes" (CelebA list_attr_celeba.txt or CSV), "attributeNames",
                "partition" (list_eval_partition.txt), "split", "labelsFromAttribute" }
-  "classNames", "baseline", "alpha", "correction", "tieBreak", "positiveClass",
+  "classNames", "baseline", "alpha", "correction" (default holm), "attributeCorrection"
+  (default bh), "tieBreak", "positiveClass",
   "maxExemplars", "seed", "gates" (object or path), "backend", "runtime", "batchSize", "cache"
 
 Options:

@@ -228,11 +228,18 @@ const level = obj({
   classImpact: section({
     alpha: num,
     correction: oneOf(AUDIT_CORRECTIONS),
+    familySize: added(int),
+    expectedFalsePositives: added(nullable(num)),
     hurtClasses: arr(int),
     sparedClasses: arr(int),
     rows: arr(classImpactRow),
   }),
-  attributes: section({ rows: arr(attributeRow) }),
+  attributes: section({
+    correction: added(oneOf(AUDIT_CORRECTIONS)),
+    familySize: added(int),
+    expectedFalsePositives: added(nullable(num)),
+    rows: arr(attributeRow),
+  }),
   subgroups: section({ positiveClass: int, rows: arr(subgroupRow) }),
   topK: added(section({ k: int, perModel: arr(num), mean: num })),
   taxicab: added(
@@ -298,6 +305,7 @@ export const REPORT_SHAPE: Shape = obj({
   config: obj({
     alpha: num,
     correction: oneOf(AUDIT_CORRECTIONS),
+    attributeCorrection: added(oneOf(AUDIT_CORRECTIONS)),
     tieBreak: oneOf(MODAL_TIE_BREAKS),
     baseline: str,
     levels: arr(str),

@@ -104,7 +104,10 @@ export interface BackendEcho {
 export interface AuditConfigEcho {
   /** Significance level of the per-class tests. */
   alpha: number;
+  /** Correction over classes (`'holm'` by default). */
   correction: AuditCorrection;
+  /** Correction over attribute values (`'bh'` by default); absent in older reports (BH). */
+  attributeCorrection?: AuditCorrection;
   /** How a tied modal vote is broken: `'max'` keeps the larger tied class index, `'min'` the smaller. */
   tieBreak: ModalTieBreak;
   /** Baseline level key. */
@@ -201,7 +204,7 @@ export interface LevelReport {
   /** Per-class Welch tests of normalised recall against the baseline level. */
   classImpact: Section<ClassImpactSummary>;
   /** Over-indexing of attribute values among this level's PIEs. */
-  attributes: Section<{ rows: AttributeOverIndexReportRow[] }>;
+  attributes: Section<AttributeOverIndexSummary>;
   /** Subgroup false positive / false negative rates and their change vs the baseline (binary tasks). */
   subgroups: Section<{ positiveClass: number; rows: SubgroupErrorRow[] }>;
   /** Up to `maxExemplars` PIEs, for inspection. */
@@ -339,8 +342,25 @@ export interface BaselineAccuracyOnPies {
   control: { size: number; seed: number; baselineOnSubset: number; compressedOnSubset: number } | null;
 }
 
+/** The family a multiple-testing correction runs over, and what no correction costs. */
+export interface TestFamily {
+  /** Tests in the family the correction runs over (the tested classes, or every tested attribute value). Absent in
+   * reports written before it was recorded. */
+  familySize?: number;
+  /** With correction `'none'`: `familySize × alpha`, the number of false positives expected when nothing changed;
+   * `null` when a correction ran. */
+  expectedFalsePositives?: number | null;
+}
+
+/** Attribute over-indexing of one level: one row per attribute value. */
+export interface AttributeOverIndexSummary extends TestFamily {
+  /** Correction across every tested value of every attribute (`'bh'` by default); absent in older reports (BH). */
+  correction?: AuditCorrection;
+  rows: AttributeOverIndexReportRow[];
+}
+
 /** Result of the per-class impact tests of one level. */
-export interface ClassImpactSummary {
+export interface ClassImpactSummary extends TestFamily {
   /** Significance level used. */
   alpha: number;
   correction: AuditCorrection;
@@ -393,7 +413,8 @@ export interface ClassImpactRow {
   t: number | null;
   /** Welch-Satterthwaite degrees of freedom; `null` when inconclusive or degenerate. */
   df: number | null;
-  /** Two-sided p-value; `null` when inconclusive. */
+  /** Two-sided p-value; `null` when inconclusive, except a constant class whose exact permutation p (shown) cannot
+   * reach alpha. */
   p: number | null;
   /** p after the correction across the `ok` classes; `null` when inconclusive. */
   pAdjusted: number | null;
@@ -459,7 +480,7 @@ export interface AttributeOverIndexRow {
   oddsRatio: number | null;
   /** Fisher's exact two-sided p-value; `null` when inconclusive. */
   p: number | null;
-  /** Benjamini-Hochberg adjusted p across all testable values of all attributes; `null` when inconclusive. */
+  /** Adjusted p across all testable values of all attributes (Benjamini-Hochberg by default); `null` when inconclusive. */
   pAdjusted: number | null;
   /** `pAdjusted < alpha`. */
   significant: boolean;

@@ -77,8 +77,14 @@ function levelDetail(report: AuditReport, l: LevelReport, ci: ClassImpactSummary
   return {
     columns: headers(false, corrected, true),
     rows: byEffect(ci.rows).map((r) => [...rowCells(report, r, corrected), cell(r.reason ?? '', 'muted')]),
-    fold: { summary: `All classes at level ${l.key} (α = ${formatValue(ci.alpha)}, ${correctionText(ci.correction)})`, open: false },
+    fold: { summary: `All classes at level ${l.key} (α = ${formatValue(ci.alpha)}, ${correctionText(ci.correction)}${familyText(ci)})`, open: false },
   };
+}
+
+/** With no correction: the family size and the false positives expected at alpha when nothing changed. */
+function familyText(ci: ClassImpactSummary): string {
+  if (ci.expectedFalsePositives == null || ci.familySize === undefined) return '';
+  return `; ${ci.familySize} tests, ${formatValue(ci.expectedFalsePositives)} false positives expected at α`;
 }
 
 function inconclusiveNote(report: AuditReport, l: LevelReport, ci: ClassImpactSummary): string | null {
