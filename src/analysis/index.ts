@@ -27,6 +27,7 @@ export {
   classImpactTest,
   CONSTANT_EQUAL_REASON,
   CONSTANT_DIFFERENT_REASON,
+  CONSTANT_UNREACHABLE_REASON,
   type ClassImpactInput,
   type ClassImpactOptions,
   type ClassImpactCorrection,
@@ -79,3 +80,6 @@ export { topKAccuracy } from './top-k-accuracy.js';
 export { meanProbabilities } from './mean-probabilities.js';
 export { taxicabDistances } from './taxicab-distances.js';
 export { topExemplarsByDistance, type TopExemplars } from './top-exemplars.js';
+export { constantSamplesPermutationP } from './constant-samples-permutation-p.js';
+export { excessThresholdTest, type ExcessThresholdTest } from './excess-threshold-test.js';
+export { overIndexThresholdTest, type OverIndexThresholdTest } from './over-index-threshold-test.js';

@@ -142,6 +142,10 @@ function summarise(
   const nullMedian = quantileSorted(sorted, 0.5);
   const nullP95 = quantileSorted(sorted, 0.95);
   const excess = observed - nullMedian;
+  // The splits other than the observed one, as [count, splits] pairs: what a threshold test shifts (gates).
+  const histogram = new Map<number, number>();
+  for (let s = 1; s < counts.length; s++) histogram.set(counts[s], (histogram.get(counts[s]) ?? 0) + 1);
+  const nullDistribution = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
   const status = minAchievableP > alpha ? 'inconclusive' : 'ok';
   return {
     status,
@@ -157,6 +161,7 @@ function summarise(
     minAchievableP,
     alpha,
     significant: status === 'ok' && p <= alpha,
+    nullDistribution,
     reason: status === 'ok' ? null : unreachableReason(design, context, minAchievableP, alpha, draws, splits.designMinP),
     ...context,
   };

@@ -43,6 +43,7 @@ export function levelNoiseFloor(
     p: floor.p,
     minAchievableP: floor.minAchievableP,
     significant: floor.significant,
+    nullDistribution: floor.nullDistribution,
     reason: floor.reason,
   };
 }

@@ -1,10 +1,15 @@
+import { overIndexThresholdTest } from '../analysis/over-index-threshold-test.js';
+import { adjustPValues } from '../analysis/stats/adjust-p-values.js';
 import type { SubgroupErrorRow } from '../schema/index.js';
 import { decideCandidate, fmt, fmtInterval, pp, type Candidate, type GateEntry, type GateInput, type Observation } from './gate-entry.js';
 
 /**
  * Largest allowed over-index ratio of any value of an attribute among PIEs. Under `'point'` a breach fails only
- * when Fisher's exact test of that value is significant (BH-adjusted), else it is inconclusive: a handful of PIEs
- * cannot fail a release on noise alone. Under `'confident'` the ratio's interval decides.
+ * when the exact binomial test of that value's ratio against the threshold ({@link overIndexThresholdTest}, adjusted
+ * over the attribute's values by the report's `attributeCorrection`, BH by default) is significant, else it is
+ * inconclusive: a handful of PIEs cannot fail a release on noise alone. Under `'confident'` the ratio's interval
+ * decides; without one, the same threshold test does (fail when significantly above, pass when every value is
+ * significantly below).
  * @internal
  */
 export const maxOverIndex: GateEntry = {
@@ -15,20 +20,28 @@ export const maxOverIndex: GateEntry = {
   observe: ({ level, spec, attribute, report }): Observation => {
     const rows = level.attributes.status === 'ok' ? level.attributes.rows.filter((r) => r.attribute === attribute) : [];
     const threshold = spec as number;
-    const candidates: Candidate[] = rows
-      .filter((r) => r.overIndexRatio !== null)
-      .map((r) => ({
+    const alpha = report.config.alpha;
+    const correction = report.config.attributeCorrection ?? 'bh';
+    const measured = rows.filter((r) => r.overIndexRatio !== null);
+    const tests = measured.map((r) => overIndexThresholdTest(r.countAmongPIEs, r.nPIEs, r.shareOverall, threshold));
+    const adjusted = adjustPValues(
+      tests.map((t) => t.pAbove),
+      correction,
+    );
+    const candidates: Candidate[] = measured.map((r, i) => {
+      const pAbove = adjusted[i] ?? tests[i].pAbove;
+      return {
         observed: r.overIndexRatio as number,
         interval: r.overIndexRatioCi,
         threshold,
         value: r.value,
-        significant: r.significant && r.pAdjusted !== null,
+        significant: pAbove < alpha,
+        establishedWithin: tests[i].pBelow < alpha,
         note:
-          r.pAdjusted === null
-            ? `${r.countAmongPIEs} PIEs; adjusted p not computable`
-            : `${r.countAmongPIEs} PIEs have it; Fisher test, BH-adjusted p = ${r.pAdjusted.toExponential(2)}, alpha ` +
-              `${report.config.alpha}`,
-      }));
+          `${r.countAmongPIEs} of ${r.nPIEs} PIEs have it; exact binomial test of the ratio against ${fmt(threshold)}: ` +
+          `${correction === 'none' ? 'p' : `${correction === 'bh' ? 'BH' : correction}-adjusted p`} = ${pAbove.toExponential(2)}, alpha ${alpha}`,
+      };
+    });
     // "No PIEs" is claimed only when the level has none; an empty or unmeasured table proves nothing.
     const noPies = level.pies.status === 'ok' && level.pies.count === 0;
     const reason = noPies
@@ -40,7 +53,8 @@ export const maxOverIndex: GateEntry = {
     return { kind: 'candidates', candidates, threshold, empty };
   },
   decide: (c, decision) => {
-    if (decision === 'confident') return decideCandidate(c, 'atMost', decision);
+    if (decision === 'confident' && c.interval) return decideCandidate(c, 'atMost', decision);
+    if (decision === 'confident') return c.significant ? 'fail' : c.establishedWithin ? 'pass' : 'inconclusive';
     if (c.observed <= c.threshold) return 'pass';
     return c.significant ? 'fail' : 'inconclusive';
   },

@@ -32,6 +32,8 @@ export interface Candidate {
   value: string | null;
   /** Extra evidence for the reason (e.g. a Fisher p-value); the entry's `decide` may use it. */
   significant?: boolean;
+  /** Evidence that the quantity is within its threshold (a one-sided test of the threshold); `'confident'` passes on it. */
+  establishedWithin?: boolean;
   note?: string;
   /** A waived class: reported as its own waived row. */
   waived?: boolean;

@@ -1,3 +1,4 @@
+import { excessThresholdTest } from '../analysis/excess-threshold-test.js';
 import type { LevelReport } from '../schema/index.js';
 import { fmt, fmtInterval, pct, pp, type Candidate, type GateEntry, type Observation } from './gate-entry.js';
 
@@ -82,8 +83,10 @@ export const maxTop1Drop: GateEntry = {
 };
 
 /**
- * Largest allowed PIE rate beyond the seed-noise floor. Inconclusive when the permutation test is; under
- * `'confident'` a breach fails only when the permutation test is significant.
+ * Largest allowed PIE rate beyond the seed-noise floor. Inconclusive when the permutation test is. `'point'`
+ * compares the excess with the threshold. `'confident'` tests the excess against the threshold (the permutation
+ * test shifted by `threshold × n` PIEs, {@link excessThresholdTest}): fail when it is significantly above, pass when
+ * significantly below, else inconclusive; a report without the null distribution is inconclusive.
  * @internal
  */
 export const maxExcessPieRate: GateEntry = {
@@ -91,7 +94,7 @@ export const maxExcessPieRate: GateEntry = {
   label: 'excess PIE rate',
   section: pies,
   compare: 'atMost',
-  observe: ({ level, spec }) => {
+  observe: ({ level, spec, report }) => {
     const floor = level.pies.status === 'ok' ? level.pies.permutation : null;
     if (!floor) {
       const reason = `level ${level.key} has no noise floor (a report from before pie-audit computed it); re-run the audit`;
@@ -106,15 +109,44 @@ export const maxExcessPieRate: GateEntry = {
         threshold: spec as number,
       };
     }
-    const note = `${floor!.observed} PIEs vs a null median of ${fmt(floor!.nullMedian)}, permutation p = ${fmt(floor!.p)}`;
-    return one({ observed: floor!.excessRate, interval: null, threshold: spec as number, significant: floor!.significant, note });
+    const threshold = spec as number;
+    const alpha = report.config.alpha;
+    const base = `${floor!.observed} PIEs vs a null median of ${fmt(floor!.nullMedian)}`;
+    if (!floor!.nullDistribution) {
+      // Only 'confident' needs the null distribution; 'point' compares the excess itself.
+      const note = `${base}; the report has no null distribution to test the threshold with (re-run the audit)`;
+      return one({ observed: floor!.excessRate, interval: null, threshold, note });
+    }
+    const test = excessThresholdTest(floor!.observed, floor!.nullDistribution, threshold, report.testSet.n);
+    const note =
+      `${base}; permutation test of the excess against ${pct(threshold)} (${fmt(test.allowance)} PIEs): ` +
+      `p above = ${fmt(test.pAbove)}, p below = ${fmt(test.pBelow)}, alpha ${alpha}`;
+    return one({
+      observed: floor!.excessRate,
+      interval: null,
+      threshold,
+      significant: test.pAbove <= alpha,
+      establishedWithin: test.pBelow <= alpha,
+      note,
+    });
   },
   decide: (c, decision) => {
-    if (c.observed <= c.threshold) return 'pass';
-    return decision === 'point' || c.significant ? 'fail' : 'inconclusive';
+    if (decision === 'point') return c.observed <= c.threshold ? 'pass' : 'fail';
+    if (c.significant) return 'fail';
+    return c.establishedWithin ? 'pass' : 'inconclusive';
   },
-  describe: (c, status, { level }) =>
+  describe: (c, status, { level, decision }) =>
     `excess PIE rate ${pct(c.observed)} at level ${level.key} (${c.note}) ` +
-    `${status === 'pass' ? 'is within' : status === 'fail' ? 'exceeds' : 'exceeds, but the excess is not significant,'} ` +
+    `${
+      status === 'pass'
+        ? decision === 'point'
+          ? 'is within'
+          : 'is significantly below'
+        : status === 'fail'
+          ? decision === 'point'
+            ? 'exceeds'
+            : 'significantly exceeds'
+          : 'is not significantly above or below'
+    } ` +
     `${pct(c.threshold)}`,
 };

@@ -97,6 +97,7 @@ const noiseFloorFields = {
   p: num,
   minAchievableP: num,
   significant: bool,
+  nullDistribution: added(arr(arr(int))),
   reason: nullable(str),
 };
 

@@ -317,6 +317,12 @@ export interface PieNoiseFloorSummary {
   minAchievableP: number;
   /** `status === 'ok' && p <= alpha`. */
   significant: boolean;
+  /**
+   * The null splits other than the observed one as `[PIE count, splits]` pairs, ascending (at most one pair per
+   * possible count): `maxExcessPieRate` shifts them by its threshold to test the excess against it. Absent in
+   * reports written before it was recorded.
+   */
+  nullDistribution?: Array<[number, number]>;
   /** Why the test is inconclusive (naming how many models per level are needed); `null` when ok. */
   reason: string | null;
 }

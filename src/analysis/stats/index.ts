@@ -20,3 +20,4 @@ export { logGamma, logBeta } from './log-gamma.js';
 export { logHypergeometricPmf, hypergeometricCdf } from './hypergeometric-distribution.js';
 export { sampleMoments } from './sample-moments.js';
 export type { SampleMoments } from './sample-moments.js';
+export { binomialUpperTail, binomialLowerTail } from './binomial-tail.js';
