@@ -6,8 +6,9 @@ import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js
 const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 
 /**
- * The id a member is paired by: the id given with `{ model, id }` (a path-like id read as a path), else for a path
- * the model's folder name
+ * The id a member is paired by, the same for every way of writing it: the id given with `{ model, id }` or on a
+ * precomputed source (`{ predictions, id }`, `{ probabilities, nClasses, id }`, `{ predictionsFile, id }`; a
+ * path-like id read as a path), else for a path string or `{ predictionsFile }` the model's folder name
  * (`models/0.9/seed-3/model.json` gives `seed-3`) or the file name without extension (`preds/0.9/seed-3.npy`
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
@@ -18,7 +19,12 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 export function memberPairId(member: ResolvedMember): string | null {
   // An id that is itself a model path (as a merged shard run passes the file it evaluated) pairs like that path.
   if (member.id !== null && !/[\\/]/.test(member.id)) return member.id;
-  const path = member.id ?? member.source;
+  const source = member.source as unknown;
+  const file =
+    typeof source === 'object' && source !== null && typeof (source as { predictionsFile?: unknown }).predictionsFile === 'string'
+      ? (source as { predictionsFile: string }).predictionsFile
+      : source;
+  const path = member.id ?? file;
   if (typeof path !== 'string') return null;
   const parts = path.split(/[\\/]+/).filter((p) => p !== '');
   const last = parts.at(-1);

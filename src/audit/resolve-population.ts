@@ -107,13 +107,29 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
           storedWeightBytes: optionalByteCount(m.storedWeightBytes, `${key}[${index}].storedWeightBytes`),
         });
       } else {
-        members.push({ level, index, source: m as ModelSource, id: null, sparsity: null, gzippedBytes: null, storedWeightBytes: null });
+        members.push({ level, index, source: m as ModelSource, id: ownId(m), sparsity: null, gzippedBytes: null, storedWeightBytes: null });
       }
     });
     levels.push(level);
     ranges.set(level, { start, end: members.length });
   }
   return { levels, members, ranges };
+}
+
+/**
+ * The `id` a precomputed source carries itself (`{ predictions, id }`, `{ probabilities, nClasses, id }`,
+ * `{ predictionsFile, id }`): the same pairing id as `{ model, id }`. Models and functions keep theirs out of it.
+ */
+function ownId(m: PopulationMember): string | null {
+  if (typeof m !== 'object' || m === null || Object.getPrototypeOf(m) !== Object.prototype) return null;
+  const id = Object.hasOwn(m, 'id') ? (m as { id?: unknown }).id : undefined;
+  if (id === undefined || id === null) return null;
+  if (typeof id !== 'string' || id === '') {
+    throw new PieAuditError('CONFIG_ERROR', `a population member's id must be a non-empty string; got ${typeof id === 'string' ? "''" : typeof id}.`, {
+      key: 'population',
+    });
+  }
+  return id;
 }
 
 /** What running a source takes: tfjs models need a backend and inputs, ONNX files inputs, precomputed sources nothing. @internal */

@@ -22,6 +22,8 @@ export interface PredictFunctionSource {
 export interface PrecomputedPredictionsSource {
   predictions: ArrayLike<number>;
   name?: string;
+  /** Member id in a population (pairs it across levels, as `{ model, id }` does). */
+  id?: string;
 }
 
 /** Class scores computed elsewhere: row-major, `n * nClasses` values. */
@@ -29,6 +31,8 @@ export interface PrecomputedProbabilitiesSource {
   probabilities: Float32Array;
   nClasses: number;
   name?: string;
+  /** Member id in a population (pairs it across levels, as `{ model, id }` does). */
+  id?: string;
 }
 
 /** File formats {@link loadPredictions} reads. */
@@ -39,6 +43,8 @@ export interface PredictionsFileSource {
   predictionsFile: string;
   /** Inferred from the extension when omitted (.json, .csv, .npy, .arrow/.feather/.ipc). */
   format?: PredictionsFileFormat;
+  /** Member id in a population; without it the file name pairs it, as for a path string. */
+  id?: string;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   findingsView,
   gatesView,
   levelsView,
+  sanityView,
   subgroupsView,
   verdictView,
   type ViewCell,
@@ -133,6 +134,7 @@ export function renderHtml(report: AuditReport, options: RenderHtmlOptions = {})
   const levels = report.levels.map((l) => l.key).join(', ');
   const body = [
     `<h1>pie-audit report</h1><p class="sub">Generated ${esc(report.generatedAt)} · baseline level <b>${esc(report.baselineLevel)}</b> · levels ${esc(levels)}</p>`,
+    htmlSection(sanityView(report)),
     findingsBlock(report),
     verdictBlock(report),
     cards(report),

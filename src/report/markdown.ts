@@ -10,6 +10,7 @@ import {
   findingsView,
   gatesView,
   levelsView,
+  sanityView,
   pieKind,
   quotedClass,
   subgroupsView,
@@ -152,6 +153,7 @@ function environmentSection(report: AuditReport): string {
 export function renderMarkdown(report: AuditReport): string {
   const sections: Array<string | null> = [
     '# pie-audit report',
+    mdSection(sanityView(report)),
     findingsSection(report),
     verdictSection(report),
     summaryLine(report),

@@ -335,5 +335,6 @@ export const REPORT_SHAPE: Shape = obj({
   verdict: oneOf(VERDICTS),
   exitCode: oneOf([0, 1, 2, 3]),
   warnings: arr(str),
+  sanityWarnings: added(arr(str)),
   timings: optional(obj({ evaluationSeconds: num, analysisSeconds: num, totalSeconds: num })),
 });

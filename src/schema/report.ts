@@ -71,6 +71,12 @@ export interface AuditReport {
    * cannot reach alpha.
    */
   warnings: string[];
+  /**
+   * Sanity checks that fired, shown at the top of every report: identical members within or across levels, measured
+   * sparsity far from a level's name, levels that look like percents, PIE counts that change with the tie rule.
+   * Absent in reports written before they were checked.
+   */
+  sanityWarnings?: string[];
   /** How baseline and compressed models relate, which decides the noise floor's permutation design. */
   design: PopulationDesignEcho;
   /** Wall time spent, in seconds. */

@@ -12,3 +12,4 @@ export { environmentView } from './environment.js';
 export { exemplarLevels, orderedExemplars, pieKind, PIE_KINDS } from './exemplars.js';
 export type { PieKind } from './exemplars.js';
 export { intervalText, levelSkipNotes, quotedClass, skipText } from './text.js';
+export { sanityView } from './sanity.js';
