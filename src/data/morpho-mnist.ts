@@ -165,6 +165,12 @@ function shapeOfInk(img: ArrayLike<number>, offset: number, side: number, boundF
  * so values are not on the scale of Morpho-MNIST's published tables; they serve to rank images.
  * Images with no ink measure 0 throughout.
  *
+ * Pixels are read as ink weights in [0, 1]. An image with any pixel outside [0, 1] (standardised inputs such as
+ * PyTorch's `(x / 255 - 0.1307) / 0.3081`, or raw 0-255 bytes) is first rescaled to [0, 1] by its own minimum and
+ * maximum, so every positive affine scaling of an image measures as the image itself (a negative background
+ * would otherwise weigh against the ink and turn slant, width and height into noise). Images already in [0, 1]
+ * are measured as given.
+ *
  * @example
  * const test = loadMnist('test');
  * const m = measureDigits(test.images); // m.thickness[0] ≈ 2.2 px for the first test digit (a 7)
@@ -196,6 +202,7 @@ export function measureDigits(images: ArrayLike<number>, options: MeasureDigitsO
     height: new Float64Array(n),
   };
   const binary = new Uint8Array(size);
+  const unit = new Float64Array(size);
   for (let i = 0; i < n; i++) {
     const offset = i * size;
     let lo = Infinity;
@@ -206,12 +213,19 @@ export function measureDigits(images: ArrayLike<number>, options: MeasureDigitsO
       if (value > hi) hi = value;
     }
     if (!(hi > lo)) continue;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw new PieAuditError('NON_FINITE', `images: image ${i} has a non-finite pixel; pass finite pixel values.`, { name: 'images', index: i });
+    }
     const cut = lo + (hi - lo) * threshold;
     let area = 0;
     for (let k = 0; k < size; k++) area += binary[k] = images[offset + k] >= cut ? 1 : 0;
     out.area[i] = area;
     out.thickness[i] = ridgeThickness(distanceMap(binary, side), side);
-    [out.slant[i], out.width[i], out.height[i]] = shapeOfInk(images, offset, side, boundFraction);
+    if (lo >= 0 && hi <= 1) [out.slant[i], out.width[i], out.height[i]] = shapeOfInk(images, offset, side, boundFraction);
+    else {
+      for (let k = 0; k < size; k++) unit[k] = (images[offset + k] - lo) / (hi - lo);
+      [out.slant[i], out.width[i], out.height[i]] = shapeOfInk(unit, 0, side, boundFraction);
+    }
   }
   return out;
 }

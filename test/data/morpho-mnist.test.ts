@@ -129,3 +129,25 @@ describe('morphoGroups', () => {
     expect(() => morphoGroups(measured, { tail: 0.5 })).toThrow(/options\.tail/);
   });
 });
+
+describe('measureDigits on inputs outside [0, 1]', () => {
+  it('measures standardised (PyTorch) and 0-255 MNIST images as the [0, 1] images: the same groups for every digit', () => {
+    const standardised = Float32Array.from(images, (x) => (x - 0.1307) / 0.3081);
+    const bytes = Float32Array.from(images, (x) => x * 255);
+    const reference = morphoGroups(measured, { labels });
+    for (const variant of [standardised, bytes]) {
+      const m = measureDigits(variant);
+      for (const key of ['area', 'thickness', 'slant', 'width', 'height'] as const) {
+        for (let i = 0; i < N; i++) expect(Math.abs(m[key][i] - measured[key][i])).toBeLessThan(1e-4 * (1 + Math.abs(measured[key][i])));
+      }
+      const groups = morphoGroups(m, { labels });
+      let changed = 0;
+      for (const attribute of Object.keys(reference) as Array<keyof typeof reference>)
+        for (let i = 0; i < N; i++) if (groups[attribute][i] !== reference[attribute][i]) changed++;
+      // Before rescaling, 56 % of the (image, attribute) groups changed on standardised inputs.
+      expect(changed / (4 * N)).toBeLessThan(0.01);
+      // Slant is not 'left-leaning' for nearly every digit.
+      expect(groups.slant.filter((s) => s === 'left-leaning').length).toBeLessThan(0.2 * N);
+    }
+  });
+});
