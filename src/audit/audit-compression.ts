@@ -15,6 +15,7 @@ import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js'
 import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { testFamilyWarnings } from './test-family-warnings.js';
+import { sanityWarnings } from './sanity-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
@@ -99,6 +100,15 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
   const runtimes: Record<string, number> = {};
   for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
   const report = assembleReport(config, ctx, levels, classNames, { runtimes, backend: runsModels ? backendEcho() : null });
+  report.sanityWarnings = await sanityWarnings({
+    levels,
+    baseline: config.baseline,
+    members: config.population.members,
+    memberIds: summaries.map((s) => s.id),
+    predictions: config.population.members.map((_, k) => predictionsOf(k)),
+    nClasses,
+    tieBreak: config.tieBreak,
+  });
   // Every PIE for pies.csv and the HTML PIE browser, beside (not in) report.json.
   const compressed = config.levels.filter((key) => key !== config.baseline).map((key) => ({ key, predictions: levelPredictions(key) }));
   const pieInput = { baseline: ctx.baselinePredictions, levels: compressed, labels: config.labels, attributes: config.attributes };

@@ -16,6 +16,7 @@ export function formatSummary(report: AuditReport): string {
   lines.push(`pie-audit: ${report.testSet.n} examples, ${report.classNames.length} classes, baseline level ${report.baselineLevel}`);
   // `?.`: a report from before the design was recorded has none.
   if (report.design) lines.push(`population design: ${report.design.design} (${report.design.reason})`);
+  for (const w of report.sanityWarnings ?? []) lines.push(`sanity check: ${w}`);
   lines.push('level      models  top-1 (mean)  PIEs    PIE rate  hurt classes');
   for (const level of report.levels) {
     const top1 = level.accuracy.status === 'ok' ? pct(level.accuracy.mean) : 'n/a';
