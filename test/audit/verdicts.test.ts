@@ -267,3 +267,58 @@ describe('unknown option keys', () => {
     ).rejects.toThrow(/gates\.decision: 'confident' compares bootstrap intervals/);
   });
 });
+
+describe('degenerate classes and multiple testing in the audit', () => {
+  it('one example, 2 + 2 models, all right then all wrong: no p = 0, no hurt class, no exit 1', async () => {
+    // Class 2 has one test example; classes 0 and 1 have 50 each and vary between models.
+    const labels = Uint8Array.from([...new Array<number>(50).fill(0), ...new Array<number>(50).fill(1), 2]);
+    const rand = seededRandom(4);
+    const model = (rare: number) => ({
+      predictions: Uint16Array.from(labels, (y) => (y === 2 ? rare : rand() < 0.1 ? 1 - Math.min(y, 1) : y)),
+    });
+    const population = { 0: [model(2), model(2)], 0.9: [model(0), model(0)] };
+    const r = await auditCompression({
+      population,
+      testSet: { labels },
+      bootstrap: { resamples: 0 },
+      gates: { maxSignificantlyHurtClasses: { 0.9: 0 } },
+    });
+    const impact = level(r, '0.9').classImpact;
+    if (impact.status !== 'ok') throw new Error('no class tests');
+    expect(impact.rows[2]).toMatchObject({ status: 'inconclusive', degenerate: true, direction: null, significant: false });
+    expect(impact.rows[2].p).toBeCloseTo(1 / 3, 15);
+    expect(impact.hurtClasses).not.toContain(2);
+    expect(r.exitCode).toBe(3);
+    expect(r.gates!.results[0].status).toBe('inconclusive');
+  });
+
+  it("1,000 classes with no class-specific effect: Holm by default keeps the gate; 'none' shows the family and warns", async () => {
+    const nClasses = 1000;
+    const perClass = 4;
+    const labels = Uint16Array.from({ length: nClasses * perClass }, (_, i) => i % nClasses);
+    const rand = seededRandom(12);
+    // Every model errs at the same rate on every class (5 % baseline, 7 % compressed): no class is hurt more.
+    const make = (errorRate: number) =>
+      Array.from({ length: 5 }, () => ({
+        predictions: Uint16Array.from(labels, (y) => (rand() < errorRate ? (y + 1) % nClasses : y)),
+      }));
+    const population = { 0: make(0.05), 0.9: make(0.07) };
+    const gates = { maxSignificantlyHurtClasses: { 0.9: 0 } };
+    const holm = await auditCompression({ population, testSet: { labels }, bootstrap: { resamples: 0 }, gates });
+    const impact = level(holm, '0.9').classImpact;
+    if (impact.status !== 'ok') throw new Error('no class tests');
+    expect(holm.config.correction).toBe('holm');
+    expect(holm.config.attributeCorrection).toBe('bh');
+    expect(impact.familySize).toBe(impact.rows.filter((x) => x.status === 'ok').length);
+    expect(impact.expectedFalsePositives).toBeNull();
+    expect(impact.hurtClasses).toHaveLength(0);
+    expect(holm.warnings.some((w) => /without a correction/.test(w))).toBe(false);
+    const none = await auditCompression({ population, testSet: { labels }, bootstrap: { resamples: 0 }, gates, correction: 'none' });
+    const raw = level(none, '0.9').classImpact;
+    if (raw.status !== 'ok') throw new Error('no class tests');
+    expect(raw.expectedFalsePositives).toBeCloseTo((raw.familySize as number) * 0.05, 12);
+    const warning = none.warnings.find((w) => /^level '0.9': \d+ class tests without a correction/.test(w));
+    expect(warning).toMatch(/false positives expected at alpha 0.05/);
+    expect(warning).toMatch(/set correction to 'holm' or 'bh'/);
+  });
+});
