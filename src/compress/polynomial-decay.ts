@@ -18,7 +18,10 @@ export interface PolynomialDecayOptions {
  *   p = clamp((step - beginStep) / (endStep - beginStep), 0, 1)
  *   sparsity = finalSparsity + (initialSparsity - finalSparsity) * (1 - p)^power
  *
- * computed in float32 as tfmot does. Masks are recomputed at beginStep, beginStep+frequency, ... up to
+ * computed in float32 as tfmot's graph does: `initialSparsity - finalSparsity` is the double difference rounded to
+ * float32 once (Python subtracts the floats before TensorFlow sees them), every later step is float32, and
+ * `(1 - p)^power` is the double power rounded to float32 (TensorFlow's float32 `pow` can differ from it by one ulp).
+ * Masks are recomputed at beginStep, beginStep+frequency, ... up to
  * endStep inclusive. When
  * endStep equals beginStep (tfmot divides by zero there) p is taken as 1 from beginStep on.
  *
@@ -40,7 +43,8 @@ export function polynomialDecay(initialSparsity: number, finalSparsity: number, 
     // float32 throughout, as tfmot's graph computes it, so levels round to the same kept counts
     const f = Math.fround;
     const p = span === 0 ? (step >= beginStep ? 1 : 0) : Math.min(1, Math.max(0, f(f(step - beginStep) / f(span))));
-    const sparsity = f(f(f(f(initialSparsity) - f(finalSparsity)) * f(f(1 - p) ** power)) + f(finalSparsity));
+    // tfmot subtracts the two Python floats in double and converts the difference to float32 once.
+    const sparsity = f(f(f(initialSparsity - finalSparsity) * f(f(1 - p) ** power)) + f(finalSparsity));
     return { shouldPrune: shouldPruneInStep(step, beginStep, endStep, frequency), sparsity };
   };
   return Object.freeze(Object.assign(decide, { kind: 'polynomialDecay' as const, beginStep, endStep, frequency, finalSparsity }));
