@@ -17,7 +17,6 @@ import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
 import type {
   AccuracySummary,
-  AttributeOverIndexReportRow,
   AttributeOverIndexSummary,
   BaselineAccuracyOnPies,
   ConfidenceInterval,

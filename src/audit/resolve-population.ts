@@ -125,9 +125,13 @@ function ownId(m: PopulationMember): string | null {
   const id = Object.hasOwn(m, 'id') ? (m as { id?: unknown }).id : undefined;
   if (id === undefined || id === null) return null;
   if (typeof id !== 'string' || id === '') {
-    throw new PieAuditError('CONFIG_ERROR', `a population member's id must be a non-empty string; got ${typeof id === 'string' ? "''" : typeof id}.`, {
-      key: 'population',
-    });
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `a population member's id must be a non-empty string; got ${typeof id === 'string' ? "''" : typeof id}.`,
+      {
+        key: 'population',
+      },
+    );
   }
   return id;
 }

@@ -36,12 +36,7 @@ export interface SanityInput {
  * // ["level '0.9' member 'seed-2' has the same predictions as level '0' member 'seed-2' on all 10000 examples ..."]
  */
 export async function sanityWarnings(input: SanityInput): Promise<string[]> {
-  return [
-    ...(await identicalMembers(input)),
-    ...sparsityNames(input.levels),
-    ...percentLevels(input.levels),
-    ...tieRuleCounts(input),
-  ];
+  return [...(await identicalMembers(input)), ...sparsityNames(input.levels), ...percentLevels(input.levels), ...tieRuleCounts(input)];
 }
 
 /** Members whose predictions are equal on every example: copies audited as independent models. */
@@ -49,7 +44,9 @@ async function identicalMembers(input: SanityInput): Promise<string[]> {
   const { members, predictions, memberIds } = input;
   const byHash = new Map<string, number[]>();
   predictions.forEach((p, k) => {
-    const key = createHash('sha256').update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength)).digest('hex');
+    const key = createHash('sha256')
+      .update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength))
+      .digest('hex');
     const list = byHash.get(key);
     if (list) list.push(k);
     else byHash.set(key, [k]);

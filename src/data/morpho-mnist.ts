@@ -214,7 +214,10 @@ export function measureDigits(images: ArrayLike<number>, options: MeasureDigitsO
     }
     if (!(hi > lo)) continue;
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-      throw new PieAuditError('NON_FINITE', `images: image ${i} has a non-finite pixel; pass finite pixel values.`, { name: 'images', index: i });
+      throw new PieAuditError('NON_FINITE', `images: image ${i} has a non-finite pixel; pass finite pixel values.`, {
+        name: 'images',
+        index: i,
+      });
     }
     const cut = lo + (hi - lo) * threshold;
     let area = 0;

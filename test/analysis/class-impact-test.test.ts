@@ -173,7 +173,13 @@ describe('classImpactTest', () => {
       baselineAccuracy: new Array(5).fill(0.8),
       compressedAccuracy: new Array(5).fill(0.8),
     });
-    expect(five.classes[1]).toMatchObject({ status: 'ok', degenerate: true, significant: true, direction: 'hurt', reason: CONSTANT_DIFFERENT_REASON });
+    expect(five.classes[1]).toMatchObject({
+      status: 'ok',
+      degenerate: true,
+      significant: true,
+      direction: 'hurt',
+      reason: CONSTANT_DIFFERENT_REASON,
+    });
     expect(five.classes[1].p).toBeCloseTo(2 / 252, 15);
     expect(five.classes[1].normalizedRecallChange).toBeCloseTo(-0.2, 11);
   });

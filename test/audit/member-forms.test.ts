@@ -15,7 +15,12 @@ const dir = mkdtempSync(join(tmpdir(), 'pie-audit-forms-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 6 models per level; compressed model i is baseline model i with some flips, so pairing matters. */
-const s = syntheticPopulation({ seed: 21, models: 6, nClasses: 3, levels: { '0': { hurt: 0, global: 0 }, '0.9': { hurt: 0.2, global: 0.03 } } });
+const s = syntheticPopulation({
+  seed: 21,
+  models: 6,
+  nClasses: 3,
+  levels: { '0': { hurt: 0, global: 0 }, '0.9': { hurt: 0.2, global: 0.03 } },
+});
 // Shuffle the compressed level's order so position alone would pair the wrong models.
 const order = [3, 0, 5, 1, 4, 2];
 const levels: Record<string, Array<{ id: string; predictions: Uint16Array }>> = {
@@ -79,7 +84,10 @@ describe('one pairing rule for every member form', () => {
     }
     // Pairing by id is not pairing by position: the shuffled level gives another null distribution by position.
     const byPosition = await auditCompression({
-      population: { 0: forms['{ predictions, id }']('0').map((m) => ({ predictions: (m as { predictions: Uint16Array }).predictions })), 0.9: forms['{ predictions, id }']('0.9').map((m) => ({ predictions: (m as { predictions: Uint16Array }).predictions })) },
+      population: {
+        0: forms['{ predictions, id }']('0').map((m) => ({ predictions: (m as { predictions: Uint16Array }).predictions })),
+        0.9: forms['{ predictions, id }']('0.9').map((m) => ({ predictions: (m as { predictions: Uint16Array }).predictions })),
+      },
       testSet: { labels: s.labels },
       bootstrap: { resamples: 0 },
       noiseFloor: { design: 'paired' },

@@ -28,8 +28,16 @@ describe('sanity checks at the top of every report', () => {
     population['0.9'] = population['0'].map((m) => ({ predictions: m.predictions.slice() }));
     const r = await auditCompression({ population, testSet: { labels: s.labels }, bootstrap: { resamples: 0 } });
     const w = r.sanityWarnings!;
-    expect(w.some((x) => /level '0.5' member '0.5#3' has the same predictions as level '0.5' member '0.5#1'/.test(x) && /remove the copies/.test(x))).toBe(true);
-    expect(w.filter((x) => /level '0.9' member '0.9#\d' has the same predictions as level '0' member '0#\d'/.test(x) && /no compression/.test(x))).toHaveLength(5);
+    expect(
+      w.some(
+        (x) => /level '0.5' member '0.5#3' has the same predictions as level '0.5' member '0.5#1'/.test(x) && /remove the copies/.test(x),
+      ),
+    ).toBe(true);
+    expect(
+      w.filter(
+        (x) => /level '0.9' member '0.9#\d' has the same predictions as level '0' member '0#\d'/.test(x) && /no compression/.test(x),
+      ),
+    ).toHaveLength(5);
     const md = renderMarkdown(r);
     expect(md.indexOf('Sanity check: level')).toBeGreaterThan(0);
     expect(md.indexOf('Sanity check: level')).toBeLessThan(md.indexOf('## What compression cost'));

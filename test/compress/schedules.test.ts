@@ -112,7 +112,7 @@ describe('polynomialDecay (tfmot PolynomialDecay)', () => {
       [0.45, 0.6, 700, 0.5959500074386597],
       [0.45, 0.6, 800, 0.598800003528595],
       [0.45, 0.6, 900, 0.5998499989509583],
-      [0.45, 0.6, 1000, 0.6000000238418579]
+      [0.45, 0.6, 1000, 0.6000000238418579],
     ];
     for (const [initial, final, step, want] of grid) {
       const got = polynomialDecay(initial, final, { endStep: 1000 })(step).sparsity;

@@ -17,7 +17,11 @@ async function report(): Promise<AuditReport> {
   const population: Record<string, Array<{ model: { predictions: Uint16Array }; id: string }>> = {};
   for (const [k, v] of Object.entries(s.population)) population[k] = v.map((m, i) => ({ model: m, id: `seed-${i}` }));
   const sex = Array.from({ length: s.n }, (_, i) => (i % 3 === 0 ? 'F' : 'M'));
-  cached = await auditCompression({ population, testSet: { labels: s.labels, attributes: { sex } }, bootstrap: { resamples: 200, seed: 3 } });
+  cached = await auditCompression({
+    population,
+    testSet: { labels: s.labels, attributes: { sex } },
+    bootstrap: { resamples: 200, seed: 3 },
+  });
   return cached;
 }
 const level = (r: AuditReport, key: string): LevelReport => r.levels.find((l) => l.key === key)!;
@@ -162,7 +166,9 @@ describe('maxOverIndex tests its own threshold', () => {
             'bh',
           );
           const worst = rows.reduce((a, b) => ((b.overIndexRatio as number) > (a.overIndexRatio as number) ? b : a));
-          const breaches = rows.map((row, i) => ({ row, p: pAbove[i] as number })).filter((x) => (x.row.overIndexRatio as number) > threshold);
+          const breaches = rows
+            .map((row, i) => ({ row, p: pAbove[i] as number }))
+            .filter((x) => (x.row.overIndexRatio as number) > threshold);
           const want = breaches.some((x) => x.p < r.config.alpha) ? 'fail' : breaches.length > 0 ? 'inconclusive' : 'pass';
           expect(g.status).toBe(want);
           if (want === 'pass') expect(g.observed).toBe(worst.overIndexRatio);

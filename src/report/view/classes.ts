@@ -77,7 +77,10 @@ function levelDetail(report: AuditReport, l: LevelReport, ci: ClassImpactSummary
   return {
     columns: headers(false, corrected, true),
     rows: byEffect(ci.rows).map((r) => [...rowCells(report, r, corrected), cell(r.reason ?? '', 'muted')]),
-    fold: { summary: `All classes at level ${l.key} (α = ${formatValue(ci.alpha)}, ${correctionText(ci.correction)}${familyText(ci)})`, open: false },
+    fold: {
+      summary: `All classes at level ${l.key} (α = ${formatValue(ci.alpha)}, ${correctionText(ci.correction)}${familyText(ci)})`,
+      open: false,
+    },
   };
 }
 
