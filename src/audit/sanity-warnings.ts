@@ -73,8 +73,12 @@ async function identicalMembers(input: SanityInput): Promise<string[]> {
   return lines;
 }
 
-/** SHA-256 of a file's bytes, read in chunks; `null` when it is not a readable regular file. */
+/**
+ * SHA-256 of a file's bytes, read in chunks; `null` when it is not a readable regular file, or a tfjs `model.json`
+ * (its weights are in other files, so equal bytes would not mean an equal model).
+ */
 async function fileDigest(path: string): Promise<string | null> {
+  if (/(^|[\\/])model\.json$/i.test(path)) return null;
   try {
     if (!statSync(path).isFile()) return null;
     const hash = createHash('sha256');
