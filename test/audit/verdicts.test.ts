@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { auditCompression } from '../../src/audit/audit-compression.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { CONSTANT_EQUAL_REASON, type AuditReport, type LevelReport } from '../../src/schema/index.js';
@@ -320,5 +321,44 @@ describe('degenerate classes and multiple testing in the audit', () => {
     const warning = none.warnings.find((w) => /^level '0.9': \d+ class tests without a correction/.test(w));
     expect(warning).toMatch(/false positives expected at alpha 0.05/);
     expect(warning).toMatch(/set correction to 'holm' or 'bh'/);
+  });
+});
+
+describe('tiny designs never give p = 0', () => {
+  it('random populations of 2-4 models and 1-3 examples per class: every class p is positive or null (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        async (nB, nK, perClass, seed) => {
+          const nClasses = 3;
+          const labels = Uint8Array.from({ length: nClasses * perClass }, (_, i) => i % nClasses);
+          const rand = seededRandom(seed);
+          // Each population is all right or all wrong on a class with probability 1/2, else noisy.
+          const make = (m: number) => {
+            const mode = Array.from({ length: nClasses }, () => Math.floor(rand() * 4));
+            return Array.from({ length: m }, () => ({
+              predictions: Uint16Array.from(labels, (y) =>
+                mode[y] === 0 ? y : mode[y] === 1 ? (y + 1) % nClasses : rand() < 0.5 ? y : (y + 2) % nClasses,
+              ),
+            }));
+          };
+          const r = await auditCompression({
+            population: { 0: make(nB), 0.9: make(nK) },
+            testSet: { labels },
+            bootstrap: { resamples: 0 },
+          });
+          const impact = level(r, '0.9').classImpact;
+          if (impact.status !== 'ok') return;
+          for (const row of impact.rows) {
+            expect(row.p === null || row.p > 0).toBe(true);
+            if (row.degenerate && row.p !== 1) expect(row.p).toBeGreaterThanOrEqual(2 / 70 - 1e-15);
+          }
+        },
+      ),
+      { seed: 2, numRuns: 40 },
+    );
   });
 });
