@@ -126,14 +126,15 @@ function tieRuleCounts(input: SanityInput): string[] {
   const other: ModalTieBreak = tieBreak === 'max' ? 'min' : 'max';
   const lines: string[] = [];
   for (const level of levels) {
-    if (level.isBaseline || level.pies.status !== 'ok' || (level.modalTies.count === 0 && !hasBaselineTies(levels, baseline))) continue;
+    if (level.isBaseline || level.pies.status !== 'ok' || (level.modalTies.count === 0 && baselineTies(levels, baseline) === 0)) continue;
     const used = level.pies.count;
     const alternative = findPIEs(base, of(level.key), { tieBreak: other, nClasses }).count;
     const larger = Math.max(used, alternative);
     if (larger > 0 && Math.abs(used - alternative) / larger > TIE_RULE_TOLERANCE) {
       lines.push(
         `level '${level.key}': ${used} PIEs with tie rule '${tieBreak}' but ${alternative} with '${other}' ` +
-          `(${level.modalTies.count} tied modal labels at this level): PIE counts and rates depend on the tie rule; add models ` +
+          `(${level.modalTies.count} tied modal labels at this level, ${baselineTies(levels, baseline)} in the baseline): PIE counts ` +
+          'and rates depend on the tie rule; add models ' +
           '(an odd count helps two-way ties)',
       );
     }
@@ -141,6 +142,6 @@ function tieRuleCounts(input: SanityInput): string[] {
   return lines;
 }
 
-function hasBaselineTies(levels: readonly LevelReport[], baseline: string): boolean {
-  return (levels.find((l) => l.key === baseline)?.modalTies.count ?? 0) > 0;
+function baselineTies(levels: readonly LevelReport[], baseline: string): number {
+  return levels.find((l) => l.key === baseline)?.modalTies.count ?? 0;
 }
