@@ -11,7 +11,7 @@ export interface DecodedImage {
   channels: 1 | 3;
 }
 
-type Sharp = typeof import('sharp');
+type Sharp = typeof import('sharp').default;
 let sharpModule: Sharp | undefined;
 
 /** sharp, loaded on first use so that audits without images never load libvips. */
@@ -82,7 +82,8 @@ export async function decodeImage(source: string | Uint8Array, channels: 1 | 3 =
     const pipeline = meta.space === 'cmyk' ? image.toColourspace('srgb') : image;
     // libvips scales 16-bit samples to 8 bits on the way to raw output (16-bit gray arrives as RGB).
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    const raw = info.depth === 'ushort' ? scale16(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const raw =
+      (info as { depth?: string }).depth === 'ushort' ? scale16(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const pixels = info.width * info.height;
     return { data: toChannels(raw, pixels, info.channels, channels), width: info.width, height: info.height, channels };
   } catch (e) {
