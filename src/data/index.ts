@@ -18,3 +18,11 @@ export {
   type PreprocessSpec,
   type ResolvedPreprocess,
 } from './preprocess.js';
+export {
+  listImageTestSet,
+  listImageFolder,
+  readImageList,
+  readCelebaImages,
+  type ImageTestSet,
+  type ImageSource,
+} from './image-test-set.js';
