@@ -3,7 +3,7 @@ import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
-import { isPieAuditError } from '../errors.js';
+import { isPieAuditError, PieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
 import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
@@ -142,6 +142,8 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
+  if (values.queue && options.testSet.images !== undefined)
+    throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', { key: 'testSet.images' });
   const batches = options.testSet.batches;
   if (values.queue && batches) {
     // Queued jobs carry their inputs: a .npy test set is read whole for them.
