@@ -143,7 +143,9 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   }
   progress.log(`pie-audit: auditing ${describe}`);
   if (values.queue && options.testSet.images !== undefined)
-    throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', { key: 'testSet.images' });
+    throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', {
+      key: 'testSet.images',
+    });
   const batches = options.testSet.batches;
   if (values.queue && batches) {
     // Queued jobs carry their inputs: a .npy test set is read whole for them.
