@@ -189,15 +189,15 @@ export function normalizePixels(image: DecodedImage, p: ResolvedPreprocess, out:
   const { width, height, channels, data } = image;
   const plane = width * height;
   const f = Math.fround;
+  // /255 is a float32 division in torchvision; other scales multiply.
+  const scaled = Math.abs(p.scale - 1 / 255) < 1e-15 ? (v: number) => f(v / 255) : (v: number) => f(v * p.scale);
+  const table = new Float32Array(256);
   for (let c = 0; c < channels; c++) {
     const mean = f(p.mean[c]);
     const std = f(p.std[c]);
-    const scale = p.scale;
-    // /255 is a float32 division in torchvision; other scales multiply.
-    const scaled = (v: number) => (Math.abs(scale - 1 / 255) < 1e-15 ? f(v / 255) : f(v * scale));
-    for (let i = 0; i < plane; i++) {
-      const v = f(f(scaled(data[i * channels + c]) - mean) / std);
-      out[offset + (p.layout === 'nchw' ? c * plane + i : i * channels + c)] = v;
-    }
+    // 8-bit pixels take 256 values: one table per channel holds every result.
+    for (let v = 0; v < 256; v++) table[v] = f(f(scaled(v) - mean) / std);
+    if (p.layout === 'nchw') for (let i = 0; i < plane; i++) out[offset + c * plane + i] = table[data[i * channels + c]];
+    else for (let i = 0; i < plane; i++) out[offset + i * channels + c] = table[data[i * channels + c]];
   }
 }
