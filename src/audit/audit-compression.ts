@@ -7,6 +7,7 @@ import { PIE_AUDIT_VERSION } from '../version.js';
 import { attachPieTable, buildPieTable } from '../report/pie-table.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
+import { attachImageThumbnails } from './image-thumbnails.js';
 import { measureModel } from './measure-model.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
 import type { PopulationPredictions } from '../evaluate/types.js';
@@ -61,8 +62,17 @@ export function backendEcho(): BackendEcho | null {
  * console.log(report.levels[1].pies, report.verdict);
  */
 export async function auditCompression(options: AuditOptions): Promise<AuditReport> {
-  const started = performance.now();
   const config = validateAuditOptions(options);
+  try {
+    return await audit(config, options);
+  } finally {
+    // Image batches are opened here (user-given batches are the caller's to close).
+    await config.images?.close();
+  }
+}
+
+async function audit(config: NormalizedAudit, options: AuditOptions): Promise<AuditReport> {
+  const started = performance.now();
   const { evaluation, runsModels } = await evaluateMembers(config, options);
   const evaluated = performance.now();
   const nClasses = resolveClassCount(config, evaluation.nClasses);
@@ -97,6 +107,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
       classNames,
     );
   });
+  if (config.images && config.thumbnails) await attachImageThumbnails(levels, config.images);
   const runtimes: Record<string, number> = {};
   for (const p of evaluation.perModel) runtimes[p.runtime] = (runtimes[p.runtime] ?? 0) + 1;
   const report = assembleReport(config, ctx, levels, classNames, { runtimes, backend: runsModels ? backendEcho() : null });
@@ -136,7 +147,7 @@ async function evaluateMembers(
   const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
   const runsModels = needs.some((x) => x.backend);
   const firstNeedingInputs = needs.findIndex((x) => x.inputs);
-  if (firstNeedingInputs >= 0 && !config.inputs) {
+  if (firstNeedingInputs >= 0 && !config.inputs && !config.batches) {
     const m = members[firstNeedingInputs];
     throw new PieAuditError(
       'CONFIG_ERROR',
@@ -149,7 +160,7 @@ async function evaluateMembers(
   const onProgress = options.onProgress;
   const evaluation = await evaluatePopulation(
     members.map((m) => m.source),
-    { inputs: config.inputs, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
+    { inputs: config.inputs, batches: config.batches, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
       returnProbabilities: config.probabilities,
@@ -277,6 +288,7 @@ function assembleReport(
       hasLabels: config.labels !== null,
       labelCounts,
       attributeNames: config.attributes.map((a) => a.name),
+      ...(config.preprocess ? { preprocess: config.preprocess } : {}),
     },
     classNames,
     baselineLevel: config.baseline,

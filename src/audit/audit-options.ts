@@ -1,4 +1,7 @@
 import type { BackendRequest } from '../engine/backend.js';
+import type { ImageSource } from '../data/image-test-set.js';
+import type { Preprocess } from '../data/preprocess.js';
+import type { InputBatches } from '../evaluate/input-batches.js';
 import type { EvaluationRuntime, ModelSource } from '../evaluate/types.js';
 import type { GatesConfig } from '../schema/index.js';
 import type { AuditCorrection } from '../schema/index.js';
@@ -29,6 +32,20 @@ export type PopulationMember =
 export interface AuditTestSet {
   /** Row-major flattened inputs; not needed when every member is given as predictions. */
   inputs?: Float32Array;
+  /**
+   * Inputs read batch by batch instead of `inputs`, so that memory does not grow with the test set:
+   * e.g. `npyBatches('x_test.npy', { divisor: 255 })`.
+   */
+  batches?: InputBatches;
+  /**
+   * An image test set read from disk batch by batch, instead of `inputs`: a class-folder tree (`'val'` or
+   * `{ folder }`), a CSV list (`{ list, root?, pathColumn?, labelColumn? }`) or a CelebA download
+   * (`{ celeba, split?, labelsFromAttribute, attributeNames? }`). Labels, class names and attributes come from it
+   * unless given. Needs `preprocess`.
+   */
+  images?: ImageSource;
+  /** How images become model inputs: `'torchvision'`, `'keras-inception'`, `'keras-mobilenet'` or the explicit form. */
+  preprocess?: Preprocess;
   /** Shape of one input, e.g. `[28, 28, 1]`. */
   inputShape?: readonly number[];
   /** Number of examples; inferred from labels, inputs or predictions when omitted. */

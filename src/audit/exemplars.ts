@@ -7,16 +7,33 @@ import type { PieExemplar } from '../schema/index.js';
  * Image layout of an input shape, or null when it is not an image a browser can show.
  * @internal
  * @example
- * imageLayout([28, 28, 1]); // { width: 28, height: 28, channels: 1 }
+ * imageLayout([28, 28, 1]); // { width: 28, height: 28, channels: 1, channelsFirst: false }
+ * imageLayout([3, 32, 32]); // { width: 32, height: 32, channels: 3, channelsFirst: true }
  * imageLayout([784]); // null
  */
-export function imageLayout(inputShape: readonly number[] | undefined): { width: number; height: number; channels: 1 | 3 | 4 } | null {
+export function imageLayout(
+  inputShape: readonly number[] | undefined,
+): { width: number; height: number; channels: 1 | 3 | 4; channelsFirst: boolean } | null {
   if (!inputShape) return null;
-  const [h, w, c = 1] = inputShape;
   if (inputShape.length < 2 || inputShape.length > 3) return null;
+  // PyTorch's NCHW: a leading 1 or 3 and no channel count last, e.g. [3, 32, 32] or [1, 28, 28].
+  const channelsFirst = inputShape.length === 3 && (inputShape[0] === 1 || inputShape[0] === 3) && ![1, 3, 4].includes(inputShape[2]);
+  const [h, w, c = 1] = channelsFirst ? [inputShape[1], inputShape[2], inputShape[0]] : inputShape;
   if (!(c === 1 || c === 3 || c === 4)) return null;
   if (!(h >= 4 && w >= 4 && h <= 256 && w <= 256)) return null;
-  return { width: w, height: h, channels: c };
+  return { width: w, height: h, channels: c, channelsFirst };
+}
+
+/** One example's pixels, channel-interleaved (HWC) as PNG encoding wants them. */
+function interleaved(
+  pixels: Float32Array,
+  layout: { width: number; height: number; channels: number; channelsFirst: boolean },
+): Float32Array {
+  if (!layout.channelsFirst || layout.channels === 1) return pixels;
+  const plane = layout.width * layout.height;
+  const out = new Float32Array(pixels.length);
+  for (let c = 0; c < layout.channels; c++) for (let i = 0; i < plane; i++) out[i * layout.channels + c] = pixels[c * plane + i];
+  return out;
 }
 
 /** Fraction of the models whose label for example i equals `label`. */
@@ -56,7 +73,7 @@ export function pickExemplars(args: {
   return chosen.map((i) => {
     let thumbnail: string | null = null;
     if (layout && args.inputs && args.inputs.length >= (i + 1) * size) {
-      const pixels = args.inputs.subarray(i * size, (i + 1) * size);
+      const pixels = interleaved(args.inputs.subarray(i * size, (i + 1) * size), layout);
       if (pixels.every(Number.isFinite)) {
         // Standardised inputs (negative values) are shifted to [0, 1] so the picture stays visible.
         let min = Infinity;

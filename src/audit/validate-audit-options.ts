@@ -174,7 +174,7 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const levels = [baseline, ...population.levels.filter((l) => l !== baseline)];
   const scalars = validateScalars(options);
   const testSet = validateTestSet(options.testSet, population);
-  const classNames = validateClassNames(options.classNames, testSet.labels);
+  const classNames = validateClassNames(options.classNames ?? testSet.layoutClassNames ?? undefined, testSet.labels);
   const positiveClass = validatePositiveClass(options.positiveClass, classNames);
   const bootstrap = validateBootstrapOptions(options.bootstrap, scalars.seed);
   const noiseFloor = validateNoiseFloorOptions(options.noiseFloor, scalars.seed);

@@ -1,4 +1,8 @@
+import { listImageTestSet } from '../data/image-test-set.js';
+import type { ResolvedPreprocess } from '../data/preprocess.js';
 import { PieAuditError } from '../errors.js';
+import { imageBatches, type ImageBatches } from '../evaluate/image-batches.js';
+import { isInputBatches, type InputBatches } from '../evaluate/input-batches.js';
 import { assertKnownKeys } from '../schema/known-keys.js';
 import type { AttributeValues, AuditTestSet } from './audit-options.js';
 import type { ResolvedPopulation } from './resolve-population.js';
@@ -7,12 +11,20 @@ import type { ResolvedPopulation } from './resolve-population.js';
 export interface NormalizedTestSet {
   n: number;
   inputs: Float32Array | undefined;
+  /** Inputs read batch by batch (images, a large .npy), when not in memory. */
+  batches: InputBatches | undefined;
+  /** The image files, for thumbnails of the original photographs. */
+  images: ImageBatches | undefined;
+  /** The preprocessing of an image test set, as the report records it. */
+  preprocess: ResolvedPreprocess | null;
+  /** Class names an image layout defines (folder names), used when `classNames` is not given. */
+  layoutClassNames: string[] | null;
   inputShape: number[] | undefined;
   labels: ArrayLike<number> | null;
   attributes: Array<{ name: string; values: AttributeValues }>;
 }
 
-const TEST_SET_KEYS = ['inputs', 'inputShape', 'n', 'labels', 'attributes'];
+const TEST_SET_KEYS = ['inputs', 'batches', 'inputShape', 'n', 'labels', 'attributes', 'images', 'preprocess'];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
 
@@ -44,7 +56,7 @@ function inferExampleCount(testSet: AuditTestSet, inputShape: number[] | undefin
 /** Inputs are a Float32Array of n examples of the given shape. */
 function checkInputs(inputs: unknown, inputShape: number[] | undefined, n: number | undefined): void {
   if (inputs !== undefined && !(inputs instanceof Float32Array))
-    throw configError('testSet.inputs', 'must be a Float32Array of row-major flattened examples.');
+    throw configError('testSet.inputs', 'must be a Float32Array of row-major flattened examples, or batches (npyBatches).');
   if (inputShape && (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0))) {
     throw configError('testSet.inputShape', `must list positive integers, e.g. [28, 28, 1]; got [${inputShape.join(', ')}].`);
   }
@@ -113,10 +125,66 @@ function checkAttributes(attributes: AuditTestSet['attributes'], n: number): Nor
  * @example
  * validateTestSet({ labels: [0, 1] }, population).n; // 2
  */
-export function validateTestSet(testSet: AuditTestSet, population: ResolvedPopulation): NormalizedTestSet {
-  if (typeof testSet !== 'object' || testSet === null)
-    throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? }.');
-  assertKnownKeys(testSet, TEST_SET_KEYS, 'testSet');
+export function validateTestSet(given: AuditTestSet, population: ResolvedPopulation): NormalizedTestSet {
+  if (typeof given !== 'object' || given === null)
+    throw configError('testSet', 'is required: { inputs?, inputShape?, labels?, attributes? } or { images, preprocess, ... }.');
+  assertKnownKeys(given, TEST_SET_KEYS, 'testSet');
+  const { testSet, images, layoutClassNames } = withImages(given);
+  if (testSet.batches !== undefined && !isInputBatches(testSet.batches))
+    throw configError('testSet.batches', 'must be InputBatches (from npyBatches or imageBatches).');
+  if (testSet.batches !== undefined && testSet.inputs !== undefined)
+    throw configError('testSet.batches', 'give either testSet.batches or testSet.inputs, not both.');
+  const batches = images ?? testSet.batches;
+  if (batches && testSet.inputShape !== undefined && product(testSet.inputShape) !== batches.featureSize)
+    throw configError(
+      'testSet.inputShape',
+      `[${testSet.inputShape.join(', ')}] does not hold the ${batches.featureSize} values of each input of ${batches.description}.`,
+    );
+  if (batches)
+    return finish(
+      { ...testSet, inputs: undefined, inputShape: testSet.inputShape ?? batches.inputShape, n: testSet.n ?? batches.n },
+      population,
+      {
+        batches,
+        images,
+        layoutClassNames,
+      },
+    );
+  return finish(testSet, population, { batches: undefined, images: undefined, layoutClassNames: null });
+}
+
+/**
+ * An image test set's files as batches (`testSet.images` with `testSet.preprocess`), with the labels, class names
+ * and attributes its layout defines where the options give none.
+ */
+function withImages(testSet: AuditTestSet): { testSet: AuditTestSet; images: ImageBatches | undefined; layoutClassNames: string[] | null } {
+  if (testSet.images === undefined) {
+    if (testSet.preprocess !== undefined) throw configError('testSet.preprocess', 'applies to image test sets: give testSet.images too.');
+    return { testSet, images: undefined, layoutClassNames: null };
+  }
+  if (testSet.inputs !== undefined || testSet.batches !== undefined)
+    throw configError('testSet.images', 'give either testSet.images or testSet.inputs/batches, not both.');
+  if (testSet.preprocess === undefined)
+    throw configError(
+      'testSet.preprocess',
+      "is required with testSet.images: 'torchvision', 'keras-inception', 'keras-mobilenet' or { size, resize, crop, scale, mean, std, layout }.",
+    );
+  const listed = listImageTestSet(testSet.images);
+  const images = imageBatches(listed.paths, testSet.preprocess);
+  const attributes =
+    testSet.attributes ?? (Object.keys(listed.attributes).length > 0 ? (listed.attributes as Record<string, AttributeValues>) : undefined);
+  return {
+    testSet: { ...testSet, labels: testSet.labels ?? listed.labels ?? undefined, attributes },
+    images,
+    layoutClassNames: listed.classNames,
+  };
+}
+
+function finish(
+  testSet: AuditTestSet,
+  population: ResolvedPopulation,
+  extra: Pick<NormalizedTestSet, 'batches' | 'images' | 'layoutClassNames'>,
+): NormalizedTestSet {
   const { inputs, labels } = testSet;
   if (testSet.inputShape !== undefined && !Array.isArray(testSet.inputShape)) {
     throw configError('testSet.inputShape', `must be an array of positive integers, e.g. [28, 28, 1]; got ${typeof testSet.inputShape}.`);
@@ -129,5 +197,17 @@ export function validateTestSet(testSet: AuditTestSet, population: ResolvedPopul
   if (labels) checkLabels(labels, n);
   checkInputs(inputs, inputShape, n);
   checkPrecomputedLengths(population, n);
-  return { n, inputs, inputShape, labels: labels ?? null, attributes: checkAttributes(testSet.attributes, n) };
+  if (extra.batches && extra.batches.n !== n)
+    throw new PieAuditError('LENGTH_MISMATCH', `testSet.n is ${n} but ${extra.batches.description} holds ${extra.batches.n} examples.`, {
+      key: 'testSet.n',
+    });
+  return {
+    n,
+    inputs,
+    inputShape,
+    labels: labels ?? null,
+    attributes: checkAttributes(testSet.attributes, n),
+    ...extra,
+    preprocess: extra.images?.preprocess ?? null,
+  };
 }

@@ -1,6 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import type { AuditOptions, AttributeValues, PopulationMember } from '../audit/audit-options.js';
 import { readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
+import type { ImageSource } from '../data/image-test-set.js';
+import type { Preprocess } from '../data/preprocess.js';
+import { npyBatches } from '../evaluate/npy-batches.js';
+import type { InputBatches } from '../evaluate/input-batches.js';
 import { readAttributeTable, type AttributeTable } from '../data/read-attribute-table.js';
 import { readJsonFile } from '../data/read-json-file.js';
 import { readLabelFile } from '../data/read-label-file.js';
@@ -27,8 +31,12 @@ export interface AuditConfigFile {
    * or an object mapping levels to lists of paths (model.json folders, .onnx, predictions files). */
   population: string | Record<string, string[]>;
   testSet?: {
-    /** Inputs: IDX, .npy, or CSV (numeric columns, minus `labelColumn`). */
+    /** Inputs: IDX, .npy (read batch by batch, any size), or CSV (numeric columns, minus `labelColumn`). */
     inputs?: string;
+    /** An image test set: a class-folder tree, `{ folder }`, `{ list, root?, pathColumn?, labelColumn? }` or `{ celeba, split?, labelsFromAttribute, attributeNames? }`. */
+    images?: ImageSource;
+    /** How images become model inputs: `'torchvision'`, `'keras-inception'`, `'keras-mobilenet'` or the explicit form. */
+    preprocess?: Preprocess;
     inputShape?: number[];
     /** Divide every input by this (255 for raw bytes). */
     inputDivisor?: number;
@@ -94,6 +102,8 @@ const KNOWN_KEYS = [
 ];
 const TEST_SET_KEYS = [
   'inputs',
+  'images',
+  'preprocess',
   'inputShape',
   'inputDivisor',
   'labels',
@@ -194,8 +204,18 @@ function checkKeys(
 }
 
 /** Test-set inputs from `testSet.inputs`, divided by `inputDivisor`. */
-function readInputs(ts: NonNullable<AuditConfigFile['testSet']>, base: string): { inputs?: Float32Array; inputShape?: number[] } {
+function readInputs(
+  ts: NonNullable<AuditConfigFile['testSet']>,
+  base: string,
+): { inputs?: Float32Array; batches?: InputBatches; inputShape?: number[] } {
   if (ts.inputs === undefined) return ts.inputShape ? { inputShape: ts.inputShape } : {};
+  const labelsInSameFile =
+    ts.labels !== undefined && pathAt(base, ts.labels, 'testSet.labels') === pathAt(base, ts.inputs, 'testSet.inputs');
+  if (/\.npy$/i.test(ts.inputs) && !labelsInSameFile) {
+    // Read by ranges during evaluation: a .npy test set of any size never sits in memory whole.
+    const batches = npyBatches(pathAt(base, ts.inputs, 'testSet.inputs'), { divisor: ts.inputDivisor, inputShape: ts.inputShape });
+    return { batches, inputShape: [...batches.inputShape] };
+  }
   const labelColumn = ts.labelColumn ?? 'label';
   const inputsPath = pathAt(base, ts.inputs, 'testSet.inputs');
   const sameFile = ts.labels !== undefined && pathAt(base, ts.labels, 'testSet.labels') === inputsPath;
@@ -249,6 +269,17 @@ function readLabels(ts: NonNullable<AuditConfigFile['testSet']>, base: string, t
     : readLabelFile(pathAt(base, ts.labels, 'testSet.labels'), ts.labelColumn ?? 'label', 'testSet.labels');
 }
 
+/** `testSet.images` with its paths resolved against the config's folder. */
+function imagesAt(images: unknown, base: string): ImageSource | undefined {
+  if (images === undefined) return undefined;
+  if (typeof images === 'string') return pathAt(base, images, 'testSet.images');
+  if (typeof images !== 'object' || images === null || Array.isArray(images))
+    throw configError('testSet.images', 'must be a folder path or { folder } / { list, ... } / { celeba, ... }.');
+  const out: Record<string, unknown> = { ...images };
+  for (const k of ['folder', 'list', 'root', 'celeba']) if (out[k] !== undefined) out[k] = pathAt(base, out[k], `testSet.images.${k}`);
+  return out as ImageSource;
+}
+
 /** A path as a population member: `.json` files other than model.json are predictions files. */
 function toMember(path: string): PopulationMember {
   return /\.json$/i.test(path) && !/(^|[\\/])model\.json$/i.test(path) ? { predictionsFile: path, format: 'json' } : path;
@@ -276,7 +307,8 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
   const { cfg, ts } = checkKeys(readJsonFile(configPath, 'config file'), configPath);
   const base = dirname(resolve(configPath));
   const { population, warnings } = populationFrom(cfg, base);
-  const { inputs, inputShape } = readInputs(ts, base);
+  const { inputs, batches, inputShape } = readInputs(ts, base);
+  const images = imagesAt(ts.images, base);
   const table = readAttributes(ts, base);
   const attributes = table ? selectAttributes(ts, table) : undefined;
   const labels = readLabels(ts, base, table);
@@ -286,7 +318,14 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
       : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
     population: new Map([...population].map(([k, v]) => [k, v.map(toMember)])),
-    testSet: { inputs, inputShape, labels, attributes },
+    testSet: {
+      inputs,
+      inputShape,
+      labels,
+      attributes,
+      ...(batches ? { batches } : {}),
+      ...(images !== undefined ? { images, preprocess: ts.preprocess } : ts.preprocess !== undefined ? { preprocess: ts.preprocess } : {}),
+    },
     classNames: cfg.classNames,
     baseline: cfg.baseline,
     alpha: cfg.alpha,

@@ -3,7 +3,7 @@ import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { auditCompression } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
-import { isPieAuditError } from '../errors.js';
+import { isPieAuditError, PieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
 import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
@@ -129,7 +129,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
   // Without labels or inputs, the number of examples comes from the first predictions file.
-  if (!options.testSet.labels && !options.testSet.inputs) {
+  if (!options.testSet.labels && !options.testSet.inputs && !options.testSet.batches && !options.testSet.images) {
     const population = options.population;
     const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
     const file =
@@ -143,6 +143,16 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
+  if (values.queue && options.testSet.images !== undefined)
+    throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', {
+      key: 'testSet.images',
+    });
+  const batches = options.testSet.batches;
+  if (values.queue && batches) {
+    // Queued jobs carry their inputs: a .npy test set is read whole for them.
+    options.testSet = { ...options.testSet, inputs: (await batches.read(0, batches.n)).slice(), batches: undefined };
+    await batches.close();
+  }
   const report = values.queue
     ? await submitToQueue(
         await planFromConfig(resolve(positionals[0]), options, 1, examplesPerJob),
@@ -158,7 +168,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
             progress.update('evaluating models', e.model + e.batch / e.batches, e.models, `model ${e.model + 1}/${e.models}`);
           else progress.update('analysing levels', e.index + 1, e.levels, `level ${e.level}`);
         },
-      });
+      }).finally(() => options.testSet.batches?.close());
   progress.done();
   const written = await writeReports(report, values.out as string, formats);
   if (!quiet) {

@@ -8,7 +8,7 @@ import { readCachedModel } from './population/model-cache.js';
 import { modelCacheKey } from './population/model-cache-key.js';
 import { PopulationBuffers } from './population/population-buffers.js';
 import { resolveEvaluateOptions } from './population/resolve-evaluate-options.js';
-import { runBatches } from './population/run-batches.js';
+import { runBatches, viewsOf, type ReadBatch } from './population/run-batches.js';
 import { usePrecomputed } from './population/use-precomputed.js';
 import { resolveSource, type ResolvedSource } from './resolve-source.js';
 
@@ -73,10 +73,11 @@ async function usePrecomputedModel(ctx: EvaluationContext, m: number, source: Pr
   ctx.buffers.perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };
 }
 
-/** The inputs a model computes its predictions from. */
-function inputsFor(ctx: EvaluationContext, m: number, what: string): Float32Array {
-  const inputs = ctx.testSet.inputs;
-  if (inputs) return inputs;
+/** The batches a model computes its predictions from: views of in-memory inputs, or batches read from disk. */
+function inputsFor(ctx: EvaluationContext, m: number, what: string): ReadBatch {
+  const { inputs, batches } = ctx.testSet;
+  if (inputs) return viewsOf(inputs, ctx.featureSize);
+  if (batches) return (start, rows) => batches.read(start, rows);
   throw new PieAuditError(
     'INVALID_ARGUMENT',
     `testSet.inputs is missing but ${what} computes predictions from inputs; pass testSet.inputs (row-major Float32Array).`,
@@ -98,7 +99,7 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   const report = progressOf(ctx, m);
   const inputs = inputsFor(ctx, m, what);
   const { modelKey, onnxBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
-  const slot = cacheSlotOf(ctx, modelKey);
+  const slot = await cacheSlotOf(ctx, modelKey);
   const hit = slot ? await readCachedModel(slot, ctx.buffers, m, what, ctx.opts.returnProbabilities) : null;
   if (hit) {
     report(1, 1, ctx.n);
@@ -119,7 +120,8 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
       );
     }
     const layers = source.kind === 'layers' || (source.kind === 'tfjs-file' && predictor.modelKind === 'layers');
-    if (ctx.opts.workers > 1 && predictor.runtime === 'tfjs' && predictor.inputShape && layers) {
+    // Worker lanes share in-memory inputs; inputs read from disk run here, batch by batch.
+    if (ctx.opts.workers > 1 && ctx.testSet.inputs && predictor.runtime === 'tfjs' && predictor.inputShape && layers) {
       const { fallbackReason } = predictor;
       return {
         m,
@@ -133,7 +135,7 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
     }
     const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
     const out = ctx.buffers.labelsOf(m);
-    run = await runBatches(predictor, inputs, ctx.n, ctx.featureSize, ctx.opts.batchSize, out, what, scoreRows, report, ctx.signal);
+    run = await runBatches(predictor, inputs, ctx.n, ctx.opts.batchSize, out, what, scoreRows, report, ctx.signal);
   } finally {
     await predictor.dispose();
   }

@@ -11,3 +11,6 @@ export { cacheEntryPath } from './cache/prediction-cache.js';
 export { CACHE_FORMAT_VERSION } from './cache/cache-entry.js';
 export * from './predictions/index.js';
 export * from './onnx/index.js';
+export { isInputBatches, type InputBatches } from './input-batches.js';
+export { npyBatches } from './npy-batches.js';
+export { imageBatches, type ImageBatches, type ImageBatchesOptions } from './image-batches.js';

@@ -1,5 +1,6 @@
 import type { EvaluationRuntime } from '../schema/vocabulary.js';
 import type * as tf from '@tensorflow/tfjs';
+import type { InputBatches } from './input-batches.js';
 
 /**
  * A user-supplied scoring function: maps `batchSize` row-major flattened examples to
@@ -74,6 +75,8 @@ export type ModelSource =
  */
 export interface TestSet {
   inputs?: Float32Array;
+  /** Inputs read batch by batch instead of `inputs` (an image folder, a large `.npy`): see {@link InputBatches}. */
+  batches?: InputBatches;
   inputShape?: readonly number[];
   n: number;
   /** True labels; not used to compute predictions, only bounded-checked and used for `nClasses`. */

@@ -36,7 +36,7 @@ figure.chart-box { margin: 0; border: 1px solid var(--line); border-radius: 6px;
 svg.chart { max-width: 100%; height: auto; display: block; }
 .gallery { display: flex; flex-wrap: wrap; gap: 10px; }
 figure.pie { margin: 0; width: 148px; border: 1px solid var(--line); border-radius: 6px; padding: 6px; background: var(--soft); text-align: center; font-size: 12px; }
-figure.pie img { width: 84px; height: 84px; image-rendering: pixelated; background: #000; display: block; margin: 0 auto 4px; }
+figure.pie img { width: 84px; height: 84px; image-rendering: pixelated; object-fit: contain; background: #000; display: block; margin: 0 auto 4px; }
 figure.pie.kind-forgotten { border-color: var(--fail); }
 figure.pie figcaption { line-height: 1.35; }
 .labels b { font-variant-numeric: tabular-nums; }

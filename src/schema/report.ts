@@ -179,6 +179,25 @@ export interface TestSetSummary {
   labelCounts: number[] | null;
   /** Names of the group attributes given (e.g. `['Blond_Hair', 'Male']`). */
   attributeNames: string[];
+  /** For image test sets: how each image became a model input (absent otherwise). */
+  preprocess?: PreprocessSummary;
+}
+
+/** The preprocessing of an image test set, every default filled in (see docs/evaluation.md). */
+export interface PreprocessSummary {
+  /** `'torchvision'`, `'keras-inception'`, `'keras-mobilenet'`, or null for the explicit form. */
+  preset: string | null;
+  /** The shorter side (`resize: 'shorter'`) or `[height, width]` (`'exact'`). */
+  size: number | [number, number];
+  resize: 'shorter' | 'exact';
+  /** Center crop `[height, width]`, or null. */
+  crop: [number, number] | null;
+  /** Each 0..255 pixel is multiplied by `scale`, then `(x - mean[c]) / std[c]`. */
+  scale: number;
+  mean: number[];
+  std: number[];
+  layout: 'nchw' | 'nhwc';
+  channels: 1 | 3;
 }
 
 /** Everything measured for one level of the population. */

@@ -15,7 +15,7 @@ const docs = [
 describe('the TypeScript blocks of README.md and docs/getting-started.md', () => {
   it('finds every block', () => {
     expect(extractTsBlocks(docs[0].markdown)).toHaveLength(1);
-    expect(extractTsBlocks(docs[1].markdown)).toHaveLength(5);
+    expect(extractTsBlocks(docs[1].markdown)).toHaveLength(6);
   });
 
   it('typecheck against the public types and run as written, without the user initialising a backend', () => {

@@ -14,7 +14,8 @@ import type { TestSet } from '../types.js';
 export function checkTestSet(testSet: TestSet): { n: number; featureSize: number; inputShape: readonly number[] | undefined } {
   if (!testSet || typeof testSet !== 'object')
     throw new PieAuditError('INVALID_ARGUMENT', 'testSet must be an object { inputs?, inputShape?, n, labels? }.', {});
-  const { n, inputs, inputShape, labels } = testSet;
+  const { n, inputs, labels, batches } = testSet;
+  const inputShape = testSet.inputShape ?? batches?.inputShape;
   if (!Number.isInteger(n) || n < 1)
     throw new PieAuditError('INVALID_ARGUMENT', `testSet.n must be a positive integer, got ${String(n)}.`, { n });
   if (inputShape && (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 1))) {
@@ -42,6 +43,14 @@ export function checkTestSet(testSet: TestSet): { n: number; featureSize: number
       );
     }
     featureSize = inputs.length / n;
+  }
+  if (batches && !inputs) {
+    if (batches.n !== n)
+      throw new PieAuditError('LENGTH_MISMATCH', `testSet.batches holds ${batches.n} examples, testSet.n is ${n}.`, {
+        length: batches.n,
+        n,
+      });
+    featureSize = batches.featureSize;
   }
   if (labels) {
     if (labels.length !== n)

@@ -6,7 +6,7 @@ import { createTfjsWorkerPool, layersModelArtifacts, WorkerJobError } from '../t
 
 type TfjsWorkerPool = ReturnType<typeof createTfjsWorkerPool>;
 import { finishModel, type DeferredJob, type EvaluationContext } from './evaluation-context.js';
-import { runBatches } from './run-batches.js';
+import { runBatches, viewsOf } from './run-batches.js';
 
 type LaneResult = { width: number; scores: Float32Array | undefined; worker: boolean };
 
@@ -58,9 +58,8 @@ async function inThisThread(ctx: EvaluationContext, job: DeferredJob): Promise<L
   try {
     const { width, target } = await runBatches(
       predictor,
-      ctx.testSet.inputs!,
+      viewsOf(ctx.testSet.inputs!, ctx.featureSize),
       ctx.n,
-      ctx.featureSize,
       ctx.opts.batchSize,
       ctx.buffers.labelsOf(job.m),
       job.what,

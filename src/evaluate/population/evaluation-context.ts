@@ -37,10 +37,13 @@ export function progressOf(ctx: EvaluationContext, m: number): BatchProgress {
   return (batch, batches, examplesDone) => ctx.onProgress?.({ model: m, models: ctx.nModels, batch, batches, examplesDone });
 }
 
-/** The cache slot of a model with a content key (hashing the test set once), or `undefined` without a cache. @internal */
-export function cacheSlotOf(ctx: EvaluationContext, modelKey: string | undefined): ModelCacheSlot | undefined {
-  if (!ctx.opts.cacheDir || !modelKey || !ctx.testSet.inputs) return undefined;
-  ctx.testSetKey ??= hashTestSet(ctx.testSet.inputs, ctx.n, ctx.inputShape);
+/** The cache slot of a model with a content key (hashing the test set, or its files, once), or `undefined` without a cache. @internal */
+export async function cacheSlotOf(ctx: EvaluationContext, modelKey: string | undefined): Promise<ModelCacheSlot | undefined> {
+  if (!ctx.opts.cacheDir || !modelKey) return undefined;
+  const { inputs, batches } = ctx.testSet;
+  if (inputs) ctx.testSetKey ??= hashTestSet(inputs, ctx.n, ctx.inputShape);
+  else if (batches) ctx.testSetKey ??= await batches.contentKey();
+  else return undefined;
   return { dir: ctx.opts.cacheDir, modelKey, testSetKey: ctx.testSetKey };
 }
 

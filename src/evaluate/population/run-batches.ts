@@ -2,22 +2,31 @@ import { PieAuditError } from '../../errors.js';
 import { argmaxRows } from '../argmax-rows.js';
 import type { SourcePredictor } from '../source-predictor.js';
 
+/** Examples `start .. start + rows - 1` of the test set, row-major (a view of the inputs or a batch read from disk). */
+export type ReadBatch = (start: number, rows: number) => Float32Array | Promise<Float32Array>;
+
+/** The batch reader of in-memory inputs: views, never copies. */
+export const viewsOf =
+  (inputs: Float32Array, featureSize: number): ReadBatch =>
+  (start, rows) =>
+    inputs.subarray(start * featureSize, (start + rows) * featureSize);
+
 /** Called after each batch: batch number (1-based), batch count, examples done. */
 export type BatchProgress = (batch: number, batches: number, examplesDone: number) => void;
 
 /**
- * Runs a predictor over the test set batch by batch (each batch a view of `inputs`, never a copy),
+ * Runs a predictor over the test set batch by batch (each batch from `read`: a view of in-memory inputs or one
+ * batch read from disk),
  * writing top-1 labels into `out` and, when `scoreRows` returns a buffer, the score rows too.
  *
  * @throws PieAuditError `SHAPE_MISMATCH` when a batch's scores are not rows x classes, `NON_FINITE` for NaN scores
  * @example
- * const { width } = await runBatches(predictor, inputs, n, 784, 1024, labels, 'models[0]', () => undefined, () => {}, undefined);
+ * const { width } = await runBatches(predictor, viewsOf(inputs, 784), n, 1024, labels, 'models[0]', () => undefined, () => {}, undefined);
  */
 export async function runBatches(
   predictor: SourcePredictor,
-  inputs: Float32Array,
+  read: ReadBatch,
   n: number,
-  featureSize: number,
   batchSize: number,
   out: Uint16Array,
   what: string,
@@ -32,7 +41,7 @@ export async function runBatches(
     signal?.throwIfAborted();
     const start = b * batchSize;
     const rows = Math.min(batchSize, n - start);
-    const scores = await predictor.predict(inputs.subarray(start * featureSize, (start + rows) * featureSize), rows);
+    const scores = await predictor.predict(await read(start, rows), rows);
     if (!(scores instanceof Float32Array)) {
       const got = scores === null ? 'null' : Array.isArray(scores) ? 'an array' : typeof scores;
       throw new PieAuditError(
