@@ -1,10 +1,19 @@
 import { defineConfig } from 'tsup';
 
+/** The package's entry points (package.json `exports`): the root and one subpath per stage. */
+export const packageEntries = {
+  index: 'src/index.ts',
+  analysis: 'src/analysis/entry.ts',
+  compress: 'src/compress/entry.ts',
+  data: 'src/data/entry.ts',
+  evaluate: 'src/evaluate/entry.ts',
+  report: 'src/report/entry.ts',
+  distribute: 'src/distribute/entry.ts',
+};
+
 export default defineConfig({
   entry: {
-    index: 'src/index.ts',
-    analysis: 'src/analysis/entry.ts',
-    distribute: 'src/distribute/entry.ts',
+    ...packageEntries,
     'cli/main': 'src/cli/main.ts',
     // Started from a file path (sandboxed BullMQ processor, worker threads, recipe modules): see src/distribute/module-paths.ts.
     'cli/queue-processor': 'src/cli/queue-processor.ts',
@@ -14,7 +23,7 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: { index: 'src/index.ts', analysis: 'src/analysis/entry.ts', distribute: 'src/distribute/entry.ts' } },
+  dts: { entry: packageEntries },
   sourcemap: true,
   clean: true,
   splitting: true,

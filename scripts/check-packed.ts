@@ -3,8 +3,9 @@
  * 1. runs the installed CLI with no command (help on stderr, exit 2) and checks that every docs path
  *    its help names exists in the installed package;
  * 2. typechecks every TypeScript block of README.md and docs/getting-started.md against the installed
- *    package's own types and runs them as written (test/docs/doc-blocks.ts, fixtures included);
- * 3. checks that importing the package leaves the user's tfjs as it was;
+ *    package's own types and runs them as written (test/docs/doc-blocks.ts, fixtures included), and
+ *    typechecks every import of every doc against the entry (`pie-audit`, `pie-audit/report`, ...) it names;
+ * 3. checks that importing the package and each of its subpath entries leaves the user's tfjs as it was;
  * 4. runs examples/precomputed-predictions.ts, which imports 'pie-audit', against the installed package.
  *
  * No network: the project's node_modules holds links to this checkout's installed dependencies, and
@@ -66,11 +67,16 @@ if (docs.length === 0) fail('the help names no docs');
 for (const path of docs) if (!existsSync(resolve(project, path))) fail(`the help names ${path}, which the installed package lacks`);
 console.log(`check-packed: help names ${docs.join(', ')}: all present`);
 
-// 2. Importing the installed package changes nothing in the user's tfjs ("sideEffects": false).
+// 2. Importing the installed package, each of its entries, changes nothing in the user's tfjs ("sideEffects": false).
+const installedExports = (JSON.parse(readFileSync(join(modules, 'pie-audit/package.json'), 'utf8')) as { exports: Record<string, unknown> })
+  .exports;
+const entries = Object.keys(installedExports)
+  .filter((subpath) => subpath !== './package.json')
+  .map((subpath) => (subpath === '.' ? 'pie-audit' : `pie-audit/${subpath.slice(2)}`));
 writeFileSync(
   join(project, 'plain-tfjs.mjs'),
   `import * as tf from '@tensorflow/tfjs';
-import 'pie-audit';
+${entries.map((entry) => `import '${entry}';`).join('\n')}
 tf.tidy(() => tf.layers.dense({ units: 2, inputShape: [3] }).apply(tf.zeros([1, 3])));
 console.log(JSON.stringify({ backend: tf.getBackend(), wasm: tf.findBackendFactory('wasm') !== null }));
 `,
@@ -78,7 +84,7 @@ console.log(JSON.stringify({ backend: tf.getBackend(), wasm: tf.findBackendFacto
 const plain = run(process.execPath, [join(project, 'plain-tfjs.mjs')], project);
 if (plain.status !== 0 || plain.stdout.trim() !== '{"backend":"cpu","wasm":false}')
   fail(`plain tfjs after importing pie-audit: ${plain.stdout}${plain.stderr}`);
-console.log('check-packed: importing pie-audit leaves tfjs as it was (no wasm backend registered)');
+console.log(`check-packed: importing ${entries.join(', ')} leaves tfjs as it was (no wasm backend registered)`);
 
 // 3. The documentation's TypeScript blocks, against the installed types and code.
 const markdown = (file: string) => readFileSync(join(modules, 'pie-audit', file), 'utf8');
@@ -86,8 +92,21 @@ const blocks = writeDocProject(project, [
   { name: 'readme', markdown: markdown('README.md') },
   { name: 'getting-started', markdown: markdown('docs/getting-started.md') },
 ]);
+// Every import of every doc (docs/*.md, README.md), typechecked against the installed entries it names.
+const docImports = ['README.md', ...readdirSync(join(modules, 'pie-audit/docs')).map((f) => `docs/${f}`)]
+  .filter((file) => file.endsWith('.md'))
+  .flatMap((file) => [...markdown(file).matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s*'(pie-audit(?:\/[\w-]+)?)'/g)])
+  .map((m, i) => {
+    const names = m[2]
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
+    return `import ${m[1] ?? ''}{ ${names.map((n) => `${n} as doc${i}_${n.replace(/^type\s+/, '')}`).join(', ')} } from '${m[3]}';`;
+  });
+writeFileSync(join(project, 'doc-imports.ts'), `${docImports.join('\n')}\nexport {};\n`);
 const tsc = run(process.execPath, [join(modules, 'typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], project);
 if (tsc.status !== 0) fail(`the documentation's blocks do not typecheck against the installed package:\n${tsc.stdout}${tsc.stderr}`);
+console.log(`check-packed: the ${docImports.length} imports of the docs typecheck against the installed entries`);
 const ran = run(process.execPath, ['--import', 'tsx', join(project, 'run-blocks.ts'), ...blocks], project, {
   TSX_TSCONFIG_PATH: join(project, 'tsconfig.json'),
 });

@@ -1,5 +1,3 @@
-// Row types are re-exported under report-specific names: the statistics core has its own
-// ClassImpactRow / AttributeOverIndexRow (inputs to the report, with different fields).
 export { REPORT_SCHEMA_VERSION } from '../schema/index.js';
 export type {
   AuditReport,
@@ -14,8 +12,8 @@ export type {
   PieSummary,
   BaselineAccuracyOnPies,
   ClassImpactSummary,
-  ClassImpactRow as ReportClassImpactRow,
-  AttributeOverIndexRow as ReportAttributeOverIndexRow,
+  ClassImpactRow,
+  AttributeOverIndexRow,
   SubgroupErrorRow,
   PieExemplar,
   GateEvaluation,

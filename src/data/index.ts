@@ -1,5 +1,6 @@
 export { readIdx, type IdxArray } from './idx.js';
 export { encodeNpy } from './npy.js';
+export { parseNpy, type NpyArray } from './parse-npy.js';
 export { parseCsvRecords, parseCsv, readCsv, numericColumn, type CsvTable } from './csv.js';
 export { readCelebaAttributes, readCelebaPartition, selectCelebaSplit, type CelebaAttributes, type CelebaPartition } from './celeba.js';
 export { mnistDataDir, loadMnist, type MnistSplit } from './mnist.js';

@@ -21,8 +21,11 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
   it('typecheck against the public types and run as written, without the user initialising a backend', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pie-audit-doc-blocks-'));
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-    // pie-audit is the package's own name; here it maps to the sources (src/index.ts).
-    const files = writeDocProject(dir, docs, { 'pie-audit': [join(repoRoot, 'src/index.ts')] });
+    // pie-audit is the package's own name; here it maps to the sources (src/index.ts, src/<stage>/entry.ts).
+    const files = writeDocProject(dir, docs, {
+      'pie-audit': [join(repoRoot, 'src/index.ts')],
+      'pie-audit/*': [join(repoRoot, 'src/*/entry.ts')],
+    });
     const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
       encoding: 'utf8',
     });
