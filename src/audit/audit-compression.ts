@@ -5,6 +5,7 @@ import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { attachPieTable, buildPieTable } from '../report/pie-table.js';
+import type { AuditResult } from '../report/audit-result.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { measureModel } from './measure-model.js';
@@ -15,6 +16,7 @@ import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js'
 import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
+import { memberFile } from './population-design.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
 /**
@@ -59,6 +61,23 @@ export function backendEcho(): BackendEcho | null {
  * console.log(report.levels[1].pies, report.verdict);
  */
 export async function auditCompression(options: AuditOptions): Promise<AuditReport> {
+  const { report, pies } = await runAudit(options);
+  // Kept for `writeReports(report, dir)` callers; the distributed paths use runAudit's table instead.
+  attachPieTable(report, pies);
+  return report;
+}
+
+/**
+ * The audit of {@link auditCompression}, returning what every writer needs in plain sight: the report and
+ * the full PIE table (every PIE of every compressed level, for pies.csv, pies.arrow and the HTML PIE browser).
+ * `merge`, the queue and the CLI use it, so a distributed run writes the same report set as one process.
+ *
+ * @example
+ * const result = await runAudit(options);
+ * result.pies.rows.length; // every PIE, not only the report's exemplars
+ * await writeReports(result, 'audit-out');
+ */
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   const config = validateAuditOptions(options);
   const { evaluation, runsModels } = await evaluateMembers(config, options);
@@ -101,7 +120,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
   // Every PIE for pies.csv and the HTML PIE browser, beside (not in) report.json.
   const compressed = config.levels.filter((key) => key !== config.baseline).map((key) => ({ key, predictions: levelPredictions(key) }));
   const pieInput = { baseline: ctx.baselinePredictions, levels: compressed, labels: config.labels, attributes: config.attributes };
-  attachPieTable(report, buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses }));
+  const pies = buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses });
   if (config.gates) {
     report.gates = evaluateGates(report, config.gates);
     report.verdict = report.gates.verdict;
@@ -113,7 +132,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     analysisSeconds: round3((finished - evaluated) / 1000),
     totalSeconds: round3((finished - started) / 1000),
   };
-  return report;
+  return { report, pies };
 }
 
 /** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
@@ -180,7 +199,8 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
       const per = evaluation.perModel[k];
       return {
         index: m.index,
-        id: m.id ?? (typeof m.source === 'string' ? per.source : `${m.level}#${m.index}`),
+        // Named as plan.ts names a member for the merge, so a distributed run reports the same ids.
+        id: m.id ?? memberFile(m.source) ?? `${m.level}#${m.index}`,
         top1: null,
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,

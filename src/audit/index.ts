@@ -35,7 +35,8 @@ export type {
   TopKAccuracySummary,
   TaxicabSummary,
 } from '../schema/index.js';
-export { auditCompression } from './audit-compression.js';
+export { auditCompression, runAudit } from './audit-compression.js';
+export type { AuditResult } from '../report/audit-result.js';
 export type {
   AuditOptions,
   AuditTestSet,

@@ -6,8 +6,22 @@ import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js
 const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 
 /**
+ * The file a member is read from: its path, or the `predictionsFile` of a `{ predictionsFile }` source (how a
+ * config names a `.json` predictions file); `null` for models, functions and arrays given in memory.
+ * @internal
+ * @example
+ * memberFile({ predictionsFile: 'preds/0.9/seed-3.json', format: 'json' }); // 'preds/0.9/seed-3.json'
+ */
+export function memberFile(source: ResolvedMember['source']): string | null {
+  if (typeof source === 'string') return source;
+  if (typeof source === 'object' && source !== null && 'predictionsFile' in source && typeof source.predictionsFile === 'string')
+    return source.predictionsFile;
+  return null;
+}
+
+/**
  * The id a member is paired by: the id given with `{ model, id }` (a path-like id read as a path), else for a path
- * the model's folder name
+ * (or `{ predictionsFile }`) the model's folder name
  * (`models/0.9/seed-3/model.json` gives `seed-3`) or the file name without extension (`preds/0.9/seed-3.npy`
  * gives `seed-3`); `null` for a model object without an id.
  * @internal
@@ -18,8 +32,8 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 export function memberPairId(member: ResolvedMember): string | null {
   // An id that is itself a model path (as a merged shard run passes the file it evaluated) pairs like that path.
   if (member.id !== null && !/[\\/]/.test(member.id)) return member.id;
-  const path = member.id ?? member.source;
-  if (typeof path !== 'string') return null;
+  const path = member.id ?? memberFile(member.source);
+  if (path === null) return null;
   const parts = path.split(/[\\/]+/).filter((p) => p !== '');
   const last = parts.at(-1);
   if (last === undefined) return null;

@@ -170,8 +170,9 @@ export async function mergeCommand(
   if (!values.out) throw usage("merge needs --out <dir> for the reports. See 'pie-audit merge --help'.");
   const plan = await readPlan(positionals[0]);
   const artifacts = resolve((values.artifacts as string | undefined) ?? resolve(positionals[0], 'artifacts'));
-  const report = await mergePlan(plan, artifacts, (path) => loadAuditConfig(path).options);
-  const written = await writeReports(report, values.out as string, formats(values.format as string | undefined));
+  const result = await mergePlan(plan, artifacts, (path) => loadAuditConfig(path).options);
+  const { report } = result;
+  const written = await writeReports(result, values.out as string, formats(values.format as string | undefined));
   if (!values.quiet) {
     io.stdout(formatSummary(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);

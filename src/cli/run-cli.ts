@@ -1,7 +1,7 @@
 import type { CliIO } from './cli-io.js';
 import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import { auditCompression } from '../audit/audit-compression.js';
+import { runAudit } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
 import { isPieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
@@ -142,14 +142,14 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     if (file) options.testSet.n = (await loadPredictions(file)).n;
   }
   progress.log(`pie-audit: auditing ${describe}`);
-  const report = values.queue
+  const result = values.queue
     ? await submitToQueue(
         await planFromConfig(resolve(positionals[0]), options, 1, examplesPerJob),
         values.queue as string,
         (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'),
         progress,
       )
-    : await auditCompression({
+    : await runAudit({
         ...options,
         onProgress: (e) => {
           // One overall bar per phase: models finished plus the share of the current one.
@@ -159,7 +159,8 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
         },
       });
   progress.done();
-  const written = await writeReports(report, values.out as string, formats);
+  const { report } = result;
+  const written = await writeReports(result, values.out as string, formats);
   if (!quiet) {
     io.stdout(formatSummary(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
@@ -275,13 +276,14 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
       (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto',
       1,
     );
-    const report = await submitToQueue(
+    const result = await submitToQueue(
       plan,
       values.queue as string,
       (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'),
       createProgress({ quiet, stream: io.stderr }),
     );
-    const written = await writeReports(report, out);
+    const { report } = result;
+    const written = await writeReports(result, out);
     if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
     return report.exitCode;
   }

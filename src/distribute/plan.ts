@@ -87,7 +87,8 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
       `backend=${options.backend ?? 'auto'}`,
       ...keptProbabilities(options.probabilities),
     ];
-    const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
+    // The id the in-process audit reports (and pairs by) for this member: its own, else its file.
+    const memberId = m.id ?? file;
     const member = { kind: 'evaluate', source, level: m.level, index: m.index, model: { file }, memberId, needs: [] } as const;
     // Only a model runs on a range of the inputs; a predictions file is read whole.
     if (ranges.length > 1 && /(model\.json|\.onnx)$/i.test(file)) {

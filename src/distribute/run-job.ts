@@ -18,7 +18,7 @@ import type { EvaluateJob, FineTuneJob, Job, ScratchJob, TrainJob } from './jobs
 import { loadRecipe } from './recipe.js';
 import { mergeReport, type EvaluateResult } from './merge.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
-import type { AuditReport } from '../schema/index.js';
+import type { AuditResult } from '../report/audit-result.js';
 
 /** What a job runner needs besides the job: the artifact folder and, for config plans, the config reader. */
 export interface JobContext {
@@ -36,7 +36,7 @@ export interface FineTuneFacts {
 /**
  * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune or scratch job, an
  * {@link EvaluateResult} (small: labels as base64 uint16; class probabilities, when kept, go to a file beside it)
- * for evaluate jobs, the report for the merge.
+ * for evaluate jobs, the {@link AuditResult} (report and full PIE table, plain JSON) for the merge.
  * A job whose artifact exists returns it without running again (idempotent); artifacts are written
  * atomically, so a runner killed mid-job leaves nothing a second run would trust.
  *
@@ -58,8 +58,8 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
     case 'merge': {
       const results =
         outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
-      const report: AuditReport = await mergeReport(job, results, ctx.loadConfig, ctx.store);
-      return report;
+      const result: AuditResult = await mergeReport(job, results, ctx.loadConfig, ctx.store);
+      return result;
     }
     default:
       // A plan.json from elsewhere (or a newer version) may name a kind this version cannot run.

@@ -6,6 +6,7 @@ import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
+import { isAuditResult, type AuditResult } from './audit-result.js';
 import { renderPiesArrow } from './pies-arrow.js';
 import { clearReportSet } from './clear-report-set.js';
 import { lockReportFolder } from './report-lock.js';
@@ -13,13 +14,15 @@ import { ensureOutputFolder, writeFilesAtomic } from './write-atomic.js';
 
 /** Options of {@link writeReports}. */
 export interface WriteReportsOptions {
-  /** Every PIE of every level for pies.csv and the HTML PIE browser; defaults to the table `auditCompression`
-   * attached to the report (none for a report read back from report.json: then only its exemplars). */
+  /** Every PIE of every level for pies.csv and the HTML PIE browser; defaults to the table of the given
+   * {@link AuditResult} (or the one `auditCompression` attached to the report; none for a report read back from
+   * report.json: then only its exemplars). */
   pies?: PieTable | null;
 }
 
 /**
- * Renders `report` in the requested formats and writes them into `dir` (created if needed):
+ * Renders a report (or an {@link AuditResult} of `runAudit` / `mergePlan`: the report with its full PIE table)
+ * in the requested formats and writes them into `dir` (created if needed):
  * `report.json`, `report.md`, `report.html` and the CSV tables of {@link renderCsvTables}. report.json keeps
  * the compact exemplars; the full PIE list goes to pies.csv (and `pies.arrow`, an Arrow IPC file of the same
  * columns, written with the CSV tables when the full PIE table is present) and report.html only.
@@ -41,11 +44,13 @@ export interface WriteReportsOptions {
  * // In GitHub Actions: cat audit-out/report.md >> "$GITHUB_STEP_SUMMARY"
  */
 export async function writeReports(
-  report: AuditReport,
+  reportOrResult: AuditReport | AuditResult,
   dir: string,
   formats: readonly ReportFormat[] = REPORT_FORMATS,
   options: WriteReportsOptions = {},
 ): Promise<string[]> {
+  const given = isAuditResult(reportOrResult) ? reportOrResult : null;
+  const report = given ? given.report : (reportOrResult as AuditReport);
   if (!Array.isArray(formats) || formats.length === 0) {
     throw new PieAuditError('CONFIG_ERROR', `writeReports: formats must be a non-empty array of ${REPORT_FORMATS.join(', ')}.`, {
       formats,
@@ -60,7 +65,7 @@ export async function writeReports(
   }
   const wanted = new Set(formats);
   const files: Record<string, string | Uint8Array> = {};
-  const pies = options.pies === undefined ? pieTableOf(report) : options.pies;
+  const pies = options.pies !== undefined ? options.pies : given ? given.pies : pieTableOf(report);
   if (wanted.has('csv')) Object.assign(files, renderCsvTables(report, pies));
   // The typed form of pies.csv, only beside a full PIE table (a report read back from JSON has none).
   if (wanted.has('csv') && pies) files['pies.arrow'] = renderPiesArrow(report, pies);
