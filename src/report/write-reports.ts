@@ -8,7 +8,10 @@ import { renderMarkdown } from './markdown.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
 import { isAuditResult, type AuditResult } from './audit-result.js';
 import { renderPiesArrow } from './pies-arrow.js';
-import { clearReportSet } from './clear-report-set.js';
+import { clearReportSet, keptEntries } from './clear-report-set.js';
+import { replaceReportFolder } from './replace-report-folder.js';
+import { recoverLeftovers } from '../engine/replace-directory.js';
+import { realpath } from 'node:fs/promises';
 import { lockReportFolder } from './report-lock.js';
 import { ensureOutputFolder, writeFilesAtomic } from './write-atomic.js';
 
@@ -28,12 +31,15 @@ export interface WriteReportsOptions {
  * columns, written with the CSV tables when the full PIE table is present) and report.html only.
  *
  * Everything is rendered in memory first. The folder is then locked (`.pie-audit.lock`: a second
- * writer into the same folder is refused), an earlier `report.json` is removed first (unless it is
- * identical and not rewritten) together with the earlier set's files, temp files of killed writers are
- * cleaned, and each file is written to a temp file and renamed into place only after all were written,
- * `report.json` last. So a failure or a kill -9 at any point (bad format name, rendering error, full
- * disk, a folder in the way) leaves no half-written file under a final name, and a `report.json` is
- * present only beside the complete set it describes.
+ * writer into the same folder is refused) and replaced as a whole: the new set is written and flushed in a
+ * sibling folder (`<dir>.tmp-<pid>-<hex>`) together with hard links to the folder's other files (an earlier set's
+ * files the new set replaces are left out; an earlier `report.json` is kept only beside a set that does not
+ * rewrite it and is identical), and two renames swap it in. So a failure or a kill -9 at any moment leaves
+ * the complete earlier set or the complete new one, never a mix and never none: a kill between the two renames
+ * leaves the earlier folder beside `dir` (`<dir>.old-<pid>-<hex>`), put back by the next writer or
+ * `loadReport`. Where the folder cannot be swapped (a mount point, a parent that is not writable, a FIFO in
+ * it), the files are written in place instead: the earlier `report.json` removed first, `report.json` renamed
+ * in last, so a `report.json` is present only beside the complete set it describes.
  *
  * @returns the paths written, in write order.
  * @throws PieAuditError `CONFIG_ERROR` for an unknown format, `IO_ERROR` when writing fails or another
@@ -83,11 +89,19 @@ export async function writeReports(
     );
   }
   if (wanted.has('json')) files['report.json'] = json;
-  await ensureOutputFolder(dir);
-  const release = await lockReportFolder(dir);
+  // A folder given through a symbolic link is replaced where it lives; the link stays.
+  const target = await realpath(dir).catch(() => dir);
+  // A writer killed between its two renames left the folder absent and its complete old copy beside it.
+  await recoverLeftovers(target);
+  await ensureOutputFolder(target);
+  const release = await lockReportFolder(target);
   try {
-    await clearReportSet(dir, { writesJson: wanted.has('json'), json });
-    await writeFilesAtomic(dir, files);
+    const set = { writesJson: wanted.has('json'), json };
+    if (!(await replaceReportFolder(target, files, await keptEntries(target, set)))) {
+      // No swap possible here (a mount point, a parent we cannot write): files in place, report.json last.
+      await clearReportSet(target, set);
+      await writeFilesAtomic(target, files);
+    }
   } finally {
     await release();
   }
