@@ -7,6 +7,7 @@ import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
 import { hashTfjsModelFile } from '../evaluate/model-file.js';
 import { contentJobId, type EvaluateJob, type Job, type MergeJob, type ModelJob, type PlanSource, type TrainJob } from './jobs.js';
 import { independentSeed, levelPlans, type LevelPlan } from '../population/level-plans.js';
+import { validatePopulationPlan } from '../population/population-plan.js';
 import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
 
 /** Every job of an audit, the merge that ends it, and the jobs of each shard. */
@@ -149,8 +150,10 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
         module: recipe.module,
       },
     );
+  // The checks buildPopulation makes, so a plan never holds one member twice under one id.
+  const population = validatePopulationPlan({ seeds: loaded.seeds, levels: loaded.levels }, `recipe '${recipe.module}':`);
   const key = recipeKey(recipe);
-  const plans = levelPlans(loaded.levels, loaded.randomControl === true);
+  const plans = levelPlans(population.levels, loaded.randomControl === true);
   const jobs: Job[] = [];
   const byLevel = new Map(plans.map((p) => [p.key, [] as EvaluateJob[]]));
   const evaluate = (model: ModelJob, level: LevelPlan, index: number, memberId: string): EvaluateJob => ({
@@ -163,7 +166,7 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
     memberId,
     needs: [model.id],
   });
-  loaded.seeds.forEach((seed, index) => {
+  population.seeds.forEach((seed, index) => {
     const train: TrainJob | undefined =
       regime === 'fineTune' ? { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] } : undefined;
     if (train) jobs.push(train);
