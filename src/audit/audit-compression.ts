@@ -15,9 +15,9 @@ import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
 import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
-import { sourceNeeds } from './resolve-population.js';
 import { memberFile } from './population-design.js';
-import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
+import type { NormalizedAudit } from './validate-audit-options.js';
+import { prepareAudit, type PreparedAudit } from './prepare-audit.js';
 
 /**
  * The backend in use as the report records it (`environment.backend`), `null` before any backend started.
@@ -79,8 +79,9 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
  */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
-  const config = validateAuditOptions(options);
-  const { evaluation, runsModels } = await evaluateMembers(config, options);
+  const prepared = await prepareAudit(options);
+  const { config, runsModels } = prepared;
+  const evaluation = await evaluateMembers(prepared, options);
   const evaluated = performance.now();
   const nClasses = resolveClassCount(config, evaluation.nClasses);
   const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
@@ -136,14 +137,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 }
 
 /** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
-async function evaluateMembers(
-  config: NormalizedAudit,
-  options: AuditOptions,
-): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
-  const members = config.population.members;
-  const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
-  const runsModels = needs.some((x) => x.backend);
-  const firstNeedingInputs = needs.findIndex((x) => x.inputs);
+async function evaluateMembers(prepared: PreparedAudit, options: AuditOptions): Promise<PopulationPredictions> {
+  const { config, members, runsModels } = prepared;
+  const firstNeedingInputs = members.findIndex((m) => m.needsInputs);
   if (firstNeedingInputs >= 0 && !config.inputs) {
     const m = members[firstNeedingInputs];
     throw new PieAuditError(
@@ -166,7 +162,7 @@ async function evaluateMembers(
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
     },
   );
-  return { evaluation, runsModels };
+  return evaluation;
 }
 
 /** The class count: the widest of the models, the labels and classNames (at least 2), checked against the options. */

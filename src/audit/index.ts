@@ -36,6 +36,7 @@ export type {
   TaxicabSummary,
 } from '../schema/index.js';
 export { auditCompression, runAudit } from './audit-compression.js';
+export { prepareAudit, type PreparedAudit, type PreparedMember, type MemberKind } from './prepare-audit.js';
 export type { AuditResult } from '../report/audit-result.js';
 export type {
   AuditOptions,

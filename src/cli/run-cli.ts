@@ -6,7 +6,6 @@ import type { AuditReport } from '../schema/index.js';
 import { isPieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
-import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -127,20 +126,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
-  // Without labels or inputs, the number of examples comes from the first predictions file.
-  if (!options.testSet.labels && !options.testSet.inputs) {
-    const population = options.population;
-    const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
-    const file =
-      typeof first === 'string'
-        ? /model\.json$|\.onnx$/i.test(first)
-          ? null
-          : first
-        : first && typeof first === 'object' && 'predictionsFile' in first
-          ? first.predictionsFile
-          : null;
-    if (file) options.testSet.n = (await loadPredictions(file)).n;
-  }
+  // Without labels or inputs, prepareAudit (under runAudit and planFromConfig) reads n from the first predictions file.
   progress.log(`pie-audit: auditing ${describe}`);
   const result = values.queue
     ? await submitToQueue(

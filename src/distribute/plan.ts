@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AuditOptions } from '../audit/audit-options.js';
-import { resolvePopulation } from '../audit/resolve-population.js';
+import { prepareAudit } from '../audit/prepare-audit.js';
 import { PieAuditError } from '../errors.js';
 import { hashBytes } from '../evaluate/cache/hash-model.js';
 import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
@@ -63,24 +63,19 @@ export function shardJobs(jobs: readonly Job[], count: number): string[][] {
  */
 export async function planFromConfig(config: string, options: AuditOptions, shards: number, examplesPerJob?: number): Promise<Plan> {
   const source: PlanSource = { kind: 'config', config };
-  const resolved = resolvePopulation(options.population);
+  // The audit's own reading of the options: its n, its members and their kinds, so every runner agrees with it.
+  const prepared = await prepareAudit(options);
   const ts = options.testSet;
-  const n = ts.n ?? ts.labels?.length ?? 0;
-  const testKey = hashTestSet(ts.inputs, n, ts.inputShape);
-  const ranges = testRanges(n, examplesPerJob);
+  const testKey = hashTestSet(ts.inputs, prepared.n, ts.inputShape);
+  const ranges = testRanges(prepared.n, examplesPerJob);
   const jobs: EvaluateJob[] = [];
-  for (const m of resolved.members) {
-    const file =
-      typeof m.source === 'string'
-        ? m.source
-        : typeof m.source === 'object' && m.source !== null && 'predictionsFile' in m.source
-          ? m.source.predictionsFile
-          : null;
+  for (const m of prepared.members) {
+    const file = m.file;
     if (file === null)
       throw new PieAuditError('CONFIG_ERROR', `population['${m.level}'][${m.index}] is not a file; a plan needs every member as a path.`, {
         key: 'population',
       });
-    const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
+    const content = m.kind === 'tfjs-model' ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
     const parts = [
       content,
       testKey,
@@ -92,7 +87,7 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
     const memberId = m.id ?? file;
     const member = { kind: 'evaluate', source, level: m.level, index: m.index, model: { file }, memberId, needs: [] } as const;
     // Only a model runs on a range of the inputs; a predictions file is read whole.
-    if (ranges.length > 1 && /(model\.json|\.onnx)$/i.test(file)) {
+    if (ranges.length > 1 && m.needsInputs) {
       for (const range of ranges)
         jobs.push({ ...member, id: contentJobId('evaluate', [...parts, `range=${range[0]}-${range[1]}`]), range });
     } else jobs.push({ ...member, id: contentJobId('evaluate', parts) });
