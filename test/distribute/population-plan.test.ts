@@ -10,7 +10,10 @@ import { buildPopulation } from '../../src/population/build-population.js';
 import { PieAuditError } from '../../src/errors.js';
 import { repoRoot } from '../cli/cli-helpers.js';
 
-const recipe = (seeds: unknown, levels: unknown) => ({ module: resolve(repoRoot, 'test/fixtures/recipes/params-recipe.mjs'), params: { seeds, levels } });
+const recipe = (seeds: unknown, levels: unknown) => ({
+  module: resolve(repoRoot, 'test/fixtures/recipes/params-recipe.mjs'),
+  params: { seeds, levels },
+});
 
 /** The typed error code and the message after the value's name, or 'ok'. */
 async function outcome(run: () => Promise<unknown>): Promise<string> {

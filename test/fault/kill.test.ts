@@ -74,7 +74,12 @@ describe('kill -9 while a complete report set is replaced', () => {
       // loadReport puts back a folder moved aside by a writer killed between its two renames.
       const kept = await loadReport(join(dir, 'report.json'));
       const generation = /gen-(\d+)/.exec(kept.classNames[0])?.[1] ?? 'none';
-      expect(readdirSync(dir).filter((n) => !n.startsWith('.')).sort(), `round ${round}`).toEqual(names);
+      expect(
+        readdirSync(dir)
+          .filter((n) => !n.startsWith('.'))
+          .sort(),
+        `round ${round}`,
+      ).toEqual(names);
       // The files that name class 0 (its name carries the generation) all come from report.json's generation.
       for (const name of ['report.md', 'report.html', 'classes.csv'])
         expect(generationIn(join(dir, name)), `round ${round}: ${name}`).toBe(generation);
