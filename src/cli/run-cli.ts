@@ -12,7 +12,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
-import { loadAuditConfig, readJsonFile } from './audit-config.js';
+import { loadAuditConfig, readJsonFile } from '../audit/audit-config.js';
 import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
 import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';

@@ -12,11 +12,11 @@ import type { Plan } from './plan.js';
  * Refuses (naming the missing jobs' shards) until every shard has finished: never a partial report.
  *
  * @example
- * const result = await mergePlan(plan, 'plan/artifacts', loadConfig);
+ * const result = await mergePlan(plan, 'plan/artifacts'); // a config plan's config read by loadAuditConfig
  * await writeReports(result, 'reports');
  * @throws PieAuditError IO_ERROR when a job has no result yet; CORRUPT_FILE naming a job whose probabilities file is corrupt.
  */
-export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path: string) => AuditOptions): Promise<AuditResult> {
+export async function mergePlan(plan: Plan, artifacts: string, loadConfig?: (path: string) => AuditOptions): Promise<AuditResult> {
   const store = artifactStore(artifacts);
   const missing = plan.merge.needs.filter((id) => !store.hasResult(id));
   if (missing.length > 0) {

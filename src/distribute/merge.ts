@@ -7,6 +7,7 @@ import type { PerModelEvaluation } from '../evaluate/types.js';
 import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
+import { configReader } from './config-reader.js';
 import { concatArrays } from '../data/concat-arrays.js';
 
 /**
@@ -51,7 +52,7 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
  * over the same floats as in one process, and top-5 accuracy and the taxicab ranking are computed too.
  *
  * @example
- * const { report, pies } = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options, artifactStore(dir));
+ * const { report, pies } = await mergeReport(plan.merge, results, undefined, artifactStore(dir)); // configs read by loadAuditConfig
  * @throws PieAuditError IO_ERROR naming the first job without a result (or its probabilities file), CORRUPT_FILE naming
  *   a job whose probabilities file is not the one its result names, CONFIG_ERROR when a result kept no probabilities
  *   but the audit asks for them.
@@ -59,7 +60,7 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
 export async function mergeReport(
   job: MergeJob,
   results: ReadonlyMap<string, EvaluateResult>,
-  loadConfig: (path: string) => AuditOptions,
+  loadConfig: ((path: string) => AuditOptions) | undefined,
   store: ArtifactStore,
 ): Promise<AuditResult> {
   const missing = job.members.filter((m) => (m.parts ?? [m.job]).some((id) => !results.has(id)));
@@ -70,7 +71,8 @@ export async function mergeReport(
       { missing: missing.map((m) => m.job) },
     );
   }
-  const base: AuditOptions = job.source.kind === 'config' ? loadConfig(job.source.config) : await recipeAuditOptions(job.source);
+  const base: AuditOptions =
+    job.source.kind === 'config' ? configReader(loadConfig)(job.source.config) : await recipeAuditOptions(job.source);
   const population = new Map<string, PopulationMember[]>();
   for (const m of job.members) {
     const r = results.get(m.job)!;

@@ -12,6 +12,7 @@ import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
 import { prepareAudit, type PreparedMember } from '../audit/prepare-audit.js';
+import { configReader } from './config-reader.js';
 import { fineTuneLevel, fineTuneSteps, trainScratchMember } from '../population/population-jobs.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { EvaluateJob, FineTuneJob, Job, ScratchJob, TrainJob } from './jobs.js';
@@ -20,11 +21,11 @@ import { mergeReport, type EvaluateResult } from './merge.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
 import type { AuditResult } from '../report/audit-result.js';
 
-/** What a job runner needs besides the job: the artifact folder and, for config plans, the config reader. */
+/** What a job runner needs besides the job: the artifact folder and, optionally, another config reader. */
 export interface JobContext {
   readonly store: ArtifactStore;
-  /** Reads an audit config file into audit options (the CLI's loader). */
-  readonly loadConfig: (path: string) => AuditOptions;
+  /** Reads an audit config file into audit options; default `loadAuditConfig` (what `pie-audit audit` reads). */
+  readonly loadConfig?: (path: string) => AuditOptions;
 }
 
 /** The facts a fineTune or scratch job records beside its model. */
@@ -41,7 +42,7 @@ export interface FineTuneFacts {
  * atomically, so a runner killed mid-job leaves nothing a second run would trust.
  *
  * @example
- * const result = await runJob(job, { store: artifactStore('artifacts'), loadConfig });
+ * const result = await runJob(job, { store: artifactStore('artifacts') });
  * @throws PieAuditError IO_ERROR when an input artifact is missing (its job has not run).
  */
 export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<string, EvaluateResult>): Promise<unknown> {
@@ -165,7 +166,7 @@ function sourceOptions(job: EvaluateJob, ctx: JobContext): Promise<SourceAudit> 
   if (!entry) {
     entry = (async () => {
       if (job.source.kind === 'config') {
-        const options = ctx.loadConfig(job.source.config);
+        const options = configReader(ctx.loadConfig)(job.source.config);
         const prepared = await prepareAudit(options);
         const ts = options.testSet;
         return { options, inputs: ts.inputs, inputShape: ts.inputShape, n: prepared.n, members: prepared.members };

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { AuditReport } from '../schema/index.js';
 import { REPORT_FORMATS, isOneOf, type ReportFormat } from '../schema/vocabulary.js';
 import { PieAuditError } from '../errors.js';
@@ -38,7 +38,7 @@ export interface WriteReportsOptions {
  * the complete earlier set or the complete new one, never a mix and never none: a kill between the two renames
  * leaves the earlier folder beside `dir` (`<dir>.old-<pid>-<hex>`), put back by the next writer or
  * `loadReport`. Where the folder cannot be swapped (a mount point, a parent that is not writable, a FIFO in
- * it), the files are written in place instead: the earlier `report.json` removed first, `report.json` renamed
+ * it, this process's working folder or one above it), the files are written in place instead: the earlier `report.json` removed first, `report.json` renamed
  * in last, so a `report.json` is present only beside the complete set it describes.
  *
  * @returns the paths written, in write order.
@@ -97,7 +97,10 @@ export async function writeReports(
   const release = await lockReportFolder(target);
   try {
     const set = { writesJson: wanted.has('json'), json };
-    if (!(await replaceReportFolder(target, files, await keptEntries(target, set)))) {
+    // The working folder (or one above it) is written in place: moving it away would strand this process in a deleted folder.
+    const cwd = await realpath(process.cwd()).catch(() => '');
+    const inUse = cwd === target || cwd.startsWith(`${target}${sep}`);
+    if (inUse || !(await replaceReportFolder(target, files, await keptEntries(target, set)))) {
       // No swap possible here (a mount point, a parent we cannot write): files in place, report.json last.
       await clearReportSet(target, set);
       await writeFilesAtomic(target, files);
