@@ -19,7 +19,7 @@
 export { PieAuditError, isPieAuditError, type PieAuditErrorCode } from './errors.js';
 
 // Audit
-export { auditCompression, populationMembers } from './audit/index.js';
+export { auditCompression, runAudit, prepareAudit, populationMembers } from './audit/index.js';
 export type {
   AuditOptions,
   AuditTestSet,
@@ -28,6 +28,10 @@ export type {
   AttributeValues,
   AuditBootstrapOptions,
   AuditNoiseFloorOptions,
+  AuditResult,
+  PreparedAudit,
+  PreparedMember,
+  MemberKind,
 } from './audit/index.js';
 
 // Reports
@@ -204,4 +208,8 @@ export type {
   MeasureDigitsOptions,
   MorphoGroupsOptions,
   NpyArray,
+  Preprocess,
+  PreprocessSpec,
+  ImageSource,
+  ImageTestSet,
 } from './data/index.js';

@@ -5,6 +5,7 @@ import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { attachPieTable, buildPieTable } from '../report/pie-table.js';
+import type { AuditResult } from '../report/audit-result.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { attachImageThumbnails } from './image-thumbnails.js';
@@ -17,8 +18,9 @@ import type { LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { testFamilyWarnings } from './test-family-warnings.js';
 import { sanityWarnings } from './sanity-warnings.js';
-import { sourceNeeds } from './resolve-population.js';
-import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
+import { memberFile } from './population-design.js';
+import type { NormalizedAudit } from './validate-audit-options.js';
+import { prepareAudit, type PreparedAudit } from './prepare-audit.js';
 
 /**
  * The backend in use as the report records it (`environment.backend`), `null` before any backend started.
@@ -62,18 +64,36 @@ export function backendEcho(): BackendEcho | null {
  * console.log(report.levels[1].pies, report.verdict);
  */
 export async function auditCompression(options: AuditOptions): Promise<AuditReport> {
-  const config = validateAuditOptions(options);
+  const { report, pies } = await runAudit(options);
+  // Kept for `writeReports(report, dir)` callers; the distributed paths use runAudit's table instead.
+  attachPieTable(report, pies);
+  return report;
+}
+
+/**
+ * The audit of {@link auditCompression}, returning what every writer needs in plain sight: the report and
+ * the full PIE table (every PIE of every compressed level, for pies.csv, pies.arrow and the HTML PIE browser).
+ * `merge`, the queue and the CLI use it, so a distributed run writes the same report set as one process.
+ *
+ * @example
+ * const result = await runAudit(options);
+ * result.pies.rows.length; // every PIE, not only the report's exemplars
+ * await writeReports(result, 'audit-out');
+ */
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const started = performance.now();
+  const prepared = await prepareAudit(options);
   try {
-    return await audit(config, options);
+    return await audit(prepared, options, started);
   } finally {
     // Image batches are opened here (user-given batches are the caller's to close).
-    await config.images?.close();
+    await prepared.config.images?.close();
   }
 }
 
-async function audit(config: NormalizedAudit, options: AuditOptions): Promise<AuditReport> {
-  const started = performance.now();
-  const { evaluation, runsModels } = await evaluateMembers(config, options);
+async function audit(prepared: PreparedAudit, options: AuditOptions, started: number): Promise<AuditResult> {
+  const { config, runsModels } = prepared;
+  const evaluation = await evaluateMembers(prepared, options);
   const evaluated = performance.now();
   const nClasses = resolveClassCount(config, evaluation.nClasses);
   const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
@@ -123,7 +143,7 @@ async function audit(config: NormalizedAudit, options: AuditOptions): Promise<Au
   // Every PIE for pies.csv and the HTML PIE browser, beside (not in) report.json.
   const compressed = config.levels.filter((key) => key !== config.baseline).map((key) => ({ key, predictions: levelPredictions(key) }));
   const pieInput = { baseline: ctx.baselinePredictions, levels: compressed, labels: config.labels, attributes: config.attributes };
-  attachPieTable(report, buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses }));
+  const pies = buildPieTable({ ...pieInput, tieBreak: config.tieBreak, nClasses });
   if (config.gates) {
     report.gates = evaluateGates(report, config.gates);
     report.verdict = report.gates.verdict;
@@ -135,18 +155,13 @@ async function audit(config: NormalizedAudit, options: AuditOptions): Promise<Au
     analysisSeconds: round3((finished - evaluated) / 1000),
     totalSeconds: round3((finished - started) / 1000),
   };
-  return report;
+  return { report, pies };
 }
 
 /** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
-async function evaluateMembers(
-  config: NormalizedAudit,
-  options: AuditOptions,
-): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
-  const members = config.population.members;
-  const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
-  const runsModels = needs.some((x) => x.backend);
-  const firstNeedingInputs = needs.findIndex((x) => x.inputs);
+async function evaluateMembers(prepared: PreparedAudit, options: AuditOptions): Promise<PopulationPredictions> {
+  const { config, members, runsModels } = prepared;
+  const firstNeedingInputs = members.findIndex((m) => m.needsInputs);
   if (firstNeedingInputs >= 0 && !config.inputs && !config.batches) {
     const m = members[firstNeedingInputs];
     throw new PieAuditError(
@@ -169,7 +184,7 @@ async function evaluateMembers(
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
     },
   );
-  return { evaluation, runsModels };
+  return evaluation;
 }
 
 /** The class count: the widest of the models, the labels and classNames (at least 2), checked against the options. */
@@ -202,7 +217,8 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
       const per = evaluation.perModel[k];
       return {
         index: m.index,
-        id: m.id ?? (typeof m.source === 'string' ? per.source : `${m.level}#${m.index}`),
+        // Named as plan.ts names a member for the merge, so a distributed run reports the same ids.
+        id: m.id ?? memberFile(m.source) ?? `${m.level}#${m.index}`,
         top1: null,
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,

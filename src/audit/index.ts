@@ -33,7 +33,9 @@ export type {
   TopKAccuracySummary,
   TaxicabSummary,
 } from '../schema/index.js';
-export { auditCompression } from './audit-compression.js';
+export { auditCompression, runAudit } from './audit-compression.js';
+export { prepareAudit, type PreparedAudit, type PreparedMember, type MemberKind } from './prepare-audit.js';
+export type { AuditResult } from '../report/audit-result.js';
 export type {
   AuditOptions,
   AuditTestSet,

@@ -6,6 +6,20 @@ import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js
 const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 
 /**
+ * The file a member is read from: its path, or the `predictionsFile` of a `{ predictionsFile }` source (how a
+ * config names a `.json` predictions file); `null` for models, functions and arrays given in memory.
+ * @internal
+ * @example
+ * memberFile({ predictionsFile: 'preds/0.9/seed-3.json', format: 'json' }); // 'preds/0.9/seed-3.json'
+ */
+export function memberFile(source: ResolvedMember['source']): string | null {
+  if (typeof source === 'string') return source;
+  if (typeof source === 'object' && source !== null && 'predictionsFile' in source && typeof source.predictionsFile === 'string')
+    return source.predictionsFile;
+  return null;
+}
+
+/**
  * The id a member is paired by, the same for every way of writing it: the id given with `{ model, id }` or on a
  * precomputed source (`{ predictions, id }`, `{ probabilities, nClasses, id }`, `{ predictionsFile, id }`; a
  * path-like id read as a path), else for a path string or `{ predictionsFile }` the model's folder name
@@ -19,13 +33,8 @@ const MODEL_FILES = new Set(['model.json', 'model.onnx']);
 export function memberPairId(member: ResolvedMember): string | null {
   // An id that is itself a model path (as a merged shard run passes the file it evaluated) pairs like that path.
   if (member.id !== null && !/[\\/]/.test(member.id)) return member.id;
-  const source = member.source as unknown;
-  const file =
-    typeof source === 'object' && source !== null && typeof (source as { predictionsFile?: unknown }).predictionsFile === 'string'
-      ? (source as { predictionsFile: string }).predictionsFile
-      : source;
-  const path = member.id ?? file;
-  if (typeof path !== 'string') return null;
+  const path = member.id ?? memberFile(member.source);
+  if (path === null) return null;
   const parts = path.split(/[\\/]+/).filter((p) => p !== '');
   const last = parts.at(-1);
   if (last === undefined) return null;

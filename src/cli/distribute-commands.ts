@@ -7,7 +7,7 @@ import { readPlan, writePlan } from '../distribute/plan-files.js';
 import { runShard } from '../distribute/run-shard.js';
 import { shardIndex } from '../distribute/shard-index.js';
 import { writeReports } from '../report/write-reports.js';
-import { loadAuditConfig, readJsonFile } from './audit-config.js';
+import { loadAuditConfig, readJsonFile } from '../audit/audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import type { CliIO } from './cli-io.js';
@@ -140,7 +140,6 @@ export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.Pro
   const progress = createProgress({ quiet: Boolean(values.quiet), stream: io.stderr });
   const { ran, skipped } = await runShard(plan, index, {
     artifacts,
-    loadConfig: (path) => loadAuditConfig(path).options,
     onJob: (e) => progress.update(`shard ${index}`, e.done, e.total),
   });
   progress.done();
@@ -170,8 +169,9 @@ export async function mergeCommand(
   if (!values.out) throw usage("merge needs --out <dir> for the reports. See 'pie-audit merge --help'.");
   const plan = await readPlan(positionals[0]);
   const artifacts = resolve((values.artifacts as string | undefined) ?? resolve(positionals[0], 'artifacts'));
-  const report = await mergePlan(plan, artifacts, (path) => loadAuditConfig(path).options);
-  const written = await writeReports(report, values.out as string, formats(values.format as string | undefined));
+  const result = await mergePlan(plan, artifacts);
+  const { report } = result;
+  const written = await writeReports(result, values.out as string, formats(values.format as string | undefined));
   if (!values.quiet) {
     io.stdout(formatSummary(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AuditReport } from '../schema/index.js';
+import type { AuditResult } from '../report/audit-result.js';
 import { PieAuditError } from '../errors.js';
 import { distributeModule } from '../distribute/module-paths.js';
 import type { Plan } from '../distribute/plan.js';
@@ -83,16 +83,16 @@ export async function workerCommand(args: string[], io: CliIO, signal?: AbortSig
 /**
  * Runs a plan on the queue with one progress bar in this process.
  * @example
- * const report = await submitToQueue(plan, 'redis://127.0.0.1:6379', 'artifacts', progress);
+ * const { report, pies } = await submitToQueue(plan, 'redis://127.0.0.1:6379', 'artifacts', progress);
  */
-export async function submitToQueue(plan: Plan, url: string, artifacts: string, progress: Progress): Promise<AuditReport> {
+export async function submitToQueue(plan: Plan, url: string, artifacts: string, progress: Progress): Promise<AuditResult> {
   progress.log(`pie-audit: ${plan.jobs.length + 1} jobs to ${url} (artifacts in ${artifacts})`);
-  const report = await runPlanOnQueue(plan, {
+  const result = await runPlanOnQueue(plan, {
     url,
     artifacts: resolve(artifacts),
     onProgress: (done, total) => progress.update('queued jobs', done, total),
     onNotice: (line) => progress.log(line),
   });
   progress.done();
-  return report;
+  return result;
 }

@@ -3,7 +3,6 @@ import { artifactStore } from '../distribute/artifacts.js';
 import type { EvaluateResult } from '../distribute/merge.js';
 import type { QueuedJobData } from '../distribute/queue/queue-names.js';
 import { runJob } from '../distribute/run-job.js';
-import { loadAuditConfig } from './audit-config.js';
 
 /**
  * The sandboxed BullMQ processor of `pie-audit worker`: runs one job in a child process. The merge reads
@@ -22,5 +21,5 @@ export default async function processQueuedJob(job: SandboxedJob<QueuedJobData>)
     outputs = new Map(values.filter((v) => v && typeof v.id === 'string').map((v) => [v.id, v]));
     if (work.needs.some((id) => !outputs!.has(id))) outputs = undefined; // read the rest from the artifacts
   }
-  return runJob(work, { store, loadConfig: (path) => loadAuditConfig(path).options }, outputs);
+  return runJob(work, { store }, outputs);
 }

@@ -1,19 +1,18 @@
 import type { CliIO } from './cli-io.js';
 import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import { auditCompression } from '../audit/audit-compression.js';
+import { runAudit } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
 import { isPieAuditError, PieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
-import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
-import { loadAuditConfig, readJsonFile } from './audit-config.js';
+import { loadAuditConfig, readJsonFile } from '../audit/audit-config.js';
 import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
 import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';
@@ -128,20 +127,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
-  // Without labels or inputs, the number of examples comes from the first predictions file.
-  if (!options.testSet.labels && !options.testSet.inputs && !options.testSet.batches && !options.testSet.images) {
-    const population = options.population;
-    const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
-    const file =
-      typeof first === 'string'
-        ? /model\.json$|\.onnx$/i.test(first)
-          ? null
-          : first
-        : first && typeof first === 'object' && 'predictionsFile' in first
-          ? first.predictionsFile
-          : null;
-    if (file) options.testSet.n = (await loadPredictions(file)).n;
-  }
+  // Without labels or inputs, prepareAudit (under runAudit and planFromConfig) reads n from the first predictions file.
   progress.log(`pie-audit: auditing ${describe}`);
   if (values.queue && options.testSet.images !== undefined)
     throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', {
@@ -153,14 +139,14 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     options.testSet = { ...options.testSet, inputs: (await batches.read(0, batches.n)).slice(), batches: undefined };
     await batches.close();
   }
-  const report = values.queue
+  const result = values.queue
     ? await submitToQueue(
         await planFromConfig(resolve(positionals[0]), options, 1, examplesPerJob),
         values.queue as string,
         (values.artifacts as string | undefined) ?? resolve(values.out as string, 'artifacts'),
         progress,
       )
-    : await auditCompression({
+    : await runAudit({
         ...options,
         onProgress: (e) => {
           // One overall bar per phase: models finished plus the share of the current one.
@@ -170,7 +156,8 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
         },
       }).finally(() => options.testSet.batches?.close());
   progress.done();
-  const written = await writeReports(report, values.out as string, formats);
+  const { report } = result;
+  const written = await writeReports(result, values.out as string, formats);
   if (!quiet) {
     io.stdout(formatSummary(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
@@ -286,13 +273,14 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
       (runtime as 'auto' | 'tfjs' | 'onnx' | undefined) ?? 'auto',
       1,
     );
-    const report = await submitToQueue(
+    const result = await submitToQueue(
       plan,
       values.queue as string,
       (values.artifacts as string | undefined) ?? resolve(out, 'artifacts'),
       createProgress({ quiet, stream: io.stderr }),
     );
-    const written = await writeReports(report, out);
+    const { report } = result;
+    const written = await writeReports(result, out);
     if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
     return report.exitCode;
   }

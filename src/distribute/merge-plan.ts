@@ -1,5 +1,5 @@
 import type { AuditOptions } from '../audit/audit-options.js';
-import type { AuditReport } from '../schema/index.js';
+import type { AuditResult } from '../report/audit-result.js';
 import { PieAuditError } from '../errors.js';
 import { artifactStore } from './artifacts.js';
 import type { EvaluateResult } from './merge.js';
@@ -7,14 +7,16 @@ import { mergeReport } from './merge.js';
 import type { Plan } from './plan.js';
 
 /**
- * Merges a sharded run: reads every evaluate job's result from the artifact folder and audits them.
+ * Merges a sharded run: reads every evaluate job's result from the artifact folder and audits them, returning
+ * the report and the full PIE table (write both with `writeReports(result, dir)`).
  * Refuses (naming the missing jobs' shards) until every shard has finished: never a partial report.
  *
  * @example
- * const report = await mergePlan(plan, 'plan/artifacts', loadConfig);
+ * const result = await mergePlan(plan, 'plan/artifacts'); // a config plan's config read by loadAuditConfig
+ * await writeReports(result, 'reports');
  * @throws PieAuditError IO_ERROR when a job has no result yet; CORRUPT_FILE naming a job whose probabilities file is corrupt.
  */
-export async function mergePlan(plan: Plan, artifacts: string, loadConfig: (path: string) => AuditOptions): Promise<AuditReport> {
+export async function mergePlan(plan: Plan, artifacts: string, loadConfig?: (path: string) => AuditOptions): Promise<AuditResult> {
   const store = artifactStore(artifacts);
   const missing = plan.merge.needs.filter((id) => !store.hasResult(id));
   if (missing.length > 0) {

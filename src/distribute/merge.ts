@@ -1,11 +1,13 @@
-import { auditCompression } from '../audit/audit-compression.js';
+import { runAudit } from '../audit/audit-compression.js';
 import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho } from '../schema/index.js';
+import type { AuditResult } from '../report/audit-result.js';
 import { PieAuditError } from '../errors.js';
 import type { PerModelEvaluation } from '../evaluate/types.js';
 import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
+import { configReader } from './config-reader.js';
 import { concatArrays } from '../data/concat-arrays.js';
 
 /**
@@ -43,13 +45,14 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
 
 /**
  * The merge: the audit over what the evaluate jobs produced, with the same options as the in-process
- * run, so the report equals it apart from timings and timestamps. Each member's runtime and the backend
+ * run, so the report equals it apart from timings and timestamps, and the full PIE table (returned beside the
+ * report, as `runAudit` returns it) is the in-process one: pies.csv and pies.arrow come out equal. Each member's runtime and the backend
  * are the ones its job recorded (the evaluation ran there, not here). With `probabilities: true` each member
  * is its probability rows, read from `store` one file at a time, so top-1 labels come from the same argmax
  * over the same floats as in one process, and top-5 accuracy and the taxicab ranking are computed too.
  *
  * @example
- * const report = await mergeReport(plan.merge, results, (path) => loadAuditConfig(path).options, artifactStore(dir));
+ * const { report, pies } = await mergeReport(plan.merge, results, undefined, artifactStore(dir)); // configs read by loadAuditConfig
  * @throws PieAuditError IO_ERROR naming the first job without a result (or its probabilities file), CORRUPT_FILE naming
  *   a job whose probabilities file is not the one its result names, CONFIG_ERROR when a result kept no probabilities
  *   but the audit asks for them.
@@ -57,9 +60,9 @@ function decodeLabels(result: EvaluateResult): Uint16Array {
 export async function mergeReport(
   job: MergeJob,
   results: ReadonlyMap<string, EvaluateResult>,
-  loadConfig: (path: string) => AuditOptions,
+  loadConfig: ((path: string) => AuditOptions) | undefined,
   store: ArtifactStore,
-): Promise<AuditReport> {
+): Promise<AuditResult> {
   const missing = job.members.filter((m) => (m.parts ?? [m.job]).some((id) => !results.has(id)));
   if (missing.length > 0) {
     throw new PieAuditError(
@@ -68,7 +71,8 @@ export async function mergeReport(
       { missing: missing.map((m) => m.job) },
     );
   }
-  const base: AuditOptions = job.source.kind === 'config' ? loadConfig(job.source.config) : await recipeAuditOptions(job.source);
+  const base: AuditOptions =
+    job.source.kind === 'config' ? configReader(loadConfig)(job.source.config) : await recipeAuditOptions(job.source);
   const population = new Map<string, PopulationMember[]>();
   for (const m of job.members) {
     const r = results.get(m.job)!;
@@ -84,8 +88,8 @@ export async function mergeReport(
     population.set(m.level, list);
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
-  const report = await auditCompression({ ...options, population });
-  return withJobRuntimes(report, job, results);
+  const { report, pies } = await runAudit({ ...options, population });
+  return { report: withJobRuntimes(report, job, results), pies };
 }
 
 /** A member as its probability rows, checked against its result. */

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { AuditOptions } from '../audit/audit-options.js';
-import { resolvePopulation } from '../audit/resolve-population.js';
+import { prepareAudit } from '../audit/prepare-audit.js';
 import { PieAuditError } from '../errors.js';
 import { hashBytes } from '../evaluate/cache/hash-model.js';
 import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
 import { hashTfjsModelFile } from '../evaluate/model-file.js';
 import { contentJobId, type EvaluateJob, type Job, type MergeJob, type ModelJob, type PlanSource, type TrainJob } from './jobs.js';
 import { independentSeed, levelPlans, type LevelPlan } from '../population/level-plans.js';
+import { validatePopulationPlan } from '../population/population-plan.js';
 import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
 
 /** Every job of an audit, the merge that ends it, and the jobs of each shard. */
@@ -62,24 +63,19 @@ export function shardJobs(jobs: readonly Job[], count: number): string[][] {
  */
 export async function planFromConfig(config: string, options: AuditOptions, shards: number, examplesPerJob?: number): Promise<Plan> {
   const source: PlanSource = { kind: 'config', config };
-  const resolved = resolvePopulation(options.population);
+  // The audit's own reading of the options: its n, its members and their kinds, so every runner agrees with it.
+  const prepared = await prepareAudit(options);
   const ts = options.testSet;
-  const n = ts.n ?? ts.labels?.length ?? 0;
-  const testKey = hashTestSet(ts.inputs, n, ts.inputShape);
-  const ranges = testRanges(n, examplesPerJob);
+  const testKey = hashTestSet(ts.inputs, prepared.n, ts.inputShape);
+  const ranges = testRanges(prepared.n, examplesPerJob);
   const jobs: EvaluateJob[] = [];
-  for (const m of resolved.members) {
-    const file =
-      typeof m.source === 'string'
-        ? m.source
-        : typeof m.source === 'object' && m.source !== null && 'predictionsFile' in m.source
-          ? m.source.predictionsFile
-          : null;
+  for (const m of prepared.members) {
+    const file = m.file;
     if (file === null)
       throw new PieAuditError('CONFIG_ERROR', `population['${m.level}'][${m.index}] is not a file; a plan needs every member as a path.`, {
         key: 'population',
       });
-    const content = /model\.json$/i.test(file) ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
+    const content = m.kind === 'tfjs-model' ? await hashTfjsModelFile(file) : hashBytes('file', await readFile(file));
     const parts = [
       content,
       testKey,
@@ -87,10 +83,11 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
       `backend=${options.backend ?? 'auto'}`,
       ...keptProbabilities(options.probabilities),
     ];
-    const memberId = m.id ?? (typeof m.source === 'string' ? m.source : `${m.level}#${m.index}`);
+    // The id the in-process audit reports (and pairs by) for this member: its own, else its file.
+    const memberId = m.id ?? file;
     const member = { kind: 'evaluate', source, level: m.level, index: m.index, model: { file }, memberId, needs: [] } as const;
     // Only a model runs on a range of the inputs; a predictions file is read whole.
-    if (ranges.length > 1 && /(model\.json|\.onnx)$/i.test(file)) {
+    if (ranges.length > 1 && m.needsInputs) {
       for (const range of ranges)
         jobs.push({ ...member, id: contentJobId('evaluate', [...parts, `range=${range[0]}-${range[1]}`]), range });
     } else jobs.push({ ...member, id: contentJobId('evaluate', parts) });
@@ -148,8 +145,10 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
         module: recipe.module,
       },
     );
+  // The checks buildPopulation makes, so a plan never holds one member twice under one id.
+  const population = validatePopulationPlan({ seeds: loaded.seeds, levels: loaded.levels }, `recipe '${recipe.module}':`);
   const key = recipeKey(recipe);
-  const plans = levelPlans(loaded.levels, loaded.randomControl === true);
+  const plans = levelPlans(population.levels, loaded.randomControl === true);
   const jobs: Job[] = [];
   const byLevel = new Map(plans.map((p) => [p.key, [] as EvaluateJob[]]));
   const evaluate = (model: ModelJob, level: LevelPlan, index: number, memberId: string): EvaluateJob => ({
@@ -162,7 +161,7 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
     memberId,
     needs: [model.id],
   });
-  loaded.seeds.forEach((seed, index) => {
+  population.seeds.forEach((seed, index) => {
     const train: TrainJob | undefined =
       regime === 'fineTune' ? { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] } : undefined;
     if (train) jobs.push(train);

@@ -9,22 +9,23 @@ import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.j
 import { saveLayersModel } from '../engine/save-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
-import { loadPredictions } from '../evaluate/predictions/load-predictions.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
+import { prepareAudit, type PreparedMember } from '../audit/prepare-audit.js';
+import { configReader } from './config-reader.js';
 import { fineTuneLevel, fineTuneSteps, trainScratchMember } from '../population/population-jobs.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { EvaluateJob, FineTuneJob, Job, ScratchJob, TrainJob } from './jobs.js';
 import { loadRecipe } from './recipe.js';
 import { mergeReport, type EvaluateResult } from './merge.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
-import type { AuditReport } from '../schema/index.js';
+import type { AuditResult } from '../report/audit-result.js';
 
-/** What a job runner needs besides the job: the artifact folder and, for config plans, the config reader. */
+/** What a job runner needs besides the job: the artifact folder and, optionally, another config reader. */
 export interface JobContext {
   readonly store: ArtifactStore;
-  /** Reads an audit config file into audit options (the CLI's loader). */
-  readonly loadConfig: (path: string) => AuditOptions;
+  /** Reads an audit config file into audit options; default `loadAuditConfig` (what `pie-audit audit` reads). */
+  readonly loadConfig?: (path: string) => AuditOptions;
 }
 
 /** The facts a fineTune or scratch job records beside its model. */
@@ -36,12 +37,12 @@ export interface FineTuneFacts {
 /**
  * Runs one job and returns its result: `{}` for train jobs, the facts of a fineTune or scratch job, an
  * {@link EvaluateResult} (small: labels as base64 uint16; class probabilities, when kept, go to a file beside it)
- * for evaluate jobs, the report for the merge.
+ * for evaluate jobs, the {@link AuditResult} (report and full PIE table, plain JSON) for the merge.
  * A job whose artifact exists returns it without running again (idempotent); artifacts are written
  * atomically, so a runner killed mid-job leaves nothing a second run would trust.
  *
  * @example
- * const result = await runJob(job, { store: artifactStore('artifacts'), loadConfig });
+ * const result = await runJob(job, { store: artifactStore('artifacts') });
  * @throws PieAuditError IO_ERROR when an input artifact is missing (its job has not run).
  */
 export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<string, EvaluateResult>): Promise<unknown> {
@@ -58,8 +59,8 @@ export async function runJob(job: Job, ctx: JobContext, outputs?: ReadonlyMap<st
     case 'merge': {
       const results =
         outputs ?? new Map(await Promise.all(job.needs.map(async (id) => [id, await ctx.store.readResult<EvaluateResult>(id)] as const)));
-      const report: AuditReport = await mergeReport(job, results, ctx.loadConfig, ctx.store);
-      return report;
+      const result: AuditResult = await mergeReport(job, results, ctx.loadConfig, ctx.store);
+      return result;
     }
     default:
       // A plan.json from elsewhere (or a newer version) may name a kind this version cannot run.
@@ -147,36 +148,69 @@ async function saveModelAndFacts(
   return facts;
 }
 
-const testSets = new Map<
-  string,
-  Promise<{ options: AuditOptions; inputs: Float32Array | undefined; inputShape: readonly number[] | undefined; n: number }>
->();
+interface SourceAudit {
+  readonly options: AuditOptions;
+  readonly inputs: Float32Array | undefined;
+  readonly inputShape: readonly number[] | undefined;
+  readonly n: number;
+  /** A config's members as the audit classified them (`prepareAudit`); null for a recipe (its models are jobs). */
+  readonly members: readonly PreparedMember[] | null;
+}
 
-/** The audit options and test set of a job's source, read once per process. */
-function sourceOptions(job: EvaluateJob, ctx: JobContext) {
+const testSets = new Map<string, Promise<SourceAudit>>();
+
+/** The audit options and test set of a job's source, read once per process; a config's through `prepareAudit`, as the audit reads it. */
+function sourceOptions(job: EvaluateJob, ctx: JobContext): Promise<SourceAudit> {
   const key = JSON.stringify(job.source);
   let entry = testSets.get(key);
   if (!entry) {
     entry = (async () => {
-      const options: AuditOptions = job.source.kind === 'config' ? ctx.loadConfig(job.source.config) : await recipeAuditOptions(job.source);
+      if (job.source.kind === 'config') {
+        const options = configReader(ctx.loadConfig)(job.source.config);
+        const prepared = await prepareAudit(options);
+        const ts = options.testSet;
+        return { options, inputs: ts.inputs, inputShape: ts.inputShape, n: prepared.n, members: prepared.members };
+      }
+      const options = await recipeAuditOptions(job.source);
       const ts = options.testSet;
       const n = ts.n ?? ts.labels?.length ?? (ts.inputs && ts.inputShape ? ts.inputs.length / ts.inputShape.reduce((a, b) => a * b, 1) : 0);
-      return { options, inputs: ts.inputs, inputShape: ts.inputShape, n };
+      return { options, inputs: ts.inputs, inputShape: ts.inputShape, n, members: null };
     })();
     testSets.set(key, entry);
   }
   return entry;
 }
 
+/** The config member an evaluate job names, checked against the file the plan hashed. */
+function configMember(job: EvaluateJob, members: readonly PreparedMember[], file: string): ModelSource {
+  const member = members.find((m) => m.level === job.level && m.index === job.index);
+  if (!member || member.file !== file)
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `evaluate ${job.level}#${job.index}: the config no longer lists '${file}' there; write the plan again.`,
+      { job: job.id },
+    );
+  return member.source;
+}
+
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
-  const { options, inputs, inputShape } = await sourceOptions(job, ctx);
+  const { options, inputs, inputShape, members } = await sourceOptions(job, ctx);
   let { n } = await sourceOptions(job, ctx);
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
   let facts: { sparsity: number | null; gzippedBytes: number | null } | undefined;
-  if ('file' in job.model) source = memberSource(job.model.file);
-  else {
+  if ('file' in job.model) {
+    if (!members)
+      throw new PieAuditError(
+        'CONFIG_ERROR',
+        `evaluate ${job.level}#${job.index} names a file but its plan is a recipe's; write the plan again.`,
+        {
+          job: job.id,
+        },
+      );
+    source = configMember(job, members, job.model.file);
+  } else {
     const id = job.model.job;
     if (!ctx.store.hasModel(id))
       throw new PieAuditError(
@@ -189,10 +223,6 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
     source = loaded;
   }
-  // A population of predictions files without labels or inputs: the number of examples is the file's.
-  if (n === 0 && typeof source === 'object' && source !== null && 'predictionsFile' in source)
-    n = (await loadPredictions(source.predictionsFile)).n;
-  if (n === 0 && typeof source === 'string' && !/model\.json$|\.onnx$/i.test(source)) n = (await loadPredictions(source)).n;
   try {
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
@@ -260,9 +290,4 @@ function testSetRange(
         ? (labels as unknown as Int32Array).subarray(start, end)
         : Array.from(labels).slice(start, end);
   return { inputs: inputs.subarray(start * size, end * size), labels: slice, n: end - start };
-}
-
-/** A config's member path as the audit reads it: `.json` files other than model.json are predictions files. */
-function memberSource(file: string): ModelSource {
-  return /\.json$/i.test(file) && !/(^|[\\/])model\.json$/i.test(file) ? { predictionsFile: file, format: 'json' } : file;
 }

@@ -8,7 +8,8 @@ import { runJob } from './run-job.js';
 /** Options of {@link runShard}. */
 export interface RunShardOptions {
   readonly artifacts: string;
-  readonly loadConfig: (path: string) => AuditOptions;
+  /** Reads a config plan's audit config; default `loadAuditConfig` (what `pie-audit audit` reads). */
+  readonly loadConfig?: (path: string) => AuditOptions;
   /** Called after each job with whether it ran or was already done. */
   readonly onJob?: (event: { job: Job; done: number; total: number; skipped: boolean }) => void;
 }
@@ -18,7 +19,7 @@ export interface RunShardOptions {
  * shard run twice (or resumed after a crash) does only what is missing.
  *
  * @example
- * await runShard(plan, 1, { artifacts: 'plan/artifacts', loadConfig });
+ * await runShard(plan, 1, { artifacts: 'plan/artifacts' });
  * @throws PieAuditError naming the job that failed.
  */
 export async function runShard(plan: Plan, index: number, options: RunShardOptions): Promise<{ ran: number; skipped: number }> {

@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../engine/ensure-backend.js';
 import { compressionStats } from '../compress/compression-stats.js';
-import { validateSparsity } from '../compress/pruning-schedule.js';
 import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
 import { addQuantizedLevels } from './add-quantized-levels.js';
+import { validatePopulationPlan } from './population-plan.js';
 import type { PopulationVariant } from './population-design.js';
 import { independentSeed, levelPlans, type LevelPlan } from './level-plans.js';
 import { gradualSteps } from './population-schedules.js';
-import { levelKey } from '../schema/level-key.js';
 import { disposePopulation, type Population } from './population.js';
 import type {
   BuildPopulationOptions,
@@ -25,20 +24,9 @@ export { independentSeed } from './level-plans.js';
 export type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PopulationProgress } from './population-options.js';
 
 function validateOptions(options: BuildPopulationOptions): { levels: number[]; seeds: number[] } {
-  const levels = [...(options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99])];
-  if (levels.length === 0)
-    throw new PieAuditError('EMPTY_POPULATION', 'options.levels is empty; pass at least one sparsity level, e.g. [0, 0.9]');
-  levels.forEach((l, i) => validateSparsity(l, `options.levels[${i}]`));
-  if (new Set(levels.map(levelKey)).size !== levels.length)
-    throw new PieAuditError('INVALID_ARGUMENT', `options.levels has duplicates: ${levels.join(', ')}`);
-  levels.sort((a, b) => a - b);
-  const seeds = [...options.seeds];
-  if (seeds.length === 0)
-    throw new PieAuditError('EMPTY_POPULATION', 'options.seeds is empty; pass one seed per baseline model, e.g. [1, 2, 3, 4, 5]');
-  if (seeds.some((s) => !Number.isSafeInteger(s)))
-    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds must be integers (got ${seeds.join(', ')})`);
-  if (new Set(seeds).size !== seeds.length)
-    throw new PieAuditError('INVALID_ARGUMENT', `options.seeds has duplicates (${seeds.join(', ')}): each baseline needs its own seed`);
+  const plan = validatePopulationPlan({ seeds: options.seeds, levels: options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99] }, 'options');
+  const levels = [...plan.levels];
+  const seeds = [...plan.seeds];
   const regime = options.regime ?? 'fineTune';
   if (regime !== 'fineTune' && regime !== 'fromScratch')
     throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);

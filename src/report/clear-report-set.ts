@@ -2,9 +2,10 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProcessAlive } from '../engine/process-alive.js';
 import { CSV_TABLE_NAMES } from './csv.js';
+import { REPORT_LOCK } from './report-lock.js';
 
 /** Every file a report set may hold; `report.json` marks a complete one. */
-export const REPORT_SET_FILES: readonly string[] = ['report.json', 'report.md', 'report.html', ...CSV_TABLE_NAMES];
+export const REPORT_SET_FILES: readonly string[] = ['report.json', 'report.md', 'report.html', ...CSV_TABLE_NAMES, 'pies.arrow'];
 /** Temp files of `writeFilesAtomic`: `.<name>.<pid>-<hex>.tmp`. */
 const TMP_NAME = /^\..+\.(\d+)-[0-9a-f]+\.tmp$/;
 
@@ -30,4 +31,23 @@ export async function clearReportSet(dir: string, options: { writesJson: boolean
     const pid = TMP_NAME.exec(name)?.[1];
     if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(join(dir, name), { force: true });
   }
+}
+
+/**
+ * Which entries of `dir` a new report set keeps (see `replaceReportFolder`): everything but the folder's lock, temp
+ * files, and the earlier set's files the new set replaces: all of them when it includes `report.json`, else only
+ * an earlier `report.json` that differs from the new one (so no kept `report.json` describes other files).
+ *
+ * @example
+ * const keep = await keptEntries('audit-out', { writesJson: true, json: text });
+ * keep('notes.txt'); // true
+ * keep('report.md'); // false
+ */
+export async function keptEntries(dir: string, options: { writesJson: boolean; json: string }): Promise<(name: string) => boolean> {
+  const sameJson = !options.writesJson && (await readFile(join(dir, 'report.json'), 'utf8').catch(() => null)) === options.json;
+  return (name) => {
+    if (name === REPORT_LOCK || TMP_NAME.test(name)) return false;
+    if (name === 'report.json') return sameJson;
+    return !(options.writesJson && REPORT_SET_FILES.includes(name));
+  };
 }

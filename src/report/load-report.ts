@@ -1,4 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { recoverLeftovers } from '../engine/replace-directory.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../data/json-depth.js';
@@ -37,8 +39,12 @@ export function findReportProblem(report: unknown): string | null {
 export async function loadReport(file: string): Promise<AuditReport> {
   let text: string;
   try {
+    // A writer killed mid-swap leaves the folder beside its place: put it back (see writeReports).
+    const s = await stat(file).catch(async (e) => {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !(await recoverLeftovers(dirname(file)))) throw e;
+      return stat(file);
+    });
     // Only a regular file of a size a report can have: a FIFO would block, a device never end.
-    const s = await stat(file);
     if (!s.isFile() || s.size > MAX_REPORT_BYTES) {
       throw new PieAuditError(
         'CORRUPT_FILE',

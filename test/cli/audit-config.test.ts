@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditCompression } from '../../src/audit/audit-compression.js';
-import { loadAuditConfig } from '../../src/cli/audit-config.js';
+import { loadAuditConfig } from '../../src/audit/audit-config.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { selectCelebaSplit } from '../../src/data/celeba.js';
 import { isPieAuditError } from '../../src/errors.js';

@@ -4,6 +4,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditReport } from '../../src/schema/index.js';
+import { isAuditResult, type AuditResult } from '../../src/report/audit-result.js';
 import { demoRecipe, type DemoRecipe } from '../../src/distribute/demo-recipe.js';
 import { distributeModule } from '../../src/distribute/module-paths.js';
 import { repoRoot } from '../cli/cli-helpers.js';
@@ -23,8 +24,9 @@ export function tinyDemo(): DemoRecipe {
 
 export const tinyDemoRef = () => ({ module: distributeModule('demo-recipe'), params: tinyDemo() });
 
-/** The report without what may differ between runs (timings, timestamps). */
-export function comparable(report: AuditReport): Omit<AuditReport, 'generatedAt' | 'timings'> {
+/** The report (of a report or an audit result) without what may differ between runs (timings, timestamps). */
+export function comparable(reportOrResult: AuditReport | AuditResult): Omit<AuditReport, 'generatedAt' | 'timings'> {
+  const report = isAuditResult(reportOrResult) ? reportOrResult.report : reportOrResult;
   const { generatedAt: _g, timings: _t, ...rest } = report;
   return JSON.parse(JSON.stringify(rest));
 }

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAuditConfig } from '../../src/cli/audit-config.js';
+import { loadAuditConfig } from '../../src/audit/audit-config.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { parseNpy } from '../../src/data/parse-npy.js';

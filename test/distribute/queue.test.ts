@@ -94,6 +94,9 @@ describe('BullMQ executor on real Redis', () => {
     expect(queued.code).toBe(direct.code);
     const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as AuditReport;
     expect(comparable(read('queued'))).toEqual(comparable(read('direct')));
+    // The full PIE list travels back from the merge job with the report: the same pies.csv and pies.arrow.
+    for (const name of ['pies.csv', 'pies.arrow'])
+      expect(readFileSync(join(dir, 'queued', name)).equals(readFileSync(join(dir, 'direct', name))), name).toBe(true);
     // Each model evaluated in 3 jobs of at most 100 of the 300 test images, joined by the merge.
     const ranged = await runCliInProcess([
       'audit',

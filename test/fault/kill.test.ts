@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadReport } from '../../src/report/load-report.js';
 import { writeReports } from '../../src/report/write-reports.js';
@@ -22,9 +22,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const random = mulberry32(1212);
 
 /** Starts a child, waits for its 'ready' line, lets it work `ms`, then kills it with SIGKILL. */
-function runAndKill(script: string, dir: string, ms: number): Promise<void> {
+function runAndKill(script: string, dir: string, ms: number, ...args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/fault', script), dir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/fault', script), dir, ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,6 +60,34 @@ describe('kill -9 during writeReports', () => {
       expect((await loadReport(join(dir, 'report.json'))).generatedAt).toBe(makeAuditReport({ seed: 2 }).generatedAt);
     }
   }, 60_000);
+});
+
+describe('kill -9 while a complete report set is replaced', () => {
+  it('always leaves one complete set, the old one or the new one, and the next write leaves nothing beside it', async () => {
+    const parent = join(root, 'replace');
+    const dir = join(parent, 'out');
+    const report = makeAuditReport({ seed: 41, classes: 200, thumbnails: true });
+    const fullSet = await writeReports(report, dir);
+    const names = fullSet.map((f) => basename(f)).sort();
+    for (let round = 0; round < 12; round++) {
+      await runAndKill('write-reports-child.ts', dir, 100 + Math.floor(random() * 900), 'full');
+      // loadReport puts back a folder moved aside by a writer killed between its two renames.
+      const kept = await loadReport(join(dir, 'report.json'));
+      const generation = /gen-(\d+)/.exec(kept.classNames[0])?.[1] ?? 'none';
+      expect(
+        readdirSync(dir)
+          .filter((n) => !n.startsWith('.'))
+          .sort(),
+        `round ${round}`,
+      ).toEqual(names);
+      // The files that name class 0 (its name carries the generation) all come from report.json's generation.
+      for (const name of ['report.md', 'report.html', 'classes.csv'])
+        expect(generationIn(join(dir, name)), `round ${round}: ${name}`).toBe(generation);
+    }
+    await writeReports(makeAuditReport({ seed: 2 }), dir);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 120_000);
 });
 
 describe('kill -9 during savePopulation', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { float32, list, tableFromArrays, tableToIPC } from '@uwdata/flechette';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadAuditConfig } from '../../src/cli/audit-config.js';
+import { loadAuditConfig } from '../../src/audit/audit-config.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { loadPredictions } from '../../src/evaluate/predictions/load-predictions.js';
 import { FUZZ_SEED, mutateAt, oddValue, pathsOf, typedOrValue } from './helpers.js';

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -22,6 +23,56 @@ function expectedFiles(report: ReturnType<typeof makeAuditReport>): Record<strin
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
   };
 }
+
+const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+
+describe('writeReports replaces the folder as a whole', () => {
+  it("keeps the folder's other files and folders, drops the earlier set's files, and leaves nothing beside it", async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'out');
+    await writeReports(makeAuditReport({ seed: 3 }), dir);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    mkdirSync(join(dir, 'artifacts', 'models'), { recursive: true });
+    writeFileSync(join(dir, 'artifacts', 'models', 'a.json'), '{}');
+    writeFileSync(join(dir, 'pies.arrow'), 'an earlier set');
+    const report = makeAuditReport({ seed: 4 });
+    await writeReports(report, dir, ['json', 'md']);
+    expect(readdirSync(dir).sort()).toEqual(['artifacts', 'notes.txt', 'report.json', 'report.md']);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'artifacts', 'models', 'a.json'), 'utf8')).toBe('{}');
+    expect(await loadReport(join(dir, 'report.json'))).toEqual(report);
+    expect(readdirSync(parent)).toEqual(['out']);
+  });
+
+  it('replaces a folder given through a symbolic link where it lives, and the link stays', async () => {
+    const parent = freshDir();
+    await writeReports(makeAuditReport({ seed: 5 }), join(parent, 'real'));
+    symlinkSync(join(parent, 'real'), join(parent, 'link'));
+    const report = makeAuditReport({ seed: 6 });
+    await writeReports(report, join(parent, 'link'), ['json']);
+    expect(lstatSync(join(parent, 'link')).isSymbolicLink()).toBe(true);
+    expect(await loadReport(join(parent, 'real', 'report.json'))).toEqual(report);
+    expect(readdirSync(parent).sort()).toEqual(['link', 'real']);
+  });
+
+  it('a folder moved aside by a writer killed between its two renames is put back by loadReport and by the next writer', async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'out');
+    const report = makeAuditReport({ seed: 7 });
+    await writeReports(report, dir);
+    const killed = deadPid();
+    renameSync(dir, `${dir}.old-${killed}-0a1b2c3d`);
+    mkdirSync(`${dir}.tmp-${killed}-0a1b2c3d`);
+    expect(await loadReport(join(dir, 'report.json'))).toEqual(report);
+    expect(readdirSync(parent)).toEqual(['out']);
+    renameSync(dir, `${dir}.old-${killed}-0a1b2c3e`);
+    await writeReports(makeAuditReport({ seed: 8 }), dir, ['md']);
+    // The old set came back before the new files were added: its report.json is gone (it describes another report).
+    expect(existsSync(join(dir, 'report.md'))).toBe(true);
+    expect(existsSync(join(dir, 'report.json'))).toBe(false);
+    expect(readdirSync(parent)).toEqual(['out']);
+  });
+});
 
 describe('writeReports', () => {
   it('writes exactly the requested formats, and report.json loads back equal to the report', async () => {

@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, QueueEvents, type FlowJob, type Job as BullJob } from 'bullmq';
-import type { AuditReport } from '../../schema/index.js';
+import type { AuditResult } from '../../report/audit-result.js';
 import { PieAuditError } from '../../errors.js';
 import { describeJob, type EvaluateJob, type Job } from '../jobs.js';
 import type { Plan } from '../plan.js';
@@ -33,16 +33,16 @@ const jobOptions = (id: string) => ({
 });
 
 /**
- * Runs a plan on a BullMQ queue and returns the merged report: the train jobs first (every fineTune of a
+ * Runs a plan on a BullMQ queue and returns the merged report with its full PIE table (an {@link AuditResult}): the train jobs first (every fineTune of a
  * seed needs its baseline, which a flow's tree cannot share), then one flow with the merge as the parent of
  * the evaluate jobs, each the parent of its fineTune job. Job ids are the plan's content hashes, so work
  * already done (by an earlier run) is not queued again; each job has 3 attempts with exponential backoff.
  *
  * @example
- * const report = await runPlanOnQueue(plan, { url: 'redis://127.0.0.1:6379', artifacts: '/shared/pie' });
+ * const { report, pies } = await runPlanOnQueue(plan, { url: 'redis://127.0.0.1:6379', artifacts: '/shared/pie' });
  * @throws PieAuditError BACKEND_UNAVAILABLE when Redis cannot be reached (or is lost mid-run); IO_ERROR naming a job that failed 3 times.
  */
-export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Promise<AuditReport> {
+export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Promise<AuditResult> {
   const target = parseRedisUrl(options.url);
   await assertRedisReachable(target);
   const connection = { ...target, maxRetriesPerRequest: null };
@@ -102,7 +102,7 @@ interface QueueClients {
  * {@link LOST_JOBS} when a job it waits for disappears from Redis: a restart without persistence (or a
  * FLUSHALL) drops every job, and no event would ever say so.
  */
-async function submitAndWait(plan: Plan, artifacts: string, c: QueueClients): Promise<AuditReport | typeof LOST_JOBS> {
+async function submitAndWait(plan: Plan, artifacts: string, c: QueueClients): Promise<AuditResult | typeof LOST_JOBS> {
   const trains = plan.jobs.filter((j) => j.kind === 'train');
   const added = await c.queue.addBulk(
     trains.map((job) => ({ name: describeJob(job), data: { job, artifacts }, opts: jobOptions(job.id) })),
@@ -115,7 +115,7 @@ async function submitAndWait(plan: Plan, artifacts: string, c: QueueClients): Pr
   if (trained === LOST_JOBS) return LOST_JOBS;
   const flow = await c.flows.add(mergeFlow(plan, artifacts));
   await Promise.all(flowJobs(flow).map(async (j) => (await j.isCompleted()) && c.tick(j.id!)));
-  return untilLost(finishedOrFailed(flow.job, c.events, c.tick) as Promise<AuditReport>, c.queue, [flow.job.id!]);
+  return untilLost(finishedOrFailed(flow.job, c.events, c.tick) as Promise<AuditResult>, c.queue, [flow.job.id!]);
 }
 
 /** `waiting`, or {@link LOST_JOBS} as soon as one of `ids` no longer exists in the queue (checked every second). */

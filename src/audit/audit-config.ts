@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { AuditOptions, AttributeValues, PopulationMember } from '../audit/audit-options.js';
+import type { AuditOptions, AttributeValues, PopulationMember } from './audit-options.js';
 import { readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
 import type { ImageSource } from '../data/image-test-set.js';
 import type { Preprocess } from '../data/preprocess.js';
