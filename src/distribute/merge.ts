@@ -7,6 +7,7 @@ import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
 import { concatArrays } from '../data/concat-arrays.js';
+import { checkEvaluateResult } from './result-checks.js';
 
 /**
  * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per
@@ -68,6 +69,8 @@ export async function mergeReport(
       { missing: missing.map((m) => m.job) },
     );
   }
+  // Each result must be its own job's: a swapped or linked result file is an error, not another member's accuracy.
+  for (const m of job.members) for (const id of m.parts ?? [m.job]) checkEvaluateResult(results.get(id), id);
   const base: AuditOptions = job.source.kind === 'config' ? loadConfig(job.source.config) : await recipeAuditOptions(job.source);
   const population = new Map<string, PopulationMember[]>();
   for (const m of job.members) {

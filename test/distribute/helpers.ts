@@ -63,11 +63,31 @@ export async function startRedis(onPort?: number): Promise<{ url: string; port: 
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
 }
 
-/** A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too). */
-export function startWorker(url: string, lockMs = 2000) {
+/** The artifact folder the test workers of this process share (a worker writes only to its own --artifacts). */
+export const workerArtifacts = tempDir('worker-artifacts');
+
+/**
+ * A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too), with
+ * {@link workerArtifacts} as its folder and the failing test recipe among the modules it may run.
+ */
+export function startWorker(url: string, lockMs = 2000, extra: readonly string[] = []) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'worker', '--queue', url, '--lock-duration', String(lockMs)],
+    [
+      '--import',
+      'tsx',
+      `${repoRoot}src/cli/main.ts`,
+      'worker',
+      '--queue',
+      url,
+      '--lock-duration',
+      String(lockMs),
+      '--artifacts',
+      workerArtifacts,
+      '--recipe',
+      `${repoRoot}test/fixtures/recipes/failing-recipe.mjs`,
+      ...extra,
+    ],
     {
       cwd: repoRoot,
       detached: true,
