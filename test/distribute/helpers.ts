@@ -44,12 +44,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Debian's redis-server on 127.0.0.1 (a free port, or `onPort`), no persistence, in a temp dir; resolves once it accepts connections. */
-export async function startRedis(onPort?: number): Promise<{ url: string; port: number; stop: () => void }> {
+export async function startRedis(onPort?: number, extra: readonly string[] = []): Promise<{ url: string; port: number; stop: () => void }> {
   const port = onPort ?? (await freePort());
   const dir = tempDir('redis');
   const child = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
