@@ -15,6 +15,13 @@ import { trustedJob, trustedSource, type TrustedRecipes } from './trusted-recipe
  * const plan = checkPlan(await readPlan('plan'), trustedRecipes(['./recipe.mjs']));
  */
 export function checkPlan(plan: Plan, trusted: TrustedRecipes): Plan {
+  const p = plan as unknown as Record<string, unknown> | null;
+  if (typeof p !== 'object' || p === null || p.version !== 1 || !Array.isArray(p.jobs) || !Array.isArray(p.shards))
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      "the plan is not a pie-audit plan (version 1, jobs, shards); write it again with 'pie-audit plan'.",
+      {},
+    );
   const jobs = plan.jobs.map((job, i) => trustedJob(checkJobShape(job, `plan job ${i}`), trusted));
   const merge = trustedJob(checkJobShape(plan.merge, 'plan merge') as MergeJob, trusted);
   if (merge.kind !== 'merge') throw new PieAuditError('CONFIG_ERROR', `plan merge is a ${merge.kind} job, not the merge.`, {});

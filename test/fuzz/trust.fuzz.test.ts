@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -27,7 +27,7 @@ import { readCacheEntry } from '../../src/evaluate/cache/prediction-cache.js';
 import { isPieAuditError } from '../../src/errors.js';
 import { runCliInProcess } from '../cli/cli-helpers.js';
 import { tempDir } from '../distribute/helpers.js';
-import { FUZZ_SEED } from './helpers.js';
+import { FUZZ_SEED, mutateAt, oddValue, pathsOf, typedOrValue } from './helpers.js';
 
 const codeOf = (p: Promise<unknown> | (() => unknown)) =>
   Promise.resolve()
@@ -187,6 +187,35 @@ describe('plans edited by hand: nothing runs that the operator did not name', ()
     expect(await codeOf(mergePlan(renamed, artifacts, (p) => load(p).options))).toBe('CONFIG_ERROR');
     // Untouched, the same plan merges.
     expect(await codeOf(mergePlan(plan, artifacts, (p) => load(p).options))).toBe('resolved');
+  });
+
+  it('mutated plan.json (any field, odd values): run-shard and merge give a typed error or a result, never import a module, write nothing outside', async () => {
+    const { planDir, plan, artifacts } = await shardedPredictions('mutated');
+    const { module, marker } = plantedModule(planDir);
+    const load = await loadConfig();
+    const paths = pathsOf(plan);
+    const value = fc.oneof(
+      oddValue,
+      fc.constantFrom(module, '../../X', { kind: 'recipe', recipe: { module, params: {} }, runtime: 'auto' }),
+    );
+    const outcomes = { typed: 0, report: 0 };
+    const before = readdirSync(join(planDir, '..')).sort();
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: paths.length - 1 }), value, async (at, next) => {
+        const mutated = mutateAt(plan, paths[at], next);
+        const shard = await typedOrValue(() => runShard(mutated, 0, { artifacts, loadConfig: (p) => load(p).options }));
+        const outcome = await typedOrValue(() => mergePlan(mutated, artifacts, (p) => load(p).options));
+        if (outcome.code) outcomes.typed++;
+        else outcomes.report++;
+        if (shard.code) outcomes.typed++;
+        else outcomes.report++;
+      }),
+      { seed: FUZZ_SEED, numRuns: 120 },
+    );
+    expect(outcomes.typed + outcomes.report).toBe(240);
+    expect(readdirSync(join(planDir, '..')).sort()).toEqual(before);
+    expect(outcomes.typed).toBeGreaterThan(0);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('fuzzed jobs: checkJobShape gives a typed error or a job whose every id is a content hash', () => {
