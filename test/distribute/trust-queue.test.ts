@@ -3,6 +3,7 @@
  * worker runs only the recipe modules its operator named, builds paths only from checked content-hash ids,
  * writes only to its own --artifacts folder, and prints job names escaped.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
 import { assertRedisReachable, parseRedisUrl, redisAddress } from '../../src/distribute/queue/redis-url.js';
 import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
 import { isPieAuditError } from '../../src/errors.js';
-import { runCliInProcess } from '../cli/cli-helpers.js';
-import { comparable, startRedis, startWorker, tempDir, waitFor } from './helpers.js';
+import { runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
+import { comparable, freePort, startRedis, startWorker, tempDir, waitFor } from './helpers.js';
 
 const password = 's3cr:t@/%pw';
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -201,6 +202,98 @@ describe('a queue is data: planted jobs on a password-protected Redis', () => {
       }
       expect(message, bad).not.toBe('');
       expect(message).not.toContain(':pw');
+    }
+  });
+});
+
+/** A throwaway CA and a server certificate for 127.0.0.1, made with openssl in `dir`. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const at = (f: string) => join(dir, f);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    at('ca.key'),
+    '-out',
+    at('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=pie-audit test CA',
+  ]);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1']);
+  writeFileSync(at('ext'), 'subjectAltName=IP:127.0.0.1\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    at('server.csr'),
+    '-CA',
+    at('ca.pem'),
+    '-CAkey',
+    at('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    at('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    at('ext'),
+  ]);
+  return { ca: at('ca.pem'), cert: at('server.pem'), key: at('server.key') };
+}
+
+describe('rediss:// on a real TLS Redis with a password', () => {
+  it('a worker and a submitter trusting the CA run the audit over TLS; without the CA it is one typed error', async () => {
+    const dir = tempDir('trust-tls');
+    const { ca, cert, key } = makeCertificates(dir);
+    const port = await freePort();
+    const tls = await startRedis(undefined, [
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      cert,
+      '--tls-key-file',
+      key,
+      '--tls-ca-cert-file',
+      ca,
+      '--tls-auth-clients',
+      'no',
+      '--requirepass',
+      password,
+    ]);
+    const tlsUrl = `rediss://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    const untrusted = await assertRedisReachable(parseRedisUrl(tlsUrl)).catch((e: unknown) => e);
+    expect(isPieAuditError(untrusted, 'BACKEND_UNAVAILABLE')).toBe(true);
+    expect((untrusted as Error).message).toMatch(/cannot reach Redis at rediss:\/\/127\.0\.0\.1/);
+    const previous = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = ca;
+    const tlsWorker = startWorker(tlsUrl, 2000, ['--artifacts', join(dir, 'artifacts')]);
+    try {
+      await waitFor(() => tlsWorker.log().includes('ready on'), 120_000, `a TLS worker (${tlsWorker.log()})`);
+      expect(tlsWorker.log()).toContain(`ready on rediss://127.0.0.1:${port}`);
+      const config = predictionsConfig(dir);
+      const queued = runCliProcess(['audit', config, '--queue', tlsUrl, '--out', join(dir, 'queued'), '--quiet'], { timeout: 120_000 });
+      const direct = await runCliInProcess(['audit', config, '--out', join(dir, 'direct'), '--quiet']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(direct.code);
+      const read = (d: string) => {
+        const { environment: _e, ...rest } = comparable(JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')));
+        return rest;
+      };
+      expect(read('queued')).toEqual(read('direct'));
+      expect(`${tlsWorker.log()}${queued.stdout}${queued.stderr}`).not.toContain(password);
+    } finally {
+      if (previous === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = previous;
+      tlsWorker.kill();
+      tls.stop();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { PieAuditError } from '../../errors.js';
 
@@ -9,8 +9,8 @@ export interface RedisTarget {
   readonly db: number;
   readonly username?: string;
   readonly password?: string;
-  /** TLS options (`rediss://`): the server's name for certificate checks; absent for plain `redis://`. */
-  readonly tls?: { readonly servername: string };
+  /** TLS options (`rediss://`): the server's name for SNI (host names only); absent for plain `redis://`. */
+  readonly tls?: { readonly servername?: string };
 }
 
 /**
@@ -49,7 +49,8 @@ export function parseRedisUrl(url: string): RedisTarget {
     db,
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
+    // The certificate is checked against the host either way; SNI takes names, not addresses.
+    ...(parsed.protocol === 'rediss:' ? { tls: isIP(host) ? {} : { servername: host } } : {}),
   };
 }
 
@@ -75,7 +76,7 @@ export function assertRedisReachable(target: RedisTarget, timeoutMs = 3000): Pro
   const where = redisAddress(target);
   return new Promise((resolve, reject) => {
     const socket: Socket = target.tls
-      ? connectTls({ host: target.host, port: target.port, servername: target.tls.servername })
+      ? connectTls({ host: target.host, port: target.port, ...target.tls })
       : connect({ host: target.host, port: target.port });
     const fail = (why: string) => {
       socket.destroy();
