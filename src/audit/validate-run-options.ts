@@ -43,8 +43,7 @@ export function validateRunOptions(options: AuditOptions): void {
   atMost(options.noiseFloor?.maxExactSplits, 1, OPTION_LIMITS['noiseFloor.maxExactSplits'], 'noiseFloor.maxExactSplits');
 }
 
+/** The upper bound only: types and lower bounds are checked, with their own messages, where each option is read. */
 function atMost(value: unknown, min: number, max: number, key: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw configError(key, `must be an integer from ${min} to ${max}; got ${String(value)}.`);
+  if (typeof value === 'number' && value > max) throw configError(key, `must be an integer from ${min} to ${max}; got ${String(value)}.`);
 }
