@@ -223,7 +223,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   if (out) {
     await writeFilesAtomic(dirname(resolve(out)), { [basename(out)]: text });
     if (!values.quiet) io.stdout(`wrote ${out}\n`);
-  } else io.stdout(text);
+  } else io.stdout(text.split('\n').map(terminalLine).join('\n')); // a terminal or CI log: no raw control character or command
   return 0;
 }
 

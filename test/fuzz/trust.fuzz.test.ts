@@ -437,6 +437,9 @@ describe('names on the terminal and in CI logs are escaped', () => {
       const saved = JSON.parse(readFileSync(report, 'utf8'));
       saved.levels[1].classImpact = { ...saved.levels[1].classImpact, status: 'ok', hurtClasses: [0, 1, 2] };
       stdout += formatSummary(saved);
+      // The rendered report on stdout too.
+      for (const format of ['md', 'html'])
+        expect(await runCli(['report', report, '--format', format], { stdout: (t) => (stdout += t), stderr: stream, env })).toBe(0);
       for (const line of `${stdout}\n${stderr}`.split('\n')) {
         expect(line).not.toMatch(/\u001b|\r|\u202e|\u2028/);
         expect(line).not.toMatch(/##\[/);
