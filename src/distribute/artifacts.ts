@@ -47,6 +47,11 @@ export function artifactStore(dir: string) {
     dir,
     modelDir,
     hasModel: (id: string) => existsSync(join(modelDir(id), 'model.json')),
+    /** A model's folder to load, once its model.json is a regular file inside the store (not a link out of it). */
+    modelToLoad(id: string): string {
+      fileInFolderSync(dir, join(modelDir(id), 'model.json'), `model of job ${id}`);
+      return modelDir(id);
+    },
     /** Writes a model folder atomically; a folder already there is kept (same id, same content). */
     async writeModel(id: string, fill: (tmp: string) => Promise<void>): Promise<void> {
       if (existsSync(modelDir(id))) return;

@@ -16,6 +16,7 @@ import { terminalLine, terminalName } from '../../src/cli/terminal-text.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { duplicateJsonKey } from '../../src/data/json-duplicate-key.js';
 import { readJsonFile } from '../../src/data/read-json-file.js';
+import { artifactStore } from '../../src/distribute/artifacts.js';
 import { checkJobShape } from '../../src/distribute/job-checks.js';
 import { mergePlan } from '../../src/distribute/merge-plan.js';
 import type { Plan } from '../../src/distribute/plan.js';
@@ -298,6 +299,53 @@ describe('results read are the results asked for', () => {
     };
     expect(read('out')).toEqual(read('direct'));
     expect(direct.code).toBe(ok.code);
+  });
+
+  it('mutated result files (any field, odd values): the merge gives a typed error or the report', async () => {
+    const { planDir, plan, artifacts } = await shardedPredictions('mutated-results');
+    const load = await loadConfig();
+    const id = plan.merge.needs[1];
+    const file = join(artifacts, `${id}.json`);
+    const original = JSON.parse(readFileSync(file, 'utf8'));
+    const paths = pathsOf(original);
+    const value = fc.oneof(
+      oddValue,
+      fc.constantFrom(plan.merge.needs[0], 'AAAA', 'A'.repeat(200), { file: '../x', shape: [60, 3], sha256: '' }),
+    );
+    const outcomes = { typed: 0, report: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: paths.length - 1 }), value, async (at, next) => {
+        writeFileSync(file, JSON.stringify(mutateAt(original, paths[at], next)) ?? 'null');
+        const outcome = await typedOrValue(() => mergePlan(plan, artifacts, (p) => load(p).options));
+        if (outcome.code) outcomes.typed++;
+        else outcomes.report++;
+      }),
+      { seed: FUZZ_SEED, numRuns: 100 },
+    );
+    expect(outcomes.typed + outcomes.report).toBe(100);
+    expect(outcomes.typed).toBeGreaterThan(0);
+    expect(existsSync(join(planDir, 'x'))).toBe(false);
+  });
+
+  it('a model folder in the artifacts whose model.json is a link out of the folder, a FIFO or /dev/zero is not loaded', async () => {
+    const dir = fresh('model-link');
+    const store = artifactStore(join(dir, 'artifacts'));
+    const id = `fineTune-${'7'.repeat(24)}`;
+    mkdirSync(store.modelDir(id), { recursive: true });
+    const modelJson = join(store.modelDir(id), 'model.json');
+    writeFileSync(join(dir, 'elsewhere.json'), '{}');
+    for (const plant of [
+      () => symlinkSync(join(dir, 'elsewhere.json'), modelJson),
+      () => symlinkSync('/dev/zero', modelJson),
+      () => execFileSync('mkfifo', [modelJson]),
+    ]) {
+      plant();
+      expect(await codeOf(() => store.modelToLoad(id))).toBe('IO_ERROR');
+      unlinkSync(modelJson);
+    }
+    writeFileSync(modelJson, '{}');
+    expect(store.modelToLoad(id)).toBe(store.modelDir(id));
+    expect(await codeOf(() => store.modelToLoad('../../X'))).toBe('CONFIG_ERROR');
   });
 
   it('a prediction-cache entry that is a link to /dev/zero or a FIFO is a miss, read at once', async () => {
