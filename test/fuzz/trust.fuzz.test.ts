@@ -242,11 +242,26 @@ describe('plans edited by hand: nothing runs that the operator did not name', ()
       },
       { requiredKeys: [] },
     );
+    // A well-formed merge with one field replaced: the accepted branch is exercised too.
+    const e = (c: string) => `evaluate-${c.repeat(24)}`;
+    const merge = {
+      kind: 'merge',
+      id: `merge-${'c'.repeat(24)}`,
+      needs: [e('1'), e('2')],
+      members: [
+        { job: e('1'), level: '0', memberId: 'a' },
+        { job: e('2'), level: '0.5', memberId: 'a', parts: [e('2')] },
+      ],
+    };
+    const mergePaths = pathsOf(merge);
+    const mutatedMerge = fc
+      .tuple(fc.nat({ max: mergePaths.length - 1 }), fc.oneof(oddValue, id), fc.boolean())
+      .map(([at, next, keep]) => (keep ? merge : mutateAt(merge, mergePaths[at], next)));
     const pattern = /^(train|fineTune|scratch|evaluate|merge)-[0-9a-f]{24}$/;
     let typed = 0;
     let accepted = 0;
     fc.assert(
-      fc.property(job, (j) => {
+      fc.property(fc.oneof(job, mutatedMerge), (j) => {
         try {
           const checked = checkJobShape(j, 'fuzzed job') as unknown as Record<string, unknown>;
           accepted++;
@@ -520,7 +535,6 @@ describe('names on the terminal and in CI logs are escaped', () => {
       fc.property(text, text, (name, line) => {
         runs++;
         for (const out of [terminalName(name), terminalLine(`${line}${terminalName(name)}`), terminalLine(name)]) {
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: the property is their absence
           expect(out).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
           expect(out).not.toMatch(/^\s*:/);
           expect(out).not.toMatch(/##\[/);
