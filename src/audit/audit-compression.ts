@@ -1,4 +1,5 @@
 import { populationRecall } from '../analysis/population-recall.js';
+import { classBound } from './class-bound.js';
 import { getBackendInfo, initBackend } from '../engine/backend.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
@@ -179,6 +180,7 @@ async function evaluateMembers(prepared: PreparedAudit, options: AuditOptions): 
     {
       batchSize: options.batchSize,
       returnProbabilities: config.probabilities,
+      maxClasses: classBound(config),
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,

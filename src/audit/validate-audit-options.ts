@@ -10,6 +10,7 @@ import { AUDIT_CORRECTIONS, isOneOf, MODAL_TIE_BREAKS, type ModalTieBreak } from
 import { resolvePopulationDesign } from './population-design.js';
 import { resolvePopulation, type ResolvedPopulation } from './resolve-population.js';
 import { validateTestSet, type NormalizedTestSet } from './validate-test-set.js';
+import { validateRunOptions } from './validate-run-options.js';
 import { validateBootstrapOptions, validateNoiseFloorOptions } from './validate-statistics-options.js';
 
 /** Audit options after validation and defaults. @internal */
@@ -173,6 +174,7 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
   const baseline = resolveBaseline(options.baseline, population.levels);
   const levels = [baseline, ...population.levels.filter((l) => l !== baseline)];
   const scalars = validateScalars(options);
+  validateRunOptions(options);
   const testSet = validateTestSet(options.testSet, population);
   const classNames = validateClassNames(options.classNames ?? testSet.layoutClassNames ?? undefined, testSet.labels);
   const positiveClass = validatePositiveClass(options.positiveClass, classNames);

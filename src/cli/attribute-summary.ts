@@ -1,5 +1,6 @@
 import type { AuditReport } from '../schema/index.js';
 import { formatPercent, formatPValue } from '../report/format.js';
+import { terminalLine, terminalName } from './terminal-text.js';
 
 /**
  * One line per compressed level about the group attributes: the values significantly over-indexed
@@ -16,7 +17,7 @@ export function formatAttributeSummary(report: AuditReport): string {
     if (level.isBaseline) continue;
     const section = level.attributes;
     if (section.status !== 'ok') {
-      lines.push(`attributes at ${level.key}: ${section.status} (${section.reason})`);
+      lines.push(`attributes at ${terminalName(level.key)}: ${section.status} (${section.reason})`);
       continue;
     }
     const ranked = section.rows.filter((r) => r.overIndexRatio !== null).sort((a, b) => (b.overIndexRatio ?? 0) - (a.overIndexRatio ?? 0));
@@ -25,10 +26,10 @@ export function formatAttributeSummary(report: AuditReport): string {
     const text = shown.map((r) => {
       const p = r.pAdjusted === null ? 'p n/a' : `adj. p ${formatPValue(r.pAdjusted)}`;
       const shares = `${formatPercent(r.shareAmongPIEs)} of PIEs vs ${formatPercent(r.shareOverall)}`;
-      return `${r.attribute}=${r.value} ${(r.overIndexRatio ?? 0).toFixed(2)}x (${shares}, ${p})`;
+      return `${terminalName(r.attribute)}=${terminalName(String(r.value))} ${(r.overIndexRatio ?? 0).toFixed(2)}x (${shares}, ${p})`;
     });
     const head = significant.length > 0 ? 'over-indexed among PIEs' : 'none significantly over-indexed; highest';
-    lines.push(`attributes at ${level.key}: ${shown.length === 0 ? 'no PIEs' : `${head}: ${text.join('; ')}`}`);
+    lines.push(`attributes at ${terminalName(level.key)}: ${shown.length === 0 ? 'no PIEs' : `${head}: ${text.join('; ')}`}`);
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  return lines.length > 0 ? `${lines.map(terminalLine).join('\n')}\n` : '';
 }

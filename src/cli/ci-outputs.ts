@@ -5,6 +5,7 @@ import { PieAuditError } from '../errors.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
+import { terminalLine } from './terminal-text.js';
 
 /** What the `--junit` and `--step-summary` flags asked for. */
 export interface CiOutputRequest {
@@ -14,8 +15,11 @@ export interface CiOutputRequest {
   stepSummary?: boolean;
 }
 
-/** GitHub workflow-command escaping of a message (`%`, CR, LF) and of a property value (also `:` and `,`). */
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * GitHub workflow-command escaping of a message (`%`, CR, LF, which the runner decodes) and of a property value
+ * (also `:` and `,`); any other control character (ESC, bidi overrides) is shown escaped, never sent raw.
+ */
+const escapeData = (s: string) => terminalLine(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /**

@@ -12,6 +12,8 @@ import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand, UsageError } from './parse-command.js';
+import { decimalInteger } from './decimal-integer.js';
+import { terminalLine } from './terminal-text.js';
 
 /** Help of the scale-out commands. */
 export const DISTRIBUTE_HELP: Record<string, string> = {
@@ -28,23 +30,28 @@ stay in one shard. --examples-per-job k (config plans): evaluate each model file
 most k test examples, so one model's evaluation spreads over runners; the merge joins them in
 order. See docs/scale-out.md.
 `,
-  'run-shard': `Usage: pie-audit run-shard <plan dir> [--index <i>] [--artifacts <dir>] [--quiet]
+  'run-shard': `Usage: pie-audit run-shard <plan dir> [--index <i>] [--artifacts <dir>] [--recipe <module>]... [--quiet]
 
 Runs shard i's jobs, writing each job's artifact (models, predictions) atomically under
 <plan dir>/artifacts (or --artifacts, a folder every runner shares). Jobs already done are skipped,
-so a shard can run twice or resume. Without --index the index comes from PIE_AUDIT_SHARD_INDEX,
+so a shard can run twice or resume. --recipe: the population recipe module the plan was written
+for, as this runner has it (repeatable; the bundled demo recipe is always allowed): a plan naming any
+other module (matched by the sha256 of its bytes) is refused, never imported. Without --index the index comes from PIE_AUDIT_SHARD_INDEX,
 JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (Slurm array) or CI_NODE_INDEX
 (GitLab parallel, counted from 1).
 `,
-  merge: `Usage: pie-audit merge <plan dir> --out <dir> [--artifacts <dir>] [--format json,md,html,csv] [--quiet]
+  merge: `Usage: pie-audit merge <plan dir> --out <dir> [--artifacts <dir>] [--recipe <module>]... [--format json,md,html,csv] [--quiet]
 
 Audits what the shards wrote and writes the same reports as the unsharded run (report.json equal
 apart from timings and timestamps); exits with the gate code. Refuses, naming the shards still to
-run, while any result is missing.
+run, while any result is missing, and refuses a result that is not its job's (a swapped or linked
+file). --recipe as for run-shard: a recipe plan's module must be one named here.
 `,
 };
 
 const usage = (message: string) => new UsageError(message);
+/** The `--recipe` flags of a runner, as absolute paths. */
+const recipeFlags = (value: unknown): string[] => (Array.isArray(value) ? value.map((m) => resolve(String(m))) : []);
 const printed = (io: CliIO, text: string): number => {
   io.stdout(text);
   return 0;
@@ -67,9 +74,7 @@ export function demoRecipeRef(options: { quick?: boolean; models?: number }) {
  */
 export function parseExamplesPerJob(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const k = Number(value);
-  if (!Number.isSafeInteger(k) || k < 1) throw usage(`--examples-per-job must be a positive integer; got '${String(value)}'.`);
-  return k;
+  return decimalInteger(value, '--examples-per-job', 1, Number.MAX_SAFE_INTEGER);
 }
 
 /**
@@ -94,9 +99,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
   if (examplesPerJob !== undefined && (values.recipe || values.demo))
     throw usage('--examples-per-job applies to a config of model files; a recipe evaluates each model it builds in one job.');
   if (!values.out) throw usage("plan needs --out <plan dir>. See 'pie-audit plan --help'.");
-  const shards = Number(values.shards ?? '1');
-  if (!Number.isInteger(shards) || shards < 1 || shards > 10000)
-    throw usage(`--shards must be an integer from 1 to 10000; got '${String(values.shards)}'.`);
+  const shards = decimalInteger(values.shards ?? '1', '--shards', 1, 10000);
   let plan: Plan;
   if (values.recipe) {
     if (positionals.length > 0 || values.demo)
@@ -105,9 +108,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     plan = await planFromRecipe({ module: resolve(values.recipe as string), params }, 'auto', shards);
   } else if (values.demo) {
     if (positionals.length > 0) throw usage("plan --demo takes no config file. See 'pie-audit plan --help'.");
-    const models = values.models === undefined ? undefined : Number(values.models);
-    if (models !== undefined && (!Number.isInteger(models) || models < 1 || models > 50))
-      throw usage(`--models must be an integer from 1 to 50; got '${String(values.models)}'.`);
+    const models = values.models === undefined ? undefined : decimalInteger(values.models, '--models', 1, 50);
     plan = await planFromRecipe(demoRecipeRef({ quick: Boolean(values.quick), ...(models ? { models } : {}) }), 'auto', shards);
   } else {
     if (positionals.length !== 1)
@@ -130,7 +131,11 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
  * @throws PieAuditError naming the job that failed.
  */
 export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommand('run-shard', args, { index: { type: 'string' }, artifacts: { type: 'string' } });
+  const { values, positionals } = parseCommand('run-shard', args, {
+    index: { type: 'string' },
+    artifacts: { type: 'string' },
+    recipe: { type: 'string', multiple: true },
+  });
   if (values.help) return printed(io, DISTRIBUTE_HELP['run-shard']);
   if (positionals.length !== 1)
     throw usage(`run-shard needs exactly one plan folder; got ${positionals.length}. See 'pie-audit run-shard --help'.`);
@@ -140,10 +145,12 @@ export async function runShardCommand(args: string[], io: CliIO, env: NodeJS.Pro
   const progress = createProgress({ quiet: Boolean(values.quiet), stream: io.stderr });
   const { ran, skipped } = await runShard(plan, index, {
     artifacts,
+    recipes: recipeFlags(values.recipe),
     onJob: (e) => progress.update(`shard ${index}`, e.done, e.total),
   });
   progress.done();
-  if (!values.quiet) io.stdout(`shard ${index}: ${ran} job(s) run, ${skipped} already done; artifacts in ${artifacts}\n`);
+  if (!values.quiet)
+    io.stdout(`${terminalLine(`shard ${index}: ${ran} job(s) run, ${skipped} already done; artifacts in ${artifacts}`)}\n`);
   return 0;
 }
 
@@ -162,6 +169,7 @@ export async function mergeCommand(
     out: { type: 'string', short: 'o' },
     artifacts: { type: 'string' },
     format: { type: 'string' },
+    recipe: { type: 'string', multiple: true },
   });
   if (values.help) return printed(io, DISTRIBUTE_HELP.merge);
   if (positionals.length !== 1)
@@ -169,7 +177,7 @@ export async function mergeCommand(
   if (!values.out) throw usage("merge needs --out <dir> for the reports. See 'pie-audit merge --help'.");
   const plan = await readPlan(positionals[0]);
   const artifacts = resolve((values.artifacts as string | undefined) ?? resolve(positionals[0], 'artifacts'));
-  const result = await mergePlan(plan, artifacts);
+  const result = await mergePlan(plan, artifacts, undefined, recipeFlags(values.recipe));
   const { report } = result;
   const written = await writeReports(result, values.out as string, formats(values.format as string | undefined));
   if (!values.quiet) {

@@ -1,5 +1,7 @@
 import type { AuditReport } from '../schema/index.js';
 
+import { terminalLine, terminalName } from './terminal-text.js';
+
 const short = (v: number) => Number(v.toPrecision(3)).toString();
 
 /**
@@ -17,12 +19,12 @@ export function noiseFloorLines(report: AuditReport): string[] {
     const f = level.pies.permutation;
     const how = `${f.design}, ${f.method}, ${f.splits} splits`;
     const head =
-      `level ${level.key}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
+      `level ${terminalName(level.key)}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
       `${short(f.nullP95)}): excess ${short(f.excess)}`;
     // An inconclusive test's reason is in the report's warnings; the line names the smallest p it could give.
     const verdict =
       f.status === 'ok' ? `p = ${short(f.p)}` : `p = ${short(f.p)}, inconclusive (smallest possible p ${short(f.minAchievableP)})`;
-    lines.push(`${head}, ${verdict} (${how})`);
+    lines.push(terminalLine(`${head}, ${verdict} (${how})`));
   }
   return lines;
 }
@@ -40,7 +42,7 @@ export function taxicabLines(report: AuditReport): string[] {
     if (level.taxicab.status !== 'ok') continue;
     const t = level.taxicab;
     lines.push(
-      `level ${level.key}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are ` +
+      `level ${terminalName(level.key)}: ${(t.pieShareInTopN * 100).toFixed(0)}% of the ${t.topN} examples whose mean probabilities moved most are ` +
         `PIEs (mean distance ${short(t.meanDistance)})`,
     );
   }

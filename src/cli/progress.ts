@@ -1,3 +1,5 @@
+import { terminalLine } from './terminal-text.js';
+
 /** A progress reporter (see {@link createProgress}). */
 export interface Progress {
   /**
@@ -51,7 +53,10 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   };
   const counts = (done: number, total: number, detail?: string) => (detail ? detail : `${Math.floor(done)}/${total}`);
   return {
-    update(label, done, total, detail) {
+    update(rawLabel, done, total, rawDetail) {
+      // Labels and details may quote names from data (job names, levels): escaped, one line each.
+      const label = terminalLine(rawLabel);
+      const detail = rawDetail === undefined ? undefined : terminalLine(rawDetail);
       const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
       const percent = Math.floor(fraction * 100);
       if (tty) {
@@ -81,7 +86,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     },
     log(message) {
       endBar();
-      stream.write(`${message}\n`);
+      stream.write(`${terminalLine(message)}\n`);
     },
     done() {
       endBar();

@@ -20,6 +20,7 @@ import { formatSummary } from './summary.js';
 import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
 import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
 import { parseExamplesPerJob } from './distribute-commands.js';
+import { terminalLine } from './terminal-text.js';
 import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 
 export type { CliIO } from './cli-io.js';
@@ -126,7 +127,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const quiet = Boolean(values.quiet);
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
-  for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
+  for (const w of warnings) io.stderr.write(`pie-audit: warning: ${terminalLine(w)}\n`);
   // Without labels or inputs, prepareAudit (under runAudit and planFromConfig) reads n from the first predictions file.
   progress.log(`pie-audit: auditing ${describe}`);
   if (values.queue && options.testSet.images !== undefined)
@@ -220,7 +221,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   if (out) {
     await writeFilesAtomic(dirname(resolve(out)), { [basename(out)]: text });
     if (!values.quiet) io.stdout(`wrote ${out}\n`);
-  } else io.stdout(text);
+  } else io.stdout(text.split('\n').map(terminalLine).join('\n')); // a terminal or CI log: no raw control character or command
   return 0;
 }
 
@@ -236,7 +237,7 @@ async function gateCommand(args: string[], io: CliIO): Promise<number> {
   const gates = readJsonFile(values.gates as string, 'gates file') as GatesConfig;
   const result = evaluateGates(report, gates);
   if (!values.quiet) {
-    for (const r of result.results) io.stdout(`[${r.status}] ${r.reason}\n`);
+    for (const r of result.results) io.stdout(`[${r.status}] ${terminalLine(r.reason)}\n`);
     io.stdout(`verdict: ${result.verdict.toUpperCase()} (exit ${result.exitCode})\n`);
   }
   await writeCiOutputs(report, result, ci, env, io.stdout);
@@ -352,7 +353,8 @@ export async function runCli(
     }
   } catch (e) {
     const message = isPieAuditError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.stderr.write(`pie-audit: error: ${message.split('\n')[0]}\n`);
+    // One line, whatever names or paths the message quotes: their newlines and control characters are shown escaped.
+    io.stderr.write(`pie-audit: error: ${terminalLine(message)}\n`);
     return 2;
   }
 }

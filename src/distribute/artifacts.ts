@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { fileInFolderSync } from '../data/file-in-folder.js';
 import { encodeNpy } from '../data/npy.js';
 import { parseNpy } from '../data/parse-npy.js';
 import { replaceDirectory } from '../engine/replace-directory.js';
 import { PieAuditError } from '../errors.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
+import { assertJobId } from './job-checks.js';
 
 /**
  * An evaluate job's class probabilities file, as its result names it: the file travels through the shared
@@ -20,6 +22,9 @@ export interface ProbabilitiesArtifact {
   /** sha256 of the file's bytes (hex, as `sha256sum` prints it), so a merge detects a corrupt or mismatched file. */
   readonly sha256: string;
 }
+
+/** Largest result file read: labels of 2^26 examples as base64, and a little JSON. */
+const MAX_RESULT_BYTES = 256 * 1024 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -35,12 +40,18 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * if (!store.hasModel(id)) await store.writeModel(id, async (tmp) => { await saveLayersModel(model, tmp); });
  */
 export function artifactStore(dir: string) {
-  const modelDir = (id: string) => join(dir, id);
-  const resultFile = (id: string) => join(dir, `${id}.json`);
+  // Every path is built from a checked job id: an id from a queue message or a plan file never leaves `dir`.
+  const modelDir = (id: string) => join(dir, checkedId(id));
+  const resultFile = (id: string) => join(dir, `${checkedId(id)}.json`);
   return {
     dir,
     modelDir,
     hasModel: (id: string) => existsSync(join(modelDir(id), 'model.json')),
+    /** A model's folder to load, once its model.json is a regular file inside the store (not a link out of it). */
+    modelToLoad(id: string): string {
+      fileInFolderSync(dir, join(modelDir(id), 'model.json'), `model of job ${id}`);
+      return modelDir(id);
+    },
     /** Writes a model folder atomically; a folder already there is kept (same id, same content). */
     async writeModel(id: string, fill: (tmp: string) => Promise<void>): Promise<void> {
       if (existsSync(modelDir(id))) return;
@@ -62,8 +73,10 @@ export function artifactStore(dir: string) {
       await writeFilesAtomic(dir, { [`${id}.json`]: JSON.stringify(value) });
     },
     async readResult<T>(id: string): Promise<T> {
+      const path = resultFile(id);
+      checkResultFile(dir, path, id);
       try {
-        return JSON.parse(await readFile(resultFile(id), 'utf8')) as T;
+        return JSON.parse(await readFile(path, 'utf8')) as T;
       } catch (cause) {
         throw new PieAuditError(
           'IO_ERROR',
@@ -90,14 +103,15 @@ export function artifactStore(dir: string) {
       const rerun = `remove '${resultFile(id)}' and run job ${id} again (its shard, or the same queue command)`;
       const corrupt = (why: string) =>
         new PieAuditError('CORRUPT_FILE', `class probabilities of job ${id}: ${why}; ${rerun}.`, { job: id, file: artifact.file });
-      if (typeof artifact.file !== 'string' || artifact.file !== basename(artifact.file) || !artifact.file)
-        throw corrupt(`its result names ${JSON.stringify(artifact.file)}, not a file of the artifact folder`);
+      if (artifact.file !== `${id}.probabilities.npy`)
+        throw corrupt(`its result names ${JSON.stringify(artifact.file)}, not '${id}.probabilities.npy'`);
       const expected = artifact.shape;
       if (!Array.isArray(expected) || expected[0] !== n || !Number.isInteger(expected[1]) || expected[1] < 1)
         throw corrupt(`its result records shape ${JSON.stringify(expected)}, expected (${n}, classes)`);
       const path = join(dir, artifact.file);
       let bytes: Buffer;
       try {
+        if (existsSync(path)) fileInFolderSync(dir, path, `class probabilities of job ${id}`);
         bytes = await readFile(path);
       } catch (cause) {
         throw new PieAuditError(
@@ -114,6 +128,24 @@ export function artifactStore(dir: string) {
       return data;
     },
   };
+}
+
+/** A job id, checked against the content-hash pattern before a path is built from it. */
+function checkedId(id: string): string {
+  assertJobId(id, 'artifact');
+  return id;
+}
+
+/** A result file must be a regular file of the folder (no FIFO, device or link elsewhere), of a result's size. */
+function checkResultFile(dir: string, path: string, id: string): void {
+  if (existsSync(path) && fileInFolderSync(dir, path, `result of job ${id}`) > MAX_RESULT_BYTES)
+    throw new PieAuditError(
+      'CORRUPT_FILE',
+      `artifact '${path}' is larger than a job result (${MAX_RESULT_BYTES} bytes); run job ${id} again.`,
+      {
+        id,
+      },
+    );
 }
 
 /** The store of {@link artifactStore}. */

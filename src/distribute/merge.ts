@@ -9,6 +9,7 @@ import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
 import { configReader } from './config-reader.js';
 import { concatArrays } from '../data/concat-arrays.js';
+import { checkEvaluateResult } from './result-checks.js';
 
 /**
  * What an evaluate job returns: one member's top-1 labels (base64 of little-endian uint16, 2 bytes per
@@ -71,6 +72,8 @@ export async function mergeReport(
       { missing: missing.map((m) => m.job) },
     );
   }
+  // Each result must be its own job's: a swapped or linked result file is an error, not another member's accuracy.
+  for (const m of job.members) for (const id of m.parts ?? [m.job]) checkEvaluateResult(results.get(id), id);
   const base: AuditOptions =
     job.source.kind === 'config' ? configReader(loadConfig)(job.source.config) : await recipeAuditOptions(job.source);
   const population = new Map<string, PopulationMember[]>();

@@ -9,6 +9,7 @@ import { contentJobId, type EvaluateJob, type Job, type MergeJob, type ModelJob,
 import { independentSeed, levelPlans, type LevelPlan } from '../population/level-plans.js';
 import { validatePopulationPlan } from '../population/population-plan.js';
 import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
+import { recipeModuleSha256 } from './trusted-recipes.js';
 
 /** Every job of an audit, the merge that ends it, and the jobs of each shard. */
 export interface Plan {
@@ -126,7 +127,8 @@ export function testRanges(n: number, examplesPerJob?: number): Array<[number, n
  * const plan = await planFromRecipe({ module: distributeModule('demo-recipe'), params: demoRecipe({ quick: true }) }, 'auto', 2);
  */
 export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs' | 'onnx', shards: number): Promise<Plan> {
-  const source = { kind: 'recipe', recipe, runtime } as const;
+  // The module's hash travels with every job: a runner imports only the module of that hash its operator named.
+  const source = { kind: 'recipe', recipe: { ...recipe, sha256: recipeModuleSha256(recipe.module) }, runtime } as const;
   const loaded = await loadRecipe(recipe);
   const regime = loaded.regime ?? 'fineTune';
   if (regime !== 'fineTune' && regime !== 'fromScratch')

@@ -11,6 +11,8 @@ import type { PopulationFineTune, PopulationFromScratch } from '../population/bu
 export interface RecipeRef {
   readonly module: string;
   readonly params: unknown;
+  /** sha256 (hex) of the module's bytes, as a plan records it; runners import only a module of this hash they were given. */
+  readonly sha256?: string;
 }
 
 /** What the audit of a recipe's population runs on, and how (the options every runner shares). */

@@ -94,7 +94,7 @@ async function runFineTune(job: FineTuneJob, store: ArtifactStore): Promise<Fine
       `fineTune seed ${job.seed} level ${job.level}: its baseline '${store.modelDir(trainId)}' is missing; run train job ${trainId} first.`,
       { job: job.id },
     );
-  const baseline = await loadLayersModelFromFile(store.modelDir(trainId));
+  const baseline = await loadLayersModelFromFile(store.modelToLoad(trainId));
   let tuned: tf.LayersModel | undefined;
   try {
     const data = recipe.fineTune.data as { x: Float32Array; shape: readonly number[]; y: ArrayLike<number> };
@@ -218,7 +218,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
         `evaluate ${job.level}#${job.index}: model '${ctx.store.modelDir(id)}' is missing; run job ${id} first.`,
         { job: job.id },
       );
-    loaded = await loadLayersModelFromFile(ctx.store.modelDir(id));
+    loaded = await loadLayersModelFromFile(ctx.store.modelToLoad(id));
     const tuned = await ctx.store.readResult<FineTuneFacts>(id);
     facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
     source = loaded;

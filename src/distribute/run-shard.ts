@@ -2,14 +2,21 @@ import type { AuditOptions } from '../audit/audit-options.js';
 import { PieAuditError, isPieAuditError } from '../errors.js';
 import { artifactStore } from './artifacts.js';
 import { describeJob, type Job } from './jobs.js';
+import { checkPlan } from './check-plan.js';
 import type { Plan } from './plan.js';
 import { runJob } from './run-job.js';
+import { trustedRecipes } from './trusted-recipes.js';
 
 /** Options of {@link runShard}. */
 export interface RunShardOptions {
   readonly artifacts: string;
   /** Reads a config plan's audit config; default `loadAuditConfig` (what `pie-audit audit` reads). */
   readonly loadConfig?: (path: string) => AuditOptions;
+  /**
+   * The recipe modules this runner may import (besides the bundled demo recipe): a plan naming another
+   * module (by content hash) is refused before any job runs.
+   */
+  readonly recipes?: readonly string[];
   /** Called after each job with whether it ran or was already done. */
   readonly onJob?: (event: { job: Job; done: number; total: number; skipped: boolean }) => void;
 }
@@ -20,9 +27,10 @@ export interface RunShardOptions {
  *
  * @example
  * await runShard(plan, 1, { artifacts: 'plan/artifacts' });
- * @throws PieAuditError naming the job that failed.
+ * @throws PieAuditError naming the job that failed; `CONFIG_ERROR` for a plan naming a recipe module not in `recipes`, or a malformed job id.
  */
-export async function runShard(plan: Plan, index: number, options: RunShardOptions): Promise<{ ran: number; skipped: number }> {
+export async function runShard(planned: Plan, index: number, options: RunShardOptions): Promise<{ ran: number; skipped: number }> {
+  const plan = checkPlan(planned, trustedRecipes(options.recipes));
   const store = artifactStore(options.artifacts);
   const byId = new Map(plan.jobs.map((j) => [j.id, j]));
   const ids = plan.shards[index];

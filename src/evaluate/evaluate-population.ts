@@ -68,6 +68,16 @@ async function usePrecomputedModel(ctx: EvaluationContext, m: number, source: Pr
   const started = performance.now();
   const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
   const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, scoreRows);
+  const bound = ctx.opts.maxClasses;
+  if (bound !== undefined && rows.maxLabel >= bound) {
+    const labels = ctx.buffers.labelsOf(m);
+    const i = labels.findIndex((v) => v >= bound);
+    throw new PieAuditError(
+      'LABEL_OUT_OF_RANGE',
+      `${what}: predicted label ${labels[i]} at example ${i} is not one of the ${bound} classes (0..${bound - 1}); check the file, or list every class in classNames.`,
+      { model: m, example: i, value: labels[i], classes: bound },
+    );
+  }
   ctx.buffers.noteMaxLabel(rows.maxLabel);
   progressOf(ctx, m)(1, 1, ctx.n);
   ctx.buffers.perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };

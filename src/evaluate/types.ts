@@ -104,6 +104,12 @@ export interface EvaluatePopulationOptions {
   batchSize?: number;
   /** Also return each model's output rows (`models * n * nClasses` floats). Default false. */
   returnProbabilities?: boolean;
+  /**
+   * The classes precomputed predictions (labels, score rows, predictions files) may name: a label of
+   * `maxClasses` or more is a `LABEL_OUT_OF_RANGE` error naming the source and the value as soon as that
+   * source is read, before any per-class work is sized by it. Default: any label up to 65535.
+   */
+  maxClasses?: number;
   /** Default `'auto'`. */
   runtime?: EvaluationRuntime;
   /** Threads for onnxruntime sessions (default: all cores). */

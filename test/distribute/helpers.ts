@@ -46,12 +46,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Debian's redis-server on 127.0.0.1 (a free port, or `onPort`), no persistence, in a temp dir; resolves once it accepts connections. */
-export async function startRedis(onPort?: number): Promise<{ url: string; port: number; stop: () => void }> {
+export async function startRedis(onPort?: number, extra: readonly string[] = []): Promise<{ url: string; port: number; stop: () => void }> {
   const port = onPort ?? (await freePort());
   const dir = tempDir('redis');
   const child = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -65,11 +65,31 @@ export async function startRedis(onPort?: number): Promise<{ url: string; port: 
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
 }
 
-/** A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too). */
-export function startWorker(url: string, lockMs = 2000) {
+/** The artifact folder the test workers of this process share (a worker writes only to its own --artifacts). */
+export const workerArtifacts = tempDir('worker-artifacts');
+
+/**
+ * A `pie-audit worker` process (its own process group, so SIGKILL takes its sandboxed children too), with
+ * {@link workerArtifacts} as its folder and the failing test recipe among the modules it may run.
+ */
+export function startWorker(url: string, lockMs = 2000, extra: readonly string[] = []) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'worker', '--queue', url, '--lock-duration', String(lockMs)],
+    [
+      '--import',
+      'tsx',
+      `${repoRoot}src/cli/main.ts`,
+      'worker',
+      '--queue',
+      url,
+      '--lock-duration',
+      String(lockMs),
+      '--artifacts',
+      workerArtifacts,
+      '--recipe',
+      `${repoRoot}test/fixtures/recipes/failing-recipe.mjs`,
+      ...extra,
+    ],
     {
       cwd: repoRoot,
       detached: true,

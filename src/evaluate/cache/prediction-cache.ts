@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProcessAlive } from '../../engine/process-alive.js';
 import { PieAuditError } from '../../errors.js';
@@ -24,16 +24,20 @@ export function cacheEntryPath(dir: string, modelKey: string, testSetKey: string
 }
 
 /**
- * Reads a cache entry; `undefined` when absent, corrupt or truncated (checksum), made for other keys,
- * or made by another pie-audit version.
+ * Reads a cache entry; `undefined` when absent, not a regular file (a link, FIFO or device), corrupt or
+ * truncated (checksum), made for other keys, or made by another pie-audit version.
  *
  * @example
  * const hit = await readCacheEntry('.pie-cache', modelKey, testSetKey);
  */
 export async function readCacheEntry(dir: string, modelKey: string, testSetKey: string): Promise<CacheEntry | undefined> {
   let bytes: Buffer;
+  const path = cacheEntryPath(dir, modelKey, testSetKey);
   try {
-    bytes = await readFile(cacheEntryPath(dir, modelKey, testSetKey));
+    // Only a regular file the cache wrote: a link (to /dev/zero, or out of the folder), FIFO or device is a miss,
+    // and the next write renames a real entry over it.
+    if (!(await lstat(path)).isFile()) return undefined;
+    bytes = await readFile(path);
   } catch {
     return undefined;
   }

@@ -12,6 +12,7 @@ export interface ResolvedEvaluateOptions {
   workers: number;
   cacheDir: string | undefined;
   returnProbabilities: boolean;
+  maxClasses: number | undefined;
 }
 
 /**
@@ -51,7 +52,14 @@ export function resolveEvaluateOptions(models: readonly ModelSource[], options: 
     workers: resolveConcurrency(options.concurrency),
     cacheDir: options.cache ? options.cache.dir : undefined,
     returnProbabilities: options.returnProbabilities ?? false,
+    maxClasses: positiveIntegerOption(options.maxClasses, 'maxClasses'),
   };
+}
+
+function positiveIntegerOption(value: number | undefined, key: string): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1))
+    throw new PieAuditError('INVALID_ARGUMENT', `options.${key} must be a positive integer, got ${String(value)}.`, { [key]: value });
+  return value;
 }
 
 function resolveConcurrency(concurrency: EvaluatePopulationOptions['concurrency']): number {
