@@ -1,5 +1,12 @@
 import { PieAuditError } from '../errors.js';
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import type { BootstrapMemo } from './bootstrap-memo.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { checkPositiveClass, groupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
@@ -66,12 +73,34 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
       'bootstrapErrorRateIntervals expects { labels, groups, baselineSharePositive, compressedSharePositive, positiveClass }.',
     );
   }
+  const family = errorRateFamily({ ...input, groups: [{ name: 'groups', values: input.groups }] });
+  return runBootstrapFamily(input.labels.length, options, family)[0];
+}
+
+/** Inputs of {@link errorRateFamily}: {@link ErrorRateIntervalsInput} with any number of group attributes. @internal */
+export interface ErrorRateFamilyInput extends Omit<ErrorRateIntervalsInput, 'groups'> {
+  groups: ReadonlyArray<{ name: string; values: ArrayLike<GroupValue | null | undefined> }>;
+}
+
+/**
+ * The FPR/FNR intervals of every group of every attribute as one bootstrap family (one result per attribute, as
+ * {@link bootstrapErrorRateIntervals} gives). Group sizes and the baseline's expected errors do not depend on the
+ * compressed population: with a `memo` shared by every level of an audit they are summed once per resample, and a
+ * level adds only its own expected errors, over the examples where some compressed model errs (the others add 0).
+ * The sums are the same, in the same order, as summing every example.
+ * @throws PieAuditError `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `NON_FINITE`, `INVALID_ARGUMENT`, `INSUFFICIENT_SAMPLES`
+ * @internal
+ * @example
+ * const family = errorRateFamily({ labels, groups: [{ name: 'sex', values: sex }], positiveClass: 1,
+ *   baselineSharePositive: sb, compressedSharePositive: sk });
+ */
+export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMemo): BootstrapFamily<GroupErrorRateIntervals[][]> {
   const positiveClass = checkPositiveClass(input);
-  const { labels, groups, baselineSharePositive: sb, compressedSharePositive: sk } = input;
+  const { labels, baselineSharePositive: sb, compressedSharePositive: sk } = input;
   assertArrayLike(labels, 'labels');
   const n = labels.length;
   assertMinSamples(n, 1, 'labels', 'examples');
-  assertLength(groups, n, 'groups', 'labels');
+  for (const g of input.groups) assertLength(g.values, n, g.name, 'labels');
   assertShares(sb, n, 'baselineSharePositive', 'labels');
   assertShares(sk, n, 'compressedSharePositive', 'labels');
   const positive = new Uint8Array(n);
@@ -80,47 +109,78 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
     if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
     positive[i] = y === positiveClass ? 1 : 0;
   }
-  const index = groupIndex(groups, 'groups');
-  const k = index.values.length;
-  const cells = new Float64Array((k + 1) * CELLS);
-  const intervals = bootstrapResample(n, k * STATS, options, (w, out) => {
-    cells.fill(0);
+  // The examples whose compressed expected error is not 0: the only ones a level adds.
+  const erring: number[] = [];
+  for (let i = 0; i < n; i++) if (positive[i] ? sk[i] !== 1 : sk[i] !== 0) erring.push(i);
+  const indices = input.groups.map((g) => groupIndex(g.values, g.name));
+  const offsets: number[] = [];
+  let nStatistics = 0;
+  for (const index of indices) {
+    offsets.push(nStatistics);
+    nStatistics += index.values.length * STATS;
+  }
+  const cellsOf = indices.map((index) => new Float64Array((index.values.length + 1) * CELLS));
+  /** Per group and rest: counts and the baseline's expected errors (the level-independent cells). */
+  const fillShared = (codes: Int32Array, k: number, w: Float64Array, cells: Float64Array): void => {
     for (let i = 0; i < n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
-      const g = index.codes[i];
+      const g = codes[i];
       const slot = positive[i] ? 3 : 0;
-      // Negatives: count, then the expected false positives; positives: count, then the expected false negatives.
       const b = positive[i] ? wi * (1 - sb[i]) : wi * sb[i];
-      const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
       const all = k * CELLS + slot;
       cells[all] += wi;
       cells[all + 1] += b;
-      cells[all + 2] += c;
       if (g >= 0) {
         const own = g * CELLS + slot;
         cells[own] += wi;
         cells[own + 1] += b;
-        cells[own + 2] += c;
       }
     }
-    for (let g = 0; g < k; g++) {
-      for (let r = 0; r < 2; r++) rateStatistics(cells, g, k, 3 * r, out, g * STATS + 5 * r);
-    }
-  });
-  return index.values.map((group, g) => {
-    const at = (j: number) => intervals[g * STATS + j];
-    const rate = (o: number): RateIntervals => ({
-      baseline: at(o),
-      compressed: at(o + 1),
-      change: at(o + 2),
-      restChange: at(o + 3),
-      gap: at(o + 4),
+  };
+  const statistics: WeightedStatistics = (w, out, r) => {
+    indices.forEach((index, a) => {
+      const k = index.values.length;
+      const codes = index.codes;
+      const cells = cellsOf[a];
+      if (memo) cells.set(memo.sums(`errorRates\u0000${input.groups[a].name}`, r, cells.length, (t) => fillShared(codes, k, w, t)));
+      else {
+        cells.fill(0);
+        fillShared(codes, k, w, cells);
+      }
+      for (let j = 0; j < erring.length; j++) {
+        const i = erring[j];
+        const wi = w[i];
+        if (wi === 0) continue;
+        const g = codes[i];
+        const slot = positive[i] ? 3 : 0;
+        const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
+        cells[k * CELLS + slot + 2] += c;
+        if (g >= 0) cells[g * CELLS + slot + 2] += c;
+      }
+      const o = offsets[a];
+      for (let g = 0; g < k; g++) {
+        for (let s = 0; s < 2; s++) rateStatistics(cells, g, k, 3 * s, out, o + g * STATS + 5 * s);
+      }
     });
-    let size = 0;
-    for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
-    return { group, n: size, fpr: rate(0), fnr: rate(5) };
-  });
+  };
+  const finish = (intervals: BootstrapInterval[]): GroupErrorRateIntervals[][] =>
+    indices.map((index, a) =>
+      index.values.map((group, g) => {
+        const at = (j: number) => intervals[offsets[a] + g * STATS + j];
+        const rate = (o: number): RateIntervals => ({
+          baseline: at(o),
+          compressed: at(o + 1),
+          change: at(o + 2),
+          restChange: at(o + 3),
+          gap: at(o + 4),
+        });
+        let size = 0;
+        for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
+        return { group, n: size, fpr: rate(0), fnr: rate(5) };
+      }),
+    );
+  return { nStatistics, statistics, finish };
 }
 
 /** The five statistics of one rate of group g; the rest is the all-examples slot (k) minus the group. 0 / 0 gives NaN (undefined). */

@@ -1,5 +1,12 @@
 import { PieAuditError } from '../errors.js';
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import type { BootstrapMemo } from './bootstrap-memo.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
@@ -50,44 +57,88 @@ export function bootstrapOverIndexIntervals(
       });
   }
   const names = Object.keys(attributes);
-  const indices: GroupIndex[] = names.map((name) => {
-    assertLength(attributes[name], n, `attributes.${name}`, 'isPIE');
-    return groupIndex(attributes[name], `attributes.${name}`);
+  const family = overIndexFamily(
+    flags,
+    names.map((name) => ({ name, values: attributes[name] })),
+  );
+  return runBootstrapFamily(n, options, family);
+}
+
+/**
+ * The over-index intervals of every attribute as one bootstrap family. Each value's count and the recorded count
+ * do not depend on the PIEs: with a `memo` shared by every level of an audit they are summed once per resample,
+ * and a level sums only over its PIEs (integer counts, so every order gives the same sums).
+ * @param flags - per example 1 for a PIE, else 0
+ * @throws PieAuditError `LENGTH_MISMATCH`, `INVALID_ARGUMENT`, `NON_FINITE`
+ * @internal
+ * @example
+ * const family = overIndexFamily(isPIE, [{ name: 'sex', values: sexes }]);
+ */
+export function overIndexFamily(
+  flags: Uint8Array,
+  attributes: ReadonlyArray<{ name: string; values: ArrayLike<GroupValue | null | undefined> }>,
+  memo?: BootstrapMemo,
+): BootstrapFamily<OverIndexInterval[]> {
+  const n = flags.length;
+  const indices: GroupIndex[] = attributes.map(({ name, values }) => {
+    assertLength(values, n, `attributes.${name}`, 'isPIE');
+    return groupIndex(values, `attributes.${name}`);
   });
+  const pieList: number[] = [];
+  for (let i = 0; i < n; i++) if (flags[i]) pieList.push(i);
   const offsets: number[] = [];
   let nStats = 0;
   for (const index of indices) {
     offsets.push(nStats);
     nStats += index.values.length;
   }
-  const overall = new Float64Array(nStats);
   const among = new Float64Array(nStats);
-  const intervals = bootstrapResample(n, nStats, options, (w, out) => {
-    overall.fill(0);
+  /** Per value of one attribute the drawn count, then the recorded count. */
+  const fillShared = (codes: Int32Array, k: number, w: Float64Array, target: Float64Array): void => {
+    let recorded = 0;
+    for (let i = 0; i < n; i++) {
+      const g = codes[i];
+      if (g < 0) continue;
+      const wi = w[i];
+      recorded += wi;
+      target[g] += wi;
+    }
+    target[k] = recorded;
+  };
+  const own = new Float64Array(Math.max(0, ...indices.map((x) => x.values.length)) + 1);
+  const statistics: WeightedStatistics = (w, out, r) => {
     among.fill(0);
     indices.forEach((index, a) => {
       const codes = index.codes;
+      const k = index.values.length;
       const o = offsets[a];
-      let recorded = 0;
+      let overall: Float64Array;
+      if (memo) overall = memo.sums(`overIndex\u0000${attributes[a].name}`, r, k + 1, (t) => fillShared(codes, k, w, t));
+      else {
+        overall = own.subarray(0, k + 1);
+        overall.fill(0);
+        fillShared(codes, k, w, overall);
+      }
+      const recorded = overall[k];
       let pies = 0;
-      for (let i = 0; i < n; i++) {
+      for (let j = 0; j < pieList.length; j++) {
+        const i = pieList[j];
         const g = codes[i];
         if (g < 0) continue;
         const wi = w[i];
-        recorded += wi;
-        overall[o + g] += wi;
-        if (flags[i]) {
-          pies += wi;
-          among[o + g] += wi;
-        }
+        pies += wi;
+        among[o + g] += wi;
       }
       // No PIE drawn (0 / 0) leaves the ratio undefined (NaN) in this resample.
-      for (let g = 0; g < index.values.length; g++) out[o + g] = pies === 0 ? NaN : (among[o + g] * recorded) / (pies * overall[o + g]);
+      for (let g = 0; g < k; g++) out[o + g] = pies === 0 ? NaN : (among[o + g] * recorded) / (pies * overall[g]);
     });
-  });
-  const rows: OverIndexInterval[] = [];
-  indices.forEach((index, a) => {
-    index.values.forEach((value, g) => rows.push({ attribute: names[a], value, overIndexRatio: intervals[offsets[a] + g] }));
-  });
-  return rows;
+  };
+  const finish = (intervals: BootstrapInterval[]): OverIndexInterval[] => {
+    const rows: OverIndexInterval[] = [];
+    indices.forEach((index, a) => {
+      index.values.forEach((value, g) => rows.push({ attribute: attributes[a].name, value, overIndexRatio: intervals[offsets[a] + g] }));
+    });
+    return rows;
+  };
+  return { nStatistics: nStats, statistics, finish };
 }

@@ -12,7 +12,7 @@ import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelRe
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
-import type { LevelProbabilities } from './level-probabilities.js';
+import { LevelProbabilitySink, type LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { sourceNeeds } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
@@ -61,7 +61,7 @@ export function backendEcho(): BackendEcho | null {
 export async function auditCompression(options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const config = validateAuditOptions(options);
-  const { evaluation, runsModels } = await evaluateMembers(config, options);
+  const { evaluation, runsModels, probabilities } = await evaluateMembers(config, options);
   const evaluated = performance.now();
   const nClasses = resolveClassCount(config, evaluation.nClasses);
   const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
@@ -71,18 +71,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
     const range = config.population.ranges.get(key)!;
     return Array.from({ length: range.end - range.start }, (_, j) => predictionsOf(range.start + j));
   };
-  const levelProbabilities = (key: string): LevelProbabilities | null => {
-    const rows = evaluation.probabilities;
-    if (!rows) return null;
-    const range = config.population.ranges.get(key)!;
-    const size = config.n * evaluation.nClasses;
-    return {
-      nClasses: evaluation.nClasses,
-      rows: Array.from({ length: range.end - range.start }, (_, j) =>
-        rows.subarray((range.start + j) * size, (range.start + j + 1) * size),
-      ),
-    };
-  };
+  const levelProbabilities = (key: string): LevelProbabilities | null => probabilities?.level(key) ?? null;
   const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
@@ -120,7 +109,7 @@ export async function auditCompression(options: AuditOptions): Promise<AuditRepo
 async function evaluateMembers(
   config: NormalizedAudit,
   options: AuditOptions,
-): Promise<{ evaluation: PopulationPredictions; runsModels: boolean }> {
+): Promise<{ evaluation: PopulationPredictions; runsModels: boolean; probabilities: LevelProbabilitySink | null }> {
   const members = config.population.members;
   const needs = members.map((m) => sourceNeeds(m.source, `population['${m.level}'][${m.index}]`));
   const runsModels = needs.some((x) => x.backend);
@@ -136,18 +125,20 @@ async function evaluateMembers(
   }
   if (runsModels) await initBackend({ backend: options.backend ?? 'auto' });
   const onProgress = options.onProgress;
+  // Each model's rows are folded into its level's mean and top-k as it finishes, never kept all at once.
+  const probabilities = config.probabilities ? new LevelProbabilitySink(members, config.n, config.labels) : null;
   const evaluation = await evaluatePopulation(
     members.map((m) => m.source),
     { inputs: config.inputs, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
-      returnProbabilities: config.probabilities,
+      ...(probabilities ? { onScores: (m: number, rows: Float32Array, nClasses: number) => probabilities.add(m, rows, nClasses) } : {}),
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
     },
   );
-  return { evaluation, runsModels };
+  return { evaluation, runsModels, probabilities };
 }
 
 /** The class count: the widest of the models, the labels and classNames (at least 2), checked against the options. */
@@ -201,7 +192,12 @@ function auditContext(
 ): AuditContext {
   const attributes = config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) }));
   const positive = config.positiveClass ?? (nClasses === 2 ? 1 : null);
-  const shares = baselineShares(config.labels, baselinePredictions, attributes.length > 0 && config.labels ? positive : null);
+  const shares = baselineShares(
+    config.labels,
+    baselinePredictions,
+    attributes.length > 0 && config.labels ? positive : null,
+    config.bootstrap,
+  );
   const top1 = shares.correct ? bootstrapTop1Intervals(shares.correct, shares.correct, config.bootstrap).baseline : undefined;
   return {
     config,
