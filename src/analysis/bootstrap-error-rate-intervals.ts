@@ -119,48 +119,80 @@ export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMem
     offsets.push(nStatistics);
     nStatistics += index.values.length * STATS;
   }
-  const cellsOf = indices.map((index) => new Float64Array((index.values.length + 1) * CELLS));
-  /** Per group and rest: counts and the baseline's expected errors (the level-independent cells). */
-  const fillShared = (codes: Int32Array, k: number, w: Float64Array, cells: Float64Array): void => {
+  // Every attribute's cells in one array; per example and attribute, where its group's cells start (-1: missing).
+  const A = indices.length;
+  const cellOffset = new Int32Array(A);
+  const allOffset = new Int32Array(A);
+  let nCells = 0;
+  indices.forEach((index, a) => {
+    cellOffset[a] = nCells;
+    allOffset[a] = nCells + index.values.length * CELLS;
+    nCells += (index.values.length + 1) * CELLS;
+  });
+  const at = new Int32Array(n * A);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < A; a++) {
+      const g = indices[a].codes[i];
+      at[i * A + a] = g < 0 ? -1 : cellOffset[a] + g * CELLS;
+    }
+  }
+  const cells = new Float64Array(nCells);
+  const all = new Float64Array(CELLS);
+  /**
+   * Per group and rest: counts and the baseline's expected errors (the level-independent cells). Each cell sums
+   * its examples in index order, as one attribute at a time would; the all-examples cells are the same sums for
+   * every attribute, so they are summed once and copied.
+   */
+  const fillShared = (w: Float64Array, target: Float64Array): void => {
+    all.fill(0);
     for (let i = 0; i < n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
-      const g = codes[i];
       const slot = positive[i] ? 3 : 0;
       const b = positive[i] ? wi * (1 - sb[i]) : wi * sb[i];
-      const all = k * CELLS + slot;
-      cells[all] += wi;
-      cells[all + 1] += b;
-      if (g >= 0) {
-        const own = g * CELLS + slot;
-        cells[own] += wi;
-        cells[own + 1] += b;
+      all[slot] += wi;
+      all[slot + 1] += b;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        target[o + slot] += wi;
+        target[o + slot + 1] += b;
       }
     }
+    for (let a = 0; a < A; a++) target.set(all, allOffset[a]);
   };
   const statistics: WeightedStatistics = (w, out, r) => {
+    if (memo) cells.set(memo.sums('errorRates', r, nCells, (t) => fillShared(w, t)));
+    else {
+      cells.fill(0);
+      fillShared(w, cells);
+    }
+    // The level's own expected errors, over the examples where some compressed model errs (the rest add 0).
+    let allNegative = 0;
+    let allPositive = 0;
+    for (let j = 0; j < erring.length; j++) {
+      const i = erring[j];
+      const wi = w[i];
+      if (wi === 0) continue;
+      const slot = positive[i] ? 5 : 2;
+      const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
+      if (positive[i]) allPositive += c;
+      else allNegative += c;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o >= 0) cells[o + slot] += c;
+      }
+    }
+    for (let a = 0; a < A; a++) {
+      cells[allOffset[a] + 2] = allNegative;
+      cells[allOffset[a] + 5] = allPositive;
+    }
     indices.forEach((index, a) => {
       const k = index.values.length;
-      const codes = index.codes;
-      const cells = cellsOf[a];
-      if (memo) cells.set(memo.sums(`errorRates\u0000${input.groups[a].name}`, r, cells.length, (t) => fillShared(codes, k, w, t)));
-      else {
-        cells.fill(0);
-        fillShared(codes, k, w, cells);
-      }
-      for (let j = 0; j < erring.length; j++) {
-        const i = erring[j];
-        const wi = w[i];
-        if (wi === 0) continue;
-        const g = codes[i];
-        const slot = positive[i] ? 3 : 0;
-        const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
-        cells[k * CELLS + slot + 2] += c;
-        if (g >= 0) cells[g * CELLS + slot + 2] += c;
-      }
+      const view = cells.subarray(cellOffset[a], cellOffset[a] + (k + 1) * CELLS);
       const o = offsets[a];
       for (let g = 0; g < k; g++) {
-        for (let s = 0; s < 2; s++) rateStatistics(cells, g, k, 3 * s, out, o + g * STATS + 5 * s);
+        for (let s = 0; s < 2; s++) rateStatistics(view, g, k, 3 * s, out, o + g * STATS + 5 * s);
       }
     });
   };

@@ -92,45 +92,66 @@ export function overIndexFamily(
     offsets.push(nStats);
     nStats += index.values.length;
   }
-  const among = new Float64Array(nStats);
-  /** Per value of one attribute the drawn count, then the recorded count. */
-  const fillShared = (codes: Int32Array, k: number, w: Float64Array, target: Float64Array): void => {
-    let recorded = 0;
-    for (let i = 0; i < n; i++) {
-      const g = codes[i];
-      if (g < 0) continue;
-      const wi = w[i];
-      recorded += wi;
-      target[g] += wi;
+  const A = indices.length;
+  // Per attribute its values' counts then its recorded count; per example and attribute, its value's slot (-1: missing).
+  const countOffset = new Int32Array(A);
+  const recordedAt = new Int32Array(A);
+  let nCounts = 0;
+  indices.forEach((index, a) => {
+    countOffset[a] = nCounts;
+    recordedAt[a] = nCounts + index.values.length;
+    nCounts += index.values.length + 1;
+  });
+  const at = new Int32Array(n * A);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < A; a++) {
+      const g = indices[a].codes[i];
+      at[i * A + a] = g < 0 ? -1 : countOffset[a] + g;
     }
-    target[k] = recorded;
+  }
+  const among = new Float64Array(nCounts);
+  const own = new Float64Array(nCounts);
+  /** Each value's drawn count and each attribute's recorded count (integer sums: every order gives the same). */
+  const fillShared = (w: Float64Array, target: Float64Array): void => {
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      if (wi === 0) continue;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        target[o] += wi;
+        target[recordedAt[a]] += wi;
+      }
+    }
   };
-  const own = new Float64Array(Math.max(0, ...indices.map((x) => x.values.length)) + 1);
   const statistics: WeightedStatistics = (w, out, r) => {
+    let overall: Float64Array;
+    if (memo) overall = memo.sums('overIndex', r, nCounts, (t) => fillShared(w, t));
+    else {
+      own.fill(0);
+      fillShared(w, own);
+      overall = own;
+    }
     among.fill(0);
+    for (let j = 0; j < pieList.length; j++) {
+      const i = pieList[j];
+      const wi = w[i];
+      if (wi === 0) continue;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        among[o] += wi;
+        among[recordedAt[a]] += wi;
+      }
+    }
     indices.forEach((index, a) => {
-      const codes = index.codes;
       const k = index.values.length;
+      const c = countOffset[a];
+      const recorded = overall[c + k];
+      const pies = among[c + k];
       const o = offsets[a];
-      let overall: Float64Array;
-      if (memo) overall = memo.sums(`overIndex\u0000${attributes[a].name}`, r, k + 1, (t) => fillShared(codes, k, w, t));
-      else {
-        overall = own.subarray(0, k + 1);
-        overall.fill(0);
-        fillShared(codes, k, w, overall);
-      }
-      const recorded = overall[k];
-      let pies = 0;
-      for (let j = 0; j < pieList.length; j++) {
-        const i = pieList[j];
-        const g = codes[i];
-        if (g < 0) continue;
-        const wi = w[i];
-        pies += wi;
-        among[o + g] += wi;
-      }
       // No PIE drawn (0 / 0) leaves the ratio undefined (NaN) in this resample.
-      for (let g = 0; g < k; g++) out[o + g] = pies === 0 ? NaN : (among[o + g] * recorded) / (pies * overall[g]);
+      for (let g = 0; g < k; g++) out[o + g] = pies === 0 ? NaN : (among[c + g] * recorded) / (pies * overall[c + g]);
     });
   };
   const finish = (intervals: BootstrapInterval[]): OverIndexInterval[] => {
