@@ -103,12 +103,12 @@ export function classRecallFamily(
   };
   const finish = (intervals: BootstrapInterval[]): ClassRecallIntervals[] =>
     support.map((s, c) => ({
-    classIndex: c,
-    support: s,
-    baselineRecall: intervals[4 * c],
-    compressedRecall: intervals[4 * c + 1],
-    rawChange: intervals[4 * c + 2],
-    normalizedChange: intervals[4 * c + 3],
+      classIndex: c,
+      support: s,
+      baselineRecall: intervals[4 * c],
+      compressedRecall: intervals[4 * c + 1],
+      rawChange: intervals[4 * c + 2],
+      normalizedChange: intervals[4 * c + 3],
     }));
   return { nStatistics: 4 * nClasses, statistics, finish };
 }

@@ -48,7 +48,10 @@ export function bootstrapTop1Intervals(
  * @example
  * bootstrapFamilies(n, options, [top1Family(b, k)]);
  */
-export function top1Family(baselineShareCorrect: ArrayLike<number>, compressedShareCorrect: ArrayLike<number>): BootstrapFamily<Top1Intervals> {
+export function top1Family(
+  baselineShareCorrect: ArrayLike<number>,
+  compressedShareCorrect: ArrayLike<number>,
+): BootstrapFamily<Top1Intervals> {
   const n = baselineShareCorrect.length;
   const statistics: WeightedStatistics = (w, out) => {
     let total = 0;

@@ -109,7 +109,8 @@ const off = { status: 'unavailable' as const, reason: 'class probabilities were 
  */
 export function topKSection(labels: ArrayLike<number> | null, probabilities: LevelProbabilities | null): Section<TopKAccuracySummary> {
   if (!probabilities) return off;
-  if (!labels || !probabilities.topK) return { status: 'unavailable', reason: 'no labels were given, so top-5 accuracy cannot be measured' };
+  if (!labels || !probabilities.topK)
+    return { status: 'unavailable', reason: 'no labels were given, so top-5 accuracy cannot be measured' };
   const k = Math.min(5, probabilities.nClasses);
   const perModel = probabilities.topK;
   return { status: 'ok', k, perModel, mean: perModel.reduce((a, b) => a + b, 0) / perModel.length };

@@ -33,10 +33,7 @@ describe('levelIntervals', () => {
     const shares = baselineShares(labels, baseline, 1, options);
     for (const predictions of compressed) {
       const { isPIE } = findPIEs(baseline, predictions, { nClasses: 2 });
-      const shared = levelIntervals(
-        { labels, nClasses: 2, isPIE, predictions, baseline: shares, attributes, positiveClass: 1 },
-        options,
-      );
+      const shared = levelIntervals({ labels, nClasses: 2, isPIE, predictions, baseline: shares, attributes, positiveClass: 1 }, options);
       const share = shareCorrect(labels, predictions);
       expect(shared.top1).toEqual(bootstrapTop1Intervals(shares.correct!, share, options));
       expect(shared.classes).toEqual(bootstrapClassRecallIntervals(labels, shares.correct!, share, 2, options));
@@ -48,7 +45,13 @@ describe('levelIntervals', () => {
       const compressedPositive = sharePredicting(predictions, 1);
       for (const a of attributes) {
         const alone = bootstrapErrorRateIntervals(
-          { labels, groups: a.values, baselineSharePositive: shares.positive!, compressedSharePositive: compressedPositive, positiveClass: 1 },
+          {
+            labels,
+            groups: a.values,
+            baselineSharePositive: shares.positive!,
+            compressedSharePositive: compressedPositive,
+            positiveClass: 1,
+          },
           options,
         );
         for (const row of alone) expect(shared.errorRates.get(valueKey(a.name, row.group))).toEqual(row);

@@ -79,7 +79,12 @@ export class PopulationBuffers {
       if (!rows) {
         rows =
           this.spare.pop() ??
-          allocateScores(this.n * width, `one model's score rows (n x classes = ${this.n} x ${width})`, 'testSet', 'evaluate the test set in parts.');
+          allocateScores(
+            this.n * width,
+            `one model's score rows (n x classes = ${this.n} x ${width})`,
+            'testSet',
+            'evaluate the test set in parts.',
+          );
         this.open.set(m, rows);
       }
       return rows;
@@ -89,7 +94,7 @@ export class PopulationBuffers {
       this.nModels * this.n * width,
       `every model's score rows (models x n x classes = ${this.nModels} x ${this.n} x ${width})`,
       'returnProbabilities',
-      'pass onScores to receive each model\'s rows in turn instead of keeping them all.',
+      "pass onScores to receive each model's rows in turn instead of keeping them all.",
     );
     return this.probabilities.subarray(m * this.n * width, (m + 1) * this.n * width);
   }
