@@ -7,7 +7,7 @@ import {
   type BootstrapOptions,
   type WeightedStatistics,
 } from './bootstrap-resample.js';
-import { checkPositiveClass, groupIndex, type GroupValue } from './subgroup-error-rates.js';
+import { checkPositiveClass, groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
 import { assertShares } from './validate-shares.js';
@@ -95,23 +95,8 @@ export interface ErrorRateFamilyInput extends Omit<ErrorRateIntervalsInput, 'gro
  *   baselineSharePositive: sb, compressedSharePositive: sk });
  */
 export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMemo): BootstrapFamily<GroupErrorRateIntervals[][]> {
-  const positiveClass = checkPositiveClass(input);
-  const { labels, baselineSharePositive: sb, compressedSharePositive: sk } = input;
-  assertArrayLike(labels, 'labels');
-  const n = labels.length;
-  assertMinSamples(n, 1, 'labels', 'examples');
-  for (const g of input.groups) assertLength(g.values, n, g.name, 'labels');
-  assertShares(sb, n, 'baselineSharePositive', 'labels');
-  assertShares(sk, n, 'compressedSharePositive', 'labels');
-  const positive = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const y = labels[i];
-    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
-    positive[i] = y === positiveClass ? 1 : 0;
-  }
-  // The examples whose compressed expected error is not 0: the only ones a level adds.
-  const erring: number[] = [];
-  for (let i = 0; i < n; i++) if (positive[i] ? sk[i] !== 1 : sk[i] !== 0) erring.push(i);
+  const { n, positive, erring } = checkedInput(input);
+  const { baselineSharePositive: sb, compressedSharePositive: sk } = input;
   const indices = input.groups.map((g) => groupIndex(g.values, g.name));
   const offsets: number[] = [];
   let nStatistics = 0;
@@ -119,23 +104,8 @@ export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMem
     offsets.push(nStatistics);
     nStatistics += index.values.length * STATS;
   }
-  // Every attribute's cells in one array; per example and attribute, where its group's cells start (-1: missing).
   const A = indices.length;
-  const cellOffset = new Int32Array(A);
-  const allOffset = new Int32Array(A);
-  let nCells = 0;
-  indices.forEach((index, a) => {
-    cellOffset[a] = nCells;
-    allOffset[a] = nCells + index.values.length * CELLS;
-    nCells += (index.values.length + 1) * CELLS;
-  });
-  const at = new Int32Array(n * A);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < A; a++) {
-      const g = indices[a].codes[i];
-      at[i * A + a] = g < 0 ? -1 : cellOffset[a] + g * CELLS;
-    }
-  }
+  const { cellOffset, allOffset, nCells, at } = cellLayout(indices, n);
   const cells = new Float64Array(nCells);
   const all = new Float64Array(CELLS);
   /**
@@ -196,23 +166,80 @@ export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMem
       }
     });
   };
-  const finish = (intervals: BootstrapInterval[]): GroupErrorRateIntervals[][] =>
-    indices.map((index, a) =>
-      index.values.map((group, g) => {
-        const at = (j: number) => intervals[offsets[a] + g * STATS + j];
-        const rate = (o: number): RateIntervals => ({
-          baseline: at(o),
-          compressed: at(o + 1),
-          change: at(o + 2),
-          restChange: at(o + 3),
-          gap: at(o + 4),
-        });
-        let size = 0;
-        for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
-        return { group, n: size, fpr: rate(0), fnr: rate(5) };
-      }),
-    );
+  const finish = (intervals: BootstrapInterval[]) => errorRateRows(indices, offsets, intervals);
   return { nStatistics, statistics, finish };
+}
+
+/** Validates the input; per example whether it is positive, and the examples where some compressed model errs. */
+function checkedInput(input: ErrorRateFamilyInput): { n: number; positive: Uint8Array; erring: number[] } {
+  const positiveClass = checkPositiveClass(input);
+  const { labels, baselineSharePositive: sb, compressedSharePositive: sk } = input;
+  assertArrayLike(labels, 'labels');
+  const n = labels.length;
+  assertMinSamples(n, 1, 'labels', 'examples');
+  for (const g of input.groups) assertLength(g.values, n, g.name, 'labels');
+  assertShares(sb, n, 'baselineSharePositive', 'labels');
+  assertShares(sk, n, 'compressedSharePositive', 'labels');
+  const positive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i];
+    if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
+    positive[i] = y === positiveClass ? 1 : 0;
+  }
+  // The examples whose compressed expected error is not 0: the only ones a level adds.
+  const erring: number[] = [];
+  for (let i = 0; i < n; i++) if (positive[i] ? sk[i] !== 1 : sk[i] !== 0) erring.push(i);
+  return { n, positive, erring };
+}
+
+/** Each attribute's rows from its slice of the intervals. */
+function errorRateRows(
+  indices: readonly GroupIndex[],
+  offsets: readonly number[],
+  intervals: BootstrapInterval[],
+): GroupErrorRateIntervals[][] {
+  return indices.map((index, a) =>
+    index.values.map((group, g) => {
+      const at = (j: number) => intervals[offsets[a] + g * STATS + j];
+      const rate = (o: number): RateIntervals => ({
+        baseline: at(o),
+        compressed: at(o + 1),
+        change: at(o + 2),
+        restChange: at(o + 3),
+        gap: at(o + 4),
+      });
+      let size = 0;
+      for (let i = 0; i < index.codes.length; i++) if (index.codes[i] === g) size++;
+      return { group, n: size, fpr: rate(0), fnr: rate(5) };
+    }),
+  );
+}
+
+/**
+ * Every attribute's cells in one array: where each attribute's cells and its all-examples cells start, and per
+ * example and attribute where its group's cells start (-1: missing).
+ */
+function cellLayout(
+  indices: readonly GroupIndex[],
+  n: number,
+): { cellOffset: Int32Array; allOffset: Int32Array; nCells: number; at: Int32Array } {
+  const A = indices.length;
+  const cellOffset = new Int32Array(A);
+  const allOffset = new Int32Array(A);
+  let nCells = 0;
+  indices.forEach((index, a) => {
+    cellOffset[a] = nCells;
+    allOffset[a] = nCells + index.values.length * CELLS;
+    nCells += (index.values.length + 1) * CELLS;
+  });
+  const at = new Int32Array(n * A);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < A; a++) {
+      const g = indices[a].codes[i];
+      at[i * A + a] = g < 0 ? -1 : cellOffset[a] + g * CELLS;
+    }
+  }
+  return { cellOffset, allOffset, nCells, at };
 }
 
 /** The five statistics of one rate of group g; the rest is the all-examples slot (k) minus the group. 0 / 0 gives NaN (undefined). */
