@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['analysis', 'noise-floor', 'evaluate', 'train', 'train-step', 'demo', 'populations', 'quantize', 'population'];
+const all = ['analysis', 'noise-floor', 'evaluate', 'train', 'train-step', 'demo', 'populations', 'quantize', 'population', 'celeba-audit'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;
 

@@ -1,4 +1,10 @@
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { assertClassCount, assertLabels } from './validate-labels.js';
 import { assertMinSamples } from './validate-population.js';
 import { assertShares } from './validate-shares.js';
@@ -46,10 +52,26 @@ export function bootstrapClassRecallIntervals(
   assertLabels(labels, nClasses, 'labels');
   assertShares(baselineShareCorrect, n, 'baselineShareCorrect', 'labels');
   assertShares(compressedShareCorrect, n, 'compressedShareCorrect', 'labels');
+  return runBootstrapFamily(n, options, classRecallFamily(labels, baselineShareCorrect, compressedShareCorrect, nClasses));
+}
+
+/**
+ * The class recall intervals as one bootstrap family (inputs validated by the caller).
+ * @internal
+ * @example
+ * bootstrapFamilies(n, options, [classRecallFamily(labels, b, k, 10)]);
+ */
+export function classRecallFamily(
+  labels: ArrayLike<number>,
+  baselineShareCorrect: ArrayLike<number>,
+  compressedShareCorrect: ArrayLike<number>,
+  nClasses: number,
+): BootstrapFamily<ClassRecallIntervals[]> {
+  const n = labels.length;
   const support = new Array<number>(nClasses).fill(0);
   for (let i = 0; i < n; i++) support[labels[i]]++;
   const sums = new Float64Array(3 * nClasses);
-  const intervals = bootstrapResample(n, 4 * nClasses, options, (w, out) => {
+  const statistics: WeightedStatistics = (w, out) => {
     sums.fill(0);
     let total = 0;
     let b = 0;
@@ -78,13 +100,15 @@ export function bootstrapClassRecallIntervals(
       out[4 * c + 2] = recallK - recallB;
       out[4 * c + 3] = recallK - recallB - top1Change;
     }
-  });
-  return support.map((s, c) => ({
-    classIndex: c,
-    support: s,
-    baselineRecall: intervals[4 * c],
-    compressedRecall: intervals[4 * c + 1],
-    rawChange: intervals[4 * c + 2],
-    normalizedChange: intervals[4 * c + 3],
-  }));
+  };
+  const finish = (intervals: BootstrapInterval[]): ClassRecallIntervals[] =>
+    support.map((s, c) => ({
+      classIndex: c,
+      support: s,
+      baselineRecall: intervals[4 * c],
+      compressedRecall: intervals[4 * c + 1],
+      rawChange: intervals[4 * c + 2],
+      normalizedChange: intervals[4 * c + 3],
+    }));
+  return { nStatistics: 4 * nClasses, statistics, finish };
 }

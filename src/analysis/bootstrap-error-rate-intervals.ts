@@ -1,6 +1,13 @@
 import { PieAuditError } from '../errors.js';
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
-import { checkPositiveClass, groupIndex, type GroupValue } from './subgroup-error-rates.js';
+import type { BootstrapMemo } from './bootstrap-memo.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
+import { checkPositiveClass, groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
 import { assertShares } from './validate-shares.js';
@@ -66,12 +73,111 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
       'bootstrapErrorRateIntervals expects { labels, groups, baselineSharePositive, compressedSharePositive, positiveClass }.',
     );
   }
+  const family = errorRateFamily({ ...input, groups: [{ name: 'groups', values: input.groups }] });
+  return runBootstrapFamily(input.labels.length, options, family)[0];
+}
+
+/** Inputs of {@link errorRateFamily}: {@link ErrorRateIntervalsInput} with any number of group attributes. @internal */
+export interface ErrorRateFamilyInput extends Omit<ErrorRateIntervalsInput, 'groups'> {
+  groups: ReadonlyArray<{ name: string; values: ArrayLike<GroupValue | null | undefined> }>;
+}
+
+/**
+ * The FPR/FNR intervals of every group of every attribute as one bootstrap family (one result per attribute, as
+ * {@link bootstrapErrorRateIntervals} gives). Group sizes and the baseline's expected errors do not depend on the
+ * compressed population: with a `memo` shared by every level of an audit they are summed once per resample, and a
+ * level adds only its own expected errors, over the examples where some compressed model errs (the others add 0).
+ * The sums are the same, in the same order, as summing every example.
+ * @throws PieAuditError `LENGTH_MISMATCH`, `LABEL_OUT_OF_RANGE`, `NON_FINITE`, `INVALID_ARGUMENT`, `INSUFFICIENT_SAMPLES`
+ * @internal
+ * @example
+ * const family = errorRateFamily({ labels, groups: [{ name: 'sex', values: sex }], positiveClass: 1,
+ *   baselineSharePositive: sb, compressedSharePositive: sk });
+ */
+export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMemo): BootstrapFamily<GroupErrorRateIntervals[][]> {
+  const { n, positive, erring } = checkedInput(input);
+  const { baselineSharePositive: sb, compressedSharePositive: sk } = input;
+  const indices = input.groups.map((g) => groupIndex(g.values, g.name));
+  const offsets: number[] = [];
+  let nStatistics = 0;
+  for (const index of indices) {
+    offsets.push(nStatistics);
+    nStatistics += index.values.length * STATS;
+  }
+  const A = indices.length;
+  const { cellOffset, allOffset, nCells, at } = cellLayout(indices, n);
+  const cells = new Float64Array(nCells);
+  const all = new Float64Array(CELLS);
+  /**
+   * Per group and rest: counts and the baseline's expected errors (the level-independent cells). Each cell sums
+   * its examples in index order, as one attribute at a time would; the all-examples cells are the same sums for
+   * every attribute, so they are summed once and copied.
+   */
+  const fillShared = (w: Float64Array, target: Float64Array): void => {
+    all.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      if (wi === 0) continue;
+      const slot = positive[i] ? 3 : 0;
+      const b = positive[i] ? wi * (1 - sb[i]) : wi * sb[i];
+      all[slot] += wi;
+      all[slot + 1] += b;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        target[o + slot] += wi;
+        target[o + slot + 1] += b;
+      }
+    }
+    for (let a = 0; a < A; a++) target.set(all, allOffset[a]);
+  };
+  const statistics: WeightedStatistics = (w, out, r) => {
+    if (memo) cells.set(memo.sums('errorRates', r, nCells, (t) => fillShared(w, t)));
+    else {
+      cells.fill(0);
+      fillShared(w, cells);
+    }
+    // The level's own expected errors, over the examples where some compressed model errs (the rest add 0).
+    let allNegative = 0;
+    let allPositive = 0;
+    for (let j = 0; j < erring.length; j++) {
+      const i = erring[j];
+      const wi = w[i];
+      if (wi === 0) continue;
+      const slot = positive[i] ? 5 : 2;
+      const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
+      if (positive[i]) allPositive += c;
+      else allNegative += c;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o >= 0) cells[o + slot] += c;
+      }
+    }
+    for (let a = 0; a < A; a++) {
+      cells[allOffset[a] + 2] = allNegative;
+      cells[allOffset[a] + 5] = allPositive;
+    }
+    indices.forEach((index, a) => {
+      const k = index.values.length;
+      const view = cells.subarray(cellOffset[a], cellOffset[a] + (k + 1) * CELLS);
+      const o = offsets[a];
+      for (let g = 0; g < k; g++) {
+        for (let s = 0; s < 2; s++) rateStatistics(view, g, k, 3 * s, out, o + g * STATS + 5 * s);
+      }
+    });
+  };
+  const finish = (intervals: BootstrapInterval[]) => errorRateRows(indices, offsets, intervals);
+  return { nStatistics, statistics, finish };
+}
+
+/** Validates the input; per example whether it is positive, and the examples where some compressed model errs. */
+function checkedInput(input: ErrorRateFamilyInput): { n: number; positive: Uint8Array; erring: number[] } {
   const positiveClass = checkPositiveClass(input);
-  const { labels, groups, baselineSharePositive: sb, compressedSharePositive: sk } = input;
+  const { labels, baselineSharePositive: sb, compressedSharePositive: sk } = input;
   assertArrayLike(labels, 'labels');
   const n = labels.length;
   assertMinSamples(n, 1, 'labels', 'examples');
-  assertLength(groups, n, 'groups', 'labels');
+  for (const g of input.groups) assertLength(g.values, n, g.name, 'labels');
   assertShares(sb, n, 'baselineSharePositive', 'labels');
   assertShares(sk, n, 'compressedSharePositive', 'labels');
   const positive = new Uint8Array(n);
@@ -80,47 +186,60 @@ export function bootstrapErrorRateIntervals(input: ErrorRateIntervalsInput, opti
     if (y >>> 0 !== y) throwBadLabel(y, i, undefined, 'labels');
     positive[i] = y === positiveClass ? 1 : 0;
   }
-  const index = groupIndex(groups, 'groups');
-  const k = index.values.length;
-  const cells = new Float64Array((k + 1) * CELLS);
-  const intervals = bootstrapResample(n, k * STATS, options, (w, out) => {
-    cells.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      if (wi === 0) continue;
-      const g = index.codes[i];
-      const slot = positive[i] ? 3 : 0;
-      // Negatives: count, then the expected false positives; positives: count, then the expected false negatives.
-      const b = positive[i] ? wi * (1 - sb[i]) : wi * sb[i];
-      const c = positive[i] ? wi * (1 - sk[i]) : wi * sk[i];
-      const all = k * CELLS + slot;
-      cells[all] += wi;
-      cells[all + 1] += b;
-      cells[all + 2] += c;
-      if (g >= 0) {
-        const own = g * CELLS + slot;
-        cells[own] += wi;
-        cells[own + 1] += b;
-        cells[own + 2] += c;
-      }
-    }
-    for (let g = 0; g < k; g++) {
-      for (let r = 0; r < 2; r++) rateStatistics(cells, g, k, 3 * r, out, g * STATS + 5 * r);
-    }
+  // The examples whose compressed expected error is not 0: the only ones a level adds.
+  const erring: number[] = [];
+  for (let i = 0; i < n; i++) if (positive[i] ? sk[i] !== 1 : sk[i] !== 0) erring.push(i);
+  return { n, positive, erring };
+}
+
+/** Each attribute's rows from its slice of the intervals. */
+function errorRateRows(
+  indices: readonly GroupIndex[],
+  offsets: readonly number[],
+  intervals: BootstrapInterval[],
+): GroupErrorRateIntervals[][] {
+  return indices.map((index, a) =>
+    index.values.map((group, g) => {
+      const at = (j: number) => intervals[offsets[a] + g * STATS + j];
+      const rate = (o: number): RateIntervals => ({
+        baseline: at(o),
+        compressed: at(o + 1),
+        change: at(o + 2),
+        restChange: at(o + 3),
+        gap: at(o + 4),
+      });
+      let size = 0;
+      for (let i = 0; i < index.codes.length; i++) if (index.codes[i] === g) size++;
+      return { group, n: size, fpr: rate(0), fnr: rate(5) };
+    }),
+  );
+}
+
+/**
+ * Every attribute's cells in one array: where each attribute's cells and its all-examples cells start, and per
+ * example and attribute where its group's cells start (-1: missing).
+ */
+function cellLayout(
+  indices: readonly GroupIndex[],
+  n: number,
+): { cellOffset: Int32Array; allOffset: Int32Array; nCells: number; at: Int32Array } {
+  const A = indices.length;
+  const cellOffset = new Int32Array(A);
+  const allOffset = new Int32Array(A);
+  let nCells = 0;
+  indices.forEach((index, a) => {
+    cellOffset[a] = nCells;
+    allOffset[a] = nCells + index.values.length * CELLS;
+    nCells += (index.values.length + 1) * CELLS;
   });
-  return index.values.map((group, g) => {
-    const at = (j: number) => intervals[g * STATS + j];
-    const rate = (o: number): RateIntervals => ({
-      baseline: at(o),
-      compressed: at(o + 1),
-      change: at(o + 2),
-      restChange: at(o + 3),
-      gap: at(o + 4),
-    });
-    let size = 0;
-    for (let i = 0; i < n; i++) if (index.codes[i] === g) size++;
-    return { group, n: size, fpr: rate(0), fnr: rate(5) };
-  });
+  const at = new Int32Array(n * A);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < A; a++) {
+      const g = indices[a].codes[i];
+      at[i * A + a] = g < 0 ? -1 : cellOffset[a] + g * CELLS;
+    }
+  }
+  return { cellOffset, allOffset, nCells, at };
 }
 
 /** The five statistics of one rate of group g; the rest is the all-examples slot (k) minus the group. 0 / 0 gives NaN (undefined). */

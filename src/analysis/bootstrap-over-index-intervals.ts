@@ -1,5 +1,12 @@
 import { PieAuditError } from '../errors.js';
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import type { BootstrapMemo } from './bootstrap-memo.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
@@ -50,44 +57,119 @@ export function bootstrapOverIndexIntervals(
       });
   }
   const names = Object.keys(attributes);
-  const indices: GroupIndex[] = names.map((name) => {
-    assertLength(attributes[name], n, `attributes.${name}`, 'isPIE');
-    return groupIndex(attributes[name], `attributes.${name}`);
+  const family = overIndexFamily(
+    flags,
+    names.map((name) => ({ name, values: attributes[name] })),
+  );
+  return runBootstrapFamily(n, options, family);
+}
+
+/**
+ * The over-index intervals of every attribute as one bootstrap family. Each value's count and the recorded count
+ * do not depend on the PIEs: with a `memo` shared by every level of an audit they are summed once per resample,
+ * and a level sums only over its PIEs (integer counts, so every order gives the same sums).
+ * @param flags - per example 1 for a PIE, else 0
+ * @throws PieAuditError `LENGTH_MISMATCH`, `INVALID_ARGUMENT`, `NON_FINITE`
+ * @internal
+ * @example
+ * const family = overIndexFamily(isPIE, [{ name: 'sex', values: sexes }]);
+ */
+export function overIndexFamily(
+  flags: Uint8Array,
+  attributes: ReadonlyArray<{ name: string; values: ArrayLike<GroupValue | null | undefined> }>,
+  memo?: BootstrapMemo,
+): BootstrapFamily<OverIndexInterval[]> {
+  const n = flags.length;
+  const indices: GroupIndex[] = attributes.map(({ name, values }) => {
+    assertLength(values, n, `attributes.${name}`, 'isPIE');
+    return groupIndex(values, `attributes.${name}`);
   });
+  const pieList: number[] = [];
+  for (let i = 0; i < n; i++) if (flags[i]) pieList.push(i);
   const offsets: number[] = [];
   let nStats = 0;
   for (const index of indices) {
     offsets.push(nStats);
     nStats += index.values.length;
   }
-  const overall = new Float64Array(nStats);
-  const among = new Float64Array(nStats);
-  const intervals = bootstrapResample(n, nStats, options, (w, out) => {
-    overall.fill(0);
-    among.fill(0);
-    indices.forEach((index, a) => {
-      const codes = index.codes;
-      const o = offsets[a];
-      let recorded = 0;
-      let pies = 0;
-      for (let i = 0; i < n; i++) {
-        const g = codes[i];
-        if (g < 0) continue;
-        const wi = w[i];
-        recorded += wi;
-        overall[o + g] += wi;
-        if (flags[i]) {
-          pies += wi;
-          among[o + g] += wi;
-        }
+  const A = indices.length;
+  const { countOffset, recordedAt, nCounts, at } = countLayout(indices, n);
+  const among = new Float64Array(nCounts);
+  const own = new Float64Array(nCounts);
+  /** Each value's drawn count and each attribute's recorded count (integer sums: every order gives the same). */
+  const fillShared = (w: Float64Array, target: Float64Array): void => {
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      if (wi === 0) continue;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        target[o] += wi;
+        target[recordedAt[a]] += wi;
       }
+    }
+  };
+  const statistics: WeightedStatistics = (w, out, r) => {
+    let overall: Float64Array;
+    if (memo) overall = memo.sums('overIndex', r, nCounts, (t) => fillShared(w, t));
+    else {
+      own.fill(0);
+      fillShared(w, own);
+      overall = own;
+    }
+    among.fill(0);
+    for (let j = 0; j < pieList.length; j++) {
+      const i = pieList[j];
+      const wi = w[i];
+      if (wi === 0) continue;
+      for (let a = 0, row = i * A; a < A; a++) {
+        const o = at[row + a];
+        if (o < 0) continue;
+        among[o] += wi;
+        among[recordedAt[a]] += wi;
+      }
+    }
+    indices.forEach((index, a) => {
+      const k = index.values.length;
+      const c = countOffset[a];
+      const recorded = overall[c + k];
+      const pies = among[c + k];
+      const o = offsets[a];
       // No PIE drawn (0 / 0) leaves the ratio undefined (NaN) in this resample.
-      for (let g = 0; g < index.values.length; g++) out[o + g] = pies === 0 ? NaN : (among[o + g] * recorded) / (pies * overall[o + g]);
+      for (let g = 0; g < k; g++) out[o + g] = pies === 0 ? NaN : (among[c + g] * recorded) / (pies * overall[c + g]);
     });
-  });
-  const rows: OverIndexInterval[] = [];
+  };
+  const finish = (intervals: BootstrapInterval[]): OverIndexInterval[] =>
+    indices.flatMap((index, a) =>
+      index.values.map((value, g) => ({ attribute: attributes[a].name, value, overIndexRatio: intervals[offsets[a] + g] })),
+    );
+  return { nStatistics: nStats, statistics, finish };
+}
+
+/**
+ * Per attribute, where its values' counts and its recorded count start in one array, and per example and attribute
+ * its value's slot (-1: missing).
+ */
+function countLayout(
+  indices: readonly GroupIndex[],
+  n: number,
+): { countOffset: Int32Array; recordedAt: Int32Array; nCounts: number; at: Int32Array } {
+  const A = indices.length;
+  // Per attribute its values' counts then its recorded count; per example and attribute, its value's slot (-1: missing).
+  const countOffset = new Int32Array(A);
+  const recordedAt = new Int32Array(A);
+  let nCounts = 0;
   indices.forEach((index, a) => {
-    index.values.forEach((value, g) => rows.push({ attribute: names[a], value, overIndexRatio: intervals[offsets[a] + g] }));
+    countOffset[a] = nCounts;
+    recordedAt[a] = nCounts + index.values.length;
+    nCounts += index.values.length + 1;
   });
-  return rows;
+  const at = new Int32Array(n * A);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < A; a++) {
+      const g = indices[a].codes[i];
+      at[i * A + a] = g < 0 ? -1 : countOffset[a] + g;
+    }
+  }
+  return { countOffset, recordedAt, nCounts, at };
 }

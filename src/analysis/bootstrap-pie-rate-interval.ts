@@ -1,5 +1,11 @@
 import { PieAuditError } from '../errors.js';
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { assertArrayLike } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
 
@@ -28,7 +34,19 @@ export function bootstrapPieRateInterval(isPIE: ArrayLike<number | boolean>, opt
       });
     }
   }
-  const [rate] = bootstrapResample(n, 1, options, (w, out) => {
+  return runBootstrapFamily(n, options, pieRateFamily(flags));
+}
+
+/**
+ * The PIE rate interval as one bootstrap family.
+ * @param flags - per example 1 for a PIE, else 0
+ * @internal
+ * @example
+ * bootstrapFamilies(n, options, [pieRateFamily(flags)]);
+ */
+export function pieRateFamily(flags: Uint8Array): BootstrapFamily<BootstrapInterval> {
+  const n = flags.length;
+  const statistics: WeightedStatistics = (w, out) => {
     let total = 0;
     let pies = 0;
     for (let i = 0; i < n; i++) {
@@ -36,6 +54,6 @@ export function bootstrapPieRateInterval(isPIE: ArrayLike<number | boolean>, opt
       pies += w[i] * flags[i];
     }
     out[0] = pies / total;
-  });
-  return rate;
+  };
+  return { nStatistics: 1, statistics, finish: ([rate]) => rate };
 }

@@ -61,9 +61,63 @@ export function bootstrapSettings(options: BootstrapOptions = {}): BootstrapSett
 
 /**
  * Fills `out[s]` with statistic s computed from per-example weights (`weights[i]` = how often example i was drawn);
- * NaN marks a statistic undefined for these weights.
+ * NaN marks a statistic undefined for these weights. `resample` is the resample's index (-1 for the point
+ * estimate, where every weight is 1), so work that does not change between calls can be kept per resample.
  */
-export type WeightedStatistics = (weights: Float64Array, out: Float64Array) => void;
+export type WeightedStatistics = (weights: Float64Array, out: Float64Array, resample: number) => void;
+
+/**
+ * One family of bootstrapped estimates (e.g. the top-1 intervals): its statistics, and how its intervals become
+ * the family's result. Families run together by {@link bootstrapFamilies} share every resample's weights.
+ */
+export interface BootstrapFamily<T> {
+  nStatistics: number;
+  statistics: WeightedStatistics;
+  finish(intervals: BootstrapInterval[]): T;
+}
+
+/**
+ * Runs several estimate families in one bootstrap pass: each resample's weights are drawn once and handed to every
+ * family in turn. Because every family would draw the same resamples from the same seed and n on its own, the
+ * intervals are exactly those of running each family alone.
+ *
+ * @returns each family's slice of the intervals, in the order given (call the family's `finish` on it)
+ * @throws PieAuditError `INVALID_ARGUMENT` (options)
+ * @example
+ * const [a, b] = bootstrapFamilies(n, { seed: 1 }, [top1, pieRate]);
+ * top1.finish(a).drop.ci;
+ */
+export function bootstrapFamilies(
+  nExamples: number,
+  options: BootstrapOptions,
+  families: readonly Pick<BootstrapFamily<unknown>, 'nStatistics' | 'statistics'>[],
+): BootstrapInterval[][] {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const f of families) {
+    offsets.push(total);
+    total += f.nStatistics;
+  }
+  let views: Float64Array[] = [];
+  let viewsOf: Float64Array | null = null;
+  const intervals = bootstrapResample(nExamples, total, options, (w, out, r) => {
+    if (viewsOf !== out) {
+      viewsOf = out;
+      views = families.map((f, j) => out.subarray(offsets[j], offsets[j] + f.nStatistics));
+    }
+    for (let j = 0; j < families.length; j++) families[j].statistics(w, views[j], r);
+  });
+  return families.map((f, j) => intervals.slice(offsets[j], offsets[j] + f.nStatistics));
+}
+
+/**
+ * Runs one estimate family on its own.
+ * @example
+ * runBootstrapFamily(n, { seed: 1 }, pieRateFamily(isPIE)).ci;
+ */
+export function runBootstrapFamily<T>(nExamples: number, options: BootstrapOptions, family: BootstrapFamily<T>): T {
+  return family.finish(bootstrapResample(nExamples, family.nStatistics, options, family.statistics));
+}
 
 /**
  * The shared engine of the bootstrap interval functions: a nonparametric bootstrap over test examples. Resample r
@@ -92,14 +146,14 @@ export function bootstrapResample(
   const { resamples, confidence, seed } = bootstrapSettings(options);
   const weights = new Float64Array(nExamples).fill(1);
   const point = new Float64Array(nStatistics);
-  statistics(weights, point);
+  statistics(weights, point, -1);
   const values = new Float64Array(resamples * nStatistics);
   const out = new Float64Array(nStatistics);
   const random = mulberry32(seed);
   for (let r = 0; r < resamples; r++) {
     weights.fill(0);
     for (let j = 0; j < nExamples; j++) weights[Math.floor(random() * nExamples)]++;
-    statistics(weights, out);
+    statistics(weights, out, r);
     values.set(out, r * nStatistics);
   }
   const low = (1 - confidence) / 2;

@@ -1,4 +1,10 @@
-import { bootstrapResample, type BootstrapInterval, type BootstrapOptions } from './bootstrap-resample.js';
+import {
+  runBootstrapFamily,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type WeightedStatistics,
+} from './bootstrap-resample.js';
 import { assertMinSamples } from './validate-population.js';
 import { assertShares } from './validate-shares.js';
 
@@ -33,7 +39,21 @@ export function bootstrapTop1Intervals(
   assertMinSamples(n, 1, 'baselineShareCorrect', 'examples');
   assertShares(baselineShareCorrect, n, 'baselineShareCorrect', 'baselineShareCorrect');
   assertShares(compressedShareCorrect, n, 'compressedShareCorrect', 'baselineShareCorrect');
-  const [baseline, compressed, drop] = bootstrapResample(n, 3, options, (w, out) => {
+  return runBootstrapFamily(n, options, top1Family(baselineShareCorrect, compressedShareCorrect));
+}
+
+/**
+ * The top-1 intervals as one bootstrap family (inputs validated by the caller).
+ * @internal
+ * @example
+ * bootstrapFamilies(n, options, [top1Family(b, k)]);
+ */
+export function top1Family(
+  baselineShareCorrect: ArrayLike<number>,
+  compressedShareCorrect: ArrayLike<number>,
+): BootstrapFamily<Top1Intervals> {
+  const n = baselineShareCorrect.length;
+  const statistics: WeightedStatistics = (w, out) => {
     let total = 0;
     let b = 0;
     let k = 0;
@@ -46,6 +66,6 @@ export function bootstrapTop1Intervals(
     out[0] = b / total;
     out[1] = k / total;
     out[2] = (b - k) / total;
-  });
-  return { baseline, compressed, drop };
+  };
+  return { nStatistics: 3, statistics, finish: ([baseline, compressed, drop]) => ({ baseline, compressed, drop }) };
 }

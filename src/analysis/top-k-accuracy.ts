@@ -24,6 +24,18 @@ export function topKAccuracy(labels: ArrayLike<number>, probabilities: ArrayLike
   assertMinSamples(n, 1, 'labels', 'examples');
   assertLabels(labels, nClasses, 'labels');
   assertProbabilities(probabilities, n, nClasses, 'probabilities');
+  return topKHits(labels, probabilities, nClasses, k) / n;
+}
+
+/**
+ * How many examples have their true class among the k most probable (the count behind {@link topKAccuracy}),
+ * for inputs already checked.
+ * @internal
+ * @example
+ * topKHits([2], Float32Array.of(0.5, 0.3, 0.2), 3, 2); // 0
+ */
+export function topKHits(labels: ArrayLike<number>, probabilities: ArrayLike<number>, nClasses: number, k: number): number {
+  const n = labels.length;
   let hits = 0;
   for (let i = 0, row = 0; i < n; i++, row += nClasses) {
     const y = labels[i];
@@ -35,5 +47,5 @@ export function topKAccuracy(labels: ArrayLike<number>, probabilities: ArrayLike
     }
     if (above < k) hits++;
   }
-  return hits / n;
+  return hits;
 }

@@ -4,7 +4,7 @@ import { compareSubgroupErrorRates } from '../analysis/compare-subgroup-error-ra
 import { findPIEs } from '../analysis/find-pies.js';
 import { modalLabels } from '../analysis/modal-labels.js';
 import { populationRecall, type PopulationRecall } from '../analysis/population-recall.js';
-import { subgroupErrorRates, type GroupValue } from '../analysis/subgroup-error-rates.js';
+import { countRates, groupIndex, type GroupValue } from '../analysis/subgroup-error-rates.js';
 import type { GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
 import { welchTTest } from '../analysis/stats/welch-t-test.js';
 import type { AttributeValues } from './audit-options.js';
@@ -211,6 +211,9 @@ function positiveClassOf(ctx: AuditContext): number | string {
   return `the task has ${ctx.nClasses} classes; set positiveClass to measure one-vs-rest FPR/FNR`;
 }
 
+/** The baseline's per-model rates per attribute: the same for every level, so computed once per audit context. */
+const baselineRatesOf = new WeakMap<AuditContext, Map<string, ReturnType<typeof perModelRates>>>();
+
 /** Per group, the FPR and FNR of every model (undefined rates left out). */
 function perModelRates(
   labels: ArrayLike<number>,
@@ -224,8 +227,10 @@ function perModelRates(
     if (!map.has(key)) map.set(key, []);
     map.get(key)!.push(v);
   };
+  // One group index for every model (it is the same attribute), not one per model.
+  const index = groupIndex(groups, 'groups');
   for (const preds of population) {
-    for (const g of subgroupErrorRates(labels, preds, groups, { positiveClass }).subgroups) {
+    for (const g of countRates(labels, preds, index, positiveClass, 'predicted').subgroups) {
       add(out.fpr, String(g.group), g.fpr);
       add(out.fnr, String(g.group), g.fnr);
     }
@@ -248,6 +253,11 @@ function subgroupRows(
   if (ctx.attributes.length === 0) return unavailable('no group attributes were given (testSet.attributes)');
   const labels = ctx.config.labels!;
   const rows: SubgroupErrorRow[] = [];
+  let baselineRates = baselineRatesOf.get(ctx);
+  if (!baselineRates) {
+    baselineRates = new Map();
+    baselineRatesOf.set(ctx, baselineRates);
+  }
   for (const attribute of ctx.attributes) {
     const cmp = compareSubgroupErrorRates({
       labels,
@@ -256,7 +266,11 @@ function subgroupRows(
       compressedPredictions: compressed,
       positiveClass: positive,
     });
-    const base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
+    let base = baselineRates.get(attribute.name);
+    if (!base) {
+      base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
+      baselineRates.set(attribute.name, base);
+    }
     const comp = perModelRates(labels, compressed, attribute.values, positive);
     for (const g of cmp.subgroups) {
       const key = String(g.group);

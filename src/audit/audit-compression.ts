@@ -15,7 +15,7 @@ import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelRe
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
 import { bootstrapTop1Intervals } from '../analysis/bootstrap-top1-intervals.js';
-import type { LevelProbabilities } from './level-probabilities.js';
+import { LevelProbabilitySink, type LevelProbabilities } from './level-probabilities.js';
 import { powerWarnings } from './power-warnings.js';
 import { testFamilyWarnings } from './test-family-warnings.js';
 import { sanityWarnings } from './sanity-warnings.js';
@@ -94,7 +94,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 
 async function audit(prepared: PreparedAudit, options: AuditOptions, started: number): Promise<AuditResult> {
   const { config, runsModels } = prepared;
-  const evaluation = await evaluateMembers(prepared, options);
+  const { evaluation, probabilities } = await evaluateMembers(prepared, options);
   const evaluated = performance.now();
   const nClasses = resolveClassCount(config, evaluation.nClasses);
   const classNames = config.classNames ?? Array.from({ length: nClasses }, (_, c) => String(c));
@@ -104,18 +104,7 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
     const range = config.population.ranges.get(key)!;
     return Array.from({ length: range.end - range.start }, (_, j) => predictionsOf(range.start + j));
   };
-  const levelProbabilities = (key: string): LevelProbabilities | null => {
-    const rows = evaluation.probabilities;
-    if (!rows) return null;
-    const range = config.population.ranges.get(key)!;
-    const size = config.n * evaluation.nClasses;
-    return {
-      nClasses: evaluation.nClasses,
-      rows: Array.from({ length: range.end - range.start }, (_, j) =>
-        rows.subarray((range.start + j) * size, (range.start + j + 1) * size),
-      ),
-    };
-  };
+  const levelProbabilities = (key: string): LevelProbabilities | null => probabilities?.level(key) ?? null;
   const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
@@ -160,7 +149,10 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
 }
 
 /** Runs (or reads) every member's predictions once, starting a tfjs backend only when a model must run. */
-async function evaluateMembers(prepared: PreparedAudit, options: AuditOptions): Promise<PopulationPredictions> {
+async function evaluateMembers(
+  prepared: PreparedAudit,
+  options: AuditOptions,
+): Promise<{ evaluation: PopulationPredictions; probabilities: LevelProbabilitySink | null }> {
   const { config, members, runsModels } = prepared;
   const firstNeedingInputs = members.findIndex((m) => m.needsInputs);
   if (firstNeedingInputs >= 0 && !config.inputs && !config.batches) {
@@ -174,19 +166,21 @@ async function evaluateMembers(prepared: PreparedAudit, options: AuditOptions): 
   }
   if (runsModels) await initBackend({ backend: options.backend ?? 'auto' });
   const onProgress = options.onProgress;
+  // Each model's rows are folded into its level's mean and top-k as it finishes, never kept all at once.
+  const probabilities = config.probabilities ? new LevelProbabilitySink(members, config.n, config.labels) : null;
   const evaluation = await evaluatePopulation(
     members.map((m) => m.source),
     { inputs: config.inputs, batches: config.batches, inputShape: config.inputShape, n: config.n, labels: config.labels ?? undefined },
     {
       batchSize: options.batchSize,
-      returnProbabilities: config.probabilities,
       maxClasses: classBound(config),
+      ...(probabilities ? { onScores: (m: number, rows: Float32Array, nClasses: number) => probabilities.add(m, rows, nClasses) } : {}),
       runtime: options.runtime,
       cache: options.cache,
       onProgress: onProgress ? (e) => onProgress({ phase: 'evaluate', ...e }) : undefined,
     },
   );
-  return evaluation;
+  return { evaluation, probabilities };
 }
 
 /** The class count: the widest of the models, the labels and classNames (at least 2), checked against the options. */
@@ -241,7 +235,12 @@ function auditContext(
 ): AuditContext {
   const attributes = config.attributes.map((a) => ({ name: a.name, values: toGroupValues(a.values) }));
   const positive = config.positiveClass ?? (nClasses === 2 ? 1 : null);
-  const shares = baselineShares(config.labels, baselinePredictions, attributes.length > 0 && config.labels ? positive : null);
+  const shares = baselineShares(
+    config.labels,
+    baselinePredictions,
+    attributes.length > 0 && config.labels ? positive : null,
+    config.bootstrap,
+  );
   const top1 = shares.correct ? bootstrapTop1Intervals(shares.correct, shares.correct, config.bootstrap).baseline : undefined;
   return {
     config,

@@ -109,7 +109,9 @@ export interface AuditOptions {
   noiseFloor?: AuditNoiseFloorOptions;
   /**
    * Keep every model's class probabilities for top-5 accuracy and [H20]'s taxicab distances (default false).
-   * Holds models x examples x classes floats; every member must give scores (a model, or `{ probabilities, nClasses }`).
+   * Each model's rows are folded into its level's mean probability vector and its top-5 hits as it is evaluated, so
+   * memory holds levels x examples x classes float64 (plus one model's rows), whatever the model count; every member
+   * must give scores (a model, a probabilities file, or `{ probabilities, nClasses }`).
    */
   probabilities?: boolean;
 }

@@ -1,9 +1,18 @@
-import { bootstrapClassRecallIntervals, type ClassRecallIntervals } from '../analysis/bootstrap-class-recall-intervals.js';
-import { bootstrapErrorRateIntervals, type GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
-import { bootstrapOverIndexIntervals } from '../analysis/bootstrap-over-index-intervals.js';
-import { bootstrapPieRateInterval } from '../analysis/bootstrap-pie-rate-interval.js';
-import type { BootstrapInterval, BootstrapOptions } from '../analysis/bootstrap-resample.js';
-import { bootstrapTop1Intervals, type Top1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import { classRecallFamily, type ClassRecallIntervals } from '../analysis/bootstrap-class-recall-intervals.js';
+import { errorRateFamily, type GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
+import { BootstrapMemo } from '../analysis/bootstrap-memo.js';
+import { overIndexFamily } from '../analysis/bootstrap-over-index-intervals.js';
+import { pieRateFamily } from '../analysis/bootstrap-pie-rate-interval.js';
+import {
+  bootstrapFamilies,
+  bootstrapSettings,
+  type BootstrapFamily,
+  type BootstrapInterval,
+  type BootstrapOptions,
+} from '../analysis/bootstrap-resample.js';
+import { top1Family, type Top1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import { assertMinSamples } from '../analysis/validate-population.js';
+import { assertShares } from '../analysis/validate-shares.js';
 import { shareCorrect } from '../analysis/share-correct.js';
 import { sharePredicting } from '../analysis/share-predicting.js';
 import type { GroupValue } from '../analysis/subgroup-error-rates.js';
@@ -15,6 +24,8 @@ export interface BaselineShares {
   correct: Float64Array | null;
   /** Share of baseline models predicting the positive class per example; `null` without a positive class. */
   positive: Float64Array | null;
+  /** Per-resample sums every level shares (group sizes, the baseline's expected errors), kept after the first level. */
+  memo: BootstrapMemo;
 }
 
 /** Everything bootstrapped for one compressed level. @internal */
@@ -66,50 +77,73 @@ export function baselineShares(
   labels: ArrayLike<number> | null,
   predictions: readonly Uint16Array[],
   positiveClass: number | null,
+  bootstrap: BootstrapOptions = {},
 ): BaselineShares {
   return {
     correct: labels ? shareCorrect(labels, predictions) : null,
     positive: positiveClass === null ? null : sharePredicting(predictions, positiveClass),
+    memo: new BootstrapMemo(bootstrapSettings(bootstrap).resamples),
   };
 }
 
 /**
- * Bootstraps every estimate of one compressed level over the test examples (the same seed, hence the same
- * resamples, for every estimate and level): top-1 and its drop, PIE rate, class recall changes, over-index ratios,
- * and each group's FPR/FNR, change and gap. Costs resamples x examples per estimate family, whatever the model count.
+ * Bootstraps every estimate of one compressed level over the test examples in one pass: each resample's weights
+ * are drawn once and shared by every estimate family (top-1 and its drop, PIE rate, class recall changes,
+ * over-index ratios, each group's FPR/FNR, change and gap). The same seed, hence the same resamples, serve every
+ * level, and sums that do not depend on the level are kept in `baseline.memo` after the first level; the intervals
+ * are exactly those of bootstrapping each family on its own.
  * @internal
  * @example
  * const intervals = levelIntervals(input, { resamples: 1000, confidence: 0.95, seed: 0 });
  */
 export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOptions): LevelIntervals {
   const { labels, baseline } = input;
+  const n = input.isPIE.length;
+  assertMinSamples(n, 1, 'isPIE', 'examples');
   const share = labels ? shareCorrect(labels, input.predictions) : null;
-  const top1 = share && baseline.correct ? bootstrapTop1Intervals(baseline.correct, share, options) : null;
-  const classes =
-    share && baseline.correct && labels ? bootstrapClassRecallIntervals(labels, baseline.correct, share, input.nClasses, options) : null;
-  const overIndex = new Map<string, BootstrapInterval>();
-  if (input.attributes.length > 0) {
-    const record: Record<string, ArrayLike<GroupValue | null>> = Object.create(null);
-    for (const a of input.attributes) record[a.name] = a.values;
-    for (const row of bootstrapOverIndexIntervals(input.isPIE, record, options))
-      overIndex.set(valueKey(row.attribute, row.value), row.overIndexRatio);
-  }
-  const errorRates = new Map<string, GroupErrorRateIntervals>();
-  if (labels && input.positiveClass !== null && baseline.positive) {
-    const compressedPositive = sharePredicting(input.predictions, input.positiveClass);
-    for (const a of input.attributes) {
-      const rows = bootstrapErrorRateIntervals(
-        {
-          labels,
-          groups: a.values,
-          baselineSharePositive: baseline.positive,
-          compressedSharePositive: compressedPositive,
-          positiveClass: input.positiveClass,
-        },
-        options,
-      );
-      for (const row of rows) errorRates.set(valueKey(a.name, row.group), row);
-    }
-  }
-  return { shareCorrect: share, top1, pieRate: bootstrapPieRateInterval(input.isPIE, options), classes, overIndex, errorRates };
+  const top1 = share && baseline.correct ? checkedTop1(baseline.correct, share) : null;
+  const classes = share && baseline.correct && labels ? classRecallFamily(labels, baseline.correct, share, input.nClasses) : null;
+  const overIndex = input.attributes.length > 0 ? overIndexFamily(input.isPIE, input.attributes, baseline.memo) : null;
+  const errorRates =
+    labels && input.positiveClass !== null && baseline.positive
+      ? errorRateFamily(
+          {
+            labels,
+            groups: input.attributes,
+            baselineSharePositive: baseline.positive,
+            compressedSharePositive: sharePredicting(input.predictions, input.positiveClass),
+            positiveClass: input.positiveClass,
+          },
+          baseline.memo,
+        )
+      : null;
+  const pieRate = pieRateFamily(input.isPIE);
+  const families: BootstrapFamily<unknown>[] = [pieRate];
+  for (const f of [top1, classes, overIndex, errorRates]) if (f) families.push(f as BootstrapFamily<unknown>);
+  const slices = bootstrapFamilies(n, options, families);
+  let next = 1;
+  const take = <T>(f: BootstrapFamily<T> | null): T | null => (f ? f.finish(slices[next++]) : null);
+  const top1Intervals = take(top1);
+  const classIntervals = take(classes);
+  const overIndexMap = new Map<string, BootstrapInterval>();
+  for (const row of take(overIndex) ?? []) overIndexMap.set(valueKey(row.attribute, row.value), row.overIndexRatio);
+  const errorRateMap = new Map<string, GroupErrorRateIntervals>();
+  (take(errorRates) ?? []).forEach((rows, a) => {
+    for (const row of rows) errorRateMap.set(valueKey(input.attributes[a].name, row.group), row);
+  });
+  return {
+    shareCorrect: share,
+    top1: top1Intervals,
+    pieRate: pieRate.finish(slices[0]),
+    classes: classIntervals,
+    overIndex: overIndexMap,
+    errorRates: errorRateMap,
+  };
+}
+
+/** The top-1 family after checking both share arrays. */
+function checkedTop1(baselineCorrect: Float64Array, compressedCorrect: Float64Array): BootstrapFamily<Top1Intervals> {
+  assertShares(baselineCorrect, baselineCorrect.length, 'baselineShareCorrect', 'baselineShareCorrect');
+  assertShares(compressedCorrect, baselineCorrect.length, 'compressedShareCorrect', 'baselineShareCorrect');
+  return top1Family(baselineCorrect, compressedCorrect);
 }

@@ -49,7 +49,7 @@ export async function evaluatePopulation(
     featureSize,
     inputShape,
     nModels: models.length,
-    buffers: new PopulationBuffers(models.length, n, opts.returnProbabilities),
+    buffers: new PopulationBuffers(models.length, n, opts.returnProbabilities, options.onScores),
     signal: options.signal,
     onProgress: options.onProgress,
   };
@@ -67,7 +67,7 @@ export async function evaluatePopulation(
 async function usePrecomputedModel(ctx: EvaluationContext, m: number, source: PrecomputedSource, what: string): Promise<void> {
   const started = performance.now();
   const scoreRows = (w: number) => ctx.buffers.scoreRowsOf(m, w, what);
-  const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.opts.returnProbabilities, scoreRows);
+  const rows = await usePrecomputed(source, ctx.buffers.labelsOf(m), ctx.n, what, ctx.buffers.needsScores, scoreRows);
   const bound = ctx.opts.maxClasses;
   if (bound !== undefined && rows.maxLabel >= bound) {
     const labels = ctx.buffers.labelsOf(m);
@@ -79,6 +79,7 @@ async function usePrecomputedModel(ctx: EvaluationContext, m: number, source: Pr
     );
   }
   ctx.buffers.noteMaxLabel(rows.maxLabel);
+  ctx.buffers.deliverScores(m);
   progressOf(ctx, m)(1, 1, ctx.n);
   ctx.buffers.perModel[m] = { runtime: 'precomputed', seconds: (performance.now() - started) / 1000, cached: false, source: source.label };
 }
@@ -110,7 +111,7 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   const inputs = inputsFor(ctx, m, what);
   const { modelKey, onnxBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
   const slot = await cacheSlotOf(ctx, modelKey);
-  const hit = slot ? await readCachedModel(slot, ctx.buffers, m, what, ctx.opts.returnProbabilities) : null;
+  const hit = slot ? await readCachedModel(slot, ctx.buffers, m, what, ctx.buffers.needsScores) : null;
   if (hit) {
     report(1, 1, ctx.n);
     ctx.buffers.perModel[m] = { ...hit, seconds: (performance.now() - started) / 1000, cached: true, source: source.label };

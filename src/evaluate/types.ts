@@ -110,6 +110,14 @@ export interface EvaluatePopulationOptions {
    * source is read, before any per-class work is sized by it. Default: any label up to 65535.
    */
   maxClasses?: number;
+  /**
+   * Receives each model's output rows (`n * nClasses`, row-major) once the model is done, instead of keeping every
+   * model's rows: memory holds one model's rows (per model running at once), whatever the model count. The array is
+   * reused for later models, so read or copy what you need before returning. Models arrive in order, except that
+   * with `concurrency` > 1 side-by-side models arrive as they finish. Every model must give scores, as with
+   * `returnProbabilities`.
+   */
+  onScores?: (model: number, scores: Float32Array, nClasses: number) => void;
   /** Default `'auto'`. */
   runtime?: EvaluationRuntime;
   /** Threads for onnxruntime sessions (default: all cores). */

@@ -61,6 +61,7 @@ export interface RunFacts extends FinishedRun {
 export async function finishModel(ctx: EvaluationContext, m: number, slot: ModelCacheSlot | undefined, run: RunFacts): Promise<void> {
   ctx.buffers.noteLabelsOf(m);
   if (slot) await writeCachedModel(slot, ctx.buffers, m, run);
+  ctx.buffers.deliverScores(m);
   ctx.buffers.perModel[m] = {
     runtime: run.runtime,
     ...(run.fallbackReason !== undefined ? { fallbackReason: run.fallbackReason } : {}),

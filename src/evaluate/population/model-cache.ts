@@ -29,6 +29,7 @@ export async function readCachedModel(
   buffers.labelsOf(m).set(hit.predictions);
   if (target && hit.probabilities) target.set(hit.probabilities);
   buffers.noteLabelsOf(m);
+  buffers.deliverScores(m);
   return { runtime: hit.header.runtime, ...(hit.header.fallbackReason !== undefined ? { fallbackReason: hit.header.fallbackReason } : {}) };
 }
 

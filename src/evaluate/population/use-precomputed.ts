@@ -72,7 +72,7 @@ export async function usePrecomputed(
   if (returnProbabilities) {
     throw new PieAuditError(
       'INVALID_ARGUMENT',
-      `returnProbabilities is set but ${what} holds only top-1 labels; pass its scores ({ probabilities, nClasses } or a file of score rows), or set returnProbabilities: false.`,
+      `class scores are asked for (returnProbabilities, onScores, or the audit's probabilities: true) but ${what} holds only top-1 labels; pass its scores ({ probabilities, nClasses } or a file of score rows), or turn that option off.`,
       {},
     );
   }
