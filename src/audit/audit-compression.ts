@@ -8,6 +8,8 @@ import { attachPieTable, buildPieTable } from '../report/pie-table.js';
 import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.js';
 import type { AuditOptions } from './audit-options.js';
 import { measureModel } from './measure-model.js';
+import { modelContentHash } from './model-content-hash.js';
+import { reportedPath } from './reported-path.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
@@ -180,11 +182,12 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
       const per = evaluation.perModel[k];
       return {
         index: m.index,
-        id: m.id ?? (typeof m.source === 'string' ? per.source : `${m.level}#${m.index}`),
+        id: m.id ?? (typeof m.source === 'string' ? reportedPath(per.source) : `${m.level}#${m.index}`),
         top1: null,
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,
         storedWeightBytes: m.storedWeightBytes,
+        contentHash: await modelContentHash(m.source),
         runtime: per.runtime,
         fallbackReason: per.fallbackReason ?? null,
       };

@@ -1,5 +1,6 @@
-import { dirname, resolve } from 'node:path';
-import type { AuditOptions, AttributeValues, PopulationMember } from '../audit/audit-options.js';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { AuditOptions, AttributeValues } from '../audit/audit-options.js';
+import type { ModelSource } from '../evaluate/types.js';
 import { readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
 import { readAttributeTable, type AttributeTable } from '../data/read-attribute-table.js';
 import { readJsonFile } from '../data/read-json-file.js';
@@ -248,8 +249,13 @@ function readLabels(ts: NonNullable<AuditConfigFile['testSet']>, base: string, t
 }
 
 /** A path as a population member: `.json` files other than model.json are predictions files. */
-function toMember(path: string): PopulationMember {
+function toMember(path: string): ModelSource {
   return /\.json$/i.test(path) && !/(^|[\\/])model\.json$/i.test(path) ? { predictionsFile: path, format: 'json' } : path;
+}
+
+/** A member's id: its path relative to the config file's folder, with `/` separators. */
+function relativeId(base: string, path: string): string {
+  return relative(base, path).split(sep).join('/');
 }
 
 /** Everything `pie-audit audit` needs, resolved from a config file. */
@@ -283,7 +289,8 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
       ? (readJsonFile(pathAt(base, cfg.gates, 'gates'), 'gates file') as AuditOptions['gates'])
       : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
-    population: new Map([...population].map(([k, v]) => [k, v.map(toMember)])),
+    // Each model is named by its path relative to the config file, so report.json holds no folder of this machine.
+    population: new Map([...population].map(([k, v]) => [k, v.map((path) => ({ model: toMember(path), id: relativeId(base, path) }))])),
     testSet: { inputs, inputShape, labels, attributes },
     classNames: cfg.classNames,
     baseline: cfg.baseline,

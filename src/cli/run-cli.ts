@@ -18,6 +18,8 @@ import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
 import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { noiseFloorBlock } from './noise-floor-lines.js';
+import { percentLevelHint } from './percent-level-hint.js';
 import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
 import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
 import { parseExamplesPerJob } from './distribute-commands.js';
@@ -61,6 +63,15 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
                "partition" (list_eval_partition.txt), "split", "labelsFromAttribute" }
   "classNames", "baseline", "alpha", "correction", "tieBreak", "positiveClass",
   "maxExemplars", "seed", "gates" (object or path), "backend", "runtime", "batchSize", "cache"
+  "bootstrap": { "resamples": 1000, "confidence": 0.95, "seed": 0 }
+                           the intervals beside every estimate ("resamples": 0 turns them off)
+  "noiseFloor": { "design": "auto" | "paired" | "independent", "maxExactSplits": 20000,
+                  "draws": 1999, "seed": 0 }
+                           the PIE noise floor (a permutation test); "auto" pairs models whose
+                           folder or file names (seed-3) match across levels
+  "probabilities": true    keep class probabilities (score files or models) for top-5 accuracy
+                           and the taxicab ranking
+  Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:
   --out <dir>        output folder (required)
@@ -127,10 +138,14 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${w}\n`);
+  const levelHint = percentLevelHint(options.population instanceof Map ? options.population.keys() : Object.keys(options.population));
+  if (levelHint) io.stderr.write(`pie-audit: hint: ${levelHint}\n`);
   // Without labels or inputs, the number of examples comes from the first predictions file.
   if (!options.testSet.labels && !options.testSet.inputs) {
     const population = options.population;
-    const first = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
+    const listed = (population instanceof Map ? [...population.values()] : Object.values(population))[0]?.[0];
+    // The config's members come as { model, id } (the id is the path relative to the config).
+    const first = listed && typeof listed === 'object' && 'model' in listed ? listed.model : listed;
     const file =
       typeof first === 'string'
         ? /model\.json$|\.onnx$/i.test(first)
@@ -162,6 +177,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const written = await writeReports(report, values.out as string, formats);
   if (!quiet) {
     io.stdout(formatSummary(report));
+    io.stdout(noiseFloorBlock(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
   }
   await writeCiOutputs(report, report.gates, ci, env, io.stdout);
@@ -282,7 +298,10 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
       createProgress({ quiet, stream: io.stderr }),
     );
     const written = await writeReports(report, out);
-    if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
+    if (!quiet)
+      io.stdout(
+        `${formatSummary(report)}${noiseFloorBlock(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`,
+      );
     return report.exitCode;
   }
   const { runDemo } = await import('./demo.js');
