@@ -41,8 +41,9 @@ Usage:
   pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
   pie-audit merge <plan dir> --out <dir>           audit what the shards wrote
   pie-audit worker --queue redis://host:port       process jobs of a BullMQ queue (docs/scale-out.md)
+  pie-audit doctor                                 which runtimes and backends work here, and how fast each is
 
-Options for every command: --help, --quiet.  pie-audit --version prints the version.
+Options for every command: --help, --quiet.  pie-audit --version prints the version and the runtimes available.
 In CI (audit, gate): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
 failed and inconclusive gates print ::error:: / ::warning:: annotations; --step-summary appends the
 Markdown report to $GITHUB_STEP_SUMMARY.
@@ -101,6 +102,14 @@ gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
               "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (${join(DOCS, 'gates.md')})
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report with these gates to $GITHUB_STEP_SUMMARY
+`,
+  doctor: `Usage: pie-audit doctor
+
+Lists the inference runtimes and TensorFlow.js backends pie-audit can use on this machine:
+onnxruntime-node (an optional dependency npm drops where its install fails), tfjs-node (an optional
+peer), tfjs wasm and tfjs cpu; for each, its version and a timed inference of a small MLP, or why it
+is not available and how to get it; then what an audit with the default settings runs on.
+Exits 0 (the tfjs backends always work); nothing is installed or written.
 `,
   demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--runtime auto|tfjs|onnx] [--quick] [--quiet]
 
@@ -316,6 +325,16 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
   return report.exitCode;
 }
 
+async function doctorCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommand('doctor', args, {});
+  if (values.help) return help('doctor', io);
+  if (positionals.length > 0)
+    throw new UsageError(`doctor takes no positional arguments; got '${positionals[0]}'. See 'pie-audit doctor --help'.`);
+  const { checkRuntimes, formatDoctor } = await import('./doctor.js');
+  io.stdout(formatDoctor(await checkRuntimes({ timed: true })));
+  return 0;
+}
+
 function help(command: string, io: CliIO): number {
   io.stdout(HELP[command] ?? DISTRIBUTE_HELP[command] ?? (command === 'worker' ? WORKER_HELP : HELP.main));
   return 0;
@@ -354,9 +373,15 @@ export async function runCli(
         return await workerCommand(rest, io);
       case '--version':
       case '-v':
-      case 'version':
+      case 'version': {
+        // The version alone on the first line (scripts read it); then what runs here, without timing.
         io.stdout(`${PIE_AUDIT_VERSION}\n`);
+        const { checkRuntimes, runtimesLine } = await import('./doctor.js');
+        io.stdout(`${runtimesLine(await checkRuntimes({ timed: false }))}\n`);
         return 0;
+      }
+      case 'doctor':
+        return await doctorCommand(rest, io);
       case undefined:
         // No command is a usage error: the help goes to stderr, so a script sees nothing on stdout.
         io.stderr.write(HELP.main);
@@ -367,7 +392,7 @@ export async function runCli(
         return help(rest[0] ?? 'main', io);
       default:
         throw new UsageError(
-          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`,
+          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
         );
     }
   } catch (e) {

@@ -174,7 +174,7 @@ describe('pie-audit CLI', () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
     expect(spawned.stderr.trim()).toBe(
-      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).",
+      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).",
     );
     const cases: Array<[string[], RegExp]> = [
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -194,7 +194,7 @@ describe('pie-audit CLI', () => {
   });
 
   it('prints help for every command', async () => {
-    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo'], ['plan'], ['run-shard'], ['merge'], ['worker']]) {
+    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo'], ['plan'], ['run-shard'], ['merge'], ['worker'], ['doctor']]) {
       const r = await run([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage/);
