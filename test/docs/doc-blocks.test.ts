@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractTsBlocks, writeDocProject } from './doc-blocks.js';
+import { extractTsBlocks, namesTakenFromFixtures, writeDocProject } from './doc-blocks.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const docs = [
@@ -16,6 +16,12 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
   it('finds every block', () => {
     expect(extractTsBlocks(docs[0].markdown)).toHaveLength(1);
     expect(extractTsBlocks(docs[1].markdown)).toHaveLength(5);
+  });
+
+  it('are complete: each defines or imports every name it uses, so it runs when pasted as written', () => {
+    for (const doc of docs)
+      extractTsBlocks(doc.markdown).forEach((block, i) => expect(namesTakenFromFixtures(block), `${doc.name} block ${i + 1}`).toEqual([]));
+    expect(namesTakenFromFixtures('console.log(report.verdict, labels.length);')).toEqual(['labels', 'report']);
   });
 
   it('typecheck against the public types and run as written, without the user initialising a backend', () => {
