@@ -1,4 +1,6 @@
 import { auditCompression } from '../audit/audit-compression.js';
+import { modelContentHash } from '../audit/model-content-hash.js';
+import { resolvePopulation } from '../audit/resolve-population.js';
 import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho } from '../schema/index.js';
 import { PieAuditError } from '../errors.js';
@@ -85,7 +87,22 @@ export async function mergeReport(
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
   const report = await auditCompression({ ...options, population });
-  return withJobRuntimes(report, job, results);
+  const merged = withJobRuntimes(report, job, results);
+  return job.source.kind === 'config' ? withContentHashes(merged, base) : merged;
+}
+
+/** Each config member's content hash (its file's sha256), as the audit run directly on the config records it. */
+async function withContentHashes(report: AuditReport, base: AuditOptions): Promise<AuditReport> {
+  const hashes = new Map<string, Array<string | null>>();
+  for (const m of resolvePopulation(base.population).members)
+    hashes.set(m.level, [...(hashes.get(m.level) ?? []), await modelContentHash(m.source)]);
+  return {
+    ...report,
+    levels: report.levels.map((level) => ({
+      ...level,
+      models: level.models.map((model, i) => ({ ...model, contentHash: hashes.get(level.key)?.[i] ?? null })),
+    })),
+  };
 }
 
 /** A member as its probability rows, checked against its result. */

@@ -22,6 +22,7 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
     for (const doc of docs)
       extractTsBlocks(doc.markdown).forEach((block, i) => expect(namesTakenFromFixtures(block), `${doc.name} block ${i + 1}`).toEqual([]));
     expect(namesTakenFromFixtures('console.log(report.verdict, labels.length);')).toEqual(['labels', 'report']);
+    expect(namesTakenFromFixtures('f({ testSet: { labels: [0] }, population: x.population });')).toEqual(['x']);
   });
 
   it('typecheck against the public types and run as written, without the user initialising a backend', () => {
@@ -39,11 +40,11 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
       cwd: dir,
       encoding: 'utf8',
       env,
-      timeout: 240_000,
+      timeout: 540_000,
     });
     expect(run.status, run.stderr).toBe(0);
     const results = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Array<{ file: string; ok: boolean; error?: string }>;
     expect(results).toHaveLength(files.length);
     for (const r of results) expect(r.ok, `${r.file}: ${r.error}`).toBe(true);
-  });
+  }, 600_000);
 });

@@ -51,7 +51,10 @@ function ownNames(block: string): Set<string> {
  */
 export function namesTakenFromFixtures(block: string, exported: string[] = fixtureNames()): string[] {
   const own = ownNames(block);
-  return exported.filter((name) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(block));
+  // Code only: comments and string literals name things without using them.
+  const code = block.replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "''");
+  // A use, not an object key (`testSet: {`) or a property (`report.population`).
+  return exported.filter((name) => !own.has(name) && new RegExp(`(?<![.\\w$])${name}\\b(?!\\s*:(?!:))`).test(code));
 }
 
 /** One Markdown file's blocks to check. */
