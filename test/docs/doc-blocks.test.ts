@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
     expect(namesTakenFromFixtures('f({ testSet: { labels: [0] }, population: x.population });')).toEqual(['x']);
   });
 
-  it('typecheck against the public types and run as written, without the user initialising a backend', () => {
+  it('typecheck against the public types and run as written, without the user initialising a backend', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pie-audit-doc-blocks-'));
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     // pie-audit is the package's own name; here it maps to the sources (src/index.ts).
@@ -36,11 +36,15 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
     const env = { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json') };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files], {
-      cwd: dir,
-      encoding: 'utf8',
-      env,
-      timeout: 540_000,
+    // Asynchronously: the blocks train small populations for minutes on a busy machine, and a synchronous child
+    // would block this worker's messages to vitest for that long.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files],
+        { cwd: dir, encoding: 'utf8', env, timeout: 540_000, maxBuffer: 64 << 20 },
+        (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(run.status, run.stderr).toBe(0);
     const results = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Array<{ file: string; ok: boolean; error?: string }>;
