@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,21 @@ const docs = [
   { name: 'readme', markdown: readFileSync(join(repoRoot, 'README.md'), 'utf8') },
   { name: 'getting-started', markdown: readFileSync(join(repoRoot, 'docs/getting-started.md'), 'utf8') },
 ];
+
+/**
+ * Runs node asynchronously: tsc and the blocks (which train small populations) take minutes on a busy machine, and a
+ * synchronous child would block this worker's messages to vitest for that long.
+ */
+function runNode(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { ...options, encoding: 'utf8', timeout: 540_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 describe('the TypeScript blocks of README.md and docs/getting-started.md', () => {
   it('finds every block', () => {
@@ -30,22 +45,11 @@ describe('the TypeScript blocks of README.md and docs/getting-started.md', () =>
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     // pie-audit is the package's own name; here it maps to the sources (src/index.ts).
     const files = writeDocProject(dir, docs, { 'pie-audit': [join(repoRoot, 'src/index.ts')] });
-    const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
-      encoding: 'utf8',
-    });
+    const tsc = await runNode([join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {});
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
     const env = { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json') };
-    // Asynchronously: the blocks train small populations for minutes on a busy machine, and a synchronous child
-    // would block this worker's messages to vitest for that long.
-    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files],
-        { cwd: dir, encoding: 'utf8', env, timeout: 540_000, maxBuffer: 64 << 20 },
-        (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runNode(['--import', 'tsx', join(dir, 'run-blocks.ts'), ...files], { cwd: dir, env });
     expect(run.status, run.stderr).toBe(0);
     const results = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Array<{ file: string; ok: boolean; error?: string }>;
     expect(results).toHaveLength(files.length);
