@@ -3,10 +3,14 @@
  * 1. runs the installed CLI with no command (help on stderr, exit 2) and checks that every docs path
  *    its help names exists in the installed package;
  * 2. typechecks every TypeScript block of README.md and docs/getting-started.md against the installed
- *    package's own types and runs them as written (test/docs/doc-blocks.ts, fixtures included), and
- *    typechecks every import of every doc against the entry (`pie-audit`, `pie-audit/report`, ...) it names;
+ *    package's own types and runs them as written (test/docs/doc-blocks.ts); each block must be complete
+ *    (no name taken from test/docs/fixtures.ts); and typechecks every import of every doc against the entry
+ *    (`pie-audit`, `pie-audit/report`, ...) it names;
  * 3. checks that importing the package and each of its subpath entries leaves the user's tfjs as it was;
- * 4. runs examples/precomputed-predictions.ts, which imports 'pie-audit', against the installed package.
+ * 4. checks that every examples/*.ts file the README and docs name is in the package, and runs
+ *    examples/precomputed-predictions.ts and examples/ci-gate.ts as installed (node_modules/pie-audit/examples,
+ *    importing 'pie-audit' by name), the second on the first one's report;
+ * 5. runs `pie-audit doctor` and `pie-audit --version` from the installed bin.
  *
  * No network: the project's node_modules holds links to this checkout's installed dependencies, and
  * the tarball is unpacked into node_modules/pie-audit (what `npm install <tgz>` puts there).
@@ -14,11 +18,11 @@
  * Run: npx tsx scripts/check-packed.ts [pie-audit-x.y.z.tgz]   (packs with `npm pack` when no file is given)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeDocProject } from '../test/docs/doc-blocks.js';
+import { extractTsBlocks, namesTakenFromFixtures, writeDocProject } from '../test/docs/doc-blocks.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'pie-audit-packed-'));
@@ -88,6 +92,13 @@ console.log(`check-packed: importing ${entries.join(', ')} leaves tfjs as it was
 
 // 3. The documentation's TypeScript blocks, against the installed types and code.
 const markdown = (file: string) => readFileSync(join(modules, 'pie-audit', file), 'utf8');
+const incomplete = ['README.md', 'docs/getting-started.md'].flatMap((file) =>
+  extractTsBlocks(markdown(file)).flatMap((block, i) => {
+    const names = namesTakenFromFixtures(block);
+    return names.length > 0 ? [`${file} block ${i + 1} uses ${names.join(', ')} without defining them`] : [];
+  }),
+);
+if (incomplete.length > 0) fail(`documentation blocks are not complete:\n${incomplete.join('\n')}`);
 const blocks = writeDocProject(project, [
   { name: 'readme', markdown: markdown('README.md') },
   { name: 'getting-started', markdown: markdown('docs/getting-started.md') },
@@ -117,14 +128,35 @@ if (ran.status !== 0 || results.length !== blocks.length || broken.length > 0) {
 }
 console.log(`check-packed: ${blocks.length} documentation blocks typecheck and run against the installed package`);
 
-// 4. An example, importing 'pie-audit', against the installed package.
-cpSync(join(repoRoot, 'examples'), join(project, 'examples'), { recursive: true });
+// 4. The examples the documentation names ship in the package, and run from it, importing 'pie-audit' by name.
+const installed = join(modules, 'pie-audit');
+const named = new Set<string>();
+for (const file of ['README.md', ...readdirSync(join(installed, 'docs')).map((f) => `docs/${f}`)].filter((f) => f.endsWith('.md')))
+  for (const m of markdown(file).matchAll(/examples\/[\w.-]+\.ts/g)) named.add(m[0]);
+if (named.size === 0) fail('the documentation names no example');
+for (const example of named) if (!existsSync(join(installed, example))) fail(`the documentation names ${example}, which the package lacks`);
+console.log(`check-packed: the ${named.size} examples the documentation names are in the package (${[...named].join(', ')})`);
 const example = run(
   process.execPath,
-  ['--import', 'tsx', join(project, 'examples/precomputed-predictions.ts'), join(project, 'example-out')],
+  ['--import', 'tsx', join(installed, 'examples/precomputed-predictions.ts'), join(project, 'example-out')],
   project,
 );
 if (example.status !== 0 || !existsSync(join(project, 'example-out', 'report.json')))
   fail(`examples/precomputed-predictions.ts: exit ${example.status}\n${example.stderr}`);
-console.log('check-packed: examples/precomputed-predictions.ts runs against the installed package');
+const gate = run(
+  process.execPath,
+  ['--import', 'tsx', join(installed, 'examples/ci-gate.ts'), join(project, 'example-out', 'report.json')],
+  project,
+);
+if (gate.status !== 0) fail(`examples/ci-gate.ts on the example's report: exit ${gate.status}\n${gate.stdout}${gate.stderr}`);
+console.log('check-packed: examples/precomputed-predictions.ts and examples/ci-gate.ts run from the installed package');
+
+// 5. What runs here, from the installed bin.
+const doctor = run(process.execPath, [join(installed, 'dist/cli/main.js'), 'doctor'], project);
+if (doctor.status !== 0 || !/ms per 1,000 examples/.test(doctor.stdout))
+  fail(`pie-audit doctor: exit ${doctor.status}\n${doctor.stdout}${doctor.stderr}`);
+const version = run(process.execPath, [join(installed, 'dist/cli/main.js'), '--version'], project);
+if (version.status !== 0 || !/^\d+\.\d+\.\d+\nruntimes: /.test(version.stdout))
+  fail(`pie-audit --version: ${version.stdout}${version.stderr}`);
+console.log(`check-packed: pie-audit doctor and --version run from the installed bin:\n${doctor.stdout.trimEnd()}`);
 console.log('check-packed: OK');

@@ -11,6 +11,8 @@ import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.
 import type { AuditOptions } from './audit-options.js';
 import { attachImageThumbnails } from './image-thumbnails.js';
 import { measureModel } from './measure-model.js';
+import { modelContentHash } from './model-content-hash.js';
+import { reportedPath } from './reported-path.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
 import type { PopulationPredictions } from '../evaluate/types.js';
 import { baselineShares, toCi } from './level-intervals.js';
@@ -213,12 +215,14 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
       const per = evaluation.perModel[k];
       return {
         index: m.index,
-        // Named as plan.ts names a member for the merge, so a distributed run reports the same ids.
-        id: m.id ?? memberFile(m.source) ?? `${m.level}#${m.index}`,
+        // Named as plan.ts names a member for the merge (its file), so a distributed run reports the same ids;
+        // a file is stored without the folders of this machine.
+        id: m.id ?? reportedFile(memberFile(m.source)) ?? `${m.level}#${m.index}`,
         top1: null,
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,
         storedWeightBytes: m.storedWeightBytes,
+        contentHash: await modelContentHash(m.source),
         runtime: per.runtime,
         fallbackReason: per.fallbackReason ?? null,
       };
@@ -320,3 +324,8 @@ function assembleReport(
 }
 
 const round3 = (s: number) => Math.round(s * 1000) / 1000;
+
+/** A member's file as the report stores it (see {@link reportedPath}); `null` for members in memory. */
+function reportedFile(file: string | null): string | null {
+  return file === null ? null : reportedPath(file);
+}

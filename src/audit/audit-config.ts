@@ -1,5 +1,6 @@
-import { dirname, resolve } from 'node:path';
-import type { AuditOptions, AttributeValues, PopulationMember } from './audit-options.js';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { AuditOptions, AttributeValues } from './audit-options.js';
+import type { ModelSource } from '../evaluate/types.js';
 import { readCelebaPartition, selectCelebaSplit, type CelebaAttributes } from '../data/celeba.js';
 import type { ImageSource } from '../data/image-test-set.js';
 import type { Preprocess } from '../data/preprocess.js';
@@ -281,8 +282,13 @@ function imagesAt(images: unknown, base: string): ImageSource | undefined {
 }
 
 /** A path as a population member: `.json` files other than model.json are predictions files. */
-function toMember(path: string): PopulationMember {
+function toMember(path: string): ModelSource {
   return /\.json$/i.test(path) && !/(^|[\\/])model\.json$/i.test(path) ? { predictionsFile: path, format: 'json' } : path;
+}
+
+/** A member's id: its path relative to the config file's folder, with `/` separators. */
+function relativeId(base: string, path: string): string {
+  return relative(base, path).split(sep).join('/');
 }
 
 /** Everything `pie-audit audit` needs, resolved from a config file. */
@@ -317,7 +323,8 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
       ? (readJsonFile(pathAt(base, cfg.gates, 'gates'), 'gates file') as AuditOptions['gates'])
       : (cfg.gates as AuditOptions['gates']);
   const options: AuditOptions = {
-    population: new Map([...population].map(([k, v]) => [k, v.map(toMember)])),
+    // Each model is named by its path relative to the config file, so report.json holds no folder of this machine.
+    population: new Map([...population].map(([k, v]) => [k, v.map((path) => ({ model: toMember(path), id: relativeId(base, path) }))])),
     testSet: {
       inputs,
       inputShape,

@@ -6,8 +6,8 @@ import { isLayersModel } from './resolve-population.js';
 
 /**
  * Sparsity (zeros among the prunable weights) and gzipped weight size of a tfjs model given as an
- * object or a model.json path; nulls for anything else (ONNX, functions, predictions), or when the
- * weights cannot be read (the audit never fails on a missing size).
+ * object or a model.json path, or of an .onnx file (its weight initializers); nulls for anything else
+ * (functions, predictions), or when the weights cannot be read (the audit never fails on a missing size).
  * @internal
  */
 export async function measureModel(source: ModelSource): Promise<{ sparsity: number | null; gzippedBytes: number | null }> {
@@ -15,6 +15,15 @@ export async function measureModel(source: ModelSource): Promise<{ sparsity: num
   try {
     if (isLayersModel(source)) {
       const stats = compressionStats(source as tf.LayersModel);
+      return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
+    }
+    if (typeof source === 'string' && /\.onnx$/i.test(source)) {
+      // From the initializers alone: onnx-proto parses the file, no runtime is needed.
+      const [{ onnxInitializerStats }, { readModelBytes }] = await Promise.all([
+        import('../onnx/onnx-initializer-stats.js'),
+        import('../evaluate/read-model-bytes.js'),
+      ]);
+      const stats = onnxInitializerStats(await readModelBytes(source));
       return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
     }
     if (typeof source === 'string' && /model\.json$/i.test(source)) {

@@ -10,7 +10,7 @@ import { disposePopulation, type Population } from '../population/population.js'
 import { writeReports } from '../report/write-reports.js';
 import type { Progress } from './progress.js';
 import { formatAttributeSummary } from './attribute-summary.js';
-import { noiseFloorLines, taxicabLines } from './noise-floor-lines.js';
+import { noiseFloorBlock, taxicabLines } from './noise-floor-lines.js';
 import { formatSummary } from './summary.js';
 
 export { demoRecipe, type DemoRecipe } from '../distribute/demo-recipe.js';
@@ -158,11 +158,7 @@ export async function runDemo(options: DemoOptions): Promise<AuditReport> {
     progress.done();
     const written = await writeReports(report, options.out);
     print(formatSummary(report));
-    print(
-      `seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${noiseFloorLines(report)
-        .map((l) => `  ${l}\n`)
-        .join('')}`,
-    );
+    print(noiseFloorBlock(report));
     print(
       `taxicab ranking:\n${taxicabLines(report)
         .map((l) => `  ${l}\n`)

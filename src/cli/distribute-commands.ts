@@ -10,6 +10,7 @@ import { writeReports } from '../report/write-reports.js';
 import { loadAuditConfig, readJsonFile } from '../audit/audit-config.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { noiseFloorBlock } from './noise-floor-lines.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand, UsageError } from './parse-command.js';
 import { decimalInteger } from './decimal-integer.js';
@@ -182,6 +183,7 @@ export async function mergeCommand(
   const written = await writeReports(result, values.out as string, formats(values.format as string | undefined));
   if (!values.quiet) {
     io.stdout(formatSummary(report));
+    io.stdout(noiseFloorBlock(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
   }
   return report.exitCode;

@@ -19,7 +19,7 @@ export function noiseFloorLines(report: AuditReport): string[] {
     const f = level.pies.permutation;
     const how = `${f.design}, ${f.method}, ${f.splits} splits`;
     const head =
-      `level ${terminalName(level.key)}: ${f.observed} PIEs vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
+      `level ${terminalName(level.key)}: ${f.observed} ${f.observed === 1 ? 'PIE' : 'PIEs'} vs a noise floor of ${short(f.nullMedian)} (95th percentile ` +
       `${short(f.nullP95)}): excess ${short(f.excess)}`;
     // An inconclusive test's reason is in the report's warnings; the line names the smallest p it could give.
     const verdict =
@@ -27,6 +27,21 @@ export function noiseFloorLines(report: AuditReport): string[] {
     lines.push(terminalLine(`${head}, ${verdict} (${how})`));
   }
   return lines;
+}
+
+/**
+ * The noise-floor block of the terminal summary: the pairing design and why, then one line per compressed level
+ * ({@link noiseFloorLines}); printed by `pie-audit audit` and the demo alike.
+ *
+ * @example
+ * process.stdout.write(noiseFloorBlock(report));
+ * // seed-noise floor (paired design: every compressed level holds exactly the baseline's member ids):
+ * //   level 0.9: 431 PIEs vs a noise floor of 120 (95th percentile 151): excess 311, p = 0.03125 (paired, exact, 64 splits)
+ */
+export function noiseFloorBlock(report: AuditReport): string {
+  const lines = noiseFloorLines(report);
+  const body = lines.length > 0 ? lines : ['no level has a PIE count to test'];
+  return `seed-noise floor (${report.design.design} design: ${report.design.reason}):\n${body.map((l) => `  ${l}\n`).join('')}`;
 }
 
 /**

@@ -17,6 +17,8 @@ import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
 import { docsDir } from './docs-dir.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
+import { noiseFloorBlock } from './noise-floor-lines.js';
+import { percentLevelHint } from './percent-level-hint.js';
 import { DISTRIBUTE_HELP, demoRecipeRef, mergeCommand, planCommand, runShardCommand } from './distribute-commands.js';
 import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
 import { parseExamplesPerJob } from './distribute-commands.js';
@@ -39,8 +41,9 @@ Usage:
   pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
   pie-audit merge <plan dir> --out <dir>           audit what the shards wrote
   pie-audit worker --queue redis://host:port       process jobs of a BullMQ queue (docs/scale-out.md)
+  pie-audit doctor                                 which runtimes and backends work here, and how fast each is
 
-Options for every command: --help, --quiet.  pie-audit --version prints the version.
+Options for every command: --help, --quiet.  pie-audit --version prints the version and the runtimes available.
 In CI (audit, gate): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
 failed and inconclusive gates print ::error:: / ::warning:: annotations; --step-summary appends the
 Markdown report to $GITHUB_STEP_SUMMARY.
@@ -62,6 +65,15 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
   "classNames", "baseline", "alpha", "correction" (default holm), "attributeCorrection"
   (default bh), "tieBreak", "positiveClass",
   "maxExemplars", "seed", "gates" (object or path), "backend", "runtime", "batchSize", "cache"
+  "bootstrap": { "resamples": 1000, "confidence": 0.95, "seed": 0 }
+                           the intervals beside every estimate ("resamples": 0 turns them off)
+  "noiseFloor": { "design": "auto" | "paired" | "independent", "maxExactSplits": 20000,
+                  "draws": 1999, "seed": 0 }
+                           the PIE noise floor (a permutation test); "auto" pairs models whose
+                           folder or file names (seed-3) match across levels
+  "probabilities": true    keep class probabilities (score files or models) for top-5 accuracy
+                           and the taxicab ranking
+  Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:
   --out <dir>        output folder (required)
@@ -91,6 +103,14 @@ gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
               "attributes": { "Blond_Hair": { "maxOverIndex": 1.5 } } }   (${join(DOCS, 'gates.md')})
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report with these gates to $GITHUB_STEP_SUMMARY
+`,
+  doctor: `Usage: pie-audit doctor
+
+Lists the inference runtimes and TensorFlow.js backends pie-audit can use on this machine:
+onnxruntime-node (an optional dependency npm drops where its install fails), tfjs-node (an optional
+peer), tfjs wasm and tfjs cpu; for each, its version and a timed inference of a small MLP, or why it
+is not available and how to get it; then what an audit with the default settings runs on.
+Exits 0 (the tfjs backends always work); nothing is installed or written.
 `,
   demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--runtime auto|tfjs|onnx] [--quick] [--quiet]
 
@@ -128,6 +148,8 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${terminalLine(w)}\n`);
+  const levelHint = percentLevelHint(options.population instanceof Map ? options.population.keys() : Object.keys(options.population));
+  if (levelHint) io.stderr.write(`pie-audit: hint: ${terminalLine(levelHint)}\n`);
   // Without labels or inputs, prepareAudit (under runAudit and planFromConfig) reads n from the first predictions file.
   progress.log(`pie-audit: auditing ${describe}`);
   if (values.queue && options.testSet.images !== undefined)
@@ -161,6 +183,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const written = await writeReports(result, values.out as string, formats);
   if (!quiet) {
     io.stdout(formatSummary(report));
+    io.stdout(noiseFloorBlock(report));
     io.stdout(`wrote ${written.length} files to ${values.out as string}\n`);
   }
   await writeCiOutputs(report, report.gates, ci, env, io.stdout);
@@ -282,7 +305,10 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
     );
     const { report } = result;
     const written = await writeReports(result, out);
-    if (!quiet) io.stdout(`${formatSummary(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`);
+    if (!quiet)
+      io.stdout(
+        `${formatSummary(report)}${noiseFloorBlock(report)}demo finished on the queue; ${written.length} files in ${out}/ (open report.html)\n`,
+      );
     return report.exitCode;
   }
   const { runDemo } = await import('./demo.js');
@@ -295,6 +321,16 @@ async function demoCommand(args: string[], io: CliIO): Promise<number> {
     print: quiet ? () => {} : io.stdout,
   });
   return report.exitCode;
+}
+
+async function doctorCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommand('doctor', args, {});
+  if (values.help) return help('doctor', io);
+  if (positionals.length > 0)
+    throw new UsageError(`doctor takes no positional arguments; got '${positionals[0]}'. See 'pie-audit doctor --help'.`);
+  const { checkRuntimes, formatDoctor } = await import('./doctor.js');
+  io.stdout(formatDoctor(await checkRuntimes({ timed: true })));
+  return 0;
 }
 
 function help(command: string, io: CliIO): number {
@@ -335,9 +371,15 @@ export async function runCli(
         return await workerCommand(rest, io);
       case '--version':
       case '-v':
-      case 'version':
+      case 'version': {
+        // The version alone on the first line (scripts read it); then what runs here, without timing.
         io.stdout(`${PIE_AUDIT_VERSION}\n`);
+        const { checkRuntimes, runtimesLine } = await import('./doctor.js');
+        io.stdout(`${runtimesLine(await checkRuntimes({ timed: false }))}\n`);
         return 0;
+      }
+      case 'doctor':
+        return await doctorCommand(rest, io);
       case undefined:
         // No command is a usage error: the help goes to stderr, so a script sees nothing on stdout.
         io.stderr.write(HELP.main);
@@ -348,7 +390,7 @@ export async function runCli(
         return help(rest[0] ?? 'main', io);
       default:
         throw new UsageError(
-          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).`,
+          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
         );
     }
   } catch (e) {

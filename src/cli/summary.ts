@@ -42,7 +42,7 @@ export function formatSummary(report: AuditReport): string {
     if (level.baselineAccuracyOnPies.status === 'ok' && level.baselineAccuracyOnPies.nPies > 0) {
       const b = level.baselineAccuracyOnPies;
       lines.push(
-        `level ${terminalName(level.key)}: baseline models are ${pct(b.onPies)} accurate on its ${b.nPies} PIEs vs ${pct(b.onNonPies)} on the rest`,
+        `level ${terminalName(level.key)}: baseline models are ${pct(b.onPies)} accurate on its ${b.nPies === 1 ? 'PIE' : `${b.nPies} PIEs`} vs ${pct(b.onNonPies)} on the rest`,
       );
     }
   }

@@ -1,4 +1,6 @@
 import { runAudit } from '../audit/audit-compression.js';
+import { modelContentHash } from '../audit/model-content-hash.js';
+import { resolvePopulation } from '../audit/resolve-population.js';
 import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho } from '../schema/index.js';
 import type { AuditResult } from '../report/audit-result.js';
@@ -92,7 +94,22 @@ export async function mergeReport(
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
   const { report, pies } = await runAudit({ ...options, population });
-  return { report: withJobRuntimes(report, job, results), pies };
+  const merged = withJobRuntimes(report, job, results);
+  return { report: job.source.kind === 'config' ? await withContentHashes(merged, base) : merged, pies };
+}
+
+/** Each config member's content hash (its file's sha256), as the audit run directly on the config records it. */
+async function withContentHashes(report: AuditReport, base: AuditOptions): Promise<AuditReport> {
+  const hashes = new Map<string, Array<string | null>>();
+  for (const m of resolvePopulation(base.population).members)
+    hashes.set(m.level, [...(hashes.get(m.level) ?? []), await modelContentHash(m.source)]);
+  return {
+    ...report,
+    levels: report.levels.map((level) => ({
+      ...level,
+      models: level.models.map((model, i) => ({ ...model, contentHash: hashes.get(level.key)?.[i] ?? null })),
+    })),
+  };
 }
 
 /** A member as its probability rows, checked against its result. */

@@ -8,6 +8,9 @@ function classThreshold(spec: number | ClassThresholds, className: string): numb
   return own ?? spec.default ?? null;
 }
 
+/** '1 class', '2 classes'. */
+const classes = (n: number) => `${n} ${n === 1 ? 'class' : 'classes'}`;
+
 const rowsOf = (level: Parameters<GateEntry['observe']>[0]['level']): ClassImpactReportRow[] =>
   level.classImpact.status === 'ok' ? level.classImpact.rows : [];
 
@@ -43,7 +46,7 @@ export const maxSignificantlyHurtClasses: GateEntry = {
     const names = untested.map((r) => r.className).join(', ');
     const undecided =
       untested.length > 0
-        ? `${untested.length} class(es) could not be tested (${names}: ${untested[0].reason}); waive them to gate the rest`
+        ? `${classes(untested.length)} could not be tested (${names}: ${untested[0].reason}); waive them to gate the rest`
         : underpowered;
     return {
       kind: 'candidates',
@@ -59,8 +62,8 @@ export const maxSignificantlyHurtClasses: GateEntry = {
     if (c.value !== null) return c.note ?? '';
     const named = c.note ? ` (${c.note})` : '';
     return status === 'fail'
-      ? `${c.observed} classes significantly hurt at level ${level.key}${named}, more than ${c.threshold}`
-      : `${c.observed} classes significantly hurt at level ${level.key}${named}, within ${c.threshold}`;
+      ? `${classes(c.observed)} significantly hurt at level ${level.key}${named}, more than ${c.threshold}`
+      : `${classes(c.observed)} significantly hurt at level ${level.key}${named}, within ${c.threshold}`;
   },
 };
 

@@ -39,7 +39,7 @@ export const maxPieCount: GateEntry = {
     return one({ observed: p!.count, interval: scale(p!.rateCi, report.testSet.n), threshold: spec as number });
   },
   describe: (c, status, { level }) =>
-    `${c.observed} PIEs${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
+    `${c.observed} ${c.observed === 1 ? 'PIE' : 'PIEs'}${fmtInterval(c.interval)} at level ${level.key} ${verb(status, 'is within', 'exceeds')} the limit of ` +
     `${c.threshold}`,
 };
 

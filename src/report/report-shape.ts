@@ -188,6 +188,7 @@ const level = obj({
       sparsity: nullable(num),
       gzippedBytes: nullable(num),
       storedWeightBytes: added(nullable(num)),
+      contentHash: added(nullable(str)),
       runtime: str,
       fallbackReason: nullable(str),
     }),

@@ -265,7 +265,8 @@ export interface TaxicabSummary {
 export interface ModelSummary {
   /** Position within the level (0-based). */
   index: number;
-  /** Identifier: file path, model name, or `'<level>#<index>'`. */
+  /** Identifier: the id given with the member, a file path as given (relative to the working folder when it lies
+   * inside it), a model name, or `'<level>#<index>'`; `pie-audit audit` gives paths relative to the config file. */
   id: string;
   /** Top-1 accuracy, `null` without labels. */
   top1: number | null;
@@ -276,6 +277,9 @@ export interface ModelSummary {
   /** Bytes the weights take stored in a quantized level's format (int8: 1 per weight plus 4 per scale;
    * float16: 2 per weight), `null` for float32 models or when unknown. */
   storedWeightBytes: number | null;
+  /** sha256 (hex) of the model's file content (a tfjs model.json with its weight shards, an .onnx or a predictions
+   * file), so the report names what it audited without the path that held it; `null` for models not given as files. */
+  contentHash?: string | null;
   /** Runtime that produced its predictions: `tfjs`, `onnx`, `function` or `precomputed`. */
   runtime: string;
   /** Why a faster runtime was not used, `null` when no fallback happened. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/data/npy.js';
 import { syntheticPopulation } from '../audit/synthetic.js';
@@ -52,6 +53,59 @@ describe('pie-audit CLI', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.exitCode).toBe(1);
     expect(report.testSet.attributeNames).toEqual(['region']);
+    // The noise floor and the pairing design, as the demo prints them: the design, then one line per compressed level.
+    const floor = r.stdout.slice(r.stdout.indexOf('seed-noise floor'));
+    expect(floor).toMatch(/^seed-noise floor \(paired design: every compressed level holds exactly the baseline's member ids\):\n/);
+    const floorLines = floor.split('\n').filter((l) => /^ {2}level /.test(l));
+    expect(floorLines).toHaveLength(2);
+    expect(floorLines[0]).toMatch(
+      /^ {2}level 0\.5: \d+ PIEs? vs a noise floor of [\d.]+ \(95th percentile [\d.]+\): excess -?[\d.]+, p = [\d.]+.* \(paired, exact, 16 splits\)$/,
+    );
+    expect(floorLines[1]).toMatch(/^ {2}level 0\.9: /);
+    for (const [i, line] of floorLines.entries()) {
+      const f = report.levels[i + 1].pies.permutation;
+      expect(line).toContain(`${f.observed} PIE`);
+      expect(line).toContain(`(${f.design}, ${f.method}, ${f.splits} splits)`);
+    }
+  });
+
+  it('report.json names models by their path relative to the config and their content hash, never by an absolute path', async () => {
+    // The config lists absolute paths; the report must hold none of this machine's folders.
+    const absolute = join(dir, 'audit-absolute.json');
+    const population = Object.fromEntries(
+      ['0', '0.5', '0.9'].map((level) => [level, [0, 1, 2, 3].map((i) => join(dir, 'preds', level, `model-${i}.npy`))]),
+    );
+    writeFileSync(absolute, JSON.stringify({ population, testSet: { labels: join(dir, 'labels.npy') } }));
+    const out = join(dir, 'out-absolute');
+    expect((await run(['audit', absolute, '--out', out, '--quiet'])).code).toBe(0);
+    const text = readFileSync(join(out, 'report.json'), 'utf8');
+    for (const machinePath of [dir, tmpdir(), homedir(), repoRoot.replace(/\/$/, '')]) expect(text).not.toContain(machinePath);
+    expect(text).not.toMatch(/"\/(tmp|home|root|Users|work)\//);
+    const report = JSON.parse(text);
+    const model = report.levels[2].models[1];
+    expect(model.id).toBe('preds/0.9/model-1.npy');
+    const bytes = readFileSync(join(dir, 'preds', '0.9', 'model-1.npy'));
+    expect(model.contentHash).toBe(createHash('sha256').update('file\0').update(bytes).digest('hex'));
+    // Relative ids still pair the models by file name.
+    expect(report.design.design).toBe('paired');
+    expect(report.design.memberIds['0.9']).toEqual(['model-0', 'model-1', 'model-2', 'model-3']);
+  });
+
+  it('level keys above 1 (50, 90) get a hint that levels are sparsity fractions', async () => {
+    const population = Object.fromEntries(
+      [
+        ['0', '0'],
+        ['50', '0.5'],
+        ['90', '0.9'],
+      ].map(([key, level]) => [key, [0, 1, 2, 3].map((i) => join('preds', level, `model-${i}.npy`))]),
+    );
+    writeFileSync(join(dir, 'audit-percent.json'), JSON.stringify({ population, testSet: { labels: 'labels.npy' } }));
+    const r = await run(['audit', join(dir, 'audit-percent.json'), '--out', join(dir, 'out-percent'), '--quiet']);
+    expect(r.stderr).toContain(
+      'pie-audit: hint: level keys 50, 90 are above 1: levels are sparsity fractions (0.9 is 90% sparsity); if they mean percent, ' +
+        'rename them 0.5, 0.9',
+    );
+    expect((await run(['audit', join(dir, 'audit.json'), '--out', join(dir, 'out-fraction'), '--quiet'])).stderr).not.toContain('hint');
   });
 
   it('gates and renders a saved report', async () => {
@@ -120,7 +174,7 @@ describe('pie-audit CLI', () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
     expect(spawned.stderr.trim()).toBe(
-      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge or worker (pie-audit --help).",
+      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).",
     );
     const cases: Array<[string[], RegExp]> = [
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -140,7 +194,7 @@ describe('pie-audit CLI', () => {
   });
 
   it('prints help for every command', async () => {
-    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo'], ['plan'], ['run-shard'], ['merge'], ['worker']]) {
+    for (const command of [[], ['audit'], ['report'], ['gate'], ['demo'], ['plan'], ['run-shard'], ['merge'], ['worker'], ['doctor']]) {
       const r = await run([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage/);

@@ -42,6 +42,21 @@ function ownNames(block: string): Set<string> {
   return names;
 }
 
+/**
+ * The names a block uses without declaring or importing them, which only fixtures.ts would give it: a block that
+ * needs any cannot be pasted and run as written. README.md and getting-started.md must have none.
+ *
+ * @example
+ * namesTakenFromFixtures('console.log(report.verdict);'); // ['report']
+ */
+export function namesTakenFromFixtures(block: string, exported: string[] = fixtureNames()): string[] {
+  const own = ownNames(block);
+  // Code only: comments and string literals name things without using them.
+  const code = block.replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "''");
+  // A use, not an object key (`testSet: {`) or a property (`report.population`).
+  return exported.filter((name) => !own.has(name) && new RegExp(`(?<![.\\w$])${name}\\b(?!\\s*:(?!:))`).test(code));
+}
+
 /** One Markdown file's blocks to check. */
 export interface DocSource {
   /** Short name used in file names, e.g. 'readme'. */
@@ -61,8 +76,7 @@ export function writeDocProject(dir: string, docs: DocSource[], paths?: Record<s
   const files: string[] = [];
   for (const doc of docs) {
     extractTsBlocks(doc.markdown).forEach((block, i) => {
-      const own = ownNames(block);
-      const given = exported.filter((name) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(block));
+      const given = namesTakenFromFixtures(block, exported);
       const head = given.length > 0 ? `import { ${given.join(', ')} } from '../fixtures.js';\n` : '';
       const file = join(dir, 'blocks', `${doc.name}-${i + 1}.ts`);
       writeFileSync(file, `${head}${block}export {};\n`);

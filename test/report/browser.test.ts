@@ -16,6 +16,7 @@ import { buildPieTable, type PieTable } from '../../src/report/pie-table.js';
 import { mulberry32 } from '../../src/random/mulberry32.js';
 import { makeAuditReport, type FixtureOptions } from './fixtures.js';
 import { launchChromium } from '../../scripts/launch-chromium.js';
+import { OPTIONAL_SUITES, optionalSuite } from '../optional-suites.js';
 
 /** Real PIEs from simulated populations: 5 models per level voting on 20,000 examples, ~10,000 PIEs in all. */
 function largePieTable(): PieTable {
@@ -38,17 +39,9 @@ function largePieTable(): PieTable {
   });
 }
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `[report browser test] skipped: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` to check the HTML report in a real browser.`,
-  );
-
-// CI sets PIE_AUDIT_REQUIRE_BROWSER=1 so a missing browser fails the run instead of skipping silently.
-if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1') {
-  throw new Error(`${CHROMIUM} is required (PIE_AUDIT_REQUIRE_BROWSER=1) but absent: apt-get install -y chromium`);
-}
+const CHROMIUM = OPTIONAL_SUITES.browser.program;
+// Skips without Chromium (npm test's last line says so); CI sets PIE_AUDIT_REQUIRE_BROWSER=1, which makes that an error.
+const hasChromium = optionalSuite(OPTIONAL_SUITES.browser);
 
 describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
   let context: BrowserContext;

@@ -2,7 +2,7 @@
  * Injection payloads in every string field of a report, rendered to HTML, Markdown and CSV. HTML is also
  * opened in headless Chromium: no script runs, nothing navigates, nothing is requested.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { makeAuditReport } from './fixtures.js';
 import { launchChromium } from '../../scripts/launch-chromium.js';
+import { OPTIONAL_SUITES, optionalSuite } from '../optional-suites.js';
 
 const PAYLOADS = [
   '<meta http-equiv="refresh" content="0;url=https://attacker.invalid/">',
@@ -82,10 +83,8 @@ describe('injection payloads in every string field', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.PIE_AUDIT_REQUIRE_BROWSER === '1')
-  throw new Error(`${CHROMIUM} is required (PIE_AUDIT_REQUIRE_BROWSER=1) but absent`);
+const CHROMIUM = OPTIONAL_SUITES.browser.program;
+const hasChromium = optionalSuite(OPTIONAL_SUITES.browser);
 
 describe.skipIf(!hasChromium)('crafted reports in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pie-injection-'));
