@@ -9,6 +9,7 @@ import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.j
 import { saveLayersModel } from '../engine/save-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
+import type { InputBatches } from '../evaluate/input-batches.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
 import { prepareAudit, type PreparedMember } from '../audit/prepare-audit.js';
@@ -151,6 +152,8 @@ async function saveModelAndFacts(
 interface SourceAudit {
   readonly options: AuditOptions;
   readonly inputs: Float32Array | undefined;
+  /** A config's `.npy` inputs, read by ranges (kept open for the process's later jobs). */
+  readonly batches: InputBatches | undefined;
   readonly inputShape: readonly number[] | undefined;
   readonly n: number;
   /** A config's members as the audit classified them (`prepareAudit`); null for a recipe (its models are jobs). */
@@ -169,12 +172,12 @@ function sourceOptions(job: EvaluateJob, ctx: JobContext): Promise<SourceAudit> 
         const options = configReader(ctx.loadConfig)(job.source.config);
         const prepared = await prepareAudit(options);
         const ts = options.testSet;
-        return { options, inputs: ts.inputs, inputShape: ts.inputShape, n: prepared.n, members: prepared.members };
+        return { options, inputs: ts.inputs, batches: ts.batches, inputShape: ts.inputShape, n: prepared.n, members: prepared.members };
       }
       const options = await recipeAuditOptions(job.source);
       const ts = options.testSet;
       const n = ts.n ?? ts.labels?.length ?? (ts.inputs && ts.inputShape ? ts.inputs.length / ts.inputShape.reduce((a, b) => a * b, 1) : 0);
-      return { options, inputs: ts.inputs, inputShape: ts.inputShape, n, members: null };
+      return { options, inputs: ts.inputs, batches: ts.batches, inputShape: ts.inputShape, n, members: null };
     })();
     testSets.set(key, entry);
   }
@@ -195,7 +198,7 @@ function configMember(job: EvaluateJob, members: readonly PreparedMember[], file
 
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
-  const { options, inputs, inputShape, members } = await sourceOptions(job, ctx);
+  const { options, inputs, batches, inputShape, members } = await sourceOptions(job, ctx);
   let { n } = await sourceOptions(job, ctx);
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
@@ -227,11 +230,11 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
     const keepProbabilities = options.probabilities === true;
-    const part = job.range ? testSetRange(job, inputs, inputShape, options.testSet.labels, n) : undefined;
+    const part = job.range ? await testSetRange(job, inputs ?? batches, inputShape, options.testSet.labels, n) : undefined;
     if (part) n = part.n;
     const evaluation = await evaluatePopulation(
       [source],
-      part ? { inputs: part.inputs, inputShape, n, labels: part.labels } : { inputs, inputShape, n, labels: options.testSet.labels },
+      part ? { inputs: part.inputs, inputShape, n, labels: part.labels } : { inputs, batches, inputShape, n, labels: options.testSet.labels },
       {
         ...(keepProbabilities ? { returnProbabilities: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -267,14 +270,14 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   }
 }
 
-/** The examples [start, end) of the test set an evaluate job with a range runs on (views, no copies). */
-function testSetRange(
+/** The examples [start, end) of the test set an evaluate job with a range runs on (views of in-memory inputs; a copy of that range of a `.npy`). */
+async function testSetRange(
   job: EvaluateJob,
-  inputs: Float32Array | undefined,
+  inputs: Float32Array | InputBatches | undefined,
   inputShape: readonly number[] | undefined,
   labels: ArrayLike<number> | undefined,
   n: number,
-): { inputs: Float32Array; labels: ArrayLike<number> | undefined; n: number } {
+): Promise<{ inputs: Float32Array; labels: ArrayLike<number> | undefined; n: number }> {
   const [start, end] = job.range as readonly [number, number];
   if (!inputs || !inputShape || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= n))
     throw new PieAuditError(
@@ -289,5 +292,6 @@ function testSetRange(
       : ArrayBuffer.isView(labels)
         ? (labels as unknown as Int32Array).subarray(start, end)
         : Array.from(labels).slice(start, end);
-  return { inputs: inputs.subarray(start * size, end * size), labels: slice, n: end - start };
+  const rows = inputs instanceof Float32Array ? inputs.subarray(start * size, end * size) : (await inputs.read(start, end - start)).slice();
+  return { inputs: rows, labels: slice, n: end - start };
 }
