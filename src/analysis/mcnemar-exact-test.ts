@@ -9,10 +9,10 @@ export interface McNemarExactResult {
   p: number;
   /**
    * Exact (Clopper-Pearson) interval of the change `(gained - lost) / n` given the discordant count: the interval of
-   * the binomial share of gains among flips, mapped to the change; `null` without flips (the change is then exactly 0
-   * on this test set, but nothing bounds it beyond it).
+   * the binomial share of gains among flips, mapped to the change. Without flips, `[-u, u]` with u the Clopper-Pearson
+   * upper bound of a flip rate with 0 flips in n examples: no flip seen is not a change known to be 0.
    */
-  changeCi: [number, number] | null;
+  changeCi: [number, number];
 }
 
 function checkCount(value: number, name: string): void {
@@ -67,9 +67,12 @@ export function mcnemarExactTest(lost: number, gained: number, n: number, confid
     });
   }
   const d = lost + gained;
-  if (d === 0) return { discordant: 0, p: 1, changeCi: null };
-  const p = lost === gained ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(lost, gained), d));
   const tail = (1 - confidence) / 2;
+  if (d === 0) {
+    const u = n === 0 ? 1 : 1 - tail ** (1 / n);
+    return { discordant: 0, p: 1, changeCi: [-u, u] };
+  }
+  const p = lost === gained ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(lost, gained), d));
   const shareLow = gained === 0 ? 0 : betaQuantile(tail, gained, d - gained + 1);
   const shareHigh = gained === d ? 1 : betaQuantile(1 - tail, gained + 1, d - gained);
   // change = (gained - lost) / n = d (2 share - 1) / n.

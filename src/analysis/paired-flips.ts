@@ -18,7 +18,7 @@ export interface ClassFlips {
   compressedRecall: number | null;
   /** `(gained - lost) / support`: the compressed model's recall minus the baseline's; `null` without examples. */
   recallChange: number | null;
-  /** Exact interval of `recallChange` given the class's flips; `null` without flips or examples. */
+  /** Exact interval of `recallChange` given the class's flips ({@link mcnemarExactTest}); `null` without examples. */
   recallChangeCi: [number, number] | null;
   /** McNemar's exact two-sided p; `null` without examples. */
   p: number | null;
@@ -43,8 +43,8 @@ export interface PairedFlips {
   p: number;
   /** Baseline top-1 minus compressed top-1: `(lost - gained) / n`. */
   top1Drop: number;
-  /** Exact interval of `top1Drop` given the flips (Clopper-Pearson on the discordant examples); `null` without flips. */
-  top1DropCi: [number, number] | null;
+  /** Exact interval of `top1Drop` given the flips (Clopper-Pearson on the discordant examples). */
+  top1DropCi: [number, number];
   classes: ClassFlips[];
 }
 
@@ -130,7 +130,7 @@ export function pairedFlips(
     isFlip,
     p: overall.p,
     top1Drop: (lost - gained) / n,
-    top1DropCi: ci ? [-ci[1], -ci[0]] : null,
+    top1DropCi: [-ci[1], -ci[0]],
     classes,
   };
 }

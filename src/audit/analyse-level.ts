@@ -13,6 +13,8 @@ import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelInterval
 import { levelNoiseFloor } from './level-noise-floor.js';
 import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
+import { singleModelSections } from './single-model-flips.js';
+import { twoLevelModels } from './two-level-level-intervals.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
 import type {
@@ -174,6 +176,7 @@ function classImpact(
   });
   return {
     status: 'ok',
+    test: 'welch',
     alpha: result.alpha,
     correction: ctx.config.correction,
     hurtClasses: rows.filter((r) => r.direction === 'hurt').map((r) => r.classIndex),
@@ -336,7 +339,17 @@ export function analyseLevel(
       attributes: notApplicable(why),
     };
     const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
-    return { ...basics, ...skipped, subgroups: notApplicable(why), exemplars: [], topK, taxicab: notApplicable(why) };
+    const intervals = { source: 'examples only' as const, reason: "the baseline's own top-1 interval resamples test examples only" };
+    return {
+      ...basics,
+      ...skipped,
+      subgroups: notApplicable(why),
+      exemplars: [],
+      topK,
+      taxicab: notApplicable(why),
+      intervals,
+      flips: notApplicable(why),
+    };
   }
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
   const positive = positiveClassOf(ctx);
@@ -349,28 +362,15 @@ export function analyseLevel(
       baseline: ctx.baselineShares,
       attributes: ctx.attributes,
       positiveClass: typeof positive === 'number' && ctx.attributes.length > 0 ? positive : null,
+      models: twoLevelModels(config, levelKey, ctx.baselinePredictions, predictions),
     },
     config.bootstrap,
   );
-  const pies: PieSummary = {
-    count: found.count,
-    rate: found.rate,
-    rateCi: toCi(intervals.pieRate),
-    permutation: levelNoiseFloor(config, levelKey, ctx.baselinePredictions, predictions, nClasses),
-    byTrueClass: config.labels ? countBy(config.labels, found.isPIE, nClasses) : null,
-    byBaselineModal: countBy(found.baselineModal, found.isPIE, nClasses),
-  };
-  return {
-    ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, intervals)),
-    pies: { status: 'ok', ...pies },
-    baselineAccuracyOnPies: baselineAccuracyOnPies(ctx, found, intervals.shareCorrect),
-    classImpact: classImpact(ctx, levelKey, recall, classNames, intervals),
-    attributes: attributeRows(ctx, found.isPIE, intervals),
-    subgroups: subgroupRows(ctx, predictions, intervals),
-    exemplars: pickExemplars({
-      isPIE: found.isPIE,
-      baselineModal: found.baselineModal,
-      compressedModal: found.compressedModal,
+  const pick = (isPIE: Uint8Array, baselineModal: ArrayLike<number>, compressedModal: ArrayLike<number>) =>
+    pickExemplars({
+      isPIE,
+      baselineModal,
+      compressedModal,
       baseline: ctx.baselinePredictions,
       compressed: predictions,
       labels: config.labels,
@@ -379,15 +379,56 @@ export function analyseLevel(
       max: config.maxExemplars,
       seed: config.seed,
       thumbnails: config.thumbnails,
-    }),
+    });
+  // One model per level: exact paired tests of the two models replace the population tests (docs/methodology.md).
+  const single =
+    config.labels && ctx.baselinePredictions.length === 1 && predictions.length === 1
+      ? singleModelSections(config, nClasses, classNames, ctx.baselinePredictions[0], predictions[0], intervals, (isFlip) =>
+          pick(isFlip, ctx.baselinePredictions[0], predictions[0]),
+        )
+      : null;
+  const pies: PieSummary = {
+    count: found.count,
+    rate: found.rate,
+    rateCi: toCi(intervals.pieRate),
+    permutation: levelNoiseFloor(config, levelKey, ctx.baselinePredictions, predictions, nClasses),
+    byTrueClass: config.labels ? countBy(config.labels, found.isPIE, nClasses) : null,
+    byBaselineModal: countBy(found.baselineModal, found.isPIE, nClasses),
+  };
+  const accuracy = accuracySummary(ctx, recall, intervals);
+  if (single && accuracy.status === 'ok') accuracy.top1DropCi = single.flips.top1DropCi;
+  const flipsWhy = 'one model per level: an example whose prediction changed is a flip between two models, not a PIE of two populations (see flips)';
+  return {
+    ...levelBasics(ctx, levelKey, predictions, models, accuracy),
+    pies: single ? notApplicable(flipsWhy) : { status: 'ok', ...pies },
+    baselineAccuracyOnPies: single ? notApplicable(flipsWhy) : baselineAccuracyOnPies(ctx, found, intervals.shareCorrect),
+    classImpact: single ? single.classImpact : classImpact(ctx, levelKey, recall, classNames, intervals),
+    attributes: attributeRows(ctx, found.isPIE, intervals),
+    subgroups: subgroupRows(ctx, predictions, intervals),
+    exemplars: single ? [] : pick(found.isPIE, found.baselineModal, found.compressedModal),
     topK,
     taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
+    intervals: single
+      ? {
+          source: 'examples only',
+          reason:
+            'one model per level: the intervals resample test examples (top-1 drop and class recall changes: exact ' +
+            "intervals from McNemar's test) and hold for these two models, not for retraining",
+        }
+      : intervals.source,
+    flips: single
+      ? single.flips
+      : notApplicable(
+          config.labels
+            ? `level '${levelKey}' has ${predictions.length} model(s) and the baseline ${ctx.baselinePredictions.length}: flips are reported for one model per level`
+            : 'no labels were given, so flips cannot be tested',
+        ),
   };
 }
 
 type LevelBasics = Omit<
   LevelReport,
-  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab'
+  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab' | 'intervals' | 'flips'
 >;
 
 /** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */

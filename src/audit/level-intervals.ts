@@ -7,7 +7,8 @@ import { bootstrapTop1Intervals, type Top1Intervals } from '../analysis/bootstra
 import { shareCorrect } from '../analysis/share-correct.js';
 import { sharePredicting } from '../analysis/share-predicting.js';
 import type { GroupValue } from '../analysis/subgroup-error-rates.js';
-import type { ConfidenceInterval } from '../schema/index.js';
+import type { ConfidenceInterval, LevelIntervalSource } from '../schema/index.js';
+import { intervalSource, twoLevelLevelIntervals, type TwoLevelModels } from './two-level-level-intervals.js';
 
 /** The per-example aggregates of the baseline population every level's intervals share. @internal */
 export interface BaselineShares {
@@ -28,6 +29,8 @@ export interface LevelIntervals {
   overIndex: Map<string, BootstrapInterval>;
   /** FPR/FNR intervals per `attribute\0value`. */
   errorRates: Map<string, GroupErrorRateIntervals>;
+  /** What the intervals cover: models and examples (two-level bootstrap) or examples only. */
+  source: LevelIntervalSource;
 }
 
 /** Inputs of {@link levelIntervals}. @internal */
@@ -40,6 +43,8 @@ export interface LevelIntervalsInput {
   attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
   /** Positive class of the subgroup rates, `null` when they are not measured. */
   positiveClass: number | null;
+  /** Both populations, for the two-level bootstrap; without them (or with too few models) examples only. */
+  models?: TwoLevelModels;
 }
 
 /**
@@ -74,7 +79,8 @@ export function baselineShares(
 }
 
 /**
- * Bootstraps every estimate of one compressed level over the test examples (the same seed, hence the same
+ * With `models` holding at least 3 models per population, every interval comes from the two-level bootstrap (models,
+ * then examples; {@link twoLevelLevelIntervals}). Otherwise it bootstraps every estimate of one compressed level over the test examples (the same seed, hence the same
  * resamples, for every estimate and level): top-1 and its drop, PIE rate, class recall changes, over-index ratios,
  * and each group's FPR/FNR, change and gap. Costs resamples x examples per estimate family, whatever the model count.
  * @internal
@@ -82,6 +88,10 @@ export function baselineShares(
  * const intervals = levelIntervals(input, { resamples: 1000, confidence: 0.95, seed: 0 });
  */
 export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOptions): LevelIntervals {
+  if (input.models) {
+    const twoLevel = twoLevelLevelIntervals(input, input.models, options, valueKey);
+    if (twoLevel) return twoLevel;
+  }
   const { labels, baseline } = input;
   const share = labels ? shareCorrect(labels, input.predictions) : null;
   const top1 = share && baseline.correct ? bootstrapTop1Intervals(baseline.correct, share, options) : null;
@@ -111,5 +121,11 @@ export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOpt
       for (const row of rows) errorRates.set(valueKey(a.name, row.group), row);
     }
   }
-  return { shareCorrect: share, top1, pieRate: bootstrapPieRateInterval(input.isPIE, options), classes, overIndex, errorRates };
+  const source = intervalSource(
+    input.models?.baseline.length ?? 0,
+    input.predictions.length,
+    input.models?.paired ?? false,
+    options.resamples ?? 1000,
+  );
+  return { shareCorrect: share, top1, pieRate: bootstrapPieRateInterval(input.isPIE, options), classes, overIndex, errorRates, source };
 }
