@@ -133,14 +133,61 @@ function modelCache(n: number): ModelCache {
  * intervals.top1?.drop.ci; // e.g. [0.004, 0.031]: wider than the examples-only interval
  */
 export function twoLevelIntervals(input: TwoLevelIntervalsInput, options: BootstrapOptions): TwoLevelIntervals {
-  const { labels, nClasses, baseline, compressed, tieBreak } = input;
+  const { labels, baseline, compressed } = input;
   const n = baseline[0].length;
-  const C = labels ? nClasses : 0;
+  const layout = statisticsLayout(input);
+  const { indices, positive } = layout;
+  const drawn = modelCache(n);
+  const everyModel = modelCache(n);
+  const fill = cacheFiller(input, positive);
+  const maxGroups = Math.max(0, ...indices.map((x) => x.values.length));
+  const classSums = new Float64Array(3 * layout.classes);
+  const cells = new Float64Array(CELLS * (maxGroups + 1));
+  const overall = new Float64Array(maxGroups);
+  const among = new Float64Array(maxGroups);
+  const intervals = twoLevelResample(
+    { nExamples: n, baselineModels: baseline.length, compressedModels: compressed.length, paired: input.paired },
+    layout.size,
+    options,
+    (w, wb, wk, out) => {
+      const cache = allOnes(wb) && allOnes(wk) ? everyModel : drawn;
+      if (!cache.ready || !sameWeights(cache.baselineWeights, wb) || !sameWeights(cache.compressedWeights, wk)) fill(cache, wb, wk);
+      let total = 0;
+      let pies = 0;
+      for (let i = 0; i < n; i++) {
+        total += w[i];
+        pies += w[i] * cache.flags[i];
+      }
+      out[layout.pieAt] = pies / total;
+      if (labels) accuracyStatistics(labels, layout.classes, w, cache.sb, cache.sk, classSums, out);
+      indices.forEach((index, a) => overIndexStatistics(index, w, cache.flags, overall, among, out, layout.overOffset[a]));
+      if (positive !== null && labels) {
+        indices.forEach((index, a) => rateStatisticsOf(index, labels, positive, w, cache.pb, cache.pk, cells, out, layout.rateOffset[a]));
+      }
+    },
+  );
+  return assemble(input, layout, intervals);
+}
+
+/** Where each statistic sits in the resampled vector: top-1 (3), classes (4 each), PIE rate, over-index, rates. */
+interface StatisticsLayout {
+  classes: number;
+  positive: number | null;
+  indices: GroupIndex[];
+  pieAt: number;
+  overOffset: number[];
+  rateOffset: number[];
+  size: number;
+}
+
+function statisticsLayout(input: TwoLevelIntervalsInput): StatisticsLayout {
+  const { labels } = input;
+  const classes = labels ? input.nClasses : 0;
   const positive = labels && input.positiveClass !== null ? input.positiveClass : null;
-  const indices: GroupIndex[] = input.attributes.map((a) => groupIndex(a.values, `attributes.${a.name}`));
+  const indices = input.attributes.map((a) => groupIndex(a.values, `attributes.${a.name}`));
   const overOffset: number[] = [];
   const rateOffset: number[] = [];
-  let next = labels ? 3 + 4 * C + 1 : 1;
+  let next = labels ? 3 + 4 * classes + 1 : 1;
   for (const index of indices) {
     overOffset.push(next);
     next += index.values.length;
@@ -149,25 +196,21 @@ export function twoLevelIntervals(input: TwoLevelIntervalsInput, options: Bootst
     rateOffset.push(next);
     if (positive !== null) next += RATE_STATS * index.values.length;
   }
-  const nStats = next;
-  const pieAt = labels ? 3 + 4 * C : 0;
+  return { classes, positive, indices, pieAt: labels ? 3 + 4 * classes : 0, overOffset, rateOffset, size: next };
+}
 
-  const drawn = modelCache(n);
-  const everyModel = modelCache(n);
-  const counts = new Float64Array(Math.max(nClasses, 1));
-  const classSums = new Float64Array(3 * C);
-  const cells = new Float64Array(CELLS * (Math.max(0, ...indices.map((x) => x.values.length)) + 1));
-  const overall = new Float64Array(Math.max(0, ...indices.map((x) => x.values.length)));
-  const among = new Float64Array(overall.length);
+/** Fills a cache with what depends on the models only: modal labels, PIE flags, per-example shares. */
+function cacheFiller(input: TwoLevelIntervalsInput, positive: number | null) {
+  const { labels, baseline, compressed, tieBreak } = input;
+  const counts = new Float64Array(Math.max(input.nClasses, 1));
   const correct = (label: number, i: number) => label === labels![i];
   const predictsPositive = (label: number) => label === positive;
-  /** Fills a cache with what depends on the models only: modal labels, PIE flags, per-example shares. */
-  const fill = (cache: ModelCache, wb: Float64Array, wk: Float64Array) => {
+  return (cache: ModelCache, wb: Float64Array, wk: Float64Array) => {
     cache.baselineWeights = Float64Array.from(wb);
     cache.compressedWeights = Float64Array.from(wk);
     weightedModal(baseline, wb, tieBreak, counts, cache.modalB);
     weightedModal(compressed, wk, tieBreak, counts, cache.modalK);
-    for (let i = 0; i < n; i++) cache.flags[i] = cache.modalB[i] !== cache.modalK[i] ? 1 : 0;
+    for (let i = 0; i < cache.flags.length; i++) cache.flags[i] = cache.modalB[i] !== cache.modalK[i] ? 1 : 0;
     if (labels) {
       weightedShare(baseline, wb, correct, cache.sb);
       weightedShare(compressed, wk, correct, cache.sk);
@@ -178,59 +221,56 @@ export function twoLevelIntervals(input: TwoLevelIntervalsInput, options: Bootst
     }
     cache.ready = true;
   };
+}
 
-  const intervals = twoLevelResample(
-    { nExamples: n, baselineModels: baseline.length, compressedModels: compressed.length, paired: input.paired },
-    nStats,
-    options,
-    (w, wb, wk, out) => {
-      const cache = allOnes(wb) && allOnes(wk) ? everyModel : drawn;
-      if (!cache.ready || !sameWeights(cache.baselineWeights, wb) || !sameWeights(cache.compressedWeights, wk)) fill(cache, wb, wk);
-      const { flags, sb, sk, pb, pk } = cache;
-      let total = 0;
-      let pies = 0;
-      for (let i = 0; i < n; i++) {
-        total += w[i];
-        pies += w[i] * flags[i];
-      }
-      out[pieAt] = pies / total;
-      if (labels) {
-        classSums.fill(0);
-        let b = 0;
-        let k = 0;
-        for (let i = 0; i < n; i++) {
-          const wi = w[i];
-          if (wi === 0) continue;
-          const c = 3 * labels[i];
-          classSums[c] += wi;
-          classSums[c + 1] += wi * sb[i];
-          classSums[c + 2] += wi * sk[i];
-          b += wi * sb[i];
-          k += wi * sk[i];
-        }
-        out[0] = b / total;
-        out[1] = k / total;
-        out[2] = (b - k) / total;
-        const top1Change = (k - b) / total;
-        for (let c = 0; c < C; c++) {
-          const nc = classSums[3 * c];
-          const recallB = classSums[3 * c + 1] / nc;
-          const recallK = classSums[3 * c + 2] / nc;
-          out[3 + 4 * c] = recallB;
-          out[3 + 4 * c + 1] = recallK;
-          out[3 + 4 * c + 2] = recallK - recallB;
-          out[3 + 4 * c + 3] = recallK - recallB - top1Change;
-        }
-      }
-      indices.forEach((index, a) => overIndexStatistics(index, w, flags, overall, among, out, overOffset[a]));
-      if (positive !== null && labels) {
-        indices.forEach((index, a) => rateStatisticsOf(index, labels, positive, w, pb, pk, cells, out, rateOffset[a]));
-      }
-    },
-  );
+/** Mean top-1 of both populations and the drop (slots 0-2), then each class's recalls and changes (4 per class). */
+function accuracyStatistics(
+  labels: ArrayLike<number>,
+  nClasses: number,
+  w: Float64Array,
+  sb: Float64Array,
+  sk: Float64Array,
+  classSums: Float64Array,
+  out: Float64Array,
+): void {
+  classSums.fill(0);
+  let total = 0;
+  let b = 0;
+  let k = 0;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i];
+    if (wi === 0) continue;
+    const c = 3 * labels[i];
+    classSums[c] += wi;
+    classSums[c + 1] += wi * sb[i];
+    classSums[c + 2] += wi * sk[i];
+    total += wi;
+    b += wi * sb[i];
+    k += wi * sk[i];
+  }
+  out[0] = b / total;
+  out[1] = k / total;
+  out[2] = (b - k) / total;
+  const top1Change = (k - b) / total;
+  for (let c = 0; c < nClasses; c++) {
+    // 0 / 0 is NaN: the class was not drawn, so its recall is undefined in this resample.
+    const nc = classSums[3 * c];
+    const recallB = classSums[3 * c + 1] / nc;
+    const recallK = classSums[3 * c + 2] / nc;
+    out[3 + 4 * c] = recallB;
+    out[3 + 4 * c + 1] = recallK;
+    out[3 + 4 * c + 2] = recallK - recallB;
+    out[3 + 4 * c + 3] = recallK - recallB - top1Change;
+  }
+}
+
+/** The intervals in the result's shape. */
+function assemble(input: TwoLevelIntervalsInput, layout: StatisticsLayout, intervals: BootstrapInterval[]): TwoLevelIntervals {
+  const { labels } = input;
+  const n = input.baseline[0].length;
   const at = (s: number) => intervals[s];
   const classes: ClassRecallIntervals[] | null = labels
-    ? Array.from({ length: C }, (_, c) => {
+    ? Array.from({ length: layout.classes }, (_, c) => {
         let support = 0;
         for (let i = 0; i < n; i++) if (labels[i] === c) support++;
         return {
@@ -245,12 +285,12 @@ export function twoLevelIntervals(input: TwoLevelIntervalsInput, options: Bootst
     : null;
   const overIndex: OverIndexInterval[] = [];
   const errorRates: TwoLevelIntervals['errorRates'] = [];
-  indices.forEach((index, a) => {
+  layout.indices.forEach((index, a) => {
     const attribute = input.attributes[a].name;
-    index.values.forEach((value, g) => overIndex.push({ attribute, value, overIndexRatio: at(overOffset[a] + g) }));
-    if (positive === null) return;
+    index.values.forEach((value, g) => overIndex.push({ attribute, value, overIndexRatio: at(layout.overOffset[a] + g) }));
+    if (layout.positive === null) return;
     const rows = index.values.map((group, g): GroupErrorRateIntervals => {
-      const o = rateOffset[a] + g * RATE_STATS;
+      const o = layout.rateOffset[a] + g * RATE_STATS;
       const rate = (r: number): RateIntervals => ({
         baseline: at(o + r),
         compressed: at(o + r + 1),
@@ -266,7 +306,7 @@ export function twoLevelIntervals(input: TwoLevelIntervalsInput, options: Bootst
   });
   return {
     top1: labels ? { baseline: at(0), compressed: at(1), drop: at(2) } : null,
-    pieRate: at(pieAt),
+    pieRate: at(layout.pieAt),
     classes,
     overIndex,
     errorRates,

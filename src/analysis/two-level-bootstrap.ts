@@ -47,6 +47,35 @@ export function modelDeviationScale(design: TwoLevelDesign, confidence: number):
   return Math.sqrt(m / (m - 1)) * (studentTQuantile(upper, df) / studentTQuantile(upper, Infinity));
 }
 
+/** Throws unless both populations are large enough (and equal when paired). */
+function checkDesign({ baselineModels: mb, compressedModels: mk, paired }: TwoLevelDesign): void {
+  if (mb < MIN_TWO_LEVEL_MODELS || mk < MIN_TWO_LEVEL_MODELS) {
+    throw new PieAuditError(
+      'INVALID_ARGUMENT',
+      `a two-level bootstrap needs at least ${MIN_TWO_LEVEL_MODELS} models per population (got ${mb} and ${mk}); use the examples-only bootstrap.`,
+      { name: 'models' },
+    );
+  }
+  if (paired && mb !== mk) {
+    throw new PieAuditError('INVALID_ARGUMENT', `paired populations must have as many models each (got ${mb} and ${mk}).`, {
+      name: 'paired',
+    });
+  }
+}
+
+/** Two fixed halves of the test set (weights 1/0) from their own seeded shuffle, leaving the resamples' stream untouched. */
+function fixedHalves(n: number, seed: number): Float64Array[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const shuffle = mulberry32(seed ^ 0x5bd1e995);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(shuffle() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const halves = [new Float64Array(n), new Float64Array(n)];
+  order.forEach((i, rank) => (halves[rank < n / 2 ? 0 : 1][i] = 1));
+  return halves;
+}
+
 /** Running mean and variance of each statistic's defined values (Welford). */
 class RunningVariance {
   private readonly count: Float64Array;
@@ -100,33 +129,14 @@ export function twoLevelResample(
 ): BootstrapInterval[] {
   const { resamples, confidence, seed } = bootstrapSettings(options);
   const { nExamples: n, baselineModels: mb, compressedModels: mk, paired } = design;
-  if (mb < MIN_TWO_LEVEL_MODELS || mk < MIN_TWO_LEVEL_MODELS) {
-    throw new PieAuditError(
-      'INVALID_ARGUMENT',
-      `a two-level bootstrap needs at least ${MIN_TWO_LEVEL_MODELS} models per population (got ${mb} and ${mk}); use the examples-only bootstrap.`,
-      { name: 'models' },
-    );
-  }
-  if (paired && mb !== mk) {
-    throw new PieAuditError('INVALID_ARGUMENT', `paired populations must have as many models each (got ${mb} and ${mk}).`, {
-      name: 'paired',
-    });
-  }
+  checkDesign(design);
   const stretch = modelDeviationScale(design, confidence);
   const examples = new Float64Array(n).fill(1);
   const allBaseline = new Float64Array(mb).fill(1);
   const allCompressed = new Float64Array(mk).fill(1);
   const point = new Float64Array(nStatistics);
   statistics(examples, allBaseline, allCompressed, point);
-  // Two fixed halves of the test set from their own seeded shuffle (the resamples' stream is left untouched).
-  const order = Array.from({ length: n }, (_, i) => i);
-  const shuffle = mulberry32(seed ^ 0x5bd1e995);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(shuffle() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const halves = [new Float64Array(n), new Float64Array(n)];
-  order.forEach((i, rank) => (halves[rank < n / 2 ? 0 : 1][i] = 1));
+  const halves = fixedHalves(n, seed);
   const halfFixed = halves.map((h) => {
     const out = new Float64Array(nStatistics);
     statistics(h, allBaseline, allCompressed, out);
@@ -144,18 +154,7 @@ export function twoLevelResample(
   const compressed = new Float64Array(mk);
   const random = mulberry32(seed);
   for (let r = 0; r < resamples; r++) {
-    baseline.fill(0);
-    compressed.fill(0);
-    if (paired) {
-      for (let j = 0; j < mb; j++) {
-        const m = Math.floor(random() * mb);
-        baseline[m]++;
-        compressed[m]++;
-      }
-    } else {
-      for (let j = 0; j < mb; j++) baseline[Math.floor(random() * mb)]++;
-      for (let j = 0; j < mk; j++) compressed[Math.floor(random() * mk)]++;
-    }
+    drawModels(random, baseline, compressed, paired);
     examples.fill(0);
     for (let j = 0; j < n; j++) examples[Math.floor(random() * n)]++;
     // Model-dependent work first, while the drawn models are current (statistics may cache on model weights).
@@ -177,14 +176,45 @@ export function twoLevelResample(
     const interaction = interactionVariance.variance(s);
     scales[s] = Number.isNaN(interaction) || !(total > 0) ? stretch : stretch * Math.sqrt(Math.max(0, total - interaction) / total);
   }
+  return percentileIntervals(
+    point,
+    resamples,
+    confidence,
+    (r, st) => examplesOnlyValues[r * nStatistics + st] + scales[st] * deviations[r * nStatistics + st],
+  );
+}
+
+/** Multiplicities of one resample's models: pairs drawn together, or each population on its own. */
+function drawModels(random: () => number, baseline: Float64Array, compressed: Float64Array, paired: boolean): void {
+  baseline.fill(0);
+  compressed.fill(0);
+  if (paired) {
+    for (let j = 0; j < baseline.length; j++) {
+      const m = Math.floor(random() * baseline.length);
+      baseline[m]++;
+      compressed[m]++;
+    }
+    return;
+  }
+  for (let j = 0; j < baseline.length; j++) baseline[Math.floor(random() * baseline.length)]++;
+  for (let j = 0; j < compressed.length; j++) compressed[Math.floor(random() * compressed.length)]++;
+}
+
+/** Each statistic's percentile interval (NumPy's linear quantile) of its defined resampled values `value(r, s)`. */
+function percentileIntervals(
+  point: Float64Array,
+  resamples: number,
+  confidence: number,
+  value: (r: number, s: number) => number,
+): BootstrapInterval[] {
   const low = (1 - confidence) / 2;
   const high = (1 + confidence) / 2;
   const column = new Float64Array(resamples);
   const intervals: BootstrapInterval[] = [];
-  for (let s = 0; s < nStatistics; s++) {
+  for (let s = 0; s < point.length; s++) {
     let k = 0;
     for (let r = 0; r < resamples; r++) {
-      const v = examplesOnlyValues[r * nStatistics + s] + scales[s] * deviations[r * nStatistics + s];
+      const v = value(r, s);
       if (!Number.isNaN(v)) column[k++] = v;
     }
     const sorted = Array.from(column.subarray(0, k).sort());

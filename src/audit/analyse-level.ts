@@ -13,7 +13,7 @@ import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelInterval
 import { levelNoiseFloor } from './level-noise-floor.js';
 import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
-import { singleModelSections } from './single-model-flips.js';
+import { singleModelSections, type SingleModelSections } from './single-model-flips.js';
 import { twoLevelModels } from './two-level-level-intervals.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
@@ -330,27 +330,7 @@ export function analyseLevel(
   const isBaseline = levelKey === config.baseline;
   const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
   if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
-  if (isBaseline) {
-    const why = 'the baseline level is the reference the other levels are compared with';
-    const skipped = {
-      pies: notApplicable(why),
-      baselineAccuracyOnPies: notApplicable(why),
-      classImpact: notApplicable(why),
-      attributes: notApplicable(why),
-    };
-    const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
-    const intervals = { source: 'examples only' as const, reason: "the baseline's own top-1 interval resamples test examples only" };
-    return {
-      ...basics,
-      ...skipped,
-      subgroups: notApplicable(why),
-      exemplars: [],
-      topK,
-      taxicab: notApplicable(why),
-      intervals,
-      flips: notApplicable(why),
-    };
-  }
+  if (isBaseline) return baselineLevelReport(ctx, levelKey, predictions, models, recall, topK);
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
   const positive = positiveClassOf(ctx);
   const intervals = levelIntervals(
@@ -366,20 +346,7 @@ export function analyseLevel(
     },
     config.bootstrap,
   );
-  const pick = (isPIE: Uint8Array, baselineModal: ArrayLike<number>, compressedModal: ArrayLike<number>) =>
-    pickExemplars({
-      isPIE,
-      baselineModal,
-      compressedModal,
-      baseline: ctx.baselinePredictions,
-      compressed: predictions,
-      labels: config.labels,
-      inputs: config.inputs,
-      inputShape: config.inputShape,
-      max: config.maxExemplars,
-      seed: config.seed,
-      thumbnails: config.thumbnails,
-    });
+  const pick = exemplarPicker(ctx, predictions);
   // One model per level: exact paired tests of the two models replace the population tests (docs/methodology.md).
   const single =
     config.labels && ctx.baselinePredictions.length === 1 && predictions.length === 1
@@ -397,7 +364,8 @@ export function analyseLevel(
   };
   const accuracy = accuracySummary(ctx, recall, intervals);
   if (single && accuracy.status === 'ok') accuracy.top1DropCi = single.flips.top1DropCi;
-  const flipsWhy = 'one model per level: an example whose prediction changed is a flip between two models, not a PIE of two populations (see flips)';
+  const flipsWhy =
+    'one model per level: an example whose prediction changed is a flip between two models, not a PIE of two populations (see flips)';
   return {
     ...levelBasics(ctx, levelKey, predictions, models, accuracy),
     pies: single ? notApplicable(flipsWhy) : { status: 'ok', ...pies },
@@ -408,22 +376,73 @@ export function analyseLevel(
     exemplars: single ? [] : pick(found.isPIE, found.baselineModal, found.compressedModal),
     topK,
     taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
-    intervals: single
-      ? {
-          source: 'examples only',
-          reason:
-            'one model per level: the intervals resample test examples (top-1 drop and class recall changes: exact ' +
-            "intervals from McNemar's test) and hold for these two models, not for retraining",
-        }
-      : intervals.source,
-    flips: single
-      ? single.flips
-      : notApplicable(
-          config.labels
-            ? `level '${levelKey}' has ${predictions.length} model(s) and the baseline ${ctx.baselinePredictions.length}: flips are reported for one model per level`
-            : 'no labels were given, so flips cannot be tested',
-        ),
+    ...sourceAndFlips(ctx, levelKey, predictions.length, intervals, single),
   };
+}
+
+/** The baseline level: its own accuracy; every comparison section is not applicable. */
+function baselineLevelReport(
+  ctx: AuditContext,
+  levelKey: string,
+  predictions: readonly Uint16Array[],
+  models: ModelSummary[],
+  recall: PopulationRecall | null,
+  topK: LevelReport['topK'],
+): LevelReport {
+  const why = 'the baseline level is the reference the other levels are compared with';
+  return {
+    ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null)),
+    pies: notApplicable(why),
+    baselineAccuracyOnPies: notApplicable(why),
+    classImpact: notApplicable(why),
+    attributes: notApplicable(why),
+    subgroups: notApplicable(why),
+    exemplars: [],
+    topK,
+    taxicab: notApplicable(why),
+    intervals: { source: 'examples only', reason: "the baseline's own top-1 interval resamples test examples only" },
+    flips: notApplicable(why),
+  };
+}
+
+/** A PIE picker for one level: the examples flagged, described with both populations' labels. */
+function exemplarPicker(ctx: AuditContext, predictions: readonly Uint16Array[]) {
+  const config = ctx.config;
+  return (isPIE: Uint8Array, baselineModal: ArrayLike<number>, compressedModal: ArrayLike<number>) =>
+    pickExemplars({
+      isPIE,
+      baselineModal,
+      compressedModal,
+      baseline: ctx.baselinePredictions,
+      compressed: predictions,
+      labels: config.labels,
+      inputs: config.inputs,
+      inputShape: config.inputShape,
+      max: config.maxExemplars,
+      seed: config.seed,
+      thumbnails: config.thumbnails,
+    });
+}
+
+/** A compressed level's interval source and flips section. */
+function sourceAndFlips(
+  ctx: AuditContext,
+  levelKey: string,
+  nModels: number,
+  intervals: LevelIntervals,
+  single: SingleModelSections | null,
+): Pick<LevelReport, 'intervals' | 'flips'> {
+  if (single) {
+    const reason =
+      'one model per level: the intervals resample test examples (top-1 drop and class recall changes: exact ' +
+      "intervals from McNemar's test) and hold for these two models, not for retraining";
+    return { intervals: { source: 'examples only', reason }, flips: single.flips };
+  }
+  const nb = ctx.baselinePredictions.length;
+  const why = ctx.config.labels
+    ? `level '${levelKey}' has ${nModels} model(s) and the baseline ${nb}: flips are reported for one model per level`
+    : 'no labels were given, so flips cannot be tested';
+  return { intervals: intervals.source, flips: notApplicable(why) };
 }
 
 type LevelBasics = Omit<

@@ -5,8 +5,30 @@ import { MIN_TWO_LEVEL_MODELS } from '../analysis/two-level-bootstrap.js';
 import { twoLevelIntervals } from '../analysis/two-level-bootstrap-intervals.js';
 import type { BootstrapInterval } from '../analysis/bootstrap-resample.js';
 import type { LevelIntervalSource } from '../schema/index.js';
-import type { LevelIntervals, LevelIntervalsInput } from './level-intervals.js';
+import type { ClassRecallIntervals } from '../analysis/bootstrap-class-recall-intervals.js';
+import type { Top1Intervals } from '../analysis/bootstrap-top1-intervals.js';
+import type { GroupValue } from '../analysis/subgroup-error-rates.js';
 import type { NormalizedAudit } from './validate-audit-options.js';
+
+/** What {@link twoLevelLevelIntervals} reads of a level (a subset of `LevelIntervalsInput`). @internal */
+export interface TwoLevelLevelInput {
+  labels: ArrayLike<number> | null;
+  nClasses: number;
+  predictions: readonly Uint16Array[];
+  attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
+  positiveClass: number | null;
+}
+
+/** The intervals of one level in the shape `levelIntervals` returns (`LevelIntervals`). @internal */
+export interface TwoLevelLevelIntervals {
+  shareCorrect: Float64Array | null;
+  top1: Top1Intervals | null;
+  pieRate: BootstrapInterval;
+  classes: ClassRecallIntervals[] | null;
+  overIndex: Map<string, BootstrapInterval>;
+  errorRates: Map<string, GroupErrorRateIntervals>;
+  source: LevelIntervalSource;
+}
 
 /** The populations a two-level bootstrap resamples, compressed models in their baseline partners' order when paired. @internal */
 export interface TwoLevelModels {
@@ -89,11 +111,11 @@ export function intervalSource(baselineModels: number, compressedModels: number,
  * twoLevelLevelIntervals(input, models, { resamples: 1000, seed: 0 }, valueKey)?.source.source; // 'models and examples'
  */
 export function twoLevelLevelIntervals(
-  input: LevelIntervalsInput,
+  input: TwoLevelLevelInput,
   models: TwoLevelModels,
   options: BootstrapOptions,
   valueKey: (attribute: string, value: string | number | boolean) => string,
-): LevelIntervals | null {
+): TwoLevelLevelIntervals | null {
   const source = intervalSource(models.baseline.length, models.compressed.length, models.paired, options.resamples ?? 1000);
   if (source.source !== 'models and examples') return null;
   const result = twoLevelIntervals(

@@ -19,8 +19,7 @@ describe("McNemar's exact test", () => {
         // No flips: +-(1 - 0.025^(1/n)), scipy's exact upper bound of 0 events in n.
         expect(r.changeCi[1]).toBeCloseTo(1 - 0.025 ** (1 / n), 12);
         expect(r.changeCi[0]).toBeCloseTo(-r.changeCi[1], 14);
-      }
-      else {
+      } else {
         const d = c.lost + c.gained;
         const expected = c.shareCi.map((s) => (d * (2 * s - 1)) / n);
         expect(r.changeCi![0]).toBeCloseTo(expected[0], 10);
