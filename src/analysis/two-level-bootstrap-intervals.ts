@@ -39,51 +39,56 @@ const CELLS = 6;
 /** Per group: 5 FPR statistics then 5 FNR statistics. */
 const RATE_STATS = 10;
 
-/** Weighted modal label of each example into `out`; `counts` is all zero on entry and on exit. */
+/**
+ * Weighted modal label of each example into `out`, in one pass over the models: counts only grow, so the leader
+ * (with the tie rule) can only change to the label just counted. `stamp[label] === i + 1` marks the count of label as
+ * belonging to example i, so nothing is reset between examples.
+ */
 function weightedModal(
   predictions: readonly Uint16Array[],
   weights: Float64Array,
   tieBreak: ModalTieBreak,
   counts: Float64Array,
+  stamp: Int32Array,
   out: Int32Array,
 ): void {
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    for (let m = 0; m < predictions.length; m++) if (weights[m] > 0) counts[predictions[m][i]] += weights[m];
+  const preferMax = tieBreak === 'max';
+  for (let i = 0; i < out.length; i++) {
     let best = -1;
-    let bestCount = -1;
+    let bestCount = 0;
     for (let m = 0; m < predictions.length; m++) {
-      if (weights[m] === 0) continue;
+      const w = weights[m];
+      if (w === 0) continue;
       const label = predictions[m][i];
-      const c = counts[label];
-      if (c > bestCount || (c === bestCount && (tieBreak === 'max' ? label > best : label < best))) {
+      const c = stamp[label] === i + 1 ? counts[label] + w : w;
+      counts[label] = c;
+      stamp[label] = i + 1;
+      if (c > bestCount || (c === bestCount && (preferMax ? label > best : label < best))) {
         best = label;
         bestCount = c;
       }
     }
-    for (let m = 0; m < predictions.length; m++) counts[predictions[m][i]] = 0;
     out[i] = best;
   }
 }
 
-/** Per example, the weighted share of models whose prediction passes `hit`. */
-function weightedShare(
-  predictions: readonly Uint16Array[],
-  weights: Float64Array,
-  hit: (label: number, i: number) => boolean,
-  out: Float64Array,
-): void {
+/** Per example, the weighted share of models whose indicator is 1. */
+function weightedShare(indicators: readonly Uint8Array[], weights: Float64Array, out: Float64Array): void {
   out.fill(0);
   let total = 0;
-  for (let m = 0; m < predictions.length; m++) {
+  for (let m = 0; m < indicators.length; m++) {
     const w = weights[m];
     if (w === 0) continue;
     total += w;
-    const p = predictions[m];
-    for (let i = 0; i < out.length; i++) if (hit(p[i], i)) out[i] += w;
+    const flags = indicators[m];
+    for (let i = 0; i < out.length; i++) out[i] += w * flags[i];
   }
   for (let i = 0; i < out.length; i++) out[i] /= total;
 }
+
+/** Per model, 1 where its prediction passes `hit`. */
+const indicatorsOf = (predictions: readonly Uint16Array[], hit: (label: number, i: number) => boolean): Uint8Array[] =>
+  predictions.map((p) => Uint8Array.from(p, (label, i) => (hit(label, i) ? 1 : 0)));
 
 const allOnes = (w: Float64Array) => w.every((v) => v === 1);
 const sameWeights = (a: Float64Array, b: Float64Array) => a.every((v, i) => v === b[i]);
@@ -203,21 +208,29 @@ function statisticsLayout(input: TwoLevelIntervalsInput): StatisticsLayout {
 function cacheFiller(input: TwoLevelIntervalsInput, positive: number | null) {
   const { labels, baseline, compressed, tieBreak } = input;
   const counts = new Float64Array(Math.max(input.nClasses, 1));
+  const stamp = new Int32Array(counts.length);
   const correct = (label: number, i: number) => label === labels![i];
   const predictsPositive = (label: number) => label === positive;
+  const correctB = labels ? indicatorsOf(baseline, correct) : [];
+  const correctK = labels ? indicatorsOf(compressed, correct) : [];
+  const positiveB = positive !== null ? indicatorsOf(baseline, predictsPositive) : [];
+  const positiveK = positive !== null ? indicatorsOf(compressed, predictsPositive) : [];
   return (cache: ModelCache, wb: Float64Array, wk: Float64Array) => {
     cache.baselineWeights = Float64Array.from(wb);
     cache.compressedWeights = Float64Array.from(wk);
-    weightedModal(baseline, wb, tieBreak, counts, cache.modalB);
-    weightedModal(compressed, wk, tieBreak, counts, cache.modalK);
+    // A fresh stamp per call: stamps of the previous call would look current for the same example.
+    stamp.fill(0);
+    weightedModal(baseline, wb, tieBreak, counts, stamp, cache.modalB);
+    stamp.fill(0);
+    weightedModal(compressed, wk, tieBreak, counts, stamp, cache.modalK);
     for (let i = 0; i < cache.flags.length; i++) cache.flags[i] = cache.modalB[i] !== cache.modalK[i] ? 1 : 0;
     if (labels) {
-      weightedShare(baseline, wb, correct, cache.sb);
-      weightedShare(compressed, wk, correct, cache.sk);
+      weightedShare(correctB, wb, cache.sb);
+      weightedShare(correctK, wk, cache.sk);
     }
     if (positive !== null) {
-      weightedShare(baseline, wb, predictsPositive, cache.pb);
-      weightedShare(compressed, wk, predictsPositive, cache.pk);
+      weightedShare(positiveB, wb, cache.pb);
+      weightedShare(positiveK, wk, cache.pk);
     }
     cache.ready = true;
   };

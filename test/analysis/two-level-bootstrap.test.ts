@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bootstrapClassRecallIntervals } from '../../src/analysis/bootstrap-class-recall-intervals.js';
 import { bootstrapErrorRateIntervals } from '../../src/analysis/bootstrap-error-rate-intervals.js';
@@ -112,6 +113,31 @@ describe('two-level bootstrap (models and examples)', () => {
     const exampleWidth = bootstrapTop1Intervals(sb, sk, { resamples: 100, seed: 3 }).drop.ci!;
     const twoWidth = a.top1!.drop.ci!;
     expect(twoWidth[1] - twoWidth[0]).toBeGreaterThan(exampleWidth[1] - exampleWidth[0]);
+  });
+
+  it('recomputes PIEs with the modal labels and tie rules of findPIEs (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.constantFrom('max' as const, 'min' as const),
+        fc.nat(),
+        (models, n, classes, tieBreak, seed) => {
+          const rnd = mulberry32(seed);
+          const draw = () => Array.from({ length: models }, () => Uint16Array.from({ length: n }, () => Math.floor(rnd() * classes)));
+          const baseline = draw();
+          const compressed = draw();
+          const labels = Uint16Array.from({ length: n }, () => Math.floor(rnd() * classes));
+          const result = twoLevelIntervals(
+            { labels, nClasses: classes, baseline, compressed, paired: false, tieBreak, attributes: [], positiveClass: null },
+            { resamples: 5, seed },
+          );
+          expect(result.pieRate.estimate).toBe(findPIEs(baseline, compressed, { tieBreak, nClasses: classes }).rate);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('identical models leave only the examples-level spread (no model deviation)', () => {
