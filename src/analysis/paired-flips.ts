@@ -1,8 +1,11 @@
 import { PieAuditError } from '../errors.js';
 import { mcnemarExactTest } from './mcnemar-exact-test.js';
+import { pairedDifferenceInterval } from './paired-difference-interval.js';
 import { adjustPValues, type PAdjustMethod } from './stats/adjust-p-values.js';
 import { assertClassCount, assertLabels } from './validate-labels.js';
 import { assertLength } from './validate-length.js';
+
+const negate = (ci: [number, number]): [number, number] => [-ci[1], -ci[0]];
 
 /** One class's flips between a baseline model and its compressed model, with McNemar's exact test. */
 export interface ClassFlips {
@@ -18,7 +21,7 @@ export interface ClassFlips {
   compressedRecall: number | null;
   /** `(gained - lost) / support`: the compressed model's recall minus the baseline's; `null` without examples. */
   recallChange: number | null;
-  /** Exact interval of `recallChange` given the class's flips ({@link mcnemarExactTest}); `null` without examples. */
+  /** Newcombe's paired score interval of `recallChange` ({@link pairedDifferenceInterval}); `null` without examples. */
   recallChangeCi: [number, number] | null;
   /** McNemar's exact two-sided p; `null` without examples. */
   p: number | null;
@@ -43,7 +46,7 @@ export interface PairedFlips {
   p: number;
   /** Baseline top-1 minus compressed top-1: `(lost - gained) / n`. */
   top1Drop: number;
-  /** Exact interval of `top1Drop` given the flips (Clopper-Pearson on the discordant examples). */
+  /** Newcombe's paired score interval of `top1Drop` ({@link pairedDifferenceInterval}). */
   top1DropCi: [number, number];
   classes: ClassFlips[];
 }
@@ -51,7 +54,7 @@ export interface PairedFlips {
 /**
  * Exact paired tests of one baseline model against one compressed model on the same test examples: McNemar's exact
  * test on the discordant examples over the whole test set and within each class (corrected across classes with
- * `correction`), each with an exact conditional interval of the accuracy (recall) change. With one model per level
+ * `correction`), each with Newcombe's paired score interval of the accuracy (recall) change. With one model per level
  * this is the evidence the data holds: it says whether this compressed model is worse than this baseline model on
  * examples like the test set's, not whether compression with another seed would be.
  *
@@ -96,8 +99,11 @@ export function pairedFlips(
   }
   const lost = lostBy.reduce((a, b) => a + b, 0);
   const gained = gainedBy.reduce((a, b) => a + b, 0);
-  const overall = mcnemarExactTest(lost, gained, n, confidence);
-  const tests = support.map((s, c) => (s === 0 ? null : mcnemarExactTest(lostBy[c], gainedBy[c], s, confidence)));
+  const overall = mcnemarExactTest(lost, gained, n);
+  const tests = support.map((s, c) => (s === 0 ? null : mcnemarExactTest(lostBy[c], gainedBy[c], s)));
+  // Newcombe's interval of baseline minus compressed accuracy: both right, lost, gained, both wrong.
+  const dropInterval = (right: number, lostHere: number, gainedHere: number, total: number) =>
+    pairedDifferenceInterval(right - lostHere, lostHere, gainedHere, total - right - gainedHere, confidence);
   const adjusted = adjustPValues(
     tests.map((t) => t?.p ?? null),
     options.correction,
@@ -114,14 +120,14 @@ export function pairedFlips(
       baselineRecall: s === 0 ? null : rightBy[c] / s,
       compressedRecall: s === 0 ? null : (rightBy[c] - lostBy[c] + gainedBy[c]) / s,
       recallChange: s === 0 ? null : (gainedBy[c] - lostBy[c]) / s,
-      recallChangeCi: test?.changeCi ?? null,
+      recallChangeCi: s === 0 ? null : negate(dropInterval(rightBy[c], lostBy[c], gainedBy[c], s)),
       p: test?.p ?? null,
       pAdjusted,
       significant,
       direction: test === null ? null : !significant ? 'unchanged' : lostBy[c] > gainedBy[c] ? 'hurt' : 'spared',
     };
   });
-  const ci = overall.changeCi;
+  const right = rightBy.reduce((x, y) => x + y, 0);
   return {
     n,
     lost,
@@ -130,7 +136,7 @@ export function pairedFlips(
     isFlip,
     p: overall.p,
     top1Drop: (lost - gained) / n,
-    top1DropCi: [-ci[1], -ci[0]],
+    top1DropCi: dropInterval(right, lost, gained, n),
     classes,
   };
 }

@@ -281,7 +281,20 @@ function accuracyStatistics(
 function assemble(input: TwoLevelIntervalsInput, layout: StatisticsLayout, intervals: BootstrapInterval[]): TwoLevelIntervals {
   const { labels } = input;
   const n = input.baseline[0].length;
-  const at = (s: number) => intervals[s];
+  // The stretched model part can carry an endpoint past what the statistic can take (a rate below 0): clip to its
+  // range, by slot: rates and recalls [0, 1], changes and gaps [-1, 1], over-index ratios [0, inf).
+  const range = (s: number): [number, number] => {
+    if (s < layout.pieAt) return s === 2 || (s >= 3 && (s - 3) % 4 >= 2) ? [-1, 1] : [0, 1];
+    if (s === layout.pieAt) return [0, 1];
+    if (layout.rateOffset.length > 0 && s >= layout.rateOffset[0]) return (s - layout.rateOffset[0]) % 5 < 2 ? [0, 1] : [-1, 1];
+    return [0, Infinity];
+  };
+  const at = (s: number): BootstrapInterval => {
+    const ci = intervals[s].ci;
+    if (!ci) return intervals[s];
+    const [low, high] = range(s);
+    return { ...intervals[s], ci: [Math.min(Math.max(ci[0], low), high), Math.min(Math.max(ci[1], low), high)] };
+  };
   const classes: ClassRecallIntervals[] | null = labels
     ? Array.from({ length: layout.classes }, (_, c) => {
         let support = 0;

@@ -434,8 +434,8 @@ function sourceAndFlips(
 ): Pick<LevelReport, 'intervals' | 'flips'> {
   if (single) {
     const reason =
-      'one model per level: the intervals resample test examples (top-1 drop and class recall changes: exact ' +
-      "intervals from McNemar's test) and hold for these two models, not for retraining";
+      'one model per level: the intervals hold for these two models on other test examples (top-1 drop and class ' +
+      "recall changes: Newcombe's paired score intervals beside McNemar's exact tests), not for retraining";
     return { intervals: { source: 'examples only', reason }, flips: single.flips };
   }
   const nb = ctx.baselinePredictions.length;

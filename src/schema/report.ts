@@ -254,7 +254,7 @@ export interface FlipSummary {
   significant: boolean;
   /** `(lost - gained) / n`, equal to `accuracy.top1Drop`. */
   top1Drop: number;
-  /** Exact interval of `top1Drop` given the flips (Clopper-Pearson on the discordant examples); `null` without flips. */
+  /** Newcombe's paired score interval of `top1Drop` (docs/methodology.md). */
   top1DropCi: ConfidenceInterval;
   /** Up to `maxExemplars` flips, for inspection (the same fields as PIE exemplars). */
   examples: PieExemplar[];

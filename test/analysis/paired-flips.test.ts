@@ -2,29 +2,22 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mcnemarExactTest } from '../../src/analysis/mcnemar-exact-test.js';
+import { pairedDifferenceInterval } from '../../src/analysis/paired-difference-interval.js';
 import { pairedFlips } from '../../src/analysis/paired-flips.js';
 import { isPieAuditError } from '../../src/errors.js';
 
 const reference = JSON.parse(readFileSync(new URL('../fixtures/flips/mcnemar-reference.json', import.meta.url), 'utf8')) as {
-  cases: Array<{ lost: number; gained: number; p: number; shareCi: [number, number] | null }>;
+  cases: Array<{ lost: number; gained: number; p: number }>;
+  newcombe: Array<{ table: [number, number, number, number]; ci: [number, number] }>;
 };
 
 describe("McNemar's exact test", () => {
-  it('matches scipy.stats.binomtest on the discordant examples (p and the exact interval)', () => {
+  it('matches scipy.stats.binomtest on the discordant examples', () => {
     for (const c of reference.cases) {
       const n = 2000;
       const r = mcnemarExactTest(c.lost, c.gained, n);
       expect(Math.abs(r.p - c.p)).toBeLessThanOrEqual(1e-12 * Math.max(1, c.p));
-      if (c.shareCi === null) {
-        // No flips: +-(1 - 0.025^(1/n)), scipy's exact upper bound of 0 events in n.
-        expect(r.changeCi[1]).toBeCloseTo(1 - 0.025 ** (1 / n), 12);
-        expect(r.changeCi[0]).toBeCloseTo(-r.changeCi[1], 14);
-      } else {
-        const d = c.lost + c.gained;
-        const expected = c.shareCi.map((s) => (d * (2 * s - 1)) / n);
-        expect(r.changeCi![0]).toBeCloseTo(expected[0], 10);
-        expect(r.changeCi![1]).toBeCloseTo(expected[1], 10);
-      }
+      expect(r.discordant).toBe(c.lost + c.gained);
     }
   });
 
@@ -55,6 +48,26 @@ describe("McNemar's exact test", () => {
         expect(isPieAuditError(error) && error.code).toBe('INVALID_ARGUMENT');
       }
     }
+  });
+});
+
+describe("Newcombe's paired score interval", () => {
+  it('matches the reference (Wilson intervals from scipy) and contains the estimate', () => {
+    for (const { table, ci } of reference.newcombe) {
+      const [a, b, c, d] = table;
+      const got = pairedDifferenceInterval(a, b, c, d, 0.95);
+      expect(got[0]).toBeCloseTo(ci[0], 12);
+      expect(got[1]).toBeCloseTo(ci[1], 12);
+      const estimate = (b - c) / (a + b + c + d);
+      expect(got[0]).toBeLessThanOrEqual(estimate + 1e-15);
+      expect(got[1]).toBeGreaterThanOrEqual(estimate - 1e-15);
+    }
+  });
+
+  it('accounts for how many examples flipped, not only which way (wider than the flips alone suggest)', () => {
+    // 60 lost, 1 gained of 400: an interval conditional on 61 flips would end at 61 / 400 = 15.25 pp.
+    const [, high] = pairedDifferenceInterval(339, 60, 1, 0, 0.95);
+    expect(high).toBeGreaterThan(0.16);
   });
 });
 

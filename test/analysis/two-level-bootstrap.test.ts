@@ -109,6 +109,13 @@ describe('two-level bootstrap (models and examples)', () => {
       expect(a.errorRates[0].rows[i].fnr.gap.estimate).toBeCloseTo(r.fnr.gap.estimate!, 12);
       expect(a.errorRates[0].rows[i].fpr.change.estimate).toBeCloseTo(r.fpr.change.estimate!, 12);
     });
+    // Every interval stays within its statistic's range (a rate never below 0).
+    expect(a.pieRate.ci![0]).toBeGreaterThanOrEqual(0);
+    for (const c of a.classes!) {
+      expect(c.baselineRecall.ci![0]).toBeGreaterThanOrEqual(0);
+      expect(c.compressedRecall.ci![1]).toBeLessThanOrEqual(1);
+    }
+    for (const r of a.errorRates[0].rows) if (r.fpr.compressed.ci) expect(r.fpr.compressed.ci[0]).toBeGreaterThanOrEqual(0);
     // Wider than the examples-only interval: retraining noise is added, not replaced.
     const exampleWidth = bootstrapTop1Intervals(sb, sk, { resamples: 100, seed: 3 }).drop.ci!;
     const twoWidth = a.top1!.drop.ci!;

@@ -44,7 +44,7 @@ describe('one model per level: exact paired tests on the flips', () => {
     expect(renderHtml(report)).toContain('Intervals and flips (one model per level)');
   });
 
-  it('decides top-1 and class recall gates from the exact intervals under confident, with the usual exit codes', async () => {
+  it('decides top-1 and class recall gates from the paired intervals under confident, with the usual exit codes', async () => {
     const pass = await run({ maxTop1Drop: { 0.5: 0.2 }, decision: 'confident' });
     expect(gate(pass, 'maxTop1Drop', '0.5').status).toBe('pass');
     expect(pass.exitCode).toBe(0);

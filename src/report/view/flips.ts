@@ -30,7 +30,7 @@ export function intervalsView(report: AuditReport): ViewSection | null {
   };
   if (flipLevels.length === 0) return section;
   section.tables.push({
-    columns: columns('<Level', 'Flips', 'Lost', 'Gained', 'Top-1 drop (exact CI)', "McNemar's exact p", '<Significant'),
+    columns: columns('<Level', 'Flips', 'Lost', 'Gained', 'Top-1 drop (paired CI)', "McNemar's exact p", '<Significant'),
     rows: flipLevels.map(({ key, flips }): ViewCell[] => [
       cell(key),
       cell(`${flips.changed} (${formatPercent(flips.rate)})`),
