@@ -13,6 +13,8 @@ import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelInterval
 import { levelNoiseFloor } from './level-noise-floor.js';
 import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
+import { singleModelSections, type SingleModelSections } from './single-model-flips.js';
+import { twoLevelModels } from './two-level-level-intervals.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
 import { withFiniteNumbers } from '../schema/finite.js';
 import type {
@@ -174,6 +176,7 @@ function classImpact(
   });
   return {
     status: 'ok',
+    test: 'welch',
     alpha: result.alpha,
     correction: ctx.config.correction,
     familySize: rows.filter((r) => r.status === 'ok').length,
@@ -347,17 +350,7 @@ export function analyseLevel(
   const isBaseline = levelKey === config.baseline;
   const recall = config.labels ? (isBaseline ? ctx.baselineRecall : populationRecall(config.labels, predictions, nClasses)) : null;
   if (recall) recall.accuracy.forEach((a, m) => (models[m].top1 = a));
-  if (isBaseline) {
-    const why = 'the baseline level is the reference the other levels are compared with';
-    const skipped = {
-      pies: notApplicable(why),
-      baselineAccuracyOnPies: notApplicable(why),
-      classImpact: notApplicable(why),
-      attributes: notApplicable(why),
-    };
-    const basics = levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null));
-    return { ...basics, ...skipped, subgroups: notApplicable(why), exemplars: [], topK, taxicab: notApplicable(why) };
-  }
+  if (isBaseline) return baselineLevelReport(ctx, levelKey, predictions, models, recall, topK);
   const found = findPIEs(ctx.baselinePredictions, predictions, { tieBreak: config.tieBreak, nClasses });
   const positive = positiveClassOf(ctx);
   const intervals = levelIntervals(
@@ -369,9 +362,18 @@ export function analyseLevel(
       baseline: ctx.baselineShares,
       attributes: ctx.attributes,
       positiveClass: typeof positive === 'number' && ctx.attributes.length > 0 ? positive : null,
+      models: twoLevelModels(config, levelKey, ctx.baselinePredictions, predictions),
     },
     config.bootstrap,
   );
+  const pick = exemplarPicker(ctx, predictions);
+  // One model per level: exact paired tests of the two models replace the population tests (docs/methodology.md).
+  const single =
+    config.labels && ctx.baselinePredictions.length === 1 && predictions.length === 1
+      ? singleModelSections(config, nClasses, classNames, ctx.baselinePredictions[0], predictions[0], intervals, (isFlip) =>
+          pick(isFlip, ctx.baselinePredictions[0], predictions[0]),
+        )
+      : null;
   const pies: PieSummary = {
     count: found.count,
     rate: found.rate,
@@ -380,17 +382,57 @@ export function analyseLevel(
     byTrueClass: config.labels ? countBy(config.labels, found.isPIE, nClasses) : null,
     byBaselineModal: countBy(found.baselineModal, found.isPIE, nClasses),
   };
+  const accuracy = accuracySummary(ctx, recall, intervals);
+  if (single && accuracy.status === 'ok') accuracy.top1DropCi = single.flips.top1DropCi;
+  const flipsWhy =
+    'one model per level: an example whose prediction changed is a flip between two models, not a PIE of two populations (see flips)';
   return {
-    ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, intervals)),
-    pies: { status: 'ok', ...pies },
-    baselineAccuracyOnPies: baselineAccuracyOnPies(ctx, found, intervals.shareCorrect),
-    classImpact: classImpact(ctx, levelKey, recall, classNames, intervals),
+    ...levelBasics(ctx, levelKey, predictions, models, accuracy),
+    pies: single ? notApplicable(flipsWhy) : { status: 'ok', ...pies },
+    baselineAccuracyOnPies: single ? notApplicable(flipsWhy) : baselineAccuracyOnPies(ctx, found, intervals.shareCorrect),
+    classImpact: single ? single.classImpact : classImpact(ctx, levelKey, recall, classNames, intervals),
     attributes: attributeRows(ctx, found.isPIE, intervals),
     subgroups: subgroupRows(ctx, predictions, intervals),
-    exemplars: pickExemplars({
-      isPIE: found.isPIE,
-      baselineModal: found.baselineModal,
-      compressedModal: found.compressedModal,
+    exemplars: single ? [] : pick(found.isPIE, found.baselineModal, found.compressedModal),
+    topK,
+    taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
+    ...sourceAndFlips(ctx, levelKey, predictions.length, intervals, single),
+  };
+}
+
+/** The baseline level: its own accuracy; every comparison section is not applicable. */
+function baselineLevelReport(
+  ctx: AuditContext,
+  levelKey: string,
+  predictions: readonly Uint16Array[],
+  models: ModelSummary[],
+  recall: PopulationRecall | null,
+  topK: LevelReport['topK'],
+): LevelReport {
+  const why = 'the baseline level is the reference the other levels are compared with';
+  return {
+    ...levelBasics(ctx, levelKey, predictions, models, accuracySummary(ctx, recall, null)),
+    pies: notApplicable(why),
+    baselineAccuracyOnPies: notApplicable(why),
+    classImpact: notApplicable(why),
+    attributes: notApplicable(why),
+    subgroups: notApplicable(why),
+    exemplars: [],
+    topK,
+    taxicab: notApplicable(why),
+    intervals: { source: 'examples only', reason: "the baseline's own top-1 interval resamples test examples only" },
+    flips: notApplicable(why),
+  };
+}
+
+/** A PIE picker for one level: the examples flagged, described with both populations' labels. */
+function exemplarPicker(ctx: AuditContext, predictions: readonly Uint16Array[]) {
+  const config = ctx.config;
+  return (isPIE: Uint8Array, baselineModal: ArrayLike<number>, compressedModal: ArrayLike<number>) =>
+    pickExemplars({
+      isPIE,
+      baselineModal,
+      compressedModal,
       baseline: ctx.baselinePredictions,
       compressed: predictions,
       labels: config.labels,
@@ -399,15 +441,33 @@ export function analyseLevel(
       max: config.maxExemplars,
       seed: config.seed,
       thumbnails: config.thumbnails,
-    }),
-    topK,
-    taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
-  };
+    });
+}
+
+/** A compressed level's interval source and flips section. */
+function sourceAndFlips(
+  ctx: AuditContext,
+  levelKey: string,
+  nModels: number,
+  intervals: LevelIntervals,
+  single: SingleModelSections | null,
+): Pick<LevelReport, 'intervals' | 'flips'> {
+  if (single) {
+    const reason =
+      'one model per level: the intervals hold for these two models on other test examples (top-1 drop and class ' +
+      "recall changes: Newcombe's paired score intervals beside McNemar's exact tests), not for retraining";
+    return { intervals: { source: 'examples only', reason }, flips: single.flips };
+  }
+  const nb = ctx.baselinePredictions.length;
+  const why = ctx.config.labels
+    ? `level '${levelKey}' has ${nModels} model(s) and the baseline ${nb}: flips are reported for one model per level`
+    : 'no labels were given, so flips cannot be tested';
+  return { intervals: intervals.source, flips: notApplicable(why) };
 }
 
 type LevelBasics = Omit<
   LevelReport,
-  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab'
+  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab' | 'intervals' | 'flips'
 >;
 
 /** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */

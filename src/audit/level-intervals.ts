@@ -16,7 +16,8 @@ import { assertShares } from '../analysis/validate-shares.js';
 import { shareCorrect } from '../analysis/share-correct.js';
 import { sharePredicting } from '../analysis/share-predicting.js';
 import type { GroupValue } from '../analysis/subgroup-error-rates.js';
-import type { ConfidenceInterval } from '../schema/index.js';
+import type { ConfidenceInterval, LevelIntervalSource } from '../schema/index.js';
+import { intervalSource, twoLevelLevelIntervals, type TwoLevelModels } from './two-level-level-intervals.js';
 
 /** The per-example aggregates of the baseline population every level's intervals share. @internal */
 export interface BaselineShares {
@@ -39,6 +40,8 @@ export interface LevelIntervals {
   overIndex: Map<string, BootstrapInterval>;
   /** FPR/FNR intervals per `attribute\0value`. */
   errorRates: Map<string, GroupErrorRateIntervals>;
+  /** What the intervals cover: models and examples (two-level bootstrap) or examples only. */
+  source: LevelIntervalSource;
 }
 
 /** Inputs of {@link levelIntervals}. @internal */
@@ -51,6 +54,8 @@ export interface LevelIntervalsInput {
   attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
   /** Positive class of the subgroup rates, `null` when they are not measured. */
   positiveClass: number | null;
+  /** Both populations, for the two-level bootstrap; without them (or with too few models) examples only. */
+  models?: TwoLevelModels;
 }
 
 /**
@@ -87,16 +92,21 @@ export function baselineShares(
 }
 
 /**
- * Bootstraps every estimate of one compressed level over the test examples in one pass: each resample's weights
- * are drawn once and shared by every estimate family (top-1 and its drop, PIE rate, class recall changes,
- * over-index ratios, each group's FPR/FNR, change and gap). The same seed, hence the same resamples, serve every
- * level, and sums that do not depend on the level are kept in `baseline.memo` after the first level; the intervals
- * are exactly those of bootstrapping each family on its own.
+ * With `models` holding at least 3 models per population, every interval comes from the two-level bootstrap (models,
+ * then examples; {@link twoLevelLevelIntervals}). Otherwise it bootstraps every estimate of one compressed level over
+ * the test examples in one pass: each resample's weights are drawn once and shared by every estimate family (top-1
+ * and its drop, PIE rate, class recall changes, over-index ratios, each group's FPR/FNR, change and gap). The same
+ * seed, hence the same resamples, serve every level, and sums that do not depend on the level are kept in
+ * `baseline.memo` after the first level; the intervals are exactly those of bootstrapping each family on its own.
  * @internal
  * @example
  * const intervals = levelIntervals(input, { resamples: 1000, confidence: 0.95, seed: 0 });
  */
 export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOptions): LevelIntervals {
+  if (input.models) {
+    const twoLevel = twoLevelLevelIntervals(input, input.models, options, valueKey);
+    if (twoLevel) return twoLevel;
+  }
   const { labels, baseline } = input;
   const n = input.isPIE.length;
   assertMinSamples(n, 1, 'isPIE', 'examples');
@@ -138,6 +148,12 @@ export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOpt
     classes: classIntervals,
     overIndex: overIndexMap,
     errorRates: errorRateMap,
+    source: intervalSource(
+      input.models?.baseline.length ?? 0,
+      input.predictions.length,
+      input.models?.paired ?? false,
+      options.resamples ?? 1000,
+    ),
   };
 }
 

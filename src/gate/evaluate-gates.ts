@@ -1,6 +1,7 @@
 import { PieAuditError } from '../errors.js';
 import type { AuditReport, GateEvaluation, GateResult, GatesConfig, LevelReport } from '../schema/index.js';
 import { matchLevelKey } from '../schema/level-key.js';
+import { examplesOnlyReason } from './interval-source.js';
 import { underpoweredReason } from './power.js';
 import type { GateInput, NormalizedWaiver } from './gate-entry.js';
 import { ATTRIBUTE_GATE_TABLE, LEVEL_GATE_TABLE } from './gate-table.js';
@@ -77,7 +78,9 @@ export function evaluateGates(report: AuditReport, gates: GatesConfig): GateEval
     decision,
     waiver,
     attribute,
-    underpowered: level.isBaseline ? null : underpoweredReason(baseline, level),
+    // One model per level is decided by exact paired tests, which need no population.
+    underpowered: level.isBaseline || level.flips?.status === 'ok' ? null : underpoweredReason(baseline, level),
+    examplesOnly: examplesOnlyReason(level),
   });
   const results: GateResult[] = [];
   for (const [name, entry] of LEVEL_GATE_TABLE) {

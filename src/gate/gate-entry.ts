@@ -20,6 +20,11 @@ export interface GateInput {
   attribute: string | null;
   /** Why the level's significance tests lack power (fewer than 5 models), or `null`. */
   underpowered: string | null;
+  /**
+   * Why the level's intervals cannot back a `'confident'` decision (they resample examples only, so they do not cover
+   * retraining), or `null` when they can. A candidate it blocks is `inconclusive` with this reason.
+   */
+  examplesOnly?: string | null;
 }
 
 /** One measured quantity a gate compares with its threshold (a class, a group, or the level itself). @internal */

@@ -45,14 +45,26 @@ export function runGateEntry(entry: GateEntry, input: GateInput): GateResult[] {
   const o = entry.observe(input);
   if (o.kind === 'decided')
     return [gateResult({ ...base, threshold: o.threshold, observed: o.observed, status: o.status, reason: o.reason })];
-  const decide = (c: Candidate) => (entry.decide ? entry.decide(c, input.decision) : decideCandidate(c, entry.compare, input.decision));
+  const decideOwn = (c: Candidate) => (entry.decide ? entry.decide(c, input.decision) : decideCandidate(c, entry.compare, input.decision));
+  // 'confident' decides from an interval only when it covers retraining (or the level is one exact model pair).
+  const held = new Map<Candidate, GateStatus>();
+  const decide = (c: Candidate): GateStatus => {
+    const status = decideOwn(c);
+    if (input.decision !== 'confident' || !input.examplesOnly || c.interval === null || status === 'inconclusive') return status;
+    held.set(c, status);
+    return 'inconclusive';
+  };
+  const describe = (c: Candidate, status: GateStatus) => {
+    const own = held.get(c);
+    return own === undefined ? entry.describe(c, status, input) : `${entry.describe(c, own, input)}, but ${input.examplesOnly}`;
+  };
   const row = (c: Candidate, status: GateStatus, reason: string, waived = false) =>
     gateResult({ ...base, value: c.value, threshold: c.threshold, observed: c.observed, interval: c.interval, status, reason, waived });
   const waivedRows = o.candidates
     .filter((c) => c.waived)
     .map((c) => {
       const status = decide(c);
-      return row(c, status, `waived (${input.waiver.reason}): ${entry.describe(c, status, input)}`, true);
+      return row(c, status, `waived (${input.waiver.reason}): ${describe(c, status)}`, true);
     });
   const live = o.candidates.filter((c) => !c.waived).map((c): [Candidate, GateStatus] => [c, decide(c)]);
   if (live.length === 0) {
@@ -60,7 +72,7 @@ export function runGateEntry(entry: GateEntry, input: GateInput): GateResult[] {
     return [gateResult({ ...base, threshold: o.threshold, observed: null, ...empty }), ...waivedRows];
   }
   const [chosen, status] = pick(live, entry.compare);
-  let reason = entry.describe(chosen, status, input);
+  let reason = describe(chosen, status);
   const failing = live
     .filter(([c, s]) => s === 'fail' && c !== chosen)
     .map(([c]) => c.value)

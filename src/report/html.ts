@@ -1,4 +1,5 @@
 import type { AuditReport } from '../schema/index.js';
+import { intervalsView } from './view/flips.js';
 import { reportCharts } from './charts.js';
 import { formatCount, formatPercent, MISSING } from './format.js';
 import { pieBrowserSection } from './html-pies.js';
@@ -141,6 +142,7 @@ export function renderHtml(report: AuditReport, options: RenderHtmlOptions = {})
     chartsBlock(report),
     htmlSection(gatesView(report)),
     htmlSection(levelsView(report)),
+    htmlSection(intervalsView(report)),
     htmlSection(classesView(report)),
     htmlSection(attributesView(report)),
     htmlSection(subgroupsView(report)),

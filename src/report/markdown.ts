@@ -1,4 +1,5 @@
 import type { AuditReport } from '../schema/index.js';
+import { intervalsView } from './view/flips.js';
 import { boundMarkdown } from './bound-markdown.js';
 import { formatCount, formatValue } from './format.js';
 import { correctionText } from './labels.js';
@@ -159,6 +160,7 @@ export function renderMarkdown(report: AuditReport): string {
     summaryLine(report),
     mdSection(gatesView(report)),
     mdSection(levelsView(report)),
+    mdSection(intervalsView(report)),
     mdSection(classesView(report)),
     mdSection(attributesView(report)),
     mdSection(subgroupsView(report)),

@@ -101,6 +101,16 @@ const noiseFloorFields = {
   reason: nullable(str),
 };
 
+const exemplar = obj({
+  index: int,
+  baselineModal: int,
+  compressedModal: int,
+  trueLabel: nullable(int),
+  baselineAgreement: num,
+  compressedAgreement: num,
+  thumbnail,
+});
+
 const classImpactRow = obj({
   classIndex: int,
   className: str,
@@ -228,6 +238,7 @@ const level = obj({
     control: added(nullable(obj({ size: int, seed: num, baselineOnSubset: num, compressedOnSubset: num }))),
   }),
   classImpact: section({
+    test: added(oneOf(['welch', 'mcnemar-exact'])),
     alpha: num,
     correction: oneOf(AUDIT_CORRECTIONS),
     familySize: added(int),
@@ -253,15 +264,21 @@ const level = obj({
       top: arr(obj({ index: int, distance: num, isPIE: bool })),
     }),
   ),
-  exemplars: arr(
-    obj({
-      index: int,
-      baselineModal: int,
-      compressedModal: int,
-      trueLabel: nullable(int),
-      baselineAgreement: num,
-      compressedAgreement: num,
-      thumbnail,
+  exemplars: arr(exemplar),
+  intervals: added(obj({ source: oneOf(['models and examples', 'examples only']), reason: str })),
+  flips: added(
+    section({
+      lost: int,
+      gained: int,
+      changed: int,
+      rate: num,
+      p: num,
+      alpha: num,
+      significant: bool,
+      top1Drop: num,
+      top1DropCi: ci,
+      examples: arr(exemplar),
+      populationNote: str,
     }),
   ),
 });

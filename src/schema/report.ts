@@ -238,6 +238,56 @@ export interface LevelReport {
   topK: Section<TopKAccuracySummary>;
   /** [H20]'s taxicab distance between the populations' mean probability vectors; `not-applicable` for the baseline. */
   taxicab: Section<TaxicabSummary>;
+  /**
+   * What this level's intervals (`ci`, `top1DropCi`, `rateCi`, class and group intervals) cover. Every new report
+   * has it; a report saved before pie-audit recorded it lacks it (read as `'examples only'`).
+   */
+  intervals?: LevelIntervalSource;
+  /**
+   * One model per level (one baseline, one compressed model): the examples whose prediction changed and McNemar's
+   * exact test of the change; `not-applicable` when either level has more than one model, and for the baseline.
+   * Absent from reports saved before pie-audit tested flips.
+   */
+  flips?: Section<FlipSummary>;
+}
+
+/**
+ * Where an interval's uncertainty comes from. `'models and examples'`: the two-level bootstrap (models resampled
+ * within each population, then test examples), covering what retraining the populations would give.
+ * `'examples only'`: test examples resampled with the models held fixed, covering another test set for these models.
+ */
+export type IntervalSource = 'models and examples' | 'examples only';
+
+/** The source of a level's intervals and why. */
+export interface LevelIntervalSource {
+  source: IntervalSource;
+  /** Why, in plain words (e.g. `5 baseline and 5 compressed models: models resampled within each population`). */
+  reason: string;
+}
+
+/** The flips between one baseline model and one compressed model (a level of one model each). */
+export interface FlipSummary {
+  /** Examples the baseline model got right and the compressed model wrong. */
+  lost: number;
+  /** Examples the baseline model got wrong and the compressed model right. */
+  gained: number;
+  /** Examples whose predicted label changed (the flips: lost, gained, or one wrong label for another). */
+  changed: number;
+  /** `changed / n`. */
+  rate: number;
+  /** McNemar's exact two-sided p of the top-1 change (binomial test of `gained` among `lost + gained` at 1/2). */
+  p: number;
+  alpha: number;
+  /** `p < alpha`. */
+  significant: boolean;
+  /** `(lost - gained) / n`, equal to `accuracy.top1Drop`. */
+  top1Drop: number;
+  /** Newcombe's paired score interval of `top1Drop` (docs/methodology.md). */
+  top1DropCi: ConfidenceInterval;
+  /** Up to `maxExemplars` flips, for inspection (the same fields as PIE exemplars). */
+  examples: PieExemplar[];
+  /** What a population of seeds per level would add to these tests. */
+  populationNote: string;
 }
 
 /** Top-k accuracy over a population. */
@@ -396,6 +446,12 @@ export interface AttributeOverIndexSummary extends TestFamily {
 
 /** Result of the per-class impact tests of one level. */
 export interface ClassImpactSummary extends TestFamily {
+  /**
+   * `'welch'`: Welch tests of per-model normalised recall (populations of 2 or more models). `'mcnemar-exact'`:
+   * one model per level, McNemar's exact test of each class's flips (raw recall; `t`, `df` are `null`). Absent
+   * from reports saved before pie-audit had single-model tests (read as `'welch'`).
+   */
+  test?: 'welch' | 'mcnemar-exact';
   /** Significance level used. */
   alpha: number;
   correction: AuditCorrection;

@@ -82,7 +82,7 @@ describe('auditCompression on precomputed predictions', () => {
     );
   });
 
-  it('marks class tests inconclusive with one model per level instead of inventing a p-value', async () => {
+  it('tests one model per level with exact paired tests instead of a dead end', async () => {
     const s = syntheticPopulation({ models: 1, seed: 5 });
     const report = await auditCompression({
       population: s.population,
@@ -90,13 +90,13 @@ describe('auditCompression on precomputed predictions', () => {
       gates: { maxSignificantlyHurtClasses: { 0.9: 0 } },
     });
     const high = report.levels[2];
-    expect(high.classImpact.status).toBe('inconclusive');
-    if (high.classImpact.status === 'ok') throw new Error('unexpected');
-    expect(high.classImpact.reason).toMatch(/need at least 2 models per level/);
-    expect(high.accuracy.status).toBe('ok');
-    expect(high.pies.status).toBe('ok');
-    expect(report.verdict).toBe('inconclusive');
-    expect(report.exitCode).toBe(3);
+    if (high.classImpact.status !== 'ok') throw new Error('class tests skipped');
+    expect(high.classImpact.test).toBe('mcnemar-exact');
+    expect(high.classImpact.hurtClasses).toContain(2);
+    expect(high.pies.status).toBe('not-applicable');
+    expect(high.flips?.status).toBe('ok');
+    expect(report.verdict).toBe('fail');
+    expect(report.exitCode).toBe(1);
   });
 
   it('reports over-indexed attribute values and subgroup FPR/FNR changes on a binary task', async () => {
