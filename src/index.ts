@@ -17,3 +17,4 @@ export * from './onnx/index.js';
 export * from './audit/index.js';
 export * from './report/index.js';
 export * from './gate/index.js';
+export * from './compare/index.js';
