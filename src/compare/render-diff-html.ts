@@ -21,7 +21,7 @@ function table(t: DiffTable): string {
         )
         .join('')}</tbody></table></div>`
     : `<p class="note">${esc(t.empty)}</p>`;
-  return `<h2 id="${esc(t.id)}">${esc(t.title)}</h2>${body}`;
+  return `<section id="${esc(t.id)}"><h2>${esc(t.title)}</h2>${body}</section>`;
 }
 
 /**
