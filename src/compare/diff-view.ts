@@ -87,7 +87,7 @@ export function diffTables(diff: AuditDiff): DiffTable[] {
       r.gate,
       r.level,
       String(r.threshold),
-      r.observed === null ? MISSING : formatNumber(r.observed, 4),
+      r.observed === null ? MISSING : Number.isInteger(r.observed) ? String(r.observed) : formatNumber(r.observed, 4),
       r.reason,
     ]),
     empty: 'No regression gates were given.',
