@@ -6,8 +6,9 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 
 /**
  * Throws unless two reports audited the same test set, as far as report.json records it: the example count, whether
- * labels were given, the examples per class, the class names, and a labels hash where both reports record one
- * (`testSet.labelsHash`). Diffing audits of different data would compare unrelated PIE sets.
+ * labels were given, the examples per class, the class names, a labels hash where both reports record one
+ * (`testSet.labelsHash`), and the true labels of the PIE exemplars both list (a spot check of row order). Diffing
+ * audits of different data would compare unrelated PIE sets.
  *
  * @throws PieAuditError `INVALID_ARGUMENT` (argument `after`) naming the first field that differs
  * @example
@@ -34,4 +35,19 @@ export function assertSameTestSet(before: AuditReport, after: AuditReport): void
   }
   if (isObject(a.fingerprint) && isObject(b.fingerprint) && !same(a.fingerprint, b.fingerprint))
     differ('testSet.fingerprint', a.fingerprint, b.fingerprint);
+  // Without a hash, the exemplars both reports list are a spot check of row order: one row, one true label.
+  const labelsB = exemplarLabels(before);
+  for (const [index, label] of exemplarLabels(after)) {
+    const was = labelsB.get(index);
+    if (was !== undefined && was !== label) differ(`true label of test example ${index}`, was, label);
+  }
+}
+
+/** The true label of every exemplar a report lists, by test-set row. */
+function exemplarLabels(report: AuditReport): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const level of report.levels)
+    for (const e of Array.isArray(level.exemplars) ? level.exemplars : [])
+      if (typeof e?.trueLabel === 'number' && typeof e.index === 'number') out.set(e.index, e.trueLabel);
+  return out;
 }

@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readPieSets } from '../../src/compare/read-pie-sets.js';
+import fc from 'fast-check';
 import { compareAudits } from '../../src/compare/compare-audits.js';
 import { evaluateDiffGates } from '../../src/compare/diff-gates.js';
 import { measureChange } from '../../src/compare/measure-change.js';
@@ -110,5 +115,70 @@ describe('evaluateDiffGates', () => {
     // A count of newly significant classes with too few models: a pass is only inconclusive.
     const weak = { ...level(0, [0, 0]), underpowered: 'too few models' } as LevelDiff;
     expect(evaluateDiffGates([weak], { maxNewHurtClasses: 0 }).verdict).toBe('inconclusive');
+  });
+});
+
+describe('compareAudits on generated inputs', () => {
+  it('Jaccard lies in [0, 1], is symmetric, and the counts add up', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(60)), fc.uniqueArray(fc.nat(60)), (xs, ys) => {
+        const ab = pieOverlap(new Set(xs), new Set(ys));
+        const ba = pieOverlap(new Set(ys), new Set(xs));
+        if (ab.status !== 'ok' || ba.status !== 'ok') return false;
+        return (
+          ab.jaccard >= 0 &&
+          ab.jaccard <= 1 &&
+          ab.jaccard === ba.jaccard &&
+          ab.both + ab.onlyBefore === xs.length &&
+          ab.both + ab.onlyAfter === ys.length &&
+          (ab.jaccard === 1) === (ab.onlyBefore === 0 && ab.onlyAfter === 0)
+        );
+      }),
+    );
+  });
+
+  it('a report with a field changed or removed gives a typed error or a valid diff', async () => {
+    const { before, after } = await twoAudits();
+    const paths = ['testSet.n', 'testSet.labelCounts', 'classNames', 'levels', 'warnings', 'baselineLevel', 'testSet.attributeNames'];
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.constantFrom<unknown>(undefined, null, 0, 'x', [], {}, -1, [1, 2]), (path, value) => {
+        const broken = structuredClone(after) as unknown as Record<string, Record<string, unknown>>;
+        const [head, tail] = path.split('.');
+        if (tail) broken[head][tail] = value;
+        else (broken as Record<string, unknown>)[head] = value;
+        try {
+          const diff = compareAudits(before, broken as unknown as AuditReport, { maxNewHurtClasses: 0 });
+          return [0, 1, 3].includes(diff.exitCode) && JSON.parse(JSON.stringify(diff)).levels.length === diff.levels.length;
+        } catch (e) {
+          return isPieAuditError(e);
+        }
+      }),
+      { numRuns: 60, seed: 19 },
+    );
+  });
+
+  it("a reordered test set with equal counts is caught by the exemplars' true labels", async () => {
+    const { after } = await twoAudits();
+    const moved = structuredClone(after) as AuditReport;
+    const e = moved.levels[2].exemplars[0];
+    e.trueLabel = ((e.trueLabel ?? 0) + 1) % 4;
+    expect(() => compareAudits(after, moved)).toThrow(/true label of test example/);
+  });
+});
+
+describe('readPieSets', () => {
+  it('reads pies.csv, and a row outside the test set or a file without the columns is CORRUPT_FILE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pie-sets-'));
+    writeFileSync(join(dir, 'pies.csv'), 'level,index,kind\n0.9,3,forgotten\n"0.9",7,x\n0.5,3,y\n');
+    const { sets, file } = await readPieSets(dir, 10);
+    expect(file).toBe('pies.csv');
+    expect([...sets!.get('0.9')!]).toEqual([3, 7]);
+    expect([...sets!.get('0.5')!]).toEqual([3]);
+    writeFileSync(join(dir, 'pies.csv'), 'level,index\n0.9,10\n');
+    await expect(readPieSets(dir, 10)).rejects.toMatchObject({ code: 'CORRUPT_FILE', message: expect.stringMatching(/row 2/) });
+    writeFileSync(join(dir, 'pies.csv'), 'a,b\n1,2\n');
+    await expect(readPieSets(dir, 10)).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
+    writeFileSync(join(dir, 'pies.arrow'), 'not arrow');
+    await expect(readPieSets(dir, 10)).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
   });
 });
