@@ -68,6 +68,23 @@ describe('pie-audit diff', () => {
     expect(back.stdout).toMatch(/no longer hurt: 'cat'/);
   });
 
+  it('help, and --step-summary appends diff.md to the job summary', async () => {
+    const help = await run(['help', 'diff']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: pie-audit diff <before\/report\.json> <after\/report\.json>/);
+    const summary = join(work, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const { runCli } = await import('../../src/cli/run-cli.js');
+    const stderr = { write: () => true } as unknown as NodeJS.WriteStream;
+    const code = await runCli(['diff', beforeJson, afterJson, '--step-summary', '--quiet'], {
+      stdout: () => {},
+      stderr,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(code).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^# earlier step\n# pie-audit diff\n[\s\S]*newly hurt: 'cat'/);
+  });
+
   it('reports of different test sets: exit 2 with a typed error naming the field', async () => {
     const { before } = await twoAudits({ perClass: 90 });
     const other = await writeAudit(before, 'other');
