@@ -213,3 +213,20 @@ export type {
   ImageSource,
   ImageTestSet,
 } from './data/index.js';
+
+// Comparing two audits (pie-audit diff)
+export { compareAudits, loadAuditForDiff, writeDiff } from './compare/index.js';
+export type {
+  CompareAuditsOptions,
+  AuditForDiff,
+  AuditDiff,
+  AuditSide,
+  DiffFinding,
+  DiffGateEvaluation,
+  DiffGatesConfig,
+  LevelDiff,
+  MeasureChange,
+  OverIndexChange,
+  PieOverlap,
+  PieSets,
+} from './compare/index.js';

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['compress', 'onnx'],
   ['evaluate', 'population'],
   ['gate', 'report'],
-  ['audit'],
+  ['audit', 'compare'],
   ['distribute'],
   ['cli'],
 ];

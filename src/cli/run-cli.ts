@@ -24,6 +24,7 @@ import { submitToQueue, WORKER_HELP, workerCommand } from './queue-commands.js';
 import { parseExamplesPerJob } from './distribute-commands.js';
 import { terminalLine } from './terminal-text.js';
 import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
+import { DIFF_HELP, diffCommand } from './diff-command.js';
 
 export type { CliIO } from './cli-io.js';
 
@@ -36,6 +37,7 @@ Usage:
   pie-audit audit <config.json> --out <dir>        audit a model population, write reports, exit with the gate code
   pie-audit report <report.json> --format <fmt>    render a saved report as html, md or csv
   pie-audit gate <report.json> --gates <gates.json> check a saved report against release gates
+  pie-audit diff <before/report.json> <after/report.json>  compare two audits of one test set (regression gates)
   pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
   pie-audit plan <config.json> --shards N --out <plan dir>  split an audit into jobs and shards
   pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
@@ -44,7 +46,7 @@ Usage:
   pie-audit doctor                                 which runtimes and backends work here, and how fast each is
 
 Options for every command: --help, --quiet.  pie-audit --version prints the version and the runtimes available.
-In CI (audit, gate): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
+In CI (audit, gate, diff): --junit <file> writes the gate results as JUnit XML; with GITHUB_ACTIONS=true
 failed and inconclusive gates print ::error:: / ::warning:: annotations; --step-summary appends the
 Markdown report to $GITHUB_STEP_SUMMARY.
 Exit codes: 0 all gates pass (or no gates), 1 a gate failed, 2 usage/config/input error, 3 inconclusive.
@@ -93,6 +95,7 @@ Renders a saved report. html and md go to stdout unless --out names a file; csv 
 (a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
 Without --format the format follows --out (.html, .htm, .md), else Markdown.
 `,
+  diff: DIFF_HELP,
   gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--junit <file>] [--step-summary] [--quiet]
 
 Checks a saved report against release gates, prints one line per threshold and exits
@@ -359,6 +362,8 @@ export async function runCli(
         return await reportCommand(rest, io);
       case 'gate':
         return await gateCommand(rest, io);
+      case 'diff':
+        return await diffCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
       case 'plan':
@@ -390,7 +395,7 @@ export async function runCli(
         return help(rest[0] ?? 'main', io);
       default:
         throw new UsageError(
-          `unknown command '${command}'; use audit, report, gate, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
+          `unknown command '${command}'; use audit, report, gate, diff, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
         );
     }
   } catch (e) {
