@@ -64,7 +64,8 @@ export async function prepareAudit(options: AuditOptions): Promise<PreparedAudit
 /** Without labels, inputs or n, a population of predictions files says how many examples there are: its first file. */
 async function withExampleCount(options: AuditOptions): Promise<AuditOptions> {
   const ts = options.testSet;
-  if (!ts || typeof ts !== 'object' || ts.n !== undefined || ts.labels || ts.inputs || ts.batches || ts.images || !options.population) return options;
+  if (!ts || typeof ts !== 'object' || ts.n !== undefined || ts.labels || ts.inputs || ts.batches || ts.images || !options.population)
+    return options;
   const first = resolvePopulation(options.population).members[0];
   if (!first) return options;
   const kind = memberKind(first.source, `population['${first.level}'][${first.index}]`);

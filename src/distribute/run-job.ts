@@ -234,7 +234,9 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     if (part) n = part.n;
     const evaluation = await evaluatePopulation(
       [source],
-      part ? { inputs: part.inputs, inputShape, n, labels: part.labels } : { inputs, batches, inputShape, n, labels: options.testSet.labels },
+      part
+        ? { inputs: part.inputs, inputShape, n, labels: part.labels }
+        : { inputs, batches, inputShape, n, labels: options.testSet.labels },
       {
         ...(keepProbabilities ? { returnProbabilities: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
