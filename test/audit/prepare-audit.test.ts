@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareAudit } from '../../src/audit/prepare-audit.js';
 import { runAudit } from '../../src/audit/audit-compression.js';
+import { reportedPath } from '../../src/audit/reported-path.js';
 import { encodeNpy } from '../../src/data/npy.js';
 
 describe('prepareAudit', () => {
@@ -36,7 +37,8 @@ describe('prepareAudit', () => {
       testSet: {},
     });
     expect(report.testSet.n).toBe(5);
-    expect(report.levels[0].models.map((m) => m.id)).toEqual([npy, json]);
+    // Stored without this machine's folders (reportedPath), named by the file as a merge names it.
+    expect(report.levels[0].models.map((m) => m.id)).toEqual([npy, json].map((f) => reportedPath(f)));
     expect(pies.rows.every((r) => r.level === '0.5')).toBe(true);
   });
 
