@@ -7,7 +7,7 @@ import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
 import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
 import { QueueEvents } from 'bullmq';
 import { repoRoot, runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   comparable,
@@ -20,6 +20,7 @@ import {
   tinyDemoRef,
   tinyModelConfig,
   waitFor,
+  workerArtifacts,
 } from './helpers.js';
 import { OPTIONAL_SUITES, optionalSuite } from '../optional-suites.js';
 
@@ -63,6 +64,9 @@ describe.skipIf(!hasRedis)('BullMQ executor on real Redis', () => {
     // job; it is SIGKILLed (with its sandboxed child) the moment it starts it. Worker 1 then resumes and must
     // find the stalled job once worker 0's lock expires, retry it and finish the run.
     expect(await redisCommand(redis.port, 'FLUSHALL')).toBe('+OK');
+    // The workers write to their own --artifacts (never the submitter's): emptied, so every job runs again.
+    rmSync(workerArtifacts, { recursive: true, force: true });
+    mkdirSync(workerArtifacts, { recursive: true });
     const stalled: string[] = [];
     const events = new QueueEvents(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
@@ -140,7 +144,8 @@ describe.skipIf(!hasRedis)('BullMQ executor on real Redis', () => {
 
   it('Redis restarted without persistence mid-run: the submitter resubmits the lost jobs and writes the same report', async () => {
     const own = await startRedis();
-    const worker = startWorker(own.url);
+    // Its own artifact folder: jobs the other tests' workers finished must run again here.
+    const worker = startWorker(own.url, 2000, ['--artifacts', tempDir('qrestart-worker')]);
     // afterAll stops them too, should this test time out before its finally runs.
     workers.push(worker);
     redisServers.push(own);
