@@ -137,7 +137,11 @@ describe('image test sets', () => {
     const strip = (v: unknown) =>
       JSON.parse(
         JSON.stringify(comparable(v as AuditReport), (k, val) =>
-          k === 'id' || k === 'source' || k === 'contentHash' ? undefined : typeof val === 'string' ? val.replace(/'[^']*models\//g, "'") : val,
+          k === 'id' || k === 'source' || k === 'contentHash'
+            ? undefined
+            : typeof val === 'string'
+              ? val.replace(/'[^']*models\//g, "'")
+              : val,
         ),
       );
     expect(strip(report)).toEqual(strip(byHand));
