@@ -102,7 +102,8 @@ thread while the current one is evaluated (\`decodeThread: true\`, the default),
 (\`decodeThread: false\`: sharp still decodes on libuv's pool, the resize and normalisation run between evaluations);
 both give bit-identical scores (checked on every pass). PyTorch: \`ImageFolder\` (PIL decoding) with torchvision's
 \`Resize(256), CenterCrop(224), ToTensor(), Normalize\` and the same CNN in torch, \`torch.set_num_threads(${THREADS})\`,
-\`DataLoader\` without and with 2 worker processes. Largest score difference between the two: ${maxDiff.toExponential(2)}.
+\`DataLoader\` without and with 2 worker processes (on 2 cores the worker processes compete with the model's threads
+and are started anew each pass). Largest score difference between the two: ${maxDiff.toExponential(2)}.
 
 | pipeline | images/s | pie-audit / this |
 |---|---:|---:|
