@@ -15,10 +15,12 @@ export default defineConfig({
   entry: {
     ...packageEntries,
     'cli/main': 'src/cli/main.ts',
-    // Started from a file path (sandboxed BullMQ processor, worker threads, recipe modules): see src/distribute/module-paths.ts.
+    // Started from a file path (sandboxed BullMQ processor, worker threads, recipe modules): see src/distribute/module-paths.ts
+    // and src/evaluate/image-decode-thread.ts.
     'cli/queue-processor': 'src/cli/queue-processor.ts',
     'distribute/population-worker': 'src/distribute/population-worker.ts',
     'distribute/demo-recipe': 'src/distribute/demo-recipe.ts',
+    'evaluate/image-decode-worker': 'src/evaluate/image-decode-worker.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -8,7 +8,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['analysis', 'noise-floor', 'evaluate', 'train', 'train-step', 'demo', 'populations', 'quantize', 'population', 'celeba-audit'];
+const all = [
+  'analysis',
+  'noise-floor',
+  'evaluate',
+  'train',
+  'train-step',
+  'demo',
+  'populations',
+  'quantize',
+  'population',
+  'celeba-audit',
+  'image-pipeline',
+];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;
 

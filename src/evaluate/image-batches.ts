@@ -5,15 +5,10 @@ import { join } from 'node:path';
 import { decodeImage } from '../data/decode-image.js';
 import { resizeBilinear } from '../data/pil-resize.js';
 import { encodePngDataUri } from '../data/png.js';
-import {
-  normalizePixels,
-  preprocessedShape,
-  resizeAndCrop,
-  resolvePreprocess,
-  type Preprocess,
-  type ResolvedPreprocess,
-} from '../data/preprocess.js';
+import { preprocessedShape, resolvePreprocess, type Preprocess, type ResolvedPreprocess } from '../data/preprocess.js';
 import { PieAuditError } from '../errors.js';
+import { decodeImageRange, normalizeImageRange } from './decode-image-range.js';
+import { startImageDecodeThread, type ImageDecodeThread } from './image-decode-thread.js';
 import type { InputBatches } from './input-batches.js';
 
 /** Image inputs: decoded and preprocessed batch by batch, plus thumbnails of the original images. */
@@ -36,15 +31,11 @@ export interface ImageBatchesOptions {
   tempDir?: string;
   /** Images decoded at once (default the number of cores). */
   concurrency?: number;
-}
-
-/** Runs `fn` over `count` indices, at most `limit` at a time. */
-async function forEachLimited(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < count; i = next++) await fn(i);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
+  /**
+   * Decode, resize and normalise on a worker thread, the next batch while the current one is evaluated (default
+   * true); false does it on the calling thread (sharp still decodes on libuv's pool).
+   */
+  decodeThread?: boolean;
 }
 
 /** sha256 of the preprocessing and every file's bytes: the prediction cache's key of an image test set. */
@@ -96,26 +87,29 @@ export function imageBatches(paths: readonly string[], preprocess: Preprocess, o
   const limit = options.concurrency ?? Math.max(2, availableParallelism());
   const decodeOnce = options.decodeOnce ?? true;
   let store: { dir: string; file: FileHandle; written: number } | null = null;
-  let pending: { start: number; rows: number; bytes: Promise<Uint8Array> } | null = null;
-  let floats = new Float32Array(0);
+  const useThread = options.decodeThread ?? true;
+  let thread: ImageDecodeThread | null = null;
+  type Decoded = { pixels: Uint8Array; floats: Float32Array | null };
+  let pending: { start: number; rows: number; decoded: Promise<Decoded> } | null = null;
+  let floats: Float32Array = new Float32Array(0);
 
-  const decodeRange = async (start: number, rows: number): Promise<Uint8Array> => {
-    const bytes = new Uint8Array(rows * pixelBytes);
-    await forEachLimited(rows, limit, async (k) => {
-      const image = resizeAndCrop(await decodeImage(paths[start + k], p.channels), p);
-      bytes.set(image.data, k * pixelBytes);
-    });
-    return bytes;
+  // One batch decoding ahead at most (plus the one being read): memory stays at two batches.
+  const decodeRange = async (start: number, rows: number): Promise<Decoded> => {
+    const range = paths.slice(start, start + rows);
+    if (!useThread) return { pixels: await decodeImageRange(range, p, limit), floats: null };
+    thread ??= startImageDecodeThread();
+    return thread.decode(range, p, limit);
   };
-  const pixelsOf = async (start: number, rows: number): Promise<Uint8Array> => {
+  const pixelsOf = async (start: number, rows: number): Promise<Decoded> => {
     if (store && start + rows <= store.written) {
       const bytes = new Uint8Array(rows * pixelBytes);
       await store.file.read(bytes, 0, bytes.length, start * pixelBytes);
-      return bytes;
+      return { pixels: bytes, floats: null };
     }
-    const ahead = pending && pending.start === start && pending.rows === rows ? pending.bytes : null;
+    const ahead = pending && pending.start === start && pending.rows === rows ? pending.decoded : null;
     pending = null;
-    const bytes = await (ahead ?? decodeRange(start, rows));
+    const decoded = await (ahead ?? decodeRange(start, rows));
+    const bytes = decoded.pixels;
     if (decodeOnce && store === null && start === 0) {
       const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'pie-audit-images-'));
       store = { dir, file: await open(join(dir, 'pixels.u8'), 'w+'), written: 0 };
@@ -124,7 +118,7 @@ export function imageBatches(paths: readonly string[], preprocess: Preprocess, o
       await store.file.write(bytes, 0, bytes.length, start * pixelBytes);
       store.written += rows;
     }
-    return bytes;
+    return decoded;
   };
 
   return {
@@ -135,27 +129,28 @@ export function imageBatches(paths: readonly string[], preprocess: Preprocess, o
     paths,
     preprocess: p,
     async read(start, rows) {
-      const bytes = await pixelsOf(start, rows);
+      const decoded = await pixelsOf(start, rows);
       const next = start + rows;
       const stored = store !== null && next + rows <= (store as { written: number }).written;
       if (next < paths.length && !stored) {
         const r = Math.min(rows, paths.length - next);
         const ahead = decodeRange(next, r);
         ahead.catch(() => {}); // surfaced when that batch is read
-        pending = { start: next, rows: r, bytes: ahead };
+        pending = { start: next, rows: r, decoded: ahead };
       }
-      if (floats.length !== rows * featureSize) floats = new Float32Array(rows * featureSize);
-      for (let k = 0; k < rows; k++) {
-        const image = { data: bytes.subarray(k * pixelBytes, (k + 1) * pixelBytes), width, height, channels: p.channels };
-        normalizePixels(image, p, floats, k * featureSize);
-      }
+      if (decoded.floats) return decoded.floats;
+      floats = normalizeImageRange(decoded.pixels, rows, p, floats);
       return floats;
     },
     contentKey: () => hashImageFiles(paths, p),
     thumbnail: (i, maxSide = 96) => thumbnailOf(paths[i], maxSide),
     async close() {
+      pending = null;
+      const t = thread as ImageDecodeThread | null;
+      thread = null;
       const s = store as { dir: string; file: FileHandle } | null;
       store = null;
+      await t?.close();
       if (s) {
         await s.file.close();
         await rm(s.dir, { recursive: true, force: true });
