@@ -33,7 +33,7 @@ function startMember(kind: 'processes' | 'threads'): PoolMember {
   const entry = distributeModule('population-worker');
   if (kind === 'threads') {
     if (entry.endsWith('.ts')) {
-      const bootstrap = new URL('./ts-worker-bootstrap.mjs', `file://${entry}`);
+      const bootstrap = new URL('../engine/ts-worker-bootstrap.mjs', `file://${entry}`);
       return new Worker(bootstrap, { workerData: { entry: `file://${entry}` } });
     }
     return new Worker(entry);

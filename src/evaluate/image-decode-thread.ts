@@ -19,7 +19,7 @@ function startWorker(): Worker {
   const source = join(dirname(here), 'image-decode-worker.ts');
   if (here.endsWith('.ts') && existsSync(source)) {
     // Worker threads do not inherit tsx's hooks.
-    const bootstrap = new URL('./ts-worker-bootstrap.mjs', pathToFileURL(source));
+    const bootstrap = new URL('../engine/ts-worker-bootstrap.mjs', pathToFileURL(source));
     return new Worker(bootstrap, { workerData: { entry: pathToFileURL(source).href } });
   }
   let dir = dirname(here);
