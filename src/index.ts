@@ -35,7 +35,7 @@ export type {
 } from './audit/index.js';
 
 // Reports
-export { writeReports, loadReport, renderMarkdown, renderHtml } from './report/index.js';
+export { writeReports, loadReport, renderMarkdown, renderHtml, writeTensorBoard } from './report/index.js';
 export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow } from './report/index.js';
 export { REPORT_SCHEMA_VERSION } from './schema/report.js';
 export type {

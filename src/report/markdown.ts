@@ -140,6 +140,18 @@ function environmentSection(report: AuditReport): string {
 }
 
 /**
+ * The findings of a report as Markdown: sanity warnings, what compression cost at each level and the verdict
+ * with its gate reasons (the head of {@link renderMarkdown}). TensorBoard's text summary shows it.
+ *
+ * @example
+ * renderMarkdownFindings(report); // '## What compression cost\n\n- 🔻 **Level 0.9**: ...'
+ */
+export function renderMarkdownFindings(report: AuditReport): string {
+  const sections = [mdSection(sanityView(report)), findingsSection(report), verdictSection(report)];
+  return sections.filter((s): s is string => s !== null).join('\n\n');
+}
+
+/**
  * Renders an {@link AuditReport} as GitHub-flavoured Markdown sized for a GitHub Actions step
  * summary (`cat report.md >> $GITHUB_STEP_SUMMARY`): what compression cost at each level first, then
  * the verdict and gate reasons, the levels table, the classes hurt or spared (largest loss first),
