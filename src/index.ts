@@ -61,6 +61,8 @@ export type {
   ClassImpactReportRow,
   AttributeOverIndexRow,
   AttributeOverIndexReportRow,
+  IntersectionOverIndexRow,
+  IntersectionOverIndexSummary,
   SubgroupErrorRow,
   PieExemplar,
   ConfidenceInterval,

@@ -5,6 +5,7 @@ import { formatCount, formatValue } from './format.js';
 import { correctionText } from './labels.js';
 import {
   attributesView,
+  intersectionsView,
   classesView,
   environmentView,
   exemplarLevels,
@@ -175,6 +176,7 @@ export function renderMarkdown(report: AuditReport): string {
     mdSection(intervalsView(report)),
     mdSection(classesView(report)),
     mdSection(attributesView(report)),
+    mdSection(intersectionsView(report)),
     mdSection(subgroupsView(report)),
     exemplarsSection(report),
     report.warnings?.length ? `## Warnings\n\n${report.warnings.map((w) => `- ${markdownCell(w)}`).join('\n')}` : null,
