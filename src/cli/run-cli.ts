@@ -77,6 +77,8 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
                            folder or file names (seed-3) match across levels
   "probabilities": true    keep class probabilities (score files or models) for top-5 accuracy
                            and the taxicab ranking
+  "intersections": true    also test pairs of attribute values (Male=-1 & Young=1) with at least
+                           30 examples, or { "maxOrder": 2, "minSupport": 30 }
   Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:

@@ -161,3 +161,49 @@ describe('audit option intersections', () => {
     }
   });
 });
+
+describe('pie-audit audit with "intersections" in the config', () => {
+  it('writes the intersections section into report.json', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { encodeNpy } = await import('../../src/data/npy.js');
+    const { runCliInProcess } = await import('../cli/cli-helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pie-inter-'));
+    try {
+      const s = syntheticPopulation({ seed: 21 });
+      const population: Record<string, string[]> = {};
+      for (const [level, members] of Object.entries(s.population)) {
+        mkdirSync(join(dir, 'preds', level), { recursive: true });
+        population[level] = members.map((m, i) => {
+          const file = join('preds', level, `model-${i}.npy`);
+          writeFileSync(join(dir, file), encodeNpy(Int32Array.from(m.predictions), [s.n]));
+          return file;
+        });
+      }
+      writeFileSync(join(dir, 'labels.npy'), encodeNpy(Int32Array.from(s.labels), [s.n]));
+      const rows = Array.from(s.labels, (_, i) => `${i % 2 ? 'north' : 'south'},${i % 3 ? 'old' : 'young'}`);
+      writeFileSync(join(dir, 'groups.csv'), `region,age\n${rows.join('\n')}\n`);
+      const config = {
+        population,
+        testSet: { labels: 'labels.npy', attributes: 'groups.csv' },
+        bootstrap: { resamples: 0 },
+        intersections: { minSupport: 40 },
+      };
+      writeFileSync(join(dir, 'audit.json'), JSON.stringify(config));
+      const r = await runCliInProcess(['audit', join(dir, 'audit.json'), '--out', join(dir, 'out'), '--format', 'json', '--quiet']);
+      expect(r.stderr).toBe('');
+      const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+      const section = report.levels.at(-1).intersections;
+      expect(section.status).toBe('ok');
+      expect(section.minSupport).toBe(40);
+      expect(section.rows.map((row: { value: string }) => row.value)).toContain('region=north & age=young');
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...config, intersections: { maxOrder: 7 } }));
+      const bad = await runCliInProcess(['audit', join(dir, 'bad.json'), '--out', join(dir, 'out-bad'), '--quiet']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('intersections.maxOrder');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
