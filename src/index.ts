@@ -28,6 +28,7 @@ export type {
   AttributeValues,
   AuditBootstrapOptions,
   AuditNoiseFloorOptions,
+  AuditIntersectionOptions,
   AuditResult,
   PreparedAudit,
   PreparedMember,
@@ -36,7 +37,7 @@ export type {
 
 // Reports
 export { writeReports, loadReport, renderMarkdown, renderHtml, writeTensorBoard } from './report/index.js';
-export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow } from './report/index.js';
+export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow, TensorBoardStepUnit } from './report/index.js';
 export { REPORT_SCHEMA_VERSION } from './schema/report.js';
 export type {
   AuditReport,
