@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intersectionOverIndex } from '../../src/analysis/intersection-over-index.js';
 import { auditCompression } from '../../src/audit/audit-compression.js';
@@ -92,6 +93,32 @@ print(json.dumps(rows))
     expect(result.belowSupport + result.rows.length).toBe(seen.size);
     const top = result.rows.filter((r) => r.significant && r.overIndexRatio! > 1).map((r) => r.value);
     expect(top).toContain('Male=-1 & Young=1');
+  });
+
+  it('tests only intersections with enough support, and its adjusted p-values are valid p-values at least the raw ones', () => {
+    const value = fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null, freq: 8 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), value, value, value), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom(2, 3),
+        (examples, minSupport, maxOrder) => {
+          const isPIE = examples.map((e) => e[0]);
+          const attributes = { x: examples.map((e) => e[1]), y: examples.map((e) => e[2]), z: examples.map((e) => e[3]) };
+          const result = intersectionOverIndex(isPIE, attributes, { minSupport, maxOrder });
+          for (const r of result.rows) {
+            expect(r.countOverall).toBeGreaterThanOrEqual(minSupport);
+            expect(r.attributes.length).toBeLessThanOrEqual(maxOrder);
+            if (r.status === 'ok') {
+              expect(r.p!).toBeGreaterThanOrEqual(0);
+              expect(r.pAdjusted!).toBeGreaterThanOrEqual(r.p! - 1e-12);
+              expect(r.pAdjusted!).toBeLessThanOrEqual(1);
+            } else expect(r.pAdjusted).toBeNull();
+          }
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
   });
 
   it('refuses bad options with a typed error naming the option', () => {

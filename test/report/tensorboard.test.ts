@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crc32c, maskedCrc32c, tfRecordFile } from '../../src/report/tensorboard/tfrecord.js';
 import { writeTensorBoard } from '../../src/report/tensorboard/write-tensorboard.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { syntheticPopulation } from '../audit/synthetic.js';
 import { runCliInProcess } from '../cli/cli-helpers.js';
-import { makeAuditReport } from './fixtures.js';
+import { fixtureOptionsArb, makeAuditReport } from './fixtures.js';
 
 // An independent reader, written from the formats' specifications (TFRecord: tensorflow/core/lib/io/record_writer;
 // protobuf wire format: protobuf.dev/programming-guides/encoding; Event/Summary: tensorflow/core/util/event.proto,
@@ -169,6 +170,20 @@ describe('writeTensorBoard', () => {
     const findings = events.find((e) => e.texts.has('findings'))!.texts.get('findings')!;
     expect(findings).toContain('## What compression cost');
     expect(findings).toContain('sparsity in percent');
+  });
+
+  it('writes a file the independent reader decodes, with finite scalars only, for any generated report', async () => {
+    await fc.assert(
+      fc.asyncProperty(fixtureOptionsArb(), async (options) => {
+        const report = makeAuditReport(options);
+        const { path } = await writeTensorBoard(report, tempDir());
+        const events = readRecords(readFileSync(path)).map(decodeEvent);
+        expect(events[0]!.fileVersion).toBe('brain.Event:2');
+        for (const e of events) for (const v of e.scalars.values()) expect(Number.isFinite(v)).toBe(true);
+        expect(events.filter((e) => e.texts.has('findings'))).toHaveLength(1);
+      }),
+      { seed: 19, numRuns: 25 },
+    );
   });
 
   it('uses level positions as steps when a level is not numeric, and writes the same bytes twice', async () => {
