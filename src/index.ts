@@ -28,6 +28,7 @@ export type {
   AttributeValues,
   AuditBootstrapOptions,
   AuditNoiseFloorOptions,
+  AuditIntersectionOptions,
   AuditResult,
   PreparedAudit,
   PreparedMember,
@@ -35,8 +36,8 @@ export type {
 } from './audit/index.js';
 
 // Reports
-export { writeReports, loadReport, renderMarkdown, renderHtml } from './report/index.js';
-export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow } from './report/index.js';
+export { writeReports, loadReport, renderMarkdown, renderHtml, writeTensorBoard } from './report/index.js';
+export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow, TensorBoardStepUnit } from './report/index.js';
 export { REPORT_SCHEMA_VERSION } from './schema/report.js';
 export type {
   AuditReport,
@@ -61,6 +62,8 @@ export type {
   ClassImpactReportRow,
   AttributeOverIndexRow,
   AttributeOverIndexReportRow,
+  IntersectionOverIndexRow,
+  IntersectionOverIndexSummary,
   SubgroupErrorRow,
   PieExemplar,
   ConfidenceInterval,

@@ -41,6 +41,8 @@ export {
   type AttributeOverIndexRow,
   type AttributeOverIndexResult,
 } from './attribute-over-index.js';
+export { intersectionOverIndex } from './intersection-over-index.js';
+export type { IntersectionOverIndexOptions, IntersectionOverIndexResult } from './intersection-over-index.js';
 export { pieNoiseFloor, modelsNeeded, type PieNoiseFloor, type PieNoiseFloorOptions } from './pie-noise-floor.js';
 export { resolveNoiseFloorDesign, type NoiseFloorDesignChoice, type ResolvedNoiseFloorDesign } from './noise-floor-design.js';
 export {

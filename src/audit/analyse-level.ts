@@ -13,6 +13,7 @@ import { levelIntervals, toCi, valueKey, type BaselineShares, type LevelInterval
 import { levelNoiseFloor } from './level-noise-floor.js';
 import { taxicabSection, topKSection, type LevelProbabilities } from './level-probabilities.js';
 import { pieAccuracyOnLevel } from './pie-accuracy.js';
+import { intersectionsField } from './intersections-section.js';
 import { singleModelSections, type SingleModelSections } from './single-model-flips.js';
 import { twoLevelModels } from './two-level-level-intervals.js';
 import { finiteOrNull, meanOrNull, sampleSd } from './finite.js';
@@ -397,6 +398,7 @@ export function analyseLevel(
     topK,
     taxicab: taxicabSection(ctx.baselineProbabilities, outputs.probabilities, found.isPIE, config.maxExemplars),
     ...sourceAndFlips(ctx, levelKey, predictions.length, intervals, single),
+    ...intersectionsField(ctx.config, ctx.attributes, found.isPIE),
   };
 }
 
@@ -422,6 +424,7 @@ function baselineLevelReport(
     taxicab: notApplicable(why),
     intervals: { source: 'examples only', reason: "the baseline's own top-1 interval resamples test examples only" },
     flips: notApplicable(why),
+    ...(ctx.config.intersections ? { intersections: notApplicable(why) } : {}),
   };
 }
 
@@ -467,7 +470,17 @@ function sourceAndFlips(
 
 type LevelBasics = Omit<
   LevelReport,
-  'pies' | 'baselineAccuracyOnPies' | 'classImpact' | 'attributes' | 'subgroups' | 'exemplars' | 'topK' | 'taxicab' | 'intervals' | 'flips'
+  | 'pies'
+  | 'baselineAccuracyOnPies'
+  | 'classImpact'
+  | 'attributes'
+  | 'subgroups'
+  | 'exemplars'
+  | 'topK'
+  | 'taxicab'
+  | 'intervals'
+  | 'flips'
+  | 'intersections'
 >;
 
 /** The fields every level has: identity, models, accuracy, sparsity, size and modal ties. */

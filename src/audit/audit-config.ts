@@ -76,6 +76,8 @@ export interface AuditConfigFile {
   noiseFloor?: AuditOptions['noiseFloor'];
   /** Keep class probabilities (top-5 accuracy, taxicab ranking), as the API's `probabilities` option. */
   probabilities?: boolean;
+  /** Intersections of attribute values, as the API's `intersections` option: `true` or `{ maxOrder, minSupport }`. */
+  intersections?: AuditOptions['intersections'];
 }
 
 const KNOWN_KEYS = [
@@ -98,6 +100,7 @@ const KNOWN_KEYS = [
   'bootstrap',
   'noiseFloor',
   'probabilities',
+  'intersections',
   '$schema',
   'description',
 ];
@@ -350,6 +353,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     ...(cfg.bootstrap === undefined ? {} : { bootstrap: cfg.bootstrap }),
     ...(cfg.noiseFloor === undefined ? {} : { noiseFloor: cfg.noiseFloor }),
     ...(cfg.probabilities === undefined ? {} : { probabilities: cfg.probabilities }),
+    ...(cfg.intersections === undefined ? {} : { intersections: cfg.intersections }),
   };
   const nModels = [...population.values()].reduce((a, b) => a + b.length, 0);
   return { options, describe: `${population.size} levels, ${nModels} models`, warnings };

@@ -82,6 +82,12 @@ export interface AuditOptions {
   correction?: AuditCorrection;
   /** Correction over every value of every attribute in the over-indexing tests (default `'bh'`). */
   attributeCorrection?: AuditCorrection;
+  /**
+   * Also test intersections of attribute values (e.g. `Male=-1 & Young=1`) for over-indexing among PIEs:
+   * `true` for pairs with at least 30 examples, or `{ maxOrder: 2 | 3, minSupport }`. The correction
+   * (`attributeCorrection`) runs over the whole family of tested intersections. Off by default.
+   */
+  intersections?: boolean | AuditIntersectionOptions;
   /** Tie rule of the modal label (default `'max'`, as the authors' code). */
   tieBreak?: ModalTieBreak;
   /** Positive class for subgroup FPR/FNR (default 1 for two-class tasks; required otherwise to get them). */
@@ -136,4 +142,12 @@ export interface AuditNoiseFloorOptions {
   draws?: number;
   /** Seed of the random splits (default: the audit's `seed`). */
   seed?: number;
+}
+
+/** Which intersections of attribute values an audit tests (audit option `intersections`). */
+export interface AuditIntersectionOptions {
+  /** Largest number of attributes joined: 2 (pairs, the default) or 3. */
+  maxOrder?: number;
+  /** Fewest examples an intersection needs to be tested (default 30). */
+  minSupport?: number;
 }

@@ -44,5 +44,6 @@ export type {
   AttributeValues,
   AuditBootstrapOptions,
   AuditNoiseFloorOptions,
+  AuditIntersectionOptions,
 } from './audit-options.js';
 export { populationMembers } from './population-members.js';

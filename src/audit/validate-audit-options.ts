@@ -33,6 +33,8 @@ export interface NormalizedAudit extends NormalizedTestSet {
   noiseFloor: NoiseFloorEcho;
   design: PopulationDesignEcho;
   probabilities: boolean;
+  /** Intersections to test, or `null` when the option is off. */
+  intersections: { maxOrder: number; minSupport: number } | null;
 }
 
 /** Every key {@link AuditOptions} knows. */
@@ -58,6 +60,7 @@ const AUDIT_OPTION_KEYS = [
   'bootstrap',
   'noiseFloor',
   'probabilities',
+  'intersections',
 ];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
@@ -105,6 +108,28 @@ function validateScalars(
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw configError('seed', `must be an integer; got ${String(seed)}.`);
   return { alpha, correction, attributeCorrection, tieBreak, maxExemplars, seed };
+}
+
+/**
+ * `intersections`: off, `true` (pairs, 30 examples), or `{ maxOrder, minSupport }`.
+ * @internal
+ * @throws PieAuditError `CONFIG_ERROR` naming `intersections`, `intersections.maxOrder` or `intersections.minSupport`
+ */
+export function validateIntersections(option: AuditOptions['intersections']): NormalizedAudit['intersections'] {
+  if (option === undefined || option === false) return null;
+  if (option === true) return { maxOrder: 2, minSupport: 30 };
+  if (option === null || typeof option !== 'object' || Array.isArray(option))
+    throw configError('intersections', `must be true, false or { "maxOrder": 2, "minSupport": 30 }; got ${JSON.stringify(option)}.`);
+  assertKnownKeys(option as Record<string, unknown>, ['maxOrder', 'minSupport'], 'intersections');
+  const { maxOrder = 2, minSupport = 30 } = option;
+  if (maxOrder !== 2 && maxOrder !== 3)
+    throw configError('intersections.maxOrder', `must be 2 (pairs) or 3 (triples); got ${JSON.stringify(maxOrder)}.`);
+  if (!Number.isInteger(minSupport) || minSupport < 1)
+    throw configError(
+      'intersections.minSupport',
+      `must be a positive integer (examples per intersection); got ${JSON.stringify(minSupport)}.`,
+    );
+  return { maxOrder, minSupport };
 }
 
 function validateClassNames(option: AuditOptions['classNames'], labels: ArrayLike<number> | null): string[] | null {
@@ -202,5 +227,6 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
     design,
     thumbnails: options.thumbnails ?? true,
     probabilities: options.probabilities ?? false,
+    intersections: validateIntersections(options.intersections),
   };
 }

@@ -11,6 +11,7 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
+import { writeTensorBoard } from '../report/tensorboard/index.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 import { loadAuditConfig, readJsonFile } from '../audit/audit-config.js';
 import { writeCiOutputs, type CiOutputRequest } from './ci-outputs.js';
@@ -52,7 +53,8 @@ Markdown report to $GITHUB_STEP_SUMMARY.
 Exit codes: 0 all gates pass (or no gates), 1 a gate failed, 2 usage/config/input error, 3 inconclusive.
 Docs: ${join(DOCS, 'cli.md')}, ${join(DOCS, 'gates.md')}, ${join(DOCS, 'report-schema.md')}
 `,
-  audit: `Usage: pie-audit audit <config.json> --out <dir> [--format json,md,html,csv] [--junit <file>] [--step-summary] [--quiet]
+  audit: `Usage: pie-audit audit <config.json> --out <dir> [--format json,md,html,csv] [--junit <file>] [--step-summary]
+       [--tensorboard <dir>] [--quiet]
 
 Evaluates every model of the population described by config.json, audits it and writes
 report.json, report.md, report.html and CSV tables into <dir>; prints a summary; exits with the
@@ -75,6 +77,8 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
                            folder or file names (seed-3) match across levels
   "probabilities": true    keep class probabilities (score files or models) for top-5 accuracy
                            and the taxicab ranking
+  "intersections": true    also test pairs of attribute values (Male=-1 & Young=1) with at least
+                           30 examples, or { "maxOrder": 2, "minSupport": 30 }
   Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:
@@ -82,6 +86,7 @@ Options:
   --format <list>    comma-separated subset of json,md,html,csv (default all)
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)
+  --tensorboard <dir>  also write a TensorBoard event file (scalars per level, findings as text)
   --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
                      'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
   --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
@@ -89,11 +94,13 @@ Options:
   --quiet            no progress or summary
   --help             this help
 `,
-  report: `Usage: pie-audit report <report.json> [--format html|md|csv] [--out <path>] [--quiet]
+  report: `Usage: pie-audit report <report.json> [--format html|md|csv] [--out <path>] [--tensorboard <dir>] [--quiet]
 
 Renders a saved report. html and md go to stdout unless --out names a file; csv needs --out
 (a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
 Without --format the format follows --out (.html, .htm, .md), else Markdown.
+--tensorboard <dir> writes a TensorBoard event file (scalars per level at the level's sparsity in
+percent, the findings as text); alone, it writes nothing else.
 `,
   diff: DIFF_HELP,
   gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--junit <file>] [--step-summary] [--quiet]
@@ -135,9 +142,11 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     queue: { type: 'string' },
     artifacts: { type: 'string' },
     'examples-per-job': { type: 'string' },
+    tensorboard: { type: 'string' },
     ...CI_FLAGS,
   });
   if (values.help) return help('audit', io);
+  const tensorboard = tensorBoardDir(values.tensorboard);
   const examplesPerJob = parseExamplesPerJob(values['examples-per-job']);
   if (examplesPerJob !== undefined && !values.queue)
     throw new UsageError("--examples-per-job splits the queued evaluations; add --queue <url> or use 'pie-audit plan'.");
@@ -184,6 +193,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   progress.done();
   const { report } = result;
   const written = await writeReports(result, values.out as string, formats);
+  if (tensorboard) written.push((await writeTensorBoard(report, tensorboard)).path);
   if (!quiet) {
     io.stdout(formatSummary(report));
     io.stdout(noiseFloorBlock(report));
@@ -191,6 +201,12 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   }
   await writeCiOutputs(report, report.gates, ci, env, io.stdout);
   return report.exitCode;
+}
+
+/** The --tensorboard folder, checked before any work. */
+function tensorBoardDir(value: string | boolean | undefined): string | undefined {
+  if (value === '') throw new UsageError('--tensorboard needs a folder, e.g. --tensorboard runs/audit-1.');
+  return value as string | undefined;
 }
 
 const CI_FLAGS = { junit: { type: 'string' }, 'step-summary': { type: 'boolean' } } as const;
@@ -229,10 +245,17 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand('report', args, {
     out: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
+    tensorboard: { type: 'string' },
   });
   if (values.help) return help('report', io);
   if (positionals.length !== 1)
     throw new UsageError(`report needs exactly one report.json; got ${positionals.length}. See 'pie-audit report --help'.`);
+  const tensorboard = tensorBoardDir(values.tensorboard);
+  if (tensorboard) {
+    const { path } = await writeTensorBoard(await loadReport(positionals[0]), tensorboard);
+    if (!values.quiet) io.stdout(`wrote ${path}\n`);
+    if (values.format === undefined && values.out === undefined) return 0;
+  }
   const format = (values.format as string | undefined) ?? formatFromPath(values.out as string | undefined);
   if (!['html', 'md', 'csv'].includes(format)) throw new UsageError(`--format must be html, md or csv; got '${format}'.`);
   const report = await loadReport(positionals[0]);

@@ -10,6 +10,7 @@ import { pieTableOf, type PieTable } from './pie-table.js';
 import { escapeXml as esc } from './svg/escape.js';
 import {
   attributesView,
+  intersectionsView,
   classesView,
   environmentView,
   findingsView,
@@ -145,6 +146,7 @@ export function renderHtml(report: AuditReport, options: RenderHtmlOptions = {})
     htmlSection(intervalsView(report)),
     htmlSection(classesView(report)),
     htmlSection(attributesView(report)),
+    htmlSection(intersectionsView(report)),
     htmlSection(subgroupsView(report)),
     pieBrowserSection(report, pies),
     report.warnings?.length ? `<h2 id="warnings">Warnings</h2>${notesList(report.warnings)}` : '',

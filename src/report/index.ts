@@ -16,4 +16,6 @@ export { loadReport, findReportProblem } from './load-report.js';
 export { renderLineChart, renderBarChart } from './svg/index.js';
 export type { LineChartOptions, LinePoint, LineSeries, Bar, BarChartOptions } from './svg/index.js';
 export { renderJunit } from './junit.js';
+export { writeTensorBoard } from './tensorboard/index.js';
+export type { TensorBoardStepUnit } from './tensorboard/index.js';
 export type { RenderJunitOptions } from './junit.js';

@@ -5,6 +5,7 @@ import { formatCount, formatValue } from './format.js';
 import { correctionText } from './labels.js';
 import {
   attributesView,
+  intersectionsView,
   classesView,
   environmentView,
   exemplarLevels,
@@ -140,6 +141,18 @@ function environmentSection(report: AuditReport): string {
 }
 
 /**
+ * The findings of a report as Markdown: sanity warnings, what compression cost at each level and the verdict
+ * with its gate reasons (the head of {@link renderMarkdown}). TensorBoard's text summary shows it.
+ *
+ * @example
+ * renderMarkdownFindings(report); // '## What compression cost\n\n- 🔻 **Level 0.9**: ...'
+ */
+export function renderMarkdownFindings(report: AuditReport): string {
+  const sections = [mdSection(sanityView(report)), findingsSection(report), verdictSection(report)];
+  return sections.filter((s): s is string => s !== null).join('\n\n');
+}
+
+/**
  * Renders an {@link AuditReport} as GitHub-flavoured Markdown sized for a GitHub Actions step
  * summary (`cat report.md >> $GITHUB_STEP_SUMMARY`): what compression cost at each level first, then
  * the verdict and gate reasons, the levels table, the classes hurt or spared (largest loss first),
@@ -163,6 +176,7 @@ export function renderMarkdown(report: AuditReport): string {
     mdSection(intervalsView(report)),
     mdSection(classesView(report)),
     mdSection(attributesView(report)),
+    mdSection(intersectionsView(report)),
     mdSection(subgroupsView(report)),
     exemplarsSection(report),
     report.warnings?.length ? `## Warnings\n\n${report.warnings.map((w) => `- ${markdownCell(w)}`).join('\n')}` : null,

@@ -136,7 +136,7 @@ const classImpactRow = obj({
   nCompressed: int,
 });
 
-const attributeRow = obj({
+const attributeRowFields = {
   attribute: str,
   value: str,
   countAmongPIEs: int,
@@ -154,8 +154,8 @@ const attributeRow = obj({
   significant: bool,
   status: oneOf(['ok', 'inconclusive']),
   reason: nullable(str),
-  overIndexRatioCi: added(ci),
-});
+};
+const attributeRow = obj({ ...attributeRowFields, overIndexRatioCi: added(ci) });
 
 const subgroupRow = obj({
   attribute: str,
@@ -279,6 +279,17 @@ const level = obj({
       top1DropCi: ci,
       examples: arr(exemplar),
       populationNote: str,
+    }),
+  ),
+  intersections: added(
+    section({
+      maxOrder: int,
+      minSupport: int,
+      belowSupport: int,
+      correction: oneOf(AUDIT_CORRECTIONS),
+      familySize: added(int),
+      expectedFalsePositives: added(nullable(num)),
+      rows: arr(obj({ ...attributeRowFields, attributes: arr(str), values: arr(str) })),
     }),
   ),
 });

@@ -249,6 +249,12 @@ export interface LevelReport {
    * Absent from reports saved before pie-audit tested flips.
    */
   flips?: Section<FlipSummary>;
+  /**
+   * Over-indexing among PIEs of intersections of attribute values (pairs by default), with a correction over the
+   * whole family of intersections. Present only when the audit ran with `intersections`; `not-applicable` for the
+   * baseline.
+   */
+  intersections?: Section<IntersectionOverIndexSummary>;
 }
 
 /**
@@ -578,6 +584,27 @@ export interface AttributeOverIndexRow {
   status: 'ok' | 'inconclusive';
   /** Why the row is inconclusive; `null` otherwise. */
   reason: string | null;
+}
+
+/** One intersection of attribute values (e.g. `Male=-1 & Young=1`), tested as an {@link AttributeOverIndexRow}. */
+export interface IntersectionOverIndexRow extends AttributeOverIndexRow {
+  /** The attributes joined, in the order given (`attribute` is them joined by ' & '). */
+  attributes: string[];
+  /** Their values, one per attribute (`value` reads `Male=-1 & Young=1`). */
+  values: string[];
+}
+
+/** Over-indexing of intersections of attribute values among a level's PIEs (audit option `intersections`). */
+export interface IntersectionOverIndexSummary extends TestFamily {
+  /** Largest number of attributes joined (2: pairs). */
+  maxOrder: number;
+  /** Fewest examples an intersection needed to be tested. */
+  minSupport: number;
+  /** Intersections with fewer examples: not tested and outside the family. */
+  belowSupport: number;
+  /** Correction over every tested intersection (the audit's `attributeCorrection`, `'bh'` by default). */
+  correction: AuditCorrection;
+  rows: IntersectionOverIndexRow[];
 }
 
 /** An {@link AttributeOverIndexRow} in a report, with the interval of its ratio. */

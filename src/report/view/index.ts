@@ -7,6 +7,7 @@ export type { VerdictView } from './gates.js';
 export { levelsView } from './levels.js';
 export { classesView, byEffect, changeText, DIRECTION_TEXT, MAX_CLASS_ROWS } from './classes.js';
 export { attributesView, attributeRowsByEffect, ratioText } from './attributes.js';
+export { intersectionsView } from './intersections.js';
 export { subgroupsView, subgroupRowsByEffect } from './subgroups.js';
 export { environmentView } from './environment.js';
 export { exemplarLevels, orderedExemplars, pieKind, PIE_KINDS } from './exemplars.js';
