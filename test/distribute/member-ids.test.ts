@@ -73,3 +73,17 @@ describe.each(['fineTune', 'fromScratch'] as const)('member ids of the %s regime
     expect(byLevel(recipePlan.merge.members.map((m) => ({ level: m.level, id: m.memberId })))).toEqual(pruned);
   });
 });
+
+describe('the population plan checks quantized levels before anything is trained', () => {
+  it('unknown, duplicate or level-0-less quantized levels are typed errors of the plan', () => {
+    const plan =
+      (quantizedLevels: unknown, levels = [0, 0.9]) =>
+      () =>
+        planPopulation({ seeds: [1], levels, quantizedLevels: quantizedLevels as never }, 'options');
+    expect(plan(['int4'])).toThrow(/quantized levels must be float16, int8-dynamic, int8-full \(got "int4"\)/);
+    expect(plan(['float16', 'float16'])).toThrow(/quantized levels have duplicates/);
+    expect(plan(['float16'], [0.5])).toThrow(/add 0 to the levels/);
+    expect(plan('float16')).toThrow(/options\.quantizedLevels must be a list/);
+    expect(planPopulation({ seeds: [1], levels: [0] }, 'options').quantizedLevels).toEqual([]);
+  });
+});
