@@ -1,4 +1,5 @@
 import type { Population } from '../population/population.js';
+import { memberId as plannedMemberId } from '../population/member-id.js';
 import type { PopulationMember } from './audit-options.js';
 
 /**
@@ -34,7 +35,9 @@ export function populationMembers(population: Population): Record<string, Popula
 function memberId(population: Population, key: string, i: number): string | undefined {
   const name = population.modelNames[key]?.[i];
   const design = population.design;
-  if (design?.kind === 'paired') return design.pairIds[key]?.[i] ?? name;
-  if (design?.kind === 'independent') return name === undefined ? undefined : `${name}@${key}`;
-  return name;
+  if (design?.kind !== 'paired' && design?.kind !== 'independent') return name;
+  // The id a population plan gives the member (planPopulation, planFromRecipe): one function names both.
+  // The regime from the design's kind, not its `regime` field, which a manifest read from disk may lack.
+  const named = design.kind === 'paired' ? (design.pairIds[key]?.[i] ?? name) : name;
+  return named === undefined ? undefined : plannedMemberId(design.kind === 'paired' ? 'fineTune' : 'fromScratch', named, key);
 }

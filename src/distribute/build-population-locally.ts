@@ -5,9 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import type { Population } from '../population/population.js';
 import { artifactStore } from './artifacts.js';
-import type { EvaluateJob, ModelJob } from './jobs.js';
-import type { PopulationDesign, PopulationVariant } from '../population/population-design.js';
-import { planFromRecipe } from './plan.js';
+import { populationFromPlan } from '../population/population-from-plan.js';
+import { planRecipe } from './plan.js';
 import type { RecipeRef } from './recipe.js';
 import type { FineTuneFacts } from './run-job.js';
 import { runJobsOnLocalWorkers } from './local-pool.js';
@@ -29,14 +28,8 @@ export async function buildPopulationLocally(
   onProgress?: (phase: 'train' | 'fineTune', done: number, total: number) => void,
   kind: 'processes' | 'threads' = 'threads',
 ): Promise<Population> {
-  const plan = await planFromRecipe(recipe, 'auto', 1);
+  const { plan, population, modelJobs } = await planRecipe(recipe, 'auto', 1);
   const jobs = plan.jobs.filter((j) => j.kind !== 'evaluate');
-  const byId = new Map(plan.jobs.map((j) => [j.id, j]));
-  // The merge lists members level by level, in the plan's level order: the order buildPopulation uses.
-  const members = plan.merge.needs.map((id) => {
-    const evaluation = byId.get(id) as EvaluateJob;
-    return { level: evaluation.level, job: byId.get((evaluation.model as { job: string }).job) as ModelJob };
-  });
   const dir = await mkdtemp(join(tmpdir(), 'pie-audit-population-'));
   const levels: Record<string, tf.LayersModel[]> = Object.create(null);
   try {
@@ -48,31 +41,16 @@ export async function buildPopulationLocally(
     });
     const store = artifactStore(dir);
     const measuredSparsity: Record<string, number[]> = Object.create(null);
-    const modelNames: Record<string, string[]> = Object.create(null);
-    const variants: Record<string, PopulationVariant> = Object.create(null);
-    const initSeeds: Record<string, number[]> = Object.create(null);
-    let regime: 'fineTune' | 'fromScratch' = 'fineTune';
-    for (const { level, job } of members) {
-      levels[level] ??= [];
-      measuredSparsity[level] ??= [];
-      modelNames[level] ??= [];
-      levels[level].push(await loadLayersModelFromFile(store.modelDir(job.id)));
-      measuredSparsity[level].push((results.get(job.id) as FineTuneFacts).sparsity);
-      modelNames[level].push(`seed-${job.seed}`);
-      const random = job.kind === 'scratch' ? job.maskSelection === 'random' : job.randomMaskSeed !== undefined;
-      variants[level] = { kind: random ? 'random' : 'magnitude', sparsity: job.level };
-      if (job.kind === 'scratch') {
-        regime = 'fromScratch';
-        initSeeds[level] ??= [];
-        initSeeds[level].push(job.initSeed);
-      }
+    // The population plan's members, level by level (buildPopulation's order), each loaded from its model job's artifact.
+    for (const [i, member] of population.members.entries()) {
+      const job = modelJobs[i];
+      levels[member.levelKey] ??= [];
+      measuredSparsity[member.levelKey] ??= [];
+      levels[member.levelKey].push(await loadLayersModelFromFile(store.modelDir(job.id)));
+      measuredSparsity[member.levelKey].push((results.get(job.id) as FineTuneFacts).sparsity);
     }
-    const levelKeys = Object.keys(levels);
-    const sparsityLevels = [...new Set(members.map((m) => m.job.level))].sort((a, b) => a - b);
-    const seeds = [...new Set(members.map((m) => m.job.seed))];
-    const design: PopulationDesign =
-      regime === 'fineTune' ? { kind: 'paired', regime, pairIds: modelNames } : { kind: 'independent', regime, initSeeds };
-    return { levels, sparsityLevels, levelKeys, variants, design, seeds, modelNames, measuredSparsity };
+    // Names, variants and design from the plan, as buildPopulation gives them.
+    return populationFromPlan(population, levels, measuredSparsity);
   } catch (e) {
     for (const models of Object.values(levels)) for (const m of models) m.dispose();
     throw e;

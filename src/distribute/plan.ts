@@ -6,8 +6,7 @@ import { hashBytes } from '../evaluate/cache/hash-model.js';
 import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
 import { hashTfjsModelFile } from '../evaluate/model-file.js';
 import { contentJobId, type EvaluateJob, type Job, type MergeJob, type ModelJob, type PlanSource, type TrainJob } from './jobs.js';
-import { independentSeed, levelPlans, type LevelPlan } from '../population/level-plans.js';
-import { validatePopulationPlan } from '../population/population-plan.js';
+import { planPopulation, seedMembers, type PlannedMember, type PopulationPlan } from '../population/population-plan.js';
 import { loadRecipe, recipeKey, type RecipeRef } from './recipe.js';
 import { recipeModuleSha256 } from './trusted-recipes.js';
 
@@ -120,13 +119,34 @@ export function testRanges(n: number, examplesPerJob?: number): Array<[number, n
  * level) a fineTune job and an evaluate job; in the fromScratch regime: per (seed, level) a scratch job and
  * an evaluate job. A recipe with `randomControl` adds the `random@<level>` twins alike. Ids come from the
  * recipe's content (module bytes and parameters), the seed and the level; levels, seeds and member ids are
- * those `buildPopulation` gives the same recipe, so every runner audits the same population.
+ * those of the recipe's population plan (`planPopulation`), the one `buildPopulation` runs, so every runner
+ * audits the same population.
  *
  * @throws PieAuditError `CONFIG_ERROR` when the fromScratch regime has no `fromScratch` training
  * @example
  * const plan = await planFromRecipe({ module: distributeModule('demo-recipe'), params: demoRecipe({ quick: true }) }, 'auto', 2);
  */
 export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs' | 'onnx', shards: number): Promise<Plan> {
+  return (await planRecipe(recipe, runtime, shards)).plan;
+}
+
+/** A recipe's plan with the population plan its jobs execute and, parallel to its members, each member's model job. */
+export interface RecipePlan {
+  readonly plan: Plan;
+  readonly population: PopulationPlan;
+  readonly modelJobs: readonly ModelJob[];
+}
+
+/**
+ * {@link planFromRecipe} with the population plan it writes as jobs, for runners that rebuild the population
+ * (`buildPopulationLocally`) from the plan's names and design instead of deriving them again.
+ *
+ * @throws PieAuditError `CONFIG_ERROR` when the fromScratch regime has no `fromScratch` training
+ * @example
+ * const { population, modelJobs } = await planRecipe(ref, 'auto', 1);
+ * population.members[0].id; // 'seed-1'
+ */
+export async function planRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs' | 'onnx', shards: number): Promise<RecipePlan> {
   // The module's hash travels with every job: a runner imports only the module of that hash its operator named.
   const source = { kind: 'recipe', recipe: { ...recipe, sha256: recipeModuleSha256(recipe.module) }, runtime } as const;
   const loaded = await loadRecipe(recipe);
@@ -148,65 +168,82 @@ export async function planFromRecipe(recipe: RecipeRef, runtime: 'auto' | 'tfjs'
       },
     );
   // The checks buildPopulation makes, so a plan never holds one member twice under one id.
-  const population = validatePopulationPlan({ seeds: loaded.seeds, levels: loaded.levels }, `recipe '${recipe.module}':`);
+  const population = planPopulation(
+    { seeds: loaded.seeds, levels: loaded.levels, regime, randomControl: loaded.randomControl === true },
+    `recipe '${recipe.module}':`,
+  );
   const key = recipeKey(recipe);
-  const plans = levelPlans(population.levels, loaded.randomControl === true);
   const jobs: Job[] = [];
-  const byLevel = new Map(plans.map((p) => [p.key, [] as EvaluateJob[]]));
-  const evaluate = (model: ModelJob, level: LevelPlan, index: number, memberId: string): EvaluateJob => ({
-    kind: 'evaluate',
-    id: contentJobId('evaluate', [model.id, `runtime=${runtime}`, ...keptProbabilities(loaded.audit.probabilities)]),
-    source,
-    level: level.key,
-    index,
-    model: { job: model.id },
-    memberId,
-    needs: [model.id],
-  });
+  const modelJobs = new Map<PlannedMember, ModelJob>();
+  const evaluations = new Map<PlannedMember, EvaluateJob>();
   population.seeds.forEach((seed, index) => {
     const train: TrainJob | undefined =
       regime === 'fineTune' ? { kind: 'train', id: contentJobId('train', [key, `seed=${seed}`]), source, seed, needs: [] } : undefined;
     if (train) jobs.push(train);
-    plans.forEach((level, p) => {
-      const random = level.maskSelection === 'random';
-      let model: ModelJob;
-      let memberId: string;
-      if (train) {
-        const randomMaskSeed = independentSeed(seed, p);
-        model = {
-          kind: 'fineTune',
-          // Magnitude levels keep the ids they always had, so earlier artifacts stay valid.
-          id: contentJobId('fineTune', [train.id, `level=${level.sparsity}`, ...(random ? [`random=${randomMaskSeed}`] : [])]),
-          source,
-          seed,
-          level: level.sparsity,
-          ...(random ? { randomMaskSeed } : {}),
-          needs: [train.id],
-        };
-        // One seed's models at every level are pruned from one baseline: the same id pairs them, as populationMembers does.
-        memberId = `seed-${seed}`;
-      } else {
-        const initSeed = independentSeed(seed, p);
-        model = {
-          kind: 'scratch',
-          id: contentJobId('scratch', [key, `seed=${seed}`, `level=${level.key}`, `init=${initSeed}`]),
-          source,
-          seed,
-          level: level.sparsity,
-          levelKey: level.key,
-          initSeed,
-          maskSelection: level.maskSelection,
-          needs: [],
-        };
-        // Independent models share nothing across levels: ids qualified by level, as populationMembers gives them.
-        memberId = `seed-${seed}@${level.key}`;
-      }
-      const evaluation = evaluate(model, level, index, memberId);
+    for (const member of seedMembers(population, index)) {
+      const model = modelJob(member, source, key, train);
+      const evaluation: EvaluateJob = {
+        kind: 'evaluate',
+        id: contentJobId('evaluate', [model.id, `runtime=${runtime}`, ...keptProbabilities(loaded.audit.probabilities)]),
+        source,
+        level: member.levelKey,
+        index: member.index,
+        model: { job: model.id },
+        memberId: member.id,
+        needs: [model.id],
+      };
       jobs.push(model, evaluation);
-      byLevel.get(level.key)!.push(evaluation);
-    });
+      modelJobs.set(member, model);
+      evaluations.set(member, evaluation);
+    }
   });
-  return finishPlan(source, jobs, [...byLevel.values()].flat(), shards);
+  // The merge lists members as the population plan does: level by level.
+  const plan = finishPlan(
+    source,
+    jobs,
+    population.members.map((m) => evaluations.get(m) as EvaluateJob),
+    shards,
+  );
+  return { plan, population, modelJobs: population.members.map((m) => modelJobs.get(m) as ModelJob) };
+}
+
+/** The job that makes one planned member: a fineTune job of its seed's train job, or a scratch job. */
+function modelJob(
+  member: PlannedMember,
+  source: Extract<PlanSource, { kind: 'recipe' }>,
+  key: string,
+  train: TrainJob | undefined,
+): ModelJob {
+  const { job, seed } = member;
+  if (job.kind === 'fineTune' && train) {
+    const random = job.level.maskSelection === 'random';
+    return {
+      kind: 'fineTune',
+      // Magnitude levels keep the ids they always had, so earlier artifacts stay valid.
+      id: contentJobId('fineTune', [train.id, `level=${job.level.sparsity}`, ...(random ? [`random=${job.maskSeed}`] : [])]),
+      source,
+      seed,
+      level: job.level.sparsity,
+      ...(random ? { randomMaskSeed: job.maskSeed } : {}),
+      needs: [train.id],
+    };
+  }
+  if (job.kind === 'scratch')
+    return {
+      kind: 'scratch',
+      id: contentJobId('scratch', [key, `seed=${seed}`, `level=${job.level.key}`, `init=${job.initSeed}`]),
+      source,
+      seed,
+      level: job.level.sparsity,
+      levelKey: job.level.key,
+      initSeed: job.initSeed,
+      maskSelection: job.level.maskSelection,
+      needs: [],
+    };
+  // A recipe names no quantized levels, so a plan of one has no other member.
+  throw new PieAuditError('CONFIG_ERROR', `member ${member.id} at level '${member.levelKey}' has no job a recipe plan can run.`, {
+    level: member.levelKey,
+  });
 }
 
 /**

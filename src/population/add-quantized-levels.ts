@@ -18,6 +18,21 @@ function representativeRows(data: TrainingData, count: number): { x: Float32Arra
 }
 
 /**
+ * Checks quantized level names: known modes, each once.
+ *
+ * @throws PieAuditError INVALID_ARGUMENT for an unknown mode or a duplicate
+ * @example
+ * checkQuantizedModes(['int8-full', 'float16']); // passes
+ */
+export function checkQuantizedModes(modes: readonly QuantizedLevelName[]): void {
+  const bad = modes.find((m) => !MODES.includes(m));
+  if (bad !== undefined)
+    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels must be ${MODES.join(', ')} (got ${JSON.stringify(bad)})`);
+  if (new Set(modes).size !== modes.length)
+    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels have duplicates: ${modes.join(', ')}`);
+}
+
+/**
  * A copy of `population` with one named level per quantization mode (`'float16'`, `'int8-dynamic'`,
  * `'int8-full'`), each a quantized copy of every model of level 0, paired with it (same names, same
  * pairing ids or init seeds) and recording each model's stored weight bytes. int8-full calibrates on the
@@ -34,11 +49,7 @@ export async function addQuantizedLevels(
   data: TrainingData,
   representativeExamples = 200,
 ): Promise<Population> {
-  const bad = modes.find((m) => !MODES.includes(m));
-  if (bad !== undefined)
-    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels must be ${MODES.join(', ')} (got ${JSON.stringify(bad)})`);
-  if (new Set(modes).size !== modes.length)
-    throw new PieAuditError('INVALID_ARGUMENT', `quantized levels have duplicates: ${modes.join(', ')}`);
+  checkQuantizedModes(modes);
   const source = population.levels['0'];
   if (!source) throw new PieAuditError('INVALID_ARGUMENT', 'quantized levels are copies of level 0: add 0 to the levels');
   const levels = { ...population.levels };

@@ -4,9 +4,9 @@ import { compressionStats } from '../compress/compression-stats.js';
 import type { TrainingData } from '../compress/training-data.js';
 import { PieAuditError } from '../errors.js';
 import { addQuantizedLevels } from './add-quantized-levels.js';
-import { validatePopulationPlan } from './population-plan.js';
-import type { PopulationVariant } from './population-design.js';
-import { independentSeed, levelPlans, type LevelPlan } from './level-plans.js';
+import { planPopulation, seedMembers, type PopulationPlan } from './population-plan.js';
+import { populationFromPlan } from './population-from-plan.js';
+import type { LevelPlan } from './level-plans.js';
 import { gradualSteps } from './population-schedules.js';
 import { disposePopulation, type Population } from './population.js';
 import type {
@@ -23,13 +23,10 @@ export type { PopulationScheduleKind } from './population-schedules.js';
 export { independentSeed } from './level-plans.js';
 export type { BuildPopulationOptions, PopulationFineTune, PopulationFromScratch, PopulationProgress } from './population-options.js';
 
-function validateOptions(options: BuildPopulationOptions): { levels: number[]; seeds: number[] } {
-  const plan = validatePopulationPlan({ seeds: options.seeds, levels: options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99] }, 'options');
-  const levels = [...plan.levels];
-  const seeds = [...plan.seeds];
-  const regime = options.regime ?? 'fineTune';
-  if (regime !== 'fineTune' && regime !== 'fromScratch')
-    throw new PieAuditError('INVALID_ARGUMENT', `options.regime must be 'fineTune' or 'fromScratch' (got ${JSON.stringify(regime)})`);
+/** The options' population plan, checked once, and the checks of what building it in process needs. */
+function validateOptions(options: BuildPopulationOptions): PopulationPlan {
+  const plan = planPopulation({ ...options, levels: options.levels ?? [0, 0.3, 0.5, 0.7, 0.9, 0.99] }, 'options');
+  const regime = plan.regime;
   const run = regime === 'fineTune' ? options.fineTune : options.fromScratch;
   if (!run?.data)
     throw new PieAuditError('INVALID_ARGUMENT', `options.${regime}.data is required for the ${regime} regime (the training examples)`);
@@ -39,7 +36,7 @@ function validateOptions(options: BuildPopulationOptions): { levels: number[]; s
       "options.train is required for the fineTune regime: it trains each seed's baseline before pruning",
     );
   }
-  return { levels, seeds };
+  return plan;
 }
 
 /** Reads tensors once, so every run batches from the same Float32Array; returns the example count. */
@@ -81,47 +78,31 @@ function readOnce(data: TrainingData): { data: TrainingData; n: number } {
  * @throws PieAuditError EMPTY_POPULATION, INVALID_SPARSITY or INVALID_ARGUMENT for bad options; errors of pruning and training
  */
 export async function buildPopulation(options: BuildPopulationOptions): Promise<Population> {
-  const { levels, seeds } = validateOptions(options);
+  const plan = validateOptions(options);
   // Models are created here: pick the fastest backend unless the caller already has one.
   await ensureBackend();
-  const plans = levelPlans(levels, options.randomControl === true);
-  const regime = options.regime ?? 'fineTune';
-  const models = new Map<string, tf.LayersModel[]>(plans.map((p) => [p.key, []]));
+  const models = new Map<string, tf.LayersModel[]>(plan.levelPlans.map((p) => [p.key, []]));
   const baselines: tf.LayersModel[] = [];
   try {
-    if (regime === 'fineTune') await buildPaired(options, plans, seeds, models, baselines);
-    else await buildIndependent(options, plans, seeds, models);
+    if (plan.regime === 'fineTune') await buildPaired(options, plan, models, baselines);
+    else await buildIndependent(options, plan, models);
   } catch (e) {
     for (const list of models.values()) for (const m of list) m.dispose();
     for (const m of baselines) m.dispose();
     throw e;
   }
-  const names = seeds.map((s) => `seed-${s}`);
-  const keys = plans.map((p) => p.key);
-  const variants: Record<string, PopulationVariant> = Object.create(null);
-  for (const p of plans) variants[p.key] = { kind: p.maskSelection, sparsity: p.sparsity };
-  const byKey = <T>(f: (p: LevelPlan, i: number) => T): Record<string, T> => Object.fromEntries(plans.map((p, i) => [p.key, f(p, i)]));
+  const levels = Object.fromEntries(models);
+  const measured = Object.fromEntries([...models].map(([key, list]) => [key, list.map((m) => compressionStats(m).prunableSparsity)]));
   const population: Population = {
-    levels: byKey((p) => models.get(p.key) as tf.LayersModel[]),
-    sparsityLevels: levels,
-    levelKeys: keys,
-    variants,
-    design:
-      regime === 'fineTune'
-        ? { kind: 'paired', regime, pairIds: byKey(() => names) }
-        : { kind: 'independent', regime, initSeeds: byKey((_, i) => seeds.map((s) => independentSeed(s, i))) },
-    seeds,
-    modelNames: byKey(() => [...names]),
-    measuredSparsity: byKey((p) => (models.get(p.key) as tf.LayersModel[]).map((m) => compressionStats(m).prunableSparsity)),
-    ...(options.keepBaselines && regime === 'fineTune' ? { baselines } : {}),
+    ...populationFromPlan(plan, levels, measured),
+    ...(options.keepBaselines && plan.regime === 'fineTune' ? { baselines } : {}),
   };
-  const quantized = options.quantizedLevels ?? [];
-  if (quantized.length === 0) return population;
+  if (plan.quantizedLevels.length === 0) return population;
   try {
     return await addQuantizedLevels(
       population,
-      quantized,
-      readOnce(((regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data,
+      plan.quantizedLevels,
+      readOnce(((plan.regime === 'fineTune' ? options.fineTune : options.fromScratch) as PruningRun).data).data,
     );
   } catch (e) {
     disposePopulation(population);
@@ -131,8 +112,7 @@ export async function buildPopulation(options: BuildPopulationOptions): Promise<
 
 async function buildPaired(
   options: BuildPopulationOptions,
-  plans: LevelPlan[],
-  seeds: number[],
+  plan: PopulationPlan,
   models: Map<string, tf.LayersModel[]>,
   baselines: tf.LayersModel[],
 ): Promise<void> {
@@ -140,20 +120,21 @@ async function buildPaired(
   const train = options.train as (model: tf.LayersModel, seed: number) => Promise<void>;
   const { data, n } = readOnce(fine.data);
   const totalSteps = fine.epochs * Math.ceil(n / fine.batchSize);
-  const total = seeds.length * (1 + plans.length);
+  const total = plan.seeds.length * (1 + plan.levelPlans.length);
   let completed = 0;
-  for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
-    const seed = seeds[seedIndex];
+  for (let seedIndex = 0; seedIndex < plan.seeds.length; seedIndex++) {
+    const seed = plan.seeds[seedIndex];
     const baseline = options.createModel(seed);
     try {
       await train(baseline, seed);
       options.onProgress?.({ phase: 'train', seed, seedIndex, completed: ++completed, total });
-      for (let p = 0; p < plans.length; p++) {
-        const plan = plans[p];
-        const recipe = pairedMemberRecipe(fine, plan.sparsity, seed, totalSteps, plan.maskSelection, independentSeed(seed, p));
+      for (const member of seedMembers(plan, seedIndex)) {
+        if (member.job.kind !== 'fineTune') continue;
+        const { level, maskSeed } = member.job;
+        const recipe = pairedMemberRecipe(fine, level.sparsity, seed, totalSteps, level.maskSelection, maskSeed);
         const { model, loss } = await trainPrunedMember(baseline, data, recipe);
-        (models.get(plan.key) as tf.LayersModel[]).push(model);
-        options.onProgress?.(memberBuilt('fineTune', seed, seedIndex, plan, loss, ++completed, total));
+        (models.get(level.key) as tf.LayersModel[]).push(model);
+        options.onProgress?.(memberBuilt('fineTune', seed, seedIndex, level, loss, ++completed, total));
       }
     } catch (e) {
       baseline.dispose();
@@ -166,23 +147,23 @@ async function buildPaired(
 
 async function buildIndependent(
   options: BuildPopulationOptions,
-  plans: LevelPlan[],
-  seeds: number[],
+  plan: PopulationPlan,
   models: Map<string, tf.LayersModel[]>,
 ): Promise<void> {
   const run = options.fromScratch as PopulationFromScratch;
   const { data, n } = readOnce(run.data);
   // Fails before any training when the gradual schedule does not fit the budget.
   gradualSteps(run, run.epochs * Math.ceil(n / run.batchSize));
-  const total = seeds.length * plans.length;
+  const total = plan.seeds.length * plan.levelPlans.length;
   let completed = 0;
-  for (let seedIndex = 0; seedIndex < seeds.length; seedIndex++) {
-    const seed = seeds[seedIndex];
-    for (let p = 0; p < plans.length; p++) {
-      const plan = plans[p];
-      const { model, loss } = await trainScratchMember(options.createModel, run, data, plan, independentSeed(seed, p));
-      (models.get(plan.key) as tf.LayersModel[]).push(model);
-      options.onProgress?.(memberBuilt('train', seed, seedIndex, plan, loss, ++completed, total));
+  for (let seedIndex = 0; seedIndex < plan.seeds.length; seedIndex++) {
+    const seed = plan.seeds[seedIndex];
+    for (const member of seedMembers(plan, seedIndex)) {
+      if (member.job.kind !== 'scratch') continue;
+      const { level, initSeed } = member.job;
+      const { model, loss } = await trainScratchMember(options.createModel, run, data, level, initSeed);
+      (models.get(level.key) as tf.LayersModel[]).push(model);
+      options.onProgress?.(memberBuilt('train', seed, seedIndex, level, loss, ++completed, total));
     }
   }
 }
