@@ -170,6 +170,20 @@ export function twoLevelResample(
       interactionVariance.add(s, (half0[s] - halfFixed[0][s] - (half1[s] - halfFixed[1][s])) / 2);
     }
   }
+  // Resampling models with replacement duplicates some of them, which moves non-smooth statistics (a PIE rate from
+  // modal labels of a population with repeated members) in one direction: a resampling bias, not uncertainty. The
+  // model deviations are therefore centred, so they widen an interval without shifting it off its estimate.
+  const meanDeviation = new Float64Array(nStatistics);
+  const defined = new Float64Array(nStatistics);
+  for (let r = 0; r < resamples; r++)
+    for (let s = 0; s < nStatistics; s++) {
+      const d = deviations[r * nStatistics + s];
+      if (Number.isFinite(d)) {
+        meanDeviation[s] += d;
+        defined[s]++;
+      }
+    }
+  for (let s = 0; s < nStatistics; s++) meanDeviation[s] = defined[s] > 0 ? meanDeviation[s] / defined[s] : 0;
   const scales = new Float64Array(nStatistics);
   for (let s = 0; s < nStatistics; s++) {
     const total = deviationVariance.variance(s);
@@ -180,7 +194,7 @@ export function twoLevelResample(
     point,
     resamples,
     confidence,
-    (r, st) => examplesOnlyValues[r * nStatistics + st] + scales[st] * deviations[r * nStatistics + st],
+    (r, st) => examplesOnlyValues[r * nStatistics + st] + scales[st] * (deviations[r * nStatistics + st] - meanDeviation[st]),
   );
 }
 
