@@ -26,14 +26,14 @@ export const OPTIONAL_SUITES = {
     program: '/usr/bin/chromium',
     install: 'apt-get install -y chromium',
     requireVariable: 'PIE_AUDIT_REQUIRE_BROWSER',
-    files: ['test/report/browser.test.ts', 'test/report/injection.test.ts'],
+    files: ['test/report/browser.test.ts', 'test/report/injection.test.ts', 'test/compare/diff-browser.test.ts'],
   },
   redis: {
     what: 'the BullMQ queue on real Redis',
     program: '/usr/bin/redis-server',
     install: 'apt-get install -y redis-server',
     requireVariable: 'PIE_AUDIT_REQUIRE_REDIS',
-    files: ['test/distribute/queue.test.ts', 'test/distribute/probabilities.test.ts'],
+    files: ['test/distribute/queue.test.ts', 'test/distribute/probabilities.test.ts', 'test/distribute/trust-queue.test.ts'],
   },
 } satisfies Record<string, OptionalSuite>;
 
