@@ -3,6 +3,7 @@ import type { GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-i
 import type { ModalTieBreak } from '../analysis/modal-labels.js';
 import { MIN_TWO_LEVEL_MODELS } from '../analysis/two-level-bootstrap.js';
 import { twoLevelIntervals } from '../analysis/two-level-bootstrap-intervals.js';
+import { shareCorrect } from '../analysis/share-correct.js';
 import type { BootstrapInterval } from '../analysis/bootstrap-resample.js';
 import type { LevelIntervalSource } from '../schema/index.js';
 import type { ClassRecallIntervals } from '../analysis/bootstrap-class-recall-intervals.js';
@@ -136,12 +137,6 @@ export function twoLevelLevelIntervals(
   const errorRates = new Map<string, GroupErrorRateIntervals>();
   for (const { attribute, rows } of result.errorRates) for (const row of rows) errorRates.set(valueKey(attribute, row.group), row);
   // The estimates' per-example share (for the PIE accuracy section) is the examples-only one: it does not depend on resampling.
-  let shareCorrect: Float64Array | null = null;
-  if (input.labels) {
-    const labels = input.labels;
-    shareCorrect = new Float64Array(labels.length);
-    for (const p of input.predictions) for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) shareCorrect[i]++;
-    for (let i = 0; i < labels.length; i++) shareCorrect[i] /= input.predictions.length;
-  }
-  return { shareCorrect, top1: result.top1, pieRate: result.pieRate, classes: result.classes, overIndex, errorRates, source };
+  const share = input.labels ? shareCorrect(input.labels, input.predictions) : null;
+  return { shareCorrect: share, top1: result.top1, pieRate: result.pieRate, classes: result.classes, overIndex, errorRates, source };
 }
