@@ -8,6 +8,7 @@ import {
   type WeightedStatistics,
 } from './bootstrap-resample.js';
 import { checkPositiveClass, groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
+import { groupSlotLayout } from './group-slot-layout.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
 import { assertShares } from './validate-shares.js';
@@ -105,7 +106,7 @@ export function errorRateFamily(input: ErrorRateFamilyInput, memo?: BootstrapMem
     nStatistics += index.values.length * STATS;
   }
   const A = indices.length;
-  const { cellOffset, allOffset, nCells, at } = cellLayout(indices, n);
+  const { offset: cellOffset, allOffset, size: nCells, at } = groupSlotLayout(indices, n, CELLS);
   const cells = new Float64Array(nCells);
   const all = new Float64Array(CELLS);
   /**
@@ -213,33 +214,6 @@ function errorRateRows(
       return { group, n: size, fpr: rate(0), fnr: rate(5) };
     }),
   );
-}
-
-/**
- * Every attribute's cells in one array: where each attribute's cells and its all-examples cells start, and per
- * example and attribute where its group's cells start (-1: missing).
- */
-function cellLayout(
-  indices: readonly GroupIndex[],
-  n: number,
-): { cellOffset: Int32Array; allOffset: Int32Array; nCells: number; at: Int32Array } {
-  const A = indices.length;
-  const cellOffset = new Int32Array(A);
-  const allOffset = new Int32Array(A);
-  let nCells = 0;
-  indices.forEach((index, a) => {
-    cellOffset[a] = nCells;
-    allOffset[a] = nCells + index.values.length * CELLS;
-    nCells += (index.values.length + 1) * CELLS;
-  });
-  const at = new Int32Array(n * A);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < A; a++) {
-      const g = indices[a].codes[i];
-      at[i * A + a] = g < 0 ? -1 : cellOffset[a] + g * CELLS;
-    }
-  }
-  return { cellOffset, allOffset, nCells, at };
 }
 
 /** The five statistics of one rate of group g; the rest is the all-examples slot (k) minus the group. 0 / 0 gives NaN (undefined). */

@@ -8,6 +8,7 @@ import {
   type WeightedStatistics,
 } from './bootstrap-resample.js';
 import { groupIndex, type GroupIndex, type GroupValue } from './subgroup-error-rates.js';
+import { groupSlotLayout } from './group-slot-layout.js';
 import { assertArrayLike, assertLength } from './validate-length.js';
 import { assertMinSamples } from './validate-population.js';
 
@@ -93,7 +94,7 @@ export function overIndexFamily(
     nStats += index.values.length;
   }
   const A = indices.length;
-  const { countOffset, recordedAt, nCounts, at } = countLayout(indices, n);
+  const { offset: countOffset, allOffset: recordedAt, size: nCounts, at } = groupSlotLayout(indices, n, 1);
   const among = new Float64Array(nCounts);
   const own = new Float64Array(nCounts);
   /** Each value's drawn count and each attribute's recorded count (integer sums: every order gives the same). */
@@ -144,32 +145,4 @@ export function overIndexFamily(
       index.values.map((value, g) => ({ attribute: attributes[a].name, value, overIndexRatio: intervals[offsets[a] + g] })),
     );
   return { nStatistics: nStats, statistics, finish };
-}
-
-/**
- * Per attribute, where its values' counts and its recorded count start in one array, and per example and attribute
- * its value's slot (-1: missing).
- */
-function countLayout(
-  indices: readonly GroupIndex[],
-  n: number,
-): { countOffset: Int32Array; recordedAt: Int32Array; nCounts: number; at: Int32Array } {
-  const A = indices.length;
-  // Per attribute its values' counts then its recorded count; per example and attribute, its value's slot (-1: missing).
-  const countOffset = new Int32Array(A);
-  const recordedAt = new Int32Array(A);
-  let nCounts = 0;
-  indices.forEach((index, a) => {
-    countOffset[a] = nCounts;
-    recordedAt[a] = nCounts + index.values.length;
-    nCounts += index.values.length + 1;
-  });
-  const at = new Int32Array(n * A);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < A; a++) {
-      const g = indices[a].codes[i];
-      at[i * A + a] = g < 0 ? -1 : countOffset[a] + g;
-    }
-  }
-  return { countOffset, recordedAt, nCounts, at };
 }
