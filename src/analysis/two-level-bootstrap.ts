@@ -29,7 +29,56 @@ export interface TwoLevelDesign {
  * `baseline[m]` / `compressed[m]` = how often model m of each population was drawn (all 1 for the estimate itself).
  * NaN marks a statistic undefined under these weights.
  */
-export type TwoLevelStatistics = (examples: Float64Array, baseline: Float64Array, compressed: Float64Array, out: Float64Array) => void;
+export type TwoLevelStatisticsFunction = (
+  examples: Float64Array,
+  baseline: Float64Array,
+  compressed: Float64Array,
+  out: Float64Array,
+) => void;
+
+/** What one resample evaluates: the drawn models on the drawn examples (`full`) and on each fixed half, every model on the drawn examples. */
+export interface TwoLevelResampleValues {
+  full: Float64Array;
+  examplesOnly: Float64Array;
+  halves: readonly [Float64Array, Float64Array];
+}
+
+/**
+ * The statistics of a two-level bootstrap, evaluated a resample at a time so that work the four evaluations of one
+ * resample share is done once. Model weights are whole multiplicities summing to the population's size.
+ */
+export interface TwoLevelStatistics {
+  /** Every statistic with each model once, under example weights `examples` (the estimate, the fixed halves). */
+  everyModel(examples: Float64Array, out: Float64Array): void;
+  /**
+   * The values of resample `index` (0, 1, ... in order); `halves` are the same two arrays (weights 1/0) on every
+   * call of one bootstrap.
+   */
+  resample(
+    index: number,
+    examples: Float64Array,
+    baseline: Float64Array,
+    compressed: Float64Array,
+    halves: readonly [Float64Array, Float64Array],
+    out: TwoLevelResampleValues,
+  ): void;
+}
+
+/** A plain statistics function as {@link TwoLevelStatistics}: each evaluation is one call. */
+function statisticsOf(f: TwoLevelStatisticsFunction, design: TwoLevelDesign): TwoLevelStatistics {
+  const allBaseline = new Float64Array(design.baselineModels).fill(1);
+  const allCompressed = new Float64Array(design.compressedModels).fill(1);
+  return {
+    everyModel: (examples, out) => f(examples, allBaseline, allCompressed, out),
+    resample: (_index, examples, baseline, compressed, halves, out) => {
+      // Model-dependent work first, while the drawn models are current (a function may cache on model weights).
+      f(examples, baseline, compressed, out.full);
+      f(halves[0], baseline, compressed, out.halves[0]);
+      f(halves[1], baseline, compressed, out.halves[1]);
+      f(examples, allBaseline, allCompressed, out.examplesOnly);
+    },
+  };
+}
 
 /**
  * How much the model-level deviation of each resample is stretched: `sqrt(m / (m - 1)) * t(df) / z`, with m the
@@ -64,14 +113,14 @@ function checkDesign({ baselineModels: mb, compressedModels: mk, paired }: TwoLe
 }
 
 /** Two fixed halves of the test set (weights 1/0) from their own seeded shuffle, leaving the resamples' stream untouched. */
-function fixedHalves(n: number, seed: number): Float64Array[] {
+function fixedHalves(n: number, seed: number): [Float64Array, Float64Array] {
   const order = Array.from({ length: n }, (_, i) => i);
   const shuffle = mulberry32(seed ^ 0x5bd1e995);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(shuffle() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const halves = [new Float64Array(n), new Float64Array(n)];
+  const halves: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
   order.forEach((i, rank) => (halves[rank < n / 2 ? 0 : 1][i] = 1));
   return halves;
 }
@@ -114,6 +163,9 @@ class RunningVariance {
  * stretched by {@link modelDeviationScale} (small-population variance shrinkage and the Student t quantile). When a
  * statistic is undefined on a half, only (2) applies, which widens the interval.
  *
+ * `statistics` is a function called for each of a resample's four evaluations, or a {@link TwoLevelStatistics} that
+ * evaluates a resample at once (same values, less repeated work); either way the resamples are the same.
+ *
  * @throws PieAuditError `INVALID_ARGUMENT` (options, or fewer than {@link MIN_TWO_LEVEL_MODELS} models, or paired
  *   populations of different sizes)
  * @example
@@ -125,31 +177,33 @@ export function twoLevelResample(
   design: TwoLevelDesign,
   nStatistics: number,
   options: BootstrapOptions,
-  statistics: TwoLevelStatistics,
+  statistics: TwoLevelStatistics | TwoLevelStatisticsFunction,
 ): BootstrapInterval[] {
   const { resamples, confidence, seed } = bootstrapSettings(options);
   const { nExamples: n, baselineModels: mb, compressedModels: mk, paired } = design;
   checkDesign(design);
   const stretch = modelDeviationScale(design, confidence);
+  const evaluate = typeof statistics === 'function' ? statisticsOf(statistics, design) : statistics;
   const examples = new Float64Array(n).fill(1);
-  const allBaseline = new Float64Array(mb).fill(1);
-  const allCompressed = new Float64Array(mk).fill(1);
   const point = new Float64Array(nStatistics);
-  statistics(examples, allBaseline, allCompressed, point);
+  evaluate.everyModel(examples, point);
   const halves = fixedHalves(n, seed);
   const halfFixed = halves.map((h) => {
     const out = new Float64Array(nStatistics);
-    statistics(h, allBaseline, allCompressed, out);
+    evaluate.everyModel(h, out);
     return out;
   });
   const examplesOnlyValues = new Float64Array(resamples * nStatistics);
   const deviations = new Float64Array(resamples * nStatistics);
   const deviationVariance = new RunningVariance(nStatistics);
   const interactionVariance = new RunningVariance(nStatistics);
-  const full = new Float64Array(nStatistics);
-  const examplesOnly = new Float64Array(nStatistics);
-  const half0 = new Float64Array(nStatistics);
-  const half1 = new Float64Array(nStatistics);
+  const values: TwoLevelResampleValues = {
+    full: new Float64Array(nStatistics),
+    examplesOnly: new Float64Array(nStatistics),
+    halves: [new Float64Array(nStatistics), new Float64Array(nStatistics)],
+  };
+  const { full, examplesOnly } = values;
+  const [half0, half1] = values.halves;
   const baseline = new Float64Array(mb);
   const compressed = new Float64Array(mk);
   const random = mulberry32(seed);
@@ -157,11 +211,7 @@ export function twoLevelResample(
     drawModels(random, baseline, compressed, paired);
     examples.fill(0);
     for (let j = 0; j < n; j++) examples[Math.floor(random() * n)]++;
-    // Model-dependent work first, while the drawn models are current (statistics may cache on model weights).
-    statistics(examples, baseline, compressed, full);
-    statistics(halves[0], baseline, compressed, half0);
-    statistics(halves[1], baseline, compressed, half1);
-    statistics(examples, allBaseline, allCompressed, examplesOnly);
+    evaluate.resample(r, examples, baseline, compressed, halves, values);
     for (let s = 0; s < nStatistics; s++) {
       const d = full[s] - examplesOnly[s];
       examplesOnlyValues[r * nStatistics + s] = examplesOnly[s];

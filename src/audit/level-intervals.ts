@@ -104,7 +104,7 @@ export function baselineShares(
  */
 export function levelIntervals(input: LevelIntervalsInput, options: BootstrapOptions): LevelIntervals {
   if (input.models) {
-    const twoLevel = twoLevelLevelIntervals(input, input.models, options, valueKey);
+    const twoLevel = twoLevelLevelIntervals({ ...input, memo: input.baseline.memo }, input.models, options, valueKey);
     if (twoLevel) return twoLevel;
   }
   const { labels, baseline } = input;

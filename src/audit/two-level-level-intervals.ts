@@ -1,3 +1,4 @@
+import type { BootstrapMemo } from '../analysis/bootstrap-memo.js';
 import type { BootstrapOptions } from '../analysis/bootstrap-resample.js';
 import type { GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
 import type { ModalTieBreak } from '../analysis/modal-labels.js';
@@ -18,6 +19,8 @@ export interface TwoLevelLevelInput {
   predictions: readonly Uint16Array[];
   attributes: Array<{ name: string; values: ArrayLike<GroupValue | null> }>;
   positiveClass: number | null;
+  /** The audit's memo of per-resample sums every level shares. */
+  memo?: BootstrapMemo;
 }
 
 /** The intervals of one level in the shape `levelIntervals` returns (`LevelIntervals`). @internal */
@@ -129,6 +132,7 @@ export function twoLevelLevelIntervals(
       tieBreak: models.tieBreak,
       attributes: input.attributes,
       positiveClass: input.positiveClass,
+      memo: input.memo,
     },
     options,
   );

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BootstrapMemo } from '../../src/analysis/bootstrap-memo.js';
 import { bootstrapClassRecallIntervals } from '../../src/analysis/bootstrap-class-recall-intervals.js';
 import { bootstrapErrorRateIntervals } from '../../src/analysis/bootstrap-error-rate-intervals.js';
 import { bootstrapOverIndexIntervals } from '../../src/analysis/bootstrap-over-index-intervals.js';
@@ -199,5 +200,73 @@ describe('two-level PIE-rate interval', () => {
     expect(ci).not.toBeNull();
     expect(ci![0]).toBeLessThanOrEqual(estimate!);
     expect(ci![1]).toBeGreaterThanOrEqual(estimate!);
+  });
+});
+
+describe('two-level intervals from shared sums', () => {
+  /** Weighted modal label of example i (ties by the larger label), counting every model by its weight. */
+  const modalOf = (predictions: readonly Uint16Array[], weights: Float64Array, i: number) => {
+    const votes = new Map<number, number>();
+    predictions.forEach((p, m) => votes.set(p[i], (votes.get(p[i]) ?? 0) + weights[m]));
+    let best = -1;
+    for (const [label, count] of votes)
+      if (count > 0 && (best < 0 || count > votes.get(best)! || (count === votes.get(best)! && label > best))) best = label;
+    return best;
+  };
+
+  it('gives the intervals of evaluating each resample directly (drop, PIE rate, an over-index ratio), with and without the baseline kept for the next level', () => {
+    const w = world(21, { n: 240, models: 4, drop: 0.03, spread: 0.05, paired: false });
+    const group = Array.from({ length: 240 }, (_, i) => (i % 4 === 0 ? null : i % 3 === 0 ? 'a' : 'b'));
+    const direct = (examples: Float64Array, b: Float64Array, k: Float64Array, out: Float64Array) => {
+      let total = 0;
+      let drop = 0;
+      let pies = 0;
+      let recorded = 0;
+      let inA = 0;
+      let piesRecorded = 0;
+      let piesInA = 0;
+      const share = (population: readonly Uint16Array[], weights: Float64Array, i: number) =>
+        population.reduce((s, p, m) => s + weights[m] * (p[i] === w.labels[i] ? 1 : 0), 0) / population.length;
+      for (let i = 0; i < examples.length; i++) {
+        const x = examples[i];
+        if (x === 0) continue;
+        const pie = modalOf(w.baseline, b, i) !== modalOf(w.compressed, k, i) ? 1 : 0;
+        total += x;
+        drop += x * (share(w.baseline, b, i) - share(w.compressed, k, i));
+        pies += x * pie;
+        if (group[i] === null) continue;
+        recorded += x;
+        piesRecorded += x * pie;
+        if (group[i] === 'a') {
+          inA += x;
+          piesInA += x * pie;
+        }
+      }
+      out[0] = drop / total;
+      out[1] = pies / total;
+      out[2] = piesRecorded === 0 ? NaN : (piesInA * recorded) / (piesRecorded * inA);
+    };
+    const design = { nExamples: 240, baselineModels: 4, compressedModels: 4, paired: false };
+    const [drop, pieRate, overA] = twoLevelResample(design, 3, { resamples: 60, seed: 9 }, direct);
+    const full: TwoLevelIntervalsInput = { ...input(w, false), attributes: [{ name: 'g', values: group }], positiveClass: 1 };
+    const memo = new BootstrapMemo(60);
+    // The first call fills the memo with the baseline's sums, the second reads them back.
+    for (const result of [
+      twoLevelIntervals({ ...full, memo }, { resamples: 60, seed: 9 }),
+      twoLevelIntervals({ ...full, memo }, { resamples: 60, seed: 9 }),
+    ]) {
+      const rowA = result.overIndex.find((r) => r.value === 'a')!.overIndexRatio;
+      for (const [fast, slow] of [
+        [result.top1!.drop, drop],
+        [result.pieRate, pieRate],
+        [rowA, overA],
+      ] as const) {
+        expect(fast.estimate).toBeCloseTo(slow.estimate!, 12);
+        // The fast path clips to the statistic's range; these stay inside it.
+        expect(fast.ci![0]).toBeCloseTo(slow.ci![0], 12);
+        expect(fast.ci![1]).toBeCloseTo(slow.ci![1], 12);
+        expect(fast.undefinedResamples).toBe(slow.undefinedResamples);
+      }
+    }
   });
 });
