@@ -74,11 +74,22 @@ export async function timeCelebaAudit(resamples = RESAMPLES): Promise<{ seconds:
 }
 
 /**
- * The same audit (this file, 1,000 resamples) run on the code before the bootstrap shared its resamples (commit
- * 778acfc, where every estimate family and attribute drew its own), on this machine: wall seconds of the audit, and
- * the user + system CPU seconds /usr/bin/time gave for the whole process (start-up of about 3 s included).
+ * Earlier runs of this audit (1,000 resamples) on this machine. 778acfc: before the bootstrap shared its resamples
+ * (every estimate family and attribute drew its own; CPU of the whole process from /usr/bin/time, start-up of about
+ * 3 s included). Examples only: after sharing, with every interval over test examples alone. f46af22: the two-level
+ * intervals (models and examples, the default from 3 models per level) before they shared sums across a resample's
+ * evaluations, attributes and levels.
  */
-const BEFORE = { seconds: 339.5, cpuSeconds: 141.5, load: '2.5 at start' };
+const HISTORY = [
+  { code: 'before (778acfc)', seconds: '339.5', cpu: '141.5 (whole process)', load: '2.5 at start' },
+  { code: 'shared resamples, intervals over examples only', seconds: '186.1', cpu: '22.5', load: '20.0 / 24.4' },
+  {
+    code: 'two-level intervals, each resample evaluated four times over every attribute (f46af22)',
+    seconds: '337.1',
+    cpu: '268.9',
+    load: '2.4 / 3.7',
+  },
+];
 
 export async function main(): Promise<void> {
   const loadStart = loadavg()[0];
@@ -95,18 +106,26 @@ export async function main(): Promise<void> {
 bench/celeba-audit.ts: one \`auditCompression\` call on seeded synthetic predictions shaped like CelebA's test split
 (${examples} examples, a binary label with ~15 % positives, ${N_ATTRIBUTES} binary attributes, ${LEVELS.length} levels of
 ${MODELS_PER_LEVEL} models given as \`{ predictions }\`), positive class 1, ${RESAMPLES.toLocaleString('en-US')} bootstrap resamples: PIEs,
-class tests, noise floors, over-index and FPR/FNR intervals for every attribute. Before: every estimate family (and
-the FPR/FNR intervals once per attribute) drew its own resamples x examples weights and summed every example for
-every level. After: one pass per level hands each resample's weights to every family, sums that do not depend on the
-level (group sizes, the baseline's expected errors) are kept from the first level, a level sums only the examples
-where its models err, and every attribute is summed in one pass over the examples. The reports are identical
-(every interval, to the last bit: test/audit/level-intervals.test.ts checks it, and the whole report of this population at
-100 resamples was byte-identical before and after, apart from its timestamp).
+class tests, noise floors, over-index and FPR/FNR intervals for every attribute. With 30 models per level every
+interval comes from the two-level bootstrap (models resampled within each population, then examples).
+
+Earlier rows: every estimate family (and the FPR/FNR intervals once per attribute) first drew its own resamples x
+examples weights; sharing them (one pass per level, every family and attribute) made the examples-only intervals
+fast. The two-level intervals then evaluated each resample four times (drawn models on the drawn examples and on two
+fixed halves, every model on the drawn examples), recomputing both populations' modal labels and shares over all
+models and examples and passing over the examples once per attribute and family each time. Now a resample's four
+evaluations come from shared sums of whole model counts: only the examples where a population's models disagree are
+revisited (elsewhere no model weighting changes a modal label or share), every attribute is summed in one pass that
+skips each attribute's largest group (derived from the totals, exactly, as the sums are whole numbers), the drawn
+models' differences over the fixed halves come from per-model sums (linear in the model weights), and the baseline's
+sums of each resample are kept for the next levels, which draw the same resamples. The random stream is unchanged;
+the intervals agree with f46af22's to within 1.4e-15 (its sums of shares rounded; these are exact), and
+test/analysis/two-level-bootstrap.test.ts checks them against evaluating each resample directly.
 
 | code | wall s | CPU s | load (1 min) |
 | --- | ---: | ---: | ---: |
-| before (778acfc) | ${BEFORE.seconds.toFixed(1)} | ${BEFORE.cpuSeconds.toFixed(1)} (whole process) | ${BEFORE.load} |
-| after | ${after.seconds.toFixed(1)} | ${after.cpuSeconds.toFixed(1)} | ${loadStart.toFixed(1)} / ${loadEnd.toFixed(1)} |
+${HISTORY.map((h) => `| ${h.code} | ${h.seconds} | ${h.cpu} | ${h.load} |`).join('\n')}
+| after (two-level, shared sums) | ${after.seconds.toFixed(1)} | ${after.cpuSeconds.toFixed(1)} | ${loadStart.toFixed(1)} / ${loadEnd.toFixed(1)} |
 
 PIEs per level: ${after.pies.join(', ')}. Machine: ${cpuModel()}, ${cpus().length} cores, Node ${process.version}. The machine is
 shared: wall time is inflated by the load (CPU seconds are what the audit itself used; on an idle machine wall is
