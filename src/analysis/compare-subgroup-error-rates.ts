@@ -102,7 +102,23 @@ export function compareSubgroupErrorRates(input: CompareSubgroupErrorRatesInput)
     population.map((predicted, m) => countRates(labels, predicted, index, positiveClass, `${name}[${m}]`));
   const baseline = perModel(baselinePredictions, 'baselinePredictions');
   const compressed = perModel(compressedPredictions, 'compressedPredictions');
+  return compareModelRates(baseline, compressed, index.nMissing);
+}
 
+/**
+ * The comparison of {@link compareSubgroupErrorRates} from each model's own counts (`countRates` of every model
+ * with one group index), for a caller that has counted the models already.
+ * @internal
+ * @example
+ * const index = groupIndex(groups, 'groups');
+ * const rates = (population) => population.map((p) => countRates(labels, p, index, 1, 'predicted'));
+ * compareModelRates(rates(baseline), rates(compressed), index.nMissing).overall.absoluteChange.fpr;
+ */
+export function compareModelRates(
+  baseline: readonly SubgroupErrorRates[],
+  compressed: readonly SubgroupErrorRates[],
+  nMissingGroup: number,
+): SubgroupErrorRateComparison {
   const overallBaseline = meanRates(baseline.map((r) => r.overall));
   const overallCompressed = meanRates(compressed.map((r) => r.overall));
   const build = (rowsB: SubgroupErrorRates['overall'][], rowsC: SubgroupErrorRates['overall'][]): SubgroupComparison => {
@@ -125,7 +141,7 @@ export function compareSubgroupErrorRates(input: CompareSubgroupErrorRatesInput)
     };
   };
   return {
-    subgroups: index.values.map((_, g) =>
+    subgroups: baseline[0].subgroups.map((_, g) =>
       build(
         baseline.map((r) => r.subgroups[g]),
         compressed.map((r) => r.subgroups[g]),
@@ -135,9 +151,9 @@ export function compareSubgroupErrorRates(input: CompareSubgroupErrorRatesInput)
       baseline.map((r) => r.overall),
       compressed.map((r) => r.overall),
     ),
-    nBaselineModels: baselinePredictions.length,
-    nCompressedModels: compressedPredictions.length,
-    nMissingGroup: index.nMissing,
+    nBaselineModels: baseline.length,
+    nCompressedModels: compressed.length,
+    nMissingGroup,
   };
 }
 

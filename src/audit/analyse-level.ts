@@ -1,10 +1,10 @@
 import { attributeOverIndex } from '../analysis/attribute-over-index.js';
 import { classImpactTest } from '../analysis/class-impact-test.js';
-import { compareSubgroupErrorRates } from '../analysis/compare-subgroup-error-rates.js';
+import { compareModelRates } from '../analysis/compare-subgroup-error-rates.js';
 import { findPIEs } from '../analysis/find-pies.js';
 import { modalLabels } from '../analysis/modal-labels.js';
 import { populationRecall, type PopulationRecall } from '../analysis/population-recall.js';
-import { countRates, groupIndex, type GroupValue } from '../analysis/subgroup-error-rates.js';
+import { countRates, groupIndex, type GroupIndex, type GroupValue, type SubgroupErrorRates } from '../analysis/subgroup-error-rates.js';
 import type { GroupErrorRateIntervals } from '../analysis/bootstrap-error-rate-intervals.js';
 import { welchTTest } from '../analysis/stats/welch-t-test.js';
 import type { AttributeValues } from './audit-options.js';
@@ -218,23 +218,23 @@ function positiveClassOf(ctx: AuditContext): number | string {
 /** The baseline's per-model rates per attribute: the same for every level, so computed once per audit context. */
 const baselineRatesOf = new WeakMap<AuditContext, Map<string, ReturnType<typeof perModelRates>>>();
 
-/** Per group, the FPR and FNR of every model (undefined rates left out). */
+/** Every model's rates per group (one group index for the population), and per group the FPRs and FNRs (undefined left out). */
 function perModelRates(
   labels: ArrayLike<number>,
   population: readonly Uint16Array[],
-  groups: ArrayLike<GroupValue | null>,
+  index: GroupIndex,
   positiveClass: number,
-): { fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
-  const out = { fpr: new Map<string, number[]>(), fnr: new Map<string, number[]>() };
+): { rates: SubgroupErrorRates[]; fpr: Map<string, number[]>; fnr: Map<string, number[]> } {
+  const out = { rates: [] as SubgroupErrorRates[], fpr: new Map<string, number[]>(), fnr: new Map<string, number[]>() };
   const add = (map: Map<string, number[]>, key: string, v: number | null) => {
     if (v === null) return;
     if (!map.has(key)) map.set(key, []);
     map.get(key)!.push(v);
   };
-  // One group index for every model (it is the same attribute), not one per model.
-  const index = groupIndex(groups, 'groups');
   for (const preds of population) {
-    for (const g of countRates(labels, preds, index, positiveClass, 'predicted').subgroups) {
+    const rates = countRates(labels, preds, index, positiveClass, 'predicted');
+    out.rates.push(rates);
+    for (const g of rates.subgroups) {
       add(out.fpr, String(g.group), g.fpr);
       add(out.fnr, String(g.group), g.fnr);
     }
@@ -263,19 +263,15 @@ function subgroupRows(
     baselineRatesOf.set(ctx, baselineRates);
   }
   for (const attribute of ctx.attributes) {
-    const cmp = compareSubgroupErrorRates({
-      labels,
-      groups: attribute.values,
-      baselinePredictions: ctx.baselinePredictions,
-      compressedPredictions: compressed,
-      positiveClass: positive,
-    });
+    // Each model is counted once per level (the baseline once per audit): the comparison and the tests share the counts.
+    const index = groupIndex(attribute.values, 'groups');
     let base = baselineRates.get(attribute.name);
     if (!base) {
-      base = perModelRates(labels, ctx.baselinePredictions, attribute.values, positive);
+      base = perModelRates(labels, ctx.baselinePredictions, index, positive);
       baselineRates.set(attribute.name, base);
     }
-    const comp = perModelRates(labels, compressed, attribute.values, positive);
+    const comp = perModelRates(labels, compressed, index, positive);
+    const cmp = compareModelRates(base.rates, comp.rates, index.nMissing);
     for (const g of cmp.subgroups) {
       const key = String(g.group);
       rows.push({
