@@ -118,7 +118,8 @@ evaluations come from shared sums of whole model counts: only the examples where
 revisited (elsewhere no model weighting changes a modal label or share), every attribute is summed in one pass that
 skips each attribute's largest group (derived from the totals, exactly, as the sums are whole numbers), the drawn
 models' differences over the fixed halves come from per-model sums (linear in the model weights), and the baseline's
-sums of each resample are kept for the next levels, which draw the same resamples. The random stream is unchanged;
+sums of each resample are kept for the next levels, which draw the same resamples (and, outside the bootstrap, the
+subgroup FPR/FNR rows count each model once per level instead of twice). The random stream is unchanged;
 the intervals agree with f46af22's to within 1.4e-15 (its sums of shares rounded; these are exact), and
 test/analysis/two-level-bootstrap.test.ts checks them against evaluating each resample directly.
 
