@@ -109,8 +109,13 @@ describe('intervals and the noise floor in the report', () => {
     expect([l.accuracy.ci, l.accuracy.top1DropCi, l.pies.rateCi, l.subgroups.rows[0].fnrGapCi]).toEqual([null, null, null, null]);
     const withIntervals = level(r, '0.9').subgroups;
     if (withIntervals.status !== 'ok') throw new Error('missing');
-    // Estimates do not depend on the resampling.
-    expect(l.subgroups.rows.map((x) => x.fnrGap)).toEqual(withIntervals.rows.map((x) => x.fnrGap));
+    // Estimates do not depend on the resampling (up to rounding: the two-level intervals sum whole model counts, the
+    // examples-only path sums shares).
+    const gaps = withIntervals.rows.map((x) => x.fnrGap);
+    l.subgroups.rows.forEach((x, i) => {
+      expect(x.fnrGap === null).toBe(gaps[i] === null);
+      if (x.fnrGap !== null) expect(x.fnrGap).toBeCloseTo(gaps[i]!, 14);
+    });
     expect(off.config.bootstrap).toEqual({ resamples: 0, confidence: 0.95, seed: 0 });
   });
 
