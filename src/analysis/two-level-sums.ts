@@ -103,6 +103,12 @@ function groupCells(indices: readonly GroupIndex[], n: number, groupsAt: number)
  * they come from per-model sums (`halfSums`) without visiting examples. PIEs are not linear in the model weights:
  * theirs are summed where they change.
  * @internal
+ * @example
+ * const sums = new LevelSums({ labels, classes: 2, nClasses: 2, baseline, compressed, tieBreak: 'max', indices: [], positive: 1 });
+ * const everyModelOnce = new Float64Array(sums.size);
+ * sums.baselineExamples(examples, everyModelOnce);
+ * sums.levelExamples(examples, everyModelOnce);
+ * sums.complete(everyModelOnce); // every group cell filled in
  */
 export class LevelSums {
   readonly size: number;
