@@ -79,6 +79,9 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
                            and the taxicab ranking
   "intersections": true    also test pairs of attribute values (Male=-1 & Young=1) with at least
                            30 examples, or { "maxOrder": 2, "minSupport": 30 }
+  "latency": { "repeats": 5, "maxSeconds": 10 }
+                           time one model per level at batch 1 and at batchSize (default on;
+                           false turns it off)
   Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:
@@ -87,6 +90,7 @@ Options:
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)
   --tensorboard <dir>  also write a TensorBoard event file (scalars per level, findings as text)
+  --no-latency       do not time the models (size and accuracy only; as "latency": false)
   --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
                      'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
   --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
@@ -143,6 +147,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     artifacts: { type: 'string' },
     'examples-per-job': { type: 'string' },
     tensorboard: { type: 'string' },
+    'no-latency': { type: 'boolean' },
     ...CI_FLAGS,
   });
   if (values.help) return help('audit', io);
@@ -159,6 +164,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const quiet = Boolean(values.quiet);
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
+  if (values['no-latency']) options.latency = false;
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${terminalLine(w)}\n`);
   const levelHint = percentLevelHint(options.population instanceof Map ? options.population.keys() : Object.keys(options.population));
   if (levelHint) io.stderr.write(`pie-audit: hint: ${terminalLine(levelHint)}\n`);
