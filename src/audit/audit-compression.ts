@@ -113,7 +113,9 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
   const levelProbabilities = (key: string): LevelProbabilities | null => probabilities?.level(key) ?? null;
   const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
   // Timed after evaluation, so no model competes with another for the cores.
+  const timingStarted = performance.now();
   const latencies = await levelLatencies(prepared, options);
+  const latencySeconds = round3((performance.now() - timingStarted) / 1000);
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
     const range = config.population.ranges.get(key)!;
@@ -154,6 +156,7 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
     evaluationSeconds: round3((evaluated - started) / 1000),
     analysisSeconds: round3((finished - evaluated) / 1000),
     totalSeconds: round3((finished - started) / 1000),
+    latencySeconds,
   };
   return { report, pies };
 }

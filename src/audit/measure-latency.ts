@@ -5,6 +5,9 @@ import type { SourcePredictor } from '../evaluate/source-predictor.js';
 import type { EvaluationRuntime, ModelSource } from '../evaluate/types.js';
 import type { LevelLatency } from '../schema/index.js';
 
+/** Untimed calls at batch 1 before the timed ones. */
+const WARM_UP_CALLS = 3;
+
 /** Options of {@link measureLatency}. */
 export interface MeasureLatencyOptions {
   /** Examples per call of the batched figure (at most the examples in `inputs`). */
@@ -19,8 +22,9 @@ export interface MeasureLatencyOptions {
 
 /**
  * Times one model as the audit runs it: the same runtime choice (ONNX Runtime or tfjs with the backend in use),
- * one warm-up call at batch 1 and one at `batchSize`, then up to `repeats` timed calls of each, alternating; each
- * figure is the median call time divided by the examples per call. Timing stops early at `deadline`.
+ * three warm-up calls at batch 1 and one at `batchSize`, then up to `repeats` timed calls of each, alternating; each
+ * figure is the median call time divided by the examples per call. Timing stops early at `deadline`, and the batched
+ * figure is left out (`batchMs: null`) when a batch call could overrun it (a large model at a large batch size).
  * @internal
  * @example
  * const latency = await measureLatency('models/0.9/model.json', inputs, 784, { batchSize: 256, repeats: 5, deadline: performance.now() + 5000 });
@@ -41,19 +45,23 @@ export async function measureLatency(
   try {
     const one = inputs.subarray(0, featureSize);
     const many = inputs.subarray(0, batchSize * featureSize);
-    await predictor.predict(one, 1);
-    await predictor.predict(many, batchSize);
+    // A few cheap warm-up calls: the first calls of a fresh session or backend pay for its start.
+    let warm = 0;
+    for (let i = 0; i < WARM_UP_CALLS; i++) warm = await timeCall(predictor, one, 1);
+    // A batch call costs at most batchSize single calls; one that would overrun the time left is not made.
+    const batches = performance.now() + 2 * warm * batchSize < options.deadline;
+    if (batches) await predictor.predict(many, batchSize);
     const single: number[] = [];
     const batched: number[] = [];
     while (single.length < options.repeats && (single.length === 0 || performance.now() < options.deadline)) {
       single.push(await timeCall(predictor, one, 1));
-      batched.push(await timeCall(predictor, many, batchSize));
+      if (batches) batched.push(await timeCall(predictor, many, batchSize));
     }
     return {
       source: 'measured',
       batch1Ms: median(single),
-      batchMs: median(batched) / batchSize,
-      batchSize,
+      batchMs: batches ? median(batched) / batchSize : null,
+      batchSize: batches ? batchSize : null,
       runtime: runtimeName(predictor),
       threads: threadsOf(predictor),
       repeats: single.length,

@@ -389,5 +389,5 @@ export const REPORT_SHAPE: Shape = obj({
   exitCode: oneOf([0, 1, 2, 3]),
   warnings: arr(str),
   sanityWarnings: added(arr(str)),
-  timings: optional(obj({ evaluationSeconds: num, analysisSeconds: num, totalSeconds: num })),
+  timings: optional(obj({ evaluationSeconds: num, analysisSeconds: num, totalSeconds: num, latencySeconds: added(num) })),
 });

@@ -60,13 +60,15 @@ const PIE_RATE: Measure = {
  * The trade-off chart: each level as one labelled point, its size (gzipped weights) and its latency (ms per example
  * at batch 1) across, its top-1 accuracy and PIE rate up, in a grid of up to four panels, so a reviewer can pick the
  * level to ship. Panels whose data the report lacks are left out; `null` when no level has a size or latency, or no
- * level has top-1 or a PIE rate.
+ * level has top-1 or a PIE rate, and for reports written before levels carried size and latency.
  *
  * @example
  * const chart = tradeoffChart(report);
  * if (chart) html += chart.svg;
  */
 export function tradeoffChart(report: AuditReport): ReportChart | null {
+  // Reports written before levels carried size and latency keep the charts they had.
+  if (!report.levels.some((l) => l.latency !== undefined || l.meanStoredBytes !== undefined)) return null;
   const size = sizeMeasure(report);
   const across = [size, report.levels.some((l) => LATENCY.of(l) !== null) ? LATENCY : null].filter((m): m is Measure => m !== null);
   const up = [TOP1, PIE_RATE].filter((m) => report.levels.some((l) => !l.isBaseline && m.of(l) !== null));

@@ -79,8 +79,11 @@ export interface AuditReport {
   sanityWarnings?: string[];
   /** How baseline and compressed models relate, which decides the noise floor's permutation design. */
   design: PopulationDesignEcho;
-  /** Wall time spent, in seconds. */
-  timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number };
+  /**
+   * Wall time spent, in seconds; `latencySeconds` (timing the models, part of `analysisSeconds`) is absent in reports
+   * written before pie-audit measured latency.
+   */
+  timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number; latencySeconds?: number };
 }
 
 /** Where and with what the report was made. */

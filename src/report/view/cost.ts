@@ -52,7 +52,7 @@ export function costView(report: AuditReport): ViewSection | null {
     "Size is the mean per model: stored (the model files on disk, or a model in memory's weights as stored) and gzipped weights. " +
       "Latency is milliseconds per example, with one example per call and with the audit's batch size (in brackets)" +
       (measured
-        ? ': one model per level, one warm-up call, then the median of the timed calls, on the runtime the audit used.'
+        ? ': one model per level, after warm-up calls, the median of the timed calls, on the runtime the audit used.'
         : ', as the members gave it.'),
   ];
   if (machine && measured) paragraphs.push(`Measured on ${machine.cpuModel}, ${formatCount(machine.cores)} cores.`);
