@@ -5,11 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCompression } from '../../src/audit/audit-compression.js';
+import { encodeNpy } from '../../src/data/npy.js';
 import { compareAudits } from '../../src/compare/compare-audits.js';
 import { initBackend } from '../../src/engine/backend.js';
 import { saveLayersModel } from '../../src/engine/save-layers-model.js';
@@ -196,6 +197,27 @@ describe('size and latency per level', () => {
     const bad = JSON.parse(JSON.stringify(report));
     bad.levels[1].latency.batch1Ms = 'fast';
     expect(findReportProblem(bad)).toMatch(/levels\[1\]\.latency\.batch1Ms: expected a finite number/);
+  });
+});
+
+describe('pie-audit audit', () => {
+  it('times each level as the config says, and --no-latency times nothing', async () => {
+    writeFileSync(join(dir, 'x.npy'), encodeNpy(inputs, [N, FEATURES]));
+    writeFileSync(join(dir, 'y.npy'), encodeNpy(Int32Array.from(labels), [N]));
+    const config = { population: 'models', testSet: { inputs: 'x.npy', labels: 'y.npy' }, runtime: 'tfjs', latency: { repeats: 2 } };
+    writeFileSync(join(dir, 'audit.json'), JSON.stringify(config));
+    const read = (out: string) => JSON.parse(readFileSync(join(dir, out, 'report.json'), 'utf8')) as AuditReport;
+    const timed = await runCliInProcess(['audit', join(dir, 'audit.json'), '--out', join(dir, 'cli-timed'), '--quiet']);
+    expect(timed.code).toBe(0);
+    for (const level of read('cli-timed').levels) {
+      expect(level.latency).toMatchObject({ status: 'ok', source: 'measured', runtime: expect.stringMatching(/^tfjs-/) });
+      expect(level.latency?.status === 'ok' && level.latency.repeats).toBeLessThanOrEqual(2);
+    }
+    const off = await runCliInProcess(['audit', join(dir, 'audit.json'), '--out', join(dir, 'cli-off'), '--no-latency', '--quiet']);
+    expect(off.code).toBe(0);
+    const report = read('cli-off');
+    expect(report.config.latency?.enabled).toBe(false);
+    expect(report.levels.map((l) => l.latency?.status)).toEqual(['unavailable', 'unavailable']);
   });
 });
 
