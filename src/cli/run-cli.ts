@@ -9,6 +9,7 @@ import type { GatesConfig } from '../schema/index.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { TRADEOFF_CHART_FILE, tradeoffSvgFile } from '../report/tradeoff-chart.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { writeTensorBoard } from '../report/tensorboard/index.js';
@@ -100,7 +101,8 @@ Options:
 `,
   report: `Usage: pie-audit report <report.json> [--format html|md|csv] [--out <path>] [--tensorboard <dir>] [--quiet]
 
-Renders a saved report. html and md go to stdout unless --out names a file; csv needs --out
+Renders a saved report. html and md go to stdout unless --out names a file (md also writes
+tradeoff.svg, the chart it links, beside it); csv needs --out
 (a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
 Without --format the format follows --out (.html, .htm, .md), else Markdown.
 --tensorboard <dir> writes a TensorBoard event file (scalars per level at the level's sparsity in
@@ -274,7 +276,11 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   }
   const text = format === 'html' ? renderHtml(report) : renderMarkdown(report);
   if (out) {
-    await writeFilesAtomic(dirname(resolve(out)), { [basename(out)]: text });
+    const files: Record<string, string> = { [basename(out)]: text };
+    // report.md links the trade-off chart: it goes beside the file, as writeReports puts it beside report.md.
+    const tradeoff = format === 'md' ? tradeoffSvgFile(report) : null;
+    if (tradeoff) files[TRADEOFF_CHART_FILE] = tradeoff;
+    await writeFilesAtomic(dirname(resolve(out)), files);
     if (!values.quiet) io.stdout(`wrote ${out}\n`);
   } else io.stdout(text.split('\n').map(terminalLine).join('\n')); // a terminal or CI log: no raw control character or command
   return 0;

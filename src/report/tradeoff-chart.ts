@@ -120,3 +120,16 @@ export function tradeoffChart(report: AuditReport): ReportChart | null {
   ].join('\n');
   return { id, title, svg };
 }
+
+/**
+ * The trade-off chart as a standalone SVG file (an XML declaration, then the chart), for `tradeoff.svg` beside
+ * report.md; `null` when the report has no trade-off chart.
+ *
+ * @example
+ * const svg = tradeoffSvgFile(report);
+ * if (svg) files[TRADEOFF_CHART_FILE] = svg;
+ */
+export function tradeoffSvgFile(report: AuditReport): string | null {
+  const chart = tradeoffChart(report);
+  return chart ? `<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n` : null;
+}

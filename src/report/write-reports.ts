@@ -5,7 +5,7 @@ import { PieAuditError } from '../errors.js';
 import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { TRADEOFF_CHART_FILE, tradeoffChart } from './tradeoff-chart.js';
+import { TRADEOFF_CHART_FILE, tradeoffSvgFile } from './tradeoff-chart.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
 import { isAuditResult, type AuditResult } from './audit-result.js';
 import { renderPiesArrow } from './pies-arrow.js';
@@ -79,8 +79,8 @@ export async function writeReports(
   if (wanted.has('md')) {
     files['report.md'] = renderMarkdown(report);
     // report.md links the trade-off chart: it is written beside it, as part of the set.
-    const tradeoff = tradeoffChart(report);
-    if (tradeoff) files[TRADEOFF_CHART_FILE] = `<?xml version="1.0" encoding="UTF-8"?>\n${tradeoff.svg}\n`;
+    const tradeoff = tradeoffSvgFile(report);
+    if (tradeoff) files[TRADEOFF_CHART_FILE] = tradeoff;
   }
   if (wanted.has('html')) files['report.html'] = renderHtml(report, { pies });
   let json: string;

@@ -218,6 +218,11 @@ describe('pie-audit audit', () => {
     const report = read('cli-off');
     expect(report.config.latency?.enabled).toBe(false);
     expect(report.levels.map((l) => l.latency?.status)).toEqual(['unavailable', 'unavailable']);
+    // Re-rendered as Markdown into another folder, the chart it links comes along.
+    const md = join(dir, 'rendered', 'summary.md');
+    expect((await runCliInProcess(['report', join(dir, 'cli-timed', 'report.json'), '--out', md, '--quiet'])).code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toContain('](tradeoff.svg)');
+    expect(readFileSync(join(dir, 'rendered', 'tradeoff.svg'), 'utf8')).toContain('id="chart-tradeoff"');
   });
 });
 
