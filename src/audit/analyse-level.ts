@@ -499,6 +499,7 @@ function levelBasics(
     meanSparsity: meanOrNull(models.map((m) => m.sparsity)),
     meanGzippedBytes: meanOrNull(models.map((m) => m.gzippedBytes)),
     meanStoredWeightBytes: meanOrNull(models.map((m) => m.storedWeightBytes)),
+    meanStoredBytes: meanOrNull(models.map((m) => m.storedBytes ?? null)),
     modalTies: { count: modal.ties, rate: modal.ties / ctx.config.n },
   };
 }

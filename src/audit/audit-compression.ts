@@ -11,6 +11,10 @@ import { analyseLevel, toGroupValues, type AuditContext } from './analyse-level.
 import type { AuditOptions } from './audit-options.js';
 import { attachImageThumbnails } from './image-thumbnails.js';
 import { measureModel } from './measure-model.js';
+import { isLayersModel } from './resolve-population.js';
+import { levelLatencies } from './level-latencies.js';
+import { labelsHash } from './labels-hash.js';
+import { machineEcho } from './machine-echo.js';
 import { modelContentHash } from './model-content-hash.js';
 import { reportedPath } from './reported-path.js';
 import { REPORT_SCHEMA_VERSION, type AuditReport, type BackendEcho, type LevelReport, type ModelSummary } from '../schema/index.js';
@@ -108,16 +112,22 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
   };
   const levelProbabilities = (key: string): LevelProbabilities | null => probabilities?.level(key) ?? null;
   const ctx = auditContext(config, nClasses, levelPredictions(config.baseline), levelProbabilities(config.baseline));
+  // Timed after evaluation, so no model competes with another for the cores.
+  const timingStarted = performance.now();
+  const latencies = await levelLatencies(prepared, options);
+  const latencySeconds = round3((performance.now() - timingStarted) / 1000);
   const levels: LevelReport[] = config.levels.map((key, index) => {
     options.onProgress?.({ phase: 'analyse', level: key, index, levels: config.levels.length });
     const range = config.population.ranges.get(key)!;
-    return analyseLevel(
+    const level = analyseLevel(
       ctx,
       key,
       { predictions: levelPredictions(key), probabilities: levelProbabilities(key) },
       summaries.slice(range.start, range.end),
       classNames,
     );
+    const latency = latencies.get(key);
+    return latency ? { ...level, latency } : level;
   });
   if (config.images && config.thumbnails) await attachImageThumbnails(levels, config.images);
   const runtimes: Record<string, number> = {};
@@ -146,6 +156,7 @@ async function audit(prepared: PreparedAudit, options: AuditOptions, started: nu
     evaluationSeconds: round3((evaluated - started) / 1000),
     analysisSeconds: round3((finished - evaluated) / 1000),
     totalSeconds: round3((finished - started) / 1000),
+    latencySeconds,
   };
   return { report, pies };
 }
@@ -211,7 +222,7 @@ function resolveClassCount(config: NormalizedAudit, predicted: number): number {
 function summariseModels(config: NormalizedAudit, evaluation: PopulationPredictions): Promise<ModelSummary[]> {
   return Promise.all(
     config.population.members.map(async (m, k) => {
-      const measured = m.sparsity === null || m.gzippedBytes === null ? await measureModel(m.source) : null;
+      const measured = m.sparsity === null || m.gzippedBytes === null || m.storedBytes === null ? await measureModel(m.source) : null;
       const per = evaluation.perModel[k];
       return {
         index: m.index,
@@ -222,6 +233,9 @@ function summariseModels(config: NormalizedAudit, evaluation: PopulationPredicti
         sparsity: m.sparsity ?? measured?.sparsity ?? null,
         gzippedBytes: m.gzippedBytes ?? measured?.gzippedBytes ?? null,
         storedWeightBytes: m.storedWeightBytes,
+        // A quantized model in memory is stored in its own format, not as the float32 weights it computes with.
+        storedBytes: m.storedBytes ?? (isLayersModel(m.source) ? m.storedWeightBytes : null) ?? measured?.storedBytes ?? null,
+        ...(m.latencyMs ? { latencyMs: m.latencyMs } : {}),
         contentHash: await modelContentHash(m.source),
         runtime: per.runtime,
         fallbackReason: per.fallbackReason ?? null,
@@ -285,6 +299,7 @@ function assembleReport(
       platform: process.platform,
       arch: process.arch,
       ...env,
+      machine: machineEcho(),
     },
     config: {
       alpha: config.alpha,
@@ -302,6 +317,7 @@ function assembleReport(
       bootstrap: config.bootstrap,
       noiseFloor: config.noiseFloor,
       probabilities: config.probabilities,
+      latency: config.latency,
     },
     testSet: {
       n: config.n,
@@ -309,6 +325,7 @@ function assembleReport(
       hasLabels: config.labels !== null,
       labelCounts,
       attributeNames: config.attributes.map((a) => a.name),
+      labelsHash: config.labels ? labelsHash(config.labels, config.n) : null,
       ...(config.preprocess ? { preprocess: config.preprocess } : {}),
     },
     classNames,

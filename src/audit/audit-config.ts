@@ -78,6 +78,8 @@ export interface AuditConfigFile {
   probabilities?: boolean;
   /** Intersections of attribute values, as the API's `intersections` option: `true` or `{ maxOrder, minSupport }`. */
   intersections?: AuditOptions['intersections'];
+  /** Latency timing, as the API's `latency` option: `false`, or `{ repeats, maxSeconds }`. */
+  latency?: AuditOptions['latency'];
 }
 
 const KNOWN_KEYS = [
@@ -101,6 +103,7 @@ const KNOWN_KEYS = [
   'noiseFloor',
   'probabilities',
   'intersections',
+  'latency',
   '$schema',
   'description',
 ];
@@ -354,6 +357,7 @@ export function loadAuditConfig(configPath: string): LoadedAuditConfig {
     ...(cfg.noiseFloor === undefined ? {} : { noiseFloor: cfg.noiseFloor }),
     ...(cfg.probabilities === undefined ? {} : { probabilities: cfg.probabilities }),
     ...(cfg.intersections === undefined ? {} : { intersections: cfg.intersections }),
+    ...(cfg.latency === undefined ? {} : { latency: cfg.latency }),
   };
   const nModels = [...population.values()].reduce((a, b) => a + b.length, 0);
   return { options, describe: `${population.size} levels, ${nModels} models`, warnings };

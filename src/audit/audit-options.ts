@@ -26,6 +26,13 @@ export type PopulationMember =
       gzippedBytes?: number;
       /** Bytes the weights take in a quantized level's stored format, when known (see `populationMembers`). */
       storedWeightBytes?: number;
+      /** Stored size of the model in bytes (its files on disk), when known: measured from model files otherwise. */
+      storedBytes?: number;
+      /**
+       * Milliseconds per example at batch 1 and at the audit's batch size, for members given as predictions (models
+       * that run here are timed instead); the level shows the mean over its members that give it.
+       */
+      latencyMs?: { batch1: number; batch?: number };
     };
 
 /** The data every model is audited on. */
@@ -120,6 +127,19 @@ export interface AuditOptions {
    * must give scores (a model, a probabilities file, or `{ probabilities, nClasses }`).
    */
   probabilities?: boolean;
+  /**
+   * Time one model of each level at batch 1 and at `batchSize` (one warm-up call, then `repeats` timed calls each,
+   * the median reported): default on, with 5 repeats and at most 10 seconds in all; `false` turns it off.
+   */
+  latency?: boolean | AuditLatencyOptions;
+}
+
+/** The `latency` option of {@link AuditOptions}. */
+export interface AuditLatencyOptions {
+  /** Timed calls per batch size after the warm-up (default 5). */
+  repeats?: number;
+  /** Most seconds spent timing, all levels together (default 10); levels left when it is spent say so. */
+  maxSeconds?: number;
 }
 
 /** The `bootstrap` option of {@link AuditOptions}. */

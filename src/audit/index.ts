@@ -45,5 +45,6 @@ export type {
   AuditBootstrapOptions,
   AuditNoiseFloorOptions,
   AuditIntersectionOptions,
+  AuditLatencyOptions,
 } from './audit-options.js';
 export { populationMembers } from './population-members.js';

@@ -1,21 +1,33 @@
+import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
+import { tfjsModelFileBytes } from '../evaluate/model-file.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { isLayersModel } from './resolve-population.js';
 
+/** What {@link measureModel} finds out about a model; `null` where it cannot tell. */
+export interface ModelMeasures {
+  sparsity: number | null;
+  gzippedBytes: number | null;
+  /** Bytes on disk of the model's files, or of a tfjs model's float32 weights when it is in memory. */
+  storedBytes: number | null;
+}
+
 /**
- * Sparsity (zeros among the prunable weights) and gzipped weight size of a tfjs model given as an
+ * Sparsity (zeros among the prunable weights), gzipped weight size and stored size of a tfjs model given as an
  * object or a model.json path, or of an .onnx file (its weight initializers); nulls for anything else
  * (functions, predictions), or when the weights cannot be read (the audit never fails on a missing size).
  * @internal
+ * @example
+ * (await measureModel('models/0.9/model.json')).storedBytes; // model.json plus its weight shards, in bytes
  */
-export async function measureModel(source: ModelSource): Promise<{ sparsity: number | null; gzippedBytes: number | null }> {
-  const none = { sparsity: null, gzippedBytes: null };
+export async function measureModel(source: ModelSource): Promise<ModelMeasures> {
+  const none = { sparsity: null, gzippedBytes: null, storedBytes: null };
   try {
     if (isLayersModel(source)) {
       const stats = compressionStats(source as tf.LayersModel);
-      return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
+      return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: stats.rawBytes };
     }
     if (typeof source === 'string' && /\.onnx$/i.test(source)) {
       // From the initializers alone: onnx-proto parses the file, no runtime is needed.
@@ -24,13 +36,13 @@ export async function measureModel(source: ModelSource): Promise<{ sparsity: num
         import('../evaluate/read-model-bytes.js'),
       ]);
       const stats = onnxInitializerStats(await readModelBytes(source));
-      return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
+      return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: (await stat(source)).size };
     }
     if (typeof source === 'string' && /model\.json$/i.test(source)) {
       const model = await loadLayersModelFromFile(source);
       try {
         const stats = compressionStats(model);
-        return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
+        return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: await tfjsModelFileBytes(source) };
       } finally {
         model.dispose();
       }

@@ -14,6 +14,10 @@ export interface ResolvedMember {
   sparsity: number | null;
   gzippedBytes: number | null;
   storedWeightBytes: number | null;
+  /** Stored size the member gave (`storedBytes`), else `null` (measured from its files). */
+  storedBytes: number | null;
+  /** Latency the member gave, in ms per example, else `null` (measured when it runs here). */
+  latencyMs: { batch1: number; batch: number | null } | null;
 }
 
 /** The population as ordered levels of members. */
@@ -96,7 +100,12 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
           key: `${key}[${index}]`,
         });
       if (isWrapped(m)) {
-        assertKnownKeys(m, ['model', 'id', 'sparsity', 'gzippedBytes', 'storedWeightBytes'], `${key}[${index}]`, 'member field');
+        assertKnownKeys(
+          m,
+          ['model', 'id', 'sparsity', 'gzippedBytes', 'storedWeightBytes', 'storedBytes', 'latencyMs'],
+          `${key}[${index}]`,
+          'member field',
+        );
         members.push({
           level,
           index,
@@ -105,9 +114,22 @@ export function resolvePopulation(population: unknown): ResolvedPopulation {
           sparsity: optionalFraction(m.sparsity, `${key}[${index}].sparsity`),
           gzippedBytes: optionalByteCount(m.gzippedBytes, `${key}[${index}].gzippedBytes`),
           storedWeightBytes: optionalByteCount(m.storedWeightBytes, `${key}[${index}].storedWeightBytes`),
+          storedBytes: optionalByteCount(m.storedBytes, `${key}[${index}].storedBytes`),
+          latencyMs: optionalLatency(m.latencyMs, `${key}[${index}].latencyMs`),
         });
       } else {
-        members.push({ level, index, source: m as ModelSource, id: ownId(m), sparsity: null, gzippedBytes: null, storedWeightBytes: null });
+        const source = m as ModelSource;
+        members.push({
+          level,
+          index,
+          source,
+          id: ownId(m),
+          sparsity: null,
+          gzippedBytes: null,
+          storedWeightBytes: null,
+          storedBytes: null,
+          latencyMs: null,
+        });
       }
     });
     levels.push(level);
@@ -165,4 +187,21 @@ function optionalByteCount(value: unknown, key: string): number | null {
   if (value === undefined) return null;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   throw new PieAuditError('CONFIG_ERROR', `${key} must be a non-negative number.`, { key });
+}
+
+/** A latency given with a member: `{ batch1, batch? }` in ms per example, or `null` when absent. */
+function optionalLatency(value: unknown, key: string): ResolvedMember['latencyMs'] {
+  if (value === undefined) return null;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const fields = value as { batch1?: unknown; batch?: unknown };
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !positive(fields.batch1))
+    throw new PieAuditError(
+      'CONFIG_ERROR',
+      `${key} must be { batch1, batch? }: milliseconds per example at batch 1 and at the audit's batch size, positive numbers.`,
+      { key },
+    );
+  assertKnownKeys(value as Record<string, unknown>, ['batch1', 'batch'], key, 'latency field');
+  if (fields.batch !== undefined && !positive(fields.batch))
+    throw new PieAuditError('CONFIG_ERROR', `${key}.batch must be a positive number (milliseconds per example).`, { key: `${key}.batch` });
+  return { batch1: fields.batch1 as number, batch: (fields.batch as number | undefined) ?? null };
 }

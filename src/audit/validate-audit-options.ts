@@ -3,13 +3,14 @@ import { matchLevelKey } from '../schema/level-key.js';
 import { assertKnownKeys } from '../schema/known-keys.js';
 import { numericLevel } from '../schema/level-key.js';
 import { validateGatesConfig } from '../gate/validate-gates.js';
-import type { BootstrapEcho, GatesConfig, NoiseFloorEcho, PopulationDesignEcho } from '../schema/index.js';
+import type { BootstrapEcho, GatesConfig, LatencyEcho, NoiseFloorEcho, PopulationDesignEcho } from '../schema/index.js';
 import type { AuditOptions } from './audit-options.js';
 import type { AuditCorrection } from '../schema/index.js';
 import { AUDIT_CORRECTIONS, isOneOf, MODAL_TIE_BREAKS, type ModalTieBreak } from '../schema/vocabulary.js';
 import { resolvePopulationDesign } from './population-design.js';
 import { resolvePopulation, type ResolvedPopulation } from './resolve-population.js';
 import { validateTestSet, type NormalizedTestSet } from './validate-test-set.js';
+import { validateLatencyOptions } from './latency-options.js';
 import { validateRunOptions } from './validate-run-options.js';
 import { validateBootstrapOptions, validateNoiseFloorOptions } from './validate-statistics-options.js';
 
@@ -35,6 +36,8 @@ export interface NormalizedAudit extends NormalizedTestSet {
   probabilities: boolean;
   /** Intersections to test, or `null` when the option is off. */
   intersections: { maxOrder: number; minSupport: number } | null;
+  /** Whether and how models are timed. */
+  latency: LatencyEcho;
 }
 
 /** Every key {@link AuditOptions} knows. */
@@ -61,6 +64,7 @@ const AUDIT_OPTION_KEYS = [
   'noiseFloor',
   'probabilities',
   'intersections',
+  'latency',
 ];
 
 const configError = (key: string, message: string) => new PieAuditError('CONFIG_ERROR', `${key}: ${message}`, { key });
@@ -228,5 +232,6 @@ export function validateAuditOptions(options: AuditOptions): NormalizedAudit {
     thumbnails: options.thumbnails ?? true,
     probabilities: options.probabilities ?? false,
     intersections: validateIntersections(options.intersections),
+    latency: validateLatencyOptions(options.latency),
   };
 }

@@ -9,6 +9,7 @@ import type { GatesConfig } from '../schema/index.js';
 import { loadReport } from '../report/load-report.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { TRADEOFF_CHART_FILE, tradeoffSvgFile } from '../report/tradeoff-chart.js';
 import { writeFilesAtomic } from '../report/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import { writeTensorBoard } from '../report/tensorboard/index.js';
@@ -79,6 +80,9 @@ config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
                            and the taxicab ranking
   "intersections": true    also test pairs of attribute values (Male=-1 & Young=1) with at least
                            30 examples, or { "maxOrder": 2, "minSupport": 30 }
+  "latency": { "repeats": 5, "maxSeconds": 10 }
+                           time one model per level at batch 1 and at batchSize (default on;
+                           false turns it off)
   Level keys are sparsity fractions: "0.9" is 90% sparsity (a folder named 90 is read as 90, not 0.9).
 
 Options:
@@ -87,6 +91,7 @@ Options:
   --junit <file>     also write the gate results as JUnit XML
   --step-summary     append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)
   --tensorboard <dir>  also write a TensorBoard event file (scalars per level, findings as text)
+  --no-latency       do not time the models (size and accuracy only; as "latency": false)
   --queue <url>      run the evaluations as jobs on a BullMQ queue (redis://host:port; start
                      'pie-audit worker --queue <url>' on each machine; docs/scale-out.md)
   --artifacts <dir>  folder shared by the workers for job results (default <out>/artifacts)
@@ -96,7 +101,8 @@ Options:
 `,
   report: `Usage: pie-audit report <report.json> [--format html|md|csv] [--out <path>] [--tensorboard <dir>] [--quiet]
 
-Renders a saved report. html and md go to stdout unless --out names a file; csv needs --out
+Renders a saved report. html and md go to stdout unless --out names a file (md also writes
+tradeoff.svg, the chart it links, beside it); csv needs --out
 (a folder, receiving levels.csv, classes.csv, attributes.csv, subgroups.csv, pies.csv, gates.csv).
 Without --format the format follows --out (.html, .htm, .md), else Markdown.
 --tensorboard <dir> writes a TensorBoard event file (scalars per level at the level's sparsity in
@@ -143,6 +149,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
     artifacts: { type: 'string' },
     'examples-per-job': { type: 'string' },
     tensorboard: { type: 'string' },
+    'no-latency': { type: 'boolean' },
     ...CI_FLAGS,
   });
   if (values.help) return help('audit', io);
@@ -159,6 +166,7 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   const quiet = Boolean(values.quiet);
   const progress = createProgress({ quiet, stream: io.stderr });
   const { options, describe, warnings } = loadAuditConfig(positionals[0]);
+  if (values['no-latency']) options.latency = false;
   for (const w of warnings) io.stderr.write(`pie-audit: warning: ${terminalLine(w)}\n`);
   const levelHint = percentLevelHint(options.population instanceof Map ? options.population.keys() : Object.keys(options.population));
   if (levelHint) io.stderr.write(`pie-audit: hint: ${terminalLine(levelHint)}\n`);
@@ -268,7 +276,11 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   }
   const text = format === 'html' ? renderHtml(report) : renderMarkdown(report);
   if (out) {
-    await writeFilesAtomic(dirname(resolve(out)), { [basename(out)]: text });
+    const files: Record<string, string> = { [basename(out)]: text };
+    // report.md links the trade-off chart: it goes beside the file, as writeReports puts it beside report.md.
+    const tradeoff = format === 'md' ? tradeoffSvgFile(report) : null;
+    if (tradeoff) files[TRADEOFF_CHART_FILE] = tradeoff;
+    await writeFilesAtomic(dirname(resolve(out)), files);
     if (!values.quiet) io.stdout(`wrote ${out}\n`);
   } else io.stdout(text.split('\n').map(terminalLine).join('\n')); // a terminal or CI log: no raw control character or command
   return 0;

@@ -29,10 +29,9 @@ export function assertSameTestSet(before: AuditReport, after: AuditReport): void
   if (a.hasLabels !== b.hasLabels) differ('testSet.hasLabels', a.hasLabels, b.hasLabels);
   if (!same(a.labelCounts, b.labelCounts)) differ('testSet.labelCounts', a.labelCounts, b.labelCounts);
   if (!same(before.classNames, after.classNames)) differ('classNames', before.classNames, after.classNames);
-  // A hash of the labels, where a report records one (reports read defensively: older ones lack it).
-  for (const key of ['labelsHash', 'labelHash']) {
-    if (typeof a[key] === 'string' && typeof b[key] === 'string' && a[key] !== b[key]) differ(`testSet.${key}`, a[key], b[key]);
-  }
+  // The hash of the labels, where both reports record one (older reports lack it).
+  if (typeof a.labelsHash === 'string' && typeof b.labelsHash === 'string' && a.labelsHash !== b.labelsHash)
+    differ('testSet.labelsHash', a.labelsHash, b.labelsHash);
   if (isObject(a.fingerprint) && isObject(b.fingerprint) && !same(a.fingerprint, b.fingerprint))
     differ('testSet.fingerprint', a.fingerprint, b.fingerprint);
   // Without a hash, the exemplars both reports list are a spot check of row order: one row, one true label.

@@ -1,6 +1,6 @@
 import { runAudit } from '../audit/audit-compression.js';
 import { modelContentHash } from '../audit/model-content-hash.js';
-import { resolvePopulation } from '../audit/resolve-population.js';
+import { resolvePopulation, sourceNeeds } from '../audit/resolve-population.js';
 import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho } from '../schema/index.js';
 import type { AuditResult } from '../report/audit-result.js';
@@ -28,6 +28,8 @@ export interface EvaluateResult {
   readonly backend: BackendEcho | null;
   readonly sparsity: number | null;
   readonly gzippedBytes: number | null;
+  /** Stored size of the model (its files, or its weights as stored); absent in results written before it was recorded. */
+  readonly storedBytes?: number | null;
   /** The member's probability rows beside this result; absent when the audit keeps none. */
   readonly probabilities?: ProbabilitiesArtifact;
 }
@@ -89,13 +91,31 @@ export async function mergeReport(
       id: m.memberId,
       ...(r.sparsity !== null ? { sparsity: r.sparsity } : {}),
       ...(r.gzippedBytes !== null ? { gzippedBytes: r.gzippedBytes } : {}),
+      ...(typeof r.storedBytes === 'number' ? { storedBytes: r.storedBytes } : {}),
     });
     population.set(m.level, list);
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
   const { report, pies } = await runAudit({ ...options, population });
-  const merged = withJobRuntimes(report, job, results);
+  const merged = withUntimedLevels(withJobRuntimes(report, job, results), base, job);
   return { report: job.source.kind === 'config' ? await withContentHashes(merged, base) : merged, pies };
+}
+
+/**
+ * The levels whose models ran in the jobs say why they have no latency: the jobs ran on other machines (and timing the
+ * models here would name the wrong one); levels of predictions keep the audit's own reason.
+ */
+function withUntimedLevels(report: AuditReport, base: AuditOptions, job: MergeJob): AuditReport {
+  if (report.config.latency?.enabled === false) return report;
+  const ran = new Set<string>();
+  if (job.source.kind === 'config') {
+    for (const m of resolvePopulation(base.population).members) if (sourceNeeds(m.source, m.level).inputs) ran.add(m.level);
+  } else for (const m of job.members) ran.add(m.level);
+  const latency = {
+    status: 'unavailable' as const,
+    reason: 'the models ran in distributed jobs (plan, run-shard, merge); an audit run in one process measures latency',
+  };
+  return { ...report, levels: report.levels.map((level) => (ran.has(level.key) ? { ...level, latency } : level)) };
 }
 
 /** Each config member's content hash (its file's sha256), as the audit run directly on the config records it. */

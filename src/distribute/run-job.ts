@@ -202,7 +202,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   let { n } = await sourceOptions(job, ctx);
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
-  let facts: { sparsity: number | null; gzippedBytes: number | null } | undefined;
+  let facts: { sparsity: number | null; gzippedBytes: number | null; storedBytes: number | null } | undefined;
   if ('file' in job.model) {
     if (!members)
       throw new PieAuditError(
@@ -223,7 +223,8 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
       );
     loaded = await loadLayersModelFromFile(ctx.store.modelToLoad(id));
     const tuned = await ctx.store.readResult<FineTuneFacts>(id);
-    facts = { sparsity: tuned.sparsity, gzippedBytes: compressionStats(loaded).gzipBytes };
+    const stats = compressionStats(loaded);
+    facts = { sparsity: tuned.sparsity, gzippedBytes: stats.gzipBytes, storedBytes: stats.rawBytes };
     source = loaded;
   }
   try {
@@ -263,6 +264,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
       backend: needs.backend ? (backendEcho() as BackendEcho | null) : null,
       sparsity: facts.sparsity,
       gzippedBytes: facts.gzippedBytes,
+      storedBytes: facts.storedBytes,
       ...(probabilities ? { probabilities } : {}),
     };
     await ctx.store.writeResult(job.id, result);

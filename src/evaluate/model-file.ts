@@ -99,13 +99,8 @@ export async function inspectTfjsModelFile(path: string): Promise<TfjsModelFile 
 export async function hashTfjsModelFile(path: string): Promise<string> {
   const { modelJsonPath, json, jsonBytes } = await inspectTfjsModelFile(path);
   const hash = createHash('sha256').update('tfjs-model-file\0').update(jsonBytes);
-  const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown } | null>) : [];
-  // Every shard path is checked by the loader's rule before any byte is read, and shards are hashed as
-  // streams of regular files: memory stays constant and nothing outside the model folder is touched.
-  const shards = manifest
-    .flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [group?.paths]))
-    .map((p) => resolveWeightShard(modelJsonPath, p));
-  for (const file of shards) {
+  // Shards are hashed as streams of regular files: memory stays constant.
+  for (const file of weightShardFiles(modelJsonPath, json)) {
     try {
       const s = await stat(file);
       if (!s.isFile())
@@ -122,4 +117,30 @@ export async function hashTfjsModelFile(path: string): Promise<string> {
     }
   }
   return hash.digest('hex');
+}
+
+/** The weight shards a model.json lists, each checked by the loader's rule (nothing outside the model folder). */
+function weightShardFiles(modelJsonPath: string, json: Record<string, unknown>): string[] {
+  const manifest = Array.isArray(json.weightsManifest) ? (json.weightsManifest as Array<{ paths?: unknown } | null>) : [];
+  return manifest
+    .flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [group?.paths]))
+    .map((p) => resolveWeightShard(modelJsonPath, p));
+}
+
+/**
+ * Bytes a tfjs model takes on disk: its model.json and every weight shard it lists.
+ * @throws PieAuditError `CORRUPT_MODEL` when model.json cannot be read or a shard is missing
+ * @example
+ * await tfjsModelFileBytes('models/0.9/model.json'); // 410236
+ */
+export async function tfjsModelFileBytes(path: string): Promise<number> {
+  const { modelJsonPath, json, jsonBytes } = await inspectTfjsModelFile(path);
+  let bytes = jsonBytes.length;
+  for (const file of weightShardFiles(modelJsonPath, json)) {
+    const s = await stat(file).catch(() => null);
+    if (!s?.isFile())
+      throw new PieAuditError('CORRUPT_MODEL', `weight shard ${file} listed in ${modelJsonPath} is not a regular file.`, { file });
+    bytes += s.size;
+  }
+  return bytes;
 }

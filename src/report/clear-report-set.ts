@@ -3,9 +3,17 @@ import { join } from 'node:path';
 import { isProcessAlive } from '../engine/process-alive.js';
 import { CSV_TABLE_NAMES } from './csv.js';
 import { REPORT_LOCK } from './report-lock.js';
+import { TRADEOFF_CHART_FILE } from './tradeoff-chart.js';
 
 /** Every file a report set may hold; `report.json` marks a complete one. */
-export const REPORT_SET_FILES: readonly string[] = ['report.json', 'report.md', 'report.html', ...CSV_TABLE_NAMES, 'pies.arrow'];
+export const REPORT_SET_FILES: readonly string[] = [
+  'report.json',
+  'report.md',
+  'report.html',
+  ...CSV_TABLE_NAMES,
+  'pies.arrow',
+  TRADEOFF_CHART_FILE,
+];
 /** Temp files of `writeFilesAtomic`: `.<name>.<pid>-<hex>.tmp`. */
 const TMP_NAME = /^\..+\.(\d+)-[0-9a-f]+\.tmp$/;
 

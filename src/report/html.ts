@@ -1,6 +1,7 @@
 import type { AuditReport } from '../schema/index.js';
 import { intervalsView } from './view/flips.js';
 import { reportCharts } from './charts.js';
+import { tradeoffChart } from './tradeoff-chart.js';
 import { formatCount, formatPercent, MISSING } from './format.js';
 import { pieBrowserSection } from './html-pies.js';
 import { REPORT_SCRIPT, reportScriptHash } from './html-script.js';
@@ -11,6 +12,7 @@ import { escapeXml as esc } from './svg/escape.js';
 import {
   attributesView,
   intersectionsView,
+  costView,
   classesView,
   environmentView,
   findingsView,
@@ -100,7 +102,8 @@ function cards(report: AuditReport): string {
 }
 
 function chartsBlock(report: AuditReport): string {
-  const charts = reportCharts(report);
+  const tradeoff = tradeoffChart(report);
+  const charts = [...reportCharts(report), ...(tradeoff ? [tradeoff] : [])];
   if (!charts.length) return '';
   return `<h2 id="charts">Charts</h2><div class="charts">${charts.map((c) => `<figure class="chart-box">${c.svg}</figure>`).join('')}</div>`;
 }
@@ -143,6 +146,7 @@ export function renderHtml(report: AuditReport, options: RenderHtmlOptions = {})
     chartsBlock(report),
     htmlSection(gatesView(report)),
     htmlSection(levelsView(report)),
+    htmlSection(costView(report)),
     htmlSection(intervalsView(report)),
     htmlSection(classesView(report)),
     htmlSection(attributesView(report)),

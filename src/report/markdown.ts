@@ -3,9 +3,11 @@ import { intervalsView } from './view/flips.js';
 import { boundMarkdown } from './bound-markdown.js';
 import { formatCount, formatValue } from './format.js';
 import { correctionText } from './labels.js';
+import { TRADEOFF_CHART_FILE, tradeoffChart } from './tradeoff-chart.js';
 import {
   attributesView,
   intersectionsView,
+  costView,
   classesView,
   environmentView,
   exemplarLevels,
@@ -134,6 +136,14 @@ function exemplarsSection(report: AuditReport): string | null {
   return ['## PIE exemplars', intro, lines.join('\n')].join('\n\n');
 }
 
+/** The size and latency table, with the trade-off chart that `writeReports` writes beside report.md. */
+function costSection(report: AuditReport): string | null {
+  const section = mdSection(costView(report));
+  const chart = tradeoffChart(report);
+  if (!section || !chart) return section;
+  return `${section}\n\n![${markdownCell(chart.title)}](${TRADEOFF_CHART_FILE})`;
+}
+
 function environmentSection(report: AuditReport): string {
   const env = environmentView(report);
   const body = mdTable(env.tables[0]!) + (env.notes.length ? `\n\n${env.notes.map((n) => `- ${markdownCell(n)}`).join('\n')}` : '');
@@ -173,6 +183,7 @@ export function renderMarkdown(report: AuditReport): string {
     summaryLine(report),
     mdSection(gatesView(report)),
     mdSection(levelsView(report)),
+    costSection(report),
     mdSection(intervalsView(report)),
     mdSection(classesView(report)),
     mdSection(attributesView(report)),

@@ -5,6 +5,7 @@ import { PieAuditError } from '../errors.js';
 import { renderCsvTables } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { TRADEOFF_CHART_FILE, tradeoffSvgFile } from './tradeoff-chart.js';
 import { pieTableOf, type PieTable } from './pie-table.js';
 import { isAuditResult, type AuditResult } from './audit-result.js';
 import { renderPiesArrow } from './pies-arrow.js';
@@ -75,7 +76,12 @@ export async function writeReports(
   if (wanted.has('csv')) Object.assign(files, renderCsvTables(report, pies));
   // The typed form of pies.csv, only beside a full PIE table (a report read back from JSON has none).
   if (wanted.has('csv') && pies) files['pies.arrow'] = renderPiesArrow(report, pies);
-  if (wanted.has('md')) files['report.md'] = renderMarkdown(report);
+  if (wanted.has('md')) {
+    files['report.md'] = renderMarkdown(report);
+    // report.md links the trade-off chart: it is written beside it, as part of the set.
+    const tradeoff = tradeoffSvgFile(report);
+    if (tradeoff) files[TRADEOFF_CHART_FILE] = tradeoff;
+  }
   if (wanted.has('html')) files['report.html'] = renderHtml(report, { pies });
   let json: string;
   try {

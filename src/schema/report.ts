@@ -79,8 +79,11 @@ export interface AuditReport {
   sanityWarnings?: string[];
   /** How baseline and compressed models relate, which decides the noise floor's permutation design. */
   design: PopulationDesignEcho;
-  /** Wall time spent, in seconds. */
-  timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number };
+  /**
+   * Wall time spent, in seconds; `latencySeconds` (timing the models, part of `analysisSeconds`) is absent in reports
+   * written before pie-audit measured latency.
+   */
+  timings: { evaluationSeconds: number; analysisSeconds: number; totalSeconds: number; latencySeconds?: number };
 }
 
 /** Where and with what the report was made. */
@@ -96,6 +99,16 @@ export interface AuditEnvironment {
   backend: BackendEcho | null;
   /** How many models of the whole population ran on each runtime (`tfjs`, `onnx`, `function`, `precomputed`). */
   runtimes: Record<string, number>;
+  /** The machine latencies were measured on; absent in reports written before pie-audit measured latency. */
+  machine?: MachineEcho;
+}
+
+/** The machine an audit ran on, as latencies need it named. */
+export interface MachineEcho {
+  /** CPU model as the operating system names it (`os.cpus()[0].model`), `'unknown'` when it does not. */
+  cpuModel: string;
+  /** Logical cores available to the process (`os.availableParallelism()`). */
+  cores: number;
 }
 
 /** TensorFlow.js backend description. */
@@ -134,6 +147,18 @@ export interface AuditConfigEcho {
   noiseFloor: NoiseFloorEcho;
   /** Whether class probabilities were kept for top-5 accuracy and taxicab distances. */
   probabilities: boolean;
+  /** How latency was measured; absent in reports written before pie-audit measured latency. */
+  latency?: LatencyEcho;
+}
+
+/** Settings of the latency measurement (audit option `latency`). */
+export interface LatencyEcho {
+  /** Whether models that run here were timed (`false`: `latency: false` / `--no-latency`). */
+  enabled: boolean;
+  /** Timed runs per batch size after one warm-up run; the median is reported. */
+  repeats: number;
+  /** Most seconds spent timing, all levels together; levels left when it is spent say so. */
+  maxSeconds: number;
 }
 
 /** Settings of the percentile bootstrap over test examples behind every `ci`. */
@@ -181,6 +206,12 @@ export interface TestSetSummary {
   attributeNames: string[];
   /** For image test sets: how each image became a model input (absent otherwise). */
   preprocess?: PreprocessSummary;
+  /**
+   * sha256 (hex) of the labels as audited, written as decimal integers one per line (`'3\n1\n4\n'`), `null` without
+   * labels; two reports
+   * with different hashes were not made on the same test set. Absent in reports written before it was recorded.
+   */
+  labelsHash?: string | null;
 }
 
 /** The preprocessing of an image test set, every default filled in (see docs/evaluation.md). */
@@ -220,6 +251,17 @@ export interface LevelReport {
   meanGzippedBytes: number | null;
   /** Mean `storedWeightBytes` over models that report it (quantized levels), else `null`. */
   meanStoredWeightBytes: number | null;
+  /**
+   * Mean stored size in bytes over models that report it (see {@link ModelSummary.storedBytes}), else `null`.
+   * Absent in reports written before pie-audit measured it.
+   */
+  meanStoredBytes?: number | null;
+  /**
+   * Milliseconds per example at batch 1 and at the audit's batch size: measured on one model of the level, or the
+   * mean of what the members gave (`latencyMs`); skipped with the reason otherwise (latency off, predictions only,
+   * the time cap spent). Absent in reports written before pie-audit measured latency.
+   */
+  latency?: Section<LevelLatency>;
   /** Examples whose modal label at this level was a tie broken by `tieBreak`. */
   modalTies: { count: number; rate: number };
   /** PIEs of this level against the baseline level; `not-applicable` for the baseline itself. */
@@ -317,6 +359,26 @@ export interface TaxicabSummary {
   top: Array<{ index: number; distance: number; isPIE: boolean }>;
 }
 
+/** Inference latency of a level, in milliseconds per example. */
+export interface LevelLatency {
+  /** `'measured'`: timed here on one model of the level; `'given'`: the mean of the members' own `latencyMs`. */
+  source: 'measured' | 'given';
+  /** Milliseconds per example with one example per call. */
+  batch1Ms: number;
+  /** Milliseconds per example with `batchSize` examples per call, `null` when not measured or given. */
+  batchMs: number | null;
+  /** Examples per call of `batchMs` (the audit's batch size, at most the test set), `null` when unknown. */
+  batchSize: number | null;
+  /** What ran the model: `'onnx'`, `'tfjs-wasm'`, `'tfjs-cpu'`, `'tfjs-tensorflow'`, `'function'`; `null` when given. */
+  runtime: string | null;
+  /** Threads the runtime used (ONNX intra-op threads, wasm threads, 1 for tfjs-cpu), `null` when unknown. */
+  threads: number | null;
+  /** Timed calls per batch size after one warm-up call (each figure is their median), `null` when given. */
+  repeats: number | null;
+  /** Models the figures come from (1 when measured). */
+  models: number;
+}
+
 /** One model of a level. */
 export interface ModelSummary {
   /** Position within the level (0-based). */
@@ -333,6 +395,14 @@ export interface ModelSummary {
   /** Bytes the weights take stored in a quantized level's format (int8: 1 per weight plus 4 per scale;
    * float16: 2 per weight), `null` for float32 models or when unknown. */
   storedWeightBytes: number | null;
+  /**
+   * Stored size in bytes: the model's files on disk (model.json with its weight shards, or the .onnx file); for a
+   * tfjs model in memory, its weights as stored (`storedWeightBytes`, else 4 bytes per float32 weight); what the member
+   * gave (`storedBytes`); `null` when unknown. Absent in reports written before pie-audit measured it.
+   */
+  storedBytes?: number | null;
+  /** Latency the member gave with its predictions (`latencyMs`), in ms per example; absent when none was given. */
+  latencyMs?: { batch1: number; batch: number | null };
   /** sha256 (hex) of the model's file content (a tfjs model.json with its weight shards, an .onnx or a predictions
    * file), so the report names what it audited without the path that held it; `null` for models not given as files. */
   contentHash?: string | null;

@@ -24,11 +24,16 @@ export function tinyDemo(): DemoRecipe {
 
 export const tinyDemoRef = () => ({ module: distributeModule('demo-recipe'), params: tinyDemo() });
 
-/** The report (of a report or an audit result) without what may differ between runs (timings, timestamps). */
+/**
+ * The report (of a report or an audit result) without what may differ between runs (timings, timestamps) and the
+ * latency a merge never measures (its models ran in the jobs, elsewhere).
+ */
 export function comparable(reportOrResult: AuditReport | AuditResult): Omit<AuditReport, 'generatedAt' | 'timings'> {
   const report = isAuditResult(reportOrResult) ? reportOrResult.report : reportOrResult;
   const { generatedAt: _g, timings: _t, ...rest } = report;
-  return JSON.parse(JSON.stringify(rest));
+  const { latency: _l, ...config } = rest.config;
+  const levels = rest.levels.map(({ latency: _latency, ...level }) => level);
+  return JSON.parse(JSON.stringify({ ...rest, config, levels }));
 }
 
 export const tempDir = (tag: string) => mkdtempSync(join(tmpdir(), `pie-${tag}-`));

@@ -13,6 +13,8 @@ export interface LinePoint {
   note?: string;
   /** Interval drawn as a vertical error bar, e.g. a bootstrap 95% interval `[low, high]`. */
   interval?: readonly [number, number] | null;
+  /** Text written beside the point (e.g. the level it stands for). */
+  label?: string;
 }
 
 /** A named line in a {@link renderLineChart}. */
@@ -48,6 +50,8 @@ export interface LineChartOptions {
   mutedLabel?: string;
   /** Element id prefix; defaults to a slug of the title. Must be unique within an HTML page. */
   id?: string;
+  /** Joins each series' points with a line (default true); false draws points only (a scatter plot). */
+  lines?: boolean;
 }
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
@@ -73,6 +77,7 @@ interface Layout {
   yTicks: number[];
   fmtX: (v: number | string) => string;
   fmtY: (v: number) => string;
+  lines: boolean;
 }
 
 function layout(options: LineChartOptions): Layout {
@@ -98,6 +103,7 @@ function layout(options: LineChartOptions): Layout {
     yTicks: y.ticks,
     fmtX,
     fmtY,
+    lines: options.lines ?? true,
   };
   if (options.xCategories !== undefined || points.some((p) => typeof p.x === 'string')) {
     const categories = options.xCategories ?? [...new Set(points.map((p) => String(p.x)))];
@@ -158,7 +164,8 @@ function drawSeries(s: LineSeries, i: number, l: Layout): string[] {
   // Runs of finite points, so missing values leave visible gaps.
   let run: string[] = [];
   const flush = (): void => {
-    if (run.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="${width}"${dash} points="${run.join(' ')}"/>`);
+    if (run.length > 1 && l.lines)
+      out.push(`<polyline fill="none" stroke="${color}" stroke-width="${width}"${dash} points="${run.join(' ')}"/>`);
     run = [];
   };
   for (const p of s.points) {
@@ -181,6 +188,14 @@ function drawSeries(s: LineSeries, i: number, l: Layout): string[] {
     const tip = `${s.name}: ${l.fmtX(p.x)} → ${l.fmtY(p.y)}${range}${p.note ? ` (${p.note})` : ''}`;
     out.push(`<circle cx="${cx}" cy="${cy}" r="${s.muted ? 2 : 3}" fill="${color}"><title>${escapeXml(tip)}</title></circle>`);
     if (p.marked) out.push(`<circle class="marker" cx="${cx}" cy="${cy}" r="6.5" fill="none" stroke="#111" stroke-width="1.5"/>`);
+    if (p.label) {
+      // Near the right edge the label goes left of its point, so it stays inside the chart.
+      const left = Number(cx) > l.plot.x1 - 60;
+      const x = coord(Number(cx) + (left ? -5 : 5));
+      out.push(
+        `<text class="point-label" x="${x}" y="${coord(Number(cy) - 5)}"${left ? ' text-anchor="end"' : ''} fill="#222">${escapeXml(truncate(p.label, 16))}</text>`,
+      );
+    }
   }
   out.push('</g>');
   return out;

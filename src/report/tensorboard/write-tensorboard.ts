@@ -41,13 +41,18 @@ export function levelScalars(level: LevelReport): Array<[string, number]> {
   put('sparsity/mean', level.meanSparsity);
   put('size/gzipped_bytes', level.meanGzippedBytes);
   put('size/stored_weight_bytes', level.meanStoredWeightBytes);
+  put('size/stored_bytes', level.meanStoredBytes);
+  if (level.latency?.status === 'ok') {
+    put('latency/batch1_ms_per_example', level.latency.batch1Ms);
+    put('latency/batch_ms_per_example', level.latency.batchMs);
+  }
   return out;
 }
 
 /**
  * Writes a report as a TensorBoard event file in `dir` (created if needed): one event per level with its scalars
- * (top-1, top-1 drop, PIE count and rate, excess over the noise floor, hurt classes, numeric level, sparsity and
- * stored/gzipped size when the report has them) at a step that is the level's sparsity in percent (or its index
+ * (top-1, top-1 drop, PIE count and rate, excess over the noise floor, hurt classes, numeric level, sparsity,
+ * stored/gzipped size and latency in ms per example when the report has them) at a step that is the level's sparsity in percent (or its index
  * when levels are not all numeric), and the Markdown findings as a text summary. The file is TensorBoard's own
  * format (TFRecord framing with masked CRC-32C around `Event` protos), named
  * `events.out.tfevents.<report time>.pie-audit`, and written atomically. Point `tensorboard --logdir` at `dir`.

@@ -34,7 +34,8 @@ export function environmentView(report: AuditReport): ViewSection {
     ['Generated', report.generatedAt],
     [
       'Time',
-      `${formatNumber(t?.totalSeconds, 1)} s (evaluation ${formatNumber(t?.evaluationSeconds, 1)} s, analysis ${formatNumber(t?.analysisSeconds, 1)} s)`,
+      `${formatNumber(t?.totalSeconds, 1)} s (evaluation ${formatNumber(t?.evaluationSeconds, 1)} s, analysis ${formatNumber(t?.analysisSeconds, 1)} s` +
+        `${t?.latencySeconds === undefined ? '' : `, of which timing latency ${formatNumber(t.latencySeconds, 1)} s`})`,
     ],
   ];
   const fallbacks = report.levels.flatMap((l) =>

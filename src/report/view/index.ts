@@ -5,6 +5,7 @@ export type { LevelFinding } from './findings.js';
 export { verdictView, gatesView, formatGateValue } from './gates.js';
 export type { VerdictView } from './gates.js';
 export { levelsView } from './levels.js';
+export { costView } from './cost.js';
 export { classesView, byEffect, changeText, DIRECTION_TEXT, MAX_CLASS_ROWS } from './classes.js';
 export { attributesView, attributeRowsByEffect, ratioText } from './attributes.js';
 export { intersectionsView } from './intersections.js';
