@@ -30,5 +30,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   // Optional peers stay external and are loaded lazily with a guarded dynamic import.
-  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'],
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'tfjs-tflite-node'],
 });

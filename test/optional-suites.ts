@@ -1,11 +1,13 @@
 /**
- * The suites that need a program outside npm (Debian's Chromium, redis-server): whether each can run
+ * The suites that need a program outside npm (Debian's Chromium, redis-server) or a native build npm may drop
+ * (tfjs-tflite-node's binding): whether each can run
  * here, and the one command that enables it. A suite skips when its program is absent, and fails the
  * run instead when its PIE_AUDIT_REQUIRE_* variable is 1 (as .ci/run sets them), so CI never passes
  * with a suite silently skipped. test/skipped-suites-reporter.ts prints one line at the end of
  * `npm test` naming what was skipped and how to enable it.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface OptionalSuite {
   /** What the suite checks, for the summary line. */
@@ -34,6 +36,14 @@ export const OPTIONAL_SUITES = {
     install: 'apt-get install -y redis-server',
     requireVariable: 'PIE_AUDIT_REQUIRE_REDIS',
     files: ['test/distribute/queue.test.ts', 'test/distribute/probabilities.test.ts', 'test/distribute/trust-queue.test.ts'],
+  },
+  tflite: {
+    what: "TFLite files on TFLite's own runtime",
+    // The optional dependency's native binding: npm drops the package when its node-gyp build fails.
+    program: join(import.meta.dirname, '..', 'node_modules', 'tfjs-tflite-node', 'build', 'Release', 'node_tflite_binding.node'),
+    install: 'npm install tfjs-tflite-node',
+    requireVariable: 'PIE_AUDIT_REQUIRE_TFLITE',
+    files: ['test/evaluate/tflite-file-predictor.test.ts', 'test/audit/tflite-audit.test.ts'],
   },
 } satisfies Record<string, OptionalSuite>;
 
@@ -66,6 +76,11 @@ export function skippedSuitesLine(ranFiles: string[], available: (suite: Optiona
   );
   if (skipped.length === 0) return null;
   const what = skipped.map((s) => `${s.what} (${s.program} missing)`).join(', ');
-  const packages = skipped.map((s) => s.install.replace(/^apt-get install -y /, '')).join(' ');
-  return `skipped: ${what}; enable with: apt-get install -y ${packages}`;
+  const apt = 'apt-get install -y ';
+  const packages = skipped.filter((s) => s.install.startsWith(apt)).map((s) => s.install.slice(apt.length));
+  const commands = [
+    ...(packages.length ? [`${apt}${packages.join(' ')}`] : []),
+    ...skipped.filter((s) => !s.install.startsWith(apt)).map((s) => s.install),
+  ];
+  return `skipped: ${what}; enable with: ${commands.join(' && ')}`;
 }

@@ -51,7 +51,7 @@ export function backendEcho(): BackendEcho | null {
  * of recall normalised by mean top-1, attribute over-indexing among PIEs, subgroup FPR/FNR
  * (binary tasks), PIE exemplars, and release gates.
  *
- * Members may be tfjs models, paths (model.json, .onnx, predictions files), functions, or
+ * Members may be tfjs models, paths (model.json, .onnx, .tflite, predictions files), functions, or
  * precomputed `{ predictions }` / `{ probabilities, nClasses }`: a population given as predictions
  * needs no inputs and no tfjs backend. Without labels only PIE sections are computed; accuracy
  * sections say `unavailable` with the reason. With one model per level, class tests are

@@ -28,8 +28,8 @@ import { assertKnownKeys } from '../schema/known-keys.js';
  * }
  */
 export interface AuditConfigFile {
-  /** A folder laid out `<dir>/<level>/<model>/model.json` (or `<dir>/<level>/<file>.onnx|.npy|.csv|.json`),
-   * or an object mapping levels to lists of paths (model.json folders, .onnx, predictions files). */
+  /** A folder laid out `<dir>/<level>/<model>/model.json` (or `<dir>/<level>/<file>.onnx|.tflite|.npy|.csv|.json`),
+   * or an object mapping levels to lists of paths (model.json folders, .onnx, .tflite, predictions files). */
   population: string | Record<string, string[]>;
   testSet?: {
     /** Inputs: IDX, .npy (read batch by batch, any size), or CSV (numeric columns, minus `labelColumn`). */
@@ -141,7 +141,7 @@ function optionalString(value: unknown, key: string): string | undefined {
 
 /**
  * Lists a population folder for the CLI: `<dir>/<level>/<model>/model.json` (or `<dir>/<level>/<file>`
- * for `.onnx` and predictions files), through the same scanner as `loadPopulation`.
+ * for `.onnx`, `.tflite` and predictions files), through the same scanner as `loadPopulation`.
  *
  * @throws {PieAuditError} `CONFIG_ERROR` for a missing folder; the scanner's typed errors naming the path.
  * @example

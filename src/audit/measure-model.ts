@@ -16,7 +16,7 @@ export interface ModelMeasures {
 
 /**
  * Sparsity (zeros among the prunable weights), gzipped weight size and stored size of a tfjs model given as an
- * object or a model.json path, or of an .onnx file (its weight initializers); nulls for anything else
+ * object or a model.json path, or of an .onnx file (its weight initializers) or a .tflite file (its constant buffers); nulls for anything else
  * (functions, predictions), or when the weights cannot be read (the audit never fails on a missing size).
  * @internal
  * @example
@@ -37,6 +37,16 @@ export async function measureModel(source: ModelSource): Promise<ModelMeasures> 
       ]);
       const stats = onnxInitializerStats(await readModelBytes(source));
       return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: (await stat(source)).size };
+    }
+    if (typeof source === 'string' && /\.tflite$/i.test(source)) {
+      // From the flatbuffer's constant buffers alone: no runtime is needed.
+      const [{ readTfliteModel }, { tfliteWeightStats }, { readModelBytes }] = await Promise.all([
+        import('../evaluate/tflite/read-tflite-model.js'),
+        import('../evaluate/tflite/tflite-weight-stats.js'),
+        import('../evaluate/read-model-bytes.js'),
+      ]);
+      const stats = tfliteWeightStats(readTfliteModel(await readModelBytes(source), source));
+      return { sparsity: stats.sparsity, gzippedBytes: stats.gzipBytes, storedBytes: (await stat(source)).size };
     }
     if (typeof source === 'string' && /model\.json$/i.test(source)) {
       const model = await loadLayersModelFromFile(source);

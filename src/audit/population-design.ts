@@ -3,7 +3,7 @@ import type { NoiseFloorDesignOption, PopulationDesignEcho } from '../schema/ind
 import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js';
 
 /** Files whose folder names the model (`<dir>/<level>/seed-3/model.json`). */
-const MODEL_FILES = new Set(['model.json', 'model.onnx']);
+const MODEL_FILES = new Set(['model.json', 'model.onnx', 'model.tflite']);
 
 /**
  * The file a member is read from: its path, or the `predictionsFile` of a `{ predictionsFile }` source (how a

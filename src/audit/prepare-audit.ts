@@ -7,8 +7,8 @@ import { memberFile } from './population-design.js';
 import { resolvePopulation, type ResolvedMember } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
-/** How a member is read: a tfjs or ONNX model (run on the inputs), a predictions file, or values in memory. */
-export type MemberKind = 'tfjs-model' | 'onnx-model' | 'predictions-file' | 'function' | 'predictions';
+/** How a member is read: a tfjs, ONNX or TFLite model (run on the inputs), a predictions file, or values in memory. */
+export type MemberKind = 'tfjs-model' | 'onnx-model' | 'tflite-model' | 'predictions-file' | 'function' | 'predictions';
 
 /** A population member, classified once for every path that evaluates it (in process, a shard, a queue worker). */
 export interface PreparedMember extends ResolvedMember {
@@ -82,7 +82,7 @@ function prepareMember(m: ResolvedMember): PreparedMember {
     kind,
     file: memberFile(m.source),
     needsBackend: model,
-    needsInputs: model || kind === 'onnx-model' || kind === 'function',
+    needsInputs: model || kind === 'onnx-model' || kind === 'tflite-model' || kind === 'function',
   };
 }
 
@@ -91,6 +91,7 @@ function memberKind(source: ModelSource, what: string): MemberKind {
   const kind = resolveSource(source, what).kind;
   if (kind === 'layers' || kind === 'graph' || kind === 'tfjs-file') return 'tfjs-model';
   if (kind === 'onnx-file') return 'onnx-model';
+  if (kind === 'tflite-file') return 'tflite-model';
   if (kind === 'predictions-file') return 'predictions-file';
   if (kind === 'function') return 'function';
   return 'predictions';

@@ -158,12 +158,18 @@ function ownId(m: PopulationMember): string | null {
   return id;
 }
 
-/** What running a source takes: tfjs models need a backend and inputs, ONNX files inputs, precomputed sources nothing. @internal */
+/** What running a source takes: tfjs models need a backend and inputs, ONNX and TFLite files inputs, precomputed sources nothing. @internal */
 export function sourceNeeds(source: ModelSource, what: string): { backend: boolean; inputs: boolean } {
   const kind = resolveSource(source, what).kind;
   return {
     backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file',
-    inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function',
+    inputs:
+      kind === 'layers' ||
+      kind === 'graph' ||
+      kind === 'tfjs-file' ||
+      kind === 'onnx-file' ||
+      kind === 'tflite-file' ||
+      kind === 'function',
   };
 }
 

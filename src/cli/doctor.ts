@@ -3,13 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../engine/backend.js';
 import { importOptionalModule } from '../engine/optional-module.js';
 import { loadOnnxRuntime, ONNXRUNTIME_INSTALL_HINT, openOnnxSession } from '../evaluate/onnx/onnx-runtime.js';
+import { loadTfliteRuntime, TFLITE_INSTALL_HINT } from '../evaluate/tflite/tflite-runtime.js';
 import { exportLayersModelToOnnx } from '../onnx/export-layers-model.js';
 import { mulberry32 } from '../random/mulberry32.js';
 import { PIE_AUDIT_VERSION } from '../version.js';
 
 /** One runtime or backend: available with its version and measured speed, or why not. */
 export interface RuntimeCheck {
-  /** `tfjs wasm`, `tfjs cpu`, `tfjs-node`, `onnxruntime-node`. */
+  /** `tfjs wasm`, `tfjs cpu`, `tfjs-node`, `onnxruntime-node`, `tfjs-tflite-node`. */
   name: string;
   available: boolean;
   /** Package version when available. */
@@ -119,6 +120,20 @@ async function checkOnnxRuntime(timed: boolean): Promise<RuntimeCheck> {
 }
 
 /**
+ * The TFLite runtime for .tflite files: whether its native binding loads, and its version. Not timed: the probe
+ * is a tfjs model, and TFLite runs only .tflite files.
+ */
+function checkTfliteRuntime(): RuntimeCheck {
+  const name = 'tfjs-tflite-node';
+  const status = loadTfliteRuntime();
+  if (status.ok) return { name, available: true, version: status.runtime.version };
+  const why = status.missing
+    ? `${status.reason}: npm left this optional dependency out (its install failed, or --omit=optional)`
+    : status.reason;
+  return { name, available: false, reason: `${why}; .tflite files cannot be evaluated. ${TFLITE_INSTALL_HINT}` };
+}
+
+/**
  * Which runtimes and tfjs backends pie-audit can use here, each with its version, and with `timed` a median
  * timing of a small MLP (784-128-10, 256 examples) on each, so users know what audits run on before the first.
  * Nothing is installed or changed; the tfjs backend is left at the one `auto` picks.
@@ -130,6 +145,7 @@ export async function checkRuntimes(options: { timed: boolean }): Promise<Runtim
   const checks: RuntimeCheck[] = [];
   // One at a time: each tfjs check switches the global backend, and timings must not overlap.
   checks.push(await checkOnnxRuntime(options.timed));
+  checks.push(checkTfliteRuntime());
   checks.push(await checkTfjs('tensorflow', 'tfjs-node', options.timed));
   checks.push(await checkTfjs('wasm', 'tfjs wasm', options.timed));
   checks.push(await checkTfjs('cpu', 'tfjs cpu', options.timed));
@@ -140,10 +156,12 @@ export async function checkRuntimes(options: { timed: boolean }): Promise<Runtim
 /** What an audit with the default settings (`runtime: 'auto'`, `backend: 'auto'`) runs on, given the checks. */
 function defaultRun(checks: RuntimeCheck[]): string {
   const ort = checks.find((c) => c.name === 'onnxruntime-node')?.available;
-  const tfjs = checks.find((c) => c.available && c.name !== 'onnxruntime-node')?.name ?? 'no tfjs backend';
+  const tflite = checks.find((c) => c.name === 'tfjs-tflite-node')?.available;
+  const tfjs = checks.find((c) => c.available && (c.name.startsWith('tfjs ') || c.name === 'tfjs-node'))?.name ?? 'no tfjs backend';
+  const tfliteFiles = tflite ? '; TFLite for .tflite files' : '; .tflite files need tfjs-tflite-node';
   return ort
-    ? `ONNX Runtime for .onnx files and the tfjs models it converts, ${tfjs} for the rest`
-    : `${tfjs} for every model (.onnx files need onnxruntime-node)`;
+    ? `ONNX Runtime for .onnx files and the tfjs models it converts, ${tfjs} for the rest${tfliteFiles}`
+    : `${tfjs} for every model (.onnx files need onnxruntime-node)${tfliteFiles}`;
 }
 
 /**

@@ -62,7 +62,7 @@ report.json, report.md, report.html and CSV tables into <dir>; prints a summary;
 gate code (0 pass / no gates, 1 fail, 3 inconclusive; 2 on bad config or input).
 
 config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
-  "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx / predictions files),
+  "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx / .tflite / predictions files),
                            or { "0": ["preds/0/a.npy", ...], "0.9": [...] }
   "testSet": { "inputs", "inputShape", "inputDivisor", "labels", "labelColumn",
                "attributes" (CelebA list_attr_celeba.txt or CSV), "attributeNames",
@@ -123,9 +123,10 @@ gates.json: { "maxPieRate": { "0.9": 0.05 }, "maxPieCount": { "0.5": 200 },
   doctor: `Usage: pie-audit doctor
 
 Lists the inference runtimes and TensorFlow.js backends pie-audit can use on this machine:
-onnxruntime-node (an optional dependency npm drops where its install fails), tfjs-node (an optional
-peer), tfjs wasm and tfjs cpu; for each, its version and a timed inference of a small MLP, or why it
-is not available and how to get it; then what an audit with the default settings runs on.
+onnxruntime-node and tfjs-tflite-node (optional dependencies npm drops where their install fails),
+tfjs-node (an optional peer), tfjs wasm and tfjs cpu; for each, its version and a timed inference of a
+small MLP (TFLite, which runs .tflite files only, is not timed), or why it is not available and how to
+get it; then what an audit with the default settings runs on.
 Exits 0 (the tfjs backends always work); nothing is installed or written.
 `,
   demo: `Usage: pie-audit demo [--out <dir>] [--models <k>] [--runtime auto|tfjs|onnx] [--quick] [--quiet]

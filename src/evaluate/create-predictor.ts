@@ -10,6 +10,7 @@ import { ensureTfjsBackend } from './ensure-backend.js';
 import { resolveInputShape } from './input-shape.js';
 import { inspectTfjsModelFile } from './model-file.js';
 import { createOnnxFilePredictor } from './onnx/onnx-file-predictor.js';
+import { createTfliteFilePredictor } from './tflite/tflite-file-predictor.js';
 import { requireOnnxRuntime } from './onnx/onnx-runtime.js';
 import { resolveSource, type ResolvedSource } from './resolve-source.js';
 import type { SourcePredictor } from './source-predictor.js';
@@ -30,12 +31,12 @@ export interface CreatePredictorOptions {
 }
 
 /**
- * Turns a computing model source (tfjs model, model.json or .onnx path, or predict function) into a
+ * Turns a computing model source (tfjs model, model.json, .onnx or .tflite path, or predict function) into a
  * {@link SourcePredictor}. Precomputed predictions have no predictor: pass them to `evaluatePopulation`.
  *
  * Runtimes: a LayersModel under `'auto'` is exported to ONNX and run on onnxruntime-node when that is
  * installed and covers every layer (much faster on CPU); otherwise tfjs runs it and `fallbackReason`
- * says why. `'onnx'` throws instead of falling back. `.onnx` files always run on onnxruntime-node.
+ * says why. `'onnx'` throws instead of falling back. `.onnx` files always run on onnxruntime-node, `.tflite` files on TFLite's runtime (tfjs-tflite-node).
  * Call `dispose()` when done (models loaded from a path are disposed with it; models you pass are not).
  *
  * @example
@@ -49,13 +50,13 @@ export async function createPredictor(source: ModelSource, options: CreatePredic
 }
 
 /**
- * {@link createPredictor} for an already classified source; `onnxBytes` avoids re-reading a hashed file. @internal
+ * {@link createPredictor} for an already classified source; `fileBytes` avoids re-reading a hashed .onnx or .tflite file. @internal
  * @throws PieAuditError `INVALID_ARGUMENT`
  */
 export async function createPredictorFor(
   resolved: ResolvedSource,
   options: CreatePredictorOptions,
-  onnxBytes?: Uint8Array,
+  fileBytes?: Uint8Array,
 ): Promise<SourcePredictor> {
   const runtime = options.runtime ?? 'auto';
   if (runtime !== 'auto' && runtime !== 'tfjs' && runtime !== 'onnx') {
@@ -87,8 +88,21 @@ export async function createPredictorFor(
           { file: resolved.path },
         );
       }
-      const bytes = onnxBytes ?? (await readModelBytes(resolved.path));
+      const bytes = fileBytes ?? (await readModelBytes(resolved.path));
       return createOnnxFilePredictor(bytes, resolved.path, {
+        ...(options.inputShape ? { inputShape: options.inputShape } : {}),
+        ...(options.threads ? { threads: options.threads } : {}),
+      });
+    }
+    case 'tflite-file': {
+      if (runtime !== 'auto') {
+        throw new PieAuditError(
+          'INVALID_ARGUMENT',
+          `${name} is a TFLite file; it runs on the TFLite runtime (tfjs-tflite-node) only. Use runtime 'auto'.`,
+          { file: resolved.path },
+        );
+      }
+      return createTfliteFilePredictor(fileBytes ?? (await readModelBytes(resolved.path)), resolved.path, {
         ...(options.inputShape ? { inputShape: options.inputShape } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
       });

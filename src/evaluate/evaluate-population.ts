@@ -109,7 +109,7 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   const started = performance.now();
   const report = progressOf(ctx, m);
   const inputs = inputsFor(ctx, m, what);
-  const { modelKey, onnxBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
+  const { modelKey, fileBytes } = ctx.opts.cacheDir ? await modelCacheKey(source) : {};
   const slot = await cacheSlotOf(ctx, modelKey);
   const hit = slot ? await readCachedModel(slot, ctx.buffers, m, what, ctx.buffers.needsScores) : null;
   if (hit) {
@@ -120,7 +120,7 @@ async function evaluateModel(ctx: EvaluationContext, m: number, source: Resolved
   const { runtime, threads } = ctx.opts;
   const inputShape = ctx.inputShape;
   const options = { runtime, name: what, ...(inputShape ? { inputShape } : {}), ...(threads ? { threads } : {}) };
-  const predictor = await createPredictorFor(source, options, onnxBytes);
+  const predictor = await createPredictorFor(source, options, fileBytes);
   let run: { width: number; target: Float32Array | undefined };
   try {
     if (predictor.inputShape && sizeOf(predictor.inputShape) !== ctx.featureSize) {

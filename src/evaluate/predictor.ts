@@ -1,10 +1,10 @@
 /**
  * The seam between model sources and evaluation: anything that maps a batch of flattened
- * inputs to a batch of class scores. tfjs models, ONNX sessions and user functions all become one.
+ * inputs to a batch of class scores. tfjs models, ONNX sessions, TFLite interpreters and user functions all become one.
  */
 export interface Predictor {
   /** Which runtime computes the scores; recorded per model in reports. */
-  readonly runtime: 'tfjs' | 'onnx' | 'function' | 'precomputed';
+  readonly runtime: 'tfjs' | 'onnx' | 'tflite' | 'function' | 'precomputed';
   /** Why a faster runtime was not used, when a fallback happened (e.g. an uncovered layer for ONNX). */
   readonly fallbackReason?: string;
   /**

@@ -138,7 +138,7 @@ export interface EvaluatePopulationOptions {
 /** How one model of the population was evaluated. */
 export interface PerModelEvaluation {
   /** The runtime that computed the predictions (for cached entries: the one that computed them then). */
-  runtime: 'tfjs' | 'onnx' | 'function' | 'precomputed';
+  runtime: 'tfjs' | 'onnx' | 'tflite' | 'function' | 'precomputed';
   /** Why ONNX was not used for a tfjs model under `runtime: 'auto'`. */
   fallbackReason?: string;
   /** Wall seconds spent on this model (loading, evaluating, caching). */

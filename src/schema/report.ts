@@ -97,7 +97,7 @@ export interface AuditEnvironment {
   arch: string;
   /** TensorFlow.js backend used to run models, `null` when every model was given as predictions. */
   backend: BackendEcho | null;
-  /** How many models of the whole population ran on each runtime (`tfjs`, `onnx`, `function`, `precomputed`). */
+  /** How many models of the whole population ran on each runtime (`tfjs`, `onnx`, `tflite`, `function`, `precomputed`). */
   runtimes: Record<string, number>;
   /** The machine latencies were measured on; absent in reports written before pie-audit measured latency. */
   machine?: MachineEcho;
@@ -406,7 +406,7 @@ export interface ModelSummary {
   /** sha256 (hex) of the model's file content (a tfjs model.json with its weight shards, an .onnx or a predictions
    * file), so the report names what it audited without the path that held it; `null` for models not given as files. */
   contentHash?: string | null;
-  /** Runtime that produced its predictions: `tfjs`, `onnx`, `function` or `precomputed`. */
+  /** Runtime that produced its predictions: `tfjs`, `onnx`, `tflite`, `function` or `precomputed`. */
   runtime: string;
   /** Why a faster runtime was not used, `null` when no fallback happened. */
   fallbackReason: string | null;

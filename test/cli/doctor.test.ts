@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOnnxRuntime } from '../../src/evaluate/onnx/onnx-runtime.js';
+import { loadTfliteRuntime } from '../../src/evaluate/tflite/tflite-runtime.js';
 import { PIE_AUDIT_VERSION } from '../../src/version.js';
 import { repoRoot, runCliInProcess } from './cli-helpers.js';
 
@@ -49,6 +50,10 @@ describe('pie-audit doctor', () => {
     const ort = await loadOnnxRuntime();
     expect(isAvailable(lineOf(r.stdout, 'onnxruntime-node'))).toBe(ort.ok);
     expect(isAvailable(lineOf(r.stdout, 'tfjs-node'))).toBe(resolvable('@tensorflow/tfjs-node'));
+    // TFLite runs .tflite files only, so it is not timed on the tfjs probe model: available with its version, or why not.
+    const tflite = loadTfliteRuntime();
+    expect(lineOf(r.stdout, 'tfjs-tflite-node')).toMatch(tflite.ok ? / {2}available \(\d+\.\d+\.\d+\)$/ : /not available: \S/);
+    expect(r.stdout).toContain(tflite.ok ? '; TFLite for .tflite files' : '; .tflite files need tfjs-tflite-node');
     expect(r.stdout).toMatch(
       ort.ok
         ? /an audit with the default settings runs ONNX Runtime for \.onnx files and the tfjs models it converts, tfjs (wasm|node) for the rest/

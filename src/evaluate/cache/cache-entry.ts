@@ -14,7 +14,7 @@ export interface CacheEntryHeader {
   n: number;
   nClasses: number;
   hasProbabilities: boolean;
-  runtime: 'tfjs' | 'onnx' | 'function' | 'precomputed';
+  runtime: 'tfjs' | 'onnx' | 'tflite' | 'function' | 'precomputed';
   fallbackReason?: string;
   source: string;
   createdAt: string;

@@ -4,14 +4,14 @@ import { hashTfjsModelFile } from '../model-file.js';
 import type { ResolvedSource } from '../resolve-source.js';
 
 /**
- * The prediction cache's key for a model source (its content hash), and the ONNX bytes when reading
+ * The prediction cache's key for a model source (its content hash), and the .onnx or .tflite bytes when reading
  * them was needed to hash the file (so they are not read twice); no key for sources the cache skips.
  *
- * @throws PieAuditError `CORRUPT_MODEL` when an ONNX file cannot be read
+ * @throws PieAuditError `CORRUPT_MODEL` when an .onnx or .tflite file cannot be read
  * @example
  * const { modelKey } = await modelCacheKey(resolveSource(model, 'models[0]'));
  */
-export async function modelCacheKey(source: ResolvedSource): Promise<{ modelKey?: string; onnxBytes?: Uint8Array }> {
+export async function modelCacheKey(source: ResolvedSource): Promise<{ modelKey?: string; fileBytes?: Uint8Array }> {
   switch (source.kind) {
     case 'layers':
       return { modelKey: hashLayersModel(source.model) };
@@ -19,9 +19,10 @@ export async function modelCacheKey(source: ResolvedSource): Promise<{ modelKey?
       return { modelKey: hashGraphModel(source.model) };
     case 'tfjs-file':
       return { modelKey: await hashTfjsModelFile(source.path) };
-    case 'onnx-file': {
+    case 'onnx-file':
+    case 'tflite-file': {
       const bytes = await readModelBytes(source.path);
-      return { modelKey: hashBytes('onnx', bytes), onnxBytes: bytes };
+      return { modelKey: hashBytes(source.kind === 'onnx-file' ? 'onnx' : 'tflite', bytes), fileBytes: bytes };
     }
     case 'function':
       return source.fn.cacheKey !== undefined ? { modelKey: hashBytes('function', source.fn.cacheKey) } : {};
