@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
+import { loadKerasModel } from '../engine/keras/load-keras-model.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { isLayersModel } from './resolve-population.js';
 
 /**
  * Sparsity (zeros among the prunable weights) and gzipped weight size of a tfjs model given as an
- * object or a model.json path, or of an .onnx file (its weight initializers); nulls for anything else
+ * object, a model.json path or a Keras .h5 / .keras file, or of an .onnx file (its weight initializers); nulls for anything else
  * (functions, predictions), or when the weights cannot be read (the audit never fails on a missing size).
  * @internal
  */
@@ -26,8 +27,8 @@ export async function measureModel(source: ModelSource): Promise<{ sparsity: num
       const stats = onnxInitializerStats(await readModelBytes(source));
       return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };
     }
-    if (typeof source === 'string' && /model\.json$/i.test(source)) {
-      const model = await loadLayersModelFromFile(source);
+    if (typeof source === 'string' && /(model\.json|\.h5|\.keras)$/i.test(source)) {
+      const model = /model\.json$/i.test(source) ? await loadLayersModelFromFile(source) : await loadKerasModel(source);
       try {
         const stats = compressionStats(model);
         return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes };

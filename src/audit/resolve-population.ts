@@ -140,8 +140,9 @@ function ownId(m: PopulationMember): string | null {
 export function sourceNeeds(source: ModelSource, what: string): { backend: boolean; inputs: boolean } {
   const kind = resolveSource(source, what).kind;
   return {
-    backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file',
-    inputs: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'onnx-file' || kind === 'function',
+    backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'keras-file',
+    inputs:
+      kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'keras-file' || kind === 'onnx-file' || kind === 'function',
   };
 }
 
