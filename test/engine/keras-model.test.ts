@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +9,7 @@ import { compressionStats } from '../../src/compress/compression-stats.js';
 import { pruneOneShot } from '../../src/compress/prune-one-shot.js';
 import { quantizeModel } from '../../src/compress/quantize-model.js';
 import { initBackend } from '../../src/engine/backend.js';
+import { kerasConfigToTfjs } from '../../src/engine/keras/keras-config.js';
 import { loadKerasModel } from '../../src/engine/keras/load-keras-model.js';
 import { PieAuditError } from '../../src/errors.js';
 import { createPredictor } from '../../src/evaluate/create-predictor.js';
@@ -204,3 +205,53 @@ async function rezip(path: string, name: string, data: Uint8Array): Promise<Uint
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, dirBytes, end]);
 }
+
+describe('kerasConfigToTfjs', () => {
+  const cnnConfig = async () => {
+    const { readZipEntries } = await import('../../src/engine/keras/read-zip-entries.js');
+    const bytes = readZipEntries(readFileSync(fixture('cnn.keras')), 'cnn.keras', ['config.json'], 1 << 20).get('config.json')!;
+    return JSON.parse(new TextDecoder().decode(bytes));
+  };
+
+  it('rewrites Keras 3 serialization into the Keras 2 form tfjs-layers reads', async () => {
+    const config = await cnnConfig();
+    config.config.input_layers = ['input_layer', 0, 0]; // Keras 3 writes a single input unnested too
+    const out = kerasConfigToTfjs(config, 'cnn.keras') as any;
+    expect(out.module).toBeUndefined();
+    expect(out.config.input_layers).toEqual([['input_layer', 0, 0]]);
+    const [input, conv] = out.config.layers;
+    expect(input.config.batch_input_shape).toEqual([null, 6, 6, 1]);
+    expect(conv.config.dtype).toBe('float32');
+    expect(conv.config.kernel_initializer).toEqual({ class_name: 'GlorotUniform', config: { seed: null } });
+    expect(conv.inbound_nodes).toEqual([[['input_layer', 0, 0, {}]]]);
+  });
+
+  it('refuses a mixed-precision policy and a subclassed model, naming them; a __proto__ key reaches no prototype', async () => {
+    const config = await cnnConfig();
+    config.config.layers[4].config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_float16' } };
+    expect(() => kerasConfigToTfjs(config, 'cnn.keras')).toThrow(/cnn\.keras: layer "dense" uses the dtype policy "mixed_float16"/);
+    expect(() => kerasConfigToTfjs({ class_name: 'MyModel', config: {} }, 'm.keras')).toThrow(
+      /"MyModel" model; only Sequential and Functional/,
+    );
+    const polluted = JSON.parse('{"class_name": "Sequential", "config": {"name": "s", "layers": [], "__proto__": {"polluted": true}}}');
+    const out = kerasConfigToTfjs(polluted, 'p.h5') as { config: Record<string, unknown> };
+    expect(out.config.polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('population folders', () => {
+  it('list .h5 and .keras files, and model.keras inside a model folder, as Keras members', async () => {
+    const { scanPopulationFolder } = await import('../../src/population/scan-population-folder.js');
+    const root = join(dir, 'population');
+    mkdirSync(join(root, '0', 'seed-2'), { recursive: true });
+    copyFileSync(fixture('mlp.h5'), join(root, '0', 'seed-1.h5'));
+    copyFileSync(fixture('mlp.keras'), join(root, '0', 'seed-2', 'model.keras'));
+    const scan = scanPopulationFolder(root);
+    expect(scan.levels[0].members.map((m) => [m.name, m.kind])).toEqual([
+      ['seed-1.h5', 'keras'],
+      ['seed-2', 'keras'],
+    ]);
+    expect(scan.warnings).toEqual([]);
+  });
+});

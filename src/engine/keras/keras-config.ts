@@ -43,7 +43,8 @@ function translate(value: Json, file: string, layer: string): Json {
   const out: JsonObject = {};
   const here = typeof value.name === 'string' ? value.name : layer;
   for (const [key, v] of Object.entries(value)) {
-    if (KERAS3_ONLY.has(key)) continue;
+    // A `__proto__` key from JSON.parse would set the copy's prototype if assigned: data never reaches one.
+    if (KERAS3_ONLY.has(key) || key === '__proto__') continue;
     if (key === 'dtype' && isObject(v)) out.dtype = dtypeOfPolicy(v, file, here);
     else if (key === 'batch_shape') out.batch_input_shape = translate(v, file, here);
     else if (key === 'inbound_nodes' && Array.isArray(v)) out.inbound_nodes = v.map((node) => translateNode(node, file, here));

@@ -8,7 +8,7 @@ import { readHdf5 } from './read-hdf5.js';
 import { readZipEntries } from './read-zip-entries.js';
 
 /** Largest Keras file read by default (the whole file is held in memory, and in WASM memory for HDF5). */
-export const DEFAULT_MAX_KERAS_BYTES = 1 << 30;
+const DEFAULT_MAX_KERAS_BYTES = 1 << 30;
 /** Largest config.json / metadata.json inflated from a `.keras` archive. */
 const MAX_JSON_BYTES = 16 << 20;
 
