@@ -115,6 +115,21 @@ describe('loadKerasModel', () => {
   });
 });
 
+describe('the prediction cache', () => {
+  it('keys a Keras file by its content: a copy under another name is a hit, another file is not', async () => {
+    const { evaluatePopulation } = await import('../../src/evaluate/evaluate-population.js');
+    const cacheDir = join(dir, 'cache');
+    const testSet = { inputs: Float32Array.from(expected.mlp.inputs), n: 6, inputShape: [4] };
+    const options = { cache: { dir: cacheDir }, runtime: 'tfjs' as const, returnProbabilities: true };
+    const first = await evaluatePopulation([fixture('mlp.keras'), fixture('mlp.h5')], testSet, options);
+    copyFileSync(fixture('mlp.keras'), join(dir, 'copy.keras'));
+    const second = await evaluatePopulation([join(dir, 'copy.keras')], testSet, options);
+    expect(first.perModel.map((m) => m.cached)).toEqual([false, false]);
+    expect(second.perModel[0].cached).toBe(true);
+    expect(maxDifference(second.probabilities!, expected.mlp.outputs)).toBeLessThan(1e-5);
+  });
+});
+
 describe('loadKerasModel refuses bad files with typed errors naming them', () => {
   it('a layer tfjs has no implementation of is named', async () => {
     const e = await typedError(() => loadKerasModel(fixture('lambda.h5')));
