@@ -22,7 +22,7 @@ interface Expected {
   inputs: number[];
   outputs: number[];
 }
-const expected = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')) as Record<'mlp' | 'cnn', Expected>;
+const expected = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')) as Record<'mlp' | 'cnn' | 'bn', Expected>;
 const dir = mkdtempSync(join(tmpdir(), 'pie-audit-keras-'));
 
 beforeAll(async () => {
@@ -52,11 +52,12 @@ async function typedError(run: () => Promise<unknown>): Promise<PieAuditError> {
 }
 
 describe('loadKerasModel', () => {
-  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras']) {
+  // bn-keras3.h5: a .h5 as Keras 3 writes it, with a BatchNormalization layer (four weights, matched by name).
+  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras', 'bn-keras3.h5']) {
     it(`${file}: predictions match the NumPy forward pass within 1e-5`, async () => {
       const model = await loadKerasModel(fixture(file));
       try {
-        const e = expected[file.startsWith('mlp') ? 'mlp' : 'cnn'];
+        const e = expected[file.slice(0, file.search(/[.-]/)) as 'mlp' | 'cnn' | 'bn'];
         expect(maxDifference(predict(model, e), e.outputs)).toBeLessThan(1e-5);
       } finally {
         model.dispose();

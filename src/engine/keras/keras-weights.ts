@@ -45,7 +45,7 @@ function readDataset(entity: unknown, file: string, path: string): StoredWeight 
  * Keras 2 (`.h5`) weights: `model_weights` lists `layer_names`; each layer group lists `weight_names`,
  * datasets at those paths inside the group. Returns them by layer name, in the stored order.
  *
- * @throws PieAuditError `CORRUPT_MODEL` naming `file`
+ * @throws PieAuditError `CORRUPT_MODEL` naming `file`; `UNSUPPORTED_LAYER` for model-level weights
  * @example
  * const byLayer = readKeras2Weights(h5.file, 'model.h5'); byLayer.get('dense')?.[0].name; // 'dense/kernel:0'
  */
@@ -59,6 +59,13 @@ export function readKeras2Weights(root: Group, file: string): Map<string, Stored
         file,
       },
     );
+  }
+  const topLevel = weights.get('top_level_model_weights');
+  if (isGroup(topLevel) && nameListAttribute(topLevel, 'weight_names').length > 0) {
+    // Keras 3 stores variables a subclassed model owns itself there; a tfjs model has no place for them.
+    throw new PieAuditError('UNSUPPORTED_LAYER', `${file} holds model-level weights (top_level_model_weights) that no layer owns.`, {
+      file,
+    });
   }
   const out = new Map<string, StoredWeight[]>();
   for (const layer of nameListAttribute(weights, 'layer_names')) {
