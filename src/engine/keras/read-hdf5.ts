@@ -1,4 +1,4 @@
-import h5wasm, { type File as Hdf5File } from 'h5wasm';
+import type { File as Hdf5File } from 'h5wasm';
 import { PieAuditError } from '../../errors.js';
 
 /** The 8-byte signature an HDF5 file starts with (at offset 0 as h5py and Keras write it). */
@@ -22,6 +22,8 @@ export async function readHdf5<T>(bytes: Uint8Array, file: string, read: (h5: Hd
       file,
     });
   }
+  // Loaded on first use: importing h5wasm instantiates its 4 MB WASM module at once.
+  const h5wasm = (await import('h5wasm')).default;
   const { FS } = await h5wasm.ready;
   const path = `/pie-audit-${process.pid}-${++opened}.h5`;
   const diagnostics: string[] = [];
