@@ -12,6 +12,7 @@ import { saveLayersModel } from '../../src/engine/save-layers-model.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 import type { AuditReport } from '../../src/schema/index.js';
 import { runCliInProcess } from '../cli/cli-helpers.js';
+import { comparable } from '../distribute/helpers.js';
 
 /** Keras files written by test/fixtures/keras/make_keras_fixtures.py (h5py, Keras 2 and Keras 3 layouts). */
 const FIXTURES = join(import.meta.dirname, '../fixtures/keras');
@@ -84,5 +85,16 @@ describe('an audit with Keras baselines and their pruned copies', () => {
     expect(report.levels[0].models.map((m) => m.id)).toEqual(['mlp.h5', 'mlp.keras']);
     expect(report.levels[0].models.every((m) => (m.gzippedBytes ?? 0) > 0)).toBe(true);
     expect(report.levels[1].models.map((m) => Math.round((m.sparsity ?? 0) * 10) / 10)).toEqual([0.5, 0.5]);
+  });
+
+  it('plan / run-shard / merge of that config gives the report of pie-audit audit', async () => {
+    const plan = join(dir, 'plan');
+    expect((await runCliInProcess(['plan', join(dir, 'audit.json'), '--shards', '2', '--out', plan, '--quiet'])).code).toBe(0);
+    for (const index of ['0', '1']) expect((await runCliInProcess(['run-shard', plan, '--index', index, '--quiet'])).code).toBe(0);
+    const merged = await runCliInProcess(['merge', plan, '--out', join(dir, 'merged'), '--quiet']);
+    expect(merged.code).toBe(0);
+    expect(comparable(JSON.parse(readFileSync(join(dir, 'merged', 'report.json'), 'utf8')))).toEqual(
+      comparable(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'))),
+    );
   });
 });
