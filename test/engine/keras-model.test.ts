@@ -52,8 +52,9 @@ async function typedError(run: () => Promise<unknown>): Promise<PieAuditError> {
 }
 
 describe('loadKerasModel', () => {
-  // bn-keras3.h5: a .h5 as Keras 3 writes it, with a BatchNormalization layer (four weights, matched by name).
-  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras', 'bn-keras3.h5']) {
+  // bn-keras3.h5: a .h5 as Keras 3 writes it, with a BatchNormalization layer (four weights, matched by name);
+  // mlp-keras213.keras: a .keras as tf.keras 2.13-2.15 wrote it (_layer_checkpoint_dependencies).
+  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras', 'bn-keras3.h5', 'mlp-keras213.keras']) {
     it(`${file}: predictions match the NumPy forward pass within 1e-5`, async () => {
       const model = await loadKerasModel(fixture(file));
       try {
