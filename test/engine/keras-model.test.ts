@@ -164,6 +164,9 @@ describe('loadKerasModel refuses bad files with typed errors naming them', () =>
     }
     const big = await typedError(() => loadKerasModel(fixture('mlp.h5'), { maxBytes: 1000 }));
     expect(big.message).toMatch(/mlp\.h5 is \d+ bytes, more than the 1000 read/);
+    mkdirSync(join(dir, 'folder.keras'), { recursive: true });
+    const folder = await typedError(() => loadKerasModel(join(dir, 'folder.keras')));
+    expect(folder.message).toMatch(/folder\.keras is not a regular file/);
     const missing = await typedError(() => loadKerasModel(join(dir, 'absent.keras')));
     expect(missing.message).toMatch(/absent\.keras could not be read \(ENOENT\)/);
   });

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../../errors.js';
 import { ensureBackend } from '../ensure-backend.js';
@@ -26,10 +26,11 @@ export interface LoadKerasModelOptions {
  * Sequential and Functional models with layers tfjs-layers implements are read; anything else is refused.
  *
  * @throws PieAuditError `CORRUPT_MODEL` (missing, oversized, truncated or damaged file, weights that do not
- *   fit the config) or `UNSUPPORTED_LAYER` (a layer or dtype policy tfjs has no implementation of), naming the file
+ *   fit the config) or `UNSUPPORTED_LAYER` (a layer or dtype policy tfjs has no implementation of), naming the
+ *   file; `INVALID_ARGUMENT` for a path not ending in .h5 / .keras or a bad `maxBytes`
  * @example
  * const model = await loadKerasModel('models/baseline.keras');
- * const pruned = await applyConstantSparsity(model, 0.5);
+ * const { model: pruned } = await pruneOneShot(model, 0.5);
  */
 export async function loadKerasModel(path: string, options: LoadKerasModelOptions = {}): Promise<tf.LayersModel> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_KERAS_BYTES;
@@ -47,12 +48,13 @@ export async function loadKerasModel(path: string, options: LoadKerasModelOption
   return kind === 'h5' ? loadH5(bytes, path) : loadKeras(bytes, path, maxBytes);
 }
 
+/** The file's bytes, at most `maxBytes`; only regular files are opened (a FIFO would block the open). */
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    handle = await open(path, 'r');
-    const s = await handle.stat();
-    if (!s.isFile()) throw new PieAuditError('CORRUPT_MODEL', `Keras model ${path} is not a regular file.`, { file: path });
+    const s = await stat(path);
+    if (!s.isFile())
+      throw new PieAuditError('CORRUPT_MODEL', `Keras model ${path} is not a regular file (a pipe, device or folder).`, { file: path });
     if (s.size > maxBytes) {
       throw new PieAuditError(
         'CORRUPT_MODEL',
@@ -60,7 +62,16 @@ async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> 
         { file: path, bytes: s.size, maxBytes },
       );
     }
-    return await handle.readFile();
+    handle = await open(path, 'r');
+    // Exactly the size checked: a file still growing is read no further than that.
+    const bytes = new Uint8Array(s.size);
+    let filled = 0;
+    while (filled < s.size) {
+      const { bytesRead } = await handle.read(bytes, filled, s.size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
     throw new PieAuditError(
