@@ -146,6 +146,18 @@ describe('loadKerasModel refuses bad files with typed errors naming them', () =>
     expect(e.message).toMatch(/bomb\.keras.*config\.json inflates to 67108864 bytes/);
   });
 
+  it('gzip-compressed weights are sized before they are inflated', async () => {
+    // 2048 x 2048 zeros, gzip-compressed in the file: a few KB on disk, 16 MiB read.
+    const e = await typedError(() => loadKerasModel(fixture('gzip-weights.h5'), { maxBytes: 1 << 20 }));
+    expect(e.code).toBe('CORRUPT_MODEL');
+    expect(e.message).toMatch(
+      /gzip-weights\.h5: weight model_weights\/dense\/dense\/kernel:0 would take the weights past the bytes allowed/,
+    );
+    // Under the default cap the dataset inflates (h5wasm reads gzip) and its shape is then refused.
+    const shape = await typedError(() => loadKerasModel(fixture('gzip-weights.h5')));
+    expect(shape.message).toMatch(/has shape \[2048,2048\] but the config gives \[4,8\]/);
+  });
+
   it('a truncated .h5, a truncated .keras, a file that is not HDF5, and an oversized file', async () => {
     const h5 = readFileSync(fixture('mlp.h5'));
     const keras = readFileSync(fixture('mlp.keras'));

@@ -27,9 +27,22 @@ function nameListAttribute(group: Group, name: string): string[] {
   });
 }
 
-function readDataset(entity: unknown, file: string, path: string): StoredWeight {
+/** Bytes the weights of one file may still inflate to: HDF5 datasets can be gzip-compressed, so their size is checked before they are read. */
+export interface WeightBudget {
+  bytesLeft: number;
+}
+
+function readDataset(entity: unknown, file: string, path: string, budget: WeightBudget): StoredWeight {
   if (!isDataset(entity))
     throw new PieAuditError('CORRUPT_MODEL', `${file}: weight ${path} is missing or not a dataset.`, { file, weight: path });
+  const bytes = (entity.shape ?? []).reduce((a, b) => a * b, 1) * 8;
+  budget.bytesLeft -= bytes;
+  if (!Number.isFinite(bytes) || budget.bytesLeft < 0) {
+    throw new PieAuditError('CORRUPT_MODEL', `${file}: weight ${path} would take the weights past the bytes allowed (maxBytes).`, {
+      file,
+      weight: path,
+    });
+  }
   const { value } = entity;
   if (!(value instanceof Float32Array || value instanceof Float64Array)) {
     throw new PieAuditError(
@@ -47,9 +60,9 @@ function readDataset(entity: unknown, file: string, path: string): StoredWeight 
  *
  * @throws PieAuditError `CORRUPT_MODEL` naming `file`; `UNSUPPORTED_LAYER` for model-level weights
  * @example
- * const byLayer = readKeras2Weights(h5.file, 'model.h5'); byLayer.get('dense')?.[0].name; // 'dense/kernel:0'
+ * const byLayer = readKeras2Weights(h5, 'model.h5', { bytesLeft: 1 << 30 }); byLayer.get('dense')?.[0].name; // 'dense/kernel:0'
  */
-export function readKeras2Weights(root: Group, file: string): Map<string, StoredWeight[]> {
+export function readKeras2Weights(root: Group, file: string, budget: WeightBudget): Map<string, StoredWeight[]> {
   const weights = root.get('model_weights');
   if (!isGroup(weights)) {
     throw new PieAuditError(
@@ -73,7 +86,7 @@ export function readKeras2Weights(root: Group, file: string): Map<string, Stored
     if (!isGroup(group)) throw new PieAuditError('CORRUPT_MODEL', `${file}: layer ${layer} has no weights group.`, { file, layer });
     out.set(
       layer,
-      nameListAttribute(group, 'weight_names').map((w) => readDataset(group.get(w), file, `model_weights/${layer}/${w}`)),
+      nameListAttribute(group, 'weight_names').map((w) => readDataset(group.get(w), file, `model_weights/${layer}/${w}`, budget)),
     );
   }
   return out;
@@ -95,12 +108,13 @@ function snakeCase(className: string): string {
  *
  * @throws PieAuditError `CORRUPT_MODEL` naming `file`
  * @example
- * const byLayer = readKeras3Weights(h5.file, [{ name: 'dense', className: 'Dense' }], 'model.keras');
+ * const byLayer = readKeras3Weights(h5, [{ name: 'dense', className: 'Dense' }], 'model.keras', { bytesLeft: 1 << 30 });
  */
 export function readKeras3Weights(
   root: Group,
   layers: readonly { name: string; className: string }[],
   file: string,
+  budget: WeightBudget,
 ): Map<string, StoredWeight[]> {
   const container = root.get('layers') ?? root.get('_layer_checkpoint_dependencies');
   if (!isGroup(container)) throw new PieAuditError('CORRUPT_MODEL', `${file}: model.weights.h5 has no layers group.`, { file });
@@ -116,7 +130,7 @@ export function readKeras3Weights(
     const keys = vars.keys().sort((a, b) => Number(a) - Number(b));
     out.set(
       name,
-      keys.map((k) => readDataset(vars.get(k), file, `${folder}/vars/${k}`)),
+      keys.map((k) => readDataset(vars.get(k), file, `${folder}/vars/${k}`, budget)),
     );
   }
   return out;

@@ -14,7 +14,7 @@ const MAX_JSON_BYTES = 16 << 20;
 
 /** Options of {@link loadKerasModel}. */
 export interface LoadKerasModelOptions {
-  /** Refuse files (and inflated weights) larger than this many bytes (default 1 GiB). */
+  /** Refuse files, and weights that inflate (zip, or gzip-compressed HDF5 datasets, counted as float64), larger than this many bytes (default 1 GiB). */
   maxBytes?: number;
 }
 
@@ -45,7 +45,7 @@ export async function loadKerasModel(path: string, options: LoadKerasModelOption
   }
   const bytes = await readBounded(path, maxBytes);
   await ensureBackend();
-  return kind === 'h5' ? loadH5(bytes, path) : loadKeras(bytes, path, maxBytes);
+  return kind === 'h5' ? loadH5(bytes, path, maxBytes) : loadKeras(bytes, path, maxBytes);
 }
 
 /** The file's bytes, at most `maxBytes`; only regular files are opened (a FIFO would block the open). */
@@ -85,7 +85,7 @@ async function readBounded(path: string, maxBytes: number): Promise<Uint8Array> 
   }
 }
 
-async function loadH5(bytes: Uint8Array, file: string): Promise<tf.LayersModel> {
+async function loadH5(bytes: Uint8Array, file: string, maxBytes: number): Promise<tf.LayersModel> {
   const { topology, stored } = await readHdf5(bytes, file, (h5) => {
     const attribute = h5.attrs.model_config?.value;
     if (typeof attribute !== 'string') {
@@ -98,7 +98,7 @@ async function loadH5(bytes: Uint8Array, file: string): Promise<tf.LayersModel> 
       );
     }
     const topology = kerasConfigToTfjs(parseJson(attribute, file, 'model_config'), file);
-    return { topology, stored: readKeras2Weights(h5, file) };
+    return { topology, stored: readKeras2Weights(h5, file, { bytesLeft: maxBytes }) };
   });
   return buildModel(topology, stored, file);
 }
@@ -116,7 +116,9 @@ async function loadKeras(bytes: Uint8Array, file: string, maxBytes: number): Pro
     );
   }
   const topology = kerasConfigToTfjs(parseJson(new TextDecoder().decode(configBytes), file, 'config.json'), file);
-  const stored = await readHdf5(weightBytes, `${file} (model.weights.h5)`, (h5) => readKeras3Weights(h5, configLayers(topology), file));
+  const stored = await readHdf5(weightBytes, `${file} (model.weights.h5)`, (h5) =>
+    readKeras3Weights(h5, configLayers(topology), file, { bytesLeft: maxBytes }),
+  );
   return buildModel(topology, stored, file);
 }
 
