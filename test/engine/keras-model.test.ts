@@ -258,6 +258,17 @@ describe('kerasConfigToTfjs', () => {
     expect(conv.inbound_nodes).toEqual([[['input_layer', 0, 0, {}]]]);
   });
 
+  it('gives a Sequential model built with build(shape) its input shape, so tfjs can rebuild it', async () => {
+    const { readZipEntries } = await import('../../src/engine/keras/read-zip-entries.js');
+    const bytes = readZipEntries(readFileSync(fixture('mlp.keras')), 'mlp.keras', ['config.json'], 1 << 20).get('config.json')!;
+    const config = JSON.parse(new TextDecoder().decode(bytes));
+    config.config.layers.shift(); // no InputLayer: Keras 3 keeps only build_input_shape
+    const topology = kerasConfigToTfjs(config, 'mlp.keras');
+    const model = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
+    expect(model.inputs[0].shape).toEqual([null, 4]);
+    model.dispose();
+  });
+
   it('refuses a mixed-precision policy and a subclassed model, naming them; a __proto__ key reaches no prototype', async () => {
     const config = await cnnConfig();
     config.config.layers[4].config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_float16' } };

@@ -33,8 +33,20 @@ export function kerasConfigToTfjs(config: unknown, file: string): JsonObject {
     );
   }
   const out = translate(config, file, String(config.class_name)) as JsonObject;
+  if (out.class_name === 'Sequential') giveFirstLayerItsInputShape(out.config as JsonObject);
   checkLayers(out, file);
   return out;
+}
+
+/**
+ * A Sequential model built with `model.build(shape)` has no InputLayer in its config, only
+ * `build_input_shape`; tfjs-layers takes the input shape from the first layer.
+ */
+function giveFirstLayerItsInputShape(config: JsonObject): void {
+  const first = Array.isArray(config.layers) ? config.layers[0] : undefined;
+  const shape = config.build_input_shape;
+  if (!isObject(first) || first.class_name === 'InputLayer' || !Array.isArray(shape) || !isObject(first.config)) return;
+  if (first.config.batch_input_shape === undefined) first.config.batch_input_shape = shape;
 }
 
 function translate(value: Json, file: string, layer: string): Json {
