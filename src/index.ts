@@ -148,10 +148,11 @@ export {
   saveLayersModel,
   loadLayersModelFromFile,
   loadGraphModelFromFile,
+  loadKerasModel,
   fileSystemIO,
   registerWasmGradientKernels,
 } from './engine/index.js';
-export type { BackendInfo, BackendRequest, InitBackendOptions, FileSystemIOOptions } from './engine/index.js';
+export type { BackendInfo, BackendRequest, InitBackendOptions, FileSystemIOOptions, LoadKerasModelOptions } from './engine/index.js';
 
 // Compression (the building blocks: pie-audit/compress)
 export {

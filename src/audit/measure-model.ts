@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { compressionStats } from '../compress/compression-stats.js';
+import { loadKerasModel } from '../engine/keras/load-keras-model.js';
 import { loadLayersModelFromFile } from '../engine/load-layers-model-from-file.js';
 import { tfjsModelFileBytes } from '../evaluate/model-file.js';
 import type { ModelSource } from '../evaluate/types.js';
@@ -16,7 +17,8 @@ export interface ModelMeasures {
 
 /**
  * Sparsity (zeros among the prunable weights), gzipped weight size and stored size of a tfjs model given as an
- * object or a model.json path, or of an .onnx file (its weight initializers) or a .tflite file (its constant buffers); nulls for anything else
+ * object, a model.json path or a Keras .h5 / .keras file, or of an .onnx file (its weight initializers) or a .tflite
+ * file (its constant buffers); nulls for anything else
  * (functions, predictions), or when the weights cannot be read (the audit never fails on a missing size).
  * @internal
  * @example
@@ -48,8 +50,8 @@ export async function measureModel(source: ModelSource): Promise<ModelMeasures> 
       const stats = tfliteWeightStats(readTfliteModel(await readModelBytes(source), source));
       return { sparsity: stats.sparsity, gzippedBytes: stats.gzipBytes, storedBytes: (await stat(source)).size };
     }
-    if (typeof source === 'string' && /model\.json$/i.test(source)) {
-      const model = await loadLayersModelFromFile(source);
+    if (typeof source === 'string' && /(model\.json|\.h5|\.keras)$/i.test(source)) {
+      const model = /model\.json$/i.test(source) ? await loadLayersModelFromFile(source) : await loadKerasModel(source);
       try {
         const stats = compressionStats(model);
         return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: await tfjsModelFileBytes(source) };

@@ -7,7 +7,7 @@ import type { ModelSource } from '../evaluate/types.js';
 /**
  * sha256 (hex) of a model or predictions file's content, so a report names what it audited without the path
  * that held it: a tfjs model.json with its weight shards (as the prediction cache and the distributed plan
- * key it), any other file (ONNX, predictions) by its bytes. `null` for sources that are not files (models in
+ * key it), any other file (ONNX, Keras .h5 / .keras, predictions) by its bytes. `null` for sources that are not files (models in
  * memory, functions, arrays) or when the file cannot be read (the evaluation has reported that already).
  * @internal
  * @example

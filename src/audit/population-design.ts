@@ -2,8 +2,8 @@ import { PieAuditError } from '../errors.js';
 import type { NoiseFloorDesignOption, PopulationDesignEcho } from '../schema/index.js';
 import type { ResolvedMember, ResolvedPopulation } from './resolve-population.js';
 
-/** Files whose folder names the model (`<dir>/<level>/seed-3/model.json`). */
-const MODEL_FILES = new Set(['model.json', 'model.onnx', 'model.tflite']);
+/** Files whose folder names the model (`<dir>/<level>/seed-3/model.json`, `.../seed-3/model.keras`). */
+const MODEL_FILES = new Set(['model.json', 'model.onnx', 'model.tflite', 'model.h5', 'model.keras']);
 
 /**
  * The file a member is read from: its path, or the `predictionsFile` of a `{ predictionsFile }` source (how a

@@ -7,8 +7,11 @@ import { memberFile } from './population-design.js';
 import { resolvePopulation, type ResolvedMember } from './resolve-population.js';
 import { validateAuditOptions, type NormalizedAudit } from './validate-audit-options.js';
 
-/** How a member is read: a tfjs, ONNX or TFLite model (run on the inputs), a predictions file, or values in memory. */
-export type MemberKind = 'tfjs-model' | 'onnx-model' | 'tflite-model' | 'predictions-file' | 'function' | 'predictions';
+/**
+ * How a member is read: a tfjs, Keras (`.h5` / `.keras`, rebuilt as a tfjs model), ONNX or TFLite model (run on
+ * the inputs), a predictions file, or values in memory.
+ */
+export type MemberKind = 'tfjs-model' | 'keras-model' | 'onnx-model' | 'tflite-model' | 'predictions-file' | 'function' | 'predictions';
 
 /** A population member, classified once for every path that evaluates it (in process, a shard, a queue worker). */
 export interface PreparedMember extends ResolvedMember {
@@ -76,7 +79,7 @@ async function withExampleCount(options: AuditOptions): Promise<AuditOptions> {
 
 function prepareMember(m: ResolvedMember): PreparedMember {
   const kind = memberKind(m.source, `population['${m.level}'][${m.index}]`);
-  const model = kind === 'tfjs-model';
+  const model = kind === 'tfjs-model' || kind === 'keras-model';
   return {
     ...m,
     kind,
@@ -90,6 +93,7 @@ function prepareMember(m: ResolvedMember): PreparedMember {
 function memberKind(source: ModelSource, what: string): MemberKind {
   const kind = resolveSource(source, what).kind;
   if (kind === 'layers' || kind === 'graph' || kind === 'tfjs-file') return 'tfjs-model';
+  if (kind === 'keras-file') return 'keras-model';
   if (kind === 'onnx-file') return 'onnx-model';
   if (kind === 'tflite-file') return 'tflite-model';
   if (kind === 'predictions-file') return 'predictions-file';

@@ -162,11 +162,12 @@ function ownId(m: PopulationMember): string | null {
 export function sourceNeeds(source: ModelSource, what: string): { backend: boolean; inputs: boolean } {
   const kind = resolveSource(source, what).kind;
   return {
-    backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file',
+    backend: kind === 'layers' || kind === 'graph' || kind === 'tfjs-file' || kind === 'keras-file',
     inputs:
       kind === 'layers' ||
       kind === 'graph' ||
       kind === 'tfjs-file' ||
+      kind === 'keras-file' ||
       kind === 'onnx-file' ||
       kind === 'tflite-file' ||
       kind === 'function',

@@ -62,7 +62,7 @@ report.json, report.md, report.html and CSV tables into <dir>; prints a summary;
 gate code (0 pass / no gates, 1 fail, 3 inconclusive; 2 on bad config or input).
 
 config.json (paths relative to it; see ${join(DOCS, 'cli.md')}):
-  "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx / .tflite / predictions files),
+  "population": "models"   a folder <dir>/<level>/<model>/model.json (or .onnx, .tflite, .h5, .keras / predictions files),
                            or { "0": ["preds/0/a.npy", ...], "0.9": [...] }
   "testSet": { "inputs", "inputShape", "inputDivisor", "labels", "labelColumn",
                "attributes" (CelebA list_attr_celeba.txt or CSV), "attributeNames",

@@ -10,3 +10,5 @@ export type { OptionalModuleResult } from './optional-module.js';
 export { cloneLayersModel } from './clone-layers-model.js';
 export { registerWasmGradientKernels } from './wasm-gradients/index.js';
 export { ensureBackend } from './ensure-backend.js';
+export { loadKerasModel } from './keras/load-keras-model.js';
+export type { LoadKerasModelOptions } from './keras/load-keras-model.js';

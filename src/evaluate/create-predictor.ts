@@ -1,6 +1,6 @@
 import { registerQuantizeDequantize } from '../compress/quantize-dequantize-layer.js';
 import type * as tf from '@tensorflow/tfjs';
-import { loadGraphModelFromFile, loadLayersModelFromFile } from '../engine/index.js';
+import { loadGraphModelFromFile, loadKerasModel, loadLayersModelFromFile } from '../engine/index.js';
 import { assertFiniteWeights } from '../compress/assert-finite-weights.js';
 import { readModelBytes } from './read-model-bytes.js';
 import { PieAuditError } from '../errors.js';
@@ -31,12 +31,14 @@ export interface CreatePredictorOptions {
 }
 
 /**
- * Turns a computing model source (tfjs model, model.json, .onnx or .tflite path, or predict function) into a
+ * Turns a computing model source (tfjs model, model.json, .onnx, .tflite, .h5 or .keras path, or predict function) into a
  * {@link SourcePredictor}. Precomputed predictions have no predictor: pass them to `evaluatePopulation`.
  *
  * Runtimes: a LayersModel under `'auto'` is exported to ONNX and run on onnxruntime-node when that is
  * installed and covers every layer (much faster on CPU); otherwise tfjs runs it and `fallbackReason`
- * says why. `'onnx'` throws instead of falling back. `.onnx` files always run on onnxruntime-node, `.tflite` files on TFLite's runtime (tfjs-tflite-node).
+ * says why. `'onnx'` throws instead of falling back. `.onnx` files always run on onnxruntime-node, `.tflite` files on
+ * TFLite's runtime (tfjs-tflite-node); Keras `.h5` / `.keras` files are rebuilt as LayersModels (see `loadKerasModel`)
+ * and run like one.
  * Call `dispose()` when done (models loaded from a path are disposed with it; models you pass are not).
  *
  * @example
@@ -68,7 +70,8 @@ export async function createPredictorFor(
     });
   }
   const name = options.name ?? resolved.label;
-  if (resolved.kind === 'layers' || resolved.kind === 'graph' || resolved.kind === 'tfjs-file') await ensureTfjsBackend();
+  if (resolved.kind === 'layers' || resolved.kind === 'graph' || resolved.kind === 'tfjs-file' || resolved.kind === 'keras-file')
+    await ensureTfjsBackend();
   switch (resolved.kind) {
     case 'layers':
       return layersPredictor(resolved.model, { ...options, runtime, name }, false);
@@ -80,6 +83,8 @@ export async function createPredictorFor(
       registerQuantizeDequantize(); // a saved int8-full model holds QuantizeDequantize layers
       return layersPredictor(await loadLayersModelFromFile(modelJsonPath), { ...options, runtime, name }, true);
     }
+    case 'keras-file':
+      return layersPredictor(await loadKerasModel(resolved.path), { ...options, runtime, name }, true);
     case 'onnx-file': {
       if (runtime === 'tfjs') {
         throw new PieAuditError(

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { PieAuditError } from '../errors.js';
 
 /**
- * Reads a model file (an `.onnx` or `.tflite`) whole, after checking it is a regular file: a FIFO or a link to a
+ * Reads a one-file model (`.onnx`, `.tflite`, Keras `.h5` / `.keras`) whole, after checking it is a regular file: a FIFO or a link to a
  * device named `model.onnx` would otherwise block or never end.
  *
  * @throws {PieAuditError} `CORRUPT_MODEL` naming the file when it is missing, special or unreadable.
@@ -12,11 +12,11 @@ import { PieAuditError } from '../errors.js';
 export async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
     if (!(await stat(path)).isFile())
-      throw new PieAuditError('CORRUPT_MODEL', `Model file ${path} is not a regular file (a pipe, device or folder).`, { file: path });
+      throw new PieAuditError('CORRUPT_MODEL', `model file ${path} is not a regular file (a pipe, device or folder).`, { file: path });
     return await readFile(path);
   } catch (e) {
     if (e instanceof PieAuditError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new PieAuditError('CORRUPT_MODEL', `Model file ${path} could not be read (${code}).`, { file: path }, { cause: e });
+    throw new PieAuditError('CORRUPT_MODEL', `model file ${path} could not be read (${code}).`, { file: path }, { cause: e });
   }
 }

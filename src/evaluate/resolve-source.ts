@@ -16,6 +16,7 @@ export type ResolvedSource =
   | { kind: 'tfjs-file'; path: string; label: string }
   | { kind: 'onnx-file'; path: string; label: string }
   | { kind: 'tflite-file'; path: string; label: string }
+  | { kind: 'keras-file'; path: string; label: string }
   | { kind: 'function'; fn: PredictFunctionSource; label: string }
   | { kind: 'labels'; source: PrecomputedPredictionsSource; label: string }
   | { kind: 'probabilities'; source: PrecomputedProbabilitiesSource; label: string }
@@ -35,6 +36,7 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
     const lower = source.toLowerCase();
     if (lower.endsWith('.onnx')) return { kind: 'onnx-file', path: source, label: source };
     if (lower.endsWith('.tflite')) return { kind: 'tflite-file', path: source, label: source };
+    if (lower.endsWith('.h5') || lower.endsWith('.keras')) return { kind: 'keras-file', path: source, label: source };
     const format = lower.endsWith('.json') ? undefined : predictionsFormatOf(source);
     if (format) return { kind: 'predictions-file', path: source, format, label: source };
     return { kind: 'tfjs-file', path: source, label: source };
@@ -79,7 +81,7 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
   }
   throw new PieAuditError(
     'INVALID_ARGUMENT',
-    `${what} is not a model source: pass a tfjs LayersModel/GraphModel, a path to model.json, .onnx or .tflite, { predict(inputs, batchSize) }, { predictions }, { probabilities, nClasses } or { predictionsFile }.`,
+    `${what} is not a model source: pass a tfjs LayersModel/GraphModel, a path to model.json, .onnx, .tflite, .h5 or .keras, { predict(inputs, batchSize) }, { predictions }, { probabilities, nClasses } or { predictionsFile }.`,
     { argument: what },
   );
 }

@@ -8,9 +8,9 @@ import { compareLevelKeys, numericLevel } from '../schema/level-key.js';
 export interface ScannedMember {
   /** Folder or file name inside the level folder. */
   name: string;
-  /** The path to audit: a model.json, a model.onnx or model.tflite, an .onnx or .tflite file or a predictions file. */
+  /** The path to audit: a model.json, a model.onnx or model.tflite, an .onnx, .tflite, .h5 or .keras file, or a predictions file. */
   path: string;
-  kind: 'tfjs' | 'onnx' | 'tflite' | 'predictions';
+  kind: 'tfjs' | 'onnx' | 'tflite' | 'keras' | 'predictions';
 }
 
 /** One level folder. */
@@ -65,19 +65,22 @@ function listDir(path: string): string[] {
   }
 }
 
-/** Finds `model.json`, `model.onnx` or `model.tflite` in a model folder, in any case (`model.JSON`). */
+const KERAS_EXTENSIONS = new Set(['.h5', '.keras']);
+
+/** Finds `model.json` (or, accepting any model, `model.onnx`, `model.tflite`, `model.keras`, `model.h5`) in a model folder, in any case (`model.JSON`). */
 function modelFileIn(folder: string, accept: 'models' | 'any'): ScannedMember | undefined {
   const names = listDir(folder);
   const find = (wanted: string) => names.find((n) => n.toLowerCase() === wanted);
   const json = find('model.json');
   const onnx = accept === 'any' ? find('model.onnx') : undefined;
   const tflite = accept === 'any' ? find('model.tflite') : undefined;
-  const file = json ?? onnx ?? tflite;
+  const keras = accept === 'any' ? (find('model.keras') ?? find('model.h5')) : undefined;
+  const file = json ?? onnx ?? tflite ?? keras;
   if (file === undefined) return undefined;
   const path = join(folder, file);
   if (!statEntry(path).isFile())
     throw new PieAuditError('IO_ERROR', `'${path}' is not a regular file; a model folder holds model.json as a file.`, { path });
-  return { name: '', path, kind: json ? 'tfjs' : onnx ? 'onnx' : 'tflite' };
+  return { name: '', path, kind: json ? 'tfjs' : onnx ? 'onnx' : tflite ? 'tflite' : 'keras' };
 }
 
 /** The member an entry of a level folder is, `undefined` (with a warning) when it is not one. */
@@ -96,17 +99,17 @@ function memberOf(level: string, name: string, accept: 'models' | 'any', warning
     if (!found)
       throw new PieAuditError(
         'CORRUPT_MODEL',
-        `model folder '${path}' holds no model.json${accept === 'any' ? ', model.onnx or model.tflite' : ''}; remove it or re-save the model.`,
+        `model folder '${path}' holds no model.json${accept === 'any' ? ', model.onnx, model.tflite, model.keras or model.h5' : ''}; remove it or re-save the model.`,
         { path },
       );
     return { ...found, name };
   }
   const ext = extname(name).toLowerCase();
   const lower = name.toLowerCase();
-  const isModelFile = accept === 'any' && (ext === '.onnx' || ext === '.tflite' || lower === 'model.json');
+  const isModelFile = accept === 'any' && (ext === '.onnx' || ext === '.tflite' || KERAS_EXTENSIONS.has(ext) || lower === 'model.json');
   const isPredictions = accept === 'any' && PREDICTION_EXTENSIONS.has(ext) && lower !== 'model.json' && !lower.endsWith('.weights.json');
   if (!isModelFile && !isPredictions) {
-    warnings.push(`skipped '${path}': not a model folder${accept === 'any' ? ', .onnx, .tflite or predictions file' : ''}.`);
+    warnings.push(`skipped '${path}': not a model folder${accept === 'any' ? ', .onnx, .tflite, .h5, .keras or predictions file' : ''}.`);
     return undefined;
   }
   // Only regular files are read: a FIFO would block and a link to /dev/zero would never end.
@@ -114,7 +117,11 @@ function memberOf(level: string, name: string, accept: 'models' | 'any', warning
     throw new PieAuditError('IO_ERROR', `population entry '${path}' is not a regular file (a pipe, device or socket); pass a file.`, {
       path,
     });
-  return { name, path, kind: ext === '.onnx' ? 'onnx' : ext === '.tflite' ? 'tflite' : isModelFile ? 'tfjs' : 'predictions' };
+  return {
+    name,
+    path,
+    kind: ext === '.onnx' ? 'onnx' : ext === '.tflite' ? 'tflite' : KERAS_EXTENSIONS.has(ext) ? 'keras' : isModelFile ? 'tfjs' : 'predictions',
+  };
 }
 
 /** Levels sorted: numbers ascending first, then names; numerically equal names are an error. */

@@ -19,6 +19,9 @@ export async function modelCacheKey(source: ResolvedSource): Promise<{ modelKey?
       return { modelKey: hashGraphModel(source.model) };
     case 'tfjs-file':
       return { modelKey: await hashTfjsModelFile(source.path) };
+    case 'keras-file':
+      // One file holds config and weights: its bytes are the model.
+      return { modelKey: hashBytes('keras', await readModelBytes(source.path)) };
     case 'onnx-file':
     case 'tflite-file': {
       const bytes = await readModelBytes(source.path);
