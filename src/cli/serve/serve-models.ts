@@ -1,0 +1,106 @@
+import { loadAuditConfig } from '../../audit/audit-config.js';
+import { modelContentHash } from '../../audit/model-content-hash.js';
+import { listImageTestSet, type ImageTestSet } from '../../data/image-test-set.js';
+import type { ResolvedPreprocess } from '../../data/preprocess.js';
+import { initBackend } from '../../engine/backend.js';
+import { PieAuditError } from '../../errors.js';
+import { createPredictor } from '../../evaluate/create-predictor.js';
+import { resolveSource } from '../../evaluate/resolve-source.js';
+import type { SourcePredictor } from '../../evaluate/source-predictor.js';
+import type { ModelSource } from '../../evaluate/types.js';
+import type { AuditReport } from '../../schema/index.js';
+
+/** One model of a level, ready to run. */
+export interface ServeModel {
+  /** The id the report gives it. */
+  id: string;
+  predictor: SourcePredictor;
+}
+
+/** The audit's population rebuilt from its config, checked against the report, for the "try it" panel. */
+export interface ServeModels {
+  /** Levels in report order, each with its models in report order. */
+  levels: Array<{ key: string; models: ServeModel[] }>;
+  /** The report's preprocessing, `null` when the audit's test set was not images (uploads cannot be run then). */
+  preprocess: ResolvedPreprocess | null;
+  /** The test set's images (for "pick a test example"), `null` when the config names none. */
+  examples: ImageTestSet | null;
+  /** The tfjs backend the models run on, as the audit chose it (`null` when none loaded). */
+  backend: string | null;
+  /** Releases every predictor. */
+  dispose(): Promise<void>;
+}
+
+const mismatch = (message: string) => new PieAuditError('CONFIG_ERROR', `--config: ${message}`, { key: '--config' });
+
+/** Path of a model file member, `null` for members the panel cannot run (precomputed predictions). */
+function memberPath(model: ModelSource, id: string): string | null {
+  const resolved = resolveSource(model, id);
+  return resolved.kind === 'tfjs-file' || resolved.kind === 'onnx-file' ? resolved.path : null;
+}
+
+/** Checks that the config names the very models the report audited: same levels, counts and file contents. */
+async function checkAgainstReport(population: Map<string, Array<{ model: ModelSource; id: string }>>, report: AuditReport): Promise<void> {
+  for (const level of report.levels) {
+    const members = population.get(level.key);
+    if (!members)
+      throw mismatch(`the config has no level '${level.key}' that the report audited; pass the config the report was made with.`);
+    if (members.length !== level.models.length)
+      throw mismatch(`level '${level.key}' has ${members.length} models in the config but ${level.models.length} in the report.`);
+    for (const [i, summary] of level.models.entries()) {
+      const hash = summary.contentHash ?? null;
+      if (hash !== null && (await modelContentHash(members[i].model)) !== hash)
+        throw mismatch(
+          `model ${i} of level '${level.key}' ('${members[i].id}') is not the file the report audited as '${summary.id}' (its content differs); pass the config and models the report was made with.`,
+        );
+    }
+  }
+}
+
+/**
+ * Loads the models of the audit a report folder describes, from the audit's config file: every level's models as
+ * predictors on the audit's runtime and backend, checked to be the files the report audited (by content hash), with
+ * the report's preprocessing. Members given as precomputed predictions cannot run: `CONFIG_ERROR` naming them.
+ *
+ * @throws PieAuditError `CONFIG_ERROR` when the config does not describe the report's models; the loaders' typed errors
+ * @example
+ * const models = await loadServeModels('audit.json', report);
+ * models.levels[0].models[0].predictor.predict(input, 1);
+ * await models.dispose();
+ */
+export async function loadServeModels(configPath: string, report: AuditReport): Promise<ServeModels> {
+  const { options } = loadAuditConfig(configPath);
+  // A config file's population is always this form: level -> { model, id } with the id relative to the config.
+  const population = options.population as Map<string, Array<{ model: ModelSource; id: string }>>;
+  await checkAgainstReport(population, report);
+  const preprocess = (report.testSet.preprocess as ResolvedPreprocess | undefined) ?? null;
+  const inputShape = report.testSet.inputShape ?? undefined;
+  const loaded: ServeModel[] = [];
+  const dispose = async () => {
+    for (const m of loaded) await m.predictor.dispose();
+    loaded.length = 0;
+  };
+  const backend = await initBackend({ backend: options.backend ?? 'auto' });
+  try {
+    const levels = [];
+    for (const level of report.levels) {
+      const models: ServeModel[] = [];
+      for (const [i, member] of (population.get(level.key) ?? []).entries()) {
+        const path = memberPath(member.model, member.id);
+        if (path === null)
+          throw mismatch(`model ${i} of level '${level.key}' ('${member.id}') is precomputed predictions; only model files can run.`);
+        const predictor = await createPredictor(path, { runtime: options.runtime ?? 'auto', inputShape, name: member.id });
+        const model = { id: level.models[i].id, predictor };
+        loaded.push(model);
+        models.push(model);
+      }
+      levels.push({ key: level.key, models });
+    }
+    const images = options.testSet.images;
+    const examples = images === undefined ? null : listImageTestSet(images);
+    return { levels, preprocess, examples, backend: backend.name, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
