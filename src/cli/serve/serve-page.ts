@@ -111,7 +111,7 @@ export const PAGE_CSP = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; 
 export function servePage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>pie-audit serve</title><style>${PAGE_CSS}</style></head>
+<link rel="icon" href="data:,"><title>pie-audit serve</title><style>${PAGE_CSS}</style></head>
 <body><h1>pie-audit: try the audited models</h1>
 <section id="try"><h2>Try it</h2><p id="capability">Loading ...</p>
 <div id="drop">Drop a JPEG or PNG image here, or <label>choose one: <input type="file" id="upload" accept="image/png,image/jpeg"></label></div>
