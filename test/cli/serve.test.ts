@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServeModels } from '../../src/cli/serve/serve-models.js';
@@ -63,6 +64,24 @@ function raw(
   });
 }
 
+/** A 69-byte PNG that declares 10000 x 10000 pixels (a decompression bomb's header, cut short after one IDAT). */
+function hugePngHeader(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([head, Buffer.from(type), data, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(100))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 const upload = (base: string, body: Uint8Array | string, name = 'x.png') =>
   fetch(`${base}api/predict?name=${encodeURIComponent(name)}`, {
     method: 'POST',
@@ -111,6 +130,7 @@ describe('pie-audit serve over HTTP', () => {
       [truncated.subarray(0, truncated.length - 30), 400, /Cannot decode image 'x\.png'.*complete JPEG or PNG/],
       ['', 400, /empty/],
       [new Uint8Array(200 * 1024), 413, /larger than 0\.1 MB/],
+      [hugePngHeader(), 413, /10000 x 10000 pixels, more than 50 megapixels/],
     ];
     for (const [body, status, message] of cases) {
       const res = await upload(server.url, body);
