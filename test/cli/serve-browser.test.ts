@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)('pie-audit serve in Chromium', () => {
       await page.goto(url, { waitUntil: 'load' });
       await page.waitForSelector('body[data-ready="true"]');
       expect(await page.textContent('#capability')).toMatch(
-        /^Models: 0 \(3\), 0\.8 \(3\) on tfjs \(cpu backend\); preprocessing explicit: resize exact to 8 x 8/,
+        /^Models: 0 \(3\), 0\.8 \(3\) on tfjs \(cpu backend\); preprocessing explicit: resize exact to 8 x 8, scale 1\/255, mean 0\/0\/0, std 1\/1\/1, nhwc, 3 channels\.$/,
       );
       // The report itself, in its frame.
       const frame = page.frameLocator('iframe');

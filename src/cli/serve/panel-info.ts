@@ -5,7 +5,7 @@ import type { ServeModels } from './serve-models.js';
 export const MAX_EXAMPLES_LISTED = 1000;
 
 const preprocessText = (p: NonNullable<ServeModels['preprocess']>) =>
-  `${p.preset ?? 'explicit'}: resize ${p.resize} to ${Array.isArray(p.size) ? p.size.join(' x ') : p.size}${p.crop ? `, crop ${p.crop.join(' x ')}` : ''}, scale ${p.scale}, mean ${p.mean.join('/')}, std ${p.std.join('/')}, ${p.layout}, ${p.channels} channel${p.channels === 1 ? '' : 's'}`;
+  `${p.preset ?? 'explicit'}: resize ${p.resize} to ${Array.isArray(p.size) ? p.size.join(' x ') : p.size}${p.crop ? `, crop ${p.crop.join(' x ')}` : ''}, scale ${Math.abs(p.scale - 1 / 255) < 1e-12 ? '1/255' : p.scale}, mean ${p.mean.join('/')}, std ${p.std.join('/')}, ${p.layout}, ${p.channels} channel${p.channels === 1 ? '' : 's'}`;
 
 /** What the page reads from /api/info. */
 export interface PanelInfo {

@@ -29,7 +29,7 @@ function levelTable(level) {
   };
   for (const m of level.models) t.append(row([m.id, m.runtime, className(m.label)], m.probabilities, 'model', m.label));
   t.append(row(['mean over models', '', className(level.modal)], level.meanProbabilities, 'mean', level.modal));
-  const box = el('div', undefined, 'level-box'); box.dataset.level = level.key; box.append(modal, t);
+  const box = el('div', undefined, 'level-box'); box.dataset.level = level.key; box.append(t, modal);
   return box;
 }
 function showPredictions(result, what) {
@@ -90,9 +90,9 @@ start();
 
 const PAGE_CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em;color:#222}
 #drop{border:2px dashed #888;padding:1.2em;margin:.6em 0;border-radius:6px}#drop.over{background:#eef}
-#message.error{color:#a00;font-weight:600}#message.ok{color:#060}#preview{max-width:160px;max-height:160px;image-rendering:pixelated}
+#message.error{color:#a00;font-weight:600}#message.ok{color:#060}#preview{width:128px;max-height:160px;object-fit:contain;image-rendering:pixelated}
 table{border-collapse:collapse;margin:.3em 0 1em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}td.p{text-align:right;font-variant-numeric:tabular-nums}
-tr.mean{font-weight:600}caption{text-align:left;font-weight:600}.modal{margin:.8em 0 .2em}iframe{width:100%;height:80vh;border:1px solid #ccc}`;
+tr.mean{font-weight:600}caption{text-align:left;font-weight:600}.modal{margin:-.6em 0 1.2em;font-weight:600}iframe{width:100%;height:80vh;border:1px solid #ccc}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
