@@ -17,7 +17,7 @@ import { type ReportServer, startReportServer } from '../../src/cli/serve/start-
 import { loadLayersModelFromFile } from '../../src/engine/index.js';
 import { loadReport } from '../../src/report/load-report.js';
 import { repoRoot, runCliInProcess } from './cli-helpers.js';
-import { classPixels, makeServeFixture, pngOf, type ServeFixture } from './serve-fixture.js';
+import { classPixels, makeServeFixture, pngOf, SERVE_PREPROCESS, type ServeFixture } from './serve-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pie-serve-'));
 let fixture: ServeFixture;
@@ -225,12 +225,22 @@ describe('pie-audit serve flags', () => {
       swapped,
       JSON.stringify({
         population: { '0': fixture.population['0.8'], '0.8': fixture.population['0'] },
-        testSet: { images: 'images', preprocess: { size: 8, resize: 'exact', layout: 'nhwc' } },
+        testSet: { images: 'images', preprocess: SERVE_PREPROCESS },
       }),
     );
     const other = await runCliInProcess(['serve', fixture.out, '--config', swapped]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/model 0 of level '0' .* is not the file the report audited/);
+    // The same models on another test set (two of the fifteen images).
+    writeFileSync(join(dir, 'two.csv'), 'path,label\nimages/cat/0.png,0\nimages/dog/0.png,1\n');
+    const fewer = join(dir, 'fewer.json');
+    writeFileSync(
+      fewer,
+      JSON.stringify({ population: fixture.population, testSet: { images: { list: 'two.csv' }, preprocess: SERVE_PREPROCESS } }),
+    );
+    const smaller = await runCliInProcess(['serve', fixture.out, '--config', fewer]);
+    expect(smaller.code).toBe(2);
+    expect(smaller.stderr).toMatch(/--config: its test set has 2 images but the report audited 15 examples/);
   });
 
   it('runs as a process on a free port of 127.0.0.1 and stops cleanly on SIGINT', async () => {

@@ -73,6 +73,12 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
   // A config file's population is always this form: level -> { model, id } with the id relative to the config.
   const population = options.population as Map<string, Array<{ model: ModelSource; id: string }>>;
   await checkAgainstReport(population, report);
+  const images = options.testSet.images;
+  const examples = images === undefined ? null : listImageTestSet(images);
+  if (examples && examples.paths.length !== report.testSet.n)
+    throw mismatch(
+      `its test set has ${examples.paths.length} images but the report audited ${report.testSet.n} examples; pass the config the report was made with.`,
+    );
   const preprocess = (report.testSet.preprocess as ResolvedPreprocess | undefined) ?? null;
   const inputShape = report.testSet.inputShape ?? undefined;
   const loaded: ServeModel[] = [];
@@ -96,8 +102,6 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
       }
       levels.push({ key: level.key, models });
     }
-    const images = options.testSet.images;
-    const examples = images === undefined ? null : listImageTestSet(images);
     return { levels, preprocess, examples, backend: backend.name, dispose };
   } catch (e) {
     await dispose();
