@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServeModels } from '../../src/cli/serve/serve-models.js';
+import { loadServeModels, type ServeModels } from '../../src/cli/serve/serve-models.js';
+import { serveCommand } from '../../src/cli/serve/serve-command.js';
 import { type ReportServer, startReportServer } from '../../src/cli/serve/start-report-server.js';
 import { loadLayersModelFromFile } from '../../src/engine/index.js';
 import { loadReport } from '../../src/report/load-report.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   server = await startReportServer({
     folder: fixture.out,
     report,
-    models: await loadServeModels(fixture.config, report),
+    models: (await loadServeModels(fixture.config, report)) as ServeModels,
     maxUploadBytes: 64 * 1024,
   });
   bare = await startReportServer({ folder: fixture.out, report, models: null, cannotRun: 'no models here' });
@@ -241,6 +242,33 @@ describe('pie-audit serve flags', () => {
     const smaller = await runCliInProcess(['serve', fixture.out, '--config', fewer]);
     expect(smaller.code).toBe(2);
     expect(smaller.stderr).toMatch(/--config: its test set has 2 images but the report audited 15 examples/);
+  });
+
+  it('with a config of precomputed predictions serves the report and says why the models cannot run', async () => {
+    const pdir = join(dir, 'precomputed');
+    mkdirSync(pdir);
+    const population: Record<string, string[]> = { '0': [], int8: [] };
+    for (const [level, rows] of Object.entries({ '0': [[0, 1, 2, 2]], int8: [[1, 2, 2, 2]] }))
+      for (const [i, predictions] of rows.entries()) {
+        writeFileSync(join(pdir, `${level}-${i}.json`), JSON.stringify({ predictions }));
+        population[level].push(`${level}-${i}.json`);
+      }
+    writeFileSync(join(pdir, 'audit.json'), JSON.stringify({ population }));
+    const audit = await runCliInProcess(['audit', join(pdir, 'audit.json'), '--out', join(pdir, 'out'), '--quiet']);
+    expect(audit.code).toBe(0);
+    let stdout = '';
+    const stop = new AbortController();
+    const io = { stdout: (t: string) => (stdout += t), stderr: process.stderr };
+    const done = serveCommand([join(pdir, 'out'), '--config', join(pdir, 'audit.json')], io, stop.signal);
+    while (!/ at http/.test(stdout)) await new Promise((r) => setTimeout(r, 20));
+    const url = / at (http:\/\/127\.0\.0\.1:\d+\/) /.exec(stdout)![1];
+    const info = (await (await fetch(`${url}api/info`)).json()) as { canRun: boolean; cannotRun: string; recorded: unknown[] };
+    expect(info.canRun).toBe(false);
+    expect(info.cannotRun).toMatch(/^The audit's level '0' holds precomputed predictions \('0-0\.json'\), not a model file/);
+    expect(info.recorded.length).toBeGreaterThan(0);
+    stop.abort();
+    expect(await done).toBe(0);
+    expect(stdout).toMatch(/precomputed predictions: the page shows the report and its recorded predictions/);
   });
 
   it('runs as a process on a free port of 127.0.0.1 and stops cleanly on SIGINT', async () => {

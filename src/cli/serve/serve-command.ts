@@ -62,13 +62,16 @@ export async function serveCommand(args: string[], io: CliIO, stop?: AbortSignal
     throw new UsageError(`serve: '${folderArg}' is not a folder; give the report folder (the --out of 'pie-audit audit').`);
   const folder = realpathSync(folderArg);
   const report = await loadReport(join(folder, 'report.json'));
-  const models = values.config ? await loadServeModels(values.config as string, report) : null;
+  const loaded = values.config ? await loadServeModels(values.config as string, report) : null;
+  const models = loaded && !('cannotRun' in loaded) ? loaded : null;
   const server = await startReportServer({
     folder,
     report,
     models,
     cannotRun:
-      'Served without --config, so the models cannot run here: the report names its models but not their files. Restart with --config <the audit config> to try images; below are the predictions the report recorded for its PIE exemplars.',
+      loaded && 'cannotRun' in loaded
+        ? loaded.cannotRun
+        : 'Served without --config, so the models cannot run here: the report names its models but not their files. Restart with --config <the audit config> to try images; below are the predictions the report recorded for its PIE exemplars.',
     port,
     maxUploadBytes: maxUploadMb * 1024 * 1024,
   }).catch(async (e: unknown) => {
@@ -77,7 +80,10 @@ export async function serveCommand(args: string[], io: CliIO, stop?: AbortSignal
   });
   const quiet = Boolean(values.quiet);
   io.stdout(`serving ${terminalLine(folder)} at ${server.url} (Ctrl-C stops)\n`);
-  if (!quiet && !models) io.stdout('no --config: the page shows the report and its recorded predictions; models do not run\n');
+  if (!quiet && !models)
+    io.stdout(
+      `${loaded ? 'precomputed predictions' : 'no --config'}: the page shows the report and its recorded predictions; models do not run\n`,
+    );
   const why = await untilStopped(stop);
   await server.close();
   if (!quiet) io.stdout(`stopped (${why})\n`);

@@ -60,15 +60,15 @@ async function checkAgainstReport(population: Map<string, Array<{ model: ModelSo
 /**
  * Loads the models of the audit a report folder describes, from the audit's config file: every level's models as
  * predictors on the audit's runtime and backend, checked to be the files the report audited (by content hash), with
- * the report's preprocessing. Members given as precomputed predictions cannot run: `CONFIG_ERROR` naming them.
+ * the report's preprocessing. A population given (even in part) as precomputed predictions has nothing to run: then
+ * `{ cannotRun }` says so, naming the first such member.
  *
- * @throws PieAuditError `CONFIG_ERROR` when the config does not describe the report's models; the loaders' typed errors
+ * @throws PieAuditError `CONFIG_ERROR` when the config does not describe the report's models or test set; the loaders' typed errors
  * @example
  * const models = await loadServeModels('audit.json', report);
- * models.levels[0].models[0].predictor.predict(input, 1);
- * await models.dispose();
+ * if (!('cannotRun' in models)) await models.levels[0].models[0].predictor.predict(input, 1);
  */
-export async function loadServeModels(configPath: string, report: AuditReport): Promise<ServeModels> {
+export async function loadServeModels(configPath: string, report: AuditReport): Promise<ServeModels | { cannotRun: string }> {
   const { options } = loadAuditConfig(configPath);
   // A config file's population is always this form: level -> { model, id } with the id relative to the config.
   const population = options.population as Map<string, Array<{ model: ModelSource; id: string }>>;
@@ -79,6 +79,12 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
     throw mismatch(
       `its test set has ${examples.paths.length} images but the report audited ${report.testSet.n} examples; pass the config the report was made with.`,
     );
+  for (const [key, members] of population)
+    for (const member of members)
+      if (memberPath(member.model, member.id) === null)
+        return {
+          cannotRun: `The audit's level '${key}' holds precomputed predictions ('${member.id}'), not a model file, so the models cannot run here; below are the predictions the report recorded for its PIE exemplars.`,
+        };
   const preprocess = (report.testSet.preprocess as ResolvedPreprocess | undefined) ?? null;
   const inputShape = report.testSet.inputShape ?? undefined;
   const loaded: ServeModel[] = [];
@@ -92,10 +98,11 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
     for (const level of report.levels) {
       const models: ServeModel[] = [];
       for (const [i, member] of (population.get(level.key) ?? []).entries()) {
-        const path = memberPath(member.model, member.id);
-        if (path === null)
-          throw mismatch(`model ${i} of level '${level.key}' ('${member.id}') is precomputed predictions; only model files can run.`);
-        const predictor = await createPredictor(path, { runtime: options.runtime ?? 'auto', inputShape, name: member.id });
+        const predictor = await createPredictor(memberPath(member.model, member.id)!, {
+          runtime: options.runtime ?? 'auto',
+          inputShape,
+          name: member.id,
+        });
         const model = { id: level.models[i].id, predictor };
         loaded.push(model);
         models.push(model);
