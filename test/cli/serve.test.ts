@@ -17,6 +17,9 @@ import { serveCommand } from '../../src/cli/serve/serve-command.js';
 import { type ReportServer, startReportServer } from '../../src/cli/serve/start-report-server.js';
 import { loadLayersModelFromFile } from '../../src/engine/index.js';
 import { loadReport } from '../../src/report/load-report.js';
+import { listImageFolder } from '../../src/data/image-test-set.js';
+import { decodeImage } from '../../src/data/decode-image.js';
+import { encodeNpy } from '../../src/data/npy.js';
 import { repoRoot, runCliInProcess } from './cli-helpers.js';
 import { classPixels, makeServeFixture, pngOf, SERVE_PREPROCESS, type ServeFixture } from './serve-fixture.js';
 
@@ -241,7 +244,7 @@ describe('pie-audit serve flags', () => {
     );
     const smaller = await runCliInProcess(['serve', fixture.out, '--config', fewer]);
     expect(smaller.code).toBe(2);
-    expect(smaller.stderr).toMatch(/--config: its test set has 2 images but the report audited 15 examples/);
+    expect(smaller.stderr).toMatch(/--config: its test set has 2 examples but the report audited 15/);
   });
 
   it('with a config of precomputed predictions serves the report and says why the models cannot run', async () => {
@@ -269,6 +272,63 @@ describe('pie-audit serve flags', () => {
     stop.abort();
     expect(await done).toBe(0);
     expect(stdout).toMatch(/precomputed predictions: the page shows the report and its recorded predictions/);
+  });
+
+  it('with a test set that is not images runs the models on a picked example and refuses uploads', async () => {
+    // The same fifteen images as a .npy tensor (pixel / 255, NHWC) with a label file: the audit records no preprocessing.
+    const ndir = join(dir, 'tensor');
+    mkdirSync(ndir);
+    const images = listImageFolder(join(dir, 'images'));
+    const x = new Float32Array(images.paths.length * 192);
+    for (const [i, path] of images.paths.entries())
+      x.set(
+        Float32Array.from((await decodeImage(path, 3)).data, (v) => v / 255),
+        i * 192,
+      );
+    writeFileSync(join(ndir, 'x.npy'), encodeNpy(x, [images.paths.length, 8, 8, 3]));
+    writeFileSync(join(ndir, 'y.csv'), `label\n${Array.from(images.labels!).join('\n')}\n`);
+    const config = join(ndir, 'audit.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        population: fixture.population,
+        testSet: { inputs: 'x.npy', labels: 'y.csv' },
+        runtime: 'tfjs',
+        backend: 'cpu',
+        bootstrap: { resamples: 0 },
+      }),
+    );
+    expect((await runCliInProcess(['audit', config, '--out', join(ndir, 'out'), '--quiet'])).code).toBe(0);
+    const report = await loadReport(join(ndir, 'out', 'report.json'));
+    expect(report.testSet.preprocess).toBeUndefined();
+    const tensorServer = await startReportServer({
+      folder: join(ndir, 'out'),
+      report,
+      models: (await loadServeModels(config, report)) as ServeModels,
+    });
+    try {
+      const info = (await (await fetch(`${tensorServer.url}api/info`)).json()) as {
+        canRun: boolean;
+        canUpload: boolean;
+        examples: Array<{ label: number; image: boolean }>;
+      };
+      expect([info.canRun, info.canUpload]).toEqual([true, false]);
+      expect(info.examples[5]).toEqual({ index: 5, label: 1, image: false });
+      // Example 5 from the tensor gets the very predictions example 5 gets from its PNG through the preprocessing.
+      const fromTensor = await (await fetch(`${tensorServer.url}api/examples/5/predict`, { method: 'POST' })).json();
+      const fromImage = await (await fetch(`${server.url}api/examples/5/predict`, { method: 'POST' })).json();
+      expect((fromTensor as { image: unknown }).image).toBeNull();
+      // (Model ids differ: each config names them relative to itself.)
+      type Levels = { levels: Array<{ modal: number; meanProbabilities: number[]; models: Array<{ probabilities: number[] }> }> };
+      const values = (r: unknown) => (r as Levels).levels.map((l) => [l.modal, l.meanProbabilities, l.models.map((m) => m.probabilities)]);
+      expect(values(fromTensor)).toEqual(values(fromImage));
+      const refused = await upload(tensorServer.url, await pngOf(classPixels(0, 1), 8, 8));
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/test set was not images .* pick a test example instead/);
+      expect((await fetch(`${tensorServer.url}api/examples/5/image`)).status).toBe(404);
+    } finally {
+      await tensorServer.close();
+    }
   });
 
   it('runs as a process on a free port of 127.0.0.1 and stops cleanly on SIGINT', async () => {

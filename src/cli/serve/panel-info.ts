@@ -13,6 +13,9 @@ export interface PanelInfo {
   canRun: boolean;
   /** Why the models cannot run, `null` when they can. */
   cannotRun: string | null;
+  /** Whether an uploaded image can become a model input (the audit's test set was images). */
+  canUpload: boolean;
+  cannotUpload: string | null;
   [key: string]: unknown;
 }
 
@@ -22,10 +25,11 @@ export interface PanelInfo {
  *
  * @example
  * const info = panelInfo(report, models, 'no --config', 20 * 1024 * 1024);
- * info.canRun; // true when models and an image preprocessing are there
+ * info.canRun; // true when the models are loaded; info.canUpload when the audit's test set was images
  */
 export function panelInfo(report: AuditReport, models: ServeModels | null, whyNot: string | undefined, maxUploadBytes: number): PanelInfo {
-  const canRun = models !== null && models.preprocess !== null;
+  const canRun = models !== null;
+  const canUpload = models?.preprocess != null;
   const runtimes = models ? [...new Set(models.levels.flatMap((l) => l.models.map((m) => m.predictor.runtime)))].join(', ') : '';
   const recorded = new Map<number, { index: number; trueLabel: number | null; thumbnail: string | null; levels: unknown[] }>();
   for (const level of report.levels) {
@@ -44,17 +48,21 @@ export function panelInfo(report: AuditReport, models: ServeModels | null, whyNo
     levels: report.levels.map((l) => ({ key: l.key, isBaseline: l.isBaseline, models: l.models.map((m) => m.id) })),
     tieBreak: report.config.tieBreak,
     canRun,
-    cannotRun: canRun
+    cannotRun: canRun ? null : (whyNot ?? 'The models cannot run here.'),
+    canUpload,
+    cannotUpload: canUpload
       ? null
-      : models === null
+      : !canRun
         ? (whyNot ?? 'The models cannot run here.')
-        : "The audit's test set was not images (the report records no image preprocessing), so an uploaded image cannot become a model input.",
+        : "The audit's test set was not images (the report records no image preprocessing), so an uploaded image cannot become a model input; pick a test example instead.",
     runtimes: models?.backend && runtimes.includes('tfjs') ? `${runtimes} (${models.backend} backend)` : runtimes,
     preprocessText: models?.preprocess ? preprocessText(models.preprocess) : null,
     maxUploadBytes,
-    examples: examples
-      ? examples.paths.slice(0, MAX_EXAMPLES_LISTED).map((_, index) => ({ index, label: examples.labels ? examples.labels[index] : null }))
-      : [],
+    examples: Array.from({ length: Math.min(examples?.count ?? 0, MAX_EXAMPLES_LISTED) }, (_, index) => ({
+      index,
+      label: examples?.labels ? examples.labels[index] : null,
+      image: examples?.imagePath(index) !== null,
+    })),
     recorded: [...recorded.values()].sort((a, b) => a.index - b.index),
   };
 }

@@ -1,6 +1,5 @@
 import { loadAuditConfig } from '../../audit/audit-config.js';
 import { modelContentHash } from '../../audit/model-content-hash.js';
-import { listImageTestSet, type ImageTestSet } from '../../data/image-test-set.js';
 import type { ResolvedPreprocess } from '../../data/preprocess.js';
 import { initBackend } from '../../engine/backend.js';
 import { PieAuditError } from '../../errors.js';
@@ -9,6 +8,7 @@ import { resolveSource } from '../../evaluate/resolve-source.js';
 import type { SourcePredictor } from '../../evaluate/source-predictor.js';
 import type { ModelSource } from '../../evaluate/types.js';
 import type { AuditReport } from '../../schema/index.js';
+import { type ServeExamples, serveExamples } from './serve-examples.js';
 
 /** One model of a level, ready to run. */
 export interface ServeModel {
@@ -23,8 +23,8 @@ export interface ServeModels {
   levels: Array<{ key: string; models: ServeModel[] }>;
   /** The report's preprocessing, `null` when the audit's test set was not images (uploads cannot be run then). */
   preprocess: ResolvedPreprocess | null;
-  /** The test set's images (for "pick a test example"), `null` when the config names none. */
-  examples: ImageTestSet | null;
+  /** The test set (for "pick a test example"), `null` when the config names no inputs. */
+  examples: ServeExamples | null;
   /** The tfjs backend the models run on, as the audit chose it (`null` when none loaded). */
   backend: string | null;
   /** Releases every predictor. */
@@ -73,12 +73,6 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
   // A config file's population is always this form: level -> { model, id } with the id relative to the config.
   const population = options.population as Map<string, Array<{ model: ModelSource; id: string }>>;
   await checkAgainstReport(population, report);
-  const images = options.testSet.images;
-  const examples = images === undefined ? null : listImageTestSet(images);
-  if (examples && examples.paths.length !== report.testSet.n)
-    throw mismatch(
-      `its test set has ${examples.paths.length} images but the report audited ${report.testSet.n} examples; pass the config the report was made with.`,
-    );
   for (const [key, members] of population)
     for (const member of members)
       if (memberPath(member.model, member.id) === null)
@@ -86,11 +80,13 @@ export async function loadServeModels(configPath: string, report: AuditReport): 
           cannotRun: `The audit's level '${key}' holds precomputed predictions ('${member.id}'), not a model file, so the models cannot run here; below are the predictions the report recorded for its PIE exemplars.`,
         };
   const preprocess = (report.testSet.preprocess as ResolvedPreprocess | undefined) ?? null;
+  const examples = serveExamples(options.testSet, preprocess, report.testSet.n);
   const inputShape = report.testSet.inputShape ?? undefined;
   const loaded: ServeModel[] = [];
   const dispose = async () => {
     for (const m of loaded) await m.predictor.dispose();
     loaded.length = 0;
+    await examples?.close();
   };
   const backend = await initBackend({ backend: options.backend ?? 'auto' });
   try {

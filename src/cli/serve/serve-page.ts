@@ -34,7 +34,7 @@ function levelTable(level) {
 }
 function showPredictions(result, what) {
   clearResults();
-  say('Predictions for ' + what + ' (' + result.image.format.toUpperCase() + ', ' + result.image.width + ' x ' + result.image.height + ').', 'ok');
+  say('Predictions for ' + what + (result.image ? ' (' + result.image.format.toUpperCase() + ', ' + result.image.width + ' x ' + result.image.height + ')' : '') + '.', 'ok');
   for (const level of result.levels) $('results').append(levelTable(level));
 }
 async function post(url, body, what) {
@@ -48,7 +48,7 @@ async function post(url, body, what) {
 }
 function tryFile(file) {
   if (!file) return;
-  if (!info.canRun) { say(info.cannotRun, 'error'); return; }
+  if (!info.canRun || !info.canUpload) { say(info.cannotRun || info.cannotUpload, 'error'); return; }
   if (file.size > info.maxUploadBytes) { say('"' + file.name + '" is ' + (file.size / 1e6).toFixed(1) + ' MB; uploads are limited to ' + (info.maxUploadBytes / 1e6).toFixed(1) + ' MB.', 'error'); return; }
   const img = $('preview'); img.hidden = false; img.src = URL.createObjectURL(file);
   post('/api/predict?name=' + encodeURIComponent(file.name.slice(0, 200)), file, '"' + file.name + '"');
@@ -64,14 +64,14 @@ function showRecorded(example) {
 function pickExample() {
   const v = $('example').value; if (v === '') return;
   if (info.canRun) {
-    const img = $('preview'); img.hidden = false; img.src = '/api/examples/' + v + '/image';
+    const img = $('preview'); const example = info.examples[Number(v)]; img.hidden = !example.image; if (example.image) img.src = '/api/examples/' + v + '/image';
     post('/api/examples/' + v + '/predict', '', 'test example #' + v);
   } else showRecorded(info.recorded.find((e) => String(e.index) === v));
 }
 async function start() {
   try { info = await (await fetch('/api/info')).json(); } catch (e) { say('Cannot reach the server: ' + e.message, 'error'); return; }
-  $('capability').textContent = info.canRun ? 'Models: ' + info.levels.map((l) => l.key + ' (' + l.models.length + ')').join(', ') + ' on ' + info.runtimes + '; preprocessing ' + info.preprocessText + '.' : info.cannotRun;
-  $('upload').disabled = !info.canRun;
+  $('capability').textContent = info.canRun ? 'Models: ' + info.levels.map((l) => l.key + ' (' + l.models.length + ')').join(', ') + ' on ' + info.runtimes + (info.canUpload ? '; preprocessing ' + info.preprocessText + '.' : '. ' + info.cannotUpload) : info.cannotRun;
+  $('upload').disabled = !info.canUpload;
   const select = $('example');
   const examples = info.canRun ? info.examples.map((e) => ({ value: e.index, text: '#' + e.index + (e.label === null ? '' : ' (' + className(e.label) + ')') }))
     : info.recorded.map((e) => ({ value: e.index, text: '#' + e.index + ' (recorded)' }));

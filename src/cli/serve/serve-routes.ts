@@ -25,29 +25,38 @@ export interface ServeContext {
   serially<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-async function predict(ctx: ServeContext, res: ServerResponse, bytes: Buffer, name: string): Promise<void> {
+/** Runs every level's models on `input` (from an upload or a test example) and answers with their predictions. */
+async function predictInput(
+  ctx: ServeContext,
+  res: ServerResponse,
+  input: () => Promise<{ input: Float32Array; image: unknown }>,
+): Promise<void> {
   const { models } = ctx;
-  const p = models?.preprocess;
-  if (!p || !models) return sendJson(res, 409, { error: ctx.info.cannotRun });
+  if (!models) return sendJson(res, 409, { error: ctx.info.cannotRun });
   const result = await ctx.serially(async () => {
-    const image = await imageToInput(bytes, p, name);
-    return {
-      image: { format: image.format, width: image.width, height: image.height },
-      levels: await predictLevels(models.levels, image.input, ctx.report.config.tieBreak),
-    };
+    const { input: x, image } = await input();
+    return { image, levels: await predictLevels(models.levels, x, ctx.report.config.tieBreak) };
   });
   sendJson(res, 200, result);
 }
 
-/** The path of test example `text` (decimal digits, within the listed examples), or null after a 404. */
-function examplePath(ctx: ServeContext, res: ServerResponse, text: string): string | null {
-  const paths = ctx.models?.examples?.paths ?? [];
-  const count = Math.min(paths.length, MAX_EXAMPLES_LISTED);
+async function predictUpload(ctx: ServeContext, res: ServerResponse, bytes: Buffer, name: string): Promise<void> {
+  const p = ctx.models?.preprocess;
+  if (ctx.models && !p) return sendJson(res, 409, { error: ctx.info.cannotUpload });
+  await predictInput(ctx, res, async () => {
+    const { input, format, width, height } = await imageToInput(bytes, p!, name);
+    return { input, image: { format, width, height } };
+  });
+}
+
+/** Test example `text` (decimal digits, within the listed examples), or null after a 404. */
+function exampleIndex(ctx: ServeContext, res: ServerResponse, text: string): number | null {
+  const count = Math.min(ctx.models?.examples?.count ?? 0, MAX_EXAMPLES_LISTED);
   if (!/^\d{1,7}$/.test(text) || Number(text) >= count) {
     sendJson(res, 404, { error: `No test example #${text.slice(0, 20)}; there are ${count} to pick from.` });
     return null;
   }
-  return paths[Number(text)];
+  return Number(text);
 }
 
 /**
@@ -67,12 +76,13 @@ export async function handlePost(ctx: ServeContext, req: IncomingMessage, res: S
   }
   if (url.pathname === '/api/predict') {
     if (body.length === 0) return sendJson(res, 400, { error: 'The upload is empty; choose a JPEG or PNG image.' });
-    return predict(ctx, res, body, (url.searchParams.get('name') ?? 'the upload').slice(0, 200));
+    return predictUpload(ctx, res, body, (url.searchParams.get('name') ?? 'the upload').slice(0, 200));
   }
   const example = /^\/api\/examples\/([^/]+)\/predict$/.exec(url.pathname);
   if (!example) return sendJson(res, 404, { error: `Nothing to post to at ${url.pathname.slice(0, 200)}.` });
-  const path = examplePath(ctx, res, example[1]);
-  if (path !== null) await predict(ctx, res, await readFile(path), `test example #${example[1]}`);
+  const index = exampleIndex(ctx, res, example[1]);
+  const examples = ctx.models?.examples;
+  if (index !== null && examples) await predictInput(ctx, res, async () => ({ input: await examples.input(index), image: null }));
 }
 
 /**
@@ -88,8 +98,10 @@ export async function handleGet(ctx: ServeContext, res: ServerResponse, url: URL
   if (path === '/api/info') return sendJson(res, 200, ctx.info);
   const image = /^\/api\/examples\/([^/]+)\/image$/.exec(path);
   if (image) {
-    const file = examplePath(ctx, res, image[1]);
-    if (file === null) return;
+    const index = exampleIndex(ctx, res, image[1]);
+    if (index === null) return;
+    const file = ctx.models?.examples?.imagePath(index);
+    if (!file) return sendJson(res, 404, { error: `Test example #${index} is not an image file.` });
     const bytes = await readFile(file);
     const format = (await sniffImage(bytes))?.format;
     return send(res, 200, format === 'png' ? 'image/png' : format === 'jpeg' ? 'image/jpeg' : 'application/octet-stream', bytes);
