@@ -331,33 +331,37 @@ describe('pie-audit serve flags', () => {
     }
   });
 
-  it('runs as a process on a free port of 127.0.0.1 and stops cleanly on SIGINT', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'serve', fixture.out, '--config', fixture.config],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', () => {
-        const m = / at (http:\/\/127\.0\.0\.1:\d+\/) /.exec(stdout);
-        if (m) resolve(m[1]);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'runs as a process on a free port of 127.0.0.1 and stops cleanly on %s',
+    async (signal) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', `${repoRoot}src/cli/main.ts`, 'serve', fixture.out, '--config', fixture.config],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', () => {
+          const m = / at (http:\/\/127\.0\.0\.1:\d+\/) /.exec(stdout);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
       });
-      child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
-    });
-    const info = (await (await fetch(`${url}api/info`)).json()) as { canRun: boolean; levels: unknown[] };
-    expect(info.canRun).toBe(true);
-    expect(info.levels).toHaveLength(2);
-    const code = await new Promise<number | null>((resolve) => {
-      child.on('exit', (c) => resolve(c));
-      child.kill('SIGINT');
-    });
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/stopped \(SIGINT\)/);
-    await expect(fetch(`${url}api/info`)).rejects.toThrow();
-  }, 60_000);
+      const info = (await (await fetch(`${url}api/info`)).json()) as { canRun: boolean; levels: unknown[] };
+      expect(info.canRun).toBe(true);
+      expect(info.levels).toHaveLength(2);
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', (c) => resolve(c));
+        child.kill(signal);
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain(`stopped (${signal})`);
+      await expect(fetch(`${url}api/info`)).rejects.toThrow();
+    },
+    60_000,
+  );
 });
