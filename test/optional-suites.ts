@@ -28,7 +28,12 @@ export const OPTIONAL_SUITES = {
     program: '/usr/bin/chromium',
     install: 'apt-get install -y chromium',
     requireVariable: 'PIE_AUDIT_REQUIRE_BROWSER',
-    files: ['test/report/browser.test.ts', 'test/report/injection.test.ts', 'test/compare/diff-browser.test.ts'],
+    files: [
+      'test/report/browser.test.ts',
+      'test/report/injection.test.ts',
+      'test/compare/diff-browser.test.ts',
+      'test/cli/serve-browser.test.ts',
+    ],
   },
   redis: {
     what: 'the BullMQ queue on real Redis',

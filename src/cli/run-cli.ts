@@ -27,6 +27,7 @@ import { parseExamplesPerJob } from './distribute-commands.js';
 import { terminalLine } from './terminal-text.js';
 import { planFromConfig, planFromRecipe } from '../distribute/plan.js';
 import { DIFF_HELP, diffCommand } from './diff-command.js';
+import { SERVE_HELP } from './serve/serve-help.js';
 
 export type { CliIO } from './cli-io.js';
 
@@ -40,6 +41,7 @@ Usage:
   pie-audit report <report.json> --format <fmt>    render a saved report as html, md or csv
   pie-audit gate <report.json> --gates <gates.json> check a saved report against release gates
   pie-audit diff <before/report.json> <after/report.json>  compare two audits of one test set (regression gates)
+  pie-audit serve <report folder> [--config <audit.json>]  the report and a page to try its models (127.0.0.1)
   pie-audit demo [--out <dir>] [--models <k>] [--quick]  train, prune and audit MNIST models (no download)
   pie-audit plan <config.json> --shards N --out <plan dir>  split an audit into jobs and shards
   pie-audit run-shard <plan dir> [--index i]       run one shard's jobs (any runner: CI matrix, Kubernetes, Slurm)
@@ -109,6 +111,7 @@ Without --format the format follows --out (.html, .htm, .md), else Markdown.
 percent, the findings as text); alone, it writes nothing else.
 `,
   diff: DIFF_HELP,
+  serve: SERVE_HELP,
   gate: `Usage: pie-audit gate <report.json> --gates <gates.json> [--junit <file>] [--step-summary] [--quiet]
 
 Checks a saved report against release gates, prints one line per threshold and exits
@@ -400,6 +403,11 @@ export async function runCli(
         return await gateCommand(rest, io);
       case 'diff':
         return await diffCommand(rest, io);
+      case 'serve': {
+        // Loaded on use: the server and its model loaders stay out of every other command's start-up.
+        const { serveCommand } = await import('./serve/serve-command.js');
+        return await serveCommand(rest, io);
+      }
       case 'demo':
         return await demoCommand(rest, io);
       case 'plan':
@@ -431,7 +439,7 @@ export async function runCli(
         return help(rest[0] ?? 'main', io);
       default:
         throw new UsageError(
-          `unknown command '${command}'; use audit, report, gate, diff, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
+          `unknown command '${command}'; use audit, report, gate, diff, serve, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).`,
         );
     }
   } catch (e) {

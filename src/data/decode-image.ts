@@ -93,3 +93,29 @@ export async function decodeImage(source: string | Uint8Array, channels: 1 | 3 =
     });
   }
 }
+
+/** What an image's header declares, read without decoding its pixels. */
+export interface ImageHeader {
+  /** sharp's name of the format: `'png'`, `'jpeg'`, `'webp'`, `'gif'`, `'svg'`, ... */
+  format: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Reads the format and size an image's bytes declare (sharp's sniffing of the header, no pixels decoded), so a caller
+ * can refuse a non-image or an image too large to decode before {@link decodeImage} spends memory on it.
+ *
+ * @returns the header, or `null` when the bytes are no image format sharp knows
+ * @example
+ * const header = await sniffImage(bytes); // { format: 'png', width: 640, height: 480 } or null
+ */
+export async function sniffImage(bytes: Uint8Array): Promise<ImageHeader | null> {
+  try {
+    const meta = await loadSharp()(bytes).metadata();
+    if (!meta.format || !meta.width || !meta.height) return null;
+    return { format: meta.format, width: meta.width, height: meta.height };
+  } catch {
+    return null;
+  }
+}

@@ -174,7 +174,7 @@ describe('pie-audit CLI', () => {
     const spawned = runCliProcess(['frobnicate']);
     expect(spawned.code).toBe(2);
     expect(spawned.stderr.trim()).toBe(
-      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, diff, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).",
+      "pie-audit: error: unknown command 'frobnicate'; use audit, report, gate, diff, serve, demo, plan, run-shard, merge, worker or doctor (pie-audit --help).",
     );
     const cases: Array<[string[], RegExp]> = [
       [['frobnicate'], /unknown command 'frobnicate'/],
