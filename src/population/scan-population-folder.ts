@@ -120,7 +120,8 @@ function memberOf(level: string, name: string, accept: 'models' | 'any', warning
   return {
     name,
     path,
-    kind: ext === '.onnx' ? 'onnx' : ext === '.tflite' ? 'tflite' : KERAS_EXTENSIONS.has(ext) ? 'keras' : isModelFile ? 'tfjs' : 'predictions',
+    kind:
+      ext === '.onnx' ? 'onnx' : ext === '.tflite' ? 'tflite' : KERAS_EXTENSIONS.has(ext) ? 'keras' : isModelFile ? 'tfjs' : 'predictions',
   };
 }
 
