@@ -54,7 +54,9 @@ export async function measureModel(source: ModelSource): Promise<ModelMeasures> 
       const model = /model\.json$/i.test(source) ? await loadLayersModelFromFile(source) : await loadKerasModel(source);
       try {
         const stats = compressionStats(model);
-        return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes: await tfjsModelFileBytes(source) };
+        // A Keras file holds config and weights in one file; a model.json names its weight shards.
+        const storedBytes = /model\.json$/i.test(source) ? await tfjsModelFileBytes(source) : (await stat(source)).size;
+        return { sparsity: stats.prunableSparsity, gzippedBytes: stats.gzipBytes, storedBytes };
       } finally {
         model.dispose();
       }

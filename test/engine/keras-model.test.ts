@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -111,6 +111,7 @@ describe('loadKerasModel', () => {
     const size = await measureModel(fixture('mlp.keras'));
     expect(size.sparsity).toBe(0);
     expect(size.gzippedBytes).toBeGreaterThan(0);
+    expect(size.storedBytes).toBe(statSync(fixture('mlp.keras')).size);
     const hash = await modelContentHash(fixture('mlp.h5'));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await modelContentHash(fixture('mlp.keras'))).not.toBe(hash);
