@@ -65,7 +65,7 @@ export async function runPlanOnQueue(plan: Plan, options: QueueRunOptions): Prom
     const submit = () => submitAndWait(plan, options.artifacts, { queue, events, flows, tick });
     const work = (async () => {
       for (let round = 1; ; round++) {
-        const report = await submit();
+        const report = await submit().catch((e: unknown) => (isMissingJob(e) ? LOST_JOBS : Promise.reject(e)));
         if (report !== LOST_JOBS) return report;
         if (round > MAX_RESUBMITS)
           throw new PieAuditError(
@@ -116,6 +116,14 @@ async function submitAndWait(plan: Plan, artifacts: string, c: QueueClients): Pr
   const flow = await c.flows.add(mergeFlow(plan, artifacts));
   await Promise.all(flowJobs(flow).map(async (j) => (await j.isCompleted()) && c.tick(j.id!)));
   return untilLost(finishedOrFailed(flow.job, c.events, c.tick) as Promise<AuditResult>, c.queue, [flow.job.id!]);
+}
+
+/**
+ * BullMQ's error when a job's key vanished while it was being waited for: the same loss {@link untilLost} detects
+ * (a restart without persistence), seen first by BullMQ's own check.
+ */
+function isMissingJob(e: unknown): boolean {
+  return e instanceof Error && /^Missing key for job /.test(e.message);
 }
 
 /** `waiting`, or {@link LOST_JOBS} as soon as one of `ids` no longer exists in the queue (checked every second). */
