@@ -151,7 +151,11 @@ describe('sparsity and size of .tflite files, from the flatbuffer alone', () => 
     // Quantization also rounds some small weights to 0.
     expect(int8.sparsity!).toBeGreaterThanOrEqual(1024 / prunable);
     expect(int8.gzippedBytes!).toBeLessThan(float.gzippedBytes! / 2);
-    expect(await measureModel(write('garbage.tflite', new Uint8Array(16)))).toEqual({ sparsity: null, gzippedBytes: null, storedBytes: null });
+    expect(await measureModel(write('garbage.tflite', new Uint8Array(16)))).toEqual({
+      sparsity: null,
+      gzippedBytes: null,
+      storedBytes: null,
+    });
     pruned.dispose();
   });
 });
