@@ -4,7 +4,7 @@ import { artifactStore } from '../distribute/artifacts.js';
 import { checkJobShape } from '../distribute/job-checks.js';
 import type { EvaluateResult } from '../distribute/merge.js';
 import type { QueuedJobData } from '../distribute/queue/queue-names.js';
-import { runJob } from '../distribute/run-job.js';
+import { closeJobSources, runJob } from '../distribute/run-job.js';
 import { trustedJob, trustedRecipes } from '../distribute/trusted-recipes.js';
 
 /** The worker's options as its sandboxed processes read them (a child process inherits the environment). */
@@ -37,5 +37,10 @@ export default async function processQueuedJob(job: SandboxedJob<QueuedJobData>)
     outputs = new Map(values.filter((v) => v && typeof v.id === 'string').map((v) => [v.id, v]));
     if (work.needs.some((id) => !outputs!.has(id))) outputs = undefined; // read the rest from the artifacts
   }
-  return runJob(work, { store }, outputs);
+  try {
+    return await runJob(work, { store }, outputs);
+  } finally {
+    // A sandboxed process may be reused or killed between jobs: it keeps no decode thread or temporary pixels.
+    await closeJobSources();
+  }
 }

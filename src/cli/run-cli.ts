@@ -3,7 +3,7 @@ import { parseCommand, UsageError } from './parse-command.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { runAudit } from '../audit/audit-compression.js';
 import type { AuditReport } from '../schema/index.js';
-import { isPieAuditError, PieAuditError } from '../errors.js';
+import { isPieAuditError } from '../errors.js';
 import { evaluateGates } from '../gate/evaluate-gates.js';
 import type { GatesConfig } from '../schema/index.js';
 import { loadReport } from '../report/load-report.js';
@@ -176,16 +176,6 @@ async function auditCommand(args: string[], io: CliIO): Promise<number> {
   if (levelHint) io.stderr.write(`pie-audit: hint: ${terminalLine(levelHint)}\n`);
   // Without labels or inputs, prepareAudit (under runAudit and planFromConfig) reads n from the first predictions file.
   progress.log(`pie-audit: auditing ${describe}`);
-  if (values.queue && options.testSet.images !== undefined)
-    throw new PieAuditError('CONFIG_ERROR', 'testSet.images: image test sets are audited locally; run without --queue.', {
-      key: 'testSet.images',
-    });
-  const batches = options.testSet.batches;
-  if (values.queue && batches) {
-    // Queued jobs carry their inputs: a .npy test set is read whole for them.
-    options.testSet = { ...options.testSet, inputs: (await batches.read(0, batches.n)).slice(), batches: undefined };
-    await batches.close();
-  }
   const result = values.queue
     ? await submitToQueue(
         await planFromConfig(resolve(positionals[0]), options, 1, examplesPerJob),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AuditOptions } from '../audit/audit-options.js';
-import { prepareAudit } from '../audit/prepare-audit.js';
+import { prepareAudit, type PreparedAudit } from '../audit/prepare-audit.js';
 import { PieAuditError } from '../errors.js';
 import { hashBytes } from '../evaluate/cache/hash-model.js';
 import { hashTestSet } from '../evaluate/cache/hash-test-set.js';
@@ -65,8 +65,7 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
   const source: PlanSource = { kind: 'config', config };
   // The audit's own reading of the options: its n, its members and their kinds, so every runner agrees with it.
   const prepared = await prepareAudit(options);
-  const ts = options.testSet;
-  const testKey = hashTestSet(ts.inputs, prepared.n, ts.inputShape);
+  const testKey = await planTestSetKey(prepared);
   const ranges = testRanges(prepared.n, examplesPerJob);
   const jobs: EvaluateJob[] = [];
   for (const m of prepared.members) {
@@ -93,6 +92,21 @@ export async function planFromConfig(config: string, options: AuditOptions, shar
     } else jobs.push({ ...member, id: contentJobId('evaluate', parts) });
   }
   return finishPlan(source, jobs, jobs, shards);
+}
+
+/**
+ * The part of every evaluate job's id that names the test set: a hash of the inputs' content (in memory, a `.npy` file
+ * or an image folder with its preprocessing), so that a job run on other inputs is never taken for this one.
+ */
+async function planTestSetKey(prepared: PreparedAudit): Promise<string> {
+  const { inputs, batches, inputShape, images } = prepared.config;
+  if (inputs !== undefined || batches === undefined) return hashTestSet(inputs, prepared.n, inputShape);
+  try {
+    return await batches.contentKey();
+  } finally {
+    // The plan only hashes the images: their decode thread and temporary pixels are not needed here.
+    await images?.close();
+  }
 }
 
 /**

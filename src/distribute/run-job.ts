@@ -10,6 +10,7 @@ import { saveLayersModel } from '../engine/save-layers-model.js';
 import { PieAuditError } from '../errors.js';
 import { evaluatePopulation } from '../evaluate/evaluate-population.js';
 import type { InputBatches } from '../evaluate/input-batches.js';
+import { inputBatchesRange } from '../evaluate/input-batches-range.js';
 import type { ModelSource } from '../evaluate/types.js';
 import { measureModel } from '../audit/measure-model.js';
 import { prepareAudit, type PreparedMember } from '../audit/prepare-audit.js';
@@ -155,9 +156,12 @@ interface SourceAudit {
   /** A config's `.npy` inputs, read by ranges (kept open for the process's later jobs). */
   readonly batches: InputBatches | undefined;
   readonly inputShape: readonly number[] | undefined;
+  readonly labels: ArrayLike<number> | undefined;
   readonly n: number;
   /** A config's members as the audit classified them (`prepareAudit`); null for a recipe (its models are jobs). */
   readonly members: readonly PreparedMember[] | null;
+  /** Releases what reading the source opened (an image test set's decode thread and temporary pixels). */
+  readonly close: () => Promise<void>;
 }
 
 const testSets = new Map<string, Promise<SourceAudit>>();
@@ -170,18 +174,52 @@ function sourceOptions(job: EvaluateJob, ctx: JobContext): Promise<SourceAudit> 
     entry = (async () => {
       if (job.source.kind === 'config') {
         const options = configReader(ctx.loadConfig)(job.source.config);
-        const prepared = await prepareAudit(options);
-        const ts = options.testSet;
-        return { options, inputs: ts.inputs, batches: ts.batches, inputShape: ts.inputShape, n: prepared.n, members: prepared.members };
+        // The test set as the audit reads it: a `.npy` read by ranges, an image folder decoded batch by batch.
+        const { config, members, n } = await prepareAudit(options);
+        return {
+          options,
+          inputs: config.inputs,
+          batches: config.batches,
+          inputShape: config.inputShape,
+          labels: config.labels ?? undefined,
+          n,
+          members,
+          close: async () => {
+            await config.images?.close();
+            await options.testSet.batches?.close();
+          },
+        };
       }
       const options = await recipeAuditOptions(job.source);
       const ts = options.testSet;
       const n = ts.n ?? ts.labels?.length ?? (ts.inputs && ts.inputShape ? ts.inputs.length / ts.inputShape.reduce((a, b) => a * b, 1) : 0);
-      return { options, inputs: ts.inputs, batches: ts.batches, inputShape: ts.inputShape, n, members: null };
+      return {
+        options,
+        inputs: ts.inputs,
+        batches: ts.batches,
+        inputShape: ts.inputShape,
+        labels: ts.labels,
+        n,
+        members: null,
+        close: async () => {},
+      };
     })();
     testSets.set(key, entry);
   }
   return entry;
+}
+
+/**
+ * Closes the test sets this process read for its jobs (image decode threads, temporary pixel files, `.npy` handles):
+ * call it when the process has run its last job, so that none keeps it alive or leaves files behind.
+ *
+ * @example
+ * try { await runJob(job, ctx); } finally { await closeJobSources(); }
+ */
+export async function closeJobSources(): Promise<void> {
+  const open = [...testSets.values()];
+  testSets.clear();
+  for (const entry of open) await (await entry.catch(() => null))?.close();
 }
 
 /** The config member an evaluate job names, checked against the file the plan hashed. */
@@ -198,7 +236,7 @@ function configMember(job: EvaluateJob, members: readonly PreparedMember[], file
 
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
-  const { options, inputs, batches, inputShape, members } = await sourceOptions(job, ctx);
+  const { options, inputs, batches, inputShape, labels, members } = await sourceOptions(job, ctx);
   let { n } = await sourceOptions(job, ctx);
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
@@ -231,13 +269,11 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     const needs = sourceNeeds(source, `population['${job.level}'][${job.index}]`);
     if (needs.backend) await initBackend({ backend: options.backend ?? 'auto' });
     const keepProbabilities = options.probabilities === true;
-    const part = job.range ? await testSetRange(job, inputs ?? batches, inputShape, options.testSet.labels, n) : undefined;
+    const part = job.range ? testSetRange(job, inputs ?? batches, inputShape, labels, n) : undefined;
     if (part) n = part.n;
     const evaluation = await evaluatePopulation(
       [source],
-      part
-        ? { inputs: part.inputs, inputShape, n, labels: part.labels }
-        : { inputs, batches, inputShape, n, labels: options.testSet.labels },
+      part ? { ...part.inputs, inputShape, n, labels: part.labels } : { inputs, batches, inputShape, n, labels },
       {
         ...(keepProbabilities ? { returnProbabilities: true } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -247,7 +283,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     );
     facts ??= await measureModel(source);
     const per = evaluation.perModel[0];
-    const labels = evaluation.predictions;
+    const predicted = evaluation.predictions;
     // The rows go to a file before the result: a result's presence (a done job) implies its probabilities exist.
     const rows = keepProbabilities ? evaluation.probabilities : undefined;
     if (keepProbabilities && !rows)
@@ -258,7 +294,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
     const result: EvaluateResult = {
       id: job.id,
       n,
-      predictions: Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength).toString('base64'),
+      predictions: Buffer.from(predicted.buffer, predicted.byteOffset, predicted.byteLength).toString('base64'),
       runtime: per.runtime,
       fallbackReason: per.fallbackReason ?? null,
       backend: needs.backend ? (backendEcho() as BackendEcho | null) : null,
@@ -274,14 +310,17 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
   }
 }
 
-/** The examples [start, end) of the test set an evaluate job with a range runs on (views of in-memory inputs; a copy of that range of a `.npy`). */
-async function testSetRange(
+/**
+ * The examples [start, end) of the test set an evaluate job with a range runs on: a view of in-memory inputs, or the
+ * range of batches (an image folder, a `.npy` file) read through them, so a job holds one batch at a time.
+ */
+function testSetRange(
   job: EvaluateJob,
   inputs: Float32Array | InputBatches | undefined,
   inputShape: readonly number[] | undefined,
   labels: ArrayLike<number> | undefined,
   n: number,
-): Promise<{ inputs: Float32Array; labels: ArrayLike<number> | undefined; n: number }> {
+): { inputs: { inputs: Float32Array } | { batches: InputBatches }; labels: ArrayLike<number> | undefined; n: number } {
   const [start, end] = job.range as readonly [number, number];
   if (!inputs || !inputShape || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= n))
     throw new PieAuditError(
@@ -296,6 +335,9 @@ async function testSetRange(
       : ArrayBuffer.isView(labels)
         ? (labels as unknown as Int32Array).subarray(start, end)
         : Array.from(labels).slice(start, end);
-  const rows = inputs instanceof Float32Array ? inputs.subarray(start * size, end * size) : (await inputs.read(start, end - start)).slice();
+  const rows =
+    inputs instanceof Float32Array
+      ? { inputs: inputs.subarray(start * size, end * size) }
+      : { batches: inputBatchesRange(inputs, start, end) };
   return { inputs: rows, labels: slice, n: end - start };
 }

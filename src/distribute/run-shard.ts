@@ -4,7 +4,7 @@ import { artifactStore } from './artifacts.js';
 import { describeJob, type Job } from './jobs.js';
 import { checkPlan } from './check-plan.js';
 import type { Plan } from './plan.js';
-import { runJob } from './run-job.js';
+import { closeJobSources, runJob } from './run-job.js';
 import { trustedRecipes } from './trusted-recipes.js';
 
 /** Options of {@link runShard}. */
@@ -37,7 +37,15 @@ export async function runShard(planned: Plan, index: number, options: RunShardOp
   if (!ids) throw new PieAuditError('INVALID_ARGUMENT', `the plan has no shard ${index}; it has ${plan.shards.length}.`, { index });
   let ran = 0;
   let skipped = 0;
-  for (const [k, id] of ids.entries()) {
+  try {
+    for (const [k, id] of ids.entries()) await runShardJob(k, id);
+  } finally {
+    // The test set stays open across the shard's jobs (an image folder is decoded once), and is closed after the last.
+    await closeJobSources();
+  }
+  return { ran, skipped };
+
+  async function runShardJob(k: number, id: string): Promise<void> {
     const job = byId.get(id);
     if (!job)
       throw new PieAuditError('CONFIG_ERROR', `shard ${index} names job ${id}, which plan.json does not hold; write the plan again.`, {
@@ -60,5 +68,4 @@ export async function runShard(planned: Plan, index: number, options: RunShardOp
     } else skipped++;
     options.onJob?.({ job, done: k + 1, total: ids.length, skipped: done });
   }
-  return { ran, skipped };
 }

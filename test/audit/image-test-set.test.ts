@@ -148,6 +148,63 @@ describe('image test sets', () => {
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toContain('data:image/png;base64,');
   }, 120_000);
 
+  it('splits the folder audit into jobs (plan, run-shard, merge; ranges of 5 images) with the in-process report', async () => {
+    const config = { population, testSet: { images: 'images', preprocess }, ...common, latency: false };
+    writeFileSync(join(dir, 'plan-audit.json'), JSON.stringify(config));
+    const local = await runCliInProcess(['audit', join(dir, 'plan-audit.json'), '--out', join(dir, 'plan-local'), '--quiet']);
+    expect(local.code).toBe(0);
+    const planDir = join(dir, 'plan');
+    const args = ['plan', join(dir, 'plan-audit.json'), '--shards', '2', '--out', planDir, '--examples-per-job', '5'];
+    expect((await runCliInProcess(args)).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(planDir, 'plan.json'), 'utf8')) as { jobs: Array<{ range?: number[] }> };
+    expect(plan.jobs.filter((j) => j.range).length).toBe(6 * Math.ceil(fixture.paths.length / 5));
+    for (const index of ['0', '1']) expect((await runCliInProcess(['run-shard', planDir, '--index', index, '--quiet'])).code).toBe(0);
+    const merged = await runCliInProcess(['merge', planDir, '--out', join(dir, 'plan-out'), '--quiet']);
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(0);
+    const read = (folder: string) => comparable(JSON.parse(readFileSync(join(dir, folder, 'report.json'), 'utf8')) as AuditReport);
+    const strip = (v: unknown) => JSON.parse(JSON.stringify(v, (k, val) => (k === 'runtime' || k === 'environment' ? undefined : val)));
+    expect(strip(read('plan-out'))).toEqual(strip(read('plan-local')));
+    // A job's inputs are the images' content: other pixels under the same names give other job ids.
+    const ids = () =>
+      (JSON.parse(readFileSync(join(planDir, 'plan.json'), 'utf8')) as { jobs: Array<{ id: string }> }).jobs.map((j) => j.id);
+    const before = ids();
+    const first = join(dir, fixture.paths[0]);
+    const bytes = readFileSync(first);
+    try {
+      writeFileSync(first, readFileSync(join(dir, fixture.paths[1])));
+      expect((await runCliInProcess([...args.slice(0, 5), join(dir, 'plan-2'), ...args.slice(6)])).code).toBe(0);
+      const after = (JSON.parse(readFileSync(join(dir, 'plan-2', 'plan.json'), 'utf8')) as { jobs: Array<{ id: string }> }).jobs.map(
+        (j) => j.id,
+      );
+      expect(after.filter((id) => before.includes(id))).toEqual([]);
+    } finally {
+      writeFileSync(first, bytes);
+    }
+  }, 180_000);
+
+  it('names a .npy test set in job ids by its content, not only its shape', async () => {
+    const x = parseNpy(readFileSync(join(dir, 'x.npy')), 'x.npy');
+    const { encodeNpy } = await import('../../src/data/npy.js');
+    const shape = [fixture.labels.length, 8, 8, 3];
+    writeFileSync(join(dir, 'x-plan.npy'), encodeNpy(x.data as Float32Array, shape));
+    writeFileSync(join(dir, 'y-plan.npy'), encodeNpy(Int32Array.from(fixture.labels), [fixture.labels.length]));
+    const config = { population, testSet: { inputs: 'x-plan.npy', labels: 'y-plan.npy' }, classNames: fixture.classNames, ...common };
+    writeFileSync(join(dir, 'npy-audit.json'), JSON.stringify(config));
+    const planIds = async (out: string) => {
+      const r = await runCliInProcess(['plan', join(dir, 'npy-audit.json'), '--shards', '1', '--out', join(dir, out)]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return (JSON.parse(readFileSync(join(dir, out, 'plan.json'), 'utf8')) as { jobs: Array<{ id: string }> }).jobs.map((j) => j.id);
+    };
+    const same = [await planIds('npy-plan-1'), await planIds('npy-plan-2')];
+    expect(same[1]).toEqual(same[0]);
+    const other = Float32Array.from(x.data as Float32Array, (v) => 1 - v);
+    writeFileSync(join(dir, 'x-plan.npy'), encodeNpy(other, shape));
+    const changed = await planIds('npy-plan-3');
+    expect(changed.filter((id) => same[0].includes(id))).toEqual([]);
+  }, 60_000);
+
   it('rejects a missing preprocessing, a corrupt image and a path outside the list folder with typed errors naming them', async () => {
     const base = { ...common, population: new Map(Object.entries(population)) };
     await expect(auditCompression({ ...base, testSet: { images: join(dir, 'images') } })).rejects.toSatisfy(

@@ -7,7 +7,9 @@ import { runPlanOnQueue } from '../../src/distribute/queue/run-on-queue.js';
 import { QUEUE_NAME } from '../../src/distribute/queue/queue-names.js';
 import { QueueEvents } from 'bullmq';
 import { repoRoot, runCliInProcess, runCliProcess } from '../cli/cli-helpers.js';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseNpy } from '../../src/data/parse-npy.js';
+import { encodePng } from '../../src/data/png.js';
 import { join } from 'node:path';
 import {
   comparable,
@@ -119,6 +121,42 @@ describe.skipIf(!hasRedis)('BullMQ executor on real Redis', () => {
     ]);
     expect(ranged.code).toBe(direct.code);
     expect(comparable(read('ranged'))).toEqual(comparable(read('direct')));
+  });
+
+  it('audit <image folder config> --queue: workers decode the images themselves, the report is that of pie-audit audit', async () => {
+    const dir = tempDir('qimg');
+    const config = await tinyModelConfig(dir);
+    // The tiny demo's test digits as 8-bit PNGs, one folder per class (c0 .. c9, labels from the folders).
+    const { data, shape } = parseNpy(readFileSync(join(dir, 'images.npy')), 'images.npy');
+    const labels = parseNpy(readFileSync(join(dir, 'labels.npy')), 'labels.npy').data;
+    for (let i = 0; i < shape[0]; i++) {
+      const folder = join(dir, 'images', `c${labels[i]}`);
+      mkdirSync(folder, { recursive: true });
+      const pixels = Uint8Array.from((data as Float32Array).subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255));
+      writeFileSync(join(folder, `${String(i).padStart(4, '0')}.png`), encodePng(pixels, 28, 28, 1));
+    }
+    const options = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    const images = join(dir, 'images.json');
+    writeFileSync(
+      images,
+      JSON.stringify({
+        ...options,
+        testSet: { images: 'images', preprocess: { size: 28, resize: 'exact', layout: 'nhwc', channels: 1 } },
+      }),
+    );
+    const direct = await runCliInProcess(['audit', images, '--out', join(dir, 'direct'), '--quiet']);
+    expect(direct.stderr).toBe('');
+    const read = (d: string) => JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as AuditReport;
+    expect(read('direct').testSet.preprocess).toMatchObject({ channels: 1, layout: 'nhwc' });
+    for (const [out, extra] of [
+      ['queued', []],
+      ['ranged', ['--examples-per-job', '120']],
+    ] as const) {
+      const queued = await runCliInProcess(['audit', images, '--queue', redis.url, ...extra, '--out', join(dir, out), '--quiet']);
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(direct.code);
+      expect(comparable(read(out))).toEqual(comparable(read('direct')));
+    }
   });
 
   it('a job that fails 3 times fails the audit, naming the job and its error', async () => {
