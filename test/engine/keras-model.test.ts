@@ -22,7 +22,7 @@ interface Expected {
   inputs: number[];
   outputs: number[];
 }
-const expected = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')) as Record<'mlp' | 'cnn' | 'bn', Expected>;
+const expected = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')) as Record<'mlp' | 'cnn' | 'bn' | 'nested', Expected>;
 const dir = mkdtempSync(join(tmpdir(), 'pie-audit-keras-'));
 
 beforeAll(async () => {
@@ -53,18 +53,52 @@ async function typedError(run: () => Promise<unknown>): Promise<PieAuditError> {
 
 describe('loadKerasModel', () => {
   // bn-keras3.h5: a .h5 as Keras 3 writes it, with a BatchNormalization layer (four weights, matched by name);
-  // mlp-keras213.keras: a .keras as tf.keras 2.13-2.15 wrote it (_layer_checkpoint_dependencies).
-  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras', 'bn-keras3.h5', 'mlp-keras213.keras']) {
+  // mlp-keras213.keras: a .keras as tf.keras 2.13-2.15 wrote it (_layer_checkpoint_dependencies);
+  // nested.*: a Sequential used as a layer of a Functional model, as transfer learning builds one.
+  for (const file of ['mlp.h5', 'mlp.keras', 'cnn.h5', 'cnn.keras', 'bn-keras3.h5', 'mlp-keras213.keras', 'nested.h5', 'nested.keras']) {
     it(`${file}: predictions match the NumPy forward pass within 1e-5`, async () => {
       const model = await loadKerasModel(fixture(file));
       try {
-        const e = expected[file.slice(0, file.search(/[.-]/)) as 'mlp' | 'cnn' | 'bn'];
+        const e = expected[file.slice(0, file.search(/[.-]/)) as 'mlp' | 'cnn' | 'bn' | 'nested'];
         expect(maxDifference(predict(model, e), e.outputs)).toBeLessThan(1e-5);
       } finally {
         model.dispose();
       }
     });
   }
+
+  it('rebuilds a nested model as a layer and prunes its inner layers', async () => {
+    for (const file of ['nested.h5', 'nested.keras']) {
+      const model = await loadKerasModel(fixture(file));
+      try {
+        expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Sequential', 'Dense']);
+        const inner = model.getLayer('feature_extractor') as tf.LayersModel;
+        expect(inner.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name)).toEqual([
+          'dense',
+          'batch_normalization',
+          'dense_1',
+        ]);
+        // The moving statistics are the file's, not the initial zeros and ones.
+        const variance = inner.getLayer('batch_normalization').getWeights()[3].dataSync();
+        expect(Array.from(variance).every((v) => v !== 1)).toBe(true);
+        const { model: pruned } = await pruneOneShot(model, 0.5);
+        try {
+          expect(compressionStats(pruned).prunableSparsity).toBeCloseTo(0.5, 1);
+          expect(predict(pruned, expected.nested).every(Number.isFinite)).toBe(true);
+        } finally {
+          pruned.dispose();
+        }
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
+  it('refuses a .keras whose nested model has no weights where Keras puts them, naming the layer', async () => {
+    const e = await typedError(() => loadKerasModel(fixture('nested-misplaced.keras')));
+    expect(e.code).toBe('CORRUPT_MODEL');
+    expect(e.message).toContain('"feature_extractor" has 8 weights but the file stores 0');
+  });
 
   it('builds Sequential and Functional models with the layers and weights the files hold', async () => {
     const mlp = await loadKerasModel(fixture('mlp.keras'));

@@ -49,19 +49,34 @@ function giveFirstLayerItsInputShape(config: JsonObject): void {
   if (first.config.batch_input_shape === undefined) first.config.batch_input_shape = shape;
 }
 
-function translate(value: Json, file: string, layer: string): Json {
-  if (Array.isArray(value)) return value.map((v) => translate(v, file, layer));
+const NO_MODELS: ReadonlySet<string> = new Set();
+
+/** The names of a model's layers that are models themselves (a Sequential or Functional used as a layer). */
+function nestedModelNames(layers: Json[]): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const l of layers) {
+    if (!isObject(l) || typeof l.class_name !== 'string' || !MODEL_CLASSES.has(l.class_name)) continue;
+    const name = typeof l.name === 'string' ? l.name : isObject(l.config) ? l.config.name : undefined;
+    if (typeof name === 'string') names.add(name);
+  }
+  return names;
+}
+
+/** `nested`: the layers of the enclosing model that are models, whose nodes a Keras 3 config numbers differently. */
+function translate(value: Json, file: string, layer: string, nested: ReadonlySet<string> = NO_MODELS): Json {
+  if (Array.isArray(value)) return value.map((v) => translate(v, file, layer, nested));
   if (!isObject(value)) return value;
   const out: JsonObject = {};
   const here = typeof value.name === 'string' ? value.name : layer;
+  const models = Array.isArray(value.layers) ? nestedModelNames(value.layers) : nested;
   for (const [key, v] of Object.entries(value)) {
     // A `__proto__` key from JSON.parse would set the copy's prototype if assigned: data never reaches one.
     if (KERAS3_ONLY.has(key) || key === '__proto__') continue;
     if (key === 'dtype' && isObject(v)) out.dtype = dtypeOfPolicy(v, file, here);
     else if (key === 'batch_shape') out.batch_input_shape = translate(v, file, here);
-    else if (key === 'inbound_nodes' && Array.isArray(v)) out.inbound_nodes = v.map((node) => translateNode(node, file, here));
+    else if (key === 'inbound_nodes' && Array.isArray(v)) out.inbound_nodes = v.map((node) => translateNode(node, file, here, nested));
     else if ((key === 'input_layers' || key === 'output_layers') && Array.isArray(v) && typeof v[0] === 'string') out[key] = [v];
-    else out[key] = translate(v, file, here);
+    else out[key] = translate(v, file, here, models);
   }
   return out;
 }
@@ -76,15 +91,20 @@ function dtypeOfPolicy(policy: JsonObject, file: string, layer: string): string 
   );
 }
 
-/** A Keras 3 node `{ args, kwargs }` as the Keras 2 list of inbound tensors; Keras 2 nodes pass through. */
-function translateNode(node: Json, file: string, layer: string): Json {
+/**
+ * A Keras 3 node `{ args, kwargs }` as the Keras 2 list of inbound tensors; Keras 2 nodes pass through. Keras 3 counts
+ * a nested model's calls from 0, where Keras 2 and tfjs-layers keep node 0 for the link from the nested model's own
+ * input to its output: a call of a nested model is one node later.
+ */
+function translateNode(node: Json, file: string, layer: string, nested: ReadonlySet<string>): Json {
   if (!isObject(node)) return node;
   const inbound: Json[] = [];
   const visit = (v: Json): void => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history)) {
       const [name, nodeIndex, tensorIndex] = v.config.keras_history;
-      inbound.push([name ?? null, nodeIndex ?? 0, tensorIndex ?? 0, {}]);
+      const shift = typeof name === 'string' && nested.has(name) ? 1 : 0;
+      inbound.push([name ?? null, (typeof nodeIndex === 'number' ? nodeIndex : 0) + shift, tensorIndex ?? 0, {}]);
     } else if (isObject(v)) Object.values(v).forEach(visit);
   };
   visit(node.args ?? []);

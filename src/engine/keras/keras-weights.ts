@@ -101,36 +101,59 @@ function snakeCase(className: string): string {
     .toLowerCase();
 }
 
+/** A layer of a model config, as the `.keras` weights file is walked: nested models list their own layers. */
+export interface ConfigLayer {
+  name: string;
+  className: string;
+  /** The layers of a nested Sequential or Functional model used as a layer; absent for other layers. */
+  layers?: readonly ConfigLayer[];
+}
+
+/** Stored weights by layer name; a nested model's entry holds its own layers' weights the same way. */
+export type StoredLayers = Map<string, StoredWeight[] | StoredLayers>;
+
 /**
  * Keras 3 (`.keras`) weights from `model.weights.h5`: the layers of the config, in order, sit at
  * `layers/<snake_case class name>[_n]/vars/<i>` (or under `_layer_checkpoint_dependencies` as Keras 2.13
- * wrote it). Returns them by layer name.
+ * wrote it); a nested model's layers one level deeper, at `layers/<its folder>/layers/...`, as Keras' saving
+ * walks a model's `layers`. Returns them by layer name.
  *
  * @throws PieAuditError `CORRUPT_MODEL` naming `file`
  * @example
  * const byLayer = readKeras3Weights(h5, [{ name: 'dense', className: 'Dense' }], 'model.keras', { bytesLeft: 1 << 30 });
  */
-export function readKeras3Weights(
-  root: Group,
-  layers: readonly { name: string; className: string }[],
-  file: string,
-  budget: WeightBudget,
-): Map<string, StoredWeight[]> {
-  const container = root.get('layers') ?? root.get('_layer_checkpoint_dependencies');
-  if (!isGroup(container)) throw new PieAuditError('CORRUPT_MODEL', `${file}: model.weights.h5 has no layers group.`, { file });
+export function readKeras3Weights(root: Group, layers: readonly ConfigLayer[], file: string, budget: WeightBudget): StoredLayers {
+  const container = layersGroup(root);
+  if (!container) throw new PieAuditError('CORRUPT_MODEL', `${file}: model.weights.h5 has no layers group.`, { file });
+  return readContainer(container, '', layers, file, budget);
+}
+
+const layersGroup = (group: Group): Group | undefined => {
+  const found = group.get('layers') ?? group.get('_layer_checkpoint_dependencies');
+  return isGroup(found) ? found : undefined;
+};
+
+function readContainer(container: Group, at: string, layers: readonly ConfigLayer[], file: string, budget: WeightBudget): StoredLayers {
+  // Keras names each layer's folder by its class, numbered within its own model: `dense`, `dense_1`, ...
   const used = new Map<string, number>();
-  const out = new Map<string, StoredWeight[]>();
-  for (const { name, className } of layers) {
+  const out: StoredLayers = new Map();
+  for (const { name, className, layers: inner } of layers) {
     const base = snakeCase(className);
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     const folder = n === undefined ? base : `${base}_${n + 1}`;
+    if (inner) {
+      const group = container.get(folder) ?? container.get(name);
+      const nested = isGroup(group) ? layersGroup(group) : undefined;
+      if (nested) out.set(name, readContainer(nested, `${at}${folder}/layers/`, inner, file, budget));
+      continue;
+    }
     const vars = container.get(`${folder}/vars`) ?? container.get(`${name}/vars`);
     if (!isGroup(vars)) continue;
     const keys = vars.keys().sort((a, b) => Number(a) - Number(b));
     out.set(
       name,
-      keys.map((k) => readDataset(vars.get(k), file, `${folder}/vars/${k}`, budget)),
+      keys.map((k) => readDataset(vars.get(k), file, `${at}${folder}/vars/${k}`, budget)),
     );
   }
   return out;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../../errors.js';
 import { ensureBackend } from '../ensure-backend.js';
 import { kerasConfigToTfjs } from './keras-config.js';
-import { readKeras2Weights, readKeras3Weights, type StoredWeight } from './keras-weights.js';
+import { readKeras2Weights, readKeras3Weights, type ConfigLayer, type StoredLayers, type StoredWeight } from './keras-weights.js';
 import { readHdf5 } from './read-hdf5.js';
 import { readZipEntries } from './read-zip-entries.js';
 
@@ -130,16 +130,20 @@ function parseJson(text: string, file: string, what: string): unknown {
   }
 }
 
-function configLayers(topology: Record<string, unknown>): { name: string; className: string }[] {
-  const layers = (topology.config as { layers?: unknown }).layers;
+/** The config's layers as the weights file is walked, nested models with their own layers. */
+function configLayers(topology: Record<string, unknown>): ConfigLayer[] {
+  const layers = (topology.config as { layers?: unknown } | undefined)?.layers;
   if (!Array.isArray(layers)) return [];
-  return layers.map((l: { class_name?: unknown; config?: { name?: unknown } }) => ({
-    name: String(l?.config?.name),
-    className: String(l?.class_name),
-  }));
+  return layers.map((l: { class_name?: unknown; config?: { name?: unknown; layers?: unknown } }) => {
+    const className = String(l?.class_name);
+    const nested = MODEL_CLASSES.has(className) && Array.isArray(l?.config?.layers);
+    return { name: String(l?.config?.name), className, ...(nested ? { layers: configLayers(l as Record<string, unknown>) } : {}) };
+  });
 }
 
-async function buildModel(topology: Record<string, unknown>, stored: Map<string, StoredWeight[]>, file: string): Promise<tf.LayersModel> {
+const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
+async function buildModel(topology: Record<string, unknown>, stored: StoredLayers, file: string): Promise<tf.LayersModel> {
   let model: tf.LayersModel;
   try {
     model = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
@@ -163,44 +167,35 @@ async function buildModel(topology: Record<string, unknown>, stored: Map<string,
 /** The last part of a weight name without its `:0` suffix: `dense/kernel:0` and `dense/kernel` both give `kernel`. */
 const shortName = (name: string) => (name.split('/').pop() ?? name).replace(/:\d+$/, '');
 
-function setStoredWeights(model: tf.LayersModel, stored: Map<string, StoredWeight[]>, file: string): void {
+/** A layer that is itself a model (a nested Sequential or Functional): it has layers of its own. */
+const isContainer = (layer: tf.layers.Layer): layer is tf.LayersModel => Array.isArray((layer as Partial<tf.LayersModel>).layers);
+
+/**
+ * Sets each layer's stored weights. A nested model's weights are stored either per inner layer (`.keras`) or, as
+ * Keras 2 HDF5 writes them, as one list in the nested model's weight order (trainable first): both are set.
+ */
+function setStoredWeights(model: { layers: tf.layers.Layer[] }, stored: StoredLayers, file: string): void {
   const seen = new Set<string>();
   for (const layer of model.layers) {
-    const targets = layer.weights;
-    const values = stored.get(layer.name) ?? [];
     seen.add(layer.name);
-    if (targets.length === 0 && values.length === 0) continue;
-    if (values.length !== targets.length) {
-      throw new PieAuditError(
-        'CORRUPT_MODEL',
-        `${file}: layer ${JSON.stringify(layer.name)} has ${targets.length} weights but the file stores ${values.length}.`,
-        { file, layer: layer.name },
-      );
-    }
-    const byName = new Map(values.map((v) => [shortName(v.name), v]));
-    const ordered =
-      byName.size === values.length && targets.every((t) => byName.has(shortName(t.originalName)))
-        ? targets.map((t) => byName.get(shortName(t.originalName)) as StoredWeight)
-        : values;
-    const tensors = ordered.map((v, i) => {
-      const want = targets[i].shape;
-      if (v.shape.length !== want.length || v.shape.some((d, k) => d !== want[k])) {
+    const entry = stored.get(layer.name);
+    if (entry instanceof Map) {
+      if (!isContainer(layer))
         throw new PieAuditError(
           'CORRUPT_MODEL',
-          `${file}: weight ${v.name} of layer ${JSON.stringify(layer.name)} has shape [${v.shape}] but the config gives [${want}].`,
-          { file, layer: layer.name },
+          `${file} stores layer ${JSON.stringify(layer.name)} as a nested model, but its config does not.`,
+          {
+            file,
+            layer: layer.name,
+          },
         );
-      }
-      return tf.tensor(v.values, v.shape, 'float32');
-    });
-    try {
-      layer.setWeights(tensors);
-    } finally {
-      tf.dispose(tensors);
+      setStoredWeights(layer, entry, file);
+      continue;
     }
+    setLayerWeights(layer, entry ?? [], file);
   }
   for (const [name, values] of stored) {
-    if (values.length > 0 && !seen.has(name)) {
+    if ((values instanceof Map ? values.size : values.length) > 0 && !seen.has(name)) {
       throw new PieAuditError(
         'CORRUPT_MODEL',
         `${file} stores weights for layer ${JSON.stringify(name)}, which its config does not have.`,
@@ -210,5 +205,38 @@ function setStoredWeights(model: tf.LayersModel, stored: Map<string, StoredWeigh
         },
       );
     }
+  }
+}
+
+function setLayerWeights(layer: tf.layers.Layer, values: StoredWeight[], file: string): void {
+  const targets = layer.weights;
+  if (targets.length === 0 && values.length === 0) return;
+  if (values.length !== targets.length) {
+    throw new PieAuditError(
+      'CORRUPT_MODEL',
+      `${file}: layer ${JSON.stringify(layer.name)} has ${targets.length} weights but the file stores ${values.length}.`,
+      { file, layer: layer.name },
+    );
+  }
+  const byName = new Map(values.map((v) => [shortName(v.name), v]));
+  const ordered =
+    byName.size === values.length && targets.every((t) => byName.has(shortName(t.originalName)))
+      ? targets.map((t) => byName.get(shortName(t.originalName)) as StoredWeight)
+      : values;
+  const tensors = ordered.map((v, i) => {
+    const want = targets[i].shape;
+    if (v.shape.length !== want.length || v.shape.some((d, k) => d !== want[k])) {
+      throw new PieAuditError(
+        'CORRUPT_MODEL',
+        `${file}: weight ${v.name} of layer ${JSON.stringify(layer.name)} has shape [${v.shape}] but the config gives [${want}].`,
+        { file, layer: layer.name },
+      );
+    }
+    return tf.tensor(v.values, v.shape, 'float32');
+  });
+  try {
+    layer.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
   }
 }
