@@ -1,18 +1,19 @@
 /**
  * Writes TFLite flatbuffers for tests, from the subset of tensorflow/lite/schema/schema.fbs they need:
  * Model, SubGraph, Tensor (with QuantizationParameters), Buffer, Operator and OperatorCode, and the ops
- * FULLY_CONNECTED and SOFTMAX, in float32 or int8. The files are run by the real TFLite runtime.
+ * FULLY_CONNECTED, SOFTMAX and QUANTIZE, in float32, int8 or uint8. The files are run by the real TFLite runtime.
  */
 import type * as tf from '@tensorflow/tfjs';
 import * as flatbuffers from 'flatbuffers';
 
-type TensorType = 'float32' | 'int8' | 'int32';
+type TensorType = 'float32' | 'int8' | 'uint8' | 'int32';
 /** TensorType numbers in schema.fbs. */
-const TENSOR_TYPE: Record<TensorType, number> = { float32: 0, int32: 2, int8: 9 };
-/** BuiltinOperator numbers, and the BuiltinOptions union member each op's options are. */
+const TENSOR_TYPE: Record<TensorType, number> = { float32: 0, int32: 2, uint8: 3, int8: 9 };
+/** BuiltinOperator numbers, and the BuiltinOptions union member each op's options are (0: none written). */
 const OPS = {
   FULLY_CONNECTED: { code: 9, options: 8 },
   SOFTMAX: { code: 25, options: 9 },
+  QUANTIZE: { code: 114, options: 0 },
 } as const;
 
 export interface Quant {
@@ -109,12 +110,12 @@ export function buildTflite(graph: GraphSpec): Uint8Array {
     return b.endObject();
   });
   const operators = graph.ops.map((o) => {
-    let options: number;
+    let options = 0;
     if (o.op === 'FULLY_CONNECTED') {
       b.startObject(5);
       b.addFieldInt8(0, o.relu ? 1 : 0, 0);
       options = b.endObject();
-    } else {
+    } else if (o.op === 'SOFTMAX') {
       b.startObject(1);
       b.addFieldFloat32(0, 1, 0); // beta
       options = b.endObject();
@@ -126,7 +127,7 @@ export function buildTflite(graph: GraphSpec): Uint8Array {
     b.addFieldOffset(1, inputs, 0);
     b.addFieldOffset(2, outputs, 0);
     b.addFieldInt8(3, OPS[o.op].options, 0);
-    b.addFieldOffset(4, options, 0);
+    if (options) b.addFieldOffset(4, options, 0);
     return b.endObject();
   });
   const tensorVector = offsetVector(b, tensors);
@@ -210,11 +211,13 @@ function asymmetric(min: number, max: number): Quant {
 /**
  * A tfjs MLP (Dense layers, relu between, softmax last; a Flatten first is folded into the first
  * FULLY_CONNECTED) as a .tflite flatbuffer at a fixed batch size. With `int8`, fully integer: int8 input and
- * output, int8 weights (per-tensor, symmetric), int32 biases, activations calibrated on `int8.inputs`.
+ * output, int8 weights (per-tensor, symmetric), int32 biases, activations calibrated on `int8.inputs`. With
+ * `int8.io: 'uint8'`, the input and output are uint8 around the int8 graph, joined by QUANTIZE ops, as TFLite's
+ * converter writes a model asked for `inference_input_type=tf.uint8` and `inference_output_type=tf.uint8`.
  */
 export function tfliteMlp(
   model: tf.LayersModel,
-  options: { batch?: number; int8?: { inputs: Float32Array; n: number; inputRange: [number, number] } } = {},
+  options: { batch?: number; int8?: { inputs: Float32Array; n: number; inputRange: [number, number]; io?: 'uint8' } } = {},
 ): Uint8Array {
   const batch = options.batch ?? 1;
   const layers = denseLayers(model);
@@ -230,6 +233,19 @@ export function tfliteMlp(
       type: int8 ? 'int8' : 'float32',
       ...(int8 ? { quant: asymmetric(...int8.inputRange) } : {}),
     }) - 1;
+  const uint8 = int8?.io === 'uint8';
+  if (uint8) {
+    // The same real values in uint8: zero point 128 higher, same scale; QUANTIZE turns them into the int8 input.
+    const inQuant = tensors[current].quant as Quant;
+    const raw =
+      tensors.push({
+        name: 'input_uint8',
+        shape: [batch, ...exampleShape],
+        type: 'uint8',
+        quant: { ...inQuant, zeroPoint: inQuant.zeroPoint + 128 },
+      }) - 1;
+    ops.push({ op: 'QUANTIZE', inputs: [raw], outputs: [current], version: 2 });
+  }
   layers.forEach((layer, k) => {
     const inQuant = tensors[current].quant;
     if (!int8 || !inQuant) {
@@ -276,5 +292,15 @@ export function tfliteMlp(
       ...(int8 ? { quant: { scale: 1 / 256, zeroPoint: -128 } } : {}),
     }) - 1;
   ops.push({ op: 'SOFTMAX', inputs: [current], outputs: [probs], ...(int8 ? { version: 2 } : {}) });
-  return buildTflite({ tensors, ops, inputs: [0], outputs: [probs] });
+  if (!uint8) return buildTflite({ tensors, ops, inputs: [0], outputs: [probs] });
+  const out =
+    tensors.push({
+      name: 'probabilities_uint8',
+      shape: [batch, layers.at(-1)!.units],
+      type: 'uint8',
+      quant: { scale: 1 / 256, zeroPoint: 0 },
+    }) - 1;
+  ops.push({ op: 'QUANTIZE', inputs: [probs], outputs: [out], version: 2 });
+  // Ops run in order: the input's QUANTIZE was pushed after the graph's first tensor, before the first layer.
+  return buildTflite({ tensors, ops, inputs: [tensors.findIndex((t) => t.name === 'input_uint8')], outputs: [out] });
 }

@@ -99,6 +99,30 @@ describe.skipIf(!hasTflite)('.tflite files on the TFLite runtime', () => {
     expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
   });
 
+  it('a model with uint8 input and output around int8 layers (QUANTIZE ops) is fed uint8 and read dequantized', async () => {
+    const bytes = tfliteMlp(model, { int8: { inputs: digits.inputs, n, inputRange: [-0.5, 1], io: 'uint8' } });
+    const described = readTfliteModel(bytes, 'uint8.tflite');
+    // An input range below 0 gives a zero point of 85, so a reader that ignored it would feed other values.
+    expect(described.inputs[0]).toMatchObject({ type: 'uint8', shape: [1, 8, 8, 1], quantization: { zeroPoint: 85 } });
+    expect(described.outputs[0]).toMatchObject({ type: 'uint8', quantization: { scale: 1 / 256, zeroPoint: 0 } });
+    const int8 = await evaluatePopulation(
+      [write('int8-twin.tflite', tfliteMlp(model, { int8: { inputs: digits.inputs, n, inputRange: [-0.5, 1] } }))],
+      { inputs: digits.inputs, inputShape: [8, 8, 1], n },
+      { returnProbabilities: true },
+    );
+    const r = await evaluatePopulation(
+      [write('uint8.tflite', bytes)],
+      { inputs: digits.inputs, inputShape: [8, 8, 1], n },
+      { returnProbabilities: true },
+    );
+    expect(r.perModel[0].runtime).toBe('tflite');
+    // The uint8 ends only re-express the int8 model's values: the same probabilities, the same labels.
+    expect(Array.from(r.predictions)).toEqual(Array.from(int8.predictions));
+    let maxDiff = 0;
+    for (let i = 0; i < r.probabilities!.length; i++) maxDiff = Math.max(maxDiff, Math.abs(r.probabilities![i] - int8.probabilities![i]));
+    expect(maxDiff).toBeLessThan(1e-6);
+  });
+
   it('throws SHAPE_MISMATCH naming the file and both shapes when the test set is not NHWC like the model', async () => {
     const file = write('shape.tflite', tfliteMlp(model));
     await expect(evaluatePopulation([file], { inputs: digits.inputs, inputShape: [64], n })).rejects.toSatisfy(
