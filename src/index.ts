@@ -38,7 +38,14 @@ export type {
 
 // Reports
 export { writeReports, loadReport, renderMarkdown, renderHtml, writeTensorBoard } from './report/index.js';
-export type { WriteReportsOptions, RenderHtmlOptions, PieTable, PieTableRow, TensorBoardStepUnit } from './report/index.js';
+export type {
+  WriteReportsOptions,
+  RenderHtmlOptions,
+  RenderMarkdownOptions,
+  PieTable,
+  PieTableRow,
+  TensorBoardStepUnit,
+} from './report/index.js';
 export { REPORT_SCHEMA_VERSION } from './schema/report.js';
 export type {
   AuditReport,

@@ -64,7 +64,7 @@ export async function writeCiOutputs(
     // `gate` checks other thresholds than the audit did: the summary shows the ones just checked.
     const shown: AuditReport =
       gates === report.gates ? report : { ...report, gates, verdict: gates?.verdict ?? 'ungated', exitCode: gates?.exitCode ?? 0 };
-    await appendFile(summaryFile, `${renderMarkdown(shown)}\n`);
+    await appendFile(summaryFile, `${renderMarkdown(shown, { chartImage: false })}\n`);
     written.push(summaryFile);
   }
   return written;

@@ -268,7 +268,8 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
     if (!values.quiet) io.stdout(`wrote ${written.length} CSV tables to ${out}\n`);
     return 0;
   }
-  const text = format === 'html' ? renderHtml(report) : renderMarkdown(report);
+  // Markdown printed to stdout has no folder beside it for the chart: it names tradeoff.svg instead of showing a broken image.
+  const text = format === 'html' ? renderHtml(report) : renderMarkdown(report, { chartImage: out !== undefined });
   if (out) {
     const files: Record<string, string> = { [basename(out)]: text };
     // report.md links the trade-off chart: it goes beside the file, as writeReports puts it beside report.md.

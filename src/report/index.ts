@@ -1,6 +1,7 @@
 export { encodePng, encodePngDataUri } from '../data/png.js';
 export type { EncodePngOptions, PngChannels } from '../data/png.js';
 export { renderMarkdown } from './markdown.js';
+export type { RenderMarkdownOptions } from './markdown.js';
 export { renderCsvTables, writeCsvTables, CSV_TABLE_NAMES } from './csv.js';
 export type { CsvTableName } from './csv.js';
 export { renderHtml } from './html.js';

@@ -137,11 +137,22 @@ function exemplarsSection(report: AuditReport): string | null {
 }
 
 /** The size and latency table, with the trade-off chart that `writeReports` writes beside report.md. */
-function costSection(report: AuditReport): string | null {
+function costSection(report: AuditReport, chartImage: boolean): string | null {
   const section = mdSection(costView(report));
   const chart = tradeoffChart(report);
   if (!section || !chart) return section;
+  // Where the Markdown leaves the report folder (a step summary), a relative image would show broken: name the file instead.
+  if (!chartImage) return `${section}\n\n${markdownCell(chart.title)}: ${TRADEOFF_CHART_FILE} in the report folder.`;
   return `${section}\n\n![${markdownCell(chart.title)}](${TRADEOFF_CHART_FILE})`;
+}
+
+/** Options of {@link renderMarkdown}. */
+export interface RenderMarkdownOptions {
+  /**
+   * Show the trade-off chart as an image linking `tradeoff.svg` beside report.md (default true). Set false where
+   * the Markdown is read away from the report folder, such as a GitHub step summary: the chart is then named, not linked.
+   */
+  chartImage?: boolean;
 }
 
 function environmentSection(report: AuditReport): string {
@@ -173,8 +184,9 @@ export function renderMarkdownFindings(report: AuditReport): string {
  * @example
  * const report = await auditCompression(options);
  * await writeFile('report.md', renderMarkdown(report));
+ * await appendFile(process.env.GITHUB_STEP_SUMMARY!, renderMarkdown(report, { chartImage: false }));
  */
-export function renderMarkdown(report: AuditReport): string {
+export function renderMarkdown(report: AuditReport, options: RenderMarkdownOptions = {}): string {
   const sections: Array<string | null> = [
     '# pie-audit report',
     mdSection(sanityView(report)),
@@ -183,7 +195,7 @@ export function renderMarkdown(report: AuditReport): string {
     summaryLine(report),
     mdSection(gatesView(report)),
     mdSection(levelsView(report)),
-    costSection(report),
+    costSection(report, options.chartImage ?? true),
     mdSection(intervalsView(report)),
     mdSection(classesView(report)),
     mdSection(attributesView(report)),

@@ -223,6 +223,20 @@ describe('pie-audit audit', () => {
     expect((await runCliInProcess(['report', join(dir, 'cli-timed', 'report.json'), '--out', md, '--quiet'])).code).toBe(0);
     expect(readFileSync(md, 'utf8')).toContain('](tradeoff.svg)');
     expect(readFileSync(join(dir, 'rendered', 'tradeoff.svg'), 'utf8')).toContain('id="chart-tradeoff"');
+    // Printed to stdout (a step summary has no folder beside it), the chart is named, never a broken image.
+    const printed = await runCliInProcess(['report', join(dir, 'cli-timed', 'report.json'), '--format', 'md']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).not.toContain('](tradeoff.svg)');
+    expect(printed.stdout).toContain('tradeoff.svg in the report folder');
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '');
+    const { runCli } = await import('../../src/cli/run-cli.js');
+    const args = ['audit', join(dir, 'audit.json'), '--out', join(dir, 'cli-summary'), '--quiet', '--step-summary', '--no-latency'];
+    const stderr = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+    expect(await runCli(args, { stdout: () => {}, stderr, env: { GITHUB_STEP_SUMMARY: summary } })).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toContain('tradeoff.svg in the report folder');
+    expect(readFileSync(summary, 'utf8')).not.toContain('](tradeoff.svg)');
+    expect(readFileSync(join(dir, 'cli-summary', 'report.md'), 'utf8')).toContain('](tradeoff.svg)');
   });
 });
 
