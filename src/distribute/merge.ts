@@ -2,7 +2,7 @@ import { runAudit } from '../audit/audit-compression.js';
 import { modelContentHash } from '../audit/model-content-hash.js';
 import { resolvePopulation, sourceNeeds } from '../audit/resolve-population.js';
 import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
-import type { AuditReport, BackendEcho } from '../schema/index.js';
+import type { AuditReport, BackendEcho, LevelLatency } from '../schema/index.js';
 import type { AuditResult } from '../report/audit-result.js';
 import { PieAuditError } from '../errors.js';
 import type { PerModelEvaluation } from '../evaluate/types.js';
@@ -30,6 +30,8 @@ export interface EvaluateResult {
   readonly gzippedBytes: number | null;
   /** Stored size of the model (its files, or its weights as stored); absent in results written before it was recorded. */
   readonly storedBytes?: number | null;
+  /** Latency measured by this job on its runner (the first job of each level's first member); absent otherwise. */
+  readonly latency?: LevelLatency;
   /** The member's probability rows beside this result; absent when the audit keeps none. */
   readonly probabilities?: ProbabilitiesArtifact;
 }
@@ -97,25 +99,40 @@ export async function mergeReport(
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
   const { report, pies } = await runAudit({ ...options, population });
-  const merged = withUntimedLevels(withJobRuntimes(report, job, results), base, job);
+  const merged = withJobLatencies(withJobRuntimes(report, job, results), base, job, results);
   return { report: job.source.kind === 'config' ? await withContentHashes(merged, base) : merged, pies };
 }
 
 /**
- * The levels whose models ran in the jobs say why they have no latency: the jobs ran on other machines (and timing the
- * models here would name the wrong one); levels of predictions keep the audit's own reason.
+ * The levels whose models ran in the jobs carry the latency their first member's job measured on its runner (with
+ * that machine named); without one (latency off there, timing failed, a result written before jobs measured it) the
+ * level says why. Timing the models here would name the wrong machine. Levels of predictions keep the audit's own.
  */
-function withUntimedLevels(report: AuditReport, base: AuditOptions, job: MergeJob): AuditReport {
+function withJobLatencies(
+  report: AuditReport,
+  base: AuditOptions,
+  job: MergeJob,
+  results: ReadonlyMap<string, EvaluateResult>,
+): AuditReport {
   if (report.config.latency?.enabled === false) return report;
   const ran = new Set<string>();
   if (job.source.kind === 'config') {
     for (const m of resolvePopulation(base.population).members) if (sourceNeeds(m.source, m.level).inputs) ran.add(m.level);
   } else for (const m of job.members) ran.add(m.level);
-  const latency = {
+  const firstJob = new Map<string, string>();
+  for (const m of job.members) if (!firstJob.has(m.level)) firstJob.set(m.level, m.parts?.[0] ?? m.job);
+  const unmeasured = {
     status: 'unavailable' as const,
-    reason: 'the models ran in distributed jobs (plan, run-shard, merge); an audit run in one process measures latency',
+    reason: 'the models ran in distributed jobs (plan, run-shard, merge) that measured no latency; an audit run in one process measures it',
   };
-  return { ...report, levels: report.levels.map((level) => (ran.has(level.key) ? { ...level, latency } : level)) };
+  return {
+    ...report,
+    levels: report.levels.map((level) => {
+      if (!ran.has(level.key)) return level;
+      const measured = results.get(firstJob.get(level.key) ?? '')?.latency;
+      return { ...level, latency: measured ? { status: 'ok' as const, ...measured } : unmeasured };
+    }),
+  };
 }
 
 /** Each config member's content hash (its file's sha256), as the audit run directly on the config records it. */

@@ -25,4 +25,32 @@ export function checkEvaluateResult(value: unknown, id: string): void {
   const p = r.probabilities as { file?: unknown } | undefined;
   if (p !== undefined && (typeof p !== 'object' || p === null || p.file !== `${id}.probabilities.npy`))
     throw corrupt(`it names probabilities file ${JSON.stringify(p?.file)}, not '${id}.probabilities.npy'`);
+  if (r.latency !== undefined && !isJobLatency(r.latency)) throw corrupt('its latency is not a measured latency with its machine');
+}
+
+const isCount = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** Names that reach the report: short text, no control characters. */
+const isName = (v: unknown) =>
+  typeof v === 'string' && v.length <= 200 && ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+
+/** A latency as an evaluate job measures it: finite figures, and the runner's machine named. */
+function isJobLatency(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const l = value as Record<string, unknown>;
+  const m = l.machine as Record<string, unknown> | undefined;
+  return (
+    l.source === 'measured' &&
+    isTime(l.batch1Ms) &&
+    (l.batchMs === null || isTime(l.batchMs)) &&
+    (l.batchSize === null || isCount(l.batchSize, 1)) &&
+    (l.runtime === null || isName(l.runtime)) &&
+    (l.threads === null || isCount(l.threads, 1)) &&
+    (l.repeats === null || isCount(l.repeats, 1)) &&
+    l.models === 1 &&
+    typeof m === 'object' &&
+    m !== null &&
+    isName(m.cpuModel) &&
+    isCount(m.cores, 1)
+  );
 }

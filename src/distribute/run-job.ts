@@ -21,6 +21,7 @@ import type { EvaluateJob, FineTuneJob, Job, ScratchJob, TrainJob } from './jobs
 import { loadRecipe } from './recipe.js';
 import { mergeReport, type EvaluateResult } from './merge.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
+import { jobLatency } from './job-latency.js';
 import type { AuditResult } from '../report/audit-result.js';
 
 /** What a job runner needs besides the job: the artifact folder and, optionally, another config reader. */
@@ -237,7 +238,8 @@ function configMember(job: EvaluateJob, members: readonly PreparedMember[], file
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
   const { options, inputs, batches, inputShape, labels, members } = await sourceOptions(job, ctx);
-  let { n } = await sourceOptions(job, ctx);
+  const sourceN = (await sourceOptions(job, ctx)).n;
+  let n = sourceN;
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
   let facts: { sparsity: number | null; gzippedBytes: number | null; storedBytes: number | null } | undefined;
@@ -282,6 +284,8 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
       },
     );
     facts ??= await measureModel(source);
+    // Timed on this runner before a loaded model is disposed: the merge runs elsewhere and cannot time it.
+    const latency = await jobLatency(job, source, options, { inputs, batches, n: sourceN, inputShape });
     const per = evaluation.perModel[0];
     const predicted = evaluation.predictions;
     // The rows go to a file before the result: a result's presence (a done job) implies its probabilities exist.
@@ -301,6 +305,7 @@ async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateR
       sparsity: facts.sparsity,
       gzippedBytes: facts.gzippedBytes,
       storedBytes: facts.storedBytes,
+      ...(latency ? { latency } : {}),
       ...(probabilities ? { probabilities } : {}),
     };
     await ctx.store.writeResult(job.id, result);

@@ -229,6 +229,7 @@ const level = obj({
       threads: nullable(int),
       repeats: nullable(int),
       models: int,
+      machine: added(obj({ cpuModel: str, cores: int })),
     }),
   ),
   modalTies: obj({ count: int, rate: num }),

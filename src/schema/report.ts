@@ -377,6 +377,11 @@ export interface LevelLatency {
   repeats: number | null;
   /** Models the figures come from (1 when measured). */
   models: number;
+  /**
+   * The machine these figures were measured on, when it is not the report's `environment.machine`: the runner of a
+   * distributed evaluate job (`plan` / `run-shard`, `audit --queue`). Absent when measured where the report was written.
+   */
+  machine?: MachineEcho;
 }
 
 /** One model of a level. */

@@ -26,7 +26,7 @@ export const tinyDemoRef = () => ({ module: distributeModule('demo-recipe'), par
 
 /**
  * The report (of a report or an audit result) without what may differ between runs (timings, timestamps) and the
- * latency a merge never measures (its models ran in the jobs, elsewhere).
+ * latencies, which are measurements (a merge's come from its jobs' runners).
  */
 export function comparable(reportOrResult: AuditReport | AuditResult): Omit<AuditReport, 'generatedAt' | 'timings'> {
   const report = isAuditResult(reportOrResult) ? reportOrResult.report : reportOrResult;

@@ -83,6 +83,22 @@ describe('plan / run-shard / merge', () => {
     const report = readReport(join(dir, 'merged'));
     expect(report.levels.every((l) => l.topK.status === 'ok')).toBe(true);
     expect(comparable(report)).toEqual(comparable(readReport(join(dir, 'direct'))));
+    // Each level's latency was measured by its first member's first job, on that runner, named with it.
+    for (const level of report.levels) {
+      expect(level.latency).toMatchObject({ status: 'ok', source: 'measured', models: 1, machine: { cores: expect.any(Number) } });
+      expect(level.latency?.status === 'ok' && level.latency.batch1Ms).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(dir, 'merged', 'report.md'), 'utf8')).toMatch(
+      /Measured by the evaluate jobs that ran the models: level 0 on /,
+    );
+    // A result whose latency was tampered with (a control character in the machine's name) is refused, naming the job.
+    const first = plan.merge.members[0].parts[0] as string;
+    const resultFile = join(planDir, 'artifacts', `${first}.json`);
+    const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+    writeFileSync(resultFile, JSON.stringify({ ...result, latency: { ...result.latency, machine: { cpuModel: '\u001b[2Jx', cores: 2 } } }));
+    const tampered = await runCliInProcess(['merge', planDir, '--out', join(dir, 'tampered'), '--quiet']);
+    expect(tampered.code).toBe(2);
+    expect(tampered.stderr).toContain(`result of evaluate job ${first}: its latency is not a measured latency`);
 
     const zero = await runCliInProcess(['plan', config, '--examples-per-job', '0', '--out', join(dir, 'bad')]);
     expect(zero.code).toBe(2);

@@ -55,7 +55,17 @@ export function costView(report: AuditReport): ViewSection | null {
         ? ': one model per level, after warm-up calls, the median of the timed calls, on the runtime the audit used.'
         : ', as the members gave it.'),
   ];
-  if (machine && measured) paragraphs.push(`Measured on ${machine.cpuModel}, ${formatCount(machine.cores)} cores.`);
+  // A distributed audit's figures come from the runners of its evaluate jobs, each named with its level.
+  const elsewhere = report.levels.flatMap((l) => {
+    const m = okSection(l.latency)?.machine;
+    return m ? [`level ${l.key} on ${m.cpuModel}, ${formatCount(m.cores)} cores`] : [];
+  });
+  const here = report.levels.some((l) => {
+    const latency = okSection(l.latency);
+    return latency?.source === 'measured' && !latency.machine;
+  });
+  if (machine && measured && here) paragraphs.push(`Measured on ${machine.cpuModel}, ${formatCount(machine.cores)} cores.`);
+  if (elsewhere.length) paragraphs.push(`Measured by the evaluate jobs that ran the models: ${elsewhere.join('; ')}.`);
   const notes = levelSkipNotes(
     report.levels.filter((l) => l.latency !== undefined),
     (l) => l.latency!,
