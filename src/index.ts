@@ -139,6 +139,7 @@ export type {
   PredictFunctionSource,
   PrecomputedPredictionsSource,
   PrecomputedProbabilitiesSource,
+  DeferredProbabilitiesSource,
   PredictionsFileSource,
   PredictionsFileFormat,
   Predictor,

@@ -5,7 +5,7 @@ import type { AuditOptions, PopulationMember } from '../audit/audit-options.js';
 import type { AuditReport, BackendEcho, LevelLatency } from '../schema/index.js';
 import type { AuditResult } from '../report/audit-result.js';
 import { PieAuditError } from '../errors.js';
-import type { PerModelEvaluation } from '../evaluate/types.js';
+import type { DeferredProbabilitiesSource, PerModelEvaluation } from '../evaluate/types.js';
 import type { ArtifactStore, ProbabilitiesArtifact } from './artifacts.js';
 import type { MergeJob } from './jobs.js';
 import { recipeAuditOptions } from './recipe-audit-options.js';
@@ -88,8 +88,9 @@ export async function mergeReport(
     const parts = (m.parts ?? [m.job]).map((id) => results.get(id)!);
     const list = population.get(m.level) ?? [];
     list.push({
-      // One file at a time: the merge holds no more floats than the audit's own models x n x classes.
-      model: base.probabilities ? await joinedProbabilities(parts, m.memberId, store) : { predictions: joinedLabels(parts) },
+      // Read when the audit reaches the member, one at a time: the merge holds the audit's levels x n x classes sums
+      // and one member's rows, as the in-process audit does, never every member's rows at once.
+      model: base.probabilities ? deferredProbabilities(parts, m.memberId, store) : { predictions: joinedLabels(parts) },
       id: m.memberId,
       ...(r.sparsity !== null ? { sparsity: r.sparsity } : {}),
       ...(r.gzippedBytes !== null ? { gzippedBytes: r.gzippedBytes } : {}),
@@ -149,6 +150,14 @@ async function withContentHashes(report: AuditReport, base: AuditOptions): Promi
   };
 }
 
+const noProbabilities = (result: EvaluateResult, memberId: string) =>
+  new PieAuditError(
+    'CONFIG_ERROR',
+    `merge: evaluate job ${result.id} (${memberId}) kept no class probabilities but the audit asks for them (probabilities: true); ` +
+      'its options changed after the plan was written: write the plan again and run its shards.',
+    { key: 'probabilities', job: result.id },
+  );
+
 /** A member as its probability rows, checked against its result. */
 async function readProbabilities(
   result: EvaluateResult,
@@ -156,13 +165,7 @@ async function readProbabilities(
   store: ArtifactStore,
 ): Promise<{ probabilities: Float32Array; nClasses: number }> {
   const artifact = result.probabilities;
-  if (!artifact)
-    throw new PieAuditError(
-      'CONFIG_ERROR',
-      `merge: evaluate job ${result.id} (${memberId}) kept no class probabilities but the audit asks for them (probabilities: true); ` +
-        'its options changed after the plan was written: write the plan again and run its shards.',
-      { key: 'probabilities', job: result.id },
-    );
+  if (!artifact) throw noProbabilities(result, memberId);
   return { probabilities: await store.readProbabilities(result.id, artifact, result.n), nClasses: artifact.shape[1] };
 }
 
@@ -194,6 +197,15 @@ function withJobRuntimes(report: AuditReport, job: MergeJob, results: ReadonlyMa
 function joinedLabels(parts: readonly EvaluateResult[]): Uint16Array {
   if (parts.length === 1) return decodeLabels(parts[0]);
   return concatArrays(Uint16Array, parts.map(decodeLabels));
+}
+
+/**
+ * A member as class scores read when the audit reaches it. Whether every part kept its scores is checked now, so a
+ * plan whose options changed fails before any member is read.
+ */
+function deferredProbabilities(parts: readonly EvaluateResult[], memberId: string, store: ArtifactStore): DeferredProbabilitiesSource {
+  for (const part of parts) if (!part.probabilities) throw noProbabilities(part, memberId);
+  return { loadProbabilities: () => joinedProbabilities(parts, memberId, store) };
 }
 
 /** A member's class probabilities over the whole test set, read part by part into one buffer. */

@@ -12,7 +12,7 @@ import { runBatches, viewsOf, type ReadBatch } from './population/run-batches.js
 import { usePrecomputed } from './population/use-precomputed.js';
 import { resolveSource, type ResolvedSource } from './resolve-source.js';
 
-type PrecomputedSource = Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'predictions-file' }>;
+type PrecomputedSource = Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'deferred-probabilities' | 'predictions-file' }>;
 import type { EvaluatePopulationOptions, ModelSource, PopulationPredictions, TestSet } from './types.js';
 
 /**
@@ -102,7 +102,12 @@ function inputsFor(ctx: EvaluationContext, m: number, what: string): ReadBatch {
  */
 async function evaluateModel(ctx: EvaluationContext, m: number, source: ResolvedSource): Promise<DeferredJob | null> {
   const what = `models[${m}] (${source.label})`;
-  if (source.kind === 'labels' || source.kind === 'probabilities' || source.kind === 'predictions-file') {
+  if (
+    source.kind === 'labels' ||
+    source.kind === 'probabilities' ||
+    source.kind === 'deferred-probabilities' ||
+    source.kind === 'predictions-file'
+  ) {
     await usePrecomputedModel(ctx, m, source, what);
     return null;
   }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../errors.js';
 import { predictionsFormatOf } from './predictions/load-predictions.js';
 import type {
+  DeferredProbabilitiesSource,
   ModelSource,
   PrecomputedPredictionsSource,
   PrecomputedProbabilitiesSource,
@@ -20,6 +21,7 @@ export type ResolvedSource =
   | { kind: 'function'; fn: PredictFunctionSource; label: string }
   | { kind: 'labels'; source: PrecomputedPredictionsSource; label: string }
   | { kind: 'probabilities'; source: PrecomputedProbabilitiesSource; label: string }
+  | { kind: 'deferred-probabilities'; source: DeferredProbabilitiesSource; label: string }
   | { kind: 'predictions-file'; path: string; format?: PredictionsFileFormat; label: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -56,6 +58,13 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
       }
       return { kind: 'function', fn: source as unknown as PredictFunctionSource, label: name ?? 'predict function' };
     }
+    if (typeof source.loadProbabilities === 'function') {
+      return {
+        kind: 'deferred-probabilities',
+        source: source as unknown as DeferredProbabilitiesSource,
+        label: name ?? 'deferred probabilities',
+      };
+    }
     if ('predictions' in source && source.predictions !== undefined) {
       const list = source.predictions as { length?: unknown } | null;
       if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
@@ -81,7 +90,7 @@ export function resolveSource(source: ModelSource, what: string): ResolvedSource
   }
   throw new PieAuditError(
     'INVALID_ARGUMENT',
-    `${what} is not a model source: pass a tfjs LayersModel/GraphModel, a path to model.json, .onnx, .tflite, .h5 or .keras, { predict(inputs, batchSize) }, { predictions }, { probabilities, nClasses } or { predictionsFile }.`,
+    `${what} is not a model source: pass a tfjs LayersModel/GraphModel, a path to model.json, .onnx, .tflite, .h5 or .keras, { predict(inputs, batchSize) }, { predictions }, { probabilities, nClasses }, { loadProbabilities } or { predictionsFile }.`,
     { argument: what },
   );
 }

@@ -36,6 +36,21 @@ export interface PrecomputedProbabilitiesSource {
   id?: string;
 }
 
+/**
+ * Class scores read when the evaluator reaches this member, one member at a time: for populations whose scores do
+ * not all fit in memory at once (the distributed merge reads each job's file this way). The rows are used as
+ * `{ probabilities, nClasses }` would be, then dropped; nothing keeps them past the member.
+ *
+ * @example
+ * const member = { loadProbabilities: async () => ({ probabilities: readRows('m7.npy'), nClasses: 1000 }), name: 'm7' };
+ */
+export interface DeferredProbabilitiesSource {
+  loadProbabilities(): Promise<{ probabilities: Float32Array; nClasses: number }>;
+  name?: string;
+  /** Member id in a population (pairs it across levels, as `{ model, id }` does). */
+  id?: string;
+}
+
 /** File formats {@link loadPredictions} reads. */
 export type PredictionsFileFormat = 'json' | 'csv' | 'npy' | 'arrow';
 
@@ -54,7 +69,7 @@ export interface PredictionsFileSource {
  * - a path string: a tfjs `model.json` (or the folder holding it), an `.onnx` file, or a predictions
  *   file ending in `.npy`, `.csv`, `.arrow`, `.feather` or `.ipc`;
  * - a {@link PredictFunctionSource};
- * - precomputed labels, precomputed probabilities, or a predictions file.
+ * - precomputed labels, precomputed probabilities (in memory, or read when reached), or a predictions file.
  */
 export type ModelSource =
   | tf.LayersModel
@@ -63,6 +78,7 @@ export type ModelSource =
   | PredictFunctionSource
   | PrecomputedPredictionsSource
   | PrecomputedProbabilitiesSource
+  | DeferredProbabilitiesSource
   | PredictionsFileSource;
 
 /**

@@ -62,6 +62,63 @@ describe('class probabilities streamed model by model', () => {
     expect(streamed.predictions).toEqual(kept.predictions);
   });
 
+  it('reads deferred members ({ loadProbabilities }) one at a time, in member order, with the report of eager ones', async () => {
+    const rows = (seed: number) => {
+      const r = Float32Array.from({ length: 40 * 4 }, (_, j) => 0.05 + ((j * 13 + seed * 7) % 17) / 17);
+      for (let e = 0; e < 40; e++) {
+        const row = r.subarray(e * 4, e * 4 + 4);
+        const sum = row.reduce((a, b) => a + b, 0);
+        for (let c = 0; c < 4; c++) row[c] /= sum;
+      }
+      return r;
+    };
+    const labels = Array.from({ length: 40 }, (_, e) => e % 4);
+    const eager = (level: number) => [0, 1, 2].map((m) => ({ probabilities: rows(level * 3 + m), nClasses: 4, id: `m${m}` }));
+    const calls: string[] = [];
+    let live = 0;
+    let most = 0;
+    const deferred = (level: number) =>
+      [0, 1, 2].map((m) => ({
+        id: `m${m}`,
+        loadProbabilities: async () => {
+          calls.push(`${level}:${m}`);
+          // No two loaders run at once: at most one member's rows are being read.
+          most = Math.max(most, ++live);
+          queueMicrotask(() => live--);
+          return { probabilities: rows(level * 3 + m), nClasses: 4 };
+        },
+      }));
+    const options = { testSet: { labels }, probabilities: true, bootstrap: { resamples: 50 }, latency: false } as const;
+    const reference = await auditCompression({ ...options, population: { 0: eager(0), 0.9: eager(1) } });
+    const report = await auditCompression({ ...options, population: { 0: deferred(0), 0.9: deferred(1) } });
+    expect(calls).toEqual(['0:0', '0:1', '0:2', '1:0', '1:1', '1:2']);
+    expect(most).toBe(1);
+    const strip = ({ generatedAt: _g, timings: _t, ...rest }: typeof report) => rest;
+    expect(strip(report)).toEqual(strip(reference));
+    expect(report.levels[1].taxicab.status).toBe('ok');
+
+    // A loader that gives rows of the wrong length, or none, or fails, stops the audit (naming the member).
+    const wrong = [{ id: 'm0', loadProbabilities: async () => ({ probabilities: rows(0).subarray(4), nClasses: 4 }) }];
+    await expect(auditCompression({ ...options, population: { 0: eager(0).slice(0, 1), 0.5: wrong } })).rejects.toSatisfy(
+      (e) => e instanceof PieAuditError && e.code === 'LENGTH_MISMATCH' && /models\[1\] \(deferred probabilities\) holds 156 probabilities/.test(e.message),
+    );
+    const none = [{ id: 'm0', loadProbabilities: async () => ({ probabilities: [0.5, 0.5], nClasses: 2 }) }];
+    await expect(auditCompression({ ...options, population: { 0: eager(0).slice(0, 1), 0.5: none as never } })).rejects.toThrow(
+      /loadProbabilities\(\) must give \{ probabilities: Float32Array, nClasses \}/,
+    );
+    const failing = [
+      {
+        id: 'm0',
+        loadProbabilities: async () => {
+          throw new PieAuditError('CORRUPT_FILE', 'class probabilities of job x: sha256 differs', {});
+        },
+      },
+    ];
+    await expect(auditCompression({ ...options, population: { 0: eager(0).slice(0, 1), 0.5: failing } })).rejects.toSatisfy(
+      (e) => e instanceof PieAuditError && e.code === 'CORRUPT_FILE',
+    );
+  });
+
   it('stops with a typed error naming the member when a probability lies outside [0, 1]', async () => {
     const good = { probabilities: Float32Array.of(0.2, 0.8, 0.6, 0.4), nClasses: 2 };
     const bad = { probabilities: Float32Array.of(0.2, 0.8, 1.5, 0.4), nClasses: 2 };

@@ -2,6 +2,7 @@ import { PieAuditError } from '../../errors.js';
 import { argmaxRows } from '../argmax-rows.js';
 import { loadPredictions } from '../predictions/load-predictions.js';
 import type { ResolvedSource } from '../resolve-source.js';
+import type { DeferredProbabilitiesSource } from '../types.js';
 import { copyLabels } from '../to-label-array.js';
 
 /** Rows one model contributes: its largest label, and its class count when it gave scores. */
@@ -19,7 +20,7 @@ export interface PrecomputedRows {
  * await usePrecomputed(resolveSource({ predictions: labels }, 'models[0]'), out, n, 'models[0]', false, () => undefined);
  */
 export async function usePrecomputed(
-  source: Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'predictions-file' }>,
+  source: Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'deferred-probabilities' | 'predictions-file' }>,
   out: Uint16Array,
   n: number,
   what: string,
@@ -30,9 +31,13 @@ export async function usePrecomputed(
   let scores: Float32Array | undefined;
   let width: number | undefined;
   if (source.kind === 'labels') labels = source.source.predictions;
-  else if (source.kind === 'probabilities') {
-    scores = source.source.probabilities;
-    width = source.source.nClasses;
+  else if (source.kind === 'probabilities' || source.kind === 'deferred-probabilities') {
+    // A deferred member's rows are read here, one member at a time, and dropped with this call.
+    const given = source.kind === 'probabilities' ? source.source : await loadDeferred(source.source, what);
+    if (!(given.probabilities instanceof Float32Array))
+      throw new PieAuditError('INVALID_ARGUMENT', `${what}: loadProbabilities() must give { probabilities: Float32Array, nClasses }.`, {});
+    scores = given.probabilities;
+    width = given.nClasses;
     if (!Number.isInteger(width) || width < 1)
       throw new PieAuditError('INVALID_ARGUMENT', `${what}: nClasses must be a positive integer, got ${String(width)}.`, {});
     if (scores.length !== n * width) {
@@ -77,4 +82,12 @@ export async function usePrecomputed(
     );
   }
   return { maxLabel: copyLabels(labels!, out, 0, what) };
+}
+
+/** A deferred member's rows; what its loader gave, checked for shape by the caller. */
+async function loadDeferred(source: DeferredProbabilitiesSource, what: string): Promise<{ probabilities: unknown; nClasses: number }> {
+  const loaded = (await source.loadProbabilities()) as { probabilities?: unknown; nClasses?: unknown } | null | undefined;
+  if (typeof loaded !== 'object' || loaded === null)
+    throw new PieAuditError('INVALID_ARGUMENT', `${what}: loadProbabilities() must give { probabilities: Float32Array, nClasses }.`, {});
+  return { probabilities: loaded.probabilities, nClasses: loaded.nClasses as number };
 }
