@@ -100,7 +100,10 @@ describe('class probabilities streamed model by model', () => {
     // A loader that gives rows of the wrong length, or none, or fails, stops the audit (naming the member).
     const wrong = [{ id: 'm0', loadProbabilities: async () => ({ probabilities: rows(0).subarray(4), nClasses: 4 }) }];
     await expect(auditCompression({ ...options, population: { 0: eager(0).slice(0, 1), 0.5: wrong } })).rejects.toSatisfy(
-      (e) => e instanceof PieAuditError && e.code === 'LENGTH_MISMATCH' && /models\[1\] \(deferred probabilities\) holds 156 probabilities/.test(e.message),
+      (e) =>
+        e instanceof PieAuditError &&
+        e.code === 'LENGTH_MISMATCH' &&
+        /models\[1\] \(deferred probabilities\) holds 156 probabilities/.test(e.message),
     );
     const none = [{ id: 'm0', loadProbabilities: async () => ({ probabilities: [0.5, 0.5], nClasses: 2 }) }];
     await expect(auditCompression({ ...options, population: { 0: eager(0).slice(0, 1), 0.5: none as never } })).rejects.toThrow(
