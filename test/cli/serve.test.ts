@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { loadServeModels, type ServeModels } from '../../src/cli/serve/serve-mod
 import { serveCommand } from '../../src/cli/serve/serve-command.js';
 import { type ReportServer, startReportServer } from '../../src/cli/serve/start-report-server.js';
 import { loadLayersModelFromFile } from '../../src/engine/index.js';
+import { loadKerasModel } from '../../src/engine/keras/load-keras-model.js';
 import { loadReport } from '../../src/report/load-report.js';
 import { listImageFolder } from '../../src/data/image-test-set.js';
 import { decodeImage } from '../../src/data/decode-image.js';
@@ -273,6 +274,42 @@ describe('pie-audit serve flags', () => {
     expect(await done).toBe(0);
     expect(stdout).toMatch(/precomputed predictions: the page shows the report and its recorded predictions/);
   });
+
+  it('runs Keras members (.h5 and .keras) on a picked example, as loadKerasModel runs them by hand', async () => {
+    const kdir = join(dir, 'keras');
+    mkdirSync(join(kdir, 'models'), { recursive: true });
+    const fixtures = join(repoRoot, 'test', 'fixtures', 'keras');
+    for (const f of ['mlp.h5', 'mlp.keras', 'nested.h5', 'nested.keras']) copyFileSync(join(fixtures, f), join(kdir, 'models', f));
+    const n = 12;
+    const x = Float32Array.from({ length: n * 4 }, (_, i) => Math.sin(i * 0.7) * 1.5);
+    writeFileSync(join(kdir, 'x.npy'), encodeNpy(x, [n, 4]));
+    writeFileSync(join(kdir, 'y.csv'), `label\n${Array.from({ length: n }, (_, i) => i % 3).join('\n')}\n`);
+    const config = join(kdir, 'audit.json');
+    const population = { '0': ['models/mlp.h5', 'models/mlp.keras'], '0.5': ['models/nested.h5', 'models/nested.keras'] };
+    writeFileSync(config, JSON.stringify({ population, testSet: { inputs: 'x.npy', labels: 'y.csv' }, bootstrap: { resamples: 0 } }));
+    expect((await runCliInProcess(['audit', config, '--out', join(kdir, 'out'), '--quiet'])).code).toBe(0);
+    const report = await loadReport(join(kdir, 'out', 'report.json'));
+    const models = await loadServeModels(config, report);
+    expect(models).not.toHaveProperty('cannotRun');
+    const kerasServer = await startReportServer({ folder: join(kdir, 'out'), report, models: models as ServeModels });
+    try {
+      const served = (await (await fetch(`${kerasServer.url}api/examples/3/predict`, { method: 'POST' })).json()) as {
+        levels: Array<{ models: Array<{ probabilities: number[] }> }>;
+      };
+      const files = [...population['0'], ...population['0.5']];
+      const byHand: number[][] = [];
+      for (const f of files) {
+        const model = await loadKerasModel(join(kdir, f));
+        byHand.push(Array.from((model.predict(tf.tensor(x.subarray(12, 16), [1, 4])) as tf.Tensor).dataSync()));
+        model.dispose();
+      }
+      const got = served.levels.flatMap((l) => l.models.map((m) => m.probabilities));
+      expect(got).toHaveLength(4);
+      got.forEach((p, i) => p.forEach((v, c) => expect(v).toBeCloseTo(byHand[i][c], 5)));
+    } finally {
+      await kerasServer.close();
+    }
+  }, 60_000);
 
   it('with a test set that is not images runs the models on a picked example and refuses uploads', async () => {
     // The same fifteen images as a .npy tensor (pixel / 255, NHWC) with a label file: the audit records no preprocessing.

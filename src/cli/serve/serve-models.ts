@@ -33,10 +33,12 @@ export interface ServeModels {
 
 const mismatch = (message: string) => new PieAuditError('CONFIG_ERROR', `--config: ${message}`, { key: '--config' });
 
-/** Path of a model file member, `null` for members the panel cannot run (precomputed predictions). */
+/** Path of a model file member (tfjs, ONNX, TFLite, Keras), `null` for members the panel cannot run (precomputed predictions). */
 function memberPath(model: ModelSource, id: string): string | null {
   const resolved = resolveSource(model, id);
-  return resolved.kind === 'tfjs-file' || resolved.kind === 'onnx-file' ? resolved.path : null;
+  const runs =
+    resolved.kind === 'tfjs-file' || resolved.kind === 'onnx-file' || resolved.kind === 'tflite-file' || resolved.kind === 'keras-file';
+  return runs ? resolved.path : null;
 }
 
 /** Checks that the config names the very models the report audited: same levels, counts and file contents. */
