@@ -99,7 +99,8 @@ export async function mergeReport(
     population.set(m.level, list);
   }
   const { cache: _cache, onProgress: _onProgress, ...options } = base;
-  const { report, pies } = await runAudit({ ...options, population });
+  // A config's `.npy` inputs are opened by reading the config: closed here, as a long-lived worker runs many merges.
+  const { report, pies } = await runAudit({ ...options, population }).finally(() => base.testSet.batches?.close());
   const merged = withJobLatencies(withJobRuntimes(report, job, results), base, job, results);
   return { report: job.source.kind === 'config' ? await withContentHashes(merged, base) : merged, pies };
 }
