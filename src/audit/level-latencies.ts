@@ -1,10 +1,8 @@
 import type { LevelLatency, Section } from '../schema/index.js';
 import type { AuditOptions } from './audit-options.js';
+import { latencyInputs, timedBatchSize } from './latency-inputs.js';
 import { measureLatency } from './measure-latency.js';
 import type { PreparedAudit, PreparedMember } from './prepare-audit.js';
-
-/** Examples per forward pass when the audit does not say (as evaluation's default). */
-const DEFAULT_BATCH_SIZE = 1024;
 
 /**
  * Every level's latency: the mean of what its members gave (`latencyMs`), else one of its models timed here by
@@ -20,11 +18,11 @@ export async function levelLatencies(prepared: PreparedAudit, options: AuditOpti
   const { enabled, repeats, maxSeconds } = config.latency;
   const out = new Map<string, Section<LevelLatency>>();
   const deadline = performance.now() + maxSeconds * 1000;
-  let inputs: { values: Float32Array; featureSize: number } | null | undefined;
+  let inputs: Awaited<ReturnType<typeof latencyInputs>> | undefined;
   for (const key of config.levels) {
     const range = prepared.levelRanges.get(key)!;
     const level = members.slice(range.start, range.end);
-    const given = givenLatency(level, Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, config.n));
+    const given = givenLatency(level, timedBatchSize(options.batchSize, config.n));
     if (given) {
       out.set(key, given);
       continue;
@@ -35,14 +33,14 @@ export async function levelLatencies(prepared: PreparedAudit, options: AuditOpti
     else if (!timed) skip('every model of this level is given as predictions; give `latencyMs` with them to show their latency');
     else if (performance.now() >= deadline) skip(`the latency time cap (latency.maxSeconds ${maxSeconds} s) was spent before this level`);
     else {
-      inputs ??= await timingInputs(prepared, options);
+      inputs ??= await latencyInputs(config, options.batchSize);
       if (!inputs) {
         skip('the test inputs could not be read for timing');
         continue;
       }
       try {
         const measured = await measureLatency(timed.source, inputs.values, inputs.featureSize, {
-          batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+          batchSize: inputs.rows,
           repeats,
           deadline,
           ...(options.runtime ? { runtime: options.runtime } : {}),
@@ -74,16 +72,4 @@ function givenLatency(level: readonly PreparedMember[], batchSize: number): Sect
     repeats: null,
     models: given.length,
   };
-}
-
-/** The first batch of test inputs (a copy: batch readers reuse their arrays), `null` when there are none. */
-async function timingInputs(prepared: PreparedAudit, options: AuditOptions): Promise<{ values: Float32Array; featureSize: number } | null> {
-  const { config } = prepared;
-  const rows = Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, config.n);
-  if (config.inputs) {
-    const featureSize = config.inputs.length / config.n;
-    return { values: config.inputs.subarray(0, rows * featureSize), featureSize };
-  }
-  if (config.batches) return { values: (await config.batches.read(0, rows)).slice(), featureSize: config.batches.featureSize };
-  return null;
 }

@@ -1,14 +1,12 @@
 import { validateLatencyOptions } from '../audit/latency-options.js';
 import { machineEcho } from '../audit/machine-echo.js';
+import { latencyInputs } from '../audit/latency-inputs.js';
 import { measureLatency } from '../audit/measure-latency.js';
 import type { AuditOptions } from '../audit/audit-options.js';
 import type { InputBatches } from '../evaluate/input-batches.js';
 import type { ModelSource } from '../evaluate/types.js';
 import type { LevelLatency } from '../schema/index.js';
 import type { EvaluateJob } from './jobs.js';
-
-/** Examples per forward pass when the audit does not say (as evaluation's default). */
-const DEFAULT_BATCH_SIZE = 1024;
 
 /**
  * The latency an evaluate job measures on its runner, as the in-process audit measures one model per level: the
@@ -28,17 +26,12 @@ export async function jobLatency(
 ): Promise<LevelLatency | undefined> {
   if (job.index !== 0 || (job.range && job.range[0] !== 0)) return undefined;
   const { enabled, repeats, maxSeconds } = validateLatencyOptions(options.latency);
-  if (!enabled || test.n < 1) return undefined;
-  const batchSize = Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, test.n);
-  const timing = test.inputs
-    ? { values: test.inputs.subarray(0, batchSize * (test.inputs.length / test.n)), featureSize: test.inputs.length / test.n }
-    : test.batches
-      ? { values: (await test.batches.read(0, batchSize)).slice(), featureSize: test.batches.featureSize }
-      : undefined;
+  if (!enabled) return undefined;
+  const timing = await latencyInputs(test, options.batchSize);
   if (!timing) return undefined;
   try {
     const measured = await measureLatency(source, timing.values, timing.featureSize, {
-      batchSize,
+      batchSize: timing.rows,
       repeats,
       deadline: performance.now() + maxSeconds * 1000,
       ...(options.runtime ? { runtime: options.runtime } : {}),
