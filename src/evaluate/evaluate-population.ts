@@ -10,9 +10,8 @@ import { PopulationBuffers } from './population/population-buffers.js';
 import { resolveEvaluateOptions } from './population/resolve-evaluate-options.js';
 import { runBatches, viewsOf, type ReadBatch } from './population/run-batches.js';
 import { usePrecomputed } from './population/use-precomputed.js';
-import { resolveSource, type ResolvedSource } from './resolve-source.js';
+import { isPrecomputedSource, resolveSource, type PrecomputedSource, type ResolvedSource } from './resolve-source.js';
 
-type PrecomputedSource = Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'deferred-probabilities' | 'predictions-file' }>;
 import type { EvaluatePopulationOptions, ModelSource, PopulationPredictions, TestSet } from './types.js';
 
 /**
@@ -102,12 +101,7 @@ function inputsFor(ctx: EvaluationContext, m: number, what: string): ReadBatch {
  */
 async function evaluateModel(ctx: EvaluationContext, m: number, source: ResolvedSource): Promise<DeferredJob | null> {
   const what = `models[${m}] (${source.label})`;
-  if (
-    source.kind === 'labels' ||
-    source.kind === 'probabilities' ||
-    source.kind === 'deferred-probabilities' ||
-    source.kind === 'predictions-file'
-  ) {
+  if (isPrecomputedSource(source)) {
     await usePrecomputedModel(ctx, m, source, what);
     return null;
   }

@@ -24,6 +24,27 @@ export type ResolvedSource =
   | { kind: 'deferred-probabilities'; source: DeferredProbabilitiesSource; label: string }
   | { kind: 'predictions-file'; path: string; format?: PredictionsFileFormat; label: string };
 
+/** A source whose predictions are given (labels, score rows in memory or read when reached, a file), not computed. @internal */
+export type PrecomputedSource = Extract<
+  ResolvedSource,
+  { kind: 'labels' | 'probabilities' | 'deferred-probabilities' | 'predictions-file' }
+>;
+
+/**
+ * Whether a classified source is precomputed (its predictions are read, no model runs).
+ * @internal
+ * @example
+ * isPrecomputedSource(resolveSource({ predictions: [0, 1] }, 'models[0]')); // true
+ */
+export function isPrecomputedSource(source: ResolvedSource): source is PrecomputedSource {
+  return (
+    source.kind === 'labels' ||
+    source.kind === 'probabilities' ||
+    source.kind === 'deferred-probabilities' ||
+    source.kind === 'predictions-file'
+  );
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /**

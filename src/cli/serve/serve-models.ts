@@ -4,7 +4,7 @@ import type { ResolvedPreprocess } from '../../data/preprocess.js';
 import { initBackend } from '../../engine/backend.js';
 import { PieAuditError } from '../../errors.js';
 import { createPredictor } from '../../evaluate/create-predictor.js';
-import { resolveSource } from '../../evaluate/resolve-source.js';
+import { isPrecomputedSource, resolveSource } from '../../evaluate/resolve-source.js';
 import type { SourcePredictor } from '../../evaluate/source-predictor.js';
 import type { ModelSource } from '../../evaluate/types.js';
 import type { AuditReport } from '../../schema/index.js';
@@ -33,12 +33,10 @@ export interface ServeModels {
 
 const mismatch = (message: string) => new PieAuditError('CONFIG_ERROR', `--config: ${message}`, { key: '--config' });
 
-/** Path of a model file member (tfjs, ONNX, TFLite, Keras), `null` for members the panel cannot run (precomputed predictions). */
+/** Path of a model file member (any format the audit runs), `null` for members the panel cannot run (precomputed predictions). */
 function memberPath(model: ModelSource, id: string): string | null {
   const resolved = resolveSource(model, id);
-  const runs =
-    resolved.kind === 'tfjs-file' || resolved.kind === 'onnx-file' || resolved.kind === 'tflite-file' || resolved.kind === 'keras-file';
-  return runs ? resolved.path : null;
+  return !isPrecomputedSource(resolved) && 'path' in resolved ? resolved.path : null;
 }
 
 /** Checks that the config names the very models the report audited: same levels, counts and file contents. */

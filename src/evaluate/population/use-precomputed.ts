@@ -1,7 +1,7 @@
 import { PieAuditError } from '../../errors.js';
 import { argmaxRows } from '../argmax-rows.js';
 import { loadPredictions } from '../predictions/load-predictions.js';
-import type { ResolvedSource } from '../resolve-source.js';
+import type { PrecomputedSource } from '../resolve-source.js';
 import type { DeferredProbabilitiesSource } from '../types.js';
 import { copyLabels } from '../to-label-array.js';
 
@@ -20,7 +20,7 @@ export interface PrecomputedRows {
  * await usePrecomputed(resolveSource({ predictions: labels }, 'models[0]'), out, n, 'models[0]', false, () => undefined);
  */
 export async function usePrecomputed(
-  source: Extract<ResolvedSource, { kind: 'labels' | 'probabilities' | 'deferred-probabilities' | 'predictions-file' }>,
+  source: PrecomputedSource,
   out: Uint16Array,
   n: number,
   what: string,
