@@ -7,7 +7,8 @@ type JsonObject = { [key: string]: Json };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Keras 3 serialization keys tfjs-layers has no use for. */
 const KERAS3_ONLY = new Set(['module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id']);
-const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+/** Keras model classes: a layer of one of these classes is a nested model. */
+export const MODEL_CLASSES: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model']);
 
 /**
  * A Keras model config (Keras 2 `model_config` or Keras 3 `config.json`) rewritten in the Keras 2 form

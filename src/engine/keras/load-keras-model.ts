@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { PieAuditError } from '../../errors.js';
 import { ensureBackend } from '../ensure-backend.js';
-import { kerasConfigToTfjs } from './keras-config.js';
+import { kerasConfigToTfjs, MODEL_CLASSES } from './keras-config.js';
 import { readKeras2Weights, readKeras3Weights, type ConfigLayer, type StoredLayers, type StoredWeight } from './keras-weights.js';
 import { readHdf5 } from './read-hdf5.js';
 import { readZipEntries } from './read-zip-entries.js';
@@ -140,8 +140,6 @@ function configLayers(topology: Record<string, unknown>): ConfigLayer[] {
     return { name: String(l?.config?.name), className, ...(nested ? { layers: configLayers(l as Record<string, unknown>) } : {}) };
   });
 }
-
-const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
 async function buildModel(topology: Record<string, unknown>, stored: StoredLayers, file: string): Promise<tf.LayersModel> {
   let model: tf.LayersModel;
