@@ -237,8 +237,7 @@ function configMember(job: EvaluateJob, members: readonly PreparedMember[], file
 
 async function runEvaluate(job: EvaluateJob, ctx: JobContext): Promise<EvaluateResult> {
   if (ctx.store.hasResult(job.id)) return ctx.store.readResult<EvaluateResult>(job.id);
-  const { options, inputs, batches, inputShape, labels, members } = await sourceOptions(job, ctx);
-  const sourceN = (await sourceOptions(job, ctx)).n;
+  const { options, inputs, batches, inputShape, labels, members, n: sourceN } = await sourceOptions(job, ctx);
   let n = sourceN;
   let source: ModelSource;
   let loaded: tf.LayersModel | undefined;
