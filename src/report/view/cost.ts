@@ -64,7 +64,7 @@ export function costView(report: AuditReport): ViewSection | null {
     const latency = okSection(l.latency);
     return latency?.source === 'measured' && !latency.machine;
   });
-  if (machine && measured && here) paragraphs.push(`Measured on ${machine.cpuModel}, ${formatCount(machine.cores)} cores.`);
+  if (machine && here) paragraphs.push(`Measured on ${machine.cpuModel}, ${formatCount(machine.cores)} cores.`);
   if (elsewhere.length) paragraphs.push(`Measured by the evaluate jobs that ran the models: ${elsewhere.join('; ')}.`);
   const notes = levelSkipNotes(
     report.levels.filter((l) => l.latency !== undefined),
